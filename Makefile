@@ -1,0 +1,103 @@
+# vardsim: plain Makefile.  `make` builds build/libvardsim.a and
+# build/vardsim; `make test` runs every test; `make SAN=address,undefined
+# test` runs them under the sanitizers (in build-san/).  User CFLAGS are
+# appended to ours.
+
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+CC         ?= cc
+
+ifeq ($(SAN),)
+BUILD ?= build
+SANFLAGS :=
+else
+BUILD ?= build-san
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags gsl libconfig)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs gsl libconfig)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)
+TEST_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka)
+
+# -ffp-contract=off: no FMA contraction, so results are byte-identical
+# across machines; never -ffast-math.
+VS_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g \
+             -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -ffp-contract=off -pthread \
+             -Iinclude $(DEPS_CFLAGS) $(SANFLAGS)
+ALL_CFLAGS := $(VS_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := -pthread $(SANFLAGS) $(LDFLAGS)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+LIB_SRC  := $(wildcard src/*.c) $(wildcard src/rules/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_HELPER_OBJ := $(BUILD)/tests/helpers.o
+
+LIB := $(BUILD)/libvardsim.a
+BIN := $(BUILD)/vardsim
+
+.PHONY: all test unit cli-test bench install clean deps
+all: $(LIB) $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -DVS_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	@echo "  LD $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEPS_LIBS) -lm
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
+	@echo "  LD $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(TEST_LIBS) $(DEPS_LIBS) -lm
+
+# Unit tests (cmocka), then the end-to-end tests that run the real binary.
+test: unit cli-test
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+cli-test: $(BIN)
+	@VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/cli/run.sh
+
+bench: $(BIN)
+	@VARDSIM=$(abspath $(BIN)) sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vardsim \
+	    $(DESTDIR)$(PREFIX)/share/vardsim/plots
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vardsim
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvardsim.a
+	install -m 644 include/vardsim/*.h $(DESTDIR)$(PREFIX)/include/vardsim/
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/vardsim/plots/ 2>/dev/null || true
+
+deps:
+	sh scripts/install-deps.sh
+
+clean:
+	rm -rf build build-san out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_HELPER_OBJ:.o=.d)

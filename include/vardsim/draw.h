@@ -1,0 +1,37 @@
+/* draw.h: the inputs of one Monte Carlo iteration.
+ *
+ * Iteration 0 is the point estimate (every number at its typed value, no
+ * per-centre noise); iterations 1..N draw every param from its own stream
+ * and apply the per-centre noise groups.  A vs_draw is allocated once per
+ * worker and refilled each iteration: the Monte Carlo loop allocates
+ * nothing. */
+#ifndef VARDSIM_DRAW_H
+#define VARDSIM_DRAW_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "vardsim/error.h"
+#include "vardsim/scenario.h"
+
+typedef struct vs_draw {
+    double *vals;          /* n_params values (SEK for money) */
+    double *listed;        /* n_centres, whole persons, >= 0 */
+    double *cni;           /* n_centres, >= 1e-6 */
+    double *attrs;         /* n_centres * n_attrs, row per centre */
+    double *listed_by_age; /* n_centres * n_age_bands, or NULL */
+    double total_listed;
+    gsl_rng *rng;          /* scratch generator, reseeded per stream */
+} vs_draw;
+
+vs_draw *vs_draw_alloc(const vs_scenario *sc);
+void vs_draw_free(vs_draw *d);
+
+/* Fill `d` with iteration k's inputs for `seed`.  Never fails for a
+ * validated scenario. */
+void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d);
+
+/* Attribute reference (VS_ATTR_LISTED, VS_ATTR_CNI or index) of centre i. */
+double vs_draw_attr(const vs_scenario *sc, const vs_draw *d, size_t i, int ref);
+
+#endif
