@@ -130,8 +130,10 @@ void vs_scenario_free(vs_scenario *sc)
     for (size_t i = 0; i < sc->n_noise; i++)
         free(sc->noise[i].path);
     free(sc->noise);
-    for (size_t i = 0; i < sc->n_params; i++)
+    for (size_t i = 0; i < sc->n_params; i++) {
         free(sc->params[i].path);
+        free(sc->params[i].stream);
+    }
     free(sc->params);
     for (size_t v = 0; v < sc->n_variants; v++) {
         vs_variant *var = &sc->variants[v];

@@ -51,6 +51,7 @@ typedef struct vs_rule_ctx {
     const vs_draw *in;
     const vs_outcome *out; /* allocations of variants already evaluated */
     vs_ws *ws;
+    size_t variant;        /* the variant being evaluated, for messages */
 } vs_rule_ctx;
 
 /* A rule adds to (or takes from) `alloc` (n_centres) and updates `books`.

@@ -69,4 +69,13 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
                           double *x, double *rem, size_t *idx,
                           unsigned char *clamped);
 
+/* Partial ranking for largest remainders and top-k selections.
+ *
+ * Rearranges idx[0..m) (item numbers, keys looked up as key[idx[j]]) so
+ * that its first k entries are the k items that rank first: larger key
+ * first, equal keys to the lower item number.  The first k are in no
+ * particular order.  Average O(m) (quickselect; a heap sort takes over if
+ * the partitioning goes badly).  Keys must not be NaN.  Allocates nothing. */
+void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k);
+
 #endif

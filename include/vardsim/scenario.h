@@ -26,6 +26,9 @@ typedef struct vs_param {
     char *path;   /* "region.deficit", "VARIANT.RULE.PARAM", "VARIANT.grant.amounts[2]" */
     int line;     /* line in the scenario file */
     vs_dist dist; /* VS_DIST_FIXED for a plain number */
+    char *stream; /* shared stream name (`stream = "..."` in the file), or
+                     NULL: the param then draws from its own stream, named
+                     by its path */
 } vs_param;
 
 typedef enum vs_noise_kind { VS_NOISE_LOGNORMAL, VS_NOISE_NORMAL } vs_noise_kind;

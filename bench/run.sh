@@ -1,0 +1,38 @@
+#!/bin/sh
+# make bench: iterations per second and peak memory of vardsim on the
+# synthetic national scenario (1 and 2 threads) and on the shipped
+# scenarios at 100,000 iterations.  Figures go to standard output and to
+# build/bench.txt.  Set BENCH_N to change the national iteration count.
+set -eu
+: "${VARDSIM:?set VARDSIM}"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B="$ROOT/build/bench"
+mkdir -p "$B"
+${CC:-cc} -O2 -std=c11 -Wall -Wextra "$ROOT/bench/gen_national.c" -lm -o "$B/gen_national"
+"$B/gen_national" 1150 >"$B/national.cfg"
+N=${BENCH_N:-20000}
+REPORT="$ROOT/build/bench.txt"
+: >"$REPORT"
+
+# measure LABEL ARGS...: wall time, it/s and peak RSS from /usr/bin/time -v
+measure() {
+    label=$1; shift
+    /usr/bin/time -v "$VARDSIM" "$@" --quiet >"$B/stdout" 2>"$B/time.txt"
+    iters=$(sed -n 's/^iterations: //p' "$B/out/manifest.txt")
+    secs=$(sed -n 's/^wall_seconds: //p' "$B/out/manifest.txt")
+    rate=$(sed -n 's/^iterations_per_second: //p' "$B/out/manifest.txt")
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$B/time.txt")
+    elapsed=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$B/time.txt")
+    line=$(printf '%-44s %8s it  %8s s sim  %8s it/s  peak %6.1f MB  (process %s)' \
+        "$label" "$iters" "$secs" "$rate" "$(echo "$rss" | awk '{print $1/1024}')" "$elapsed")
+    echo "$line" | tee -a "$REPORT"
+}
+
+echo "vardsim bench on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)" | tee -a "$REPORT"
+measure "national 1150 centres, 6 variants, 1 thread" run "$B/national.cfg" -n "$N" --threads 1 -o "$B/out"
+measure "national 1150 centres, 6 variants, 2 threads" run "$B/national.cfg" -n "$N" --threads 2 -o "$B/out"
+measure "national, 100000 iterations, 2 threads" run "$B/national.cfg" -n 100000 --threads 2 -o "$B/out"
+for cfg in "$ROOT"/scenarios/*.cfg; do
+    measure "$(basename "$cfg") 100000 it, 2 threads" run "$cfg" -n 100000 --threads 2 -o "$B/out"
+done
+echo "written to $REPORT"

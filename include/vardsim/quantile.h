@@ -1,0 +1,44 @@
+/* quantile.h: quantiles without a full sort.
+ *
+ * Exact type-7 quantiles (R's default, GSL's
+ * gsl_stats_quantile_from_sorted_data) by selection, and a streaming
+ * log-bucket histogram for per-centre quantiles when storing every value
+ * would take too much memory. */
+#ifndef VARDSIM_QUANTILE_H
+#define VARDSIM_QUANTILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Type-7 quantile p of a[0..n) (n >= 1, no NaN); reorders a.  Result equals
+ * gsl_stats_quantile_from_sorted_data on the sorted array. */
+double vs_quantile_double(double *a, size_t n, double p);
+double vs_quantile_int64(int64_t *a, size_t n, double p);
+
+/* Streaming histogram for per-centre quantiles when storing every value
+ * would take too much memory.  Its range is calibrated on a pilot sample
+ * (the first iterations, kept exactly): the pilot's min..max widened by
+ * half its spread on each side, cut into VS_HIST_BUCKETS equal buckets, with
+ * one bucket below and one above for values outside.  A quantile is
+ * estimated by spreading each bucket's count evenly over its width, so its
+ * error is at most one bucket width (2 x pilot range / VS_HIST_BUCKETS)
+ * while it falls inside the range.  Counts are integers and the range
+ * depends only on the pilot, so the result does not depend on the order
+ * values arrive in. */
+#define VS_HIST_BUCKETS 512
+
+typedef struct vs_hist {
+    double lo, width;    /* bucket i covers [lo + i w, lo + (i + 1) w) */
+    uint32_t under, over;/* values below lo / at or above the top */
+    uint32_t count;
+    uint32_t b[VS_HIST_BUCKETS];
+} vs_hist;
+
+/* Calibrate an empty histogram on pilot values v[0..n) (n >= 1). */
+void vs_hist_init(vs_hist *h, const double *v, size_t n);
+void vs_hist_add(vs_hist *h, double v);
+/* Type-7 quantile estimate (NAN when empty).  When the rank falls among
+ * the values outside the range, the nearest edge is returned. */
+double vs_hist_quantile(const vs_hist *h, double p);
+
+#endif

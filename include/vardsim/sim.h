@@ -1,0 +1,91 @@
+/* sim.h: the Monte Carlo loop and its summaries (DESIGN section 5).
+ *
+ * Iteration 0 is the point estimate; iterations 1..N draw.  Iteration k's
+ * inputs depend only on (seed, k), every variant of an iteration sees the
+ * same inputs, and all summaries are computed in iteration order from
+ * per-iteration values or from order-independent integer sums, so the
+ * results are byte-identical for any thread count. */
+#ifndef VARDSIM_SIM_H
+#define VARDSIM_SIM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vardsim/error.h"
+#include "vardsim/eval.h"
+#include "vardsim/metrics.h"
+#include "vardsim/scenario.h"
+
+/* Region-level statistics per variant: the metrics of metrics.h, then
+ * total and unallocated (in öre). */
+#define VS_STAT_TOTAL VS_M_COUNT
+#define VS_STAT_UNALLOC (VS_M_COUNT + 1)
+#define VS_STAT_COUNT (VS_M_COUNT + 2)
+
+/* Per-centre quantiles are exact while iterations x centres is at most
+ * this; above it they come from a log-bucket histogram (see quantile.h). */
+#define VS_SIM_EXACT_LIMIT 10000000L
+
+/* Blocks of iterations for --precision checks. */
+#define VS_SIM_PRECISION_BLOCK 1000L
+
+typedef void (*vs_progress_fn)(void *ctx, long done, long total);
+
+typedef struct vs_sim_opts {
+    uint64_t seed;
+    long iterations;       /* N (the maximum with precision) */
+    int threads;           /* >= 1 */
+    double precision;      /* 0: off; else stop when every mcse < R |mean| */
+    vs_progress_fn progress; /* may be NULL; called from the main thread */
+    void *progress_ctx;
+    volatile sig_atomic_t *stop; /* may be NULL; set to nonzero to stop */
+    long exact_limit;      /* 0: VS_SIM_EXACT_LIMIT (tests lower it) */
+} vs_sim_opts;
+
+/* One summary (DESIGN section 5).  NAN marks an empty cell. */
+typedef struct vs_stat {
+    double point, mean, sd, p05, p50, p95, mcse, diff_mean, p_better;
+    long n; /* iterations in which the value was defined */
+} vs_stat;
+
+typedef struct vs_centre_stat {
+    vs_ore point;      /* iteration 0 */
+    vs_ore fair_share; /* iteration 0, apportioned so the column sums to total */
+    double mean, p05, p95; /* öre */
+    double p_loss;     /* share of iterations below the baseline; NAN on it */
+    double change_p05, change_p95; /* öre: quantiles of the per-iteration
+                                      change against the baseline (common
+                                      random numbers); NAN on the baseline */
+} vs_centre_stat;
+
+typedef struct vs_results {
+    size_t n_variants, n_centres;
+    long iterations;        /* iterations drawn (1..N) */
+    int threads;
+    int exact_centre_quantiles;
+    double wall_seconds;
+    vs_stat *stats;         /* n_variants * VS_STAT_COUNT */
+    vs_centre_stat *centres;/* n_variants * n_centres */
+    double *point_listed;   /* iteration 0 inputs, n_centres each */
+    double *point_cni;
+    double *draws;          /* iterations * n_variants * VS_STAT_COUNT,
+                               row k-1 = iteration k; NAN = undefined */
+} vs_results;
+
+/* Run the Monte Carlo simulation.  Returns VS_OK and sets *out (free with
+ * vs_results_free), VS_EINTR when *opts->stop was raised, VS_ENOMEM, or
+ * VS_ERUN (with err) when a rule failed. */
+int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
+               vs_results **out, vs_err *err);
+
+void vs_results_free(vs_results *r);
+
+/* Summary of one statistic, for callers that have their own values (e.g.
+ * sweeps): values[0..n) in iteration order (NAN = undefined), base likewise
+ * or NULL for the baseline; point and base_point from iteration 0. */
+void vs_sim_summarise(const double *values, const double *base, long n,
+                      double point, double base_point, int stat_id,
+                      double *scratch, vs_stat *out);
+
+#endif

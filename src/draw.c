@@ -1,0 +1,126 @@
+/* draw.c: the inputs of one Monte Carlo iteration (see draw.h). */
+#include "vardsim/draw.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+vs_draw *vs_draw_alloc(const vs_scenario *sc)
+{
+    vs_draw *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    size_t nc = sc->n_centres;
+    d->vals = calloc(sc->n_params ? sc->n_params : 1, sizeof *d->vals);
+    d->listed = calloc(nc ? nc : 1, sizeof *d->listed);
+    d->cni = calloc(nc ? nc : 1, sizeof *d->cni);
+    d->attrs = calloc(nc * sc->n_attrs + 1, sizeof *d->attrs);
+    if (sc->n_age_bands)
+        d->listed_by_age = calloc(nc * sc->n_age_bands, sizeof *d->listed_by_age);
+    d->rng = gsl_rng_alloc(vs_stream_type());
+    if (!d->vals || !d->listed || !d->cni || !d->attrs || !d->rng ||
+        (sc->n_age_bands && !d->listed_by_age)) {
+        vs_draw_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void vs_draw_free(vs_draw *d)
+{
+    if (!d)
+        return;
+    free(d->vals);
+    free(d->listed);
+    free(d->cni);
+    free(d->attrs);
+    free(d->listed_by_age);
+    if (d->rng)
+        gsl_rng_free(d->rng);
+    free(d);
+}
+
+double vs_draw_attr(const vs_scenario *sc, const vs_draw *d, size_t i, int ref)
+{
+    if (ref == VS_ATTR_LISTED)
+        return d->listed[i];
+    if (ref == VS_ATTR_CNI)
+        return d->cni[i];
+    return d->attrs[i * sc->n_attrs + (size_t)ref];
+}
+
+/* Round halves away from zero (C's round), never below 0: a drawn listed
+ * population is whole persons. */
+static double whole_persons(double x)
+{
+    double r = round(x);
+    return r > 0 ? r : 0;
+}
+
+/* Apply one noise group: one stream per group and iteration, centres drawn
+ * in file order, so adding a group never shifts another group's draws. */
+static void apply_noise(const vs_scenario *sc, const vs_noise *g, uint64_t seed,
+                        uint64_t k, vs_draw *d)
+{
+    vs_stream_seed(d->rng, seed, k, g->path);
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        double z = gsl_ran_gaussian_ziggurat(d->rng, 1.0);
+        double *v;
+        if (g->target == VS_ATTR_LISTED)
+            v = &d->listed[i];
+        else if (g->target == VS_ATTR_CNI)
+            v = &d->cni[i];
+        else
+            v = &d->attrs[i * sc->n_attrs + (size_t)g->target];
+        if (g->kind == VS_NOISE_LOGNORMAL)
+            *v *= exp(g->scale * z);
+        else if (g->relative)
+            *v += g->scale * *v * z;
+        else
+            *v += g->scale * z;
+    }
+}
+
+void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
+{
+    for (size_t p = 0; p < sc->n_params; p++) {
+        const vs_param *par = &sc->params[p];
+        if (k == 0 || par->dist.kind == VS_DIST_FIXED) {
+            d->vals[p] = vs_dist_point(&par->dist);
+        } else {
+            /* By inversion, so params that name one shared stream get the
+             * same uniform and move together (common random numbers across
+             * variants); others draw from their own stream. */
+            vs_stream_seed(d->rng, seed, k, par->stream ? par->stream : par->path);
+            d->vals[p] = vs_dist_quantile(&par->dist, gsl_rng_uniform_pos(d->rng));
+        }
+    }
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        const vs_centre *c = &sc->centres[i];
+        d->listed[i] = c->listed;
+        d->cni[i] = c->cni;
+        for (size_t a = 0; a < sc->n_attrs; a++)
+            d->attrs[i * sc->n_attrs + a] = c->attrs[a];
+    }
+    if (k > 0)
+        for (size_t g = 0; g < sc->n_noise; g++)
+            apply_noise(sc, &sc->noise[g], seed, k, d);
+    d->total_listed = 0;
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        const vs_centre *c = &sc->centres[i];
+        d->listed[i] = whole_persons(d->listed[i]);
+        if (d->cni[i] < 1e-6)
+            d->cni[i] = 1e-6;
+        d->total_listed += d->listed[i];
+        if (sc->n_age_bands) {
+            double *row = &d->listed_by_age[i * sc->n_age_bands];
+            /* listed_by_age follows the drawn listed in proportion; a
+             * centre without its own split gets none (capitation then uses
+             * plain listed). */
+            double scale = c->listed > 0 ? d->listed[i] / c->listed : 0;
+            for (size_t b = 0; b < sc->n_age_bands; b++)
+                row[b] = c->listed_by_age ? c->listed_by_age[b] * scale : 0;
+        }
+    }
+}

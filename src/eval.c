@@ -1,0 +1,151 @@
+/* eval.c: one iteration's allocations for every variant (see eval.h).
+ *
+ * Each variant's row in the outcome is its working allocation: it starts
+ * as zero or as a copy of the row of the variant it extends (with that
+ * variant's books), every rule updates it in place, and at the end the
+ * books close: unallocated = pots - cuts - total, exactly, in öre.  The
+ * buffers come from the caller, allocated once per worker. */
+#include "vardsim/eval.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+vs_ws *vs_ws_alloc(size_t n)
+{
+    vs_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    size_t m = n ? n : 1; /* a scenario without centres still evaluates */
+    ws->n = n;
+    ws->w = malloc(m * sizeof *ws->w);
+    ws->lo = malloc(m * sizeof *ws->lo);
+    ws->hi = malloc(m * sizeof *ws->hi);
+    ws->x = malloc(m * sizeof *ws->x);
+    ws->rem = malloc(m * sizeof *ws->rem);
+    ws->score = malloc(m * sizeof *ws->score);
+    ws->idx = malloc(m * sizeof *ws->idx);
+    ws->idx2 = malloc(m * sizeof *ws->idx2);
+    ws->clamped = malloc(m);
+    ws->flag = malloc(m);
+    ws->part = malloc(m * sizeof *ws->part);
+    if (!ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
+        !ws->idx || !ws->idx2 || !ws->clamped || !ws->flag || !ws->part) {
+        vs_ws_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void vs_ws_free(vs_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->w);
+    free(ws->lo);
+    free(ws->hi);
+    free(ws->x);
+    free(ws->rem);
+    free(ws->score);
+    free(ws->idx);
+    free(ws->idx2);
+    free(ws->clamped);
+    free(ws->flag);
+    free(ws->part);
+    free(ws);
+}
+
+vs_outcome *vs_outcome_alloc(const vs_scenario *sc)
+{
+    vs_outcome *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    size_t nv = sc->n_variants ? sc->n_variants : 1;
+    size_t cells = nv * (sc->n_centres ? sc->n_centres : 1);
+    o->n_variants = sc->n_variants;
+    o->n_centres = sc->n_centres;
+    o->alloc = calloc(cells, sizeof *o->alloc);
+    o->pots = calloc(nv, sizeof *o->pots);
+    o->cuts = calloc(nv, sizeof *o->cuts);
+    o->total = calloc(nv, sizeof *o->total);
+    o->unalloc = calloc(nv, sizeof *o->unalloc);
+    if (!o->alloc || !o->pots || !o->cuts || !o->total || !o->unalloc) {
+        vs_outcome_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void vs_outcome_free(vs_outcome *o)
+{
+    if (!o)
+        return;
+    free(o->alloc);
+    free(o->pots);
+    free(o->cuts);
+    free(o->total);
+    free(o->unalloc);
+    free(o);
+}
+
+/* Close one variant's books.  Only a scenario near the int64 limit can
+ * overflow here, and then the run stops with the variant named. */
+static int close_books(const vs_scenario *sc, size_t v, const vs_ore *row,
+                       const vs_books *bk, vs_outcome *out, vs_err *err)
+{
+    vs_ore total = 0, net, un;
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        assert(row[i] >= 0);
+        if (vs_money_add(total, row[i], &total) != VS_OK)
+            goto overflow;
+    }
+    if (__builtin_sub_overflow(bk->pots, bk->cuts, &net) ||
+        __builtin_sub_overflow(net, total, &un))
+        goto overflow;
+    out->pots[v] = bk->pots;
+    out->cuts[v] = bk->cuts;
+    out->total[v] = total;
+    out->unalloc[v] = un;
+    return VS_OK;
+overflow:
+    return vs_err_set(err, VS_ERUN, sc->file, sc->variants[v].line,
+                      "variant %s: its books overflow", sc->variants[v].id);
+}
+
+int vs_eval_run(const vs_scenario *sc, const vs_draw *in, vs_ws *ws,
+                vs_outcome *out, vs_err *err)
+{
+    size_t nc = sc->n_centres;
+    vs_rule_ctx ctx = {.sc = sc, .in = in, .out = out, .ws = ws};
+    for (size_t o = 0; o < sc->n_variants; o++) {
+        size_t v = sc->order[o];
+        const vs_variant *var = &sc->variants[v];
+        vs_ore *row = out->alloc + v * nc;
+        vs_books bk = {0, 0};
+        if (var->extends != VS_NONE) {
+            /* Inherit allocation and books; the extended variant came
+             * earlier in sc->order. */
+            size_t e = (size_t)var->extends;
+            memcpy(row, out->alloc + e * nc, nc * sizeof *row);
+            bk.pots = out->pots[e];
+            bk.cuts = out->cuts[e];
+        } else {
+            memset(row, 0, nc * sizeof *row);
+        }
+        ctx.variant = v;
+        for (size_t k = 0; k < var->n_rules; k++) {
+            const vs_rule *r = &var->rules[k];
+            vs_rule_fn fn = vs_rule_fn_of(r->type);
+            int st = fn ? fn(&ctx, r, row, &bk, err)
+                        : vs_err_set(err, VS_ERUN, sc->file, r->line,
+                                     "variant %s: unknown rule type %d",
+                                     var->id, (int)r->type);
+            if (st != VS_OK)
+                return st;
+        }
+        int st = close_books(sc, v, row, &bk, out, err);
+        if (st != VS_OK)
+            return st;
+    }
+    return VS_OK;
+}

@@ -1,0 +1,2136 @@
+/* load.c: libconfig scenario file -> vs_scenario (see load.h).
+ *
+ * One flow, top to bottom:
+ *
+ *   read the bytes (vs_load_file) -> check the raw text (load_text.c)
+ *   -> libconfig parse -> walk the sections in dependency order
+ *   (scenario, region, centres, uncertainty, variants) -> cross-references
+ *   (baseline, evaluation order) -> done.
+ *
+ * Every problem is recorded with FILE:LINE and the walk carries on, so an
+ * analyst sees all of them in one go; the scenario is handed out only when
+ * none was found.  Problems in the raw text stop the load before parsing:
+ * a wrapped integer or a stray byte would only produce confusing follow-up
+ * messages.
+ *
+ * Each group is read through a key table (name, kind, flags, range):
+ * collect() rejects unknown keys (with a "did you mean" hint), wrong types
+ * and missing required keys, and the take_*() readers apply the ranges, so
+ * validation of single keys lives in one place.  The per-section code only
+ * handles what ties keys together ("exactly one of pot / per_capita").
+ *
+ * Numbers in `region` and in rules become vs_params (a fixed value or a
+ * distribution) with a path such as "cni_topup.cni_threshold.pot"; the
+ * model refers to them by index.  Index paths count from 0
+ * ("halsoval.grant.amounts[0]"), like libconfig's own paths. */
+#include "vardsim/load.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load_text.h"
+#include "vardsim/money.h"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PRINTF_LIKE(a, b)
+#endif
+
+#define ID_MAX 64
+
+/* ------------------------------------------------------------------ */
+/* Key tables                                                           */
+
+enum key_kind {
+    K_STR,    /* string */
+    K_INT,    /* int or int64 */
+    K_NUM,    /* int, int64 or float */
+    K_PARAM,  /* a number or a distribution group */
+    K_BOOL,   /* true / false */
+    K_STRS,   /* list or array of strings */
+    K_NUMS,   /* list or array of numbers */
+    K_PARAMS, /* list or array of numbers or distribution groups */
+    K_GROUP,  /* { ... } */
+    K_GROUPS  /* ( { ... }, ... ) */
+};
+
+#define REQ 1u   /* required */
+#define MONEY 2u /* SEK: magnitude at most VS_MONEY_MAX_SEK */
+#define WHOLE 4u /* a whole number (persons) */
+
+/* Allowed values: lo..hi, each end open or closed. */
+typedef struct range {
+    double lo, hi;
+    unsigned char lo_open, hi_open;
+} range;
+
+#define ANY {-INFINITY, INFINITY, 0, 0}
+#define GE0 {0, INFINITY, 0, 0}
+#define GT0 {0, INFINITY, 1, 0}
+#define GE1 {1, INFINITY, 0, 0}
+#define SHARE {0, 1, 0, 0}
+#define SHARE_GT0 {0, 1, 1, 0}
+
+typedef struct key_spec {
+    const char *name;
+    enum key_kind kind;
+    unsigned flags;
+    range r;  /* numbers; for lists, each element */
+    int slot; /* distribution tables only: p[0..2], 3 = lo, 4 = hi */
+} key_spec;
+
+static const key_spec top_keys[] = {
+    {"scenario", K_GROUP, REQ, ANY, 0},
+    {"region", K_GROUP, 0, ANY, 0},
+    {"centres", K_GROUPS, REQ, ANY, 0},
+    {"uncertainty", K_GROUP, 0, ANY, 0},
+    {"variants", K_GROUPS, REQ, ANY, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec scenario_keys[] = {
+    {"name", K_STR, REQ, ANY, 0},
+    {"seed", K_INT, 0, GE0, 0},
+    {"iterations", K_INT, 0, GE0, 0},
+    {"baseline", K_STR, 0, ANY, 0},
+    {"lang", K_STR, 0, ANY, 0},
+    {"high_need_cni", K_NUM, 0, GT0, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec region_keys[] = {
+    {"name", K_STR, 0, ANY, 0},
+    {"deficit", K_PARAM, MONEY, GE0, 0},
+    {"age_bands", K_STRS, 0, ANY, 0},
+    {"age_weights", K_PARAMS, 0, GE0, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec centre_keys[] = {
+    {"id", K_STR, REQ, ANY, 0},
+    {"name", K_STR, REQ, ANY, 0},
+    {"listed", K_NUM, REQ | WHOLE, GE0, 0},
+    {"cni", K_NUM, REQ, GT0, 0},
+    {"attrs", K_GROUP, 0, ANY, 0},
+    {"listed_by_age", K_NUMS, WHOLE, GE0, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec noise_lognormal_keys[] = {
+    {"dist", K_STR, REQ, ANY, 0},
+    {"sigma", K_NUM, REQ, GE0, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec noise_normal_keys[] = {
+    {"dist", K_STR, REQ, ANY, 0},
+    {"sd", K_NUM, REQ, GE0, 0},
+    {"relative", K_BOOL, 0, ANY, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+static const key_spec variant_keys[] = {
+    {"id", K_STR, REQ, ANY, 0},
+    {"name", K_STR, REQ, ANY, 0},
+    {"extends", K_STR, 0, ANY, 0},
+    {"rules", K_GROUPS, 0, ANY, 0},
+    {NULL, K_STR, 0, ANY, 0},
+};
+
+/* Every rule table starts with these two. */
+#define RULE_HEAD {"type", K_STR, REQ, ANY, 0}, {"id", K_STR, 0, ANY, 0}
+#define END {NULL, K_STR, 0, ANY, 0}
+
+static const key_spec capitation_keys[] = {
+    RULE_HEAD,
+    {"pot", K_PARAM, MONEY, GE0, 0},
+    {"per_capita", K_PARAM, MONEY, GE0, 0},
+    {"cni_share", K_PARAM, 0, SHARE, 0},
+    END,
+};
+
+static const key_spec cni_threshold_keys[] = {
+    RULE_HEAD,
+    {"pot", K_PARAM, REQ | MONEY, GE0, 0},
+    {"threshold", K_PARAM, REQ, GT0, 0},
+    {"split", K_STR, 0, ANY, 0},
+    {"cap", K_PARAM, MONEY, GE0, 0},
+    {"floor", K_PARAM, MONEY, GE0, 0},
+    END,
+};
+
+static const key_spec tiered_keys[] = {
+    RULE_HEAD,
+    {"tiers", K_GROUPS, REQ, ANY, 0},
+    {"pot", K_PARAM, MONEY, GE0, 0},
+    END,
+};
+
+static const key_spec tier_keys[] = {
+    {"above", K_PARAM, REQ, GE0, 0},
+    {"amount", K_PARAM, MONEY, GE0, 0},
+    {"per_listed", K_PARAM, MONEY, GE0, 0},
+    END,
+};
+
+static const key_spec grant_keys[] = {
+    RULE_HEAD,
+    {"to", K_STRS, REQ, ANY, 0},
+    {"amounts", K_PARAMS, REQ | MONEY, GE0, 0},
+    END,
+};
+
+static const key_spec targeted_keys[] = {
+    RULE_HEAD,
+    {"score", K_STRS, REQ, ANY, 0},
+    {"top", K_INT, 0, GE1, 0},
+    {"top_share", K_PARAM, 0, SHARE_GT0, 0},
+    {"split", K_STR, 0, ANY, 0},
+    {"pot", K_PARAM, REQ | MONEY, GE0, 0},
+    END,
+};
+
+static const key_spec cut_keys[] = {
+    RULE_HEAD,
+    {"amount", K_PARAM, MONEY, GE0, 0},
+    {"deficit_share", K_PARAM, 0, SHARE, 0},
+    {"method", K_STR, 0, ANY, 0},
+    {"alpha", K_PARAM, 0, GE0, 0},
+    {"max_cut_share", K_PARAM, 0, SHARE, 0},
+    END,
+};
+
+static const key_spec limit_keys[] = {
+    RULE_HEAD,
+    {"relative_to", K_STR, REQ, ANY, 0},
+    {"max_loss", K_PARAM, 0, SHARE, 0},
+    {"max_gain", K_PARAM, 0, GE0, 0},
+    END,
+};
+
+static const key_spec *const rule_keys[VS_RULE_COUNT] = {
+    [VS_RULE_CAPITATION] = capitation_keys,
+    [VS_RULE_CNI_THRESHOLD] = cni_threshold_keys,
+    [VS_RULE_TIERED] = tiered_keys,
+    [VS_RULE_GRANT] = grant_keys,
+    [VS_RULE_TARGETED] = targeted_keys,
+    [VS_RULE_CUT] = cut_keys,
+    [VS_RULE_LIMIT] = limit_keys,
+};
+
+/* Distribution groups: which key fills which slot of vs_dist (-1: not a
+ * number).  `stream` names a random stream shared with other
+ * distributions (see vs_param.stream). */
+#define DIST_HEAD {"dist", K_STR, REQ, ANY, -1}, {"stream", K_STR, 0, ANY, -1}
+static const key_spec normal_keys[] = {
+    DIST_HEAD,
+    {"mean", K_NUM, REQ, ANY, 0}, {"sd", K_NUM, REQ, ANY, 1},
+    {"min", K_NUM, 0, ANY, 3},    {"max", K_NUM, 0, ANY, 4},
+    END,
+};
+static const key_spec lognormal_keys[] = {
+    DIST_HEAD,
+    {"median", K_NUM, REQ, ANY, 0}, {"sigma", K_NUM, REQ, ANY, 1},
+    END,
+};
+static const key_spec uniform_keys[] = {
+    DIST_HEAD,
+    {"min", K_NUM, REQ, ANY, 0}, {"max", K_NUM, REQ, ANY, 1},
+    END,
+};
+static const key_spec three_point_keys[] = { /* triangular, pert */
+    DIST_HEAD,
+    {"min", K_NUM, REQ, ANY, 0}, {"mode", K_NUM, REQ, ANY, 1},
+    {"max", K_NUM, REQ, ANY, 2},
+    END,
+};
+
+static const key_spec *dist_keys(vs_dist_kind k)
+{
+    switch (k) {
+    case VS_DIST_NORMAL: return normal_keys;
+    case VS_DIST_LOGNORMAL: return lognormal_keys;
+    case VS_DIST_UNIFORM: return uniform_keys;
+    case VS_DIST_TRIANGULAR:
+    case VS_DIST_PERT: return three_point_keys;
+    default: return NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The loader and its problems                                          */
+
+typedef struct loader {
+    const char *file; /* name used in messages */
+    vs_err *err;
+    vs_scenario *sc;
+    int problems;     /* recorded by this load */
+    int oom;          /* an allocation failed */
+    size_t params_cap;
+    const config_setting_t *baseline; /* resolved once variants are known */
+    int *extends_line;                /* per variant: line of `extends` */
+} loader;
+
+static int line_of(const config_setting_t *s)
+{
+    return s ? (int)config_setting_source_line(s) : 0;
+}
+
+PRINTF_LIKE(3, 4)
+static void problem(loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    L->problems++;
+    vs_err_set(L->err, VS_EINPUT, L->file, line_of(s), "%s", msg);
+}
+
+static void out_of_memory(loader *L)
+{
+    if (!L->oom)
+        vs_err_set(L->err, VS_ENOMEM, L->file, 0, "out of memory");
+    L->oom = 1;
+}
+
+static void *alloc_array(loader *L, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        out_of_memory(L);
+    return p;
+}
+
+static char *dup_str(loader *L, const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        out_of_memory(L);
+    return p;
+}
+
+PRINTF_LIKE(2, 3)
+static char *dup_printf(loader *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!p) {
+        out_of_memory(L);
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* "did you mean"                                                       */
+
+/* Edit distance with adjacent transpositions ("tpye" -> "type" is 1), or
+ * a large number for long words (no hint is worth that work). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 40 || m > 40)
+        return 99;
+    size_t d[41][41];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+/* The closest candidate seen so far, if close enough to be a typo. */
+typedef struct hint {
+    const char *word;
+    const char *best;
+    size_t dist;
+    char text[96]; /* " (did you mean 'x'?)" or "" */
+} hint;
+
+static void hint_start(hint *h, const char *word)
+{
+    h->word = word;
+    h->best = NULL;
+    h->dist = 99;
+    h->text[0] = '\0';
+}
+
+static void hint_consider(hint *h, const char *candidate)
+{
+    if (!candidate)
+        return;
+    size_t d = edit_distance(h->word, candidate);
+    size_t len = strlen(h->word);
+    size_t max = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    if (d > 0 && d <= max && d < strlen(candidate) && d < h->dist) {
+        h->best = candidate;
+        h->dist = d;
+    }
+}
+
+static const char *hint_text(hint *h)
+{
+    if (h->best)
+        snprintf(h->text, sizeof h->text, " (did you mean '%s'?)", h->best);
+    return h->text;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading a group through its key table                                */
+
+#define MAX_KEYS 8
+
+typedef struct members {
+    const key_spec *keys;
+    const config_setting_t *group;
+    const config_setting_t *set[MAX_KEYS]; /* well-typed members */
+    unsigned char present[MAX_KEYS];       /* given at all */
+} members;
+
+static int is_number(const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ||
+           t == CONFIG_TYPE_FLOAT;
+}
+
+static int is_list_or_array(const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    return t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY;
+}
+
+static int kind_ok(enum key_kind k, const config_setting_t *s)
+{
+    int t = config_setting_type(s);
+    switch (k) {
+    case K_STR: return t == CONFIG_TYPE_STRING;
+    case K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    case K_NUM: return is_number(s);
+    case K_PARAM: return is_number(s) || t == CONFIG_TYPE_GROUP;
+    case K_BOOL: return t == CONFIG_TYPE_BOOL;
+    case K_STRS:
+    case K_NUMS:
+    case K_PARAMS: return is_list_or_array(s);
+    case K_GROUP: return t == CONFIG_TYPE_GROUP;
+    case K_GROUPS: /* `()` or `[]` for an empty list */
+        return t == CONFIG_TYPE_LIST ||
+               (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0);
+    }
+    return 0;
+}
+
+static const char *kind_text(enum key_kind k)
+{
+    switch (k) {
+    case K_STR: return "a string";
+    case K_INT: return "an integer";
+    case K_NUM: return "a number";
+    case K_PARAM: return "a number or a distribution group { dist = ...; }";
+    case K_BOOL: return "true or false";
+    case K_STRS: return "a list of strings";
+    case K_NUMS: return "a list of numbers";
+    case K_PARAMS: return "a list of numbers";
+    case K_GROUP: return "a group { ... }";
+    case K_GROUPS: return "a list of groups ( { ... }, ... )";
+    }
+    return "?";
+}
+
+static int key_index(const key_spec *keys, const char *name)
+{
+    for (int k = 0; keys[k].name; k++)
+        if (strcmp(keys[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+/* Sort the members of `group` by the table: report unknown keys, wrong
+ * types and missing required keys.  `where` completes the messages:
+ * "in scenario", "at top level", "in cni_threshold rule". */
+static void collect(loader *L, const config_setting_t *group,
+                    const key_spec *keys, const char *where, members *m)
+{
+    memset(m, 0, sizeof *m);
+    m->keys = keys;
+    m->group = group;
+    int n = config_setting_length(group);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s);
+        int k = key_index(keys, name);
+        if (k < 0) {
+            hint h;
+            hint_start(&h, name);
+            for (int j = 0; keys[j].name; j++)
+                hint_consider(&h, keys[j].name);
+            problem(L, s, "unknown key '%s' %s%s", name, where, hint_text(&h));
+            continue;
+        }
+        m->present[k] = 1;
+        if (!kind_ok(keys[k].kind, s)) {
+            problem(L, s, "'%s' must be %s", name, kind_text(keys[k].kind));
+            continue;
+        }
+        m->set[k] = s;
+    }
+    for (int k = 0; keys[k].name; k++)
+        if ((keys[k].flags & REQ) && !m->present[k])
+            problem(L, group, "missing required key '%s' %s", keys[k].name,
+                    where);
+}
+
+/* The well-typed member `name`, or NULL (absent or already reported). */
+static const config_setting_t *member(const members *m, const char *name,
+                                      const key_spec **spec)
+{
+    int k = key_index(m->keys, name);
+    if (k < 0)
+        return NULL;
+    if (spec)
+        *spec = &m->keys[k];
+    return m->set[k];
+}
+
+static int present(const members *m, const char *name)
+{
+    int k = key_index(m->keys, name);
+    return k >= 0 && m->present[k];
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings                                                              */
+
+/* The string of `s` if it is clean text: escapes such as "\x01" or "\xff"
+ * can put control characters or invalid UTF-8 into a string even when the
+ * file itself is clean.  NULL (reported) otherwise. */
+static const char *string_of(loader *L, const config_setting_t *s,
+                             const char *key)
+{
+    const char *v = config_setting_get_string(s);
+    if (!v)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)v;
+    size_t n = strlen(v);
+    for (size_t i = 0; i < n;) {
+        size_t len = vs_load_utf8_len(p + i, n - i);
+        if (len == 0) {
+            problem(L, s, "invalid UTF-8 in '%s' (byte 0x%02X)", key, p[i]);
+            return NULL;
+        }
+        if (vs_load_is_control(p + i, len)) {
+            problem(L, s, "control character in '%s': names and labels must "
+                    "be one line of printable text", key);
+            return NULL;
+        }
+        i += len;
+    }
+    return v;
+}
+
+/* A copy of the string member `name` (NULL when absent or bad). */
+static char *take_str(loader *L, const members *m, const char *name)
+{
+    const config_setting_t *s = member(m, name, NULL);
+    const char *v = s ? string_of(L, s, name) : NULL;
+    return v ? dup_str(L, v) : NULL;
+}
+
+/* Same, for a display name: must not be empty. */
+static char *take_name(loader *L, const members *m, const char *name)
+{
+    const config_setting_t *s = member(m, name, NULL);
+    const char *v = s ? string_of(L, s, name) : NULL;
+    if (v && !*v) {
+        problem(L, s, "'%s' must not be empty", name);
+        return NULL;
+    }
+    return v ? dup_str(L, v) : NULL;
+}
+
+/* Check an id: [a-z0-9_-]+, at most ID_MAX bytes. */
+static int id_ok(loader *L, const config_setting_t *s, const char *what,
+                 const char *id)
+{
+    size_t n = strlen(id);
+    if (n > ID_MAX) {
+        problem(L, s, "%s id '%.20s...' is longer than %d characters", what,
+                id, ID_MAX);
+        return 0;
+    }
+    int ok = n > 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') ||
+              id[i] == '_' || id[i] == '-'))
+            ok = 0;
+    if (!ok)
+        problem(L, s, "invalid %s id '%s': use only a-z, 0-9, '_' and '-'",
+                what, id);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                              */
+
+/* The number in `s` (int, int64 or float), checked finite: "1e999" reads
+ * as infinity in libconfig 1.5 without a word. */
+static int number_of(loader *L, const config_setting_t *s, const char *key,
+                     double *out)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT:
+        *out = config_setting_get_int(s);
+        return 1;
+    case CONFIG_TYPE_INT64:
+        *out = (double)config_setting_get_int64(s);
+        return 1;
+    case CONFIG_TYPE_FLOAT:
+        *out = config_setting_get_float(s);
+        if (!isfinite(*out)) {
+            problem(L, s, "number is not finite in '%s'", key);
+            return 0;
+        }
+        return 1;
+    default:
+        problem(L, s, "'%s' must be a number", key);
+        return 0;
+    }
+}
+
+static int below_lo(const range *r, double v)
+{
+    return r->lo_open ? v <= r->lo : v < r->lo;
+}
+
+static int above_hi(const range *r, double v)
+{
+    return r->hi_open ? v >= r->hi : v > r->hi;
+}
+
+/* ">= 0", "> 0", "between 0 and 1", "> 0 and <= 1" */
+static void range_text(const range *r, char *buf, size_t n)
+{
+    int has_lo = isfinite(r->lo), has_hi = isfinite(r->hi);
+    if (has_lo && has_hi && !r->lo_open && !r->hi_open)
+        snprintf(buf, n, "between %g and %g", r->lo, r->hi);
+    else if (has_lo && has_hi)
+        snprintf(buf, n, "%s %g and %s %g", r->lo_open ? ">" : ">=", r->lo,
+                 r->hi_open ? "<" : "<=", r->hi);
+    else if (has_lo)
+        snprintf(buf, n, "%s %g", r->lo_open ? ">" : ">=", r->lo);
+    else if (has_hi)
+        snprintf(buf, n, "%s %g", r->hi_open ? "<" : "<=", r->hi);
+    else
+        snprintf(buf, n, "a number");
+}
+
+/* Check a fixed value against a key's range and flags. */
+static int value_ok(loader *L, const config_setting_t *s, const char *key,
+                    const key_spec *spec, double v)
+{
+    if (below_lo(&spec->r, v) || above_hi(&spec->r, v)) {
+        char want[64];
+        range_text(&spec->r, want, sizeof want);
+        problem(L, s, "'%s' must be %s, got %g", key, want, v);
+        return 0;
+    }
+    if ((spec->flags & WHOLE) && v != floor(v)) {
+        problem(L, s, "'%s' must be a whole number of persons, got %g", key, v);
+        return 0;
+    }
+    if ((spec->flags & MONEY) && fabs(v) > VS_MONEY_MAX_SEK) {
+        problem(L, s, "amount too large: '%s' is %g SEK; the limit is %g SEK",
+                key, v, VS_MONEY_MAX_SEK);
+        return 0;
+    }
+    return 1;
+}
+
+/* The number member `name` into *out, range-checked.  1 when read. */
+static int take_num(loader *L, const members *m, const char *name, double *out)
+{
+    const key_spec *spec;
+    const config_setting_t *s = member(m, name, &spec);
+    double v;
+    if (!s || !number_of(L, s, name, &v) || !value_ok(L, s, name, spec, v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* The integer member `name` (int or int64) into *out.  1 when read. */
+static int take_int(loader *L, const members *m, const char *name,
+                    long long *out)
+{
+    const key_spec *spec;
+    const config_setting_t *s = member(m, name, &spec);
+    if (!s)
+        return 0;
+    long long v = config_setting_type(s) == CONFIG_TYPE_INT
+                      ? config_setting_get_int(s)
+                      : config_setting_get_int64(s);
+    if (!value_ok(L, s, name, spec, (double)v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Params: a fixed number or a distribution                             */
+
+/* Read a distribution group `g` given for `key` into *d (not yet checked
+ * against the key's range) and its shared stream name, if any, into
+ * *stream (a copy, or NULL).  1 when valid (*stream is then the caller's). */
+static int parse_dist(loader *L, const config_setting_t *g, const char *key,
+                      vs_dist *d, char **stream)
+{
+    *stream = NULL;
+    const config_setting_t *ds = config_setting_get_member(g, "dist");
+    if (!ds) {
+        problem(L, g, "missing required key 'dist' in distribution for '%s'",
+                key);
+        return 0;
+    }
+    if (config_setting_type(ds) != CONFIG_TYPE_STRING) {
+        problem(L, ds, "'dist' must be a string");
+        return 0;
+    }
+    const char *name = string_of(L, ds, "dist");
+    if (!name)
+        return 0;
+    int k = vs_dist_kind_from_name(name);
+    const key_spec *keys = k > 0 ? dist_keys((vs_dist_kind)k) : NULL;
+    if (!keys) {
+        hint h;
+        hint_start(&h, name);
+        for (int j = VS_DIST_NORMAL; j <= VS_DIST_PERT; j++)
+            hint_consider(&h, vs_dist_kind_name((vs_dist_kind)j));
+        problem(L, ds, "unknown distribution '%s'%s (expected normal, "
+                "lognormal, uniform, triangular or pert)", name, hint_text(&h));
+        return 0;
+    }
+    char where[48];
+    snprintf(where, sizeof where, "in %s distribution", name);
+    members m;
+    collect(L, g, keys, where, &m);
+
+    memset(d, 0, sizeof *d);
+    d->kind = (vs_dist_kind)k;
+    d->lo = -INFINITY;
+    d->hi = INFINITY;
+    int ok = 1;
+    for (int j = 0; keys[j].name; j++) {
+        if (keys[j].slot < 0)
+            continue;
+        double v;
+        if (!m.set[j]) {
+            if (m.present[j] || (keys[j].flags & REQ))
+                ok = 0; /* reported by collect */
+            continue;
+        }
+        if (!number_of(L, m.set[j], keys[j].name, &v)) {
+            ok = 0;
+            continue;
+        }
+        if (keys[j].slot == 3)
+            d->lo = v;
+        else if (keys[j].slot == 4)
+            d->hi = v;
+        else
+            d->p[keys[j].slot] = v;
+    }
+    if (!ok)
+        return 0;
+    char msg[256];
+    if (vs_dist_validate(d, msg, sizeof msg) != VS_OK) {
+        problem(L, g, "invalid distribution for '%s': %s", key, msg);
+        return 0;
+    }
+    /* A stream name has id syntax: without a '.' it can never be the path
+     * of a param, which names that param's own stream. */
+    const config_setting_t *ss = member(&m, "stream", NULL);
+    const char *sname = ss ? string_of(L, ss, "stream") : NULL;
+    if (ss && (!sname || !id_ok(L, ss, "stream", sname)))
+        return 0;
+    if (sname && !(*stream = dup_str(L, sname)))
+        return 0;
+    return 1;
+}
+
+/* Check a distribution against the range of its key: every value it can
+ * draw must be allowed.
+ *
+ * - uniform, triangular, pert, and a normal's explicit min / max: the
+ *   bounds of the support must lie in the range;
+ * - a normal without min / max is truncated to the key's range (and, for
+ *   money, to VS_MONEY_MAX_SEK): "pot = normal(2e6, 1e5)" means a pot that
+ *   is never negative, which is what the analyst meant; its mean, the value
+ *   she typed, must itself be allowed;
+ * - a lognormal is > 0, fine for any key whose range starts at 0, wrong
+ *   for a key with an upper bound; for money its 1e-23 upper tail
+ *   (median * exp(10 sigma)) must stay below VS_MONEY_MAX_SEK. */
+static int dist_ok(loader *L, const config_setting_t *s, const char *key,
+                   const key_spec *spec, vs_dist *d)
+{
+    range r = spec->r;
+    int money = (spec->flags & MONEY) != 0;
+    if (money && r.hi > VS_MONEY_MAX_SEK) {
+        r.hi = VS_MONEY_MAX_SEK;
+        r.hi_open = 0;
+    }
+    char want[64];
+    range_text(&spec->r, want, sizeof want);
+    const char *kname = vs_dist_kind_name(d->kind);
+    double lo, hi; /* support to check */
+
+    switch (d->kind) {
+    case VS_DIST_NORMAL:
+        if (isinf(d->lo) && isinf(d->hi) &&
+            (below_lo(&spec->r, d->p[0]) || above_hi(&spec->r, d->p[0]))) {
+            problem(L, s, "'%s' must be %s, got a normal distribution with "
+                    "mean %g", key, want, d->p[0]);
+            return 0;
+        }
+        if (money && fabs(d->p[0]) > VS_MONEY_MAX_SEK) {
+            problem(L, s, "amount too large: '%s' has mean %g SEK; the limit "
+                    "is %g SEK", key, d->p[0], VS_MONEY_MAX_SEK);
+            return 0;
+        }
+        lo = d->lo;
+        hi = d->hi;
+        break;
+    case VS_DIST_LOGNORMAL:
+        if (r.lo > 0 || isfinite(spec->r.hi)) {
+            problem(L, s, "'%s' must be %s, but a lognormal distribution "
+                    "takes any value above 0", key, want);
+            return 0;
+        }
+        if (money && d->p[0] * exp(10 * d->p[1]) > VS_MONEY_MAX_SEK) {
+            problem(L, s, "amount too large: '%s' is lognormal with median %g "
+                    "and sigma %g, which can exceed %g SEK", key, d->p[0],
+                    d->p[1], VS_MONEY_MAX_SEK);
+            return 0;
+        }
+        return 1;
+    case VS_DIST_UNIFORM:
+        lo = d->p[0];
+        hi = d->p[1];
+        break;
+    default: /* triangular, pert */
+        lo = d->p[0];
+        hi = d->p[2];
+        break;
+    }
+    if (isfinite(lo) && below_lo(&r, lo)) {
+        problem(L, s, "'%s' must be %s, but its %s distribution goes down "
+                "to %g", key, want, kname, lo);
+        return 0;
+    }
+    if (isfinite(hi) && above_hi(&r, hi)) {
+        if (money && !above_hi(&spec->r, hi))
+            problem(L, s, "amount too large: '%s' can reach %g SEK; the "
+                    "limit is %g SEK", key, hi, VS_MONEY_MAX_SEK);
+        else
+            problem(L, s, "'%s' must be %s, but its %s distribution goes up "
+                    "to %g", key, want, kname, hi);
+        return 0;
+    }
+    if (d->kind == VS_DIST_NORMAL) { /* implicit truncation, see above */
+        if (isinf(d->lo))
+            d->lo = r.lo;
+        if (isinf(d->hi))
+            d->hi = r.hi;
+    }
+    return 1;
+}
+
+/* Append a param (taking `path` and `stream`); returns its index, or
+ * VS_NONE (out of memory). */
+static int add_param(loader *L, char *path, char *stream, int line, vs_dist d)
+{
+    vs_scenario *sc = L->sc;
+    if (!path) {
+        free(stream);
+        return VS_NONE;
+    }
+    if (sc->n_params == L->params_cap) {
+        size_t cap = L->params_cap ? 2 * L->params_cap : 16;
+        vs_param *p = realloc(sc->params, cap * sizeof *p);
+        if (!p) {
+            free(path);
+            free(stream);
+            out_of_memory(L);
+            return VS_NONE;
+        }
+        sc->params = p;
+        L->params_cap = cap;
+    }
+    vs_param *par = &sc->params[sc->n_params];
+    memset(par, 0, sizeof *par);
+    par->path = path;
+    par->stream = stream;
+    par->line = line;
+    par->dist = d;
+    return (int)sc->n_params++;
+}
+
+/* The param in setting `s` (a number or a distribution group) for `key`
+ * with path "PREFIX.KEY".  Returns its index, or VS_NONE (reported). */
+static int param_from(loader *L, const config_setting_t *s, const char *prefix,
+                      const char *key, const key_spec *spec)
+{
+    vs_dist d;
+    char *stream = NULL;
+    if (is_number(s)) {
+        double v;
+        if (!number_of(L, s, key, &v) || !value_ok(L, s, key, spec, v))
+            return VS_NONE;
+        d = vs_dist_fixed(v);
+    } else if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
+        if (!parse_dist(L, s, key, &d, &stream))
+            return VS_NONE;
+        if (!dist_ok(L, s, key, spec, &d)) {
+            free(stream);
+            return VS_NONE;
+        }
+    } else {
+        problem(L, s, "'%s' must be %s", key, kind_text(K_PARAM));
+        return VS_NONE;
+    }
+    return add_param(L, dup_printf(L, "%s.%s", prefix, key), stream,
+                     line_of(s), d);
+}
+
+/* The param member `name` of m, or VS_NONE (absent or reported). */
+static int take_param(loader *L, const members *m, const char *name,
+                      const char *prefix)
+{
+    const key_spec *spec;
+    const config_setting_t *s = member(m, name, &spec);
+    return s ? param_from(L, s, prefix, name, spec) : VS_NONE;
+}
+
+/* A list member (K_PARAMS) as params "PREFIX.NAME[i]": fills idx[0..n),
+ * n = its length (idx allocated here, VS_NONE where bad). */
+static int *take_param_list(loader *L, const members *m, const char *name,
+                            const char *prefix, size_t *n)
+{
+    const key_spec *spec;
+    const config_setting_t *s = member(m, name, &spec);
+    *n = 0;
+    if (!s)
+        return NULL;
+    size_t len = (size_t)config_setting_length(s);
+    int *idx = alloc_array(L, len, sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char key[80];
+        snprintf(key, sizeof key, "%s[%zu]", name, i);
+        idx[i] = param_from(L, config_setting_get_elem(s, (unsigned)i), prefix,
+                            key, spec);
+    }
+    *n = len;
+    return idx;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups that tolerate the holes left by earlier problems             */
+
+static int find_centre(const vs_scenario *sc, const char *id)
+{
+    for (size_t i = 0; i < sc->n_centres; i++)
+        if (sc->centres[i].id && strcmp(sc->centres[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_variant(const vs_scenario *sc, const char *id)
+{
+    for (size_t i = 0; i < sc->n_variants; i++)
+        if (sc->variants[i].id && strcmp(sc->variants[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_attr(const vs_scenario *sc, const char *name)
+{
+    for (size_t a = 0; a < sc->n_attrs; a++)
+        if (strcmp(sc->attr_names[a], name) == 0)
+            return (int)a;
+    return -1;
+}
+
+static const char *centre_label(const vs_scenario *sc, size_t i)
+{
+    return sc->centres[i].id ? sc->centres[i].id : "?";
+}
+
+/* An attribute reference by name: "listed", "cni" or an attribute given
+ * on every centre.  Returns VS_ATTR_LISTED, VS_ATTR_CNI or the index, or
+ * VS_NONE (reported) when unknown or missing on some centre. */
+static int attr_ref(loader *L, const config_setting_t *s, const char *name,
+                    const char *where)
+{
+    const vs_scenario *sc = L->sc;
+    if (strcmp(name, "listed") == 0)
+        return VS_ATTR_LISTED;
+    if (strcmp(name, "cni") == 0)
+        return VS_ATTR_CNI;
+    int a = find_attr(sc, name);
+    if (a < 0) {
+        hint h;
+        hint_start(&h, name);
+        hint_consider(&h, "listed");
+        hint_consider(&h, "cni");
+        for (size_t j = 0; j < sc->n_attrs; j++)
+            hint_consider(&h, sc->attr_names[j]);
+        problem(L, s, "unknown attribute '%s' %s%s", name, where,
+                hint_text(&h));
+        return VS_NONE;
+    }
+    for (size_t i = 0; i < sc->n_centres; i++)
+        if (sc->centres[i].attrs && isnan(sc->centres[i].attrs[a])) {
+            problem(L, s, "attribute '%s' is missing on centre '%s': an "
+                    "attribute used %s must be given for every centre", name,
+                    centre_label(sc, i), where);
+            return VS_NONE;
+        }
+    return a;
+}
+
+/* ------------------------------------------------------------------ */
+/* scenario = { ... }                                                   */
+
+static void parse_scenario(loader *L, const config_setting_t *g)
+{
+    vs_scenario *sc = L->sc;
+    members m;
+    collect(L, g, scenario_keys, "in scenario", &m);
+    sc->name = take_name(L, &m, "name");
+    long long v;
+    if (take_int(L, &m, "seed", &v))
+        sc->seed = (uint64_t)v;
+    if (take_int(L, &m, "iterations", &v))
+        sc->iterations = (long)v;
+    const config_setting_t *s = member(&m, "lang", NULL);
+    const char *lang = s ? string_of(L, s, "lang") : NULL;
+    if (lang) {
+        if (strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0)
+            memcpy(sc->lang, lang, 3);
+        else
+            problem(L, s, "'lang' must be \"sv\" or \"en\", got '%s'", lang);
+    }
+    take_num(L, &m, "high_need_cni", &sc->high_need_cni);
+    /* The variants are not known yet: resolve_baseline() reads it. */
+    L->baseline = member(&m, "baseline", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* region = { ... }                                                     */
+
+static void parse_region(loader *L, const config_setting_t *g)
+{
+    vs_scenario *sc = L->sc;
+    members m;
+    collect(L, g, region_keys, "in region", &m);
+    sc->region_name = take_str(L, &m, "name");
+    sc->deficit = take_param(L, &m, "deficit", "region");
+
+    /* Age bands: labels and weights go together, one weight per label. */
+    const config_setting_t *bands = member(&m, "age_bands", NULL);
+    const config_setting_t *weights = member(&m, "age_weights", NULL);
+    if (bands && !weights)
+        problem(L, bands, "'age_bands' needs 'age_weights': give both or "
+                "neither");
+    if (weights && !bands)
+        problem(L, weights, "'age_weights' needs 'age_bands': give both or "
+                "neither");
+    size_t n = bands ? (size_t)config_setting_length(bands) : 0;
+    if (bands && n == 0)
+        problem(L, bands, "'age_bands' must not be empty");
+    if (n > 0 && (sc->age_bands = alloc_array(L, n, sizeof *sc->age_bands))) {
+        sc->n_age_bands = n;
+        for (size_t b = 0; b < n; b++) {
+            const config_setting_t *e =
+                config_setting_get_elem(bands, (unsigned)b);
+            char key[40];
+            snprintf(key, sizeof key, "age_bands[%zu]", b);
+            if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+                problem(L, e, "'%s' must be a string", key);
+                continue;
+            }
+            const char *label = string_of(L, e, key);
+            if (label)
+                sc->age_bands[b] = dup_str(L, label);
+        }
+    }
+    size_t nw;
+    int *w = take_param_list(L, &m, "age_weights", "region", &nw);
+    if (w && bands && nw != n)
+        problem(L, weights, "'age_bands' has %zu labels but 'age_weights' has "
+                "%zu weights", n, nw);
+    if (w && nw == n && n > 0)
+        sc->age_weights = w;
+    else
+        free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* centres = ( { ... }, ... )                                           */
+
+/* Shortest "%.*g" that reads back as v: "1.32", not "1.3200000000000001". */
+static void shortest_text(double v, char *buf, size_t n)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static int reserved_attr(const char *name)
+{
+    return strcmp(name, "listed") == 0 || strcmp(name, "cni") == 0;
+}
+
+/* The attribute names of every centre, in order of first appearance. */
+static void collect_attr_names(loader *L, const config_setting_t *list)
+{
+    vs_scenario *sc = L->sc;
+    size_t cap = 0;
+    int n = config_setting_length(list);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const config_setting_t *attrs =
+            config_setting_type(g) == CONFIG_TYPE_GROUP
+                ? config_setting_get_member(g, "attrs") : NULL;
+        if (!attrs || config_setting_type(attrs) != CONFIG_TYPE_GROUP)
+            continue;
+        for (int j = 0; j < config_setting_length(attrs); j++) {
+            const char *name =
+                config_setting_name(config_setting_get_elem(attrs, (unsigned)j));
+            if (reserved_attr(name) || find_attr(sc, name) >= 0)
+                continue;
+            if (sc->n_attrs == cap) {
+                cap = cap ? 2 * cap : 8;
+                char **p = realloc(sc->attr_names, cap * sizeof *p);
+                if (!p) {
+                    out_of_memory(L);
+                    return;
+                }
+                sc->attr_names = p;
+            }
+            char *copy = dup_str(L, name);
+            if (!copy)
+                return;
+            sc->attr_names[sc->n_attrs++] = copy;
+        }
+    }
+}
+
+static void parse_attrs(loader *L, const config_setting_t *g, vs_centre *c)
+{
+    for (int j = 0; j < config_setting_length(g); j++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)j);
+        const char *name = config_setting_name(s);
+        double v;
+        if (reserved_attr(name)) {
+            problem(L, s, "attribute name '%s' is reserved: the centre's own "
+                    "'%s' is used under that name", name, name);
+            continue;
+        }
+        if (!is_number(s)) {
+            problem(L, s, "'%s' must be a number", name);
+            continue;
+        }
+        int a = find_attr(L->sc, name);
+        if (a >= 0 && c->attrs && number_of(L, s, name, &v))
+            c->attrs[a] = v;
+    }
+}
+
+static void parse_listed_by_age(loader *L, const members *m, vs_centre *c,
+                                int listed_ok)
+{
+    const vs_scenario *sc = L->sc;
+    const key_spec *spec;
+    const config_setting_t *s = member(m, "listed_by_age", &spec);
+    if (!s)
+        return;
+    size_t n = (size_t)config_setting_length(s);
+    if (sc->n_age_bands == 0) {
+        problem(L, s, "'listed_by_age' needs region.age_bands and "
+                "region.age_weights");
+        return;
+    }
+    if (n != sc->n_age_bands) {
+        problem(L, s, "'listed_by_age' has %zu counts but region.age_bands "
+                "has %zu bands", n, sc->n_age_bands);
+        return;
+    }
+    double *v = alloc_array(L, n, sizeof *v);
+    if (!v)
+        return;
+    int ok = 1;
+    double sum = 0;
+    for (size_t b = 0; b < n; b++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)b);
+        char key[40];
+        snprintf(key, sizeof key, "listed_by_age[%zu]", b);
+        if (!number_of(L, e, key, &v[b]) || !value_ok(L, e, key, spec, v[b]))
+            ok = 0;
+        else
+            sum += v[b];
+    }
+    /* Whole numbers below 2^53 add up exactly, so == is the right test. */
+    if (ok && listed_ok && sum != c->listed) {
+        problem(L, s, "'listed_by_age' sums to %.0f but 'listed' is %.0f", sum,
+                c->listed);
+        ok = 0;
+    }
+    if (ok)
+        c->listed_by_age = v;
+    else
+        free(v);
+}
+
+static void parse_centre(loader *L, const config_setting_t *g, size_t i)
+{
+    vs_scenario *sc = L->sc;
+    vs_centre *c = &sc->centres[i];
+    members m;
+    collect(L, g, centre_keys, "in centre", &m);
+
+    const config_setting_t *s = member(&m, "id", NULL);
+    const char *id = s ? string_of(L, s, "id") : NULL;
+    if (id && id_ok(L, s, "centre", id)) {
+        int dup = find_centre(sc, id);
+        if (dup >= 0)
+            problem(L, s, "duplicate centre id '%s' (first on line %d)", id,
+                    sc->centres[dup].line);
+        else
+            c->id = dup_str(L, id);
+    }
+    c->name = take_name(L, &m, "name");
+    int listed_ok = take_num(L, &m, "listed", &c->listed);
+    if (take_num(L, &m, "cni", &c->cni))
+        shortest_text(c->cni, c->cni_text, sizeof c->cni_text);
+    const config_setting_t *attrs = member(&m, "attrs", NULL);
+    if (attrs)
+        parse_attrs(L, attrs, c);
+    parse_listed_by_age(L, &m, c, listed_ok);
+}
+
+static void parse_centres(loader *L, const config_setting_t *list)
+{
+    vs_scenario *sc = L->sc;
+    size_t n = (size_t)config_setting_length(list);
+    if (n == 0) {
+        problem(L, list, "'centres' must not be empty");
+        return;
+    }
+    sc->centres = alloc_array(L, n, sizeof *sc->centres);
+    if (!sc->centres)
+        return;
+    sc->n_centres = n;
+    collect_attr_names(L, list);
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        vs_centre *c = &sc->centres[i];
+        c->line = line_of(g);
+        c->attrs = alloc_array(L, sc->n_attrs, sizeof *c->attrs);
+        if (c->attrs)
+            for (size_t a = 0; a < sc->n_attrs; a++)
+                c->attrs[a] = NAN; /* "not given", see scenario.h */
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+            problem(L, g, "'centres[%zu]' must be %s", i, kind_text(K_GROUP));
+            continue;
+        }
+        parse_centre(L, g, i);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* uncertainty = { cni = { ... }; listed = { ... }; ATTR = { ... }; }   */
+
+static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
+{
+    const char *key = config_setting_name(s);
+    int target;
+    if (strcmp(key, "cni") == 0)
+        target = VS_ATTR_CNI;
+    else if (strcmp(key, "listed") == 0)
+        target = VS_ATTR_LISTED;
+    else if (find_attr(L->sc, key) >= 0)
+        target = attr_ref(L, s, key, "in uncertainty");
+    else {
+        hint h;
+        hint_start(&h, key);
+        hint_consider(&h, "cni");
+        hint_consider(&h, "listed");
+        for (size_t a = 0; a < L->sc->n_attrs; a++)
+            hint_consider(&h, L->sc->attr_names[a]);
+        problem(L, s, "unknown key '%s' in uncertainty%s: expected cni, "
+                "listed or an attribute name", key, hint_text(&h));
+        return;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+        problem(L, s, "'%s' must be a group { dist = \"lognormal\"; sigma = "
+                "...; } or { dist = \"normal\"; sd = ...; }", key);
+        return;
+    }
+    const config_setting_t *ds = config_setting_get_member(s, "dist");
+    if (!ds) {
+        problem(L, s, "missing required key 'dist' in uncertainty.%s", key);
+        return;
+    }
+    if (config_setting_type(ds) != CONFIG_TYPE_STRING) {
+        problem(L, ds, "'dist' must be a string");
+        return;
+    }
+    const char *dist = string_of(L, ds, "dist");
+    if (!dist)
+        return;
+    vs_noise_kind kind;
+    const key_spec *keys;
+    if (strcmp(dist, "lognormal") == 0) {
+        kind = VS_NOISE_LOGNORMAL;
+        keys = noise_lognormal_keys;
+    } else if (strcmp(dist, "normal") == 0) {
+        kind = VS_NOISE_NORMAL;
+        keys = noise_normal_keys;
+    } else {
+        problem(L, ds, "unknown distribution '%s' in uncertainty.%s "
+                "(expected lognormal or normal)", dist, key);
+        return;
+    }
+    char where[80];
+    snprintf(where, sizeof where, "in uncertainty.%s", key);
+    members m;
+    collect(L, s, keys, where, &m);
+    double scale;
+    if (!take_num(L, &m, kind == VS_NOISE_LOGNORMAL ? "sigma" : "sd", &scale))
+        return;
+    const config_setting_t *rel = member(&m, "relative", NULL);
+    if (target == VS_NONE)
+        return;
+    z->path = dup_printf(L, "uncertainty.%s", key);
+    z->target = target;
+    z->kind = kind;
+    z->scale = scale;
+    z->relative = rel ? config_setting_get_bool(rel) : 0;
+    z->line = line_of(s);
+}
+
+static void parse_uncertainty(loader *L, const config_setting_t *g)
+{
+    vs_scenario *sc = L->sc;
+    size_t n = (size_t)config_setting_length(g);
+    sc->noise = alloc_array(L, n, sizeof *sc->noise);
+    if (!sc->noise)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        vs_noise z = {0};
+        parse_noise(L, config_setting_get_elem(g, (unsigned)i), &z);
+        if (z.path)
+            sc->noise[sc->n_noise++] = z;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                                */
+
+/* Exactly one of a and b ("pot" / "per_capita"); `required`: at least
+ * one. */
+static void one_of(loader *L, const members *m, const char *a, const char *b,
+                   int required, const char *what)
+{
+    int ha = present(m, a), hb = present(m, b);
+    if (ha && hb)
+        problem(L, m->group, "%s takes '%s' or '%s', not both", what, a, b);
+    else if (!ha && !hb && required)
+        problem(L, m->group, "%s needs '%s' or '%s'", what, a, b);
+}
+
+/* The fixed value of param p, or NAN when p is a distribution or none. */
+static double fixed_value(const vs_scenario *sc, int p)
+{
+    if (p < 0 || sc->params[p].dist.kind != VS_DIST_FIXED)
+        return NAN;
+    return sc->params[p].dist.p[0];
+}
+
+static void rule_capitation(loader *L, const members *m, vs_rule *r,
+                            const char *prefix)
+{
+    r->pot = take_param(L, m, "pot", prefix);
+    r->per_capita = take_param(L, m, "per_capita", prefix);
+    r->cni_share = take_param(L, m, "cni_share", prefix);
+    one_of(L, m, "pot", "per_capita", 1, "capitation rule");
+}
+
+/* The split member for cni_threshold rules: equal, listed, listed_cni or
+ * listed_excess. */
+static void rule_cni_threshold(loader *L, const members *m, vs_rule *r,
+                               const char *prefix)
+{
+    r->pot = take_param(L, m, "pot", prefix);
+    r->threshold = take_param(L, m, "threshold", prefix);
+    r->cap = take_param(L, m, "cap", prefix);
+    r->floor = take_param(L, m, "floor", prefix);
+    const config_setting_t *s = member(m, "split", NULL);
+    const char *name = s ? string_of(L, s, "split") : NULL;
+    if (name) {
+        int k = vs_split_from_name(name);
+        if (k >= VS_SPLIT_EQUAL && k <= VS_SPLIT_LISTED_EXCESS) {
+            r->split = (vs_split)k;
+        } else {
+            hint h;
+            hint_start(&h, name);
+            for (int j = VS_SPLIT_EQUAL; j <= VS_SPLIT_LISTED_EXCESS; j++)
+                hint_consider(&h, vs_split_name((vs_split)j));
+            problem(L, s, "unknown split '%s' in cni_threshold rule%s "
+                    "(expected equal, listed, listed_cni or listed_excess)",
+                    name, hint_text(&h));
+        }
+    }
+    double cap = fixed_value(L->sc, r->cap), fl = fixed_value(L->sc, r->floor);
+    if (cap < fl) /* false when either is NAN */
+        problem(L, member(m, "cap", NULL), "'cap' (%g) is below 'floor' (%g)",
+                cap, fl);
+}
+
+static void rule_tiered(loader *L, const members *m, vs_rule *r,
+                        const char *prefix)
+{
+    r->pot = take_param(L, m, "pot", prefix);
+    const config_setting_t *list = member(m, "tiers", NULL);
+    if (!list)
+        return;
+    size_t n = (size_t)config_setting_length(list);
+    if (n == 0) {
+        problem(L, list, "'tiers' must not be empty");
+        return;
+    }
+    r->tiers = alloc_array(L, n, sizeof *r->tiers);
+    if (!r->tiers)
+        return;
+    r->n_tiers = n;
+    for (size_t t = 0; t < n; t++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)t);
+        vs_tier *tier = &r->tiers[t];
+        tier->above = tier->amount = tier->per_listed = VS_NONE;
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+            problem(L, g, "'tiers[%zu]' must be a group { above = ...; "
+                    "amount = ...; }", t);
+            continue;
+        }
+        char tier_prefix[200];
+        snprintf(tier_prefix, sizeof tier_prefix, "%s.tiers[%zu]", prefix, t);
+        members tm;
+        collect(L, g, tier_keys, "in tier", &tm);
+        tier->above = take_param(L, &tm, "above", tier_prefix);
+        tier->amount = take_param(L, &tm, "amount", tier_prefix);
+        tier->per_listed = take_param(L, &tm, "per_listed", tier_prefix);
+        one_of(L, &tm, "amount", "per_listed", 1, "tier");
+    }
+}
+
+static void rule_grant(loader *L, const members *m, vs_rule *r,
+                       const char *prefix)
+{
+    const vs_scenario *sc = L->sc;
+    const config_setting_t *to = member(m, "to", NULL);
+    size_t n_amounts;
+    int *amounts = take_param_list(L, m, "amounts", prefix, &n_amounts);
+    if (!to) {
+        free(amounts);
+        return;
+    }
+    size_t n = (size_t)config_setting_length(to);
+    if (n == 0) {
+        problem(L, to, "'to' must not be empty");
+        free(amounts);
+        return;
+    }
+    int *centre = alloc_array(L, n, sizeof *centre);
+    for (size_t i = 0; centre && i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(to, (unsigned)i);
+        centre[i] = VS_NONE;
+        char key[40];
+        snprintf(key, sizeof key, "to[%zu]", i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+            problem(L, e, "'%s' must be a string", key);
+            continue;
+        }
+        const char *id = string_of(L, e, key);
+        if (!id)
+            continue;
+        int c = find_centre(sc, id);
+        if (c < 0) {
+            hint h;
+            hint_start(&h, id);
+            for (size_t j = 0; j < sc->n_centres; j++)
+                hint_consider(&h, sc->centres[j].id);
+            problem(L, e, "unknown centre '%s' in 'to'%s", id, hint_text(&h));
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (centre[j] == c)
+                problem(L, e, "centre '%s' appears twice in 'to'", id);
+        centre[i] = c;
+    }
+    r->grant_centre = centre;
+    r->grant_amount = amounts;
+    if (amounts && n_amounts != n) {
+        problem(L, member(m, "amounts", NULL),
+                "'to' has %zu centres but 'amounts' has %zu amounts", n,
+                n_amounts);
+        return;
+    }
+    if (centre && amounts)
+        r->n_grants = n;
+}
+
+/* Attributes used as apportionment weights must not be negative. */
+static void check_weight_attr(loader *L, const config_setting_t *s, int ref)
+{
+    const vs_scenario *sc = L->sc;
+    if (ref < 0)
+        return; /* listed and cni are never negative */
+    for (size_t i = 0; i < sc->n_centres; i++)
+        if (sc->centres[i].attrs && sc->centres[i].attrs[ref] < 0) {
+            problem(L, s, "attribute '%s' is negative on centre '%s' but is "
+                    "used as a split weight", sc->attr_names[ref],
+                    centre_label(sc, i));
+            return;
+        }
+}
+
+static void rule_targeted(loader *L, const members *m, vs_rule *r,
+                          const char *prefix)
+{
+    r->pot = take_param(L, m, "pot", prefix);
+    r->top_share = take_param(L, m, "top_share", prefix);
+    long long top;
+    if (take_int(L, m, "top", &top))
+        r->top = (long)top;
+    one_of(L, m, "top", "top_share", 1, "targeted rule");
+
+    const config_setting_t *score = member(m, "score", NULL);
+    if (score) {
+        size_t n = (size_t)config_setting_length(score);
+        if (n == 0)
+            problem(L, score, "'score' must not be empty");
+        r->score = n ? alloc_array(L, n, sizeof *r->score) : NULL;
+        for (size_t i = 0; r->score && i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(score, (unsigned)i);
+            r->score[i] = VS_NONE;
+            if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+                problem(L, e, "'score[%zu]' must be a string", i);
+                continue;
+            }
+            char key[40];
+            snprintf(key, sizeof key, "score[%zu]", i);
+            const char *name = string_of(L, e, key);
+            if (name)
+                r->score[i] = attr_ref(L, e, name, "in 'score'");
+        }
+        if (r->score)
+            r->n_score = n;
+    }
+
+    const config_setting_t *s = member(m, "split", NULL);
+    const char *name = s ? string_of(L, s, "split") : NULL;
+    if (name) {
+        if (strcmp(name, "score") == 0)
+            r->split = VS_SPLIT_SCORE;
+        else if (strcmp(name, "equal") == 0)
+            r->split = VS_SPLIT_EQUAL;
+        else {
+            r->split = VS_SPLIT_ATTR;
+            r->split_attr = attr_ref(L, s, name, "in 'split' (expected score, "
+                                     "equal, listed, cni or an attribute)");
+            check_weight_attr(L, s, r->split_attr);
+        }
+    }
+    if (r->split == VS_SPLIT_SCORE)
+        for (size_t i = 0; i < r->n_score; i++)
+            check_weight_attr(L, s ? s : score, r->score[i]);
+}
+
+static void rule_cut(loader *L, const members *m, vs_rule *r,
+                     const char *prefix)
+{
+    r->amount = take_param(L, m, "amount", prefix);
+    r->deficit_share = take_param(L, m, "deficit_share", prefix);
+    one_of(L, m, "amount", "deficit_share", 1, "cut rule");
+    if (present(m, "deficit_share") && L->sc->deficit == VS_NONE)
+        problem(L, member(m, "deficit_share", NULL),
+                "'deficit_share' needs region.deficit");
+    const config_setting_t *s = member(m, "method", NULL);
+    const char *name = s ? string_of(L, s, "method") : NULL;
+    int method_known = s == NULL; /* the default is known */
+    if (name) {
+        int k = vs_cut_method_from_name(name);
+        if (k >= 0) {
+            r->method = (vs_cut_method)k;
+            method_known = 1;
+        } else {
+            hint h;
+            hint_start(&h, name);
+            for (int j = VS_CUT_PROPORTIONAL; j <= VS_CUT_NEED_PROTECTED; j++)
+                hint_consider(&h, vs_cut_method_name((vs_cut_method)j));
+            problem(L, s, "unknown method '%s' in cut rule%s (expected "
+                    "proportional, per_capita or need_protected)", name,
+                    hint_text(&h));
+        }
+    }
+    r->alpha = take_param(L, m, "alpha", prefix);
+    if (present(m, "alpha") && method_known &&
+        r->method != VS_CUT_NEED_PROTECTED)
+        problem(L, member(m, "alpha", NULL), "'alpha' applies only to method "
+                "need_protected%s", s ? "" : " (the default is proportional)");
+    r->max_cut_share = take_param(L, m, "max_cut_share", prefix);
+}
+
+static void rule_limit(loader *L, const members *m, vs_rule *r,
+                       const char *prefix, size_t self)
+{
+    const vs_scenario *sc = L->sc;
+    r->max_loss = take_param(L, m, "max_loss", prefix);
+    r->max_gain = take_param(L, m, "max_gain", prefix);
+    if (!present(m, "max_loss") && !present(m, "max_gain"))
+        problem(L, m->group, "limit rule needs 'max_loss' or 'max_gain' (or "
+                "both)");
+    const config_setting_t *s = member(m, "relative_to", NULL);
+    if (!s)
+        return;
+    const char *id = string_of(L, s, "relative_to");
+    if (!id)
+        return;
+    int v = find_variant(sc, id);
+    if (v < 0) {
+        hint h;
+        hint_start(&h, id);
+        for (size_t j = 0; j < sc->n_variants; j++)
+            hint_consider(&h, sc->variants[j].id);
+        problem(L, s, "unknown variant '%s' in 'relative_to'%s", id,
+                hint_text(&h));
+    } else if ((size_t)v == self) {
+        problem(L, s, "limit rule is relative to its own variant '%s'", id);
+    } else {
+        r->relative_to = v;
+    }
+}
+
+/* One rule of variant `v`: type first (it decides the allowed keys). */
+static void parse_rule(loader *L, size_t v, const config_setting_t *g,
+                       size_t index)
+{
+    vs_variant *var = &L->sc->variants[v];
+    vs_rule *r = &var->rules[index];
+    vs_rule_init(r, VS_RULE_CAPITATION);
+    r->line = line_of(g);
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+        problem(L, g, "'rules[%zu]' must be a group { type = ...; ... }",
+                index);
+        return;
+    }
+    const config_setting_t *ts = config_setting_get_member(g, "type");
+    if (!ts) {
+        problem(L, g, "missing required key 'type' in rule");
+        return;
+    }
+    if (config_setting_type(ts) != CONFIG_TYPE_STRING) {
+        problem(L, ts, "'type' must be a string");
+        return;
+    }
+    const char *tname = string_of(L, ts, "type");
+    if (!tname)
+        return;
+    int t = vs_rule_type_from_name(tname);
+    if (t < 0) {
+        hint h;
+        hint_start(&h, tname);
+        for (int j = 0; j < VS_RULE_COUNT; j++)
+            hint_consider(&h, vs_rule_type_name((vs_rule_type)j));
+        problem(L, ts, "unknown rule type '%s'%s", tname, hint_text(&h));
+        return;
+    }
+    vs_rule_init(r, (vs_rule_type)t);
+    r->line = line_of(g);
+
+    char where[48];
+    snprintf(where, sizeof where, "in %s rule", tname);
+    members m;
+    collect(L, g, rule_keys[t], where, &m);
+
+    /* id: default the type name; unique within the variant so that the
+     * paths VARIANT.RULE.KEY name one rule. */
+    const config_setting_t *is = member(&m, "id", NULL);
+    const char *id = is ? string_of(L, is, "id") : tname;
+    if (id && (!is || id_ok(L, is, "rule", id))) {
+        for (size_t j = 0; j < index; j++)
+            if (var->rules[j].id && strcmp(var->rules[j].id, id) == 0) {
+                problem(L, is ? is : ts, "duplicate rule id '%s' in variant "
+                        "'%s': give each rule its own 'id'", id,
+                        var->id ? var->id : "?");
+                id = NULL;
+                break;
+            }
+        if (id)
+            r->id = dup_str(L, id);
+    }
+
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s.%s", var->id ? var->id : "?",
+             r->id ? r->id : tname);
+    switch ((vs_rule_type)t) {
+    case VS_RULE_CAPITATION: rule_capitation(L, &m, r, prefix); break;
+    case VS_RULE_CNI_THRESHOLD: rule_cni_threshold(L, &m, r, prefix); break;
+    case VS_RULE_TIERED: rule_tiered(L, &m, r, prefix); break;
+    case VS_RULE_GRANT: rule_grant(L, &m, r, prefix); break;
+    case VS_RULE_TARGETED: rule_targeted(L, &m, r, prefix); break;
+    case VS_RULE_CUT: rule_cut(L, &m, r, prefix); break;
+    case VS_RULE_LIMIT: rule_limit(L, &m, r, prefix, v); break;
+    case VS_RULE_COUNT: break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* variants = ( { ... }, ... )                                          */
+
+/* Ids first, so that `extends` and `relative_to` may name a variant that
+ * comes later in the file. */
+static void variant_ids(loader *L, const config_setting_t *list)
+{
+    vs_scenario *sc = L->sc;
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)v);
+        const config_setting_t *s = config_setting_type(g) == CONFIG_TYPE_GROUP
+                                        ? config_setting_get_member(g, "id")
+                                        : NULL;
+        if (!s || config_setting_type(s) != CONFIG_TYPE_STRING)
+            continue; /* reported by collect() in parse_variant */
+        const char *id = string_of(L, s, "id");
+        if (!id || !id_ok(L, s, "variant", id))
+            continue;
+        /* "region.deficit" and "uncertainty.cni.sigma" are paths too. */
+        if (strcmp(id, "region") == 0 || strcmp(id, "uncertainty") == 0) {
+            problem(L, s, "variant id '%s' is reserved: it starts parameter "
+                    "paths such as %s", id, id[0] == 'r' ? "region.deficit"
+                                                         : "uncertainty.cni");
+            continue;
+        }
+        int dup = find_variant(sc, id);
+        if (dup >= 0) {
+            problem(L, s, "duplicate variant id '%s' (first on line %d)", id,
+                    sc->variants[dup].line);
+            continue;
+        }
+        sc->variants[v].id = dup_str(L, id);
+    }
+}
+
+static void parse_variant(loader *L, const config_setting_t *g, size_t v)
+{
+    vs_scenario *sc = L->sc;
+    vs_variant *var = &sc->variants[v];
+    members m;
+    collect(L, g, variant_keys, "in variant", &m);
+    var->name = take_name(L, &m, "name");
+
+    const config_setting_t *s = member(&m, "extends", NULL);
+    const char *id = s ? string_of(L, s, "extends") : NULL;
+    if (id) {
+        int e = find_variant(sc, id);
+        L->extends_line[v] = line_of(s);
+        if (e < 0) {
+            hint h;
+            hint_start(&h, id);
+            for (size_t j = 0; j < sc->n_variants; j++)
+                hint_consider(&h, sc->variants[j].id);
+            problem(L, s, "unknown variant '%s' in 'extends'%s", id,
+                    hint_text(&h));
+        } else if ((size_t)e == v) {
+            problem(L, s, "variant '%s' extends itself", id);
+        } else {
+            var->extends = e;
+        }
+    }
+
+    const config_setting_t *rules = member(&m, "rules", NULL);
+    size_t n = rules ? (size_t)config_setting_length(rules) : 0;
+    if (n == 0)
+        return;
+    var->rules = alloc_array(L, n, sizeof *var->rules);
+    if (!var->rules)
+        return;
+    var->n_rules = n;
+    for (size_t r = 0; r < n; r++)
+        vs_rule_init(&var->rules[r], VS_RULE_CAPITATION);
+    for (size_t r = 0; r < n; r++)
+        parse_rule(L, v, config_setting_get_elem(rules, (unsigned)r), r);
+}
+
+static void parse_variants(loader *L, const config_setting_t *list)
+{
+    vs_scenario *sc = L->sc;
+    size_t n = (size_t)config_setting_length(list);
+    if (n == 0) {
+        problem(L, list, "'variants' must not be empty");
+        return;
+    }
+    sc->variants = alloc_array(L, n, sizeof *sc->variants);
+    L->extends_line = alloc_array(L, n, sizeof *L->extends_line);
+    if (!sc->variants || !L->extends_line)
+        return;
+    sc->n_variants = n;
+    for (size_t v = 0; v < n; v++) {
+        sc->variants[v].extends = VS_NONE;
+        sc->variants[v].line =
+            line_of(config_setting_get_elem(list, (unsigned)v));
+    }
+    variant_ids(L, list);
+    for (size_t v = 0; v < n; v++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)v);
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+            problem(L, g, "'variants[%zu]' must be %s", v, kind_text(K_GROUP));
+            continue;
+        }
+        parse_variant(L, g, v);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cross-references                                                     */
+
+static void resolve_baseline(loader *L)
+{
+    vs_scenario *sc = L->sc;
+    sc->baseline = 0; /* default: the first variant */
+    const config_setting_t *s = L->baseline;
+    if (!s || sc->n_variants == 0)
+        return;
+    const char *id = string_of(L, s, "baseline");
+    if (!id)
+        return;
+    int v = find_variant(sc, id);
+    if (v < 0) {
+        hint h;
+        hint_start(&h, id);
+        for (size_t j = 0; j < sc->n_variants; j++)
+            hint_consider(&h, sc->variants[j].id);
+        problem(L, s, "unknown baseline variant '%s'%s", id, hint_text(&h));
+        return;
+    }
+    sc->baseline = v;
+}
+
+/* Dependency number k of variant v (extends first, then each limit's
+ * relative_to); returns the variant and sets *line and *is_limit, or
+ * returns -1 when v has fewer than k + 1 dependencies. */
+static int dependency(const loader *L, size_t v, size_t k, int *line,
+                      int *is_limit)
+{
+    const vs_variant *var = &L->sc->variants[v];
+    if (var->extends >= 0) {
+        if (k == 0) {
+            *line = L->extends_line[v];
+            *is_limit = 0;
+            return var->extends;
+        }
+        k--;
+    }
+    for (size_t r = 0; r < var->n_rules; r++) {
+        const vs_rule *rule = &var->rules[r];
+        if (rule->type != VS_RULE_LIMIT || rule->relative_to < 0)
+            continue;
+        if (k == 0) {
+            *line = rule->line;
+            *is_limit = 1;
+            return rule->relative_to;
+        }
+        k--;
+    }
+    return -1;
+}
+
+/* Report the cycle reached from `start` among the variants not yet
+ * ordered (each of which still waits for another one of them). */
+static void report_cycle(loader *L, size_t start, const unsigned char *done,
+                         unsigned char *reported)
+{
+    const vs_scenario *sc = L->sc;
+    size_t n = sc->n_variants;
+    int *pos = malloc(n * sizeof *pos); /* position on the walk, or -1 */
+    size_t *walk = malloc((n + 1) * sizeof *walk);
+    if (!pos || !walk) {
+        free(pos);
+        free(walk);
+        out_of_memory(L);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        pos[i] = -1;
+    size_t len = 0, v = start;
+    int cycle = 0;
+    while (!reported[v]) {
+        if (pos[v] >= 0) {
+            cycle = 1;
+            break;
+        }
+        pos[v] = (int)len;
+        walk[len++] = v;
+        int line, is_limit, next = -1;
+        for (size_t k = 0;; k++) {
+            int d = dependency(L, v, k, &line, &is_limit);
+            if (d < 0 || !done[d]) {
+                next = d;
+                break;
+            }
+        }
+        if (next < 0)
+            break; /* cannot happen: v would have been ordered */
+        v = (size_t)next;
+    }
+    if (cycle) {
+        /* walk[pos[v]..len) is the cycle; name each edge. */
+        char msg[400] = "variant cycle:";
+        size_t used = strlen(msg);
+        int first_line = 0;
+        for (size_t i = (size_t)pos[v]; i < len; i++) {
+            size_t a = walk[i], b = i + 1 < len ? walk[i + 1] : v;
+            int line = 0, is_limit = 0;
+            for (size_t k = 0;; k++) {
+                int d = dependency(L, a, k, &line, &is_limit);
+                if (d < 0 || (size_t)d == b)
+                    break;
+            }
+            if (i == (size_t)pos[v])
+                first_line = line;
+            int w = snprintf(msg + used, sizeof msg - used, "%s '%s' %s '%s'",
+                             i == (size_t)pos[v] ? "" : ",", sc->variants[a].id,
+                             is_limit ? "has a limit relative to" : "extends",
+                             sc->variants[b].id);
+            if (w < 0 || (size_t)w >= sizeof msg - used)
+                break;
+            used += (size_t)w;
+        }
+        L->problems++;
+        vs_err_set(L->err, VS_EINPUT, L->file, first_line, "%s", msg);
+    }
+    for (size_t i = 0; i < len; i++)
+        reported[walk[i]] = 1;
+    free(pos);
+    free(walk);
+}
+
+/* sc->order: every variant after the one it extends and after the targets
+ * of its limits (those of the variants it extends follow through the
+ * extends chain).  Among the variants that are ready, the first in the
+ * file goes first, so a file written in order keeps its order. */
+static void order_variants(loader *L)
+{
+    vs_scenario *sc = L->sc;
+    size_t n = sc->n_variants;
+    if (n == 0)
+        return;
+    unsigned char *done = alloc_array(L, n, 1);
+    unsigned char *reported = alloc_array(L, n, 1);
+    sc->order = alloc_array(L, n, sizeof *sc->order);
+    if (!done || !reported || !sc->order) {
+        free(done);
+        free(reported);
+        return;
+    }
+    size_t placed = 0;
+    while (placed < n) {
+        size_t v;
+        for (v = 0; v < n; v++) {
+            if (done[v])
+                continue;
+            int ready = 1, line, is_limit, d;
+            for (size_t k = 0; (d = dependency(L, v, k, &line, &is_limit)) >= 0;
+                 k++)
+                if (!done[d])
+                    ready = 0;
+            if (ready)
+                break;
+        }
+        if (v == n)
+            break; /* the rest wait on each other */
+        done[v] = 1;
+        sc->order[placed++] = v;
+    }
+    for (size_t v = 0; placed < n && v < n; v++)
+        if (!done[v] && !reported[v])
+            report_cycle(L, v, done, reported);
+    free(done);
+    free(reported);
+}
+
+/* ------------------------------------------------------------------ */
+/* The whole file                                                       */
+
+static void walk(loader *L, const config_setting_t *root)
+{
+    members m;
+    collect(L, root, top_keys, "at top level", &m);
+    const config_setting_t *s;
+    /* Dependency order: centres need region.age_bands, uncertainty needs
+     * the attribute names, rules need centres, attributes and the
+     * deficit. */
+    if ((s = member(&m, "scenario", NULL)))
+        parse_scenario(L, s);
+    if ((s = member(&m, "region", NULL)))
+        parse_region(L, s);
+    if ((s = member(&m, "centres", NULL)))
+        parse_centres(L, s);
+    if ((s = member(&m, "uncertainty", NULL)))
+        parse_uncertainty(L, s);
+    if ((s = member(&m, "variants", NULL)))
+        parse_variants(L, s);
+    resolve_baseline(L);
+    order_variants(L);
+}
+
+/* Load from the `len` bytes at `text` (NUL-terminated at text[len]);
+ * `name` stands for the file in messages. */
+static int load_buffer(const char *text, size_t len, const char *name,
+                     vs_scenario **out, vs_err *err)
+{
+    *out = NULL;
+    if (vs_load_check_text(text, len, name, err) > 0)
+        return VS_EINPUT;
+
+    config_t cfg;
+    config_init(&cfg);
+    if (!config_read_string(&cfg, text)) {
+        const char *why = config_error_text(&cfg);
+        /* libconfig's text is often just "syntax error": no stutter. */
+        if (!why || strcmp(why, "syntax error") == 0)
+            vs_err_set(err, VS_EINPUT, name, config_error_line(&cfg),
+                       "syntax error");
+        else
+            vs_err_set(err, VS_EINPUT, name, config_error_line(&cfg),
+                       "syntax error: %s", why);
+        config_destroy(&cfg);
+        return VS_EINPUT;
+    }
+
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.file = name;
+    L.err = err;
+    L.sc = calloc(1, sizeof *L.sc);
+    if (!L.sc) {
+        config_destroy(&cfg);
+        return vs_err_set(err, VS_ENOMEM, name, 0, "out of memory");
+    }
+    vs_scenario *sc = L.sc;
+    sc->seed = 1;
+    sc->iterations = 10000;
+    memcpy(sc->lang, "en", 3);
+    sc->high_need_cni = 1.1;
+    sc->deficit = VS_NONE;
+    sc->file = dup_str(&L, name);
+
+    walk(&L, config_root_setting(&cfg));
+
+    /* Every string was copied out above: libconfig's die here. */
+    config_destroy(&cfg);
+    free(L.extends_line);
+    if (L.problems || L.oom) {
+        vs_scenario_free(sc);
+        return L.oom ? VS_ENOMEM : VS_EINPUT;
+    }
+    *out = sc;
+    return VS_OK;
+}
+
+int vs_load_string(const char *text, const char *name, vs_scenario **out,
+                   vs_err *err)
+{
+    return load_buffer(text, strlen(text), name, out, err);
+}
+
+int vs_load_file(const char *path, vs_scenario **out, vs_err *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vs_err_set(err, VS_EIO, NULL, 0, "cannot read %s: %s", path,
+                          strerror(errno));
+    /* Read at most one byte past the limit: enough to know the file is
+     * too big without reading all of a huge one. */
+    const size_t limit = (size_t)VS_LOAD_MAX_BYTES + 1;
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = malloc(cap + 1);
+    int status = VS_OK;
+    while (buf && len < limit) {
+        if (len == cap) {
+            cap = 2 * cap < limit ? 2 * cap : limit;
+            char *p = realloc(buf, cap + 1);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        if (got == 0)
+            break;
+        len += got;
+    }
+    if (!buf) {
+        status = vs_err_set(err, VS_ENOMEM, path, 0, "out of memory");
+    } else if (ferror(f)) {
+        status = vs_err_set(err, VS_EIO, NULL, 0, "cannot read %s: %s", path,
+                            strerror(errno));
+    } else if (len > (size_t)VS_LOAD_MAX_BYTES) {
+        struct stat st;
+        long long size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+                             ? (long long)st.st_size : -1;
+        vs_load_check_size(size, path, err);
+        status = VS_EINPUT;
+    }
+    fclose(f);
+    if (status == VS_OK) {
+        buf[len] = '\0';
+        status = load_buffer(buf, len, path, out, err);
+    }
+    free(buf);
+    return status;
+}

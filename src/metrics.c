@@ -1,0 +1,371 @@
+/* metrics.c: equity metrics of DESIGN section 4 (see metrics.h).
+ *
+ * The Monte Carlo loop calls vs_metrics_prepare once per iteration and
+ * vs_metrics_compute once per variant, on about a thousand centres,
+ * thousands of times a second.  So both run in O(n log n) or better and
+ * allocate nothing: every scratch array lives in the workspace.
+ *
+ * Notation (DESIGN section 4): listed p_i, CNI c_i, allocation a_i (öre),
+ * need n_i = p_i c_i, totals P, N, A.  "Kept" centres are those with
+ * p_i > 0; gini, ci_need, hi and theil use only them (with P, A, N and
+ * the ranks recomputed over them), the other metrics use every centre. */
+#include "vardsim/metrics.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A sort key and the position it belongs to. */
+typedef struct sort_item {
+    uint64_t key;
+    uint32_t idx;
+} sort_item;
+
+struct vs_metric_ws {
+    size_t cap; /* most centres prepare accepts */
+
+    /* Set by vs_metrics_prepare for the current iteration. */
+    size_t n;
+    const double *listed, *cni;
+    double high_need_cni;
+    size_t m;            /* number of kept centres (listed > 0) */
+    double P, N;         /* sum of listed over kept; sum of need (all) */
+    double ci_cni;       /* concentration index of c by need rank */
+    uint32_t *kept;      /* [m] centre index of each kept centre */
+    double *kp;          /* [m] its listed */
+    double *dev;         /* [m] its need rank R_i minus the mean rank */
+    double *inv_need_share; /* [m] N / n_i, for theil */
+    double *need_share;  /* [n] n_i / N for every centre (dissimilarity) */
+
+    /* Scratch of vs_metrics_compute. */
+    double *f;           /* [m] funding per capita */
+    sort_item *items, *tmp;
+};
+
+/* ------------------------------------------------------------------ */
+/* Names and directions                                                 */
+
+static const struct {
+    const char *name;
+    vs_better better;
+} metric_info[VS_M_COUNT] = {
+    [VS_M_GINI] = {"gini", VS_BETTER_LOWER},
+    [VS_M_CI_NEED] = {"ci_need", VS_BETTER_HIGHER},
+    [VS_M_HI] = {"hi", VS_BETTER_ZERO},
+    [VS_M_DISSIMILARITY] = {"dissimilarity", VS_BETTER_LOWER},
+    [VS_M_THEIL] = {"theil", VS_BETTER_LOWER},
+    [VS_M_HIGH_NEED_SHARE] = {"high_need_share", VS_BETTER_HIGHER},
+    [VS_M_MAX_LOSS] = {"max_loss", VS_BETTER_LOWER},
+    [VS_M_LOSERS] = {"losers", VS_BETTER_LOWER},
+};
+
+/* NULL for a value outside the enum. */
+const char *vs_metric_name(vs_metric m)
+{
+    return (unsigned)m < VS_M_COUNT ? metric_info[m].name : NULL;
+}
+
+vs_better vs_metric_better(vs_metric m)
+{
+    return (unsigned)m < VS_M_COUNT ? metric_info[m].better : VS_BETTER_LOWER;
+}
+
+/* Strict, per DESIGN section 5; any NaN compares false, so an undefined
+ * value is never better. */
+int vs_metric_is_better(vs_metric m, double v, double b)
+{
+    switch (vs_metric_better(m)) {
+    case VS_BETTER_LOWER:
+        return v < b;
+    case VS_BETTER_HIGHER:
+        return v > b;
+    case VS_BETTER_ZERO:
+        return fabs(v) < fabs(b);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Workspace                                                            */
+
+vs_metric_ws *vs_metric_ws_alloc(size_t n)
+{
+    if (n > UINT32_MAX)
+        return NULL;
+    size_t k = n ? n : 1; /* malloc(0) may return NULL */
+    vs_metric_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->cap = n;
+    ws->kept = malloc(k * sizeof *ws->kept);
+    ws->kp = malloc(k * sizeof *ws->kp);
+    ws->dev = malloc(k * sizeof *ws->dev);
+    ws->inv_need_share = malloc(k * sizeof *ws->inv_need_share);
+    ws->need_share = malloc(k * sizeof *ws->need_share);
+    ws->f = malloc(k * sizeof *ws->f);
+    ws->items = malloc(k * sizeof *ws->items);
+    ws->tmp = malloc(k * sizeof *ws->tmp);
+    if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
+        !ws->need_share || !ws->f || !ws->items || !ws->tmp) {
+        vs_metric_ws_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void vs_metric_ws_free(vs_metric_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->kept);
+    free(ws->kp);
+    free(ws->dev);
+    free(ws->inv_need_share);
+    free(ws->need_share);
+    free(ws->f);
+    free(ws->items);
+    free(ws->tmp);
+    free(ws);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sorting                                                              */
+
+/* An unsigned key that sorts like the double: for x >= 0 the IEEE bits
+ * already order correctly once the sign bit is set; for x < 0 flipping
+ * every bit reverses their order and puts them below the positives. */
+static uint64_t double_key(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | UINT64_C(0x8000000000000000);
+}
+
+/* Stable LSD radix sort of n items by key, one byte per pass.  A qsort
+ * with a comparator callback costs several times more for the ~1,000
+ * items sorted per metric call; this costs 8 linear passes at most, and
+ * skips the passes where every key has the same byte (the high bytes of
+ * doubles of similar size).  Uses `tmp` as the second buffer and returns
+ * whichever of the two buffers holds the sorted items. */
+static sort_item *radix_sort(sort_item *a, sort_item *tmp, size_t n)
+{
+    uint32_t count[8][256];
+    if (n < 2)
+        return a;
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key;
+        for (int b = 0; b < 8; b++)
+            count[b][(k >> (8 * b)) & 0xff]++;
+    }
+    sort_item *src = a, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        uint32_t *c = count[b];
+        int shift = 8 * b;
+        if (c[(src[0].key >> shift) & 0xff] == n)
+            continue; /* this byte is the same in every key */
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(src[i].key >> shift) & 0xff]++] = src[i];
+        sort_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per iteration                                                        */
+
+void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
+                        const double *cni, double high_need_cni)
+{
+    assert(n <= ws->cap);
+    ws->n = n;
+    ws->listed = listed;
+    ws->cni = cni;
+    ws->high_need_cni = high_need_cni;
+
+    size_t m = 0;
+    double P = 0, N = 0;
+    for (size_t i = 0; i < n; i++) {
+        double p = listed[i];
+        N += p * cni[i];
+        if (p > 0) {
+            ws->kept[m] = (uint32_t)i;
+            ws->kp[m] = p;
+            P += p;
+            m++;
+        }
+    }
+    ws->m = m;
+    ws->P = P;
+    ws->N = N;
+    for (size_t i = 0; i < n; i++)
+        ws->need_share[i] = N > 0 ? listed[i] * cni[i] / N : 0;
+    for (size_t j = 0; j < m; j++) {
+        double need = ws->kp[j] * cni[ws->kept[j]];
+        ws->inv_need_share[j] = need > 0 ? N / need : 0;
+    }
+
+    /* Need ranks: R_i = (persons in centres of lower CNI + half the
+     * persons of centres with this CNI) / P.  For a group of equal CNI
+     * this is the population-weighted mean of the ranks the group would
+     * get in any order, so ties share one rank and the order in the file
+     * does not matter. */
+    sort_item *it = ws->items;
+    for (size_t j = 0; j < m; j++) {
+        it[j].key = double_key(cni[ws->kept[j]]);
+        it[j].idx = (uint32_t)j;
+    }
+    it = radix_sort(it, ws->tmp, m);
+    double below = 0;
+    for (size_t j = 0; j < m;) {
+        size_t g = j;
+        double group = 0;
+        while (g < m && it[g].key == it[j].key)
+            group += ws->kp[it[g++].idx];
+        double r = (below + group / 2) / P;
+        for (size_t t = j; t < g; t++)
+            ws->dev[it[t].idx] = r;
+        below += group;
+        j = g;
+    }
+    /* Mean rank (1/2 in exact arithmetic), then deviations from it: with
+     * them a concentration index is 2 sum w_i dev_i / sum w_i for any
+     * weight w_i = p_i x_i, since sum p_i dev_i = 0. */
+    double rbar = 0;
+    for (size_t j = 0; j < m; j++)
+        rbar += ws->kp[j] * ws->dev[j];
+    rbar = m ? rbar / P : 0;
+    double cov = 0;
+    for (size_t j = 0; j < m; j++) {
+        ws->dev[j] -= rbar;
+        cov += ws->kp[j] * cni[ws->kept[j]] * ws->dev[j];
+    }
+    ws->ci_cni = N > 0 ? 2 * cov / N : NAN;
+}
+
+/* 100 a < 99 b in exact integer arithmetic for b > 0, without the
+ * overflow of 100 a when a is near the int64 limit: with b = 100 q + r,
+ * 99 b / 100 = 99 q + 99 r / 100, so the test is 100 (a - 99 q) < 99 r,
+ * which only needs checking when 0 <= a - 99 q < 99. */
+static int below_99_percent(vs_ore a, vs_ore b)
+{
+    if (a < 0)
+        return 1;
+    vs_ore q = b / 100, r = b % 100;
+    vs_ore d = a - 99 * q; /* a >= 0 and 99 q >= 0: no overflow */
+    if (d < 0)
+        return 1;
+    if (d >= 99)
+        return 0;
+    return 100 * d < 99 * r;
+}
+
+/* Gini over persons from per-capita values sorted ascending:
+ * sum_i sum_j p_i p_j |f_i - f_j| = 2 sum_j p_j (f_j W_j - S_j), where
+ * W_j and S_j are the persons and the money of the centres before j. */
+static double gini_sorted(const vs_metric_ws *ws, const sort_item *it,
+                          const vs_ore *alloc, double Ak)
+{
+    double W = 0, S = 0, g = 0;
+    for (size_t t = 0; t < ws->m; t++) {
+        uint32_t j = it[t].idx;
+        double p = ws->kp[j];
+        g += p * (ws->f[j] * W - S);
+        W += p;
+        S += (double)alloc[ws->kept[j]];
+    }
+    /* g / (P^2 mu) with mu = Ak / P; rounding can leave a tiny negative
+     * value when every f is equal, and a Gini is never negative */
+    g = g / (ws->P * Ak);
+    return g > 0 ? g : 0;
+}
+
+void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
+                        const vs_ore *base, double *out)
+{
+    const size_t n = ws->n, m = ws->m;
+    for (int k = 0; k < VS_M_COUNT; k++)
+        out[k] = NAN;
+
+    /* Every centre: total, high-need money, losses. */
+    double A = 0, high = 0, max_loss = 0;
+    int losers = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = (double)alloc[i];
+        A += a;
+        if (ws->cni[i] > ws->high_need_cni)
+            high += a;
+    }
+    if (base) {
+        for (size_t i = 0; i < n; i++) {
+            vs_ore b = base[i], a = alloc[i];
+            if (b <= 0)
+                continue;
+            if (a < b) {
+                /* |amounts| <= 1e17 öre (VS_MONEY_MAX_SEK): b - a fits */
+                double loss = (double)(b - a) / (double)b;
+                if (loss > max_loss)
+                    max_loss = loss;
+            }
+            losers += below_99_percent(a, b);
+        }
+    }
+    out[VS_M_MAX_LOSS] = max_loss;
+    out[VS_M_LOSERS] = losers;
+
+    /* Defined when there is money to share (A == 0 divides; allocations
+     * are never negative in vardsim, so A < 0 is treated alike). */
+    if (A > 0) {
+        out[VS_M_HIGH_NEED_SHARE] = high / A;
+        if (ws->N > 0) {
+            double d = 0;
+            for (size_t i = 0; i < n; i++)
+                d += fabs((double)alloc[i] - A * ws->need_share[i]);
+            out[VS_M_DISSIMILARITY] = d / (2 * A);
+        }
+    }
+
+    /* Kept centres: gini, ci_need, hi, theil. */
+    double Ak = 0, cov = 0;
+    int negative = 0;
+    for (size_t j = 0; j < m; j++) {
+        double a = (double)alloc[ws->kept[j]];
+        Ak += a;
+        cov += a * ws->dev[j];
+        negative |= a < 0;
+        ws->f[j] = a / ws->kp[j];
+        ws->items[j].key = double_key(ws->f[j]);
+        ws->items[j].idx = (uint32_t)j;
+    }
+    if (m == 0 || !(Ak > 0))
+        return;
+
+    /* ci_need = 2 cov_p(f, R) / mu = 2 sum a_i dev_i / Ak (see prepare) */
+    out[VS_M_CI_NEED] = 2 * cov / Ak;
+    out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;
+
+    /* theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i ln(s_i N / n_i)
+     * with s_i = a_i / Ak; a centre with no money adds 0 (0 ln 0 = 0) */
+    if (!negative) {
+        double t = 0, inv = 1 / Ak;
+        for (size_t j = 0; j < m; j++) {
+            double s = (double)alloc[ws->kept[j]] * inv;
+            if (s > 0)
+                t += s * log(s * ws->inv_need_share[j]);
+        }
+        out[VS_M_THEIL] = t;
+    }
+
+    const sort_item *sorted = radix_sort(ws->items, ws->tmp, m);
+    out[VS_M_GINI] = gini_sorted(ws, sorted, alloc, Ak);
+}

@@ -1,0 +1,443 @@
+/* money.c: exact money in integer öre (see money.h).
+ *
+ * Two ideas carry this file.  First, a SEK amount is rounded to öre once,
+ * where it enters, and everything after that is int64 arithmetic, so the
+ * books balance to the öre.  Second, splitting an amount by weights uses
+ * the largest remainder method, which gives each item the floor of its
+ * quota and hands the few öre left over to the largest fractional parts,
+ * so the parts sum to the whole exactly.  Both run inside the Monte Carlo
+ * loop (tens of thousands of times a second on ~1,000 centres): nothing
+ * here allocates, and the ranking of remainders is a selection (average
+ * O(n)), not a sort. */
+#include "vardsim/money.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vardsim/error.h"
+
+/* Bounds of magnitude beyond this many öre are treated as absent: no real
+ * amount comes near (VS_MONEY_MAX_SEK is 1e17 öre) and it keeps every
+ * conversion to int64 defined. */
+#define BOUND_BIG 1e18
+
+/* ------------------------------------------------------------------ */
+/* Conversion and formatting                                           */
+
+/* Rounding rule for the whole product: nearest öre, halves away from zero
+ * (C's round).  The value rounded is the double sek * 100 as the machine
+ * computes it, so a SEK amount that is not exact in binary rounds as its
+ * product does: 0.125 SEK is 12.5 öre exactly and gives 13; 2.675 SEK is
+ * 2.67499999999999982 in binary but its product rounds to 267.5 and gives
+ * 268; 1.005 SEK gives 100.49999999999999 and so 100.  Amounts typed in
+ * scenarios are whole SEK or whole öre in practice, where this never
+ * matters. */
+int vs_money_from_sek(double sek, vs_ore *out)
+{
+    if (!isfinite(sek) || fabs(sek) > VS_MONEY_MAX_SEK)
+        return VS_ERUN;
+    *out = (vs_ore)round(sek * 100.0);
+    return VS_OK;
+}
+
+int vs_money_from_ore_double(double ore, vs_ore *out)
+{
+    if (!isfinite(ore) || fabs(ore) > VS_MONEY_MAX_SEK * 100.0)
+        return VS_ERUN;
+    *out = (vs_ore)round(ore);
+    return VS_OK;
+}
+
+int vs_money_add(vs_ore a, vs_ore b, vs_ore *out)
+{
+    vs_ore s;
+    if (__builtin_add_overflow(a, b, &s))
+        return VS_ERUN;
+    *out = s;
+    return VS_OK;
+}
+
+char *vs_money_format(vs_ore v, char decimal, char *buf, size_t n)
+{
+    /* Work on the magnitude as unsigned so INT64_MIN formats too; integer
+     * division keeps every öre (a double would not, see PITFALLS). */
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    snprintf(buf, n, "%s%" PRIu64 "%c%02u", v < 0 ? "-" : "", mag / 100,
+             decimal, (unsigned)(mag % 100));
+    return buf;
+}
+
+char *vs_money_format_double(double ore, char decimal, char *buf, size_t n)
+{
+    if (isnan(ore) || n == 0) {
+        if (n)
+            buf[0] = '\0';
+        return buf;
+    }
+    double r = round(ore);
+    if (fabs(r) < 9.2e18)
+        return vs_money_format((vs_ore)r, decimal, buf, n);
+    /* Beyond int64 (never for real money): the best a double can say. */
+    snprintf(buf, n, "%.2f", r / 100.0);
+    char *dot = strchr(buf, '.');
+    if (dot)
+        *dot = decimal;
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ranking: quickselect with a heap sort fallback                      */
+
+/* Item a ranks before item b: larger key first, equal keys to the lower
+ * item number.  Because of the tie-break no two items rank equal, which
+ * keeps the partitioning below simple. */
+static inline int before(const double *key, size_t a, size_t b)
+{
+    return key[a] > key[b] || (key[a] == key[b] && a < b);
+}
+
+static inline void swap_idx(size_t *idx, ptrdiff_t i, ptrdiff_t j)
+{
+    size_t t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+}
+
+/* Heap sort of idx[0..m) into rank order (best first): the guaranteed
+ * O(m log m) fallback when quickselect keeps picking bad pivots. */
+static void sift_down(const double *key, size_t *idx, size_t root, size_t m)
+{
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= m)
+            return;
+        /* A max-heap of "ranks last", so the worst item surfaces first
+         * and is moved to the end. */
+        if (c + 1 < m && before(key, idx[c], idx[c + 1]))
+            c++;
+        if (!before(key, idx[root], idx[c]))
+            return;
+        swap_idx(idx, (ptrdiff_t)root, (ptrdiff_t)c);
+        root = c;
+    }
+}
+
+static void heap_sort(const double *key, size_t *idx, size_t m)
+{
+    for (size_t i = m / 2; i-- > 0;)
+        sift_down(key, idx, i, m);
+    for (size_t end = m; end > 1; end--) {
+        swap_idx(idx, 0, (ptrdiff_t)end - 1);
+        sift_down(key, idx, 0, end - 1);
+    }
+}
+
+void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k)
+{
+    if (k == 0 || k >= m)
+        return;
+    /* Place the item of rank k (0-based) at position k with every better
+     * item before it: then idx[0..k) is the top k. */
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)m - 1, p = (ptrdiff_t)k;
+    int budget = 2;
+    for (size_t s = m; s > 1; s >>= 1)
+        budget += 2;
+    while (hi > lo) {
+        if (--budget < 0) {
+            heap_sort(key, idx + lo, (size_t)(hi - lo + 1));
+            return;
+        }
+        /* Median of three as the pivot: sorted and reverse-sorted keys
+         * (equal remainders ranked by index) then partition evenly. */
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (before(key, idx[mid], idx[lo]))
+            swap_idx(idx, mid, lo);
+        if (before(key, idx[hi], idx[lo]))
+            swap_idx(idx, hi, lo);
+        if (before(key, idx[hi], idx[mid]))
+            swap_idx(idx, hi, mid);
+        size_t piv = idx[mid];
+        /* Hoare partition: afterwards [lo..j] rank before or at the pivot
+         * and [i..hi] after or at it; the inner loops stop at the pivot
+         * itself at the latest, so they never run off the range. */
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (before(key, idx[i], piv))
+                i++;
+            while (before(key, piv, idx[j]))
+                j--;
+            if (i <= j) {
+                swap_idx(idx, i, j);
+                i++;
+                j--;
+            }
+        }
+        if (p <= j)
+            hi = j;
+        else if (p >= i)
+            lo = i;
+        else
+            return; /* p sits between: it holds the pivot, in place */
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Largest remainder                                                   */
+
+/* The largest remainder method over the items with skip[i] == 0 (all of
+ * them when skip is NULL); out[i] of skipped items is left alone.  Shared
+ * by vs_money_apportion and the free items of vs_money_waterfill, so that
+ * water-filling with no bound binding is apportionment, bit for bit. */
+static vs_ore apportion_core(vs_ore amount, const double *w,
+                             const unsigned char *skip, size_t n, vs_ore *out,
+                             double *rem, size_t *idx)
+{
+    double W = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!skip || !skip[i]) {
+            assert(w[i] >= 0 && isfinite(w[i]));
+            W += w[i];
+        }
+    assert(isfinite(W));
+    if (amount == 0 || !(W > 0)) {
+        for (size_t i = 0; i < n; i++)
+            if (!skip || !skip[i])
+                out[i] = 0;
+        return 0;
+    }
+    assert(amount != INT64_MIN);
+    vs_ore a = amount < 0 ? -amount : amount;
+    double A = (double)a;
+
+    /* Floors of the quotas, remainders, and the list of items that may
+     * receive a leftover öre (positive weight: weight 0 always gets 0). */
+    vs_ore sum = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (skip && skip[i])
+            continue;
+        if (w[i] > 0) {
+            double q = A * w[i] / W;
+            double f = floor(q);
+            out[i] = (vs_ore)f;
+            rem[i] = q - f;
+            sum += out[i];
+            idx[m++] = i;
+        } else {
+            out[i] = 0;
+            rem[i] = 0;
+        }
+    }
+
+    vs_ore left = a - sum;
+    if (left > 0) {
+        /* Normally fewer than m öre are left.  Only a gross rounding error
+         * (quotas near 2^53) could leave more: hand out whole rounds. */
+        if ((uint64_t)left > m) {
+            vs_ore per = left / (vs_ore)m;
+            for (size_t j = 0; j < m; j++)
+                out[idx[j]] += per;
+            left -= per * (vs_ore)m;
+        }
+        vs_money_rank_top(rem, idx, m, (size_t)left);
+        for (size_t j = 0; j < (size_t)left; j++)
+            out[idx[j]] += 1;
+    }
+    /* Rounding made the floors exceed the amount (a quota rounded up to
+     * the next integer): take one öre back at a time from the smallest
+     * remainder, ties from the higher index, i.e. from the end of the
+     * ranking above.  Taking an öre raises that item's remainder by one,
+     * so it is not picked again until every other item has given one.
+     * This is rare and involves one or two öre, so a scan will do. */
+    while (left < 0) {
+        size_t pick = n;
+        for (size_t j = 0; j < m; j++) {
+            size_t i = idx[j];
+            if (out[i] <= 0)
+                continue;
+            if (pick == n || rem[i] < rem[pick] ||
+                (rem[i] == rem[pick] && i > pick))
+                pick = i;
+        }
+        assert(pick < n);
+        out[pick] -= 1;
+        rem[pick] += 1.0;
+        left += 1;
+    }
+
+    if (amount < 0)
+        for (size_t i = 0; i < n; i++)
+            if (!skip || !skip[i])
+                out[i] = -out[i];
+#ifndef NDEBUG
+    vs_ore check = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!skip || !skip[i])
+            check += out[i];
+    assert(check == amount);
+#endif
+    return amount;
+}
+
+vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
+                          vs_ore *out, double *rem, size_t *idx)
+{
+    if (n == 0)
+        return 0;
+    return apportion_core(amount, w, NULL, n, out, rem, idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Water-filling                                                       */
+
+/* Bounds in whole öre: a lower bound rounded up, an upper bound rounded
+ * down (DESIGN section 3), absent or huge ones infinite. */
+static inline double lower_ore(const double *lo, size_t i)
+{
+    if (!lo || !(lo[i] > -BOUND_BIG))
+        return -INFINITY;
+    double l = ceil(lo[i]);
+    return l < BOUND_BIG ? l : BOUND_BIG;
+}
+
+static inline double upper_ore(const double *hi, size_t i)
+{
+    if (!hi || !(hi[i] < BOUND_BIG))
+        return INFINITY;
+    double h = floor(hi[i]);
+    return h > -BOUND_BIG ? h : -BOUND_BIG;
+}
+
+/* The water level solved in two steps.
+ *
+ * 1. Real numbers.  x_i(t) = clamp(t w_i, L_i, H_i) for t >= 0, with the
+ *    bounds already in whole öre (L = ceil(lo), H = floor(hi)); their sum
+ *    S(t) is continuous and nondecreasing, and we want S(t) = amount.
+ *    Variable fixing (Kiwiel 2008): with the free items F and the fixed
+ *    sum, t = (amount - fixed) / W_F; add up how far the free items fall
+ *    below their lower bounds (VL) and above their upper bounds (VU).  If
+ *    VL > VU then S(t) > amount, so the true level is lower and every item
+ *    below its lower bound stays there: fix those.  If VU > VL, fix the
+ *    ones above their upper bound.  Equal: t is the level, fix both.
+ *    Stop when nothing is violated.  Every round fixes at least one item;
+ *    in practice a handful of rounds.  For one-sided bounds this is the
+ *    "clamp, hand the excess to the rest, repeat" of DESIGN.
+ * 2. Öre.  Fixed items hold their bound (already whole öre); the free
+ *    items share amount - fixed by largest remainder on w.  Their quotas
+ *    equal t w_i, inside whole-öre bounds, so floor and ceiling stay
+ *    inside too; only floating-point noise at a bound could push one out,
+ *    and then that item is fixed at the bound and the rest re-shared.
+ *
+ * Rounding the bounds before solving (rather than after) is what makes
+ * "every item within its bounds, to the öre" hold whenever the amount is
+ * feasible; it moves no item by more than the öre the rounding of its own
+ * bound moves it anyway.
+ *
+ * Items with w_i = 0 sit at clamp(0, L_i, H_i).  Items with w_i > 0 have
+ * t w_i >= 0, so a negative lower bound never binds: their lower bound is
+ * max(L_i, 0) and nobody with weight is ever placed below zero.  When the
+ * amount is below S(0) every item sits at its lower bound, above S(inf)
+ * at its upper bound: the bounds win and the return value says what was
+ * placed.  x holds the effective lower bounds, clamped marks fixed items. */
+vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
+                          const double *hi, size_t n, vs_ore *out,
+                          double *x, double *rem, size_t *idx,
+                          unsigned char *clamped)
+{
+    assert(amount >= 0);
+    if (!lo && !hi)
+        return vs_money_apportion(amount, w, n, out, rem, idx);
+
+    vs_ore fixed = 0;
+    size_t nfree = 0;
+    for (size_t i = 0; i < n; i++) {
+        double L = lower_ore(lo, i), H = upper_ore(hi, i);
+        /* No whole öre between lo and hi (both inside one öre, or lo > hi):
+         * the upper bound wins, so a cap is never exceeded. */
+        if (L > H)
+            L = H;
+        assert(w[i] >= 0 && isfinite(w[i]));
+        if (w[i] > 0) {
+            if (L < 0)
+                L = 0;
+            x[i] = L;
+            if (H < L) { /* a negative upper bound: held from t = 0 on */
+                out[i] = (vs_ore)H;
+                clamped[i] = 1;
+                fixed += out[i];
+            } else {
+                clamped[i] = 0;
+                nfree++;
+            }
+        } else {
+            double v = L > 0 ? L : H < 0 ? H : 0;
+            x[i] = L;
+            out[i] = (vs_ore)v;
+            clamped[i] = 1;
+            fixed += out[i];
+        }
+    }
+
+    /* Step 1: fix the items whose bounds bind at the real water level. */
+    while (nfree > 0) {
+        double WF = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!clamped[i])
+                WF += w[i];
+        double t = (double)(amount - fixed) / WF;
+        double VL = 0, VU = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (clamped[i])
+                continue;
+            double v = t * w[i];
+            if (v < x[i])
+                VL += x[i] - v;
+            else if (v > upper_ore(hi, i))
+                VU += v - upper_ore(hi, i);
+        }
+        if (VL == 0 && VU == 0)
+            break;
+        int fix_low = VL >= VU, fix_high = VU >= VL;
+        for (size_t i = 0; i < n; i++) {
+            if (clamped[i])
+                continue;
+            double v = t * w[i], H = upper_ore(hi, i);
+            if (fix_low && v < x[i])
+                out[i] = (vs_ore)x[i];
+            else if (fix_high && v > H)
+                out[i] = (vs_ore)H;
+            else
+                continue;
+            clamped[i] = 1;
+            fixed += out[i];
+            nfree--;
+        }
+    }
+
+    /* Step 2: the free items share the rest in whole öre. */
+    while (nfree > 0) {
+        apportion_core(amount - fixed, w, clamped, n, out, rem, idx);
+        size_t moved = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (clamped[i])
+                continue;
+            double H = upper_ore(hi, i);
+            if ((double)out[i] < x[i])
+                out[i] = (vs_ore)x[i];
+            else if ((double)out[i] > H)
+                out[i] = (vs_ore)H;
+            else
+                continue;
+            clamped[i] = 1;
+            fixed += out[i];
+            nfree--;
+            moved++;
+        }
+        if (moved == 0)
+            return amount;
+    }
+    return fixed;
+}

@@ -1,0 +1,204 @@
+/* report.c: metrics.csv, centres.csv, draws.csv and manifest.txt. */
+#include "vardsim/report.h"
+
+#include <gsl/gsl_version.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vardsim/dist.h"
+#include "vardsim/sha256.h"
+
+#ifndef VS_VERSION
+#define VS_VERSION "0.0.0"
+#endif
+
+__extension__ typedef __int128 vs_i128;
+
+int vs_report_change_pct(vs_ore change, vs_ore base, int64_t *out)
+{
+    if (base == 0)
+        return 0;
+    vs_i128 num = (vs_i128)change * 10000, den = base;
+    if (den < 0)
+        num = -num, den = -den;
+    vs_i128 q = num / den, r = num % den;
+    /* round half away from zero */
+    if (r < 0)
+        r = -r;
+    if (2 * r >= den)
+        q += num < 0 ? -1 : 1;
+    *out = (int64_t)q;
+    return 1;
+}
+
+static const char *stat_name(int m)
+{
+    if (m == VS_STAT_TOTAL)
+        return "total";
+    if (m == VS_STAT_UNALLOC)
+        return "unallocated";
+    return vs_metric_name((vs_metric)m);
+}
+
+static void write_metrics(const vs_scenario *sc, const vs_results *res,
+                          vs_csv *c)
+{
+    static const char *const head[] = {"variant", "metric", "point", "mean",
+                                       "sd", "p05", "p50", "p95", "mcse",
+                                       "diff_mean", "p_better"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        vs_csv_num_text(c, head[i]);
+    vs_csv_end_row(c);
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
+            double cols[8] = {s->point, s->mean, s->sd, s->p05,
+                              s->p50,   s->p95,  s->mcse, s->diff_mean};
+            vs_csv_text(c, sc->variants[v].id);
+            vs_csv_text(c, stat_name(m));
+            for (int k = 0; k < 8; k++) {
+                if (m >= VS_M_COUNT)
+                    vs_csv_money_d(c, cols[k]);
+                else
+                    vs_csv_num(c, cols[k]);
+            }
+            vs_csv_num(c, m >= VS_M_COUNT ? NAN : s->p_better);
+            vs_csv_end_row(c);
+        }
+}
+
+static void write_centres(const vs_scenario *sc, const vs_results *res,
+                          vs_csv *c)
+{
+    static const char *const head[] = {
+        "variant", "centre", "name", "listed",   "cni",        "point", "mean",
+        "p05",     "p95",    "per_capita", "fair_share", "change", "change_pct",
+        "p_loss"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        vs_csv_num_text(c, head[i]);
+    vs_csv_end_row(c);
+    size_t nc = sc->n_centres, b = (size_t)sc->baseline;
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (size_t i = 0; i < nc; i++) {
+            const vs_centre_stat *s = &res->centres[v * nc + i];
+            const vs_centre_stat *bs = &res->centres[b * nc + i];
+            const vs_centre *ce = &sc->centres[i];
+            char buf[64];
+            vs_csv_text(c, sc->variants[v].id);
+            vs_csv_text(c, ce->id);
+            vs_csv_text(c, ce->name);
+            snprintf(buf, sizeof buf, "%.0f", ce->listed);
+            vs_csv_num_text(c, buf);
+            vs_csv_num_text(c, ce->cni_text);
+            vs_csv_money(c, s->point);
+            vs_csv_money_d(c, s->mean);
+            vs_csv_money_d(c, s->p05);
+            vs_csv_money_d(c, s->p95);
+            double listed = res->point_listed[i];
+            vs_csv_money_d(c, listed > 0 ? (double)s->point / listed : NAN);
+            vs_csv_money(c, s->fair_share);
+            if (v == b) {
+                vs_csv_num_text(c, "");
+                vs_csv_num_text(c, "");
+                vs_csv_num_text(c, "");
+            } else {
+                vs_ore change = s->point - bs->point;
+                int64_t pct;
+                vs_csv_money(c, change);
+                if (vs_report_change_pct(change, bs->point, &pct))
+                    vs_csv_money(c, pct); /* hundredths: same layout as öre */
+                else
+                    vs_csv_num_text(c, "");
+                vs_csv_num(c, s->p_loss);
+            }
+            vs_csv_end_row(c);
+        }
+}
+
+static void write_draws(const vs_scenario *sc, const vs_results *res,
+                        vs_csv *c)
+{
+    vs_csv_num_text(c, "iteration");
+    vs_csv_num_text(c, "variant");
+    vs_csv_num_text(c, "metric");
+    vs_csv_num_text(c, "value");
+    vs_csv_end_row(c);
+    size_t stride = sc->n_variants * VS_STAT_COUNT;
+    for (long k = 1; k <= res->iterations; k++)
+        for (size_t v = 0; v < sc->n_variants; v++)
+            for (int m = 0; m < VS_STAT_COUNT; m++) {
+                double x = res->draws[(size_t)(k - 1) * stride +
+                                      v * VS_STAT_COUNT + (size_t)m];
+                char buf[32];
+                snprintf(buf, sizeof buf, "%ld", k);
+                vs_csv_num_text(c, buf);
+                vs_csv_text(c, sc->variants[v].id);
+                vs_csv_text(c, stat_name(m));
+                if (m >= VS_M_COUNT)
+                    vs_csv_money_d(c, x);
+                else
+                    vs_csv_num(c, x);
+                vs_csv_end_row(c);
+            }
+}
+
+static void write_manifest(const vs_scenario *sc, const vs_results *res,
+                           const vs_report_opts *o, FILE *f)
+{
+    char hex[65] = "unreadable";
+    if (vs_sha256_file(sc->file, hex) != 0)
+        snprintf(hex, sizeof hex, "unreadable");
+    fprintf(f, "vardsim %s\n", VS_VERSION);
+    fprintf(f, "scenario: %s\n", sc->file);
+    fprintf(f, "scenario_sha256: %s\n", hex);
+    fprintf(f, "scenario_name: %s\n", sc->name);
+    fprintf(f, "seed: %llu\n", (unsigned long long)o->seed);
+    fprintf(f, "iterations: %ld\n", res->iterations);
+    fprintf(f, "iterations_asked: %ld\n", o->iterations_asked);
+    if (o->precision > 0)
+        fprintf(f, "precision: %.10g (reached after %ld iterations)\n",
+                o->precision, res->iterations);
+    fprintf(f, "threads: %d\n", res->threads);
+    fprintf(f, "wall_seconds: %.3f\n", res->wall_seconds);
+    fprintf(f, "iterations_per_second: %.0f\n",
+            res->wall_seconds > 0 ? (double)res->iterations / res->wall_seconds : 0.0);
+    fprintf(f, "generator: gsl %s, one %s stream per input and iteration, "
+               "seeded by splitmix64(seed, iteration, input path)\n",
+            GSL_VERSION, vs_stream_type()->name);
+    fprintf(f, "centre_quantiles: %s\n",
+            res->exact_centre_quantiles
+                ? "exact (type 7)"
+                : "histograms of 512 buckets calibrated on the first 200 "
+                  "iterations; error at most one bucket (2 x pilot range / 512)");
+    fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
+}
+
+int vs_report_write(const vs_scenario *sc, const vs_results *res,
+                    const vs_report_opts *o, vs_outset *set, vs_err *err)
+{
+    vs_csv c;
+    FILE *f = vs_outset_open(set, o->dir, "metrics.csv", err);
+    if (!f)
+        return err->code;
+    vs_csv_begin(&c, f, o->swedish_csv);
+    write_metrics(sc, res, &c);
+
+    if (!(f = vs_outset_open(set, o->dir, "centres.csv", err)))
+        return err->code;
+    vs_csv_begin(&c, f, o->swedish_csv);
+    write_centres(sc, res, &c);
+
+    if (o->draws) {
+        if (!(f = vs_outset_open(set, o->dir, "draws.csv", err)))
+            return err->code;
+        vs_csv_begin(&c, f, o->swedish_csv);
+        write_draws(sc, res, &c);
+    }
+
+    if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
+        return err->code;
+    write_manifest(sc, res, o, f);
+    return VS_OK;
+}

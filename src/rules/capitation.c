@@ -1,0 +1,61 @@
+/* capitation.c: a pot split by listed population weighted by need.
+ *
+ * Weight of centre i: listed_i x ((1 - s) + s x cni_i), s = cni_share
+ * (default 0).  When the region gives age weights and the centre gives
+ * listed_by_age, listed_i is replaced by sum_b listed_by_age[b] x
+ * age_weight[b].  The pot is given, or per_capita x the iteration's total
+ * listed (rounded to öre once).  Centres with nobody listed get nothing;
+ * if nobody is listed at all the pot stays unallocated. */
+#include "common.h"
+
+#include <math.h>
+
+int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                       vs_books *books, vs_err *err)
+{
+    const vs_scenario *sc = ctx->sc;
+    const vs_draw *in = ctx->in;
+    vs_ws *ws = ctx->ws;
+    size_t n = sc->n_centres, nb = sc->n_age_bands;
+
+    vs_ore pot;
+    int st;
+    if (r->pot != VS_NONE)
+        st = vs_rule_money(ctx, r, r->pot, &pot, err);
+    else if (r->per_capita != VS_NONE) {
+        double pc;
+        st = vs_rule_number(ctx, r, r->per_capita, 0.0, 0.0, INFINITY, &pc, err);
+        if (st == VS_OK)
+            st = vs_rule_money_of(ctx, r, pc * in->total_listed,
+                                  "per_capita x total listed", &pot, err);
+    } else
+        st = vs_rule_fail(ctx, r, err, "needs pot or per_capita");
+    if (st != VS_OK)
+        return st;
+    double s;
+    if ((st = vs_rule_number(ctx, r, r->cni_share, 0.0, 0.0, 1.0, &s, err)) != VS_OK)
+        return st;
+
+    for (size_t b = 0; b < nb; b++) {
+        double aw = in->vals[sc->age_weights[b]];
+        if (!(aw >= 0) || !isfinite(aw))
+            return vs_rule_fail(ctx, r, err, "age weight %s is %g; it must be finite and >= 0",
+                                sc->age_bands[b], aw);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double people = in->listed[i];
+        if (nb > 0 && sc->centres[i].listed_by_age) {
+            const double *row = &in->listed_by_age[i * nb];
+            people = 0;
+            for (size_t b = 0; b < nb; b++)
+                people += row[b] * in->vals[sc->age_weights[b]];
+        }
+        ws->w[i] = people * ((1.0 - s) + s * in->cni[i]);
+    }
+    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
+        return st;
+    vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
+        return st;
+    return vs_rule_add(ctx, r, alloc, ws->part, err);
+}

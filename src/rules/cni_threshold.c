@@ -1,0 +1,86 @@
+/* cni_threshold.c: a pot for the centres with CNI strictly above a
+ * threshold.
+ *
+ * Weights by split: equal 1, listed, listed_cni (listed x cni) or
+ * listed_excess (listed x (cni - threshold)).  A centre takes part when it
+ * is above the threshold and its weight is positive (a centre with nobody
+ * listed has no share of a per-person split, and no floor either).
+ *
+ * Optional cap and floor are SEK per centre on this rule's part, solved by
+ * water-filling.  When the floors alone exceed the pot they are scaled
+ * down in proportion to fit it (the pot apportioned with the floors as
+ * weights).  A cap below the floor lowers the floor to the cap.  Nobody
+ * taking part, or every centre capped, leaves money unallocated; the whole
+ * pot is booked either way. */
+#include "common.h"
+
+#include <math.h>
+
+int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
+                          vs_ore *alloc, vs_books *books, vs_err *err)
+{
+    const vs_scenario *sc = ctx->sc;
+    const vs_draw *in = ctx->in;
+    vs_ws *ws = ctx->ws;
+    size_t n = sc->n_centres;
+    int st;
+
+    vs_ore pot, cap = -1, floor_ = -1;
+    double thr;
+    if ((st = vs_rule_money(ctx, r, r->pot, &pot, err)) != VS_OK ||
+        (st = vs_rule_number(ctx, r, r->threshold, 0.0, -INFINITY, INFINITY,
+                             &thr, err)) != VS_OK ||
+        (r->cap != VS_NONE &&
+         (st = vs_rule_money(ctx, r, r->cap, &cap, err)) != VS_OK) ||
+        (r->floor != VS_NONE &&
+         (st = vs_rule_money(ctx, r, r->floor, &floor_, err)) != VS_OK))
+        return st;
+    if (r->threshold == VS_NONE)
+        return vs_rule_fail(ctx, r, err, "needs a threshold");
+    if (cap >= 0 && floor_ > cap)
+        floor_ = cap;
+
+    size_t k = 0; /* centres taking part */
+    for (size_t i = 0; i < n; i++) {
+        double c = in->cni[i], w = 0;
+        if (c > thr) {
+            switch (r->split) {
+            case VS_SPLIT_EQUAL: w = 1; break;
+            case VS_SPLIT_LISTED_CNI: w = in->listed[i] * c; break;
+            case VS_SPLIT_LISTED_EXCESS: w = in->listed[i] * (c - thr); break;
+            case VS_SPLIT_LISTED:
+            default: w = in->listed[i]; break;
+            }
+        }
+        ws->w[i] = w;
+        if (w > 0)
+            k++;
+    }
+    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
+        return st;
+    if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
+        return st;
+
+    vs_ore fsum;
+    if (floor_ > 0 && (__builtin_mul_overflow(floor_, (vs_ore)k, &fsum) || fsum > pot)) {
+        /* The floors alone exceed the pot: every centre taking part gets
+         * its floor scaled down to fit, which with one floor for all is
+         * an equal split of the pot. */
+        for (size_t i = 0; i < n; i++)
+            ws->w[i] = ws->w[i] > 0 ? (double)floor_ : 0.0;
+        vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    } else if (cap >= 0 || floor_ > 0) {
+        /* Bounds only for the centres taking part; the rest have weight 0
+         * and bounds [0, 0], so they stay at 0. */
+        for (size_t i = 0; i < n; i++) {
+            int in_rule = ws->w[i] > 0;
+            ws->lo[i] = in_rule && floor_ > 0 ? (double)floor_ : 0.0;
+            ws->hi[i] = !in_rule ? 0.0 : cap >= 0 ? (double)cap : INFINITY;
+        }
+        vs_money_waterfill(pot, ws->w, ws->lo, ws->hi, n, ws->part, ws->x,
+                           ws->rem, ws->idx, ws->clamped);
+    } else {
+        vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    }
+    return vs_rule_add(ctx, r, alloc, ws->part, err);
+}

@@ -1,0 +1,96 @@
+/* common.c: helpers shared by the rule functions (see common.h). */
+#include "common.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+int vs_rule_fail(const vs_rule_ctx *ctx, const vs_rule *r, vs_err *err,
+                 const char *fmt, ...)
+{
+    const vs_scenario *sc = ctx->sc;
+    const char *var = ctx->variant < sc->n_variants
+                          ? sc->variants[ctx->variant].id : "?";
+    const char *rule = r->id ? r->id : vs_rule_type_name(r->type);
+    char msg[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return vs_err_set(err, VS_ERUN, sc->file, r->line, "variant %s, rule %s: %s",
+                      var, rule, msg);
+}
+
+static const char *param_name(const vs_scenario *sc, int param)
+{
+    return param >= 0 && (size_t)param < sc->n_params && sc->params[param].path
+               ? sc->params[param].path : "a value";
+}
+
+int vs_rule_money_of(const vs_rule_ctx *ctx, const vs_rule *r, double sek,
+                     const char *what, vs_ore *out, vs_err *err)
+{
+    /* A draw can leave the range the loader checked (a normal without a
+     * lower bound can go negative): stop rather than book negative money. */
+    if (!(sek >= 0))
+        return vs_rule_fail(ctx, r, err, "%s is %g SEK; money cannot be negative",
+                            what, sek);
+    if (vs_money_from_sek(sek, out) != VS_OK)
+        return vs_rule_fail(ctx, r, err, "%s is %g SEK, beyond %g SEK", what,
+                            sek, VS_MONEY_MAX_SEK);
+    return VS_OK;
+}
+
+int vs_rule_money(const vs_rule_ctx *ctx, const vs_rule *r, int param,
+                  vs_ore *out, vs_err *err)
+{
+    if (param < 0)
+        return vs_rule_fail(ctx, r, err, "a required amount is missing");
+    return vs_rule_money_of(ctx, r, ctx->in->vals[param],
+                            param_name(ctx->sc, param), out, err);
+}
+
+int vs_rule_number(const vs_rule_ctx *ctx, const vs_rule *r, int param,
+                   double def, double min, double max, double *out,
+                   vs_err *err)
+{
+    if (param < 0) {
+        *out = def;
+        return VS_OK;
+    }
+    double v = ctx->in->vals[param];
+    if (!(v >= min && v <= max))
+        return vs_rule_fail(ctx, r, err, "%s is %g, outside [%g, %g]",
+                            param_name(ctx->sc, param), v, min, max);
+    *out = v;
+    return VS_OK;
+}
+
+int vs_rule_book(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *field,
+                 vs_ore add, vs_err *err)
+{
+    if (vs_money_add(*field, add, field) != VS_OK)
+        return vs_rule_fail(ctx, r, err, "the variant's books overflow");
+    return VS_OK;
+}
+
+int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                const vs_ore *part, vs_err *err)
+{
+    for (size_t i = 0; i < ctx->sc->n_centres; i++)
+        if (vs_money_add(alloc[i], part[i], &alloc[i]) != VS_OK)
+            return vs_rule_fail(ctx, r, err, "the allocation of centre %s overflows",
+                                ctx->sc->centres[i].id);
+    return VS_OK;
+}
+
+int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,
+                          const double *w, vs_err *err)
+{
+    for (size_t i = 0; i < ctx->sc->n_centres; i++)
+        if (!(w[i] >= 0) || !isfinite(w[i]))
+            return vs_rule_fail(ctx, r, err,
+                                "centre %s has weight %g; weights must be finite and >= 0",
+                                ctx->sc->centres[i].id, w[i]);
+    return VS_OK;
+}

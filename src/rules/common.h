@@ -1,0 +1,49 @@
+/* common.h: helpers shared by the rule functions (private to src/rules/).
+ *
+ * Every rule reads its numbers from the iteration's draw (SEK or plain
+ * numbers), turns money into öre once, keeps overflow-checked books and
+ * reports a problem as "variant V, rule R: ..." at the rule's line. */
+#ifndef VARDSIM_RULES_COMMON_H
+#define VARDSIM_RULES_COMMON_H
+
+#include "vardsim/eval.h"
+
+/* Record a run error for rule r of the variant being evaluated, at the
+ * rule's line in the scenario file.  Returns VS_ERUN. */
+int vs_rule_fail(const vs_rule_ctx *ctx, const vs_rule *r, vs_err *err,
+                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* The iteration's value of a money param (SEK) in öre.  A negative or
+ * non-finite value, or one beyond VS_MONEY_MAX_SEK, is an error. */
+int vs_rule_money(const vs_rule_ctx *ctx, const vs_rule *r, int param,
+                  vs_ore *out, vs_err *err);
+
+/* A derived SEK amount (per_capita x listed, ...) in öre, rounded once;
+ * `what` names it in the error message. */
+int vs_rule_money_of(const vs_rule_ctx *ctx, const vs_rule *r, double sek,
+                     const char *what, vs_ore *out, vs_err *err);
+
+/* The iteration's value of a plain number param: `def` when param is
+ * VS_NONE; an error when it is not finite or outside [min, max]. */
+int vs_rule_number(const vs_rule_ctx *ctx, const vs_rule *r, int param,
+                   double def, double min, double max, double *out,
+                   vs_err *err);
+
+/* books field += add, overflow-checked. */
+int vs_rule_book(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *field,
+                 vs_ore add, vs_err *err);
+
+/* alloc[i] += part[i] for every centre, overflow-checked. */
+int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                const vs_ore *part, vs_err *err);
+
+/* Check that w[0..n) are usable weights (finite, >= 0); an error naming
+ * the first centre that is not. */
+int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,
+                          const double *w, vs_err *err);
+
+#endif

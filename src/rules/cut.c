@@ -1,0 +1,71 @@
+/* cut.c: take an amount away from the variant's allocation.
+ *
+ * C = amount, or deficit_share x the region's deficit (rounded once).  It
+ * is spread by weight: proportional to the allocation, per_capita by
+ * listed, or need_protected by allocation / cni^alpha (alpha default 1),
+ * all taken at the moment the cut applies.  No centre gives more than it
+ * has, nor more than max_cut_share of it; what the others cannot absorb
+ * either (water-filling) is not taken, and shows as negative unallocated,
+ * because the cut is booked in full. */
+#include "common.h"
+
+#include <assert.h>
+#include <math.h>
+
+int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                vs_books *books, vs_err *err)
+{
+    const vs_scenario *sc = ctx->sc;
+    const vs_draw *in = ctx->in;
+    vs_ws *ws = ctx->ws;
+    size_t n = sc->n_centres;
+    int st;
+
+    vs_ore C;
+    if (r->amount != VS_NONE) {
+        st = vs_rule_money(ctx, r, r->amount, &C, err);
+    } else if (r->deficit_share != VS_NONE) {
+        double share;
+        if (sc->deficit == VS_NONE)
+            return vs_rule_fail(ctx, r, err, "deficit_share needs region.deficit");
+        st = vs_rule_number(ctx, r, r->deficit_share, 0, 0, INFINITY, &share, err);
+        if (st == VS_OK)
+            st = vs_rule_money_of(ctx, r, share * in->vals[sc->deficit],
+                                  "deficit_share x region.deficit", &C, err);
+    } else {
+        st = vs_rule_fail(ctx, r, err, "needs amount or deficit_share");
+    }
+    if (st != VS_OK)
+        return st;
+
+    double alpha, mcs;
+    if ((st = vs_rule_number(ctx, r, r->alpha, 1.0, -INFINITY, INFINITY, &alpha, err)) != VS_OK ||
+        (st = vs_rule_number(ctx, r, r->max_cut_share, 1.0, 0.0, INFINITY, &mcs, err)) != VS_OK ||
+        (st = vs_rule_book(ctx, r, &books->cuts, C, err)) != VS_OK)
+        return st;
+
+    for (size_t i = 0; i < n; i++) {
+        double a = (double)alloc[i];
+        switch (r->method) {
+        case VS_CUT_PER_CAPITA: ws->w[i] = in->listed[i]; break;
+        case VS_CUT_NEED_PROTECTED:
+            /* alpha 1 is the common case: skip pow in the hot loop */
+            ws->w[i] = alpha == 1.0 ? a / in->cni[i] : a / pow(in->cni[i], alpha);
+            break;
+        case VS_CUT_PROPORTIONAL:
+        default: ws->w[i] = a; break;
+        }
+        /* Upper bound: what the centre has, and at most max_cut_share of
+         * it (computed in double, rounded down to öre by the fill). */
+        ws->hi[i] = mcs < 1.0 ? mcs * a : a;
+    }
+    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
+        return st;
+    vs_money_waterfill(C, ws->w, NULL, ws->hi, n, ws->part, ws->x, ws->rem,
+                       ws->idx, ws->clamped);
+    for (size_t i = 0; i < n; i++) {
+        alloc[i] -= ws->part[i];
+        assert(alloc[i] >= 0);
+    }
+    return VS_OK;
+}

@@ -1,0 +1,46 @@
+/* limit.c: pace-of-change damping against another variant.
+ *
+ * b_i = centre i's allocation under variant relative_to in this iteration
+ * (evaluated earlier: sc->order puts it first).  Each centre is held to
+ * [b_i (1 - max_loss), b_i (1 + max_gain)] (an absent side is unbounded,
+ * and nobody goes below zero), and the variant's own total before the
+ * limit is restored over the free centres, weighted by their allocation
+ * before the limit (water-filling).  When the bounds cannot hold with that
+ * total, the bounds win and the difference shows as unallocated. */
+#include "common.h"
+
+#include <math.h>
+
+int vs_rule_limit(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                  vs_books *books, vs_err *err)
+{
+    const vs_scenario *sc = ctx->sc;
+    vs_ws *ws = ctx->ws;
+    size_t n = sc->n_centres;
+    int st;
+    (void)books; /* a limit moves money; it neither adds nor cuts any */
+
+    if (r->relative_to < 0 || (size_t)r->relative_to >= sc->n_variants)
+        return vs_rule_fail(ctx, r, err, "relative_to names no variant");
+    const vs_ore *b = ctx->out->alloc + (size_t)r->relative_to * n;
+
+    double loss, gain;
+    if ((st = vs_rule_number(ctx, r, r->max_loss, 0, 0, INFINITY, &loss, err)) != VS_OK ||
+        (st = vs_rule_number(ctx, r, r->max_gain, 0, 0, INFINITY, &gain, err)) != VS_OK)
+        return st;
+
+    vs_ore T = 0;
+    for (size_t i = 0; i < n; i++) {
+        double bi = (double)b[i];
+        ws->w[i] = (double)alloc[i];
+        ws->lo[i] = r->max_loss != VS_NONE ? bi * (1.0 - loss) : 0.0;
+        ws->hi[i] = r->max_gain != VS_NONE ? bi * (1.0 + gain) : INFINITY;
+        if (vs_money_add(T, alloc[i], &T) != VS_OK)
+            return vs_rule_fail(ctx, r, err, "the variant's total overflows");
+    }
+    vs_money_waterfill(T, ws->w, ws->lo, ws->hi, n, ws->part, ws->x, ws->rem,
+                       ws->idx, ws->clamped);
+    for (size_t i = 0; i < n; i++)
+        alloc[i] = ws->part[i];
+    return VS_OK;
+}

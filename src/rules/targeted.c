@@ -1,0 +1,71 @@
+/* targeted.c: rank centres by a score and fund the top ones.
+ *
+ * score_i = the product of the named attributes (listed, cni or any attr).
+ * Centres rank by descending score, equal scores to the lower centre index;
+ * a centre whose score is missing (NaN: it lacks one of the attributes) is
+ * not ranked.  k = top, or ceil(top_share x n - 1e-9) of all n centres (the
+ * 1e-9 keeps 0.3 x 10 from becoming 4), at most the ranked centres.  The
+ * pot is split among the k by score, equally, or by another attribute.
+ * The ranking is a selection of the top k, not a sort. */
+#include "common.h"
+
+#include <math.h>
+
+int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                     vs_books *books, vs_err *err)
+{
+    const vs_scenario *sc = ctx->sc;
+    const vs_draw *in = ctx->in;
+    vs_ws *ws = ctx->ws;
+    size_t n = sc->n_centres;
+    int st;
+
+    vs_ore pot;
+    if ((st = vs_rule_money(ctx, r, r->pot, &pot, err)) != VS_OK ||
+        (st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
+        return st;
+
+    size_t m = 0; /* centres with a score, listed in ws->idx2 */
+    for (size_t i = 0; i < n; i++) {
+        double s = 1;
+        for (size_t j = 0; j < r->n_score; j++)
+            s *= vs_draw_attr(sc, in, i, r->score[j]);
+        ws->score[i] = s;
+        if (!isnan(s))
+            ws->idx2[m++] = i;
+    }
+
+    size_t k;
+    if (r->top >= 0) {
+        k = (size_t)r->top;
+    } else {
+        double share;
+        if ((st = vs_rule_number(ctx, r, r->top_share, 0, 0, 1, &share, err)) != VS_OK)
+            return st;
+        if (r->top_share == VS_NONE)
+            return vs_rule_fail(ctx, r, err, "needs top or top_share");
+        double kd = ceil(share * (double)n - 1e-9);
+        k = kd > 0 ? (size_t)kd : 0;
+    }
+    if (k > m)
+        k = m;
+    vs_money_rank_top(ws->score, ws->idx2, m, k);
+
+    for (size_t i = 0; i < n; i++)
+        ws->w[i] = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t i = ws->idx2[j];
+        switch (r->split) {
+        case VS_SPLIT_EQUAL: ws->w[i] = 1; break;
+        case VS_SPLIT_ATTR: ws->w[i] = vs_draw_attr(sc, in, i, r->split_attr); break;
+        case VS_SPLIT_LISTED: ws->w[i] = in->listed[i]; break;
+        case VS_SPLIT_LISTED_CNI: ws->w[i] = in->listed[i] * in->cni[i]; break;
+        case VS_SPLIT_SCORE:
+        default: ws->w[i] = ws->score[i]; break;
+        }
+    }
+    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
+        return st;
+    vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    return vs_rule_add(ctx, r, alloc, ws->part, err);
+}

@@ -1,0 +1,627 @@
+/* sim.c: the Monte Carlo loop, its threads and its summaries.
+ *
+ * Iterations run in blocks of VS_SIM_BLOCK.  In each block the workers
+ * first evaluate their share of the iterations (each writes only its own
+ * rows), then, after a barrier, fold the block's per-centre allocations
+ * into the accumulators, each worker owning a range of (variant, centre)
+ * columns and reading the rows in iteration order.  Region-level values
+ * are kept per iteration and summarised at the end in iteration order, so
+ * nothing depends on which thread did what. */
+#include "vardsim/sim.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vardsim/draw.h"
+#include "vardsim/quantile.h"
+
+#define VS_SIM_BLOCK 100L /* divides VS_SIM_PRECISION_BLOCK */
+#define VS_SIM_PILOT 200L /* a multiple of VS_SIM_BLOCK */
+
+/* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
+__extension__ typedef __int128 vs_i128;
+
+struct sim;
+
+typedef struct worker {
+    struct sim *sim;
+    int id;
+    pthread_t thread;
+    vs_draw *draw;
+    vs_ws *ws;
+    vs_outcome *out;
+    vs_metric_ws *mws;
+    long fail_k; /* lowest failing iteration in the block, or -1 */
+    vs_err err;
+} worker;
+
+typedef struct sim {
+    const vs_scenario *sc;
+    const vs_sim_opts *opts;
+    size_t nv, nc, ncol;
+    int baseline;
+    int threads;   /* workers taking part in blocks */
+    int n_workers; /* workers allocated */
+    worker *w;
+
+    /* region-level values: draws[(k-1) * nv * VS_STAT_COUNT + ...] */
+    double *draws;
+    long draws_cap;
+
+    /* per-centre accumulators, one column per (variant, centre).  The
+     * first exact_cap iterations are kept exactly (all of them when they
+     * fit, else a pilot that calibrates the histograms). */
+    int exact;
+    long exact_cap;   /* rows kept per column */
+    int64_t *cvals;   /* column j at cvals + j * exact_cap */
+    vs_hist *hist;    /* streaming: allocation and change, 2 per column */
+    vs_i128 *sums;
+    long *losses;
+
+    /* the current block */
+    int64_t *block;   /* VS_SIM_BLOCK rows of ncol */
+    long block_start, block_len;
+    pthread_barrier_t go, done;
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    int gate_open, started, quit;
+} sim;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Evaluate iteration k into the worker's outcome and `row` (VS_STAT_COUNT
+ * per variant). */
+static int eval_iteration(sim *s, worker *w, long k, double *row)
+{
+    const vs_scenario *sc = s->sc;
+    vs_draw_fill(sc, s->opts->seed, (uint64_t)k, w->draw);
+    int st = vs_eval_run(sc, w->draw, w->ws, w->out, &w->err);
+    if (st != VS_OK)
+        return st;
+    vs_metrics_prepare(w->mws, s->nc, w->draw->listed, w->draw->cni,
+                       sc->high_need_cni);
+    const vs_ore *base = w->out->alloc + (size_t)s->baseline * s->nc;
+    for (size_t v = 0; v < s->nv; v++) {
+        double *r = row + v * VS_STAT_COUNT;
+        vs_metrics_compute(w->mws, w->out->alloc + v * s->nc,
+                           (int)v == s->baseline ? NULL : base, r);
+        r[VS_STAT_TOTAL] = (double)w->out->total[v];
+        r[VS_STAT_UNALLOC] = (double)w->out->unalloc[v];
+    }
+    return VS_OK;
+}
+
+/* Phase 1: this worker's iterations of the block. */
+static void block_eval(sim *s, worker *w)
+{
+    size_t stride = s->nv * VS_STAT_COUNT;
+    w->fail_k = -1;
+    for (long i = w->id; i < s->block_len; i += s->threads) {
+        long k = s->block_start + i;
+        if (eval_iteration(s, w, k, s->draws + (size_t)(k - 1) * stride) != VS_OK) {
+            w->fail_k = k;
+            return;
+        }
+        memcpy(s->block + (size_t)i * s->ncol, w->out->alloc,
+               s->ncol * sizeof(int64_t));
+    }
+}
+
+/* Phase 2: fold the block into this worker's range of columns, rows in
+ * iteration order. */
+static void block_fold(sim *s, worker *w)
+{
+    size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
+    size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
+    size_t bcol0 = (size_t)s->baseline * s->nc;
+    for (size_t j = j0; j < j1; j++) {
+        size_t v = j / s->nc, c = j % s->nc;
+        int is_base = (int)v == s->baseline;
+        vs_i128 sum = s->sums[j];
+        long loss = s->losses[j];
+        for (long i = 0; i < s->block_len; i++) {
+            const int64_t *row = s->block + (size_t)i * s->ncol;
+            int64_t a = row[j];
+            sum += a;
+            if (!is_base && a < row[bcol0 + c])
+                loss++;
+            long k = s->block_start + i;
+            if (k <= s->exact_cap) {
+                s->cvals[j * (size_t)s->exact_cap + (size_t)(k - 1)] = a;
+            } else {
+                vs_hist_add(&s->hist[2 * j], (double)a);
+                if (!is_base)
+                    vs_hist_add(&s->hist[2 * j + 1], (double)(a - row[bcol0 + c]));
+            }
+        }
+        s->sums[j] = sum;
+        s->losses[j] = loss;
+    }
+}
+
+/* After the pilot: calibrate each column's histograms on the pilot's
+ * values and feed them in (the pilot stays for nothing else).  Depends only on the first
+ * VS_SIM_PILOT iterations, never on the thread count. */
+static int calibrate(sim *s)
+{
+    size_t P = (size_t)s->exact_cap;
+    double *tmp = malloc(P * sizeof *tmp);
+    if (!tmp)
+        return VS_ENOMEM;
+    size_t b = (size_t)s->baseline;
+    for (size_t j = 0; j < s->ncol; j++) {
+        size_t v = j / s->nc, c = j % s->nc;
+        const int64_t *a = s->cvals + j * P, *base = s->cvals + (b * s->nc + c) * P;
+        for (size_t k = 0; k < P; k++)
+            tmp[k] = (double)a[k];
+        vs_hist_init(&s->hist[2 * j], tmp, P);
+        for (size_t k = 0; k < P; k++)
+            vs_hist_add(&s->hist[2 * j], tmp[k]);
+        if (v == b)
+            continue;
+        for (size_t k = 0; k < P; k++)
+            tmp[k] = (double)(a[k] - base[k]);
+        vs_hist_init(&s->hist[2 * j + 1], tmp, P);
+        for (size_t k = 0; k < P; k++)
+            vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
+    }
+    free(tmp);
+    return VS_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    sim *s = w->sim;
+    pthread_mutex_lock(&s->gate_lock);
+    while (!s->gate_open)
+        pthread_cond_wait(&s->gate_cond, &s->gate_lock);
+    pthread_mutex_unlock(&s->gate_lock);
+    for (;;) {
+        pthread_barrier_wait(&s->go);
+        if (s->quit)
+            return NULL;
+        block_eval(s, w);
+        pthread_barrier_wait(&s->done);
+        pthread_barrier_wait(&s->go);
+        block_fold(s, w);
+        pthread_barrier_wait(&s->done);
+    }
+}
+
+/* Run one block on every worker (the main thread is worker 0). */
+static void run_block(sim *s)
+{
+    worker *w0 = &s->w[0];
+    pthread_barrier_wait(&s->go);
+    block_eval(s, w0);
+    pthread_barrier_wait(&s->done);
+    pthread_barrier_wait(&s->go);
+    block_fold(s, w0);
+    pthread_barrier_wait(&s->done);
+}
+
+static void worker_free(worker *w)
+{
+    vs_draw_free(w->draw);
+    vs_ws_free(w->ws);
+    vs_outcome_free(w->out);
+    vs_metric_ws_free(w->mws);
+    vs_err_free(&w->err);
+}
+
+static int worker_init(sim *s, worker *w, int id)
+{
+    w->sim = s;
+    w->id = id;
+    vs_err_init(&w->err);
+    w->draw = vs_draw_alloc(s->sc);
+    w->ws = vs_ws_alloc(s->nc);
+    w->out = vs_outcome_alloc(s->sc);
+    w->mws = vs_metric_ws_alloc(s->nc);
+    return w->draw && w->ws && w->out && w->mws ? VS_OK : VS_ENOMEM;
+}
+
+void vs_results_free(vs_results *r)
+{
+    if (!r)
+        return;
+    free(r->stats);
+    free(r->centres);
+    free(r->point_listed);
+    free(r->point_cni);
+    free(r->draws);
+    free(r);
+}
+
+static int cmp_stat_better(int stat_id, double v, double b)
+{
+    return vs_metric_is_better((vs_metric)stat_id, v, b);
+}
+
+void vs_sim_summarise(const double *values, const double *base, long n,
+                      double point, double base_point, int stat_id,
+                      double *scratch, vs_stat *out)
+{
+    int money = stat_id >= VS_M_COUNT;
+    out->point = point;
+    out->diff_mean = out->p_better = NAN;
+    if (n == 0) {
+        /* -n 0: the summaries repeat the point estimate. */
+        out->n = isnan(point) ? 0 : 1;
+        out->mean = out->p05 = out->p50 = out->p95 = point;
+        out->sd = out->mcse = isnan(point) ? NAN : 0.0;
+        if (base && !isnan(point) && !isnan(base_point)) {
+            out->diff_mean = point - base_point;
+            if (!money)
+                out->p_better = cmp_stat_better(stat_id, point, base_point);
+        }
+        return;
+    }
+    long m = 0;
+    double sum = 0;
+    for (long k = 0; k < n; k++)
+        if (!isnan(values[k])) {
+            scratch[m++] = values[k];
+            sum += values[k];
+        }
+    out->n = m;
+    if (m == 0) {
+        out->mean = out->sd = out->p05 = out->p50 = out->p95 = out->mcse = NAN;
+    } else {
+        double mean = sum / (double)m, ss = 0;
+        for (long k = 0; k < m; k++)
+            ss += (scratch[k] - mean) * (scratch[k] - mean);
+        out->mean = mean;
+        out->sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
+        out->mcse = m > 1 ? out->sd / sqrt((double)m) : NAN;
+        out->p05 = vs_quantile_double(scratch, (size_t)m, 0.05);
+        out->p50 = vs_quantile_double(scratch, (size_t)m, 0.50);
+        out->p95 = vs_quantile_double(scratch, (size_t)m, 0.95);
+    }
+    if (base) {
+        long both = 0, better = 0;
+        double dsum = 0;
+        for (long k = 0; k < n; k++) {
+            if (isnan(values[k]) || isnan(base[k]))
+                continue;
+            both++;
+            dsum += values[k] - base[k];
+            if (!money && cmp_stat_better(stat_id, values[k], base[k]))
+                better++;
+        }
+        if (both > 0) {
+            out->diff_mean = dsum / (double)both;
+            if (!money)
+                out->p_better = (double)better / (double)both;
+        }
+    }
+}
+
+/* True when every statistic's mcse is below R |mean| (means of 0 ignored). */
+static int converged(sim *s, long n, double r, double *col, double *scratch)
+{
+    size_t stride = s->nv * VS_STAT_COUNT;
+    for (size_t v = 0; v < s->nv; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            for (long k = 0; k < n; k++)
+                col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + (size_t)m];
+            vs_stat st;
+            vs_sim_summarise(col, NULL, n, NAN, NAN, m, scratch, &st);
+            if (isnan(st.mean) || st.mean == 0.0)
+                continue;
+            if (isnan(st.mcse) || !(st.mcse < r * fabs(st.mean)))
+                return 0;
+        }
+    return 1;
+}
+
+static int grow_draws(sim *s, long need)
+{
+    if (need <= s->draws_cap)
+        return VS_OK;
+    long cap = s->draws_cap ? s->draws_cap : VS_SIM_PRECISION_BLOCK;
+    while (cap < need)
+        cap *= 2;
+    if (cap > s->opts->iterations)
+        cap = s->opts->iterations;
+    double *p = realloc(s->draws, (size_t)cap * s->nv * VS_STAT_COUNT * sizeof *p);
+    if (!p)
+        return VS_ENOMEM;
+    s->draws = p;
+    s->draws_cap = cap;
+    return VS_OK;
+}
+
+/* Fill the results from the point outcome and the accumulators. */
+static int summarise(sim *s, const vs_outcome *pt, const double *prow,
+                     const vs_draw *pin, long n, vs_results *res)
+{
+    size_t nv = s->nv, nc = s->nc, stride = nv * VS_STAT_COUNT;
+    long len = n > 0 ? n : 1;
+    double *col = malloc((size_t)len * 3 * sizeof *col);
+    double *rem = malloc((nc ? nc : 1) * sizeof *rem);
+    size_t *idx = malloc((nc ? nc : 1) * sizeof *idx);
+    double *need = malloc((nc ? nc : 1) * sizeof *need);
+    vs_ore *fair = malloc((nc ? nc : 1) * sizeof *fair);
+    int64_t *ibuf = malloc((size_t)len * sizeof *ibuf);
+    if (!col || !rem || !idx || !need || !fair || !ibuf) {
+        free(col), free(rem), free(idx), free(need), free(fair), free(ibuf);
+        return VS_ENOMEM;
+    }
+    double *bcol = col + len, *scratch = col + 2 * len;
+    size_t b = (size_t)s->baseline;
+
+    for (size_t v = 0; v < nv; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            for (long k = 0; k < n; k++) {
+                col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + (size_t)m];
+                bcol[k] = s->draws[(size_t)k * stride + b * VS_STAT_COUNT + (size_t)m];
+            }
+            vs_sim_summarise(col, v == b ? NULL : bcol, n,
+                             prow[v * VS_STAT_COUNT + (size_t)m],
+                             prow[b * VS_STAT_COUNT + (size_t)m], m, scratch,
+                             &res->stats[v * VS_STAT_COUNT + (size_t)m]);
+        }
+
+    for (size_t c = 0; c < nc; c++)
+        need[c] = pin->listed[c] * pin->cni[c];
+    for (size_t v = 0; v < nv; v++) {
+        vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
+        for (size_t c = 0; c < nc; c++) {
+            size_t j = v * nc + c;
+            vs_centre_stat *cs = &res->centres[j];
+            vs_ore a0 = pt->alloc[j], b0 = pt->alloc[b * nc + c];
+            cs->point = a0;
+            cs->fair_share = fair[c];
+            if (n == 0) {
+                cs->mean = cs->p05 = cs->p95 = (double)a0;
+                cs->p_loss = v == b ? NAN : (a0 < b0 ? 1.0 : 0.0);
+                cs->change_p05 = cs->change_p95 = v == b ? NAN : (double)(a0 - b0);
+                continue;
+            }
+            cs->mean = (double)s->sums[j] / (double)n;
+            cs->p_loss = v == b ? NAN : (double)s->losses[j] / (double)n;
+            cs->change_p05 = cs->change_p95 = NAN;
+            if (n <= s->exact_cap) {
+                const int64_t *vals = s->cvals + j * (size_t)s->exact_cap;
+                const int64_t *bvals = s->cvals + (b * nc + c) * (size_t)s->exact_cap;
+                for (long k = 0; k < n; k++)
+                    ibuf[k] = vals[k];
+                cs->p05 = vs_quantile_int64(ibuf, (size_t)n, 0.05);
+                cs->p95 = vs_quantile_int64(ibuf, (size_t)n, 0.95);
+                if (v != b) {
+                    for (long k = 0; k < n; k++)
+                        ibuf[k] = vals[k] - bvals[k];
+                    cs->change_p05 = vs_quantile_int64(ibuf, (size_t)n, 0.05);
+                    cs->change_p95 = vs_quantile_int64(ibuf, (size_t)n, 0.95);
+                }
+            } else {
+                cs->p05 = vs_hist_quantile(&s->hist[2 * j], 0.05);
+                cs->p95 = vs_hist_quantile(&s->hist[2 * j], 0.95);
+                if (v != b) {
+                    cs->change_p05 = vs_hist_quantile(&s->hist[2 * j + 1], 0.05);
+                    cs->change_p95 = vs_hist_quantile(&s->hist[2 * j + 1], 0.95);
+                }
+            }
+        }
+    }
+    for (size_t c = 0; c < nc; c++) {
+        res->point_listed[c] = pin->listed[c];
+        res->point_cni[c] = pin->cni[c];
+    }
+    free(col), free(rem), free(idx), free(need), free(fair), free(ibuf);
+    return VS_OK;
+}
+
+static void sim_free(sim *s)
+{
+    pthread_mutex_destroy(&s->gate_lock);
+    pthread_cond_destroy(&s->gate_cond);
+    if (s->w) {
+        for (int t = 0; t < s->n_workers; t++)
+            worker_free(&s->w[t]);
+        free(s->w);
+    }
+    free(s->draws);
+    free(s->cvals);
+    free(s->hist);
+    free(s->sums);
+    free(s->losses);
+    free(s->block);
+}
+
+int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
+               vs_results **out, vs_err *err)
+{
+    double t0 = now_seconds();
+    *out = NULL;
+    sim s;
+    memset(&s, 0, sizeof s);
+    s.sc = sc;
+    s.opts = opts;
+    s.nv = sc->n_variants;
+    s.nc = sc->n_centres;
+    s.ncol = s.nv * s.nc;
+    s.baseline = sc->baseline;
+    s.threads = opts->threads > 0 ? opts->threads : 1;
+    pthread_mutex_init(&s.gate_lock, NULL);
+    pthread_cond_init(&s.gate_cond, NULL);
+    long nmax = opts->iterations > 0 ? opts->iterations : 0;
+    if (s.threads > 1 && nmax < s.threads)
+        s.threads = nmax > 0 ? (int)nmax : 1;
+
+    int st = VS_ENOMEM;
+    vs_results *res = calloc(1, sizeof *res);
+    s.w = calloc((size_t)s.threads, sizeof *s.w);
+    if (!res || !s.w)
+        goto fail;
+    s.n_workers = s.threads;
+    for (int t = 0; t < s.threads; t++)
+        if (worker_init(&s, &s.w[t], t) != VS_OK)
+            goto fail;
+    res->n_variants = s.nv;
+    res->n_centres = s.nc;
+    res->threads = s.threads;
+    res->stats = calloc(s.nv * VS_STAT_COUNT, sizeof *res->stats);
+    res->centres = calloc(s.ncol ? s.ncol : 1, sizeof *res->centres);
+    res->point_listed = calloc(s.nc ? s.nc : 1, sizeof(double));
+    res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
+    s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
+    s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
+    s.block = malloc((size_t)VS_SIM_BLOCK * (s.ncol ? s.ncol : 1) * sizeof *s.block);
+    if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
+        !s.sums || !s.losses || !s.block)
+        goto fail;
+
+    /* Iteration 0: the point estimate, on worker 0's buffers. */
+    double *prow = calloc(s.nv * VS_STAT_COUNT, sizeof *prow);
+    vs_outcome *pt = vs_outcome_alloc(sc);
+    vs_draw *pin = vs_draw_alloc(sc);
+    if (!prow || !pt || !pin) {
+        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+        goto fail;
+    }
+    st = eval_iteration(&s, &s.w[0], 0, prow);
+    if (st != VS_OK) {
+        vs_err_merge(err, &s.w[0].err);
+        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+        goto fail;
+    }
+    memcpy(pt->alloc, s.w[0].out->alloc, s.ncol * sizeof *pt->alloc);
+    memcpy(pt->total, s.w[0].out->total, s.nv * sizeof *pt->total);
+    vs_draw_fill(sc, opts->seed, 0, pin);
+
+    /* Per-centre quantiles: exact while iterations x centres fit the
+     * limit; else the first VS_SIM_PILOT iterations are kept exactly and
+     * calibrate one histogram per column (see quantile.h). */
+    long limit = opts->exact_limit > 0 ? opts->exact_limit : VS_SIM_EXACT_LIMIT;
+    s.exact = (double)nmax * (double)s.nc <= (double)limit;
+    s.exact_cap = s.exact ? nmax : VS_SIM_PILOT;
+    st = VS_ENOMEM;
+    if (nmax > 0 && s.ncol > 0) {
+        s.cvals = malloc((size_t)s.exact_cap * s.ncol * sizeof *s.cvals);
+        if (!s.cvals)
+            goto fail_point;
+        if (!s.exact && !(s.hist = calloc(2 * s.ncol, sizeof *s.hist)))
+            goto fail_point;
+    }
+
+    /* Start the helper threads (the main thread is worker 0).  They wait
+     * at a gate until the number that really started is known, so the
+     * barriers can count them exactly; results do not depend on it. */
+    if (s.threads > 1) {
+        int asked = s.threads, started = 0;
+        for (int t = 1; t < asked; t++) {
+            if (pthread_create(&s.w[t].thread, NULL, worker_main, &s.w[t]) != 0)
+                break;
+            started++;
+        }
+        pthread_mutex_lock(&s.gate_lock);
+        s.threads = started + 1;
+        if (s.threads > 1) {
+            pthread_barrier_init(&s.go, NULL, (unsigned)s.threads);
+            pthread_barrier_init(&s.done, NULL, (unsigned)s.threads);
+        }
+        s.gate_open = 1;
+        pthread_cond_broadcast(&s.gate_cond);
+        pthread_mutex_unlock(&s.gate_lock);
+        res->threads = s.threads;
+        s.started = started;
+    }
+
+    long done = 0;
+    st = VS_OK;
+    while (done < nmax) {
+        long len = nmax - done < VS_SIM_BLOCK ? nmax - done : VS_SIM_BLOCK;
+        if (grow_draws(&s, done + len) != VS_OK) {
+            st = VS_ENOMEM;
+            break;
+        }
+        s.block_start = done + 1;
+        s.block_len = len;
+        if (s.threads > 1)
+            run_block(&s);
+        else {
+            block_eval(&s, &s.w[0]);
+            block_fold(&s, &s.w[0]);
+        }
+        long fail_k = -1;
+        int fail_t = -1;
+        for (int t = 0; t < s.threads; t++)
+            if (s.w[t].fail_k >= 0 && (fail_k < 0 || s.w[t].fail_k < fail_k)) {
+                fail_k = s.w[t].fail_k;
+                fail_t = t;
+            }
+        if (fail_k >= 0) {
+            vs_err_merge(err, &s.w[fail_t].err);
+            vs_err_set(err, VS_ERUN, NULL, 0, "in Monte Carlo iteration %ld",
+                       fail_k);
+            st = VS_ERUN;
+            break;
+        }
+        done += len;
+        if (!s.exact && done == s.exact_cap && done < nmax &&
+            calibrate(&s) != VS_OK) {
+            st = VS_ENOMEM;
+            break;
+        }
+        if (opts->progress)
+            opts->progress(opts->progress_ctx, done, nmax);
+        if (opts->stop && *opts->stop) {
+            st = VS_EINTR;
+            break;
+        }
+        if (opts->precision > 0 && done % VS_SIM_PRECISION_BLOCK == 0) {
+            double *tmp = malloc((size_t)done * 2 * sizeof *tmp);
+            if (!tmp) {
+                st = VS_ENOMEM;
+                break;
+            }
+            int ok = converged(&s, done, opts->precision, tmp, tmp + done);
+            free(tmp);
+            if (ok)
+                break;
+        }
+    }
+    if (s.started > 0) {
+        s.quit = 1;
+        pthread_barrier_wait(&s.go);
+        for (int t = 1; t <= s.started; t++)
+            pthread_join(s.w[t].thread, NULL);
+        pthread_barrier_destroy(&s.go);
+        pthread_barrier_destroy(&s.done);
+    }
+    if (st != VS_OK)
+        goto fail_point;
+
+    res->iterations = done;
+    res->exact_centre_quantiles = done <= s.exact_cap;
+    st = summarise(&s, pt, prow, pin, done, res);
+    if (st != VS_OK)
+        goto fail_point;
+    res->draws = s.draws;
+    s.draws = NULL;
+    res->wall_seconds = now_seconds() - t0;
+    free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+    sim_free(&s);
+    *out = res;
+    return VS_OK;
+
+fail_point:
+    free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+fail:
+    if (st == VS_ENOMEM)
+        vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    sim_free(&s);
+    vs_results_free(res);
+    return st;
+}

@@ -1,0 +1,126 @@
+#!/bin/sh
+# End-to-end tests: run the real vardsim binary and check exit statuses,
+# messages and output files.  Usage: VARDSIM=/abs/path/vardsim sh tests/cli/run.sh
+# UPDATE_GOLDEN=1 rewrites tests/golden/ from the current binary (commit the
+# change with a note on why the numbers moved).
+set -u
+: "${VARDSIM:?set VARDSIM to the vardsim binary}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_status WANT CMD...: run CMD, capture stdout/stderr in $TMP/out, $TMP/err
+expect_status() {
+    want=$1; shift
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        bad "exit $got (want $want): $*"; sed 's/^/    /' "$TMP/err" | head -20; fi
+}
+
+expect_in() { # expect_in FILE TEXT
+    if grep -qF -- "$2" "$1"; then ok; else bad "'$2' not in $1"; sed 's/^/    /' "$1" | head -20; fi
+}
+
+# --- usage ---------------------------------------------------------------
+expect_status 0 "$VARDSIM" --help
+expect_in "$TMP/out" "vardsim check SCENARIO.cfg"
+expect_status 0 "$VARDSIM" --version
+expect_in "$TMP/out" "vardsim $(cat "$ROOT/VERSION")"
+expect_status 2 "$VARDSIM"
+expect_status 2 "$VARDSIM" frobnicate
+expect_in "$TMP/err" "unknown command 'frobnicate'"
+expect_status 2 "$VARDSIM" run
+expect_status 2 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n abc
+expect_in "$TMP/err" "-n needs a whole number"
+expect_status 2 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" --threads 0
+expect_status 2 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" --bogus
+expect_in "$TMP/err" "unknown option '--bogus'"
+expect_status 2 "$VARDSIM" check "$TMP/missing.cfg"
+expect_in "$TMP/err" "missing.cfg"
+
+# --- bad scenarios: exit 2, FILE:LINE: message, nothing written ----------
+for cfg in "$ROOT"/tests/cli/bad/*.cfg; do
+    [ -e "$cfg" ] || continue
+    name=$(basename "$cfg")
+    exp="${cfg%.cfg}.expect"
+    (cd "$ROOT/tests/cli/bad" && "$VARDSIM" check "$name") >"$TMP/out" 2>"$TMP/err"
+    st=$?
+    if [ $st -ne 2 ]; then bad "check $name: exit $st (want 2)"; sed 's/^/    /' "$TMP/err" | head; continue; fi
+    if [ -f "$exp" ]; then
+        while IFS= read -r line || [ -n "$line" ]; do
+            [ -n "$line" ] || continue
+            if grep -qF -- "$line" "$TMP/err"; then ok; else
+                bad "check $name: stderr lacks '$line'"; sed 's/^/    /' "$TMP/err" | head; fi
+        done <"$exp"
+    else
+        bad "$name has no .expect file"
+    fi
+    # run must fail the same way and leave no output folder
+    (cd "$TMP" && "$VARDSIM" run "$cfg" -n 0 -o "$TMP/badout" --quiet) >/dev/null 2>&1
+    st=$?
+    if [ $st -eq 2 ] && [ ! -e "$TMP/badout" ]; then ok; else bad "run $name: exit $st or output left"; fi
+done
+
+# --- shipped scenarios ---------------------------------------------------
+for cfg in "$ROOT"/scenarios/*.cfg; do
+    name=$(basename "$cfg" .cfg)
+    expect_status 0 "$VARDSIM" check "$cfg"
+    expect_in "$TMP/out" ": ok"
+    out="$TMP/run-$name"
+    expect_status 0 "$VARDSIM" run "$cfg" -n 0 --threads 1 -o "$out" --quiet
+    for f in metrics.csv centres.csv manifest.txt; do
+        [ -s "$out/$f" ] && ok || bad "$name: $f missing"
+    done
+    # no temporary files left
+    if ls -A "$out" | grep -q '^\.'; then bad "$name: temporary files left"; else ok; fi
+    # golden point estimates, byte for byte
+    gold="$ROOT/tests/golden/$name"
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        mkdir -p "$gold" && cp "$out/metrics.csv" "$out/centres.csv" "$gold/"
+    fi
+    for f in metrics.csv centres.csv; do
+        if cmp -s "$out/$f" "$gold/$f"; then ok; else
+            bad "$name: $f differs from tests/golden/$name/$f"; diff "$gold/$f" "$out/$f" | head -10; fi
+    done
+    # every variant's centre allocations add up, to the öre, to its total
+    awk -F, 'FNR == 1 { next }
+             FILENAME ~ /centres/ { sum[$1] += int($6 * 100 + ($6 < 0 ? -0.5 : 0.5)); next }
+             $2 == "total" { tot[$1] = int($3 * 100 + 0.5) }
+             END { for (v in tot) if (sum[v] != tot[v]) { print v, sum[v], tot[v]; bad = 1 } exit bad }' \
+        "$out/centres.csv" "$out/metrics.csv" && ok || bad "$name: centre sums differ from totals"
+done
+
+# --- Monte Carlo: byte-identical for any thread count ---------------------
+cfg="$ROOT/scenarios/vasterbotten-deficit-2023.cfg"
+for t in 1 2 7; do
+    expect_status 0 "$VARDSIM" run "$cfg" -n 300 --seed 7 --threads $t -o "$TMP/t$t" --draws --quiet
+done
+for t in 2 7; do
+    for f in metrics.csv centres.csv draws.csv; do
+        cmp -s "$TMP/t1/$f" "$TMP/t$t/$f" && ok || bad "threads 1 vs $t: $f differs"
+    done
+done
+expect_status 0 "$VARDSIM" run "$cfg" -n 300 --seed 7 --threads 2 -o "$TMP/again" --draws --quiet
+cmp -s "$TMP/t1/metrics.csv" "$TMP/again/metrics.csv" && ok || bad "second run differs"
+expect_status 0 "$VARDSIM" run "$cfg" -n 300 --seed 8 --threads 2 -o "$TMP/seed8" --quiet
+cmp -s "$TMP/t1/metrics.csv" "$TMP/seed8/metrics.csv" && bad "seed 8 gives seed 7's output" || ok
+expect_in "$TMP/t2/manifest.txt" "threads: 2"
+expect_in "$TMP/t2/manifest.txt" "seed: 7"
+expect_in "$TMP/t2/manifest.txt" "generator: gsl 2."
+expect_in "$TMP/t2/manifest.txt" "scenario_sha256: $(sha256sum "$cfg" | cut -d' ' -f1)"
+
+# --- Swedish CSV -----------------------------------------------------------
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 --csv sv -o "$TMP/sv" --quiet
+head -c 3 "$TMP/sv/metrics.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "sv: no BOM"
+head -n 1 "$TMP/sv/centres.csv" | grep -q "variant;centre;name;listed;cni;point" && ok || bad "sv: header"
+tr -d '\n' <"$TMP/sv/centres.csv" | grep -q "$(printf '\r')" && ok || bad "sv: no CRLF"
+grep -q "Ålidhems hälsocentral;11450;1,62;" "$TMP/sv/centres.csv" && ok || bad "sv: decimal comma row"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,630 @@
+/* test_dist.c: distributions and random streams (src/dist.c).
+ *
+ * Reference values marked "mpmath" were computed with mpmath at 40 digits
+ * by numerical integration of the density (truncated normal moments) or
+ * root finding on the CDF (quantiles); the others are worked by hand in
+ * the comment beside them. */
+#include "helpers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+
+#include "vardsim/dist.h"
+#include "vardsim/error.h"
+
+static vs_dist mk(vs_dist_kind k, double a, double b, double c)
+{
+    vs_dist d = vs_dist_fixed(0);
+    d.kind = k;
+    d.p[0] = a;
+    d.p[1] = b;
+    d.p[2] = c;
+    return d;
+}
+
+static vs_dist tnorm(double mean, double sd, double lo, double hi)
+{
+    vs_dist d = mk(VS_DIST_NORMAL, mean, sd, 0);
+    d.lo = lo;
+    d.hi = hi;
+    return d;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(vs_dist_kind_name(VS_DIST_TRIANGULAR), "triangular");
+    assert_string_equal(vs_dist_kind_name(VS_DIST_FIXED), "fixed");
+    assert_int_equal(vs_dist_kind_from_name("pert"), VS_DIST_PERT);
+    assert_int_equal(vs_dist_kind_from_name("lognormal"), VS_DIST_LOGNORMAL);
+    assert_int_equal(vs_dist_kind_from_name("gauss"), -1);
+    assert_int_equal(vs_dist_kind_from_name("Normal"), -1);
+    /* "fixed" is not something a user types as dist = "..." */
+    assert_int_equal(vs_dist_kind_from_name("fixed"), -1);
+}
+
+static void test_point(void **state)
+{
+    (void)state;
+    vs_dist d = vs_dist_fixed(42.5);
+    assert_close(vs_dist_point(&d), 42.5, 0, 0);
+    d = mk(VS_DIST_NORMAL, 7, 3, 0);
+    assert_close(vs_dist_point(&d), 7, 0, 0);
+    d = mk(VS_DIST_LOGNORMAL, 1.2, 0.4, 0);
+    assert_close(vs_dist_point(&d), 1.2, 0, 0);
+    d = mk(VS_DIST_UNIFORM, 2, 10, 0); /* midpoint (2 + 10) / 2 */
+    assert_close(vs_dist_point(&d), 6, 0, 0);
+    d = mk(VS_DIST_UNIFORM, 0.1, 0.3, 0); /* (0.1 + 0.3) / 2, not 0.19999... */
+    assert_close(vs_dist_point(&d), 0.2, 0, 0);
+    d = mk(VS_DIST_TRIANGULAR, 1.5e6, 2.0e6, 2.5e6);
+    assert_close(vs_dist_point(&d), 2.0e6, 0, 0);
+    d = mk(VS_DIST_PERT, 0, 1, 4);
+    assert_close(vs_dist_point(&d), 1, 0, 0);
+    /* truncated normal: the mean when inside, else the nearest bound */
+    d = tnorm(3, 1, 0, 5);
+    assert_close(vs_dist_point(&d), 3, 0, 0);
+    d = tnorm(10, 2, 0, 5);
+    assert_close(vs_dist_point(&d), 5, 0, 0);
+    d = tnorm(-4, 2, 0, 5);
+    assert_close(vs_dist_point(&d), 0, 0, 0);
+    d = tnorm(-4, 2, 1, INFINITY);
+    assert_close(vs_dist_point(&d), 1, 0, 0);
+}
+
+/* Closed-form moments against hand or mpmath values. */
+static void test_moments(void **state)
+{
+    (void)state;
+    vs_dist d = mk(VS_DIST_UNIFORM, 2, 10, 0);
+    assert_close(vs_dist_mean(&d), 6, 1e-15, 0);
+    assert_close(vs_dist_variance(&d), 64.0 / 12, 1e-15, 0); /* 8^2 / 12 */
+    d = mk(VS_DIST_TRIANGULAR, 0, 1, 4);
+    assert_close(vs_dist_mean(&d), 5.0 / 3, 1e-15, 0); /* (0 + 1 + 4) / 3 */
+    /* (0 + 1 + 16 - 0 - 0 - 4) / 18 */
+    assert_close(vs_dist_variance(&d), 13.0 / 18, 1e-15, 0);
+    d = mk(VS_DIST_PERT, 0, 1, 4);
+    /* alpha = 1 + 4*1/4 = 2, beta = 1 + 4*3/4 = 4; mean = 4 * 2/6;
+     * var = 16 * 2*4 / (36 * 7) = 128/252 */
+    assert_close(vs_dist_mean(&d), 4.0 / 3, 1e-15, 0);
+    assert_close(vs_dist_variance(&d), 128.0 / 252, 1e-15, 0);
+    d = mk(VS_DIST_LOGNORMAL, 100, 0.5, 0);
+    /* 100 e^{0.125}; 100^2 e^{0.25} (e^{0.25} - 1) */
+    assert_close(vs_dist_mean(&d), 113.31484530668263, 1e-14, 0);
+    assert_close(vs_dist_variance(&d), 3646.9585401238664, 1e-13, 0);
+    d = mk(VS_DIST_NORMAL, 5, 2, 0);
+    assert_close(vs_dist_mean(&d), 5, 0, 0);
+    assert_close(vs_dist_variance(&d), 4, 0, 0);
+    d = vs_dist_fixed(3);
+    assert_close(vs_dist_variance(&d), 0, 0, 0);
+
+    /* truncated normals (mpmath) */
+    d = tnorm(0, 1, 5, 6);
+    assert_close(vs_dist_mean(&d), 5.1831470904771735, 1e-12, 0);
+    assert_close(vs_dist_variance(&d), 0.029452430768483057, 1e-8, 0);
+    d = tnorm(0, 1, -6, -5);
+    assert_close(vs_dist_mean(&d), -5.1831470904771735, 1e-12, 0);
+    assert_close(vs_dist_variance(&d), 0.029452430768483057, 1e-8, 0);
+    d = tnorm(10, 2, 0, 5);
+    assert_close(vs_dist_mean(&d), 4.3547286472104559, 1e-12, 0);
+    assert_close(vs_dist_variance(&d), 0.35487380447188521, 1e-10, 0);
+    d = tnorm(0, 1, -1, 2);
+    assert_close(vs_dist_mean(&d), 0.22963717909132897, 1e-12, 0);
+    assert_close(vs_dist_variance(&d), 0.51976253921153394, 1e-12, 0);
+    d = tnorm(3, 0.5, 3, INFINITY); /* half normal: 3 + 0.5 sqrt(2/pi) */
+    assert_close(vs_dist_mean(&d), 3.3989422804014327, 1e-14, 0);
+    assert_close(vs_dist_variance(&d), 0.090845056908104664, 1e-12, 0);
+    /* beyond Q underflow, exponential tail: mean ~ 40 + 1/40 */
+    d = tnorm(0, 1, 40, 41);
+    assert_close(vs_dist_mean(&d), 40.025, 0, 2e-5);
+    assert_close(vs_dist_variance(&d), 1.0 / 1600, 2e-3, 0);
+    /* sd = 0 truncated: a constant at the clamped mean */
+    d = tnorm(8, 0, 0, 5);
+    assert_close(vs_dist_mean(&d), 5, 0, 0);
+    assert_close(vs_dist_variance(&d), 0, 0, 0);
+}
+
+/* Draw n values from one stream; check every draw is finite and within
+ * [lo, hi], and that the sample mean and variance are within 5 standard
+ * errors of the closed forms.  SE(mean) = s / sqrt(n), SE(var) =
+ * sqrt((m4 - s^4) / n) with m4 the sample fourth central moment. */
+static void check_sample(const vs_dist *d, double lo, double hi, const char *path)
+{
+    enum { N = 200000 };
+    static double x[N];
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    assert_non_null(r);
+    vs_stream_seed(r, 12345, 1, path);
+    double sum = 0;
+    for (int i = 0; i < N; i++) {
+        x[i] = vs_dist_draw(d, r);
+        if (!(x[i] >= lo && x[i] <= hi)) {
+            print_error("%s: draw %d = %.17g outside [%g, %g]\n", path, i,
+                        x[i], lo, hi);
+            fail();
+        }
+        sum += x[i];
+    }
+    gsl_rng_free(r);
+    double mean = sum / N, m2 = 0, m4 = 0;
+    for (int i = 0; i < N; i++) {
+        double e = x[i] - mean;
+        m2 += e * e;
+        m4 += e * e * e * e;
+    }
+    m2 /= N;
+    m4 /= N;
+    double mu = vs_dist_mean(d), var = vs_dist_variance(d);
+    double se_mean = sqrt(m2 / N), se_var = sqrt((m4 - m2 * m2) / N);
+    if (fabs(mean - mu) > 5 * se_mean || fabs(m2 - var) > 5 * se_var) {
+        print_error("%s: mean %.10g (expected %.10g, se %.3g), var %.10g "
+                    "(expected %.10g, se %.3g)\n",
+                    path, mean, mu, se_mean, m2, var, se_var);
+        fail();
+    }
+}
+
+static void test_sample_normal(void **state)
+{
+    (void)state;
+    vs_dist d = mk(VS_DIST_NORMAL, 5, 2, 0);
+    check_sample(&d, -INFINITY, INFINITY, "normal");
+}
+
+static void test_sample_truncated(void **state)
+{
+    (void)state;
+    vs_dist d = tnorm(0, 1, -1, 2); /* straddles the mean */
+    check_sample(&d, -1, 2, "tn.straddle");
+    d = tnorm(0, 1, 5, 6); /* far upper tail */
+    check_sample(&d, 5, 6, "tn.far");
+    d = tnorm(0, 1, -6, -5); /* far lower tail */
+    check_sample(&d, -6, -5, "tn.farlow");
+    d = tnorm(10, 2, 0, 5); /* mean above the window */
+    check_sample(&d, 0, 5, "tn.outside");
+    d = tnorm(3, 0.5, 3, INFINITY); /* one-sided */
+    check_sample(&d, 3, INFINITY, "tn.half");
+    d = tnorm(0, 1, 40, 41); /* beyond where Q(40) underflows */
+    check_sample(&d, 40, 41, "tn.extreme");
+    d = tnorm(0, 1, -41, -40);
+    check_sample(&d, -41, -40, "tn.extremelow");
+}
+
+static void test_sample_lognormal(void **state)
+{
+    (void)state;
+    vs_dist d = mk(VS_DIST_LOGNORMAL, 100, 0.5, 0);
+    check_sample(&d, 0, INFINITY, "lognormal");
+    /* median: the share of draws below 100 is 1/2 within 5 SE, SE =
+     * sqrt(0.25 / n) = 0.00112 */
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    vs_stream_seed(r, 777, 3, "lognormal.median");
+    int below = 0, n = 200000;
+    for (int i = 0; i < n; i++)
+        below += vs_dist_draw(&d, r) < 100;
+    gsl_rng_free(r);
+    assert_close((double)below / n, 0.5, 0, 5 * sqrt(0.25 / n));
+}
+
+static void test_sample_bounded(void **state)
+{
+    (void)state;
+    vs_dist d = mk(VS_DIST_UNIFORM, 2, 10, 0);
+    check_sample(&d, 2, 10, "uniform");
+    d = mk(VS_DIST_TRIANGULAR, 0, 1, 4);
+    check_sample(&d, 0, 4, "triangular");
+    d = mk(VS_DIST_TRIANGULAR, 1.5e6, 1.5e6, 2.5e6); /* mode at min */
+    check_sample(&d, 1.5e6, 2.5e6, "triangular.left");
+    d = mk(VS_DIST_TRIANGULAR, -3, 2, 2); /* mode at max */
+    check_sample(&d, -3, 2, "triangular.right");
+    d = mk(VS_DIST_PERT, 0, 1, 4);
+    check_sample(&d, 0, 4, "pert");
+    d = mk(VS_DIST_PERT, 10, 10, 20); /* mode at min: Beta(1, 5) */
+    check_sample(&d, 10, 20, "pert.left");
+}
+
+/* Degenerate distributions return their constant and never NaN. */
+static void test_degenerate(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    vs_stream_seed(r, 1, 1, "degenerate");
+    vs_dist ds[] = {
+        mk(VS_DIST_UNIFORM, 3, 3, 0),     mk(VS_DIST_NORMAL, 4, 0, 0),
+        mk(VS_DIST_TRIANGULAR, 2, 2, 2),  mk(VS_DIST_PERT, 2, 2, 2),
+        mk(VS_DIST_LOGNORMAL, 7, 0, 0),   tnorm(8, 0, 0, 5),
+        tnorm(1, 3, 2, 2),
+    };
+    double want[] = {3, 4, 2, 2, 7, 5, 2};
+    for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
+        char msg[128];
+        assert_int_equal(vs_dist_validate(&ds[i], msg, sizeof msg), VS_OK);
+        for (int j = 0; j < 5; j++)
+            assert_close(vs_dist_draw(&ds[i], r), want[i], 0, 0);
+        assert_close(vs_dist_quantile(&ds[i], 0.3), want[i], 0, 0);
+        assert_close(vs_dist_variance(&ds[i]), 0, 0, 0);
+    }
+    gsl_rng_free(r);
+}
+
+static void test_quantile(void **state)
+{
+    (void)state;
+    vs_dist d = mk(VS_DIST_NORMAL, 5, 2, 0);
+    /* 5 + 2 * 1.9599639845400542 (z of 0.975) */
+    assert_close(vs_dist_quantile(&d, 0.975), 8.919927969080108, 1e-12, 0);
+    assert_close(vs_dist_quantile(&d, 0.5), 5, 0, 1e-14);
+    d = mk(VS_DIST_LOGNORMAL, 100, 0.5, 0); /* 100 exp(0.5 * 1.95996...) */
+    assert_close(vs_dist_quantile(&d, 0.975), 266.4408261552898, 1e-12, 0);
+    assert_close(vs_dist_quantile(&d, 0.5), 100, 1e-15, 0);
+    d = mk(VS_DIST_UNIFORM, 2, 10, 0); /* 2 + 8 * 0.25 */
+    assert_close(vs_dist_quantile(&d, 0.25), 4, 1e-15, 0);
+    d = mk(VS_DIST_TRIANGULAR, 0, 1, 4);
+    /* F(mode) = 1/4, so u = 0.25 gives the mode; u = 0.1: 4 sqrt(0.1 *
+     * 0.25) = 0.632455532...; u = 0.5: 4 - 4 sqrt(0.5 * 0.75) */
+    assert_close(vs_dist_quantile(&d, 0.25), 1, 1e-15, 0);
+    assert_close(vs_dist_quantile(&d, 0.1), 4 * sqrt(0.025), 1e-15, 0);
+    assert_close(vs_dist_quantile(&d, 0.5), 4 - 4 * sqrt(0.375), 1e-15, 0);
+    d = mk(VS_DIST_PERT, 0, 1, 4); /* 4 x Beta(2, 4) quantiles (mpmath) */
+    assert_close(vs_dist_quantile(&d, 0.1), 0.44893983418343425, 1e-10, 0);
+    assert_close(vs_dist_quantile(&d, 0.5), 1.2552406818227898, 1e-10, 0);
+    assert_close(vs_dist_quantile(&d, 0.9), 2.3355614984781158, 1e-10, 0);
+    d = tnorm(0, 1, 5, 6); /* mpmath */
+    assert_close(vs_dist_quantile(&d, 0.1), 5.020202578936887, 1e-10, 0);
+    assert_close(vs_dist_quantile(&d, 0.5), 5.1313717632839192, 1e-10, 0);
+    assert_close(vs_dist_quantile(&d, 0.9), 5.4214843509379187, 1e-10, 0);
+    assert_close(vs_dist_quantile(&d, 0), 5, 0, 1e-12);
+    assert_close(vs_dist_quantile(&d, 1), 6, 0, 1e-12);
+}
+
+/* CDF(quantile(u)) == u, with the CDFs written out from GSL's. */
+static void test_quantile_roundtrip(void **state)
+{
+    (void)state;
+    const double us[] = {1e-6, 0.01, 0.2, 0.5, 0.77, 0.99, 1 - 1e-6};
+    for (size_t i = 0; i < sizeof us / sizeof us[0]; i++) {
+        double u = us[i];
+        /* truncated normal in the far tail: F(x) = (Q(a) - Q(x)) / (Q(a) - Q(b)) */
+        vs_dist d = tnorm(0, 1, 5, 6);
+        double x = vs_dist_quantile(&d, u);
+        double qa = gsl_cdf_ugaussian_Q(5), qb = gsl_cdf_ugaussian_Q(6);
+        assert_close((qa - gsl_cdf_ugaussian_Q(x)) / (qa - qb), u, 1e-8, 1e-12);
+        /* straddling: F(x) = (P(x) - P(a)) / (P(b) - P(a)) */
+        d = tnorm(1, 2, -1, 4);
+        x = vs_dist_quantile(&d, u);
+        double pa = gsl_cdf_ugaussian_P(-1), pb = gsl_cdf_ugaussian_P(1.5);
+        assert_close((gsl_cdf_ugaussian_P((x - 1) / 2) - pa) / (pb - pa), u,
+                     1e-9, 1e-13);
+        /* straddling, far into the upper tail: 1 - F(x) =
+         * (Q(x) - Q(b)) / (P(b) - P(a)) keeps its digits where 1 - F
+         * would not */
+        d = tnorm(0, 1, -1, 9);
+        double uu = 1 - u * 1e-6; /* 1 - uu is exact (Sterbenz) */
+        x = vs_dist_quantile(&d, uu);
+        pa = gsl_cdf_ugaussian_P(-1);
+        assert_close((gsl_cdf_ugaussian_Q(x) - gsl_cdf_ugaussian_Q(9)) /
+                         (gsl_cdf_ugaussian_P(9) - pa),
+                     1 - uu, 1e-8, 0);
+        /* pert(0, 1, 4) = 4 Beta(2, 4) */
+        d = mk(VS_DIST_PERT, 0, 1, 4);
+        x = vs_dist_quantile(&d, u);
+        assert_close(gsl_cdf_beta_P(x / 4, 2, 4), u, 1e-9, 1e-13);
+        /* triangular(0, 1, 4): F = x^2/4 below 1, 1 - (4 - x)^2/12 above */
+        d = mk(VS_DIST_TRIANGULAR, 0, 1, 4);
+        x = vs_dist_quantile(&d, u);
+        double f = x < 1 ? x * x / 4 : 1 - (4 - x) * (4 - x) / 12;
+        assert_close(f, u, 1e-9, 1e-13);
+        /* lognormal(2, 0.3): F = P(ln(x / 2) / 0.3) */
+        d = mk(VS_DIST_LOGNORMAL, 2, 0.3, 0);
+        x = vs_dist_quantile(&d, u);
+        assert_close(gsl_cdf_ugaussian_P(log(x / 2) / 0.3), u, 1e-9, 1e-13);
+    }
+}
+
+static void expect_invalid(vs_dist d, const char *want)
+{
+    char msg[256];
+    assert_int_equal(vs_dist_validate(&d, msg, sizeof msg), VS_EINPUT);
+    assert_string_equal(msg, want);
+}
+
+static void test_validate(void **state)
+{
+    (void)state;
+    char msg[256];
+    vs_dist ok[] = {
+        vs_dist_fixed(-3),          mk(VS_DIST_NORMAL, -1, 0, 0),
+        tnorm(0, 0, -1, 1),         tnorm(9, 1, 0, 5),
+        tnorm(0, 1, -INFINITY, 2),  mk(VS_DIST_LOGNORMAL, 1, 0.1, 0),
+        mk(VS_DIST_UNIFORM, 1, 1, 0), mk(VS_DIST_TRIANGULAR, 1, 1, 2),
+        mk(VS_DIST_PERT, 1, 2, 2),
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        assert_int_equal(vs_dist_validate(&ok[i], msg, sizeof msg), VS_OK);
+
+    expect_invalid(mk(VS_DIST_UNIFORM, 5, 3, 0),
+                   "distribution min (5) is greater than max (3)");
+    expect_invalid(mk(VS_DIST_TRIANGULAR, 5, 4, 3),
+                   "distribution min (5) is greater than max (3)");
+    expect_invalid(mk(VS_DIST_TRIANGULAR, 1, 0.5, 3),
+                   "distribution min (1) is greater than mode (0.5)");
+    expect_invalid(mk(VS_DIST_PERT, 1, 3.25, 3),
+                   "distribution mode (3.25) is greater than max (3)");
+    expect_invalid(tnorm(0, 1, 2, 1),
+                   "distribution min (2) is greater than max (1)");
+    expect_invalid(mk(VS_DIST_NORMAL, 0, -1, 0), "sd must not be negative");
+    expect_invalid(tnorm(0, -0.5, 0, 1), "sd must not be negative");
+    expect_invalid(mk(VS_DIST_LOGNORMAL, 1, -0.1, 0), "sigma must not be negative");
+    expect_invalid(mk(VS_DIST_LOGNORMAL, 0, 0.1, 0), "median must be positive");
+    expect_invalid(mk(VS_DIST_LOGNORMAL, -2, 0.1, 0), "median must be positive");
+    expect_invalid(vs_dist_fixed(NAN), "value must be a finite number");
+    expect_invalid(mk(VS_DIST_NORMAL, INFINITY, 1, 0), "mean must be a finite number");
+    expect_invalid(mk(VS_DIST_NORMAL, 0, NAN, 0), "sd must be a finite number");
+    expect_invalid(mk(VS_DIST_PERT, 0, 1, INFINITY), "max must be a finite number");
+    expect_invalid(tnorm(0, 1, NAN, 1),
+                   "distribution min must be a finite number or -inf");
+    expect_invalid(tnorm(0, 1, INFINITY, INFINITY),
+                   "distribution min must be a finite number or -inf");
+    expect_invalid(tnorm(0, 1, -INFINITY, -INFINITY),
+                   "distribution max must be a finite number or inf");
+    expect_invalid(mk(VS_DIST_UNIFORM, -1e308, 1e308, 0),
+                   "distribution range from min to max is too wide");
+    /* msg may be NULL */
+    vs_dist bad = mk(VS_DIST_UNIFORM, 5, 3, 0);
+    assert_int_equal(vs_dist_validate(&bad, NULL, 0), VS_EINPUT);
+}
+
+static void expect_format(vs_dist d, const char *want)
+{
+    char buf[128];
+    vs_dist_format(&d, buf, sizeof buf);
+    assert_string_equal(buf, want);
+    /* ... and it reads back as the same distribution */
+    vs_dist back;
+    char msg[256];
+    assert_int_equal(vs_dist_parse(buf, &back, msg, sizeof msg), VS_OK);
+    assert_int_equal(back.kind, d.kind);
+    int np = d.kind == VS_DIST_FIXED ? 1 : d.kind <= VS_DIST_UNIFORM ? 2 : 3;
+    for (int i = 0; i < np; i++)
+        assert_true(back.p[i] == d.p[i]);
+    assert_true(back.lo == d.lo && back.hi == d.hi);
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    expect_format(vs_dist_fixed(42), "42");
+    expect_format(vs_dist_fixed(0.1), "0.1");
+    expect_format(vs_dist_fixed(-2.5e-7), "-2.5e-07");
+    expect_format(vs_dist_fixed(1.0 / 3), "0.3333333333333333");
+    expect_format(mk(VS_DIST_TRIANGULAR, 1.5e6, 2.0e6, 2.5e6),
+                  "triangular(1500000,2000000,2500000)");
+    expect_format(mk(VS_DIST_NORMAL, 1, 0.05, 0), "normal(1,0.05)");
+    expect_format(tnorm(1, 0.05, 0.9, 1.2), "normal(1,0.05,0.9,1.2)");
+    expect_format(tnorm(0, 1, 0, INFINITY), "normal(0,1,0,inf)");
+    expect_format(mk(VS_DIST_LOGNORMAL, 1, 0.05, 0), "lognormal(1,0.05)");
+    expect_format(mk(VS_DIST_UNIFORM, 0.95, 1.05, 0), "uniform(0.95,1.05)");
+    expect_format(mk(VS_DIST_PERT, 1e6, 2e6, 4.5e6), "pert(1000000,2000000,4500000)");
+    expect_format(mk(VS_DIST_PERT, 0.1, 0.2, 0.30000000000000004),
+                  "pert(0.1,0.2,0.30000000000000004)");
+}
+
+static void test_parse(void **state)
+{
+    (void)state;
+    vs_dist d;
+    char msg[256];
+    assert_int_equal(vs_dist_parse("triangular(1.5e6, 2e6,  2.5e6)", &d, msg,
+                                   sizeof msg), VS_OK);
+    assert_int_equal(d.kind, VS_DIST_TRIANGULAR);
+    assert_close(d.p[0], 1.5e6, 0, 0);
+    assert_close(d.p[1], 2e6, 0, 0);
+    assert_close(d.p[2], 2.5e6, 0, 0);
+    assert_int_equal(vs_dist_parse("  7.25 ", &d, msg, sizeof msg), VS_OK);
+    assert_int_equal(d.kind, VS_DIST_FIXED);
+    assert_close(d.p[0], 7.25, 0, 0);
+    assert_int_equal(vs_dist_parse("normal(1,0.1)", &d, msg, sizeof msg), VS_OK);
+    assert_true(d.lo == -INFINITY && d.hi == INFINITY);
+    assert_int_equal(vs_dist_parse("normal(1, 0.1, 0.8, 1.1)", &d, msg,
+                                   sizeof msg), VS_OK);
+    assert_close(d.lo, 0.8, 0, 0);
+    assert_close(d.hi, 1.1, 0, 0);
+    assert_int_equal(vs_dist_parse("normal(1,0.1,-inf,1.1)", &d, msg,
+                                   sizeof msg), VS_OK);
+    assert_true(d.lo == -INFINITY);
+
+    /* errors, with their messages */
+    struct { const char *text, *msg; } bad[] = {
+        {"", "expected a number or a distribution such as normal(mean,sd)"},
+        {"12abc", "unexpected text after the number: 'abc'"},
+        {"abc", "expected a number or a distribution, got 'abc'"},
+        {"nan", "value must be a finite number"},
+        {"1e999", "value must be a finite number"},
+        {"gauss(1,2)", "unknown distribution 'gauss' (expected normal, "
+                       "lognormal, uniform, triangular or pert)"},
+        {"normal(1,2", "missing ')' after normal(..."},
+        {"normal(1,2)x", "unexpected text after ')': 'x'"},
+        {"normal(1;2)", "expected ',' or ')' at ';2)'"},
+        {"normal(1,)", "expected a number at ')'"},
+        {"normal(1)", "wrong number of values: expected normal(mean,sd) or "
+                      "normal(mean,sd,min,max)"},
+        {"normal(1,2,3)", "wrong number of values: expected normal(mean,sd) or "
+                          "normal(mean,sd,min,max)"},
+        {"pert(1,2,3,4,5)", "too many values: expected pert(min,mode,max)"},
+        {"triangular(1,2)", "wrong number of values: expected "
+                            "triangular(min,mode,max)"},
+        {"uniform(5, 3)", "distribution min (5) is greater than max (3)"},
+        {"lognormal(1,-0.5)", "sigma must not be negative"},
+        {"normal(1,-0.5)", "sd must not be negative"},
+        {"uniform(1,inf)", "max must be a finite number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vs_dist keep = vs_dist_fixed(99);
+        int rc = vs_dist_parse(bad[i].text, &keep, msg, sizeof msg);
+        if (rc != VS_EINPUT || strcmp(msg, bad[i].msg) != 0) {
+            print_error("parse '%s': rc %d msg '%s', expected '%s'\n",
+                        bad[i].text, rc, msg, bad[i].msg);
+            fail();
+        }
+        assert_close(keep.p[0], 99, 0, 0); /* output untouched on error */
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Streams                                                              */
+
+static void first_outputs(uint64_t seed, uint64_t k, const char *path,
+                          unsigned long *out, int n)
+{
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    assert_non_null(r);
+    vs_stream_seed(r, seed, k, path);
+    for (int i = 0; i < n; i++)
+        out[i] = gsl_rng_get(r);
+    gsl_rng_free(r);
+}
+
+static void test_stream_identity(void **state)
+{
+    (void)state;
+    assert_string_equal(vs_stream_type()->name, "taus2");
+    unsigned long a[8], b[8];
+    first_outputs(20230101, 17, "region.deficit", a, 8);
+    first_outputs(20230101, 17, "region.deficit", b, 8);
+    assert_memory_equal(a, b, sizeof a);
+
+    /* reseeding a used generator gives the same sequence again */
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    vs_stream_seed(r, 5, 5, "x");
+    for (int i = 0; i < 100; i++)
+        (void)gsl_rng_get(r);
+    vs_stream_seed(r, 20230101, 17, "region.deficit");
+    for (int i = 0; i < 8; i++)
+        assert_true(gsl_rng_get(r) == a[i]);
+    gsl_rng_free(r);
+
+    /* any change of seed, k or path gives another sequence */
+    first_outputs(20230101, 18, "region.deficit", b, 8);
+    assert_memory_not_equal(a, b, sizeof a);
+    first_outputs(20230102, 17, "region.deficit", b, 8);
+    assert_memory_not_equal(a, b, sizeof a);
+    first_outputs(20230101, 17, "region.deficiT", b, 8);
+    assert_memory_not_equal(a, b, sizeof a);
+    first_outputs(20230101, 17, "", b, 8);
+    assert_memory_not_equal(a, b, sizeof a);
+
+    /* seed 0 is an ordinary seed (mt19937 maps it to 4357) */
+    assert_true(vs_stream_key(0, 1, "p") != vs_stream_key(4357, 1, "p"));
+    first_outputs(0, 1, "p", a, 8);
+    first_outputs(4357, 1, "p", b, 8);
+    assert_memory_not_equal(a, b, sizeof a);
+    assert_true(vs_stream_key(0, 0, "") != vs_stream_key(0, 1, ""));
+    assert_true(vs_stream_key(1, 0, "") != vs_stream_key(0, 1, ""));
+}
+
+/* Pearson correlation of two arrays. */
+static double correlation(const double *x, const double *y, int n)
+{
+    double mx = 0, my = 0;
+    for (int i = 0; i < n; i++) {
+        mx += x[i];
+        my += y[i];
+    }
+    mx /= n;
+    my /= n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (int i = 0; i < n; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    return sxy / sqrt(sxx * syy);
+}
+
+/* The first uniform of consecutive iterations (and of consecutive seeds)
+ * must look independent: with n = 10000 independent pairs the correlation
+ * has sd 1/sqrt(n) = 0.01, so |r| < 0.05 is 5 sd. */
+static void test_stream_independence(void **state)
+{
+    (void)state;
+    enum { N = 10000 };
+    static double u[N + 1], v[N + 1], w[N];
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    double sum = 0;
+    for (int k = 0; k <= N; k++) {
+        vs_stream_seed(r, 42, (uint64_t)k, "uncertainty.cni");
+        u[k] = gsl_rng_uniform(r);
+        sum += u[k];
+        vs_stream_seed(r, (uint64_t)k, 1, "uncertainty.cni");
+        v[k] = gsl_rng_uniform(r);
+    }
+    for (int k = 0; k < N; k++) {
+        vs_stream_seed(r, 42, (uint64_t)k, "uncertainty.listed");
+        w[k] = gsl_rng_uniform(r);
+    }
+    gsl_rng_free(r);
+    assert_true(fabs(correlation(u, u + 1, N)) < 0.05); /* k vs k + 1 */
+    assert_true(fabs(correlation(v, v + 1, N)) < 0.05); /* seed vs seed + 1 */
+    assert_true(fabs(correlation(u, w, N)) < 0.05);     /* path vs path */
+    /* and they are uniform: mean 1/2 within 5 SE (SE = sqrt(1/12/N)) */
+    assert_close(sum / (N + 1), 0.5, 0, 5 * sqrt(1.0 / 12 / N));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A million streams (one input over a million iterations) never start
+ * alike.  Seeding taus2 through gsl_rng_set would keep only 32 bits of
+ * the key and give about 10^12 / 2^33 ~ 116 colliding pairs here. */
+static void test_stream_no_collisions(void **state)
+{
+    (void)state;
+    enum { N = 1000000 };
+    uint64_t *first = malloc(N * sizeof *first);
+    assert_non_null(first);
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    for (int k = 0; k < N; k++) {
+        vs_stream_seed(r, 1, (uint64_t)k, "VARIANT.cut.amount");
+        uint64_t hi = gsl_rng_get(r);
+        first[k] = hi << 32 | gsl_rng_get(r);
+    }
+    gsl_rng_free(r);
+    qsort(first, N, sizeof *first, cmp_u64);
+    int dup = 0;
+    for (int k = 1; k < N; k++)
+        dup += first[k] == first[k - 1];
+    free(first);
+    assert_int_equal(dup, 0);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_point),
+        cmocka_unit_test(test_moments),
+        cmocka_unit_test(test_sample_normal),
+        cmocka_unit_test(test_sample_truncated),
+        cmocka_unit_test(test_sample_lognormal),
+        cmocka_unit_test(test_sample_bounded),
+        cmocka_unit_test(test_degenerate),
+        cmocka_unit_test(test_quantile),
+        cmocka_unit_test(test_quantile_roundtrip),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_stream_identity),
+        cmocka_unit_test(test_stream_independence),
+        cmocka_unit_test(test_stream_no_collisions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

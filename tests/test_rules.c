@@ -1,0 +1,722 @@
+/* test_rules.c: every rule type on 3-6 centres, computed by hand.
+ *
+ * Money in the comments is in öre unless it says SEK (1 SEK = 100 öre).
+ * Each case runs vs_eval_run on a scenario built in C (rule_bench.h) and
+ * checks every centre and the books to the öre. */
+#include "helpers.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rule_bench.h"
+#include "vardsim/eval.h"
+
+#define ROW(...) ((const vs_ore[]){__VA_ARGS__})
+
+static void expect_row(const bench *b, size_t v, const vs_ore *want)
+{
+    const vs_ore *got = bench_row(b, v);
+    for (size_t i = 0; i < b->sc->n_centres; i++)
+        assert_int_equal(got[i], want[i]);
+}
+
+/* pots, cuts, total, unallocated of variant v; and the identity. */
+static void expect_books(const bench *b, size_t v, vs_ore pots, vs_ore cuts,
+                         vs_ore total, vs_ore unalloc)
+{
+    assert_int_equal(b->out->pots[v], pots);
+    assert_int_equal(b->out->cuts[v], cuts);
+    assert_int_equal(b->out->total[v], total);
+    assert_int_equal(b->out->unalloc[v], unalloc);
+    assert_int_equal(total + unalloc, pots - cuts);
+}
+
+static void run_ok(bench *b)
+{
+    int st = bench_run(b);
+    if (st != VS_OK)
+        fail_msg("vs_eval_run: %s", b->err.msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* capitation                                                          */
+
+/* s = 0.5, cni 1.0, 1.5, 0.5: factors 1.0, 1.25, 0.75; listed 1000, 2000,
+ * 1000 -> weights 1000, 2500, 750 (W 4250).  10 000 SEK = 1 000 000 öre:
+ * quotas 235294.12, 588235.29, 176470.59; floors 999 999, the öre left to
+ * the largest remainder (.59, centre 2). */
+static void test_capitation_cni_share(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1000, 2000, 1000},
+                                     (double[]){1.0, 1.5, 0.5});
+    size_t v = bench_variant(sc, "base", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CAPITATION);
+    r->pot = bench_param(sc, 10000);
+    r->cni_share = bench_param(sc, 0.5);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(235294, 588235, 176471));
+    expect_books(&b, v, 1000000, 0, 1000000, 0);
+    bench_free(&b);
+}
+
+/* per_capita 100 SEK x 1000 listed = 100 000 SEK; cni_share absent (0):
+ * weights = listed 0, 300, 700; the empty centre gets nothing. */
+static void test_capitation_per_capita(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){0, 300, 700},
+                                     (double[]){2.0, 1.0, 1.0});
+    size_t v = bench_variant(sc, "base", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CAPITATION);
+    r->per_capita = bench_param(sc, 100);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 3000000, 7000000));
+    expect_books(&b, v, 10000000, 0, 10000000, 0);
+    bench_free(&b);
+}
+
+/* Age weights 1 and 3, s = 0.2, cni 1, 2, 1 -> factors 1.0, 1.2, 1.0.
+ * c0 by age (100, 100): (100 + 300) x 1.0 = 400; c1 (200, 0): 200 x 1.2 =
+ * 240; c2 has no listed_by_age: plain listed 100 x 1.0 = 100.  W = 740,
+ * pot 74 SEK = 7400 öre: 4000, 2400, 1000 exactly. */
+static void test_capitation_age_weights(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){200, 200, 100},
+                                     (double[]){1.0, 2.0, 1.0});
+    bench_age_bands(sc, 2, (double[]){1.0, 3.0});
+    bench_listed_by_age(sc, 0, (double[]){100, 100});
+    bench_listed_by_age(sc, 1, (double[]){200, 0});
+    size_t v = bench_variant(sc, "base", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CAPITATION);
+    r->pot = bench_param(sc, 74);
+    r->cni_share = bench_param(sc, 0.2);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(4000, 2400, 1000));
+    expect_books(&b, v, 7400, 0, 7400, 0);
+    bench_free(&b);
+}
+
+/* Nobody listed: the pot is booked and all of it unallocated. */
+static void test_capitation_nobody(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){0, 0}, (double[]){1, 1});
+    size_t v = bench_variant(sc, "base", VS_NONE);
+    bench_rule(sc, v, VS_RULE_CAPITATION)->pot = bench_param(sc, 5);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 0));
+    expect_books(&b, v, 500, 0, 0, 500);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* cni_threshold                                                       */
+
+/* Threshold 1.1 (strict): c0 at exactly 1.1 is out, c3 (0.9) too.
+ * listed_cni weights: c1 1000 x 1.2 = 1200, c2 2000 x 1.3 = 2600 (W 3800).
+ * 1000 SEK = 100 000 öre: 31578.95 and 68421.05, the odd öre to c1. */
+static void test_threshold_strict(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(4, (double[]){1000, 1000, 2000, 5000},
+                                     (double[]){1.1, 1.2, 1.3, 0.9});
+    size_t v = bench_variant(sc, "topup", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.1);
+    r->split = VS_SPLIT_LISTED_CNI;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 31579, 68421, 0));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    bench_free(&b);
+}
+
+/* listed_excess above 1.0: 100 x 0.5 = 50, 400 x 0.25 = 100, c2 out:
+ * 3 SEK = 300 öre -> 100, 200, 0.  Default split (listed) on the same
+ * centres: 100 and 400 -> 60, 240. */
+static void test_threshold_splits(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){100, 400, 100},
+                                     (double[]){1.5, 1.25, 0.8});
+    size_t v = bench_variant(sc, "excess", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 3);
+    r->threshold = bench_param(sc, 1.0);
+    r->split = VS_SPLIT_LISTED_EXCESS;
+    size_t v2 = bench_variant(sc, "listed", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 3);
+    r->threshold = bench_param(sc, 1.0);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(100, 200, 0));
+    expect_row(&b, v2, ROW(60, 240, 0));
+    bench_free(&b);
+}
+
+/* Caps.  Variant "one": listed 100, 100, 800, all above 1.0, 1000 SEK by
+ * listed is 100, 100, 800 SEK; cap 500 SEK binds on c2, the other two
+ * share the 500 SEK left: 250 each.  Variant "all": equal split of 1000
+ * SEK is 333.33 SEK each, a cap of 200 SEK binds everywhere: 600 SEK
+ * placed, 400 SEK unallocated. */
+static void test_threshold_cap(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){100, 100, 800},
+                                     (double[]){1.2, 1.5, 2.0});
+    size_t v = bench_variant(sc, "one", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.0);
+    r->cap = bench_param(sc, 500);
+    size_t v2 = bench_variant(sc, "all", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.0);
+    r->split = VS_SPLIT_EQUAL;
+    r->cap = bench_param(sc, 200);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(25000, 25000, 50000));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    expect_row(&b, v2, ROW(20000, 20000, 20000));
+    expect_books(&b, v2, 100000, 0, 60000, 40000);
+    bench_free(&b);
+}
+
+/* Floor 100 SEK: listed 100, 900, 1000 give 50, 450, 500 SEK; c0 is
+ * raised to 100 SEK and the others share 900 SEK = 90 000 öre by 900:1000:
+ * 42631.58 and 47368.42, the odd öre to c1. */
+static void test_threshold_floor(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){100, 900, 1000},
+                                     (double[]){1.2, 1.5, 2.0});
+    size_t v = bench_variant(sc, "floor", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.0);
+    r->floor = bench_param(sc, 100);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(10000, 42632, 47368));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    bench_free(&b);
+}
+
+/* Floors of 500 SEK on three centres exceed the 1000 SEK pot: scaled down
+ * in proportion (equal floors, so equal parts): 100 000 / 3 = 33333.33,
+ * the odd öre to c0.  c3 is above the threshold but has nobody listed:
+ * with split listed it has no share, and no floor.  A cap above the
+ * floor changes nothing. */
+static void test_threshold_floors_exceed_pot(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(5, (double[]){100, 5000, 300, 0, 800},
+                                     (double[]){1.2, 1.5, 2.0, 3.0, 0.7});
+    size_t v = bench_variant(sc, "floor", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.0);
+    r->floor = bench_param(sc, 500);
+    r->cap = bench_param(sc, 600);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(33334, 33333, 33333, 0, 0));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    bench_free(&b);
+}
+
+/* Nobody above the threshold (cni exactly 2.0 is not above 2.0): nothing
+ * placed, on top of an earlier grant; the pot is unallocated. */
+static void test_threshold_nobody(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){100, 100, 100},
+                                     (double[]){1.0, 2.0, 1.5});
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 1, (int[]){1},
+                (double[]){7});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 50);
+    r->threshold = bench_param(sc, 2.0);
+    r->floor = bench_param(sc, 1);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 700, 0));
+    expect_books(&b, v, 5700, 0, 700, 5000);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* tiered                                                              */
+
+/* Tiers listed out of order: above 1.2 -> 300 SEK, above 1.0 -> 100,
+ * above 1.5 -> 500, above 1.2 again -> 999 (a tie: the first listed,
+ * 300, counts).  cni 0.9: none; 1.0: none (strict); 1.1: 100; 1.2: 100
+ * (not above 1.2); 1.6: 500; 1.3: 300.  Pots: the sum, 1000 SEK. */
+static void test_tiered_unsorted(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(6, (double[]){1, 1, 1, 1, 1, 1},
+                                     (double[]){0.9, 1.0, 1.1, 1.2, 1.6, 1.3});
+    size_t v = bench_variant(sc, "tiers", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TIERED);
+    double above[] = {1.2, 1.0, 1.5, 1.2}, amount[] = {300, 100, 500, 999};
+    r->n_tiers = 4;
+    r->tiers = malloc(4 * sizeof *r->tiers);
+    for (size_t t = 0; t < 4; t++) {
+        r->tiers[t].above = bench_param(sc, above[t]);
+        r->tiers[t].amount = bench_param(sc, amount[t]);
+        r->tiers[t].per_listed = VS_NONE;
+    }
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 0, 10000, 10000, 50000, 30000));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    bench_free(&b);
+}
+
+/* per_listed 0.125 SEK, rounded once per centre: 3 listed -> 0.375 SEK =
+ * 37.5 öre -> 38 (rounding each person's 12.5 öre first would give 39);
+ * 5 listed -> 62.5 -> 63.  Variant "pot": tiers above 1.0 -> 100 SEK and
+ * above 1.5 -> 300 SEK are only weights for a pot of 10 SEK: 250, 750. */
+static void test_tiered_per_listed_and_pot(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){3, 5, 100},
+                                     (double[]){1.2, 1.6, 0.5});
+    size_t v = bench_variant(sc, "per", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TIERED);
+    r->n_tiers = 1;
+    r->tiers = malloc(sizeof *r->tiers);
+    r->tiers[0].above = bench_param(sc, 1.0);
+    r->tiers[0].amount = VS_NONE;
+    r->tiers[0].per_listed = bench_param(sc, 0.125);
+    size_t v2 = bench_variant(sc, "pot", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_TIERED);
+    r->n_tiers = 2;
+    r->tiers = malloc(2 * sizeof *r->tiers);
+    r->tiers[0] = (vs_tier){bench_param(sc, 1.0), bench_param(sc, 100), VS_NONE};
+    r->tiers[1] = (vs_tier){bench_param(sc, 1.5), bench_param(sc, 300), VS_NONE};
+    r->pot = bench_param(sc, 10);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(38, 63, 0));
+    expect_books(&b, v, 101, 0, 101, 0);
+    expect_row(&b, v2, ROW(250, 750, 0));
+    expect_books(&b, v2, 1000, 0, 1000, 0);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* grant                                                               */
+
+/* 250 000 SEK to c2, 450 000 SEK to c0, 0.125 SEK to c2 (12.5 öre -> 13):
+ * c2 gets 25 000 013 öre, the pots the sum 70 000 013. */
+static void test_grant(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1, 1, 1}, (double[]){1, 1, 1});
+    size_t v = bench_variant(sc, "hand", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 3, (int[]){2, 0, 2},
+                (double[]){250000, 450000, 0.125});
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(45000000, 0, 25000013));
+    expect_books(&b, v, 70000013, 0, 70000013, 0);
+    bench_free(&b);
+}
+
+/* An amount that overflows the books stops the run with the variant, the
+ * rule and the rule's line. */
+static void test_grant_overflow(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 1});
+    size_t v = bench_variant(sc, "huge", VS_NONE);
+    int to[100];
+    double amt[100];
+    for (int g = 0; g < 100; g++)
+        to[g] = g % 2, amt[g] = 1e15; /* 100 x 1e17 öre > 9.2e18 */
+    vs_rule *r = bench_rule(sc, v, VS_RULE_GRANT);
+    bench_grant(sc, r, 100, to, amt);
+    int line = r->line;
+    bench b;
+    bench_ready(&b, sc);
+    assert_int_equal(bench_run(&b), VS_ERUN);
+    assert_string_equal(b.err.file, "test.cfg");
+    assert_int_equal(b.err.line, line);
+    assert_non_null(strstr(b.err.msg, "variant huge, rule grant"));
+    bench_free(&b);
+}
+
+/* A drawn pot below zero stops the run rather than booking it. */
+static void test_negative_pot(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 1});
+    size_t v = bench_variant(sc, "neg", VS_NONE);
+    bench_rule(sc, v, VS_RULE_CAPITATION)->pot = bench_param(sc, -5);
+    bench b;
+    bench_ready(&b, sc);
+    assert_int_equal(bench_run(&b), VS_ERUN);
+    assert_non_null(strstr(b.err.msg, "variant neg, rule capitation"));
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* targeted                                                            */
+
+/* score = listed x cni: 100x2 = 200, 200x1 = 200, 100x2 = 200, 50x1 = 50,
+ * 400x0.25 = 100.  top 2 of a three-way tie at 200: the lower indices
+ * c0, c1.  Split by score (200:200) of 10.01 SEK = 1001 öre: 500.5 each,
+ * the odd öre to c0.  Variant "share": top_share 0.5 of 5 -> ceil(2.5) =
+ * 3 (c0, c1, c2), split equal: 1001 / 3 = 333.67: 334, 334, 333. */
+static void test_targeted_ties(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(5, (double[]){100, 200, 100, 50, 400},
+                                     (double[]){2.0, 1.0, 2.0, 1.0, 0.25});
+    size_t v = bench_variant(sc, "top", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 10.01);
+    r->n_score = 2;
+    r->score = malloc(2 * sizeof *r->score);
+    r->score[0] = VS_ATTR_LISTED;
+    r->score[1] = VS_ATTR_CNI;
+    r->top = 2;
+    size_t v2 = bench_variant(sc, "share", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 10.01);
+    r->n_score = 2;
+    r->score = malloc(2 * sizeof *r->score);
+    r->score[0] = VS_ATTR_LISTED;
+    r->score[1] = VS_ATTR_CNI;
+    r->top_share = bench_param(sc, 0.5);
+    r->split = VS_SPLIT_EQUAL;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(501, 500, 0, 0, 0));
+    expect_books(&b, v, 1001, 0, 1001, 0);
+    expect_row(&b, v2, ROW(334, 334, 333, 0, 0));
+    bench_free(&b);
+}
+
+/* top_share 0.28 of 25 centres: 0.28 x 25 is 7.000000000000001 in double;
+ * ceil(x - 1e-9) = 7, not 8.  Scores by attribute "burden" = 25 - i (c0
+ * highest), split by attribute "kids" (1, 2, ..., 7 on the top seven):
+ * 28 SEK = 2800 öre by 1:2:...:7 (W 28) = 100 x (1..7). */
+static void test_targeted_top_share_rounding(void **state)
+{
+    (void)state;
+    double listed[25], cni[25], burden[25], kids[25];
+    for (int i = 0; i < 25; i++)
+        listed[i] = 10, cni[i] = 1, burden[i] = 25 - i, kids[i] = i + 1;
+    vs_scenario *sc = bench_scenario(25, listed, cni);
+    int a_burden = bench_attr(sc, "burden", burden);
+    int a_kids = bench_attr(sc, "kids", kids);
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 28);
+    r->n_score = 1;
+    r->score = malloc(sizeof *r->score);
+    r->score[0] = a_burden;
+    r->top_share = bench_param(sc, 0.28);
+    r->split = VS_SPLIT_ATTR;
+    r->split_attr = a_kids;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    const vs_ore *row = bench_row(&b, v);
+    for (int i = 0; i < 25; i++)
+        assert_int_equal(row[i], i < 7 ? 100 * (i + 1) : 0);
+    expect_books(&b, v, 2800, 0, 2800, 0);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* cut                                                                 */
+
+/* A grant of 10, 30, 60 SEK, then a proportional cut of 10 SEK: 100,
+ * 300, 600 öre off.  In "capped" max_cut_share 0.05 allows at most 50,
+ * 150, 300 (500 in all): that is taken, the other 500 öre show as
+ * negative unallocated. */
+static void test_cut_proportional_and_cap(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1, 1, 1}, (double[]){1, 1, 1});
+    size_t v = bench_variant(sc, "cut", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 3, (int[]){0, 1, 2},
+                (double[]){10, 30, 60});
+    bench_rule(sc, v, VS_RULE_CUT)->amount = bench_param(sc, 10);
+    size_t v2 = bench_variant(sc, "capped", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v2, VS_RULE_GRANT), 3, (int[]){0, 1, 2},
+                (double[]){10, 30, 60});
+    vs_rule *r = bench_rule(sc, v2, VS_RULE_CUT);
+    r->amount = bench_param(sc, 10);
+    r->max_cut_share = bench_param(sc, 0.05);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(900, 2700, 5400));
+    expect_books(&b, v, 10000, 1000, 9000, 0);
+    expect_row(&b, v2, ROW(950, 2850, 5700));
+    expect_books(&b, v2, 10000, 1000, 9500, -500);
+    bench_free(&b);
+}
+
+/* per_capita with a centre of zero allocation: listed 100, 100, 200,
+ * allocation 0, 50, 50 SEK; a 20 SEK cut by 100:100:200 would take 500
+ * öre from c0, which has nothing: it is held at 0 and c1, c2 share 2000
+ * by 100:200: 666.67 and 1333.33, the odd öre to c1. */
+static void test_cut_per_capita_zero_alloc(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){100, 100, 200},
+                                     (double[]){1, 1, 1});
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 2, (int[]){1, 2},
+                (double[]){50, 50});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CUT);
+    r->amount = bench_param(sc, 20);
+    r->method = VS_CUT_PER_CAPITA;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(0, 4333, 3667));
+    expect_books(&b, v, 10000, 2000, 8000, 0);
+    bench_free(&b);
+}
+
+/* need_protected: allocation 10, 10 SEK, cni 1 and 2.  alpha 2: weights
+ * 1000/1 = 1000 and 1000/4 = 250, a 5 SEK cut takes 400 and 100.  alpha
+ * absent (1): 1000 and 500, 333.33 and 166.67 -> 333, 167. */
+static void test_cut_need_protected(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 2});
+    size_t v = bench_variant(sc, "a2", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 2, (int[]){0, 1},
+                (double[]){10, 10});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CUT);
+    r->amount = bench_param(sc, 5);
+    r->method = VS_CUT_NEED_PROTECTED;
+    r->alpha = bench_param(sc, 2);
+    size_t v2 = bench_variant(sc, "a1", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v2, VS_RULE_GRANT), 2, (int[]){0, 1},
+                (double[]){10, 10});
+    r = bench_rule(sc, v2, VS_RULE_CUT);
+    r->amount = bench_param(sc, 5);
+    r->method = VS_CUT_NEED_PROTECTED;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(600, 900));
+    expect_row(&b, v2, ROW(667, 833));
+    expect_books(&b, v2, 2000, 500, 1500, 0);
+    bench_free(&b);
+}
+
+/* deficit_share 0.01 of a 350 MSEK deficit = 3.5 MSEK = 3.5e8 öre, taken
+ * proportionally from 100 MSEK each: 1.75e8 öre each.  A second cut of
+ * 300 MSEK more than what is left (196.5 MSEK) takes everything and
+ * leaves 103.5 MSEK of cut untaken: unallocated -1.035e10 öre. */
+static void test_cut_deficit_share(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 1});
+    sc->deficit = bench_param(sc, 350000000.0);
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 2, (int[]){0, 1},
+                (double[]){1e8, 1e8});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CUT);
+    r->deficit_share = bench_param(sc, 0.01);
+    size_t v2 = bench_variant(sc, "w", (int)v);
+    bench_rule(sc, v2, VS_RULE_CUT)->amount = bench_param(sc, 3e8);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(10000000000LL - 175000000LL, 10000000000LL - 175000000LL));
+    expect_books(&b, v, 20000000000LL, 350000000LL, 19650000000LL, 0);
+    expect_row(&b, v2, ROW(0, 0));
+    expect_books(&b, v2, 20000000000LL, 30350000000LL, 0, -10350000000LL);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* limit                                                               */
+
+/* Baseline 1000 SEK to each of four centres.  "new" gives 1500, 1000,
+ * 1000, 500 (4000 SEK) then limits to [-10 %, +20 %] of the baseline:
+ * [900, 1200].  c0 is held at 1200 (a gain clamped), c3 at 900 (a loss
+ * clamped); the total 4000 is restored over c1 and c2 by their weights
+ * 1000:1000: 950 each (inside the bounds).  "tight" wants 3000, 3000 on
+ * two centres with gains of at most 10 %: both held at 1100, 2 x 1900 SEK
+ * unallocated. */
+static void test_limit(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(4, (double[]){1, 1, 1, 1},
+                                     (double[]){1, 1, 1, 1});
+    size_t base = bench_variant(sc, "base", VS_NONE);
+    bench_grant(sc, bench_rule(sc, base, VS_RULE_GRANT), 4, (int[]){0, 1, 2, 3},
+                (double[]){1000, 1000, 1000, 1000});
+    size_t v = bench_variant(sc, "new", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 4, (int[]){0, 1, 2, 3},
+                (double[]){1500, 1000, 1000, 500});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_LIMIT);
+    r->relative_to = (int)base;
+    r->max_loss = bench_param(sc, 0.1);
+    r->max_gain = bench_param(sc, 0.2);
+    size_t v2 = bench_variant(sc, "tight", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v2, VS_RULE_GRANT), 2, (int[]){0, 1},
+                (double[]){3000, 3000});
+    r = bench_rule(sc, v2, VS_RULE_LIMIT);
+    r->relative_to = (int)base;
+    r->max_gain = bench_param(sc, 0.1);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(120000, 95000, 95000, 90000));
+    expect_books(&b, v, 400000, 0, 400000, 0);
+    /* c2 and c3 had 0 before the limit (weight 0, no loss bound): 0. */
+    expect_row(&b, v2, ROW(110000, 110000, 0, 0));
+    expect_books(&b, v2, 600000, 0, 220000, 380000);
+    bench_free(&b);
+}
+
+/* A loss bound lifts a centre the variant gave nothing: baseline 1000,
+ * 1000 SEK, "new" 2000, 0 with max_loss 0.5: c1 (weight 0) sits at its
+ * bound 500, c0 keeps the rest of the 2000: 1500. */
+static void test_limit_loss_zero_weight(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 1});
+    size_t base = bench_variant(sc, "base", VS_NONE);
+    bench_grant(sc, bench_rule(sc, base, VS_RULE_GRANT), 2, (int[]){0, 1},
+                (double[]){1000, 1000});
+    size_t v = bench_variant(sc, "new", VS_NONE);
+    bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 1, (int[]){0},
+                (double[]){2000});
+    vs_rule *r = bench_rule(sc, v, VS_RULE_LIMIT);
+    r->relative_to = (int)base;
+    r->max_loss = bench_param(sc, 0.5);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(150000, 50000));
+    expect_books(&b, v, 200000, 0, 200000, 0);
+    bench_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* extends and the books                                               */
+
+/* "base": capitation 100 SEK by listed 1:3 (25, 75 SEK) and a threshold
+ * pot of 10 SEK nobody gets (unallocated +1000 öre).  "child" extends it:
+ * inherits 2500, 7500 and both pots (11 000), adds a 5 SEK grant to c0,
+ * then cuts 200 SEK with max_cut_share 0.5: at most 1500 + 3750 = 5250
+ * öre can go, the other 14 750 öre of cut are untaken.  Books: pots
+ * 11 500, cuts 20 000, total 12 500 - 5250 = 7250, unallocated
+ * 11 500 - 20 000 - 7250 = -15 750 (+1000 inherited, -14 750 new). */
+static void test_extends_books(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){100, 300}, (double[]){1, 1});
+    size_t base = bench_variant(sc, "base", VS_NONE);
+    bench_rule(sc, base, VS_RULE_CAPITATION)->pot = bench_param(sc, 100);
+    vs_rule *r = bench_rule(sc, base, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 10);
+    r->threshold = bench_param(sc, 5);
+    size_t child = bench_variant(sc, "child", (int)base);
+    bench_grant(sc, bench_rule(sc, child, VS_RULE_GRANT), 1, (int[]){0},
+                (double[]){5});
+    r = bench_rule(sc, child, VS_RULE_CUT);
+    r->amount = bench_param(sc, 200);
+    r->max_cut_share = bench_param(sc, 0.5);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, base, ROW(2500, 7500));
+    expect_books(&b, base, 11000, 0, 10000, 1000);
+    expect_row(&b, child, ROW(1500, 3750));
+    expect_books(&b, child, 11500, 20000, 5250, -14750);
+    bench_free(&b);
+}
+
+/* The evaluation order is sc->order, not file order: a child listed
+ * before its parent still inherits. */
+static void test_order(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){1, 1}, (double[]){1, 1});
+    size_t child = bench_variant(sc, "child", 1);
+    bench_grant(sc, bench_rule(sc, child, VS_RULE_GRANT), 1, (int[]){1},
+                (double[]){2});
+    size_t parent = bench_variant(sc, "parent", VS_NONE);
+    bench_grant(sc, bench_rule(sc, parent, VS_RULE_GRANT), 1, (int[]){0},
+                (double[]){1});
+    bench b;
+    bench_ready(&b, sc);
+    sc->order[0] = parent;
+    sc->order[1] = child;
+    run_ok(&b);
+    expect_row(&b, child, ROW(100, 200));
+    expect_books(&b, child, 300, 0, 300, 0);
+    bench_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_capitation_cni_share),
+        cmocka_unit_test(test_capitation_per_capita),
+        cmocka_unit_test(test_capitation_age_weights),
+        cmocka_unit_test(test_capitation_nobody),
+        cmocka_unit_test(test_threshold_strict),
+        cmocka_unit_test(test_threshold_splits),
+        cmocka_unit_test(test_threshold_cap),
+        cmocka_unit_test(test_threshold_floor),
+        cmocka_unit_test(test_threshold_floors_exceed_pot),
+        cmocka_unit_test(test_threshold_nobody),
+        cmocka_unit_test(test_tiered_unsorted),
+        cmocka_unit_test(test_tiered_per_listed_and_pot),
+        cmocka_unit_test(test_grant),
+        cmocka_unit_test(test_grant_overflow),
+        cmocka_unit_test(test_negative_pot),
+        cmocka_unit_test(test_targeted_ties),
+        cmocka_unit_test(test_targeted_top_share_rounding),
+        cmocka_unit_test(test_cut_proportional_and_cap),
+        cmocka_unit_test(test_cut_per_capita_zero_alloc),
+        cmocka_unit_test(test_cut_need_protected),
+        cmocka_unit_test(test_cut_deficit_share),
+        cmocka_unit_test(test_limit),
+        cmocka_unit_test(test_limit_loss_zero_weight),
+        cmocka_unit_test(test_extends_books),
+        cmocka_unit_test(test_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

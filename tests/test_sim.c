@@ -1,0 +1,286 @@
+/* test_sim.c: the Monte Carlo loop: common random numbers, determinism
+ * across thread counts, -n 0, --precision, interruption, and the streaming
+ * per-centre quantiles against the exact ones. */
+#include "helpers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vardsim/load.h"
+#include "vardsim/sim.h"
+
+static const char *scenario_text =
+    "scenario = { name = \"sim test\"; seed = 5; iterations = 400; baseline = \"a\"; };\n"
+    "region = { deficit = { dist = \"triangular\"; min = 1.0e6; mode = 2.0e6; max = 4.0e6; }; };\n"
+    "centres = (\n"
+    "  { id = \"c1\"; name = \"One\"; listed = 1000; cni = 0.8; attrs = { kids = 100.0; }; },\n"
+    "  { id = \"c2\"; name = \"Two\"; listed = 3000; cni = 1.3; attrs = { kids = 500.0; }; },\n"
+    "  { id = \"c3\"; name = \"Three\"; listed = 2000; cni = 1.05; attrs = { kids = 300.0; }; },\n"
+    "  { id = \"c4\"; name = \"Four\"; listed = 0; cni = 1.0; attrs = { kids = 0.0; }; }\n"
+    ");\n"
+    "uncertainty = { cni = { dist = \"lognormal\"; sigma = 0.1; };\n"
+    "                listed = { dist = \"normal\"; sd = 0.05; relative = true; }; };\n"
+    "variants = (\n"
+    "  { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.1; } ); },\n"
+    "  { id = \"a_twin\"; name = \"A again\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.1; } ); },\n"
+    "  { id = \"top\"; name = \"Top-up\"; extends = \"a\";\n"
+    "    rules = ( { type = \"cni_threshold\"; pot = { dist = \"uniform\"; min = 1.0e6; max = 3.0e6; };\n"
+    "                threshold = 1.1; } ); },\n"
+    "  { id = \"cut\"; name = \"Cut\"; extends = \"a\";\n"
+    "    rules = ( { type = \"cut\"; deficit_share = 0.5; method = \"need_protected\"; } ); }\n"
+    ");\n";
+
+static vs_scenario *load(const char *text)
+{
+    vs_err err;
+    vs_err_init(&err);
+    vs_scenario *sc = NULL;
+    int st = vs_load_string(text, "sim.cfg", &sc, &err);
+    if (st != VS_OK)
+        fprintf(stderr, "%s", err.log ? err.log : err.msg);
+    assert_int_equal(st, VS_OK);
+    vs_err_free(&err);
+    return sc;
+}
+
+static vs_results *run(const vs_scenario *sc, long n, int threads)
+{
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 5;
+    o.iterations = n;
+    o.threads = threads;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *r = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+    vs_err_free(&err);
+    return r;
+}
+
+/* Two identical variants see the same draws: identical values in every
+ * iteration, so p_better is exactly 0 and diff_mean exactly 0. */
+static void test_common_random_numbers(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *r = run(sc, 400, 2);
+    size_t stride = sc->n_variants * VS_STAT_COUNT;
+    for (long k = 0; k < r->iterations; k++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            double a = r->draws[(size_t)k * stride + 0 * VS_STAT_COUNT + (size_t)m];
+            double b = r->draws[(size_t)k * stride + 1 * VS_STAT_COUNT + (size_t)m];
+            assert_true((isnan(a) && isnan(b)) || a == b);
+        }
+    for (int m = 0; m < VS_M_COUNT; m++) {
+        const vs_stat *s = &r->stats[1 * VS_STAT_COUNT + (size_t)m];
+        if (m == VS_M_MAX_LOSS || m == VS_M_LOSERS || !isnan(s->p_better))
+            assert_true(s->p_better == 0.0);
+        assert_true(s->diff_mean == 0.0 || isnan(s->diff_mean));
+    }
+    for (size_t c = 0; c < sc->n_centres; c++) {
+        assert_true(r->centres[sc->n_centres + c].p_loss == 0.0);
+        assert_true(r->centres[sc->n_centres + c].mean == r->centres[c].mean);
+    }
+    /* The draws really vary (the test above is not vacuous). */
+    const vs_stat *g = &r->stats[0 * VS_STAT_COUNT + VS_M_GINI];
+    assert_true(g->sd > 0);
+    vs_results_free(r);
+    vs_scenario_free(sc);
+}
+
+static int same_results(const vs_results *a, const vs_results *b, size_t nv, size_t nc)
+{
+    return a->iterations == b->iterations &&
+           memcmp(a->stats, b->stats, nv * VS_STAT_COUNT * sizeof *a->stats) == 0 &&
+           memcmp(a->centres, b->centres, nv * nc * sizeof *a->centres) == 0 &&
+           memcmp(a->draws, b->draws,
+                  (size_t)a->iterations * nv * VS_STAT_COUNT * sizeof(double)) == 0;
+}
+
+/* Byte-identical results for 1, 2, 3 and 7 threads and across runs. */
+static void test_thread_count_invariance(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *one = run(sc, 333, 1);
+    int counts[] = {2, 3, 7, 1};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        vs_results *r = run(sc, 333, counts[i]);
+        assert_true(same_results(one, r, sc->n_variants, sc->n_centres));
+        vs_results_free(r);
+    }
+    vs_results_free(one);
+    vs_scenario_free(sc);
+}
+
+/* Iteration k depends only on (seed, k): the first 100 iterations of a
+ * 300-iteration run equal a 100-iteration run. */
+static void test_prefix_stability(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *a = run(sc, 100, 2), *b = run(sc, 300, 3);
+    size_t stride = sc->n_variants * VS_STAT_COUNT;
+    assert_memory_equal(a->draws, b->draws, 100 * stride * sizeof(double));
+    vs_results_free(a);
+    vs_results_free(b);
+    vs_scenario_free(sc);
+}
+
+/* -n 0: every summary repeats the point, sd and mcse are 0. */
+static void test_zero_iterations(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *r = run(sc, 0, 4);
+    assert_int_equal(r->iterations, 0);
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            const vs_stat *s = &r->stats[v * VS_STAT_COUNT + (size_t)m];
+            if (isnan(s->point))
+                continue;
+            assert_true(s->mean == s->point && s->p05 == s->point && s->p95 == s->point);
+            assert_true(s->sd == 0.0 && s->mcse == 0.0);
+        }
+    for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++)
+        assert_true(r->centres[j].mean == (double)r->centres[j].point);
+    /* the cut variant takes half of a 2 MSEK deficit (triangular mode) */
+    assert_int_equal(r->stats[3 * VS_STAT_COUNT + VS_STAT_TOTAL].point, 99000000.0 * 100);
+    vs_results_free(r);
+    vs_scenario_free(sc);
+}
+
+/* The summary arithmetic on a hand-made series. */
+static void test_summarise_by_hand(void **state)
+{
+    (void)state;
+    /* values 1..5 with one undefined; baseline 2 everywhere.
+     * mean 3, sd sqrt(2.5), mcse sqrt(2.5)/2, p05: h = 3 * .05 = .15 -> 1.15,
+     * diff_mean over the 4 defined = 1, p_better (gini: lower) = 1/4. */
+    double v[] = {1, NAN, 2, 4, 5}, b[] = {2, 2, 2, 2, 2}, scratch[5];
+    vs_stat s;
+    vs_sim_summarise(v, b, 5, 3.0, 2.0, VS_M_GINI, scratch, &s);
+    assert_int_equal(s.n, 4);
+    assert_close(s.mean, 3.0, 1e-15, 0);
+    assert_close(s.sd, sqrt(10.0 / 3.0), 1e-15, 0);
+    assert_close(s.mcse, sqrt(10.0 / 3.0) / 2.0, 1e-15, 0);
+    assert_close(s.p05, 1.15, 1e-14, 0);
+    assert_close(s.p50, 3.0, 1e-15, 0);
+    assert_close(s.diff_mean, 1.0, 1e-15, 0);
+    assert_close(s.p_better, 0.25, 0, 0);
+    /* money rows have no p_better */
+    vs_sim_summarise(v, b, 5, 3.0, 2.0, VS_STAT_TOTAL, scratch, &s);
+    assert_true(isnan(s.p_better));
+    assert_close(s.diff_mean, 1.0, 1e-15, 0);
+}
+
+/* --precision stops at a block end once every mcse is small enough. */
+static void test_precision(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 5;
+    o.iterations = 20000;
+    o.threads = 2;
+    o.precision = 0.05;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *r = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+    assert_true(r->iterations >= 1000 && r->iterations < 20000);
+    assert_int_equal(r->iterations % 1000, 0);
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            const vs_stat *s = &r->stats[v * VS_STAT_COUNT + (size_t)m];
+            if (!isnan(s->mean) && s->mean != 0)
+                assert_true(s->mcse < 0.05 * fabs(s->mean));
+        }
+    /* same answer on one thread */
+    o.threads = 1;
+    vs_results *r1 = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r1, &err), VS_OK);
+    assert_true(same_results(r, r1, sc->n_variants, sc->n_centres));
+    vs_results_free(r);
+    vs_results_free(r1);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
+static void test_stop_flag(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    volatile sig_atomic_t stop = 1;
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.iterations = 1000;
+    o.threads = 2;
+    o.stop = &stop;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *r = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_EINTR);
+    assert_null(r);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
+/* Streaming per-centre quantiles stay within the documented bound (one
+ * bucket, 2 x pilot range / 512; checked here as 1 % of the spread between
+ * p05 and p95 or 1 öre); means and p_loss do not depend on the mode. */
+static void test_streaming_centre_quantiles(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 9;
+    o.iterations = 3000;
+    o.threads = 2;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *exact = NULL, *sketch = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &exact, &err), VS_OK);
+    o.exact_limit = 10;
+    assert_int_equal(vs_sim_run(sc, &o, &sketch, &err), VS_OK);
+    assert_true(exact->exact_centre_quantiles);
+    assert_false(sketch->exact_centre_quantiles);
+    for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++) {
+        const vs_centre_stat *a = &exact->centres[j], *b = &sketch->centres[j];
+        assert_true(a->mean == b->mean);
+        assert_true((isnan(a->p_loss) && isnan(b->p_loss)) || a->p_loss == b->p_loss);
+        double tol = fmax(1.0, 0.01 * (a->p95 - a->p05));
+        assert_close(b->p05, a->p05, 0, tol);
+        assert_close(b->p95, a->p95, 0, tol);
+        if (isnan(a->change_p05)) {
+            assert_true(isnan(b->change_p05));
+        } else {
+            double ctol = fmax(1.0, 0.01 * (a->change_p95 - a->change_p05));
+            assert_close(b->change_p05, a->change_p05, 0, ctol);
+            assert_close(b->change_p95, a->change_p95, 0, ctol);
+        }
+    }
+    vs_results_free(exact);
+    vs_results_free(sketch);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_thread_count_invariance),
+        cmocka_unit_test(test_prefix_stability),
+        cmocka_unit_test(test_zero_iterations),
+        cmocka_unit_test(test_summarise_by_hand),
+        cmocka_unit_test(test_precision),
+        cmocka_unit_test(test_stop_flag),
+        cmocka_unit_test(test_streaming_centre_quantiles),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
