@@ -1,0 +1,56 @@
+/* cli.h: what the vardsim subcommands share (src/cli/). */
+#ifndef VARDSIM_CLI_H
+#define VARDSIM_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vardsim/error.h"
+
+enum { EXIT_DONE = 0, EXIT_RUN = 1, EXIT_USAGE = 2 };
+
+/* Raised by SIGINT/SIGTERM (main.c); the simulator polls it between blocks.
+ * The one piece of process-wide state: a signal handler can reach nothing
+ * else. */
+extern volatile sig_atomic_t vs_cli_interrupted;
+
+/* Print "vardsim: MESSAGE" and a hint to standard error; returns 2. */
+int vs_cli_usage_error(const char *fmt, const char *arg);
+
+/* Exit status for a library status: 2 for VS_EINPUT, else 1. */
+int vs_cli_exit_for(int status);
+
+/* Print every recorded problem to standard error. */
+void vs_cli_print_err(const vs_err *err);
+
+/* Strict option parsing: 0 on success, -1 on junk or out of range. */
+int vs_cli_parse_long(const char *s, long lo, long hi, long *out);
+int vs_cli_parse_u64(const char *s, uint64_t *out);
+int vs_cli_parse_double(const char *s, double *out);
+
+/* Monotonic seconds. */
+double vs_cli_now(void);
+
+/* A progress bar on standard error (only when it is a terminal and the
+ * user did not ask for quiet). */
+typedef struct vs_cli_progress {
+    int enabled;
+    double t0;
+    const char *label;
+} vs_cli_progress;
+
+void vs_cli_progress_init(vs_cli_progress *p, const char *label, int quiet);
+/* vs_progress_fn-compatible callback: ctx is a vs_cli_progress. */
+void vs_cli_progress_show(void *ctx, long done, long total);
+
+/* The scenario file name without folder and .cfg, into buf. */
+void vs_cli_stem(const char *file, char *buf, size_t n);
+
+/* argv joined by spaces (for the manifest); caller frees. */
+char *vs_cli_join_argv(int argc, char **argv);
+
+int vs_cmd_check(int argc, char **argv);
+int vs_cmd_run(int argc, char **argv);
+
+#endif

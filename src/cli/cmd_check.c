@@ -1,0 +1,82 @@
+/* cmd_check.c: `vardsim check FILE`: validate and summarise. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "vardsim/load.h"
+
+static void describe_rule(const vs_scenario *sc, const vs_rule *r)
+{
+    printf("      %s", vs_rule_type_name(r->type));
+    if (strcmp(r->id, vs_rule_type_name(r->type)) != 0)
+        printf(" '%s'", r->id);
+    int pot = r->pot != VS_NONE ? r->pot : r->amount;
+    if (pot != VS_NONE) {
+        const vs_param *p = &sc->params[pot];
+        char buf[128];
+        vs_dist_format(&p->dist, buf, sizeof buf);
+        printf(" %s %s SEK", r->pot != VS_NONE ? "pot" : "amount", buf);
+    }
+    if (r->type == VS_RULE_CNI_THRESHOLD && r->threshold != VS_NONE)
+        printf(", cni > %g, split %s", vs_dist_point(&sc->params[r->threshold].dist),
+               vs_split_name(r->split));
+    if (r->type == VS_RULE_GRANT)
+        printf(" to %zu centres", r->n_grants);
+    if (r->type == VS_RULE_CUT)
+        printf(", method %s", vs_cut_method_name(r->method));
+    if (r->type == VS_RULE_LIMIT)
+        printf(" relative to %s", sc->variants[r->relative_to].id);
+    printf("\n");
+}
+
+int vs_cmd_check(int argc, char **argv)
+{
+    if (argc != 2)
+        return vs_cli_usage_error("check takes one scenario file%s", "");
+    vs_err err;
+    vs_err_init(&err);
+    vs_scenario *sc = NULL;
+    int st = vs_load_file(argv[1], &sc, &err);
+    if (st != VS_OK) {
+        /* An unreadable scenario is bad usage too: exit 2. */
+        vs_cli_print_err(&err);
+        vs_err_free(&err);
+        return EXIT_USAGE;
+    }
+    double listed = 0, lo = INFINITY, hi = -INFINITY;
+    size_t high = 0;
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        listed += sc->centres[i].listed;
+        lo = fmin(lo, sc->centres[i].cni);
+        hi = fmax(hi, sc->centres[i].cni);
+        high += sc->centres[i].cni > sc->high_need_cni;
+    }
+    size_t uncertain = 0;
+    for (size_t p = 0; p < sc->n_params; p++)
+        uncertain += sc->params[p].dist.kind != VS_DIST_FIXED;
+    printf("%s: ok\n", sc->file);
+    printf("scenario:  %s\n", sc->name);
+    if (sc->region_name)
+        printf("region:    %s\n", sc->region_name);
+    printf("centres:   %zu, %.0f listed, CNI %g to %g, %zu above %g\n",
+           sc->n_centres, listed, lo, hi, high, sc->high_need_cni);
+    printf("uncertain: %zu numbers, %zu per-centre noise groups\n", uncertain,
+           sc->n_noise);
+    printf("runs:      %ld iterations, seed %llu, labels %s\n", sc->iterations,
+           (unsigned long long)sc->seed, sc->lang);
+    printf("variants:  %zu (baseline %s)\n", sc->n_variants,
+           sc->variants[sc->baseline].id);
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        const vs_variant *var = &sc->variants[v];
+        printf("  %s: %s", var->id, var->name);
+        if (var->extends != VS_NONE)
+            printf(" (extends %s)", sc->variants[var->extends].id);
+        printf("\n");
+        for (size_t r = 0; r < var->n_rules; r++)
+            describe_rule(sc, &var->rules[r]);
+    }
+    vs_scenario_free(sc);
+    vs_err_free(&err);
+    return EXIT_DONE;
+}
