@@ -58,12 +58,10 @@ static double whole_persons(double x)
     return r > 0 ? r : 0;
 }
 
-/* Apply one noise group: one stream per group and iteration, centres drawn
- * in file order, so adding a group never shifts another group's draws. */
-static void apply_noise(const vs_scenario *sc, const vs_noise *g, uint64_t seed,
-                        uint64_t k, vs_draw *d)
+/* Apply one noise group with `d->rng` already seeded: centres drawn in
+ * file order, so adding a group never shifts another group's draws. */
+static void apply_noise(const vs_scenario *sc, const vs_noise *g, vs_draw *d)
 {
-    vs_stream_seed(d->rng, seed, k, g->path);
     for (size_t i = 0; i < sc->n_centres; i++) {
         double z = gsl_ran_gaussian_ziggurat(d->rng, 1.0);
         double *v;
@@ -82,20 +80,9 @@ static void apply_noise(const vs_scenario *sc, const vs_noise *g, uint64_t seed,
     }
 }
 
-void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
+/* Typed centre values, before any noise. */
+static void reset_centres(const vs_scenario *sc, vs_draw *d)
 {
-    for (size_t p = 0; p < sc->n_params; p++) {
-        const vs_param *par = &sc->params[p];
-        if (k == 0 || par->dist.kind == VS_DIST_FIXED) {
-            d->vals[p] = vs_dist_point(&par->dist);
-        } else {
-            /* By inversion, so params that name one shared stream get the
-             * same uniform and move together (common random numbers across
-             * variants); others draw from their own stream. */
-            vs_stream_seed(d->rng, seed, k, par->stream ? par->stream : par->path);
-            d->vals[p] = vs_dist_quantile(&par->dist, gsl_rng_uniform_pos(d->rng));
-        }
-    }
     for (size_t i = 0; i < sc->n_centres; i++) {
         const vs_centre *c = &sc->centres[i];
         d->listed[i] = c->listed;
@@ -103,9 +90,12 @@ void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
         for (size_t a = 0; a < sc->n_attrs; a++)
             d->attrs[i * sc->n_attrs + a] = c->attrs[a];
     }
-    if (k > 0)
-        for (size_t g = 0; g < sc->n_noise; g++)
-            apply_noise(sc, &sc->noise[g], seed, k, d);
+}
+
+/* Round listed to whole persons, keep CNI positive, total the lists and
+ * scale the age split: the same after any noise. */
+static void finish_centres(const vs_scenario *sc, vs_draw *d)
+{
     d->total_listed = 0;
     for (size_t i = 0; i < sc->n_centres; i++) {
         const vs_centre *c = &sc->centres[i];
@@ -123,4 +113,46 @@ void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
                 row[b] = c->listed_by_age ? c->listed_by_age[b] * scale : 0;
         }
     }
+}
+
+void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
+{
+    for (size_t p = 0; p < sc->n_params; p++) {
+        const vs_param *par = &sc->params[p];
+        if (k == 0 || par->dist.kind == VS_DIST_FIXED) {
+            d->vals[p] = vs_dist_point(&par->dist);
+        } else {
+            /* By inversion, so params that name one shared stream get the
+             * same uniform and move together (common random numbers across
+             * variants); others draw from their own stream. */
+            vs_stream_seed(d->rng, seed, k, par->stream ? par->stream : par->path);
+            d->vals[p] = vs_dist_quantile(&par->dist, gsl_rng_uniform_pos(d->rng));
+        }
+    }
+    reset_centres(sc, d);
+    if (k > 0)
+        for (size_t g = 0; g < sc->n_noise; g++) {
+            vs_stream_seed(d->rng, seed, k, sc->noise[g].path);
+            apply_noise(sc, &sc->noise[g], d);
+        }
+    finish_centres(sc, d);
+}
+
+void vs_draw_fill_with(const vs_scenario *sc, const double *u,
+                       const unsigned char *noise_on,
+                       const uint64_t *noise_seed, vs_draw *d)
+{
+    for (size_t p = 0; p < sc->n_params; p++) {
+        const vs_dist *dist = &sc->params[p].dist;
+        d->vals[p] = u && !isnan(u[p]) && dist->kind != VS_DIST_FIXED
+                         ? vs_dist_quantile(dist, u[p])
+                         : vs_dist_point(dist);
+    }
+    reset_centres(sc, d);
+    for (size_t g = 0; noise_on && g < sc->n_noise; g++)
+        if (noise_on[g]) {
+            vs_stream_seed(d->rng, noise_seed[g], 0, sc->noise[g].path);
+            apply_noise(sc, &sc->noise[g], d);
+        }
+    finish_centres(sc, d);
 }

@@ -403,6 +403,13 @@ static const char *hint_text(hint *h)
     return h->text;
 }
 
+/* The hint when there is one, else `otherwise` (the list of choices): one
+ * bracket per message is enough. */
+static const char *hint_or(hint *h, const char *otherwise)
+{
+    return h->best ? hint_text(h) : otherwise;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading a group through its key table                                */
 
@@ -659,11 +666,12 @@ static int value_ok(loader *L, const config_setting_t *s, const char *key,
     if (below_lo(&spec->r, v) || above_hi(&spec->r, v)) {
         char want[64];
         range_text(&spec->r, want, sizeof want);
-        problem(L, s, "'%s' must be %s, got %g", key, want, v);
+        problem(L, s, "'%s' must be %s, got %.15g", key, want, v);
         return 0;
     }
     if ((spec->flags & WHOLE) && v != floor(v)) {
-        problem(L, s, "'%s' must be a whole number of persons, got %g", key, v);
+        problem(L, s, "'%s' must be a whole number of persons, got %.15g", key,
+                v);
         return 0;
     }
     if ((spec->flags & MONEY) && fabs(v) > VS_MONEY_MAX_SEK) {
@@ -733,8 +741,9 @@ static int parse_dist(loader *L, const config_setting_t *g, const char *key,
         hint_start(&h, name);
         for (int j = VS_DIST_NORMAL; j <= VS_DIST_PERT; j++)
             hint_consider(&h, vs_dist_kind_name((vs_dist_kind)j));
-        problem(L, ds, "unknown distribution '%s'%s (expected normal, "
-                "lognormal, uniform, triangular or pert)", name, hint_text(&h));
+        problem(L, ds, "unknown distribution '%s'%s", name,
+                hint_or(&h, " (expected normal, lognormal, uniform, "
+                        "triangular or pert)"));
         return 0;
     }
     char where[48];
@@ -816,7 +825,7 @@ static int dist_ok(loader *L, const config_setting_t *s, const char *key,
         if (isinf(d->lo) && isinf(d->hi) &&
             (below_lo(&spec->r, d->p[0]) || above_hi(&spec->r, d->p[0]))) {
             problem(L, s, "'%s' must be %s, got a normal distribution with "
-                    "mean %g", key, want, d->p[0]);
+                    "mean %.15g", key, want, d->p[0]);
             return 0;
         }
         if (money && fabs(d->p[0]) > VS_MONEY_MAX_SEK) {
@@ -851,7 +860,7 @@ static int dist_ok(loader *L, const config_setting_t *s, const char *key,
     }
     if (isfinite(lo) && below_lo(&r, lo)) {
         problem(L, s, "'%s' must be %s, but its %s distribution goes down "
-                "to %g", key, want, kname, lo);
+                "to %.15g", key, want, kname, lo);
         return 0;
     }
     if (isfinite(hi) && above_hi(&r, hi)) {
@@ -860,7 +869,7 @@ static int dist_ok(loader *L, const config_setting_t *s, const char *key,
                     "limit is %g SEK", key, hi, VS_MONEY_MAX_SEK);
         else
             problem(L, s, "'%s' must be %s, but its %s distribution goes up "
-                    "to %g", key, want, kname, hi);
+                    "to %.15g", key, want, kname, hi);
         return 0;
     }
     if (d->kind == VS_DIST_NORMAL) { /* implicit truncation, see above */
@@ -1299,8 +1308,8 @@ static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
         hint_consider(&h, "listed");
         for (size_t a = 0; a < L->sc->n_attrs; a++)
             hint_consider(&h, L->sc->attr_names[a]);
-        problem(L, s, "unknown key '%s' in uncertainty%s: expected cni, "
-                "listed or an attribute name", key, hint_text(&h));
+        problem(L, s, "unknown key '%s' in uncertainty%s", key,
+                hint_or(&h, " (expected cni, listed or an attribute name)"));
         return;
     }
     if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
@@ -1418,15 +1427,15 @@ static void rule_cni_threshold(loader *L, const members *m, vs_rule *r,
             hint_start(&h, name);
             for (int j = VS_SPLIT_EQUAL; j <= VS_SPLIT_LISTED_EXCESS; j++)
                 hint_consider(&h, vs_split_name((vs_split)j));
-            problem(L, s, "unknown split '%s' in cni_threshold rule%s "
-                    "(expected equal, listed, listed_cni or listed_excess)",
-                    name, hint_text(&h));
+            problem(L, s, "unknown split '%s' in cni_threshold rule%s", name,
+                    hint_or(&h, " (expected equal, listed, listed_cni or "
+                            "listed_excess)"));
         }
     }
     double cap = fixed_value(L->sc, r->cap), fl = fixed_value(L->sc, r->floor);
     if (cap < fl) /* false when either is NAN */
-        problem(L, member(m, "cap", NULL), "'cap' (%g) is below 'floor' (%g)",
-                cap, fl);
+        problem(L, member(m, "cap", NULL),
+                "'cap' (%.15g) is below 'floor' (%.15g)", cap, fl);
 }
 
 static void rule_tiered(loader *L, const members *m, vs_rule *r,
@@ -1610,9 +1619,9 @@ static void rule_cut(loader *L, const members *m, vs_rule *r,
             hint_start(&h, name);
             for (int j = VS_CUT_PROPORTIONAL; j <= VS_CUT_NEED_PROTECTED; j++)
                 hint_consider(&h, vs_cut_method_name((vs_cut_method)j));
-            problem(L, s, "unknown method '%s' in cut rule%s (expected "
-                    "proportional, per_capita or need_protected)", name,
-                    hint_text(&h));
+            problem(L, s, "unknown method '%s' in cut rule%s", name,
+                    hint_or(&h, " (expected proportional, per_capita or "
+                            "need_protected)"));
         }
     }
     r->alpha = take_param(L, m, "alpha", prefix);

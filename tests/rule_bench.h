@@ -94,7 +94,7 @@ static inline void bench_age_bands(vs_scenario *sc, size_t nb, const double *wei
     sc->age_bands = calloc(nb, sizeof *sc->age_bands);
     sc->age_weights = calloc(nb, sizeof *sc->age_weights);
     for (size_t b = 0; b < nb; b++) {
-        char lab[16];
+        char lab[32];
         snprintf(lab, sizeof lab, "band%zu", b);
         sc->age_bands[b] = bench_strdup(lab);
         sc->age_weights[b] = bench_param(sc, weights[b]);

@@ -385,14 +385,15 @@ static void brute_force(size_t n, const double *p, const double *c,
 static void test_random_against_definitions(void **state)
 {
     (void)state;
-    enum { MAXN = 60 };
+    enum { MAXN = 1200 };
     double p[MAXN], c[MAXN];
     vs_ore a[MAXN];
     vs_metric_ws *ws = vs_metric_ws_alloc(MAXN);
     assert_non_null(ws);
     unsigned long s = 20230101;
     for (int rep = 0; rep < 200; rep++) {
-        size_t n = 1 + rnd(&s, MAXN);
+        /* mostly small cases; every 50th the size of a real region */
+        size_t n = rep % 50 == 49 ? 1150 : 1 + rnd(&s, 60);
         int any = 0;
         for (size_t i = 0; i < n; i++) {
             /* some empty centres, CNI from a short list (ties), money
@@ -411,6 +412,16 @@ static void test_random_against_definitions(void **state)
         if (!any) { /* keep the case defined */
             p[0] = 100;
             a[0] = 12345;
+        }
+        if (rep % 4 == 3) {
+            /* plain capitation: 1e11 öre by listed, rounded to the öre,
+             * so every f_i agrees to about ten digits (the sort must
+             * still order them exactly) */
+            double P = 0;
+            for (size_t i = 0; i < n; i++)
+                P += p[i];
+            for (size_t i = 0; i < n; i++)
+                a[i] = (vs_ore)llround(1e11 * p[i] / P);
         }
         double g, ci, hi, dis, th, out[VS_M_COUNT];
         brute_force(n, p, c, a, &g, &ci, &hi, &dis, &th);

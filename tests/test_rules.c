@@ -244,6 +244,27 @@ static void test_threshold_floors_exceed_pot(void **state)
     bench_free(&b);
 }
 
+/* Floors exceeding the pot by 2 öre still scale: 333.34 SEK x 3 =
+ * 1000.02 SEK > 1000 SEK, so the pot is split equally (33334, 33333,
+ * 33333) instead of every floor being paid (which would place 100 002). */
+static void test_threshold_floors_exceed_by_two_ore(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1, 2, 3},
+                                     (double[]){1.2, 1.5, 2.0});
+    size_t v = bench_variant(sc, "floor", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.0);
+    r->floor = bench_param(sc, 333.34);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(33334, 33333, 33333));
+    expect_books(&b, v, 100000, 0, 100000, 0);
+    bench_free(&b);
+}
+
 /* Nobody above the threshold (cni exactly 2.0 is not above 2.0): nothing
  * placed, on top of an earlier grant; the pot is unallocated. */
 static void test_threshold_nobody(void **state)
@@ -702,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_threshold_cap),
         cmocka_unit_test(test_threshold_floor),
         cmocka_unit_test(test_threshold_floors_exceed_pot),
+        cmocka_unit_test(test_threshold_floors_exceed_by_two_ore),
         cmocka_unit_test(test_threshold_nobody),
         cmocka_unit_test(test_tiered_unsorted),
         cmocka_unit_test(test_tiered_per_listed_and_pot),

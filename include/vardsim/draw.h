@@ -31,6 +31,15 @@ void vs_draw_free(vs_draw *d);
  * validated scenario. */
 void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d);
 
+/* Fill `d` with inputs chosen one by one (sensitivity analysis): param p
+ * takes the quantile u[p] of its distribution, or its point when u is NULL
+ * or u[p] is NAN; noise group g draws from the stream `noise_seed[g]`
+ * seeds (via vs_stream_seed(rng, noise_seed[g], 0, path)), or is off when
+ * noise_on is NULL or noise_on[g] is 0. */
+void vs_draw_fill_with(const vs_scenario *sc, const double *u,
+                       const unsigned char *noise_on,
+                       const uint64_t *noise_seed, vs_draw *d);
+
 /* Attribute reference (VS_ATTR_LISTED, VS_ATTR_CNI or index) of centre i. */
 double vs_draw_attr(const vs_scenario *sc, const vs_draw *d, size_t i, int ref);
 
