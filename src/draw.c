@@ -102,6 +102,11 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
         d->listed[i] = whole_persons(d->listed[i]);
         if (d->cni[i] < 1e-6)
             d->cni[i] = 1e-6;
+        /* Absolute normal noise can push a count below zero; an attribute
+         * typed as non-negative stays non-negative, as listed does. */
+        for (size_t a = 0; a < sc->n_attrs; a++)
+            if (c->attrs[a] >= 0 && d->attrs[i * sc->n_attrs + a] < 0)
+                d->attrs[i * sc->n_attrs + a] = 0;
         d->total_listed += d->listed[i];
         if (sc->n_age_bands) {
             double *row = &d->listed_by_age[i * sc->n_age_bands];

@@ -25,6 +25,7 @@
  * ("halsoval.grant.amounts[0]"), like libconfig's own paths. */
 #include "vardsim/load.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
@@ -509,10 +510,12 @@ static void collect(loader *L, const config_setting_t *group,
         }
         m->set[k] = s;
     }
-    for (int k = 0; keys[k].name; k++)
+    for (int k = 0; keys[k].name; k++) {
+        assert(k < MAX_KEYS); /* grow MAX_KEYS with the tables */
         if ((keys[k].flags & REQ) && !m->present[k])
             problem(L, group, "missing required key '%s' %s", keys[k].name,
                     where);
+    }
 }
 
 /* The well-typed member `name`, or NULL (absent or already reported). */
@@ -2091,7 +2094,7 @@ static int load_buffer(const char *text, size_t len, const char *name,
 int vs_load_string(const char *text, const char *name, vs_scenario **out,
                    vs_err *err)
 {
-    return load_buffer(text, strlen(text), name, out, err);
+    return load_buffer(text, strlen(text), name ? name : "<string>", out, err);
 }
 
 int vs_load_file(const char *path, vs_scenario **out, vs_err *err)

@@ -187,6 +187,52 @@ void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k)
 /* ------------------------------------------------------------------ */
 /* Largest remainder                                                   */
 
+#define BINS 256
+
+/* Give one öre to each of the k items of idx[0..m) with the largest
+ * remainders, ties to the lower index.  Remainders lie in [0, 1), so a
+ * histogram over BINS equal bins finds, in two linear passes, the bin
+ * that holds the k-th largest: every item in a higher bin has a strictly
+ * larger remainder and gets its öre at once, and only the few items of
+ * that one bin need an exact ranking.  This is several times faster than
+ * quickselect on all m (whose comparisons are unpredictable branches);
+ * equal remainders all land in one bin, where the ranking by index is
+ * cheap.  idx is reordered; the bins live on the stack. */
+static inline size_t bin_of(double r)
+{
+    size_t b = (size_t)(r * BINS);
+    return b < BINS ? b : BINS - 1;
+}
+
+static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
+                     vs_ore *out)
+{
+    if (k == 0)
+        return;
+    if (k >= m) {
+        for (size_t j = 0; j < m; j++)
+            out[idx[j]] += 1;
+        return;
+    }
+    size_t count[BINS] = {0};
+    for (size_t j = 0; j < m; j++)
+        count[bin_of(rem[idx[j]])]++;
+    size_t above = 0, b = BINS - 1;
+    while (above + count[b] < k)
+        above += count[b--];
+    size_t c = 0; /* the boundary bin's items, compacted to the front */
+    for (size_t j = 0; j < m; j++) {
+        size_t i = idx[j], bi = bin_of(rem[i]);
+        if (bi > b)
+            out[i] += 1;
+        else if (bi == b)
+            idx[c++] = i;
+    }
+    vs_money_rank_top(rem, idx, c, k - above);
+    for (size_t j = 0; j < k - above; j++)
+        out[idx[j]] += 1;
+}
+
 /* The largest remainder method over the items with skip[i] == 0 (all of
  * them when skip is NULL); out[i] of skipped items is left alone.  Shared
  * by vs_money_apportion and the free items of vs_money_waterfill, so that
@@ -220,10 +266,11 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
         if (skip && skip[i])
             continue;
         if (w[i] > 0) {
+            /* q >= 0, so truncation is the floor (and much cheaper than
+             * floor() where the CPU baseline lacks a rounding instruction) */
             double q = A * w[i] / W;
-            double f = floor(q);
-            out[i] = (vs_ore)f;
-            rem[i] = q - f;
+            out[i] = (vs_ore)q;
+            rem[i] = q - (double)out[i];
             sum += out[i];
             idx[m++] = i;
         } else {
@@ -242,9 +289,7 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
                 out[idx[j]] += per;
             left -= per * (vs_ore)m;
         }
-        vs_money_rank_top(rem, idx, m, (size_t)left);
-        for (size_t j = 0; j < (size_t)left; j++)
-            out[idx[j]] += 1;
+        give_top(rem, idx, m, (size_t)left, out);
     }
     /* Rounding made the floors exceed the amount (a quota rounded up to
      * the next integer): take one öre back at a time from the smallest
@@ -381,41 +426,52 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         }
     }
 
-    /* Step 1: fix the items whose bounds bind at the real water level. */
-    while (nfree > 0) {
-        double WF = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!clamped[i])
-                WF += w[i];
+    /* Step 1: fix the items whose bounds bind at the real water level.
+     * idx[0..nf) lists the free items in index order and rem caches their
+     * upper bounds (both are free until step 2), so each round only
+     * touches the items still free. */
+    size_t nf = 0;
+    double WF = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!clamped[i]) {
+            idx[nf++] = i;
+            rem[i] = upper_ore(hi, i);
+            WF += w[i];
+        }
+    while (nf > 0) {
         double t = (double)(amount - fixed) / WF;
         double VL = 0, VU = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (clamped[i])
-                continue;
+        for (size_t j = 0; j < nf; j++) {
+            size_t i = idx[j];
             double v = t * w[i];
             if (v < x[i])
                 VL += x[i] - v;
-            else if (v > upper_ore(hi, i))
-                VU += v - upper_ore(hi, i);
+            else if (v > rem[i])
+                VU += v - rem[i];
         }
         if (VL == 0 && VU == 0)
             break;
         int fix_low = VL >= VU, fix_high = VU >= VL;
-        for (size_t i = 0; i < n; i++) {
-            if (clamped[i])
-                continue;
-            double v = t * w[i], H = upper_ore(hi, i);
-            if (fix_low && v < x[i])
+        size_t still = 0;
+        WF = 0;
+        for (size_t j = 0; j < nf; j++) {
+            size_t i = idx[j];
+            double v = t * w[i];
+            if (fix_low && v < x[i]) {
                 out[i] = (vs_ore)x[i];
-            else if (fix_high && v > H)
-                out[i] = (vs_ore)H;
-            else
+            } else if (fix_high && v > rem[i]) {
+                out[i] = (vs_ore)rem[i];
+            } else {
+                idx[still++] = i;
+                WF += w[i];
                 continue;
+            }
             clamped[i] = 1;
             fixed += out[i];
-            nfree--;
         }
+        nf = still;
     }
+    nfree = nf;
 
     /* Step 2: the free items share the rest in whole öre. */
     while (nfree > 0) {

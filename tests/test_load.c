@@ -36,7 +36,8 @@ static vs_scenario *load_ok(const char *text)
 
 /* Load `text`, expect VS_EINPUT, no scenario, and `expected` (a whole
  * "t.cfg:LINE: message" or a part of one) in the log.  Returns the number
- * of problems reported. */
+ * of problems reported.  SHOWLOG=1 in the environment prints every log, to
+ * review the messages as a user would see them. */
 static int expect_error(const char *text, const char *expected)
 {
     vs_err err;

@@ -13,8 +13,11 @@
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 
-/* Write the chart data files and scripts into `set` (folder `dir`).
- * Returns VS_OK, or VS_EIO / VS_ENOMEM with err. */
+/* Write the chart data files and scripts into `set` (folder `dir`), and
+ * remove images left in `dir` by an earlier run (they would show old
+ * numbers beside the new tables).  Returns VS_OK, or VS_EIO / VS_ENOMEM
+ * with err, or VS_EINPUT when a name holds a control character (the loader
+ * refuses those; this is a second line of defence). */
 int vs_charts_write(const vs_scenario *sc, const vs_results *res,
                     const char *dir, vs_outset *set, vs_err *err);
 
@@ -27,5 +30,36 @@ int vs_charts_check_formats(const char *formats, vs_err *err);
  * rename).  Returns VS_OK, or VS_ERUN with a clear message when gnuplot is
  * missing or fails (naming the script and quoting gnuplot's error). */
 int vs_charts_render(const char *dir, const char *formats, vs_err *err);
+
+/* Helpers shared by the chart writer and its tests. */
+
+/* `text` as a gnuplot single-quoted string literal, each ' doubled:
+ * it's -> 'it''s'.  Inside single quotes gnuplot expands neither
+ * backquotes nor @macros and takes \ literally, so the literal stays data.
+ * Returns a malloc'd string (the caller frees it), or NULL with err:
+ * VS_EINPUT when text holds a byte below 0x20 (a newline would end the
+ * command), VS_ENOMEM. */
+char *vs_charts_quote(const char *text, vs_err *err);
+
+/* Unit for amounts whose largest magnitude is max_abs_sek: below 10 000
+ * "kr" (English "SEK"), below 1 000 000 "tkr" ("kSEK"), else "MSEK".
+ * Sets *divisor to 1, 1e3 or 1e6.  NaN counts as 0. */
+const char *vs_charts_money_unit(double max_abs_sek, int swedish,
+                                 double *divisor);
+
+/* `v` rounded to `decimals` (0..9) as a chart label.  Swedish: decimal
+ * comma and a space between thousands ("1 234 567,89"); English: "." and
+ * "," ("1,234,567.89"); thousands are grouped from four integer digits on.
+ * A negative number starts with U+2212 (the typographic minus); a value
+ * that rounds to zero never prints as minus zero.  NaN and infinities
+ * give "".  A 64-byte buf always suffices.  Returns buf. */
+char *vs_charts_format_number(double v, int decimals, int swedish, char *buf,
+                              size_t n);
+
+/* Copy of UTF-8 `text` in buf, shortened to at most max_chars characters
+ * (the last one "…" when something was cut); never splits a character.
+ * max_chars >= 2; buf needs 4 * max_chars + 1 bytes.  Returns buf. */
+char *vs_charts_shorten(const char *text, size_t max_chars, char *buf,
+                        size_t n);
 
 #endif

@@ -25,8 +25,10 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
     size_t n = sc->n_centres;
     int st;
 
-    vs_ore pot, cap = -1, floor_ = -1;
+    vs_ore pot, cap = -1, floor_ = -1; /* -1: not given */
     double thr;
+    if (r->threshold == VS_NONE)
+        return vs_rule_fail(ctx, r, err, "needs a threshold");
     if ((st = vs_rule_money(ctx, r, r->pot, &pot, err)) != VS_OK ||
         (st = vs_rule_number(ctx, r, r->threshold, 0.0, -INFINITY, INFINITY,
                              &thr, err)) != VS_OK ||
@@ -35,9 +37,7 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         (r->floor != VS_NONE &&
          (st = vs_rule_money(ctx, r, r->floor, &floor_, err)) != VS_OK))
         return st;
-    if (r->threshold == VS_NONE)
-        return vs_rule_fail(ctx, r, err, "needs a threshold");
-    if (cap >= 0 && floor_ > cap)
+    if (cap >= 0 && floor_ > cap) /* drawn apart: the cap wins */
         floor_ = cap;
 
     size_t k = 0; /* centres taking part */

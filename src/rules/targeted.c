@@ -40,10 +40,10 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         k = (size_t)r->top;
     } else {
         double share;
-        if ((st = vs_rule_number(ctx, r, r->top_share, 0, 0, 1, &share, err)) != VS_OK)
-            return st;
         if (r->top_share == VS_NONE)
             return vs_rule_fail(ctx, r, err, "needs top or top_share");
+        if ((st = vs_rule_number(ctx, r, r->top_share, 0, 0, 1, &share, err)) != VS_OK)
+            return st;
         double kd = ceil(share * (double)n - 1e-9);
         k = kd > 0 ? (size_t)kd : 0;
     }
