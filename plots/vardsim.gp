@@ -13,12 +13,14 @@
 set encoding utf8
 vs_font = 'DejaVu Sans,8'
 vs_dpi = 200.0
+# Text at its true size on paper: pdfcairo halves fonts unless told
+# fontscale 1; pngcairo draws a point as one pixel, so scale by vs_dpi / 72.
 
 if (vs_format eq 'svg') {
     set terminal svg size int(vs_width_cm / 2.54 * 72 + 0.5), int(vs_height_cm / 2.54 * 72 + 0.5) font vs_font noenhanced background '#ffffff'
 } else {
     if (vs_format eq 'pdf') {
-        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font noenhanced
+        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font fontscale 1 noenhanced
     } else {
         if (vs_format eq 'png') {
             set terminal pngcairo size int(vs_width_cm / 2.54 * vs_dpi + 0.5), int(vs_height_cm / 2.54 * vs_dpi + 0.5) font vs_font fontscale vs_dpi / 72 linewidth vs_dpi / 72 noenhanced background '#ffffff'

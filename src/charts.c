@@ -65,12 +65,14 @@ static const char style_text[] =
     "set encoding utf8\n"
     "vs_font = 'DejaVu Sans,8'\n"
     "vs_dpi = 200.0\n"
+    "# Text at its true size on paper: pdfcairo halves fonts unless told\n"
+    "# fontscale 1; pngcairo draws a point as one pixel, so scale by vs_dpi / 72.\n"
     "\n"
     "if (vs_format eq 'svg') {\n"
     "    set terminal svg size int(vs_width_cm / 2.54 * 72 + 0.5), int(vs_height_cm / 2.54 * 72 + 0.5) font vs_font noenhanced background '#ffffff'\n"
     "} else {\n"
     "    if (vs_format eq 'pdf') {\n"
-    "        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font noenhanced\n"
+    "        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font fontscale 1 noenhanced\n"
     "    } else {\n"
     "        if (vs_format eq 'png') {\n"
     "            set terminal pngcairo size int(vs_width_cm / 2.54 * vs_dpi + 0.5), int(vs_height_cm / 2.54 * vs_dpi + 0.5) font vs_font fontscale vs_dpi / 72 linewidth vs_dpi / 72 noenhanced background '#ffffff'\n"
@@ -643,14 +645,14 @@ static void put_at(FILE *f, double w, double h, double x, double y)
     put_num(f, y / h);
 }
 
-/* Width of `text` in cm at `pt` points, estimated: DejaVu Sans averages
- * about 0.55 em per character in names like these. */
+/* Width of `text` in cm at `pt` points, estimated generously: DejaVu
+ * Sans averages about 0.65 em per character in names like these. */
 static double text_cm(const char *text, double pt)
 {
     size_t chars = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         chars += (*p & 0xC0) != 0x80;
-    return (double)chars * 0.55 * pt / 72 * 2.54;
+    return (double)chars * 0.66 * pt / 72 * 2.54;
 }
 
 /* Fewest decimals (up to 6) that show v exactly: 1.1 -> 1, 1.125 -> 3. */
@@ -715,7 +717,7 @@ static void write_allocation(ctx *c)
     }
 
     /* Tick labels "name  CNI", and the room they need on the left. */
-    const double tick_pt = 7.5, W = 16;
+    const double tick_pt = 7, W = 16;
     double label_w = 0;
     char **labels = calloc(C, sizeof *labels);
     if (!labels) {
@@ -742,17 +744,25 @@ static void write_allocation(ctx *c)
         n_low += !(c->res->point_cni[c->order[r]] > sc->high_need_cni);
     int split = n_low > 0 && n_low < C;
 
+    char above[96], below[96], thr[64];
+    fmt_num(c, sc->high_need_cni, short_decimals(sc->high_need_cni), thr,
+            sizeof thr);
+    snprintf(above, sizeof above, c->L->above_fmt, thr);
+    snprintf(below, sizeof below, c->L->below_fmt, thr);
+
     /* Layout in cm.  Rows of at most 0.6 cm; the chart fits an A4 page. */
-    double left = fmin(fmax(label_w + 0.6, 2.5), 7.8);
-    double right = split ? W - 2.4 : W - 0.5;
+    double left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
+    double right = W - 0.5;
     double key_h = 0.4 * (double)K + 0.2, notes_h = 0.95;
-    double bottom = 0.3 + notes_h + key_h + 0.55 + 0.75;
+    double bottom = 0.3 + notes_h + key_h + 0.4 + 0.5 + 0.7;
     double top_h = 1.9;
     double row = fmin(0.16 + 0.11 * (double)(K ? K : 1),
                       (25.0 - bottom - top_h) / (double)C);
     if (row < 0.25)
         row = 0.25;
     double H = bottom + top_h + row * (double)C;
+    if (split)
+        right -= fmax(text_cm(above, 7), text_cm(below, 7)) + 0.2;
 
     double div;
     const char *unit =
@@ -791,15 +801,15 @@ static void write_allocation(ctx *c)
     put_at(f, W, H, W / 2, H - 0.95);
     fputs(" center noenhanced\nset label 103 t_baseline_is . t_baseline", f);
     put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
-    fputs(" left font ',7.5' noenhanced\nset label 104 t_note", f);
+    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
     put_at(f, W, H, 0.5, 0.3 + 0.1);
-    fputs(" left font ',7.5' noenhanced\n", f);
+    fputs(" left font ',7' noenhanced\n", f);
     fputs("set xlabel t_axis noenhanced\n", f);
     put_axis(c, f, "x", &ax);
     fputs("unset grid\nset grid xtics back lc rgb vs_light\n"
           "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
     fprintf(f, "set yrange [0.5:%zu.5]\n", C);
-    fputs("set ytics scale 0 font ',7.5' noenhanced (", f);
+    fputs("set ytics scale 0 font ',7' noenhanced (", f);
     for (size_t r = 0; r < C; r++) {
         if (r)
             fputs(", \\\n  ", f);
@@ -809,16 +819,11 @@ static void write_allocation(ctx *c)
     fputs(")\n", f);
     /* "CNI" over the CNI column of the tick labels. */
     fputs("set label 1 t_cni at graph 0, graph 1 offset -0.9, 0.8 right "
-          "font ',7.5' noenhanced\n", f);
+          "font ',7' noenhanced\n", f);
 
     /* A dashed line between the centres above the high-need threshold
      * and the rest, named in the right margin. */
     if (split) {
-        char above[96], below[96], thr[64];
-        fmt_num(c, sc->high_need_cni, short_decimals(sc->high_need_cni),
-                thr, sizeof thr);
-        snprintf(above, sizeof above, c->L->above_fmt, thr);
-        snprintf(below, sizeof below, c->L->below_fmt, thr);
         fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
                    "%zu.5 nohead dt 2 lc rgb vs_grey\n", n_low, n_low);
         fputs("set label 2 ", f);
@@ -1066,12 +1071,13 @@ static void write_metrics(ctx *c)
             fputc('\n', d);
         }
 
-    /* Layout in cm: a title, 4 rows of 2 panels, a key strip, a note. */
-    const double W = 16;
-    double ph = 0.42 * (double)V + 0.25;    /* plot area of a panel */
-    double cell = 0.65 + ph + 0.75;         /* + panel title, tick labels */
-    double key_h = 0.45 * (double)V + 0.3, note_h = 1.0;
-    double H = 1.7 + 4 * cell + key_h + note_h;
+    /* Layout in cm: titles, 4 rows of 2 panels (each with a two-line
+     * header and its tick labels), the key, a two-line note. */
+    const double W = 16, title_h = 1.5;
+    double ph = 0.4 * (double)V + 0.2;
+    double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
+    double key_h = 0.4 * (double)V + 0.4, note_h = 0.9;
+    double H = title_h + 4 * cell + key_h + note_h;
 
     FILE *f = open_file(c, "metrics.gp");
     if (!f)
@@ -1087,7 +1093,8 @@ static void write_metrics(ctx *c)
         char var[16];
         snprintf(var, sizeof var, "t_m%d", m);
         snprintf(buf, sizeof buf, c->L->met_name[m],
-                 fmt_num(c, sc->high_need_cni, 2, num, sizeof num));
+                 fmt_num(c, sc->high_need_cni,
+                         short_decimals(sc->high_need_cni), num, sizeof num));
         put_assign(c, f, var, buf);
     }
     for (int k = 0; k < 3; k++) {
@@ -1098,7 +1105,7 @@ static void write_metrics(ctx *c)
     fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);
-    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',11' "
+    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',10' "
           "noenhanced\n"
           "unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
     fprintf(f, "set yrange [0.4:%zu.6]\n", V);
@@ -1120,19 +1127,19 @@ static void write_metrics(ctx *c)
         else if (hi > lo)
             pad(&lo, &hi, 0.06);
         axis ax;
-        axis_fit(&ax, lo, hi, 4, m == VS_M_LOSERS ? 1 : 0);
+        axis_fit(&ax, lo, hi, 3, m == VS_M_LOSERS ? 1 : 0);
 
         double col = (double)(m % 2), row = (double)(m / 2);
-        double x0 = col * W / 2 + 0.5, x1 = (col + 1) * W / 2 - 1.5;
-        double top = H - 1.7 - row * cell - 0.65;
+        double x0 = col * W / 2 + 0.5, x1 = (col + 1) * W / 2 - 1.4;
+        double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
         put_margins(f, W, H, x0, x1, top - ph, top);
-        fputs("unset label; unset arrow\n", f);
-        fprintf(f, "set label 1 t_m%d at graph 0, graph 1 offset 0, 0.8 left "
-                   "noenhanced\n", m);
-        fprintf(f, "set label 2 t_better%d at graph 1, graph 1 offset 0, 0.8 "
-                   "right font ',7' textcolor rgb vs_grey noenhanced\n",
+        fprintf(f, "unset label; unset arrow\nset label 1 t_m%d", m);
+        put_at(f, W, H, x0, top + 0.5);
+        fprintf(f, " left noenhanced\nset label 2 t_better%d",
                 (int)vs_metric_better((vs_metric)m));
+        put_at(f, W, H, x0, top + 0.15);
+        fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
         put_axis(c, f, "x", &ax);
         const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
         if (isfinite(bs->point)) {
@@ -1150,7 +1157,7 @@ static void write_metrics(ctx *c)
                 p_label(c, s->p_better, buf, sizeof buf);
             fprintf(f, "set label %zu ", 10 + v);
             put_q(c, f, buf);
-            fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',8' "
+            fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',7.5' "
                        "noenhanced\n", V - v);
         }
         if (!defined) {
@@ -1162,19 +1169,17 @@ static void write_metrics(ctx *c)
                    "NaN):6:8:9:($6 - 0.14):($6 + 0.14):5 with boxxyerror "
                    "fs solid 0.35 lc variable notitle, \\\n"
                    "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
-                   "6:5 with points pt 7 ps 1.1 lc variable notitle, \\\n"
+                   "6:5 with points pt 7 ps 1.0 lc variable notitle, \\\n"
                    "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
-                   "6 with points pt 6 ps 1.1 lc rgb vs_ink lw 0.6 notitle\n",
+                   "6 with points pt 6 ps 1.0 lc rgb vs_ink lw 0.6 notitle\n",
                 m, m, m);
     }
 
     fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
     key_strip_begin(f, W, H, note_h, note_h + key_h, V);
-    fputs("unset label\nset label 1 t_note at screen ", f);
-    put_num(f, 0.6 / W);
-    fputs(", screen ", f);
-    put_num(f, (note_h - 0.35) / H);
-    fputs(" left font ',7.5' textcolor rgb vs_ink noenhanced\nplot ", f);
+    fputs("unset label\nset label 1 t_note", f);
+    put_at(f, W, H, 0.5, note_h - 0.3);
+    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\nplot ", f);
     for (size_t v = 0; v < V; v++)
         fprintf(f, "%sNaN with points pt 7 ps 1.2 lt %d title t_v%zu%s",
                 v ? ", \\\n  " : "", c->slot[v], v,
@@ -1198,6 +1203,11 @@ static void write_per_capita(ctx *c)
         clo = fmin(clo, res->point_cni[i]);
         chi = fmax(chi, res->point_cni[i]);
     }
+    if (!(clo <= chi))
+        clo = 0, chi = 2;
+    double cpad = chi > clo ? 0.04 * (chi - clo) : 0.1;
+    clo -= cpad;
+    chi += cpad;
 
     /* Columns: 3 variant number, 4 colour, 5 cni, 6 listed, 7 SEK per
      * listed person, 8 point size (area in proportion to listed). */
@@ -1206,10 +1216,17 @@ static void write_per_capita(ctx *c)
         return;
     fputs("variant,centre,v,slot,cni,listed,per_capita,size\n", d);
     double lo = INFINITY, hi = -INFINITY;
-    for (size_t v = 0; v < V; v++)
+    double *slope = calloc(V, sizeof *slope);
+    if (!slope) {
+        fail(c, vs_err_set(c->err, VS_ENOMEM, NULL, 0, "out of memory"));
+        return;
+    }
+    for (size_t v = 0; v < V; v++) {
+        double A = 0;
         for (size_t i = 0; i < C; i++) {
             double l = res->point_listed[i];
             double pc = l > 0 ? (double)cstat(c, v, i)->point / 100.0 / l : NAN;
+            A += (double)cstat(c, v, i)->point / 100.0;
             if (isfinite(pc)) {
                 lo = fmin(lo, pc);
                 hi = fmax(hi, pc);
@@ -1224,34 +1241,41 @@ static void write_per_capita(ctx *c)
             fputc(',', d);
             put_num(d, pc);
             fputc(',', d);
-            put_num(d, maxl > 0 ? 0.35 + 2.0 * sqrt(l / maxl) : 1);
+            put_num(d, maxl > 0 ? 0.3 + 1.9 * sqrt(l / maxl) : 1);
             fputc('\n', d);
         }
+        /* Need-proportional funding per person at CNI x is A / N * x: the
+         * line spans the chart, so the axis covers it too (how far the
+         * centres are from it is the point of the chart). */
+        slope[v] = N > 0 ? A / N : NAN;
+        if (isfinite(slope[v])) {
+            lo = fmin(lo, slope[v] * clo);
+            hi = fmax(hi, slope[v] * chi);
+        }
+    }
 
     /* One panel per variant other than the baseline (or the baseline
      * alone), 1 to 3 columns. */
     size_t panels = c->K ? c->K : 1;
     size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
     size_t rows = (panels + cols - 1) / cols;
-    const double W = 16, left = 0.9;
+    const double W = 16, left = 0.7, title_h = 1.5;
     double cw = (W - left) / (double)cols;
-    double ph = cols == 1 ? 8.0 : cols == 2 ? 5.2 : 4.0;
-    double cell = 0.6 + ph + 0.7, key_h = 2.0, xlab_h = 0.6;
-    double H = 1.7 + (double)rows * cell + xlab_h + key_h;
+    double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
+    double head_h = 0.55, ticks_h = 0.6, cell = head_h + ph + ticks_h;
+    double xlab_h = 0.5, key_h = 4 * 0.4 + 0.4;
+    double H = title_h + (double)rows * cell + xlab_h + key_h;
 
     if (lo > hi)
         lo = 0, hi = 1;
-    pad(&lo, &hi, 0.05);
+    pad(&lo, &hi, 0.03);
     axis ay, ax;
     axis_fit(&ay, lo, hi, 5, 0);
-    if (!(clo <= chi))
-        clo = 0, chi = 2;
-    double cpad = chi > clo ? 0.04 * (chi - clo) : 0.1;
-    axis_fit(&ax, clo - cpad, chi + cpad, cols == 3 ? 4 : 5, 0);
+    axis_fit(&ax, clo, chi, cols == 3 ? 4 : 5, 0);
 
     FILE *f = open_file(c, "per_capita.gp");
     if (!f)
-        return;
+        goto done;
     script_begin(c, f, "per_capita",
                  "funding per listed person against CNI, one panel per variant",
                  "chart_per_capita.csv", W, H);
@@ -1263,8 +1287,11 @@ static void write_per_capita(ctx *c)
     put_assign(c, f, "t_variant", c->L->pc_variant);
     put_assign(c, f, "t_need", c->L->pc_need);
     put_assign(c, f, "t_size", c->L->pc_size);
-    /* Panel titles: the variant names, shortened to fit the column. */
-    size_t max_chars = cols == 1 ? 90 : cols == 2 ? 46 : 30;
+    /* Panel titles: the variant names, shortened to fit the panel. */
+    double panel_w = cw - 1.3;
+    size_t max_chars = (size_t)fmax(8, panel_w / text_cm("x", 8));
+    if (max_chars > 90)
+        max_chars = 90;
     for (size_t v = 0; v < V; v++) {
         char var[32], shortname[4 * 90 + 1];
         snprintf(var, sizeof var, "t_panel%zu", v);
@@ -1274,21 +1301,17 @@ static void write_per_capita(ctx *c)
     }
     fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
           "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
-    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',11' "
+    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',10' "
           "noenhanced\n", f);
     put_axis(c, f, "x", &ax);
     put_axis(c, f, "y", &ay);
-    /* Axis titles once for the page, as labels in the margins. */
-    double panels_bottom = H - 1.7 - (double)rows * cell;
-    fputs("set label 1 t_y at screen ", f);
-    put_num(f, 0.35 / W);
-    fputs(", screen ", f);
-    put_num(f, (H - 1.7 + panels_bottom) / 2 / H);
-    fputs(" center rotate by 90 noenhanced\n", f);
-    fputs("set label 2 t_x at screen ", f);
-    put_num(f, (left + W) / 2 / W);
-    fputs(", screen ", f);
-    put_num(f, (panels_bottom - 0.05) / H);
+    /* Axis titles once for the page, as labels in the margins; they are
+     * unset after the first panel so they are drawn once. */
+    double panels_bottom = H - title_h - (double)rows * cell;
+    fputs("set label 1 t_y", f);
+    put_at(f, W, H, 0.3, (H - title_h + panels_bottom) / 2);
+    fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
+    put_at(f, W, H, (left + W) / 2, panels_bottom - 0.2);
     fputs(" center noenhanced\n", f);
 
     size_t p = 0;
@@ -1296,18 +1319,15 @@ static void write_per_capita(ctx *c)
         if (c->K > 0 && v == c->base)
             continue;
         double col = (double)(p % cols), row = (double)(p / cols);
-        double x0 = left + col * cw + 1.3, x1 = left + (col + 1) * cw - 0.3;
-        double top = H - 1.7 - row * cell - 0.6;
+        double x0 = left + col * cw + 1.0, x1 = left + (col + 1) * cw - 0.3;
+        double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %zu\n", p + 1);
         put_margins(f, W, H, x0, x1, top - ph, top);
-        fprintf(f, "set title t_panel%zu offset 0, -0.4 noenhanced\n", v);
-        double A = 0;
-        for (size_t i = 0; i < C; i++)
-            A += (double)cstat(c, v, i)->point / 100.0;
-        /* Need-proportional funding per person at CNI x: A / N * x. */
-        fputs("plot ", f);
-        if (N > 0) {
-            put_num(f, A / N);
+        fprintf(f, "set label 3 t_panel%zu", v);
+        put_at(f, W, H, x0, top + 0.2);
+        fputs(" left noenhanced\nplot ", f);
+        if (isfinite(slope[v])) {
+            put_num(f, slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
                   f);
         }
@@ -1324,15 +1344,17 @@ static void write_per_capita(ctx *c)
     }
 
     fputs("\n# The key.\n", f);
-    key_strip_begin(f, W, H, 0.3, key_h, 4);
-    fputs("unset title\nplot NaN with points pt 6 ps 1.6 lw 1 lc rgb vs_grey "
+    key_strip_begin(f, W, H, 0.2, key_h, 4);
+    fputs("unset label\nplot NaN with points pt 6 ps 1.4 lw 1 lc rgb vs_grey "
           "title t_base_is . t_baseline, \\\n", f);
     if (c->K > 0)
-        fputs("  NaN with points pt 7 ps 1.6 lc rgb vs_ink title t_variant, \\\n",
+        fputs("  NaN with points pt 7 ps 1.4 lc rgb vs_ink title t_variant, \\\n",
               f);
     fputs("  NaN with lines dt 2 lw 1.2 lc rgb vs_ink title t_need, \\\n"
-          "  NaN with points pt 6 ps 0.6 lc rgb vs_grey title t_size\n"
+          "  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
           "unset multiplot\n", f);
+done:
+    free(slope);
 }
 
 /* ------------------------------------------------------------------ */

@@ -155,7 +155,7 @@ static void insertion_sort(sort_item *a, size_t n)
     }
 }
 
-enum { SORT_BITS = 8, SORT_BUCKETS = 1 << SORT_BITS, SORT_SMALL = 16 };
+enum { SORT_BITS = 8, SORT_BUCKETS = 1 << SORT_BITS, SORT_SMALL = 48 };
 
 /* Sort n items by key (stably), with tmp[n] as scratch.
  *

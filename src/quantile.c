@@ -46,37 +46,50 @@ DEFINE_SELECT(select_double, double)
 DEFINE_SELECT(select_int64, int64_t)
 
 /* Type 7: h = (n - 1) p, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]),
- * written exactly as GSL does so the two agree to the bit. */
+ * written exactly as GSL does so the two agree to the bit.  Quantiles are
+ * taken in ascending order: after selecting position lhs everything before
+ * it is no larger than everything after, so the next selection only works
+ * on the part from lhs on. */
+#define DEFINE_QUANTILES(NAME, T, SELECT)                                    \
+    void NAME(T *a, size_t n, const double *ps, size_t k, double *out)       \
+    {                                                                        \
+        size_t from = 0;                                                     \
+        for (size_t q = 0; q < k; q++) {                                     \
+            double index = ps[q] * (double)(n - 1);                          \
+            size_t lhs = (size_t)index;                                      \
+            double delta = index - (double)lhs;                              \
+            if (lhs < from) /* ps not ascending: start again */              \
+                from = 0;                                                    \
+            SELECT(a + from, n - from, lhs - from);                          \
+            from = lhs;                                                      \
+            double x = (double)a[lhs];                                       \
+            if (n == 1 || delta == 0.0 || lhs + 1 >= n) {                    \
+                out[q] = x;                                                  \
+                continue;                                                    \
+            }                                                                \
+            T y = a[lhs + 1];                                                \
+            for (size_t i = lhs + 2; i < n; i++)                             \
+                if (a[i] < y)                                                \
+                    y = a[i];                                                \
+            out[q] = (1 - delta) * x + delta * (double)y;                    \
+        }                                                                    \
+    }
+
+DEFINE_QUANTILES(vs_quantiles_double, double, select_double)
+DEFINE_QUANTILES(vs_quantiles_int64, int64_t, select_int64)
+
 double vs_quantile_double(double *a, size_t n, double p)
 {
-    double index = p * (double)(n - 1);
-    size_t lhs = (size_t)index;
-    double delta = index - (double)lhs;
-    select_double(a, n, lhs);
-    double x = a[lhs];
-    if (n == 1 || delta == 0.0 || lhs + 1 >= n)
-        return x;
-    double y = a[lhs + 1];
-    for (size_t i = lhs + 2; i < n; i++)
-        if (a[i] < y)
-            y = a[i];
-    return (1 - delta) * x + delta * y;
+    double out;
+    vs_quantiles_double(a, n, &p, 1, &out);
+    return out;
 }
 
 double vs_quantile_int64(int64_t *a, size_t n, double p)
 {
-    double index = p * (double)(n - 1);
-    size_t lhs = (size_t)index;
-    double delta = index - (double)lhs;
-    select_int64(a, n, lhs);
-    double x = (double)a[lhs];
-    if (n == 1 || delta == 0.0 || lhs + 1 >= n)
-        return x;
-    int64_t y = a[lhs + 1];
-    for (size_t i = lhs + 2; i < n; i++)
-        if (a[i] < y)
-            y = a[i];
-    return (1 - delta) * x + delta * (double)y;
+    double out;
+    vs_quantiles_int64(a, n, &p, 1, &out);
+    return out;
 }
 
 void vs_hist_init(vs_hist *h, const double *v, size_t n)

@@ -18,8 +18,8 @@
 #include "vardsim/draw.h"
 #include "vardsim/quantile.h"
 
-#define VS_SIM_BLOCK 100L /* divides VS_SIM_PRECISION_BLOCK */
-#define VS_SIM_PILOT 200L /* a multiple of VS_SIM_BLOCK */
+#define VS_SIM_BLOCK 250L /* divides VS_SIM_PRECISION_BLOCK */
+#define VS_SIM_PILOT 250L /* a multiple of VS_SIM_BLOCK */
 
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
 __extension__ typedef __int128 vs_i128;
@@ -292,9 +292,10 @@ void vs_sim_summarise(const double *values, const double *base, long n,
         out->mean = mean;
         out->sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
         out->mcse = m > 1 ? out->sd / sqrt((double)m) : NAN;
-        out->p05 = vs_quantile_double(scratch, (size_t)m, 0.05);
-        out->p50 = vs_quantile_double(scratch, (size_t)m, 0.50);
-        out->p95 = vs_quantile_double(scratch, (size_t)m, 0.95);
+        static const double ps[3] = {0.05, 0.50, 0.95};
+        double q[3];
+        vs_quantiles_double(scratch, (size_t)m, ps, 3, q);
+        out->p05 = q[0], out->p50 = q[1], out->p95 = q[2];
     }
     if (base) {
         long both = 0, better = 0;
@@ -350,85 +351,161 @@ static int grow_draws(sim *s, long need)
     return VS_OK;
 }
 
-/* Fill the results from the point outcome and the accumulators. */
+/* What the summary jobs share. */
+typedef struct sum_ctx {
+    sim *s;
+    const vs_outcome *pt;
+    const double *prow;
+    long n;
+    vs_results *res;
+    int status;
+} sum_ctx;
+
+/* Region-level summaries of items [lo, hi) (item = variant x stat). */
+static int summarise_stats(sum_ctx *x, size_t lo, size_t hi)
+{
+    sim *s = x->s;
+    size_t stride = s->nv * VS_STAT_COUNT, b = (size_t)s->baseline;
+    long n = x->n, len = n > 0 ? n : 1;
+    double *col = malloc((size_t)len * 3 * sizeof *col);
+    if (!col)
+        return VS_ENOMEM;
+    double *bcol = col + len, *scratch = col + 2 * len;
+    for (size_t it = lo; it < hi; it++) {
+        size_t v = it / VS_STAT_COUNT, m = it % VS_STAT_COUNT;
+        for (long k = 0; k < n; k++) {
+            col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + m];
+            bcol[k] = s->draws[(size_t)k * stride + b * VS_STAT_COUNT + m];
+        }
+        vs_sim_summarise(col, v == b ? NULL : bcol, n,
+                         x->prow[v * VS_STAT_COUNT + m],
+                         x->prow[b * VS_STAT_COUNT + m], (int)m, scratch,
+                         &x->res->stats[it]);
+    }
+    free(col);
+    return VS_OK;
+}
+
+/* Per-centre summaries of columns [lo, hi) (column = variant x centre). */
+static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
+{
+    static const double ps[2] = {0.05, 0.95};
+    sim *s = x->s;
+    size_t nc = s->nc, b = (size_t)s->baseline;
+    long n = x->n;
+    int64_t *ibuf = malloc((size_t)(n > 0 ? n : 1) * sizeof *ibuf);
+    if (!ibuf)
+        return VS_ENOMEM;
+    for (size_t j = lo; j < hi; j++) {
+        size_t v = j / nc, c = j % nc;
+        vs_centre_stat *cs = &x->res->centres[j];
+        vs_ore a0 = x->pt->alloc[j], b0 = x->pt->alloc[b * nc + c];
+        double q[2];
+        cs->point = a0;
+        if (n == 0) {
+            cs->mean = cs->p05 = cs->p95 = (double)a0;
+            cs->p_loss = v == b ? NAN : (a0 < b0 ? 1.0 : 0.0);
+            cs->change_p05 = cs->change_p95 = v == b ? NAN : (double)(a0 - b0);
+            continue;
+        }
+        cs->mean = (double)s->sums[j] / (double)n;
+        cs->p_loss = v == b ? NAN : (double)s->losses[j] / (double)n;
+        cs->change_p05 = cs->change_p95 = NAN;
+        if (n <= s->exact_cap) {
+            const int64_t *vals = s->cvals + j * (size_t)s->exact_cap;
+            const int64_t *bvals = s->cvals + (b * nc + c) * (size_t)s->exact_cap;
+            memcpy(ibuf, vals, (size_t)n * sizeof *ibuf);
+            vs_quantiles_int64(ibuf, (size_t)n, ps, 2, q);
+            cs->p05 = q[0], cs->p95 = q[1];
+            if (v != b) {
+                for (long k = 0; k < n; k++)
+                    ibuf[k] = vals[k] - bvals[k];
+                vs_quantiles_int64(ibuf, (size_t)n, ps, 2, q);
+                cs->change_p05 = q[0], cs->change_p95 = q[1];
+            }
+        } else {
+            cs->p05 = vs_hist_quantile(&s->hist[2 * j], 0.05);
+            cs->p95 = vs_hist_quantile(&s->hist[2 * j], 0.95);
+            if (v != b) {
+                cs->change_p05 = vs_hist_quantile(&s->hist[2 * j + 1], 0.05);
+                cs->change_p95 = vs_hist_quantile(&s->hist[2 * j + 1], 0.95);
+            }
+        }
+    }
+    free(ibuf);
+    return VS_OK;
+}
+
+typedef struct sum_job {
+    sum_ctx *x;
+    int part, parts;
+    int status;
+    pthread_t thread;
+} sum_job;
+
+/* One thread's share of both summary loops.  Every item is computed from
+ * its own column only, so the split does not change any result. */
+static void *sum_job_main(void *arg)
+{
+    sum_job *jb = arg;
+    sim *s = jb->x->s;
+    size_t ns = s->nv * VS_STAT_COUNT;
+    size_t p = (size_t)jb->part, P = (size_t)jb->parts;
+    jb->status = summarise_stats(jb->x, ns * p / P, ns * (p + 1) / P);
+    if (jb->status == VS_OK)
+        jb->status = summarise_centres(jb->x, s->ncol * p / P, s->ncol * (p + 1) / P);
+    return NULL;
+}
+
+/* Fill the results from the point outcome and the accumulators, spreading
+ * the quantile selections over the run's threads. */
 static int summarise(sim *s, const vs_outcome *pt, const double *prow,
                      const vs_draw *pin, long n, vs_results *res)
 {
-    size_t nv = s->nv, nc = s->nc, stride = nv * VS_STAT_COUNT;
-    long len = n > 0 ? n : 1;
-    double *col = malloc((size_t)len * 3 * sizeof *col);
+    size_t nv = s->nv, nc = s->nc;
+    sum_ctx x = {s, pt, prow, n, res, VS_OK};
+    int parts = s->threads;
+    sum_job *jobs = calloc((size_t)parts, sizeof *jobs);
     double *rem = malloc((nc ? nc : 1) * sizeof *rem);
     size_t *idx = malloc((nc ? nc : 1) * sizeof *idx);
     double *need = malloc((nc ? nc : 1) * sizeof *need);
     vs_ore *fair = malloc((nc ? nc : 1) * sizeof *fair);
-    int64_t *ibuf = malloc((size_t)len * sizeof *ibuf);
-    if (!col || !rem || !idx || !need || !fair || !ibuf) {
-        free(col), free(rem), free(idx), free(need), free(fair), free(ibuf);
-        return VS_ENOMEM;
+    int st = VS_OK;
+    if (!jobs || !rem || !idx || !need || !fair) {
+        st = VS_ENOMEM;
+        goto out;
     }
-    double *bcol = col + len, *scratch = col + 2 * len;
-    size_t b = (size_t)s->baseline;
+    for (int t = 0; t < parts; t++)
+        jobs[t] = (sum_job){&x, t, parts, VS_OK, 0};
+    int started = 0; /* jobs 1..started run on their own threads */
+    while (started + 1 < parts &&
+           pthread_create(&jobs[started + 1].thread, NULL, sum_job_main,
+                          &jobs[started + 1]) == 0)
+        started++;
+    for (int t = started + 1; t < parts; t++) /* threads refused: run here */
+        sum_job_main(&jobs[t]);
+    sum_job_main(&jobs[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(jobs[t].thread, NULL);
+    for (int t = 0; t < parts; t++)
+        if (jobs[t].status != VS_OK)
+            st = jobs[t].status;
 
-    for (size_t v = 0; v < nv; v++)
-        for (int m = 0; m < VS_STAT_COUNT; m++) {
-            for (long k = 0; k < n; k++) {
-                col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + (size_t)m];
-                bcol[k] = s->draws[(size_t)k * stride + b * VS_STAT_COUNT + (size_t)m];
-            }
-            vs_sim_summarise(col, v == b ? NULL : bcol, n,
-                             prow[v * VS_STAT_COUNT + (size_t)m],
-                             prow[b * VS_STAT_COUNT + (size_t)m], m, scratch,
-                             &res->stats[v * VS_STAT_COUNT + (size_t)m]);
-        }
-
+    /* Fair shares: the variant's total by need, to the öre. */
     for (size_t c = 0; c < nc; c++)
         need[c] = pin->listed[c] * pin->cni[c];
     for (size_t v = 0; v < nv; v++) {
         vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
-        for (size_t c = 0; c < nc; c++) {
-            size_t j = v * nc + c;
-            vs_centre_stat *cs = &res->centres[j];
-            vs_ore a0 = pt->alloc[j], b0 = pt->alloc[b * nc + c];
-            cs->point = a0;
-            cs->fair_share = fair[c];
-            if (n == 0) {
-                cs->mean = cs->p05 = cs->p95 = (double)a0;
-                cs->p_loss = v == b ? NAN : (a0 < b0 ? 1.0 : 0.0);
-                cs->change_p05 = cs->change_p95 = v == b ? NAN : (double)(a0 - b0);
-                continue;
-            }
-            cs->mean = (double)s->sums[j] / (double)n;
-            cs->p_loss = v == b ? NAN : (double)s->losses[j] / (double)n;
-            cs->change_p05 = cs->change_p95 = NAN;
-            if (n <= s->exact_cap) {
-                const int64_t *vals = s->cvals + j * (size_t)s->exact_cap;
-                const int64_t *bvals = s->cvals + (b * nc + c) * (size_t)s->exact_cap;
-                for (long k = 0; k < n; k++)
-                    ibuf[k] = vals[k];
-                cs->p05 = vs_quantile_int64(ibuf, (size_t)n, 0.05);
-                cs->p95 = vs_quantile_int64(ibuf, (size_t)n, 0.95);
-                if (v != b) {
-                    for (long k = 0; k < n; k++)
-                        ibuf[k] = vals[k] - bvals[k];
-                    cs->change_p05 = vs_quantile_int64(ibuf, (size_t)n, 0.05);
-                    cs->change_p95 = vs_quantile_int64(ibuf, (size_t)n, 0.95);
-                }
-            } else {
-                cs->p05 = vs_hist_quantile(&s->hist[2 * j], 0.05);
-                cs->p95 = vs_hist_quantile(&s->hist[2 * j], 0.95);
-                if (v != b) {
-                    cs->change_p05 = vs_hist_quantile(&s->hist[2 * j + 1], 0.05);
-                    cs->change_p95 = vs_hist_quantile(&s->hist[2 * j + 1], 0.95);
-                }
-            }
-        }
+        for (size_t c = 0; c < nc; c++)
+            res->centres[v * nc + c].fair_share = fair[c];
     }
     for (size_t c = 0; c < nc; c++) {
         res->point_listed[c] = pin->listed[c];
         res->point_cni[c] = pin->cni[c];
     }
-    free(col), free(rem), free(idx), free(need), free(fair), free(ibuf);
-    return VS_OK;
+out:
+    free(jobs), free(rem), free(idx), free(need), free(fair);
+    return st;
 }
 
 static void sim_free(sim *s)

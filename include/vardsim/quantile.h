@@ -15,6 +15,12 @@
 double vs_quantile_double(double *a, size_t n, double p);
 double vs_quantile_int64(int64_t *a, size_t n, double p);
 
+/* Several quantiles at once (cheaper than one call each when ps ascend). */
+void vs_quantiles_double(double *a, size_t n, const double *ps, size_t k,
+                         double *out);
+void vs_quantiles_int64(int64_t *a, size_t n, const double *ps, size_t k,
+                        double *out);
+
 /* Streaming histogram for per-centre quantiles when storing every value
  * would take too much memory.  Its range is calibrated on a pilot sample
  * (the first iterations, kept exactly): the pilot's min..max widened by

@@ -52,5 +52,6 @@ char *vs_cli_join_argv(int argc, char **argv);
 
 int vs_cmd_check(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);
+int vs_cmd_sensitivity(int argc, char **argv);
 
 #endif

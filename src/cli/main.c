@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  vardsim check SCENARIO.cfg                  validate and summarise\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--csv sv] [--draws] [--quiet]\n"
+    "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
+    "              [--bootstrap B] [--csv sv] [--quiet]\n"
     "  vardsim --help | --version\n"
     "\n"
     "run writes metrics.csv, centres.csv and manifest.txt into DIR (default\n"
@@ -41,6 +43,14 @@ static const char usage_text[] =
     "  --draws         also write draws.csv (every iteration's metrics)\n"
     "  --quiet         no progress bar\n"
     "\n"
+    "sensitivity writes sensitivity.csv (tornado swings and Sobol indices per\n"
+    "variant, metric and uncertain input), tornado.gp and manifest.txt into DIR\n"
+    "(default out/<scenario file name without .cfg>-sensitivity).\n"
+    "  -n N            Sobol base sample, N x (inputs + 2) evaluations\n"
+    "                  (default 1024; 0: tornado only)\n"
+    "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
+    "                  (default 200; 0: none)\n"
+    "\n"
     "exit status: 0 done, 1 the run failed, 2 bad usage or bad scenario\n";
 
 /* ---- dispatch ------------------------------------------------------- */
@@ -53,6 +63,7 @@ typedef struct command {
 static const command commands[] = {
     {"check", vs_cmd_check},
     {"run", vs_cmd_run},
+    {"sensitivity", vs_cmd_sensitivity},
 };
 
 int main(int argc, char **argv)

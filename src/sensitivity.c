@@ -1,0 +1,703 @@
+/* sensitivity.c: the scenario side of `vardsim sensitivity`: its inputs,
+ * the tornado, the adapter that lets the generic Sobol engine (sobol.c)
+ * evaluate a scenario, and the output files (see sensitivity.h). */
+#include "vardsim/sensitivity.h"
+
+#include <gsl/gsl_version.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vardsim/dist.h"
+#include "vardsim/draw.h"
+#include "vardsim/eval.h"
+#include "vardsim/metrics.h"
+#include "vardsim/quantile.h"
+#include "vardsim/sha256.h"
+#include "vardsim/sim.h"
+
+#ifndef VS_VERSION
+#define VS_VERSION "0.0.0"
+#endif
+
+/* ---- inputs ----------------------------------------------------------- */
+
+/* The name of a param's input: its shared stream, else its path. */
+static const char *param_input_name(const vs_param *p)
+{
+    return p->stream ? p->stream : p->path;
+}
+
+int vs_sensitivity_inputs(const vs_scenario *sc, vs_sensitivity_input **out,
+                          size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = sc->n_params + sc->n_noise;
+    if (cap == 0)
+        return VS_OK;
+    vs_sensitivity_input *in = calloc(cap, sizeof *in);
+    if (!in)
+        return VS_ENOMEM;
+    size_t m = 0;
+    for (size_t p = 0; p < sc->n_params; p++) {
+        const vs_param *par = &sc->params[p];
+        if (par->dist.kind == VS_DIST_FIXED)
+            continue;
+        const char *name = param_input_name(par);
+        size_t i = 0;
+        while (i < m && strcmp(in[i].name, name) != 0)
+            i++;
+        if (i == m)
+            in[m++] = (vs_sensitivity_input){name, VS_SENSITIVITY_PARAM, p, 0};
+        in[i].n_params++;
+    }
+    /* Stream names have id syntax (no '.'), so they never equal a noise
+     * group's path. */
+    for (size_t g = 0; g < sc->n_noise; g++)
+        in[m++] = (vs_sensitivity_input){sc->noise[g].path, VS_SENSITIVITY_NOISE, g, 0};
+    if (m == 0) {
+        free(in);
+        return VS_OK;
+    }
+    *out = in;
+    *n = m;
+    return VS_OK;
+}
+
+/* ---- evaluation state ------------------------------------------------- */
+
+/* One worker's buffers: an evaluation allocates nothing. */
+typedef struct sens_worker {
+    vs_draw *draw;
+    vs_ws *ws;
+    vs_outcome *out;
+    vs_metric_ws *mws;
+    double *u;               /* n_params: quantile per param, NAN = point */
+    unsigned char *noise_on; /* n_noise */
+    uint64_t *noise_key;     /* n_noise */
+} sens_worker;
+
+typedef struct sens {
+    const vs_scenario *sc;
+    const vs_sensitivity_opts *o;
+    size_t n_inputs, n_u, n_key; /* n_u param inputs first, then n_key noise */
+    vs_sensitivity_input *inputs;
+    int *param_input;   /* n_params: the input that moves param p, or -1 */
+    size_t n_row;       /* statistics per evaluation: nv * VS_STAT_COUNT */
+    int threads;
+    sens_worker *w;
+
+    /* tornado: job 0 is the point; input i's jobs start at job0[i] */
+    int reps;
+    size_t *job0;
+    size_t tornado_jobs;
+    double *rows;       /* tornado_jobs x n_row */
+
+    /* progress over both analyses */
+    long done_before, grand_total;
+} sens;
+
+static void worker_free(sens_worker *w)
+{
+    vs_draw_free(w->draw);
+    vs_ws_free(w->ws);
+    vs_outcome_free(w->out);
+    vs_metric_ws_free(w->mws);
+    free(w->u);
+    free(w->noise_on);
+    free(w->noise_key);
+}
+
+static int worker_init(const vs_scenario *sc, sens_worker *w)
+{
+    w->draw = vs_draw_alloc(sc);
+    w->ws = vs_ws_alloc(sc->n_centres);
+    w->out = vs_outcome_alloc(sc);
+    w->mws = vs_metric_ws_alloc(sc->n_centres);
+    w->u = calloc(sc->n_params + 1, sizeof *w->u);
+    w->noise_on = calloc(sc->n_noise + 1, 1);
+    w->noise_key = calloc(sc->n_noise + 1, sizeof *w->noise_key);
+    return w->draw && w->ws && w->out && w->mws && w->u && w->noise_on &&
+                   w->noise_key
+               ? VS_OK
+               : VS_ENOMEM;
+}
+
+/* Fill the worker's inputs from its u / noise buffers and evaluate. */
+static int evaluate(const sens *s, sens_worker *w, double *row, vs_err *err)
+{
+    vs_draw_fill_with(s->sc, w->u, w->noise_on, w->noise_key, w->draw);
+    return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, err);
+}
+
+/* Every input at its point, every noise group off. */
+static void reset_inputs(const sens *s, sens_worker *w)
+{
+    for (size_t p = 0; p < s->sc->n_params; p++)
+        w->u[p] = NAN;
+    memset(w->noise_on, 0, s->sc->n_noise);
+}
+
+/* Set param input i to quantile u. */
+static void set_param_input(const sens *s, sens_worker *w, size_t i, double u)
+{
+    for (size_t p = 0; p < s->sc->n_params; p++)
+        if (s->param_input[p] == (int)i)
+            w->u[p] = u;
+}
+
+static void forward_progress(void *ctx, long done, long total)
+{
+    (void)total;
+    sens *s = ctx;
+    s->o->progress(s->o->progress_ctx, s->done_before + done, s->grand_total);
+}
+
+static vs_sobol_pool pool_of(sens *s)
+{
+    vs_sobol_pool p = {s->threads, NULL, s, s->o->stop};
+    if (s->o->progress)
+        p.progress = forward_progress;
+    return p;
+}
+
+/* ---- tornado ---------------------------------------------------------- */
+
+/* Tornado job j: 0 is the point; then per input its low and high (param)
+ * or its `reps` draws (noise). */
+static int tornado_job(void *ctx, int worker, size_t j, vs_err *err)
+{
+    sens *s = ctx;
+    sens_worker *w = &s->w[worker];
+    reset_inputs(s, w);
+    if (j > 0) {
+        size_t i = 0;
+        while (i + 1 < s->n_inputs && s->job0[i + 1] <= j)
+            i++;
+        size_t k = j - s->job0[i];
+        const vs_sensitivity_input *in = &s->inputs[i];
+        if (in->kind == VS_SENSITIVITY_PARAM) {
+            set_param_input(s, w, i, k == 0 ? VS_SENSITIVITY_LOW_U
+                                            : VS_SENSITIVITY_HIGH_U);
+        } else {
+            const char *path = s->sc->noise[in->index].path;
+            w->noise_on[in->index] = 1;
+            w->noise_key[in->index] = vs_stream_key(s->o->seed, k, path);
+        }
+    }
+    return evaluate(s, w, s->rows + j * s->n_row, err);
+}
+
+/* Tornado cells of input i from the evaluated rows. */
+static void tornado_fill(const sens *s, size_t i, double *scratch,
+                         vs_sensitivity_result *res)
+{
+    const vs_sensitivity_input *in = &s->inputs[i];
+    const double *point = s->rows;
+    const double *first = s->rows + s->job0[i] * s->n_row;
+    for (size_t c = 0; c < s->n_row; c++) {
+        vs_sensitivity_cell *cell = &res->cells[c * s->n_inputs + i];
+        cell->point = point[c];
+        if (in->kind == VS_SENSITIVITY_PARAM) {
+            cell->low = first[c];
+            cell->high = first[s->n_row + c];
+        } else {
+            /* Undefined draws are left out, as in the run's summaries. */
+            size_t m = 0;
+            for (int k = 0; k < s->reps; k++) {
+                double x = first[(size_t)k * s->n_row + c];
+                if (!isnan(x))
+                    scratch[m++] = x;
+            }
+            cell->low = m ? vs_quantile_double(scratch, m, 0.05) : NAN;
+            cell->high = m ? vs_quantile_double(scratch, m, 0.95) : NAN;
+        }
+        cell->swing = cell->high - cell->low; /* NAN when either is */
+    }
+}
+
+static int run_tornado(sens *s, vs_sensitivity_result *res, vs_err *err)
+{
+    vs_sobol_pool pool = pool_of(s);
+    int st = vs_sobol_parallel(&pool, s->tornado_jobs, tornado_job, s, err);
+    if (st != VS_OK)
+        return st;
+    double *scratch = malloc((size_t)s->reps * sizeof *scratch);
+    if (!scratch)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < s->n_inputs; i++)
+        tornado_fill(s, i, scratch, res);
+    free(scratch);
+    return VS_OK;
+}
+
+/* ---- Sobol ------------------------------------------------------------- */
+
+/* The engine's row: u for each param input, a stream key for each noise
+ * group (every group on). */
+static int sobol_eval(void *ctx, int worker, const double *u,
+                      const uint64_t *key, double *y, vs_err *err)
+{
+    sens *s = ctx;
+    sens_worker *w = &s->w[worker];
+    for (size_t p = 0; p < s->sc->n_params; p++)
+        w->u[p] = s->param_input[p] >= 0 ? u[s->param_input[p]] : NAN;
+    for (size_t k = 0; k < s->n_key; k++) {
+        size_t g = s->inputs[s->n_u + k].index;
+        w->noise_on[g] = 1;
+        w->noise_key[g] = key[k];
+    }
+    return evaluate(s, w, y, err);
+}
+
+static int run_sobol(sens *s, vs_sensitivity_result *res, vs_err *err)
+{
+    const vs_sensitivity_opts *o = s->o;
+    const char **names = malloc(s->n_inputs * sizeof *names);
+    if (!names)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < s->n_inputs; i++)
+        names[i] = s->inputs[i].name;
+    vs_sobol_opts so;
+    memset(&so, 0, sizeof so);
+    so.n_u = s->n_u;
+    so.n_key = s->n_key;
+    so.names = names;
+    so.n_out = s->n_row;
+    so.n = o->n;
+    so.seed = o->seed;
+    so.bootstrap = o->bootstrap;
+    so.pool = pool_of(s);
+    s->done_before = (long)s->tornado_jobs;
+    vs_sobol_result *sr = NULL;
+    int st = vs_sobol_run(&so, sobol_eval, s, &sr, err);
+    free(names);
+    if (st != VS_OK)
+        return st;
+    res->quasi_random = sr->quasi_random;
+    for (size_t c = 0; c < s->n_row; c++)
+        for (size_t i = 0; i < s->n_inputs; i++)
+            res->cells[c * s->n_inputs + i].sobol = sr->idx[c * s->n_inputs + i];
+    vs_sobol_free(sr);
+    return VS_OK;
+}
+
+/* ---- run -------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void vs_sensitivity_free(vs_sensitivity_result *r)
+{
+    if (!r)
+        return;
+    free(r->inputs);
+    free(r->cells);
+    free(r);
+}
+
+static void sens_free(sens *s)
+{
+    if (s->w)
+        for (int t = 0; t < s->threads; t++)
+            worker_free(&s->w[t]);
+    free(s->w);
+    free(s->param_input);
+    free(s->job0);
+    free(s->rows);
+}
+
+/* Map params to inputs and lay out the tornado's jobs. */
+static int plan(sens *s)
+{
+    const vs_scenario *sc = s->sc;
+    s->param_input = malloc((sc->n_params + 1) * sizeof *s->param_input);
+    s->job0 = malloc(s->n_inputs * sizeof *s->job0);
+    if (!s->param_input || !s->job0)
+        return VS_ENOMEM;
+    for (size_t p = 0; p < sc->n_params; p++) {
+        s->param_input[p] = -1;
+        if (sc->params[p].dist.kind == VS_DIST_FIXED)
+            continue;
+        for (size_t i = 0; i < s->n_u; i++)
+            if (strcmp(s->inputs[i].name, param_input_name(&sc->params[p])) == 0)
+                s->param_input[p] = (int)i;
+    }
+    size_t j = 1; /* job 0: the point */
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        s->job0[i] = j;
+        j += s->inputs[i].kind == VS_SENSITIVITY_PARAM ? 2 : (size_t)s->reps;
+    }
+    s->tornado_jobs = j;
+    s->rows = malloc(j * s->n_row * sizeof *s->rows);
+    return s->rows ? VS_OK : VS_ENOMEM;
+}
+
+int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
+                       vs_sensitivity_result **out, vs_err *err)
+{
+    double t0 = now_seconds();
+    *out = NULL;
+    sens s;
+    memset(&s, 0, sizeof s);
+    s.sc = sc;
+    s.o = o;
+    s.n_row = sc->n_variants * VS_STAT_COUNT;
+    s.threads = o->threads > 0 ? o->threads : 1;
+    s.reps = o->tornado_reps > 0 ? o->tornado_reps : VS_SENSITIVITY_TORNADO_REPS;
+
+    int st = VS_ENOMEM;
+    vs_sensitivity_result *res = calloc(1, sizeof *res);
+    if (!res || vs_sensitivity_inputs(sc, &res->inputs, &res->n_inputs) != VS_OK)
+        goto fail;
+    if (res->n_inputs == 0) {
+        st = vs_err_set(err, VS_EINPUT, sc->file, 0,
+                        "nothing to analyse: no uncertain input (give a "
+                        "number a distribution or add `uncertainty`)");
+        goto fail;
+    }
+    s.inputs = res->inputs;
+    s.n_inputs = res->n_inputs;
+    while (s.n_u < s.n_inputs && s.inputs[s.n_u].kind == VS_SENSITIVITY_PARAM)
+        s.n_u++;
+    s.n_key = s.n_inputs - s.n_u;
+    res->n_variants = sc->n_variants;
+    res->n = o->n > 0 ? o->n : 0;
+    res->bootstrap = o->n > 0 ? o->bootstrap : 0;
+    res->tornado_reps = s.reps;
+    res->cells = calloc(s.n_row * s.n_inputs, sizeof *res->cells);
+    s.w = calloc((size_t)s.threads, sizeof *s.w);
+    if (!res->cells || !s.w || plan(&s) != VS_OK)
+        goto fail;
+    for (int t = 0; t < s.threads; t++)
+        if (worker_init(sc, &s.w[t]) != VS_OK)
+            goto fail;
+    long sobol_evals = res->n * (long)(s.n_inputs + 2);
+    s.grand_total = (long)s.tornado_jobs + sobol_evals;
+    res->evaluations = s.grand_total;
+    res->threads = s.threads;
+
+    if ((st = run_tornado(&s, res, err)) != VS_OK)
+        goto fail_quiet;
+    if (res->n > 0) {
+        if ((st = run_sobol(&s, res, err)) != VS_OK)
+            goto fail_quiet;
+    } else {
+        for (size_t c = 0; c < s.n_row * s.n_inputs; c++)
+            res->cells[c].sobol = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
+    }
+    res->wall_seconds = now_seconds() - t0;
+    sens_free(&s);
+    *out = res;
+    return VS_OK;
+
+fail:
+    if (st == VS_ENOMEM)
+        vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+fail_quiet:
+    if (st == VS_ERUN)
+        vs_err_set(err, VS_ERUN, NULL, 0, "in the sensitivity analysis");
+    sens_free(&s);
+    vs_sensitivity_free(res);
+    return st;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static const char *stat_name(int m)
+{
+    if (m == VS_STAT_TOTAL)
+        return "total";
+    if (m == VS_STAT_UNALLOC)
+        return "unallocated";
+    return vs_metric_name((vs_metric)m);
+}
+
+static void write_csv(const vs_scenario *sc, const vs_sensitivity_result *r,
+                      vs_csv *c)
+{
+    static const char *const head[] = {
+        "variant", "metric", "input", "point", "low",   "high",  "swing",
+        "s1",      "s1_lo",  "s1_hi", "st",    "st_lo", "st_hi"};
+    for (size_t k = 0; k < sizeof head / sizeof *head; k++)
+        vs_csv_num_text(c, head[k]);
+    vs_csv_end_row(c);
+    for (size_t v = 0; v < r->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++)
+            for (size_t i = 0; i < r->n_inputs; i++) {
+                const vs_sensitivity_cell *x =
+                    &r->cells[(v * VS_STAT_COUNT + (size_t)m) * r->n_inputs + i];
+                double tornado[4] = {x->point, x->low, x->high, x->swing};
+                double sobol[6] = {x->sobol.s1, x->sobol.s1_lo, x->sobol.s1_hi,
+                                   x->sobol.st, x->sobol.st_lo, x->sobol.st_hi};
+                vs_csv_text(c, sc->variants[v].id);
+                vs_csv_text(c, stat_name(m));
+                vs_csv_text(c, r->inputs[i].name);
+                for (int k = 0; k < 4; k++) {
+                    if (m >= VS_M_COUNT)
+                        vs_csv_money_d(c, tornado[k]); /* SEK, two decimals */
+                    else
+                        vs_csv_num(c, tornado[k]);
+                }
+                for (int k = 0; k < 6; k++)
+                    vs_csv_num(c, sobol[k]);
+                vs_csv_end_row(c);
+            }
+}
+
+/* A gnuplot single-quoted string: ' doubled, and control characters (which
+ * the loader refuses anyway) made spaces, since a raw newline would end
+ * the command. */
+static void gp_quote(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\'')
+            fputs("''", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fputc(' ', f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+/* Chart value: SEK for money, the metric itself otherwise. */
+static double chart_value(int m, double x)
+{
+    return m >= VS_M_COUNT ? x / 100.0 : x;
+}
+
+/* tornado.dat: numbers only (names stay in the script).  One block per
+ * variant and statistic, blocks in the order of sensitivity.csv, each
+ * with one line per input sorted by |swing| ascending (undefined first),
+ * so the widest bar is drawn on top.  Columns: position, input number
+ * (1-based), low, high, point. */
+static int write_dat(const vs_sensitivity_result *r, FILE *f)
+{
+    size_t ni = r->n_inputs;
+    size_t *order = malloc(ni * sizeof *order);
+    if (!order)
+        return VS_ENOMEM;
+    fputs("# position input low high point\n", f);
+    for (size_t v = 0; v < r->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++) {
+            const vs_sensitivity_cell *x =
+                &r->cells[(v * VS_STAT_COUNT + (size_t)m) * ni];
+            /* insertion sort: few inputs, and stable (ties keep input order) */
+            for (size_t i = 0; i < ni; i++) {
+                double key = isnan(x[i].swing) ? -1 : fabs(x[i].swing);
+                size_t k = i;
+                while (k > 0) {
+                    double prev = isnan(x[order[k - 1]].swing)
+                                      ? -1 : fabs(x[order[k - 1]].swing);
+                    if (prev <= key)
+                        break;
+                    order[k] = order[k - 1];
+                    k--;
+                }
+                order[k] = i;
+            }
+            if (v > 0 || m > 0)
+                fputs("\n\n", f);
+            for (size_t k = 0; k < ni; k++) {
+                const vs_sensitivity_cell *c = &x[order[k]];
+                fprintf(f, "%zu %zu %.17g %.17g %.17g\n", k, order[k] + 1,
+                        chart_value(m, c->low), chart_value(m, c->high),
+                        chart_value(m, c->point));
+            }
+        }
+    free(order);
+    return VS_OK;
+}
+
+/* A block can be drawn when its point and some input's low and high are
+ * defined (gnuplot stops with an error on a block with no valid point). */
+static int block_drawable(const vs_sensitivity_result *r, size_t v, int m)
+{
+    const vs_sensitivity_cell *x =
+        &r->cells[(v * VS_STAT_COUNT + (size_t)m) * r->n_inputs];
+    if (isnan(x[0].point))
+        return 0;
+    for (size_t i = 0; i < r->n_inputs; i++)
+        if (!isnan(x[i].low) && !isnan(x[i].high))
+            return 1;
+    return 0;
+}
+
+static void write_gp(const vs_scenario *sc, const vs_sensitivity_result *r,
+                     FILE *f)
+{
+    int sv = strcmp(sc->lang, "sv") == 0;
+    size_t nv = r->n_variants, ni = r->n_inputs, nb = nv * VS_STAT_COUNT;
+    int panel = 70 + 26 * (int)ni;
+    /* Comments hold no scenario text: only quoted strings do. */
+    fputs("# tornado.gp: one-at-a-time swings of every uncertain input, one\n"
+          "# panel per variant (written by vardsim sensitivity).  Run it in\n"
+          "# this folder; it reads tornado.dat:\n"
+          "#   gnuplot tornado.gp                           PNG of ci_need\n"
+          "#   gnuplot -e \"fmt='svg'; metric='gini'\" tornado.gp\n"
+          "# fmt: png, svg or pdf.  metric: any metric of sensitivity.csv.\n"
+          "# Bars run from the point estimate to the value with the input at\n"
+          "# its 5 % and 95 % quantiles (a noise group: the metric's p05 and\n"
+          "# p95 over draws of that group alone).\n",
+          f);
+    fputs("if (!exists(\"fmt\")) fmt = 'png'\n"
+          "if (!exists(\"metric\")) metric = 'ci_need'\n", f);
+    fputs("metrics = '", f);
+    for (int m = 0; m < VS_STAT_COUNT; m++)
+        fprintf(f, "%s%s", m ? " " : "", stat_name(m));
+    fputs("'\n", f);
+    fputs("m = 0\n"
+          "do for [k = 1:words(metrics)] { if (word(metrics, k) eq metric) { m = k } }\n"
+          "if (m == 0) { exit error sprintf('tornado.gp: unknown metric %s', metric) }\n",
+          f);
+    fprintf(f, "nv = %zu\nni = %zu\nnstat = %d\n", nv, ni, VS_STAT_COUNT);
+    fprintf(f, "array variant_name[%zu] = [", nv);
+    for (size_t v = 0; v < nv; v++) {
+        if (v)
+            fputs(", ", f);
+        gp_quote(f, sc->variants[v].name);
+    }
+    fprintf(f, "]\narray input_name[%zu] = [", ni);
+    for (size_t i = 0; i < ni; i++) {
+        if (i)
+            fputs(", ", f);
+        gp_quote(f, r->inputs[i].name);
+    }
+    fprintf(f, "]\n# per block (variant x metric): drawable, point\narray drawable[%zu] = [", nb);
+    for (size_t b = 0; b < nb; b++)
+        fprintf(f, "%s%d", b ? ", " : "",
+                block_drawable(r, b / VS_STAT_COUNT, (int)(b % VS_STAT_COUNT)));
+    fprintf(f, "]\narray point[%zu] = [", nb);
+    for (size_t b = 0; b < nb; b++) {
+        const vs_sensitivity_cell *x = &r->cells[b * ni];
+        double p = chart_value((int)(b % VS_STAT_COUNT), x->point);
+        if (isnan(p))
+            fprintf(f, "%sNaN", b ? ", " : "");
+        else
+            fprintf(f, "%s%.17g", b ? ", " : "", p);
+    }
+    fputs("]\n", f);
+    fprintf(f,
+            "height = %d\n"
+            "if (fmt eq 'png') {\n"
+            "    set terminal pngcairo size 1000, height font 'DejaVu Sans,10' noenhanced\n"
+            "} else { if (fmt eq 'svg') {\n"
+            "    set terminal svg size 1000, height font 'DejaVu Sans,10' noenhanced\n"
+            "} else { if (fmt eq 'pdf') {\n"
+            "    set terminal pdfcairo size 10in, (height / 100.0) * 1in font 'DejaVu Sans,9' noenhanced\n"
+            "} else {\n"
+            "    exit error sprintf('tornado.gp: fmt must be png, svg or pdf, not %%s', fmt)\n"
+            "} } }\n"
+            "set output 'tornado.' . fmt\n",
+            40 + panel * (int)nv);
+    if (sv)
+        fputs("set decimalsign ','\n", f);
+    fprintf(f,
+            "unit = (m > %d) ? ' (SEK)' : ''\n"
+            "low_title = %s\n"
+            "high_title = %s\n"
+            "lo(a, b) = a < b ? a : b\n"
+            "hi(a, b) = a > b ? a : b\n"
+            "set multiplot layout nv, 1 title metric . unit\n"
+            "set style fill solid 0.85 border -1\n"
+            "set ytics scale 0\n"
+            "set grid xtics\n"
+            "set rmargin 18\n"
+            "set key at screen 0.99, screen 0.99 right top\n"
+            "set yrange [-0.6 : ni - 0.4]\n"
+            "do for [v = 1:nv] {\n"
+            "    b = (v - 1) * nstat + m\n"
+            "    set title variant_name[v]\n"
+            "    unset arrow\n"
+            "    unset label\n"
+            "    if (v > 1) { unset key }\n"
+            "    if (drawable[b]) {\n"
+            "        set autoscale x\n"
+            "        set arrow from point[b], graph 0 to point[b], graph 1 nohead dt 2 lc rgb '#444444'\n"
+            "        plot 'tornado.dat' index (b - 1) using 5:1:(lo($3, $5)):(hi($3, $5)):($1 - 0.35):($1 + 0.35):ytic(input_name[int($2)]) \\\n"
+            "                 with boxxyerror lc rgb '#4477aa' title low_title, \\\n"
+            "             '' index (b - 1) using 5:1:(lo($4, $5)):(hi($4, $5)):($1 - 0.35):($1 + 0.35) \\\n"
+            "                 with boxxyerror lc rgb '#ee6677' title high_title\n"
+            "    } else {\n"
+            "        set xrange [0:1]\n"
+            "        set ytics ('' 0)\n"
+            "        set label 1 %s at graph 0.5, graph 0.5 center\n"
+            "        plot NaN notitle\n"
+            "        set ytics autofreq\n"
+            "    }\n"
+            "}\n"
+            "unset multiplot\n",
+            VS_M_COUNT, sv ? "'låg (5 %)'" : "'low (5 %)'",
+            sv ? "'hög (95 %)'" : "'high (95 %)'",
+            sv ? "'odefinierad'" : "'undefined'");
+}
+
+static void write_manifest(const vs_scenario *sc, const vs_sensitivity_result *r,
+                           const vs_sensitivity_write_opts *o, FILE *f)
+{
+    char hex[65] = "unreadable";
+    if (vs_sha256_file(sc->file, hex) != 0)
+        snprintf(hex, sizeof hex, "unreadable");
+    fprintf(f, "vardsim %s\n", VS_VERSION);
+    fprintf(f, "analysis: sensitivity\n");
+    fprintf(f, "scenario: %s\n", sc->file);
+    fprintf(f, "scenario_sha256: %s\n", hex);
+    fprintf(f, "scenario_name: %s\n", sc->name);
+    fprintf(f, "seed: %llu\n", (unsigned long long)o->seed);
+    fprintf(f, "inputs: %zu\n", r->n_inputs);
+    fprintf(f, "sobol_n: %ld\n", r->n);
+    fprintf(f, "sobol_sampling: %s\n",
+            r->n == 0 ? "none (-n 0: tornado only)"
+            : r->quasi_random
+                ? "gsl_qrng_sobol quasi-random sequence, A and B in separate dimensions"
+                : "pseudo-random u hashed from (seed, row, matrix, input name): "
+                  "more param inputs than gsl_qrng_sobol's 40 dimensions allow");
+    fprintf(f, "sobol_estimators: S1 Saltelli (2010) with f_B centred, "
+               "ST Jansen (1999), V over f_A and f_B (divided by 2N)\n");
+    fprintf(f, "bootstrap: %d resamples, 2.5 %% and 97.5 %% percentiles (type 7)\n",
+            r->bootstrap);
+    fprintf(f, "tornado: params at u = %.2f and %.2f; noise groups p05 and p95 "
+               "over %d draws each\n",
+            VS_SENSITIVITY_LOW_U, VS_SENSITIVITY_HIGH_U, r->tornado_reps);
+    fprintf(f, "evaluations: %ld\n", r->evaluations);
+    fprintf(f, "threads: %d\n", r->threads);
+    fprintf(f, "wall_seconds: %.3f\n", r->wall_seconds);
+    fprintf(f, "generator: gsl %s, %s streams seeded by splitmix64\n",
+            GSL_VERSION, vs_stream_type()->name);
+    fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
+}
+
+int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
+                         const vs_sensitivity_write_opts *o, vs_outset *set,
+                         vs_err *err)
+{
+    FILE *f = vs_outset_open(set, o->dir, "sensitivity.csv", err);
+    if (!f)
+        return err->code;
+    vs_csv c;
+    vs_csv_begin(&c, f, o->swedish_csv);
+    write_csv(sc, r, &c);
+
+    if (!(f = vs_outset_open(set, o->dir, "tornado.dat", err)))
+        return err->code;
+    if (write_dat(r, f) != VS_OK)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    if (!(f = vs_outset_open(set, o->dir, "tornado.gp", err)))
+        return err->code;
+    write_gp(sc, r, f);
+
+    if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
+        return err->code;
+    write_manifest(sc, r, o, f);
+    return VS_OK;
+}
