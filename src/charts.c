@@ -137,7 +137,7 @@ static const lang lang_sv = {
     "\xe2\x86\x91 CNI över %s",
     "\xe2\x86\x93 CNI högst %s",
     "Koncentrationskurvor: följer pengarna behovet?",
-    "Kumulativ andel av listade (%), hälsocentraler ordnade efter CNI, lägst först",
+    "Kumulativ andel av listade (%), ordnade efter CNI, lägst först",
     "Kumulativ andel av pengarna (%)",
     "Lika mycket per listad (diagonalen)",
     "Behov: listade × CNI",
@@ -145,7 +145,7 @@ static const lang lang_sv = {
     "Över 0: större andel till hälsocentraler med högre CNI än i jämförelsealternativet",
     " (jämförelsealternativ)",
     "Rättvisemått per alternativ",
-    "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckad linje: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet är bättre än jämförelsealternativet.",
+    "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet slår jämförelsealternativet.",
     {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
      "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
      "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%%)",
@@ -171,7 +171,7 @@ static const lang lang_en = {
     "\xe2\x86\x91 CNI above %s",
     "\xe2\x86\x93 CNI at most %s",
     "Concentration curves: does the money follow need?",
-    "Cumulative share of listed persons (%), centres ordered by CNI, lowest first",
+    "Cumulative share of listed persons (%), by CNI, lowest first",
     "Cumulative share of the money (%)",
     "Same amount per person (diagonal)",
     "Need: listed × CNI",
@@ -179,7 +179,7 @@ static const lang lang_en = {
     "Above 0: a larger share to centres with higher CNI than under the baseline",
     " (baseline)",
     "Equity metrics per variant",
-    "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed line: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
+    "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
     {"Gini of funding per person", "Concentration index by need",
      "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
      "Theil T of money per need unit", "Share to CNI above %s (%%)",
@@ -607,6 +607,52 @@ static void put_assign_lines(ctx *c, FILE *f, const char *name,
     fputc('\n', f);
 }
 
+/* name = text broken at spaces into at most max_lines lines of at most
+ * max_chars characters ('line 1' . "\n" . 'line 2'); what does not fit
+ * ends in "…".  For scenario text: each line is quoted on its own. */
+static void put_assign_wrapped(ctx *c, FILE *f, const char *name,
+                               const char *text, size_t max_chars,
+                               int max_lines)
+{
+    char line[4 * 120 + 4];
+    if (max_chars > 120)
+        max_chars = 120;
+    fprintf(f, "%s = ", name);
+    const char *p = text;
+    for (int n_line = 1;; n_line++) {
+        while (*p == ' ')
+            p++;
+        /* Walk up to max_chars characters, remembering the last space. */
+        const char *q = p, *space = NULL;
+        size_t chars = 0;
+        while (*q) {
+            if (*q == ' ')
+                space = q;
+            if (++chars > max_chars)
+                break;
+            q++;
+            while (((unsigned char)*q & 0xC0) == 0x80)
+                q++;
+        }
+        const char *end = !*q ? q : space && space > p ? space : q;
+        if (n_line == max_lines && *end) {
+            vs_charts_shorten(p, max_chars, line, sizeof line);
+            end = p + strlen(p);
+        } else {
+            snprintf(line, sizeof line, "%.*s", (int)(end - p), p);
+        }
+        if (n_line > 1)
+            fputs(" . \"\\n\" . ", f);
+        put_q(c, f, line);
+        p = end;
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+    }
+    fputc('\n', f);
+}
+
 /* set lmargin/rmargin/bmargin/tmargin at screen, from centimetres. */
 static void put_margins(FILE *f, double w, double h, double x0, double x1,
                         double y0, double y1)
@@ -753,7 +799,7 @@ static void write_allocation(ctx *c)
     /* Layout in cm.  Rows of at most 0.6 cm; the chart fits an A4 page. */
     double left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
     double right = W - 0.5;
-    double key_h = 0.4 * (double)K + 0.2, notes_h = 0.95;
+    double key_h = 0.48 * (double)K + 0.3, notes_h = 0.95;
     double bottom = 0.3 + notes_h + key_h + 0.4 + 0.5 + 0.7;
     double top_h = 1.9;
     double row = fmin(0.16 + 0.11 * (double)(K ? K : 1),
@@ -940,7 +986,13 @@ static void write_concentration(ctx *c)
         fputc('\n', d);
     }
 
-    const double W = 16, H = 19;
+    /* Layout in cm, from the bottom: the key, the shift panel (with its
+     * axis title), the curves, the titles. */
+    const double W = 16, left = 2.2, right = W - 0.5;
+    double key_h = 0.48 * (double)(V + 2) + 0.2;
+    double shift_y0 = 0.3 + key_h + 1.3, shift_y1 = shift_y0 + 3.9;
+    double curve_y0 = shift_y1 + 0.9, curve_y1 = curve_y0 + 9.5;
+    double H = curve_y1 + 1.7;
     FILE *f = open_file(c, "concentration.gp");
     if (!f)
         goto done;
@@ -965,12 +1017,13 @@ static void write_concentration(ctx *c)
     /* Top panel: the curves. */
     axis pct;
     axis_fit(&pct, 0, 100, 5, 0);
-    put_margins(f, W, H, 2.2, W - 0.5, 7.3, H - 1.7);
+    put_margins(f, W, H, left, right, curve_y0, curve_y1);
     put_axis(c, f, "x", &pct);
     put_axis(c, f, "y", &pct);
-    fputs("set ylabel t_y\n"
-          "set key inside left top Left reverse vertical noenhanced\n"
-          "plot x with lines dt 3 lw 1.2 lc rgb vs_grey title t_equal, \\\n"
+    fputs("set ylabel t_y\nset key", f);
+    put_at(f, W, H, 0.5, 0.3 + key_h);
+    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", V + 2);
+    fputs("plot x with lines dt 3 lw 1.2 lc rgb vs_grey title t_equal, \\\n"
           "  'chart_curves.csv' skip 1 using 4:5 with lines dt 2 lw 2.5 "
           "lc rgb vs_ink title t_need", f);
     for (size_t v = 0; v < V; v++) {
@@ -987,7 +1040,7 @@ static void write_concentration(ctx *c)
     pad(&lo, &hi, 0.08);
     axis sh;
     axis_fit(&sh, lo, hi, 4, 0);
-    put_margins(f, W, H, 2.2, W - 0.5, 1.9, 6.0);
+    put_margins(f, W, H, left, right, shift_y0, shift_y1);
     fputs("unset key\nset ylabel t_shift\nset xlabel t_x\n", f);
     put_axis(c, f, "y", &sh);
     fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
@@ -1076,7 +1129,7 @@ static void write_metrics(ctx *c)
     const double W = 16, title_h = 1.5;
     double ph = 0.4 * (double)V + 0.2;
     double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
-    double key_h = 0.4 * (double)V + 0.4, note_h = 0.9;
+    double key_h = 0.48 * (double)V + 0.4, note_h = 0.9;
     double H = title_h + 4 * cell + key_h + note_h;
 
     FILE *f = open_file(c, "metrics.gp");
@@ -1130,7 +1183,7 @@ static void write_metrics(ctx *c)
         axis_fit(&ax, lo, hi, 3, m == VS_M_LOSERS ? 1 : 0);
 
         double col = (double)(m % 2), row = (double)(m / 2);
-        double x0 = col * W / 2 + 0.5, x1 = (col + 1) * W / 2 - 1.4;
+        double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
         double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
         put_margins(f, W, H, x0, x1, top - ph, top);
@@ -1241,7 +1294,7 @@ static void write_per_capita(ctx *c)
             fputc(',', d);
             put_num(d, pc);
             fputc(',', d);
-            put_num(d, maxl > 0 ? 0.3 + 1.9 * sqrt(l / maxl) : 1);
+            put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
             fputc('\n', d);
         }
         /* Need-proportional funding per person at CNI x is A / N * x: the
@@ -1259,11 +1312,11 @@ static void write_per_capita(ctx *c)
     size_t panels = c->K ? c->K : 1;
     size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
     size_t rows = (panels + cols - 1) / cols;
-    const double W = 16, left = 0.7, title_h = 1.5;
+    const double W = 16, left = 0.6, title_h = 1.5;
     double cw = (W - left) / (double)cols;
     double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
-    double head_h = 0.55, ticks_h = 0.6, cell = head_h + ph + ticks_h;
-    double xlab_h = 0.5, key_h = 4 * 0.4 + 0.4;
+    double head_h = 0.85, ticks_h = 0.6, cell = head_h + ph + ticks_h;
+    double xlab_h = 0.6, key_h = 4 * 0.48 + 0.4;
     double H = title_h + (double)rows * cell + xlab_h + key_h;
 
     if (lo > hi)
@@ -1287,17 +1340,12 @@ static void write_per_capita(ctx *c)
     put_assign(c, f, "t_variant", c->L->pc_variant);
     put_assign(c, f, "t_need", c->L->pc_need);
     put_assign(c, f, "t_size", c->L->pc_size);
-    /* Panel titles: the variant names, shortened to fit the panel. */
-    double panel_w = cw - 1.3;
-    size_t max_chars = (size_t)fmax(8, panel_w / text_cm("x", 8));
-    if (max_chars > 90)
-        max_chars = 90;
+    /* Panel titles: the variant names on up to two lines that fit. */
+    size_t max_chars = (size_t)fmax(8, (cw - 1.2) / text_cm("x", 7.5));
     for (size_t v = 0; v < V; v++) {
-        char var[32], shortname[4 * 90 + 1];
+        char var[32];
         snprintf(var, sizeof var, "t_panel%zu", v);
-        put_assign(c, f, var,
-                   vs_charts_shorten(sc->variants[v].name, max_chars,
-                                     shortname, sizeof shortname));
+        put_assign_wrapped(c, f, var, sc->variants[v].name, max_chars, 2);
     }
     fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
           "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
@@ -1305,13 +1353,14 @@ static void write_per_capita(ctx *c)
           "noenhanced\n", f);
     put_axis(c, f, "x", &ax);
     put_axis(c, f, "y", &ay);
+    fputs("set tics font ',7'\n", f);
     /* Axis titles once for the page, as labels in the margins; they are
      * unset after the first panel so they are drawn once. */
     double panels_bottom = H - title_h - (double)rows * cell;
     fputs("set label 1 t_y", f);
     put_at(f, W, H, 0.3, (H - title_h + panels_bottom) / 2);
     fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
-    put_at(f, W, H, (left + W) / 2, panels_bottom - 0.2);
+    put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
     fputs(" center noenhanced\n", f);
 
     size_t p = 0;
@@ -1319,13 +1368,13 @@ static void write_per_capita(ctx *c)
         if (c->K > 0 && v == c->base)
             continue;
         double col = (double)(p % cols), row = (double)(p / cols);
-        double x0 = left + col * cw + 1.0, x1 = left + (col + 1) * cw - 0.3;
+        double x0 = left + col * cw + 1.0, x1 = left + (col + 1) * cw - 0.45;
         double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %zu\n", p + 1);
         put_margins(f, W, H, x0, x1, top - ph, top);
         fprintf(f, "set label 3 t_panel%zu", v);
-        put_at(f, W, H, x0, top + 0.2);
-        fputs(" left noenhanced\nplot ", f);
+        put_at(f, W, H, x0, top + head_h - 0.35);
+        fputs(" left font ',7.5' noenhanced\nplot ", f);
         if (isfinite(slope[v])) {
             put_num(f, slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
@@ -1336,7 +1385,7 @@ static void write_per_capita(ctx *c)
                        "NaN):7:8 with points pt 7 ps variable lt %d notitle, "
                        "\\\n  ", v, c->slot[v]);
         fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
-                   "NaN):7:8 with points pt 6 ps variable lw 1 lc rgb "
+                   "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
                    "vs_grey notitle\n", c->base);
         if (p == 0)
             fputs("unset label 1; unset label 2\n", f);

@@ -133,22 +133,27 @@ static void block_fold(sim *s, worker *w)
      * row (rows are ncol int64 apart). */
     enum { FOLD_TILE = 8 };
     for (size_t jt = j0; jt < j1; jt += FOLD_TILE) {
-        size_t jend = jt + FOLD_TILE < j1 ? jt + FOLD_TILE : j1;
+        size_t jend = jt + FOLD_TILE < j1 ? jt + FOLD_TILE : j1, nt = jend - jt;
+        size_t bcol[FOLD_TILE]; /* each column's baseline column */
+        int is_base[FOLD_TILE];
+        for (size_t t = 0; t < nt; t++) {
+            is_base[t] = (jt + t) / s->nc == (size_t)s->baseline;
+            bcol[t] = bcol0 + (jt + t) % s->nc;
+        }
         for (long i = 0; i < s->block_len; i++) {
             const int64_t *row = s->block + (size_t)i * s->ncol;
             long k = s->block_start + i;
-            for (size_t j = jt; j < jend; j++) {
-                size_t v = j / s->nc, c = j % s->nc;
-                int is_base = (int)v == s->baseline;
-                int64_t a = row[j], b = row[bcol0 + c];
+            for (size_t t = 0; t < nt; t++) {
+                size_t j = jt + t;
+                int64_t a = row[j], b = row[bcol[t]];
                 s->sums[j] += a;
-                if (!is_base && a < b)
+                if (!is_base[t] && a < b)
                     s->losses[j]++;
                 if (k <= s->exact_cap) {
                     s->cvals[j * (size_t)s->exact_cap + (size_t)(k - 1)] = a;
                 } else {
                     vs_hist_add(&s->hist[2 * j], (double)a);
-                    if (!is_base)
+                    if (!is_base[t])
                         vs_hist_add(&s->hist[2 * j + 1], (double)(a - b));
                 }
             }
