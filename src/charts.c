@@ -990,8 +990,8 @@ static void write_concentration(ctx *c)
      * axis title), the curves, the titles. */
     const double W = 16, left = 2.2, right = W - 0.5;
     double key_h = 0.48 * (double)(V + 2) + 0.2;
-    double shift_y0 = 0.3 + key_h + 1.3, shift_y1 = shift_y0 + 3.9;
-    double curve_y0 = shift_y1 + 0.9, curve_y1 = curve_y0 + 9.5;
+    double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.0;
+    double curve_y0 = shift_y1 + 0.9, curve_y1 = curve_y0 + 8.5;
     double H = curve_y1 + 1.7;
     FILE *f = open_file(c, "concentration.gp");
     if (!f)
@@ -1312,10 +1312,10 @@ static void write_per_capita(ctx *c)
     size_t panels = c->K ? c->K : 1;
     size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
     size_t rows = (panels + cols - 1) / cols;
-    const double W = 16, left = 0.6, title_h = 1.5;
+    const double W = 16, left = 1.0, title_h = 1.5;
     double cw = (W - left) / (double)cols;
     double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
-    double head_h = 0.85, ticks_h = 0.6, cell = head_h + ph + ticks_h;
+    double head_h = 1.0, ticks_h = 0.6, cell = head_h + ph + ticks_h;
     double xlab_h = 0.6, key_h = 4 * 0.48 + 0.4;
     double H = title_h + (double)rows * cell + xlab_h + key_h;
 
@@ -1358,7 +1358,7 @@ static void write_per_capita(ctx *c)
      * unset after the first panel so they are drawn once. */
     double panels_bottom = H - title_h - (double)rows * cell;
     fputs("set label 1 t_y", f);
-    put_at(f, W, H, 0.3, (H - title_h + panels_bottom) / 2);
+    put_at(f, W, H, 0.45, (H - title_h + panels_bottom) / 2);
     fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
     put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
     fputs(" center noenhanced\n", f);
@@ -1373,7 +1373,7 @@ static void write_per_capita(ctx *c)
         fprintf(f, "\n# Panel %zu\n", p + 1);
         put_margins(f, W, H, x0, x1, top - ph, top);
         fprintf(f, "set label 3 t_panel%zu", v);
-        put_at(f, W, H, x0, top + head_h - 0.35);
+        put_at(f, W, H, x0, top + head_h - 0.3);
         fputs(" left font ',7.5' noenhanced\nplot ", f);
         if (isfinite(slope[v])) {
             put_num(f, slope[v]);

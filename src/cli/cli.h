@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vardsim/error.h"
 
@@ -49,6 +50,12 @@ void vs_cli_stem(const char *file, char *buf, size_t n);
 
 /* argv joined by spaces (for the manifest); caller frees. */
 char *vs_cli_join_argv(int argc, char **argv);
+
+/* The side-by-side tables `run` prints to `f` (summary.c). */
+struct vs_scenario;
+struct vs_results;
+void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
+                          const struct vs_results *res);
 
 int vs_cmd_check(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);

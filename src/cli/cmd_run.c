@@ -116,7 +116,7 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     so.stop = &vs_cli_interrupted;
     st = vs_sim_run(sc, &so, &res, &err);
     if (st == VS_EINTR) {
-        vs_err_set(&err, VS_EINTR, NULL, 0, "vs_cli_interrupted: no output written");
+        vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
         goto done;
     }
     if (st != VS_OK)
@@ -129,13 +129,15 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     if ((st = vs_report_write(sc, res, &ro, &set, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
-        st = vs_err_set(&err, VS_EINTR, NULL, 0, "vs_cli_interrupted: no output written");
+        st = vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
         goto done;
     }
     st = vs_outset_commit(&set, &err);
-    if (st == VS_OK && !o->quiet)
+    if (st == VS_OK && !o->quiet) {
+        vs_cli_print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,
                 res->iterations, res->wall_seconds, dir);
+    }
 done:
     if (st != VS_OK)
         vs_cli_print_err(&err);

@@ -41,8 +41,8 @@ static int parse_sensitivity(int argc, char **argv, sens_opts *o)
             o->out_dir = val;
         } else if (strcmp(a, "-n") == 0) {
             /* The Sobol sample: N (inputs + 2) evaluations, all kept. */
-            if (vs_cli_parse_long(val, 0, 1000000L, &o->n) != 0)
-                return vs_cli_usage_error("-n needs a whole number from 0 to 1000000, not '%s'", val);
+            if (vs_cli_parse_long(val, 0, 100000L, &o->n) != 0)
+                return vs_cli_usage_error("-n needs a whole number from 0 to 100000, not '%s'", val);
         } else if (strcmp(a, "--seed") == 0) {
             if (vs_cli_parse_u64(val, &o->seed) != 0)
                 return vs_cli_usage_error("--seed needs a whole number >= 0, not '%s'", val);

@@ -115,6 +115,14 @@ expect_in "$TMP/t2/manifest.txt" "seed: 7"
 expect_in "$TMP/t2/manifest.txt" "generator: gsl 2."
 expect_in "$TMP/t2/manifest.txt" "scenario_sha256: $(sha256sum "$cfg" | cut -d' ' -f1)"
 
+# --- the side-by-side summary on standard output --------------------------
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary"
+expect_in "$TMP/out" "Change against status_2022 per centre"
+grep -E '^alidhem +1.62 +-666 666 +-111 780 +241 579 +-216 666$' "$TMP/out" >/dev/null && ok || bad "summary: alidhem row"
+grep -E '^total \(kr\) +980 000 000 +982 000 000' "$TMP/out" >/dev/null && ok || bad "summary: totals row"
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary" --quiet
+[ -s "$TMP/out" ] && bad "--quiet still prints" || ok
+
 # --- Swedish CSV -----------------------------------------------------------
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 --csv sv -o "$TMP/sv" --quiet
 head -c 3 "$TMP/sv/metrics.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "sv: no BOM"
