@@ -470,7 +470,8 @@ static void script_begin(ctx *c, FILE *f, const char *chart,
     fputs("\n# Text from the scenario and labels: single-quoted strings, "
           "which gnuplot\n# prints as they are (no backquote or macro "
           "expansion inside them).\n", f);
-    put_assign(c, f, "t_scenario", c->sc->name ? c->sc->name : "");
+    put_assign_wrapped(c, f, "t_scenario", c->sc->name ? c->sc->name : "",
+                       (size_t)(15 / text_cm("x", 8)), 2);
     put_assign(c, f, "t_baseline", c->sc->variants[c->base].name);
 }
 
@@ -691,6 +692,19 @@ static void put_at(FILE *f, double w, double h, double x, double y)
     put_num(f, y / h);
 }
 
+/* The chart title and the scenario name (up to two lines) centred at the
+ * top of the page, as labels 101 and 102: gnuplot would centre `set
+ * title` over the plot area instead.  A multiplot unsets them after its
+ * first plot so they are drawn once. */
+static void put_titles(FILE *f, double w, double h)
+{
+    fputs("set label 101 t_title", f);
+    put_at(f, w, h, w / 2, h - 0.5);
+    fputs(" center font ',10' noenhanced\nset label 102 t_scenario", f);
+    put_at(f, w, h, w / 2, h - 0.95);
+    fputs(" center noenhanced\n", f);
+}
+
 /* Width of `text` in cm at `pt` points, estimated generously: DejaVu
  * Sans averages about 0.65 em per character in names like these. */
 static double text_cm(const char *text, double pt)
@@ -801,7 +815,7 @@ static void write_allocation(ctx *c)
     double right = W - 0.5;
     double key_h = 0.48 * (double)K + 0.3, notes_h = 0.95;
     double bottom = 0.3 + notes_h + key_h + 0.4 + 0.5 + 0.7;
-    double top_h = 1.9;
+    double top_h = 2.3;
     double row = fmin(0.16 + 0.11 * (double)(K ? K : 1),
                       (25.0 - bottom - top_h) / (double)C);
     if (row < 0.25)
@@ -841,11 +855,8 @@ static void write_allocation(ctx *c)
     put_margins(f, W, H, left, right, bottom, H - top_h);
     /* Titles as labels on the page: gnuplot centres `set title` over the
      * plot, which the long tick labels push to the right. */
-    fputs("set label 101 t_title", f);
-    put_at(f, W, H, W / 2, H - 0.5);
-    fputs(" center font ',10' noenhanced\nset label 102 t_scenario", f);
-    put_at(f, W, H, W / 2, H - 0.95);
-    fputs(" center noenhanced\nset label 103 t_baseline_is . t_baseline", f);
+    put_titles(f, W, H);
+    fputs("set label 103 t_baseline_is . t_baseline", f);
     put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
     fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
     put_at(f, W, H, 0.5, 0.3 + 0.1);
@@ -992,7 +1003,7 @@ static void write_concentration(ctx *c)
     double key_h = 0.48 * (double)(V + 2) + 0.2;
     double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.0;
     double curve_y0 = shift_y1 + 0.9, curve_y1 = curve_y0 + 8.5;
-    double H = curve_y1 + 1.7;
+    double H = curve_y1 + 2.0;
     FILE *f = open_file(c, "concentration.gp");
     if (!f)
         goto done;
@@ -1011,8 +1022,8 @@ static void write_concentration(ctx *c)
     fputs("\n# Columns of chart_curves.csv: 4 cumulative share of listed (%), "
           "5 of need,\n# 6 onwards of money per variant, then the shifts "
           "(percentage points).\n", f);
-    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',10' "
-          "noenhanced\n", f);
+    fputs("set multiplot\n", f);
+    put_titles(f, W, H);
 
     /* Top panel: the curves. */
     axis pct;
@@ -1126,7 +1137,7 @@ static void write_metrics(ctx *c)
 
     /* Layout in cm: titles, 4 rows of 2 panels (each with a two-line
      * header and its tick labels), the key, a two-line note. */
-    const double W = 16, title_h = 1.5;
+    const double W = 16, title_h = 1.9;
     double ph = 0.4 * (double)V + 0.2;
     double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
     double key_h = 0.48 * (double)V + 0.4, note_h = 0.9;
@@ -1158,9 +1169,9 @@ static void write_metrics(ctx *c)
     fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);
-    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',10' "
-          "noenhanced\n"
-          "unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
+    fputs("set multiplot\n", f);
+    put_titles(f, W, H);
+    fputs("unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
     fprintf(f, "set yrange [0.4:%zu.6]\n", V);
 
     for (int m = 0; m < VS_M_COUNT; m++) {
@@ -1187,7 +1198,7 @@ static void write_metrics(ctx *c)
         double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
         put_margins(f, W, H, x0, x1, top - ph, top);
-        fprintf(f, "unset label; unset arrow\nset label 1 t_m%d", m);
+        fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
         put_at(f, W, H, x0, top + 0.5);
         fprintf(f, " left noenhanced\nset label 2 t_better%d",
                 (int)vs_metric_better((vs_metric)m));
@@ -1312,7 +1323,7 @@ static void write_per_capita(ctx *c)
     size_t panels = c->K ? c->K : 1;
     size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
     size_t rows = (panels + cols - 1) / cols;
-    const double W = 16, left = 1.0, title_h = 1.5;
+    const double W = 16, left = 1.0, title_h = 1.9;
     double cw = (W - left) / (double)cols;
     double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
     double head_h = 1.0, ticks_h = 0.6, cell = head_h + ph + ticks_h;
@@ -1349,8 +1360,8 @@ static void write_per_capita(ctx *c)
     }
     fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
           "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
-    fputs("set multiplot title t_title . \"\\n\" . t_scenario font ',10' "
-          "noenhanced\n", f);
+    fputs("set multiplot\n", f);
+    put_titles(f, W, H);
     put_axis(c, f, "x", &ax);
     put_axis(c, f, "y", &ay);
     fputs("set tics font ',7'\n", f);
@@ -1388,7 +1399,8 @@ static void write_per_capita(ctx *c)
                    "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
                    "vs_grey notitle\n", c->base);
         if (p == 0)
-            fputs("unset label 1; unset label 2\n", f);
+            fputs("unset label 1; unset label 2; unset label 101; "
+                  "unset label 102\n", f);
         p++;
     }
 

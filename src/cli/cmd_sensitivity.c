@@ -40,7 +40,9 @@ static int parse_sensitivity(int argc, char **argv, sens_opts *o)
         if (strcmp(a, "-o") == 0) {
             o->out_dir = val;
         } else if (strcmp(a, "-n") == 0) {
-            /* The Sobol sample: N (inputs + 2) evaluations, all kept. */
+            /* The Sobol sample: N (inputs + 2) evaluations, every one kept
+             * for the bootstrap (8 bytes x variants x 10 statistics each),
+             * so N is capped where that stays a few hundred MB. */
             if (vs_cli_parse_long(val, 0, 100000L, &o->n) != 0)
                 return vs_cli_usage_error("-n needs a whole number from 0 to 100000, not '%s'", val);
         } else if (strcmp(a, "--seed") == 0) {

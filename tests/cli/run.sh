@@ -123,6 +123,17 @@ grep -E '^total \(kr\) +980 000 000 +982 000 000' "$TMP/out" >/dev/null && ok ||
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary" --quiet
 [ -s "$TMP/out" ] && bad "--quiet still prints" || ok
 
+# --- Ctrl-C: stops cleanly, exit 1, nothing written ------------------------
+"$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 50000000 --quiet -o "$TMP/intr" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+st=$?
+[ $st -eq 1 ] && ok || bad "interrupted run: exit $st (want 1)"
+expect_in "$TMP/err" "interrupted: no output written"
+[ -e "$TMP/intr" ] && bad "interrupted run left $TMP/intr" || ok
+
 # --- Swedish CSV -----------------------------------------------------------
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 --csv sv -o "$TMP/sv" --quiet
 head -c 3 "$TMP/sv/metrics.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "sv: no BOM"
