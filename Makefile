@@ -81,8 +81,11 @@ unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
 	if [ $$failed -ne 0 ]; then echo "$$failed unit test program(s) failed"; exit 1; fi
 
+# run.sh first, then every other tests/cli/*.sh (charts, sweep, ...).
 cli-test: $(BIN)
-	@VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/cli/run.sh
+	@failed=0; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v '/run.sh$$'); do \
+	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed=$$((failed + 1)); \
+	done; if [ $$failed -ne 0 ]; then echo "$$failed end-to-end script(s) failed"; exit 1; fi
 
 bench: $(BIN)
 	@VARDSIM=$(abspath $(BIN)) sh bench/run.sh

@@ -169,7 +169,7 @@ typedef struct sobol_run {
     gsl_rng **rng;       /* threads */
     unsigned char *defined; /* n_out: every evaluation of the output defined */
     double *boot;        /* (n_out x d) x 2 x B: S1 then ST per resample */
-    double *est;         /* threads x 2d: S1 and ST of one resample */
+    double *est;         /* threads x n_out (2 + 2d): sums of one estimate */
 } sobol_run;
 
 /* Key of input i in row r of matrix m (0 = A, 1 = B). */
@@ -237,57 +237,74 @@ static int eval_job(void *ctx, int worker, size_t j, vs_err *err)
 
 /* ---- estimators ------------------------------------------------------- */
 
-/* Value of output o in base row r, matrix m. */
-static double fval(const sobol_run *s, size_t r, size_t m, size_t o)
-{
-    return s->f[(r * s->rows_per + m) * s->o->n_out + o];
-}
-
 /* A variance this small against the mean is rounding in a constant. */
 static int variance_is_zero(double var, double mean)
 {
     return !(var > 1e-24 * mean * mean);
 }
 
-/* S1 and ST of every input for output o over base rows rows[0..n) (NULL:
- * 0..n-1), sums in that order.  Writes s1[d], st[d] (NAN when V = 0) and
- * returns the mean and variance through *mean, *var. */
-static void estimate(const sobol_run *s, size_t o, const size_t *rows, long n,
-                     double *s1, double *st, double *mean, double *var)
+/* Sums of one estimate: per output, then per output and input. */
+typedef struct sums {
+    double *mean, *var; /* n_out */
+    double *s1, *st;    /* n_out x d, row per output */
+} sums;
+
+/* Point to the worker's n_out (2 + 2d) scratch doubles. */
+static sums sums_at(const sobol_run *s, int worker)
 {
-    double sum = 0, ss = 0;
+    size_t no = s->o->n_out, d = s->d;
+    double *p = s->est + (size_t)worker * no * (2 + 2 * d);
+    return (sums){p, p + no, p + 2 * no, p + 2 * no + no * d};
+}
+
+/* Mean, variance, S1 and ST of every output and input over base rows
+ * rows[0..n) (NULL: 0..n-1).  Each pass walks the rows once, reading a
+ * base row's evaluations where they lie side by side, and every sum runs
+ * in row order.  S1 and ST are NAN where V = 0. */
+static void estimate(const sobol_run *s, const size_t *rows, long n, sums x)
+{
+    size_t no = s->o->n_out, d = s->d, stride = s->rows_per * no;
+    memset(x.mean, 0, no * sizeof *x.mean);
+    memset(x.var, 0, no * sizeof *x.var);
+    memset(x.s1, 0, no * d * sizeof *x.s1);
+    memset(x.st, 0, no * d * sizeof *x.st);
     for (long k = 0; k < n; k++) {
-        size_t r = rows ? rows[k] : (size_t)k;
-        sum += fval(s, r, 0, o) + fval(s, r, 1, o);
+        const double *fa = s->f + (rows ? rows[k] : (size_t)k) * stride;
+        const double *fb = fa + no;
+        for (size_t o = 0; o < no; o++)
+            x.mean[o] += fa[o] + fb[o];
     }
-    double mu = sum / (2.0 * (double)n);
+    for (size_t o = 0; o < no; o++)
+        x.mean[o] /= 2.0 * (double)n;
     for (long k = 0; k < n; k++) {
-        size_t r = rows ? rows[k] : (size_t)k;
-        double a = fval(s, r, 0, o) - mu, b = fval(s, r, 1, o) - mu;
-        ss += a * a + b * b;
+        const double *fa = s->f + (rows ? rows[k] : (size_t)k) * stride;
+        const double *fb = fa + no;
+        for (size_t o = 0; o < no; o++) {
+            double a = fa[o] - x.mean[o], b = fb[o] - x.mean[o];
+            x.var[o] += a * a + b * b;
+            for (size_t i = 0; i < d; i++) {
+                double fab = fa[(2 + i) * no + o];
+                /* f_B centred on the mean: the expectation is the same
+                 * (f_ABi - f_A has mean 0), but uncentred the estimator's
+                 * variance grows with mean^2 / V, which ruins metrics such
+                 * as a total of 1e11 öre that varies by 1e8. */
+                x.s1[o * d + i] += b * (fab - fa[o]);
+                x.st[o * d + i] += (fa[o] - fab) * (fa[o] - fab);
+            }
+        }
     }
-    double v = ss / (2.0 * (double)n);
-    *mean = mu;
-    *var = v;
-    for (size_t i = 0; i < s->d; i++) {
-        if (variance_is_zero(v, mu)) {
-            s1[i] = st[i] = NAN;
-            continue;
+    for (size_t o = 0; o < no; o++) {
+        double v = x.var[o] / (2.0 * (double)n);
+        x.var[o] = v;
+        for (size_t i = 0; i < d; i++) {
+            double *s1 = &x.s1[o * d + i], *st = &x.st[o * d + i];
+            if (variance_is_zero(v, x.mean[o])) {
+                *s1 = *st = NAN;
+            } else {
+                *s1 = *s1 / (double)n / v;
+                *st = *st / (2.0 * (double)n) / v;
+            }
         }
-        double num1 = 0, numt = 0;
-        for (long k = 0; k < n; k++) {
-            size_t r = rows ? rows[k] : (size_t)k;
-            double fa = fval(s, r, 0, o), fb = fval(s, r, 1, o);
-            double fab = fval(s, r, 2 + i, o);
-            /* f_B centred on the mean: the expectation is the same (f_ABi
-             * - f_A has mean 0), but uncentred the estimator's variance
-             * grows with mean^2 / V, which ruins metrics such as a
-             * total of 1e11 öre that varies by 1e8. */
-            num1 += (fb - mu) * (fab - fa);
-            numt += (fa - fab) * (fa - fab);
-        }
-        s1[i] = num1 / (double)n / v;
-        st[i] = numt / (2.0 * (double)n) / v;
     }
 }
 
@@ -305,16 +322,15 @@ static int boot_job(void *ctx, int worker, size_t b, vs_err *err)
     vs_stream_seed(rng, o->seed, b, "sobol.bootstrap");
     for (long k = 0; k < n; k++)
         rows[k] = (size_t)gsl_rng_uniform_int(rng, (unsigned long)n);
-    double *s1 = s->est + (size_t)worker * 2 * d, *st = s1 + d;
+    sums x = sums_at(s, worker);
+    estimate(s, rows, n, x);
     for (size_t out = 0; out < o->n_out; out++) {
         if (!s->defined[out])
             continue;
-        double mean, var;
-        estimate(s, out, rows, n, s1, st, &mean, &var);
         for (size_t i = 0; i < d; i++) {
             double *cell = s->boot + ((out * d + i) * 2) * B;
-            cell[b] = s1[i];
-            cell[B + b] = st[i];
+            cell[b] = x.s1[out * d + i];
+            cell[B + b] = x.st[out * d + i];
         }
     }
     return VS_OK;
@@ -380,7 +396,67 @@ static void *calloc3(size_t a, size_t b, size_t c, size_t size)
     return calloc(a * b * c, size);
 }
 
-static int sobol_estimate_all(sobol_run *s, vs_sobol_result *res, vs_err *err);
+/* Point estimates, then the bootstrap and its percentiles. */
+static int sobol_estimate_all(sobol_run *s, vs_sobol_result *res, vs_err *err)
+{
+    const vs_sobol_opts *o = s->o;
+    size_t d = s->d, n = (size_t)o->n, B = (size_t)o->bootstrap;
+    int threads = o->pool.threads > 0 ? o->pool.threads : 1;
+    s->defined = calloc(o->n_out, 1);
+    s->est = calloc3((size_t)threads, o->n_out, 2 + 2 * d, sizeof *s->est);
+    if (!s->defined || !s->est)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    sums x0 = sums_at(s, 0); /* worker 0's, free until the bootstrap */
+    estimate(s, NULL, o->n, x0);
+    for (size_t out = 0; out < o->n_out; out++) {
+        /* An output undefined in any evaluation has no indices. */
+        int ok = 1;
+        for (size_t j = 0; j < n * s->rows_per && ok; j++)
+            ok = !isnan(s->f[j * o->n_out + out]);
+        s->defined[out] = (unsigned char)ok;
+        vs_sobol_index *x = res->idx + out * d;
+        if (!ok) {
+            res->mean[out] = res->var[out] = NAN;
+            for (size_t i = 0; i < d; i++)
+                x[i] = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
+            continue;
+        }
+        res->mean[out] = x0.mean[out];
+        res->var[out] = x0.var[out];
+        for (size_t i = 0; i < d; i++)
+            x[i] = (vs_sobol_index){x0.s1[out * d + i], NAN, NAN,
+                                    x0.st[out * d + i], NAN, NAN};
+        if (isnan(x[0].s1))
+            s->defined[out] = 0; /* V = 0: no intervals either */
+    }
+    if (B == 0)
+        return VS_OK;
+
+    s->rows = calloc3((size_t)threads, n, 1, sizeof *s->rows);
+    s->rng = calloc((size_t)threads, sizeof *s->rng);
+    s->boot = calloc3(o->n_out * d, 2, B, sizeof *s->boot);
+    if (!s->rows || !s->rng || !s->boot)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    for (int t = 0; t < threads; t++)
+        if (!(s->rng[t] = gsl_rng_alloc(vs_stream_type())))
+            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    vs_sobol_pool pool = o->pool;
+    pool.progress = NULL; /* quick next to the evaluations */
+    int rc = vs_sobol_parallel(&pool, B, boot_job, s, err);
+    if (rc != VS_OK)
+        return rc;
+    for (size_t out = 0; out < o->n_out; out++) {
+        if (!s->defined[out])
+            continue;
+        for (size_t i = 0; i < d; i++) {
+            double *cell = s->boot + ((out * d + i) * 2) * B;
+            vs_sobol_index *x = &res->idx[out * d + i];
+            interval(cell, B, &x->s1_lo, &x->s1_hi);
+            interval(cell + B, B, &x->st_lo, &x->st_hi);
+        }
+    }
+    return VS_OK;
+}
 
 int vs_sobol_run(const vs_sobol_opts *o, vs_sobol_fn fn, void *ctx,
                  vs_sobol_result **out, vs_err *err)
@@ -453,63 +529,4 @@ fail_quiet:
     run_free(&s, threads);
     vs_sobol_free(res);
     return st;
-}
-
-/* Point estimates, then the bootstrap and its percentiles. */
-static int sobol_estimate_all(sobol_run *s, vs_sobol_result *res, vs_err *err)
-{
-    const vs_sobol_opts *o = s->o;
-    size_t d = s->d, n = (size_t)o->n, B = (size_t)o->bootstrap;
-    int threads = o->pool.threads > 0 ? o->pool.threads : 1;
-    s->defined = calloc(o->n_out, 1);
-    s->est = calloc3((size_t)threads, 2, d, sizeof *s->est);
-    if (!s->defined || !s->est)
-        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    double *s1 = s->est, *st = s->est + d; /* worker 0's, free until the bootstrap */
-    for (size_t out = 0; out < o->n_out; out++) {
-        /* An output undefined in any evaluation has no indices. */
-        int ok = 1;
-        for (size_t j = 0; j < n * s->rows_per && ok; j++)
-            ok = !isnan(s->f[j * o->n_out + out]);
-        s->defined[out] = (unsigned char)ok;
-        vs_sobol_index *x = res->idx + out * d;
-        if (!ok) {
-            res->mean[out] = res->var[out] = NAN;
-            for (size_t i = 0; i < d; i++)
-                x[i] = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
-            continue;
-        }
-        estimate(s, out, NULL, o->n, s1, st, &res->mean[out], &res->var[out]);
-        for (size_t i = 0; i < d; i++)
-            x[i] = (vs_sobol_index){s1[i], NAN, NAN, st[i], NAN, NAN};
-        if (isnan(s1[0]))
-            s->defined[out] = 0; /* V = 0: no intervals either */
-    }
-    if (B == 0)
-        return VS_OK;
-
-    s->rows = calloc3((size_t)threads, n, 1, sizeof *s->rows);
-    s->rng = calloc((size_t)threads, sizeof *s->rng);
-    s->boot = calloc3(o->n_out * d, 2, B, sizeof *s->boot);
-    if (!s->rows || !s->rng || !s->boot)
-        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    for (int t = 0; t < threads; t++)
-        if (!(s->rng[t] = gsl_rng_alloc(vs_stream_type())))
-            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    vs_sobol_pool pool = o->pool;
-    pool.progress = NULL; /* quick next to the evaluations */
-    int rc = vs_sobol_parallel(&pool, B, boot_job, s, err);
-    if (rc != VS_OK)
-        return rc;
-    for (size_t out = 0; out < o->n_out; out++) {
-        if (!s->defined[out])
-            continue;
-        for (size_t i = 0; i < d; i++) {
-            double *cell = s->boot + ((out * d + i) * 2) * B;
-            vs_sobol_index *x = &res->idx[out * d + i];
-            interval(cell, B, &x->s1_lo, &x->s1_hi);
-            interval(cell + B, B, &x->st_lo, &x->st_hi);
-        }
-    }
-    return VS_OK;
 }
