@@ -33,9 +33,11 @@ int vs_charts_render(const char *dir, const char *formats, vs_err *err);
 
 /* Helpers shared by the chart writer and its tests. */
 
-/* `text` as a gnuplot single-quoted string literal, each ' doubled:
- * it's -> 'it''s'.  Inside single quotes gnuplot expands neither
- * backquotes nor @macros and takes \ literally, so the literal stays data.
+/* `text` as a gnuplot string expression of single-quoted literals, each '
+ * spliced in as "\047": it's -> 'it' . "\047" . 's', and "" -> ''.  Inside
+ * single quotes gnuplot expands neither backquotes nor @macros and takes
+ * \ and " literally, so the text stays data.  (Doubling, 'it''s', trips
+ * gnuplot 5.4's scanner when quotes are adjacent.)
  * Returns a malloc'd string (the caller frees it), or NULL with err:
  * VS_EINPUT when text holds a byte below 0x20 (a newline would end the
  * command), VS_ENOMEM. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "vardsim/charts.h"
 #include "vardsim/load.h"
 #include "vardsim/report.h"
 #include "vardsim/sim.h"
@@ -17,10 +18,10 @@ typedef struct run_opts {
     int threads;
     double precision;
     int swedish_csv, draws, quiet;
+    const char *render; /* "png,svg,pdf" or NULL */
     const char **files;
     int n_files;
 } run_opts;
-
 
 
 
@@ -69,6 +70,17 @@ static int parse_run(int argc, char **argv, run_opts *o)
             if (strcmp(val, "sv") != 0)
                 return vs_cli_usage_error("--csv takes 'sv', not '%s'", val);
             o->swedish_csv = 1;
+        } else if (strcmp(a, "--render") == 0) {
+            vs_err ferr;
+            NEED_VALUE();
+            vs_err_init(&ferr);
+            int bad = vs_charts_check_formats(val, &ferr) != VS_OK;
+            if (bad)
+                vs_cli_usage_error("%s", ferr.msg);
+            vs_err_free(&ferr);
+            if (bad)
+                return EXIT_USAGE;
+            o->render = val;
         } else if (strcmp(a, "--draws") == 0) {
             o->draws = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -84,9 +96,6 @@ static int parse_run(int argc, char **argv, run_opts *o)
         return vs_cli_usage_error("run needs a scenario file%s", "");
     return EXIT_DONE;
 }
-
-/* out/<file name without folder and .cfg> */
-
 
 static int run_one(const run_opts *o, const char *file, const char *dir,
                    const char *cmdline)
@@ -132,7 +141,14 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
         st = vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
         goto done;
     }
+    /* Chart scripts go into the same set, so they appear with the tables. */
+    if ((st = vs_charts_write(sc, res, dir, &set, &err)) != VS_OK)
+        goto done;
     st = vs_outset_commit(&set, &err);
+    /* Images need the committed CSV and scripts; a gnuplot failure is
+     * exit 1 and leaves the tables in place. */
+    if (st == VS_OK && o->render)
+        st = vs_charts_render(dir, o->render, &err);
     if (st == VS_OK && !o->quiet) {
         vs_cli_print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,
