@@ -8,13 +8,19 @@
  *
  * A gnuplot script is a program (PITFALLS, gnuplot), so text from the
  * scenario (scenario, variant and centre names) is handled as data:
- * - It appears only inside single-quoted string literals with every '
- *   doubled (vs_charts_quote).  gnuplot expands neither backquotes nor
- *   @macros there and takes \ literally; a byte below 0x20 (a newline ends
- *   the command) is refused before anything is written.
+ * - It appears only inside single-quoted string literals, where gnuplot
+ *   expands neither backquotes nor @macros and takes \ and " literally.
+ *   A ' in the text is not doubled but spliced in as "\047":
+ *   it's -> 'it' . "\047" . 's' (vs_charts_quote).  gnuplot 5.4's scanner
+ *   misreads adjacent doubled quotes ('''a' and 'a''''b' are syntax
+ *   errors), and its macro expander finds literals by counting every ' on
+ *   the line, so every ' written must be a literal's own delimiter.  A
+ *   byte below 0x20 (a newline ends the command) is refused before
+ *   anything is written.
  * - Never in a comment, a file name, a plot source or a double-quoted
- *   string.  Each script gathers it in one block of assignments at the top
- *   (t_scenario = '...'), so a reviewer sees all of it in one place.
+ *   string.  Titles and key entries are assigned once near the top of each
+ *   script (t_scenario = '...'); only the allocation chart's centre names
+ *   sit further down, in its `set ytics` list.
  * - Every text element is noenhanced (and so is the terminal), so
  *   _ ^ @ & ~ { } print verbatim instead of being markup.
  * - The data files hold numbers and ids only.  Names are not put there:
@@ -115,7 +121,7 @@ typedef struct lang {
     const char *only_baseline;
     /* allocation */
     const char *alloc_title, *alloc_axis, *alloc_note, *baseline_is, *cni,
-        *above_fmt, *below_fmt;
+        *above, *below; /* %s: the high-need threshold */
     /* concentration */
     const char *conc_title, *conc_x, *conc_y, *conc_equal, *conc_need,
         *conc_shift_y, *conc_shift_note, *base_suffix;
@@ -148,7 +154,7 @@ static const lang lang_sv = {
     "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet slår jämförelsealternativet.",
     {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
      "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
-     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%%)",
+     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%)",
      "Största förlust mot jämförelsealt. (%)",
      "Antal som förlorar mer än 1 %"},
     {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
@@ -182,7 +188,7 @@ static const lang lang_en = {
     "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
     {"Gini of funding per person", "Concentration index by need",
      "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
-     "Theil T of money per need unit", "Share to CNI above %s (%%)",
+     "Theil T of money per need unit", "Share to CNI above %s (%)",
      "Largest loss against baseline (%)",
      "Centres losing more than 1 %"},
     {"lower is better", "higher is better", "closer to 0 is better"},
@@ -200,7 +206,11 @@ static const lang lang_en = {
 
 char *vs_charts_quote(const char *text, vs_err *err)
 {
-    size_t n = 2;
+    /* Pieces between quotes become 'piece'; each quote becomes "\047";
+     * all joined by " . ".  Worst case (every byte a quote) is 9 bytes
+     * per input byte. */
+    static const char q_expr[] = "\"\\047\"", join[] = " . ";
+    size_t n = 3;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if (*p < 0x20) {
             vs_err_set(err, VS_EINPUT, NULL, 0,
@@ -208,20 +218,35 @@ char *vs_charts_quote(const char *text, vs_err *err)
                        "(byte 0x%02x): refused", *p);
             return NULL;
         }
-        n += *p == '\'' ? 2 : 1;
+        n += *p == '\'' ? sizeof q_expr + 2 * sizeof join : 1 + 2 + sizeof join;
     }
-    char *out = malloc(n + 1), *o = out;
+    char *out = malloc(n), *o = out;
     if (!out) {
         vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
         return NULL;
     }
-    *o++ = '\'';
-    for (const char *p = text; *p; p++) {
-        if (*p == '\'')
-            *o++ = '\'';
-        *o++ = *p;
+    if (!*text) {
+        strcpy(out, "''");
+        return out;
     }
-    *o++ = '\'';
+    for (const char *p = text; *p;) {
+        if (o != out) {
+            memcpy(o, join, sizeof join - 1);
+            o += sizeof join - 1;
+        }
+        if (*p == '\'') {
+            memcpy(o, q_expr, sizeof q_expr - 1);
+            o += sizeof q_expr - 1;
+            p++;
+        } else {
+            size_t len = strcspn(p, "'");
+            *o++ = '\'';
+            memcpy(o, p, len);
+            o += len;
+            *o++ = '\'';
+            p += len;
+        }
+    }
     *o = '\0';
     return out;
 }
@@ -446,45 +471,6 @@ static const char *fmt_num(const ctx *c, double v, int decimals, char *buf,
     return vs_charts_format_number(v, decimals, c->sv, buf, n);
 }
 
-/* The opening every chart script shares: how to render it, the size, the
- * style, the decimal mark. */
-static void script_begin(ctx *c, FILE *f, const char *chart,
-                         const char *what, const char *data, double w_cm,
-                         double h_cm)
-{
-    fprintf(f,
-            "# %s.gp: %s.\n"
-            "# Written by vardsim; reads style.gp and %s in this folder.\n"
-            "# Render inside this folder:  gnuplot %s.gp      (writes %s.png)\n"
-            "#   other formats:  gnuplot -e \"vs_format='svg'\" %s.gp   (or 'pdf')\n"
-            "if (!exists('vs_format')) vs_format = 'png'\n"
-            "if (!exists('vs_output')) vs_output = '%s.' . vs_format\n",
-            chart, what, data, chart, chart, chart, chart);
-    fputs("vs_width_cm = ", f);
-    put_num(f, w_cm);
-    fputs("\nvs_height_cm = ", f);
-    put_num(f, h_cm);
-    fputs("\nload 'style.gp'\n", f);
-    if (c->sv)
-        fputs("set decimalsign ','\n", f);
-    fputs("\n# Text from the scenario and labels: single-quoted strings, "
-          "which gnuplot\n# prints as they are (no backquote or macro "
-          "expansion inside them).\n", f);
-    put_assign_wrapped(c, f, "t_scenario", c->sc->name ? c->sc->name : "",
-                       (size_t)(15 / text_cm("x", 8)), 2);
-    put_assign(c, f, "t_baseline", c->sc->variants[c->base].name);
-}
-
-/* Variant names as t_v<index> = '...', used for keys and panel titles. */
-static void put_variant_names(ctx *c, FILE *f)
-{
-    char var[32];
-    for (size_t v = 0; v < c->V; v++) {
-        snprintf(var, sizeof var, "t_v%zu", v);
-        put_assign(c, f, var, c->sc->variants[v].name);
-    }
-}
-
 /* ------------------------------------------------------------------ */
 /* Axes with explicit tick labels                                      */
 
@@ -494,8 +480,8 @@ typedef struct axis {
     int decimals;
 } axis;
 
-/* A nice axis over [lo, hi]: about `target` ticks at 1, 2 or 5 times a
- * power of ten (at least min_step), range widened to whole ticks. */
+/* A nice axis over [lo, hi]: about `target` ticks (the step rounded to
+ * the nearest 1, 2 or 5 times a power of ten, at least min_step). */
 static void axis_fit(axis *a, double lo, double hi, int target,
                      double min_step)
 {
@@ -511,15 +497,27 @@ static void axis_fit(axis *a, double lo, double hi, int target,
     double raw = (hi - lo) / target;
     double mag = pow(10, floor(log10(raw)));
     double f = raw / mag;
-    double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+    double step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
     if (step < min_step)
         step = min_step;
     a->step = step;
-    a->first = (long)floor(lo / step + 1e-9);
+    /* Widen the range to the next tick when that costs little (a tidy
+     * end), else keep it and put the first/last tick inside. */
+    long first = (long)floor(lo / step + 1e-9);
     long last = (long)ceil(hi / step - 1e-9);
-    a->count = last - a->first + 1;
-    a->lo = (double)a->first * step;
-    a->hi = (double)last * step;
+    double slack = 0.15 * (hi - lo);
+    if (lo - (double)first * step <= slack)
+        lo = (double)first * step;
+    else
+        first++;
+    if ((double)last * step - hi <= slack)
+        hi = (double)last * step;
+    else
+        last--;
+    a->first = first;
+    a->count = last - first + 1;
+    a->lo = lo;
+    a->hi = hi;
     a->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 }
 
@@ -560,26 +558,20 @@ static double ore_to_sek(double ore)
     return ore / 100.0;
 }
 
-/* CNI for a tick label: as typed when it is a plain decimal, else two
- * decimals; with the language's decimal mark. */
-static void cni_label(const ctx *c, size_t i, char *buf, size_t n)
-{
-    const char *t = c->sc->centres[i].cni_text;
-    size_t len = strlen(t);
-    if (len > 0 && len <= 6 && strspn(t, "0123456789.") == len) {
-        snprintf(buf, n, "%s", t);
-        if (c->sv)
-            for (char *p = buf; *p; p++)
-                if (*p == '.')
-                    *p = ',';
-    } else {
-        fmt_num(c, c->res->point_cni[i], 2, buf, n);
-    }
-}
-
 static const vs_centre_stat *cstat(const ctx *c, size_t v, size_t i)
 {
     return &c->res->centres[v * c->C + i];
+}
+
+/* tmpl with its first "%s" replaced by arg (no other % is special, so
+ * the tables can say "(%)"). */
+static void fill(char *buf, size_t n, const char *tmpl, const char *arg)
+{
+    const char *at = strstr(tmpl, "%s");
+    if (at)
+        snprintf(buf, n, "%.*s%s%s", (int)(at - tmpl), tmpl, arg, at + 2);
+    else
+        snprintf(buf, n, "%s", tmpl);
 }
 
 /* Fixed multi-line text: lines separated by '|' in the tables above
@@ -726,6 +718,58 @@ static int short_decimals(double v)
     return 6;
 }
 
+/* Decimals that show every centre's CNI as typed (at most 3), so the
+ * CNI column of the allocation chart lines up: 0.9 next to 1.12 prints
+ * as 0,90. */
+static int cni_decimals(const ctx *c)
+{
+    int d = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        int k = short_decimals(c->res->point_cni[i]);
+        d = k > d ? k : d;
+    }
+    return d < 3 ? d : 3;
+}
+
+/* The opening every chart script shares: how to render it, the size, the
+ * style, the decimal mark. */
+static void script_begin(ctx *c, FILE *f, const char *chart,
+                         const char *what, const char *data, double w_cm,
+                         double h_cm)
+{
+    fprintf(f,
+            "# %s.gp: %s.\n"
+            "# Written by vardsim; reads style.gp and %s in this folder.\n"
+            "# Render inside this folder:  gnuplot %s.gp      (writes %s.png)\n"
+            "#   other formats:  gnuplot -e \"vs_format='svg'\" %s.gp   (or 'pdf')\n"
+            "if (!exists('vs_format')) vs_format = 'png'\n"
+            "if (!exists('vs_output')) vs_output = '%s.' . vs_format\n",
+            chart, what, data, chart, chart, chart, chart);
+    fputs("vs_width_cm = ", f);
+    put_num(f, w_cm);
+    fputs("\nvs_height_cm = ", f);
+    put_num(f, h_cm);
+    fputs("\nload 'style.gp'\n", f);
+    if (c->sv)
+        fputs("set decimalsign ','\n", f);
+    fputs("\n# Text from the scenario and labels: single-quoted strings, "
+          "which gnuplot\n# prints as they are (no backquote or macro "
+          "expansion inside them).\n", f);
+    put_assign_wrapped(c, f, "t_scenario", c->sc->name ? c->sc->name : "",
+                       (size_t)(15 / text_cm("x", 8)), 2);
+    put_assign(c, f, "t_baseline", c->sc->variants[c->base].name);
+}
+
+/* Variant names as t_v<index> = '...', used for keys and panel titles. */
+static void put_variant_names(ctx *c, FILE *f)
+{
+    char var[32];
+    for (size_t v = 0; v < c->V; v++) {
+        snprintf(var, sizeof var, "t_v%zu", v);
+        put_assign(c, f, var, c->sc->variants[v].name);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* 1. allocation: change per centre against the baseline               */
 
@@ -778,6 +822,7 @@ static void write_allocation(ctx *c)
 
     /* Tick labels "name  CNI", and the room they need on the left. */
     const double tick_pt = 7, W = 16;
+    int cni_d = cni_decimals(c);
     double label_w = 0;
     char **labels = calloc(C, sizeof *labels);
     if (!labels) {
@@ -788,7 +833,7 @@ static void write_allocation(ctx *c)
         size_t i = c->order[r];
         char name[4 * 40 + 1], label[sizeof name + 80];
         vs_charts_shorten(sc->centres[i].name, 40, name, sizeof name);
-        cni_label(c, i, num, sizeof num);
+        fmt_num(c, c->res->point_cni[i], cni_d, num, sizeof num);
         snprintf(label, sizeof label, "%s  %s", name, num);
         labels[r] = strdup(label);
         if (!labels[r]) {
@@ -807,8 +852,8 @@ static void write_allocation(ctx *c)
     char above[96], below[96], thr[64];
     fmt_num(c, sc->high_need_cni, short_decimals(sc->high_need_cni), thr,
             sizeof thr);
-    snprintf(above, sizeof above, c->L->above_fmt, thr);
-    snprintf(below, sizeof below, c->L->below_fmt, thr);
+    fill(above, sizeof above, c->L->above, thr);
+    fill(below, sizeof below, c->L->below, thr);
 
     /* Layout in cm.  Rows of at most 0.6 cm; the chart fits an A4 page. */
     double left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
@@ -1002,7 +1047,7 @@ static void write_concentration(ctx *c)
     const double W = 16, left = 2.2, right = W - 0.5;
     double key_h = 0.48 * (double)(V + 2) + 0.2;
     double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.0;
-    double curve_y0 = shift_y1 + 0.9, curve_y1 = curve_y0 + 8.5;
+    double curve_y0 = shift_y1 + 1.2, curve_y1 = curve_y0 + 8.5;
     double H = curve_y1 + 2.0;
     FILE *f = open_file(c, "concentration.gp");
     if (!f)
@@ -1052,11 +1097,13 @@ static void write_concentration(ctx *c)
     axis sh;
     axis_fit(&sh, lo, hi, 4, 0);
     put_margins(f, W, H, left, right, shift_y0, shift_y1);
-    fputs("unset key\nset ylabel t_shift\nset xlabel t_x\n", f);
+    fputs("unset key; unset label 101; unset label 102\n"
+          "set ylabel t_shift\nset xlabel t_x\n", f);
     put_axis(c, f, "y", &sh);
     fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
-          "set label 1 t_shift_note at graph 0.01, graph 0.94 left "
-          "font ',7' textcolor rgb vs_ink noenhanced\n", f);
+          "set label 1 t_shift_note", f);
+    put_at(f, W, H, left, shift_y1 + 0.2);
+    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
     if (c->K == 0) {
         fputs("set label 2 ", f);
         put_q(c, f, c->L->only_baseline);
@@ -1154,15 +1201,15 @@ static void write_metrics(ctx *c)
     put_assign_lines(c, f, "t_note", c->L->met_note);
     put_assign(c, f, "t_base_suffix", c->L->base_suffix);
     for (int m = 0; m < VS_M_COUNT; m++) {
-        char var[16];
+        char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
-        snprintf(buf, sizeof buf, c->L->met_name[m],
+        fill(buf, sizeof buf, c->L->met_name[m],
                  fmt_num(c, sc->high_need_cni,
                          short_decimals(sc->high_need_cni), num, sizeof num));
         put_assign(c, f, var, buf);
     }
     for (int k = 0; k < 3; k++) {
-        char var[16];
+        char var[24];
         snprintf(var, sizeof var, "t_better%d", k);
         put_assign(c, f, var, c->L->better[k]);
     }
@@ -1237,6 +1284,8 @@ static void write_metrics(ctx *c)
                    "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
                    "6 with points pt 6 ps 1.0 lc rgb vs_ink lw 0.6 notitle\n",
                 m, m, m);
+        if (m == 0)
+            fputs("unset label 101; unset label 102\n", f);
     }
 
     fputs("\n# The key: one entry per variant, in the panels' order.\n", f);

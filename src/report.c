@@ -157,8 +157,9 @@ static void write_manifest(const vs_scenario *sc, const vs_results *res,
     fprintf(f, "iterations: %ld\n", res->iterations);
     fprintf(f, "iterations_asked: %ld\n", o->iterations_asked);
     if (o->precision > 0)
-        fprintf(f, "precision: %.10g (reached after %ld iterations)\n",
-                o->precision, res->iterations);
+        fprintf(f, "precision: %.10g (%s %ld iterations)\n", o->precision,
+                res->converged ? "reached after" : "NOT reached within",
+                res->iterations);
     fprintf(f, "threads: %d\n", res->threads);
     fprintf(f, "wall_seconds: %.3f\n", res->wall_seconds);
     fprintf(f, "iterations_per_second: %.0f\n",

@@ -679,8 +679,10 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
             }
             int ok = converged(&s, done, opts->precision, tmp, tmp + done);
             free(tmp);
-            if (ok)
+            if (ok) {
+                res->converged = 1;
                 break;
+            }
         }
     }
     if (s.started > 0) {

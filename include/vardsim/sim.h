@@ -64,6 +64,7 @@ typedef struct vs_results {
     long iterations;        /* iterations drawn (1..N) */
     int threads;
     int exact_centre_quantiles;
+    int converged;          /* --precision: 1 when it was reached */
     double wall_seconds;
     vs_stat *stats;         /* n_variants * VS_STAT_COUNT */
     vs_centre_stat *centres;/* n_variants * n_centres */

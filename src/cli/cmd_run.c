@@ -149,6 +149,10 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o->render)
         st = vs_charts_render(dir, o->render, &err);
+    if (st == VS_OK && o->precision > 0 && !res->converged)
+        fprintf(stderr, "%s: warning: --precision %g not reached within %ld "
+                        "iterations (see manifest.txt)\n",
+                file, o->precision, res->iterations);
     if (st == VS_OK && !o->quiet) {
         vs_cli_print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,

@@ -115,6 +115,14 @@ expect_in "$TMP/t2/manifest.txt" "seed: 7"
 expect_in "$TMP/t2/manifest.txt" "generator: gsl 2."
 expect_in "$TMP/t2/manifest.txt" "scenario_sha256: $(sha256sum "$cfg" | cut -d' ' -f1)"
 
+# --- --precision: stops at a block of 1000 and says so in the manifest -----
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 50000 --precision 0.1 --threads 2 -o "$TMP/prec" --quiet
+it=$(sed -n 's/^iterations: //p' "$TMP/prec/manifest.txt")
+if [ -n "$it" ] && [ "$it" -lt 50000 ] && [ $((it % 1000)) -eq 0 ]; then ok; else bad "precision: $it iterations"; fi
+expect_in "$TMP/prec/manifest.txt" "precision: 0.1 (reached after $it iterations)"
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 50000 --precision 0.1 --threads 1 -o "$TMP/prec1" --quiet
+cmp -s "$TMP/prec/metrics.csv" "$TMP/prec1/metrics.csv" && ok || bad "precision: threads change the result"
+
 # --- the side-by-side summary on standard output --------------------------
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary"
 expect_in "$TMP/out" "Change against status_2022 per centre"
