@@ -140,8 +140,8 @@ static const lang lang_sv = {
     "Stapel: punktskattning.  Streck: 90 % osäkerhetsintervall (5:e till 95:e percentilen).",
     "Jämförelsealternativ: ",
     "CNI",
-    "\xe2\x86\x91 CNI över %s",
-    "\xe2\x86\x93 CNI högst %s",
+    "\xe2\x86\x91 CNI > %s",
+    "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
     "Koncentrationskurvor: följer pengarna behovet?",
     "Kumulativ andel av listade (%), ordnade efter CNI, lägst först",
     "Kumulativ andel av pengarna (%)",
@@ -174,8 +174,8 @@ static const lang lang_en = {
     "Bar: point estimate.  Whisker: 90 % uncertainty interval (5th to 95th percentile).",
     "Baseline: ",
     "CNI",
-    "\xe2\x86\x91 CNI above %s",
-    "\xe2\x86\x93 CNI at most %s",
+    "\xe2\x86\x91 CNI > %s",
+    "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
     "Concentration curves: does the money follow need?",
     "Cumulative share of listed persons (%), by CNI, lowest first",
     "Cumulative share of the money (%)",
@@ -293,7 +293,7 @@ char *vs_charts_format_number(double v, int decimals, int swedish, char *buf,
     char sep = swedish ? ' ' : ',';
     char *o = buf, *end = buf + n - 1;
 #define PUT(ch) do { if (o < end) *o++ = (ch); } while (0)
-    if (v < 0 && !zero) {
+    if (v < 0 && !zero && end - o >= 3) {
         PUT('\xe2'); PUT('\x88'); PUT('\x92'); /* U+2212 minus sign */
     }
     for (size_t i = 0; i < int_len; i++) {
@@ -314,32 +314,37 @@ char *vs_charts_format_number(double v, int decimals, int swedish, char *buf,
 char *vs_charts_shorten(const char *text, size_t max_chars, char *buf,
                         size_t n)
 {
+#define STARTS_CHAR(b) (((unsigned char)(b) & 0xC0) != 0x80)
     if (n == 0)
         return buf;
-    /* Count characters: every byte that is not a UTF-8 continuation byte
-     * starts one. */
     size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        chars += (*p & 0xC0) != 0x80;
-    size_t keep = chars <= max_chars ? chars : max_chars - 1;
-    const char *p = text;
-    size_t seen = 0;
-    while (*p) {
-        if (((unsigned char)*p & 0xC0) != 0x80 && seen++ == keep)
+    for (const char *p = text; *p; p++)
+        chars += STARTS_CHAR(*p);
+    int cut = chars > max_chars;
+    size_t keep = cut ? (max_chars > 0 ? max_chars - 1 : 0) : chars;
+    /* Bytes of the first `keep` characters. */
+    size_t len = 0, seen = 0;
+    for (; text[len]; len++)
+        if (STARTS_CHAR(text[len]) && seen++ == keep)
             break;
-        p++;
-    }
-    size_t len = (size_t)(p - text);
-    const char *tail = chars > max_chars ? "\xe2\x80\xa6" : ""; /* … */
-    if (len + strlen(tail) + 1 > n) {
-        /* Too small a buffer: cut further, still at a character start. */
-        len = n - 1 - strlen(tail) < n ? n - 1 - strlen(tail) : 0;
-        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-            len--;
+    const char *tail = cut ? "\xe2\x80\xa6" : ""; /* … */
+    /* A buffer too small for that: drop whole characters until it fits,
+     * and the ellipsis too if even it does not fit. */
+    size_t full = len;
+    for (int pass = 0; pass < 2; pass++) {
+        while (len > 0 && len + strlen(tail) + 1 > n)
+            do
+                len--;
+            while (len > 0 && !STARTS_CHAR(text[len]));
+        if (len + strlen(tail) + 1 <= n)
+            break;
+        tail = "";
+        len = full;
     }
     memcpy(buf, text, len);
     strcpy(buf + len, tail);
     return buf;
+#undef STARTS_CHAR
 }
 
 /* ------------------------------------------------------------------ */
@@ -471,6 +476,35 @@ static const char *fmt_num(const ctx *c, double v, int decimals, char *buf,
     return vs_charts_format_number(v, decimals, c->sv, buf, n);
 }
 
+/* Width of `text` in cm at `pt` points, estimated on the generous side.
+ * DejaVu Sans advances are about 0.3 em for narrow marks and letters,
+ * 0.6 for most letters and digits, 0.7-1.0 for capitals and wide signs;
+ * cairo draws the font about 1.25 times its nominal size (measured on
+ * pngcairo and pdfcairo alike). */
+static double text_cm(const char *text, double pt)
+{
+    double em = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue; /* inside a UTF-8 character */
+        if (strchr(" .,:;'`!|iljtfr()[]{}-\"", *p))
+            em += 0.33;
+        else if ((*p >= 'A' && *p <= 'Z') || strchr("mwMW@%&<>=~_#", *p))
+            em += 0.78;
+        else
+            em += 0.64; /* including Å Ä Ö å ä ö */
+    }
+    return em * 1.25 * 1.05 * pt / 72 * 2.54;
+}
+
+/* Characters of ordinary text (Swedish names average 0.56 em) that fit
+ * in `cm` at `pt` points. */
+static size_t chars_in(double cm, double pt)
+{
+    double per_char = 0.56 * 1.25 * pt / 72 * 2.54;
+    return cm > per_char ? (size_t)(cm / per_char) : 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Axes with explicit tick labels                                      */
 
@@ -519,6 +553,25 @@ static void axis_fit(axis *a, double lo, double hi, int target,
     a->lo = lo;
     a->hi = hi;
     a->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+}
+
+/* The axis with the most ticks (up to 8) whose labels, at `pt` points,
+ * fit side by side in room_cm. */
+static void axis_fit_room(const ctx *c, axis *a, double lo, double hi,
+                          double room_cm, double pt, double min_step)
+{
+    char buf[64];
+    for (int target = 8;; target--) {
+        axis_fit(a, lo, hi, target, min_step);
+        double need = 0;
+        for (long i = 0; i < a->count; i++)
+            need += text_cm(vs_charts_format_number(
+                                (double)(a->first + i) * a->step, a->decimals,
+                                c->sv, buf, sizeof buf),
+                            pt) + 0.3;
+        if (need <= room_cm || target <= 2)
+            return;
+    }
 }
 
 /* set <ax>range [lo:hi] and set <ax>tics ('label' value, ...) */
@@ -697,16 +750,6 @@ static void put_titles(FILE *f, double w, double h)
     fputs(" center noenhanced\n", f);
 }
 
-/* Width of `text` in cm at `pt` points, estimated generously: DejaVu
- * Sans averages about 0.65 em per character in names like these. */
-static double text_cm(const char *text, double pt)
-{
-    size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        chars += (*p & 0xC0) != 0x80;
-    return (double)chars * 0.66 * pt / 72 * 2.54;
-}
-
 /* Fewest decimals (up to 6) that show v exactly: 1.1 -> 1, 1.125 -> 3. */
 static int short_decimals(double v)
 {
@@ -756,7 +799,7 @@ static void script_begin(ctx *c, FILE *f, const char *chart,
           "which gnuplot\n# prints as they are (no backquote or macro "
           "expansion inside them).\n", f);
     put_assign_wrapped(c, f, "t_scenario", c->sc->name ? c->sc->name : "",
-                       (size_t)(15 / text_cm("x", 8)), 2);
+                       chars_in(15, 8), 2);
     put_assign(c, f, "t_baseline", c->sc->variants[c->base].name);
 }
 
@@ -876,7 +919,7 @@ static void write_allocation(ctx *c)
     hi /= div;
     pad(&lo, &hi, 0.03);
     axis ax;
-    axis_fit(&ax, lo, hi, (int)fmax(3, (right - left) / 1.7), 0);
+    axis_fit_room(c, &ax, lo, hi, right - left, 8, 0);
 
     FILE *f = open_file(c, "allocation.gp");
     if (!f)
@@ -1044,9 +1087,9 @@ static void write_concentration(ctx *c)
 
     /* Layout in cm, from the bottom: the key, the shift panel (with its
      * axis title), the curves, the titles. */
-    const double W = 16, left = 2.2, right = W - 0.5;
+    const double W = 16, left = 2.7, right = W - 0.5;
     double key_h = 0.48 * (double)(V + 2) + 0.2;
-    double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.0;
+    double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.5;
     double curve_y0 = shift_y1 + 1.2, curve_y1 = curve_y0 + 8.5;
     double H = curve_y1 + 2.0;
     FILE *f = open_file(c, "concentration.gp");
@@ -1098,7 +1141,7 @@ static void write_concentration(ctx *c)
     axis_fit(&sh, lo, hi, 4, 0);
     put_margins(f, W, H, left, right, shift_y0, shift_y1);
     fputs("unset key; unset label 101; unset label 102\n"
-          "set ylabel t_shift\nset xlabel t_x\n", f);
+          "set ylabel t_shift font ',7'\nset xlabel t_x\n", f);
     put_axis(c, f, "y", &sh);
     fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
           "set label 1 t_shift_note", f);
@@ -1188,7 +1231,7 @@ static void write_metrics(ctx *c)
     double ph = 0.4 * (double)V + 0.2;
     double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
     double key_h = 0.48 * (double)V + 0.4, note_h = 0.9;
-    double H = title_h + 4 * cell + key_h + note_h;
+    double H = title_h + 4 * cell + 0.35 + key_h + note_h;
 
     FILE *f = open_file(c, "metrics.gp");
     if (!f)
@@ -1237,11 +1280,11 @@ static void write_metrics(ctx *c)
             lo = 0, hi = 1;
         else if (hi > lo)
             pad(&lo, &hi, 0.06);
-        axis ax;
-        axis_fit(&ax, lo, hi, 3, m == VS_M_LOSERS ? 1 : 0);
-
         double col = (double)(m % 2), row = (double)(m / 2);
         double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
+        axis ax;
+        axis_fit_room(c, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
+                      m == VS_M_LOSERS ? 1 : 0);
         double top = H - title_h - row * cell - head_h;
         fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
         put_margins(f, W, H, x0, x1, top - ph, top);
@@ -1375,7 +1418,7 @@ static void write_per_capita(ctx *c)
     const double W = 16, left = 1.0, title_h = 1.9;
     double cw = (W - left) / (double)cols;
     double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
-    double head_h = 1.0, ticks_h = 0.6, cell = head_h + ph + ticks_h;
+    double head_h = 1.15, ticks_h = 0.7, cell = head_h + ph + ticks_h;
     double xlab_h = 0.6, key_h = 4 * 0.48 + 0.4;
     double H = title_h + (double)rows * cell + xlab_h + key_h;
 
@@ -1384,7 +1427,7 @@ static void write_per_capita(ctx *c)
     pad(&lo, &hi, 0.03);
     axis ay, ax;
     axis_fit(&ay, lo, hi, 5, 0);
-    axis_fit(&ax, clo, chi, cols == 3 ? 4 : 5, 0);
+    axis_fit_room(c, &ax, clo, chi, cw - 1.45, 7, 0);
 
     FILE *f = open_file(c, "per_capita.gp");
     if (!f)
@@ -1401,7 +1444,9 @@ static void write_per_capita(ctx *c)
     put_assign(c, f, "t_need", c->L->pc_need);
     put_assign(c, f, "t_size", c->L->pc_size);
     /* Panel titles: the variant names on up to two lines that fit. */
-    size_t max_chars = (size_t)fmax(8, (cw - 1.2) / text_cm("x", 7.5));
+    size_t max_chars = chars_in(cw - 1.2, 7.5);
+    if (max_chars < 8)
+        max_chars = 8;
     for (size_t v = 0; v < V; v++) {
         char var[32];
         snprintf(var, sizeof var, "t_panel%zu", v);
