@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "load_param.h"
 #include "load_text.h"
 #include "vardsim/money.h"
 
@@ -662,27 +663,39 @@ static void range_text(const range *r, char *buf, size_t n)
         snprintf(buf, n, "a number");
 }
 
-/* Check a fixed value against a key's range and flags. */
-static int value_ok(loader *L, const config_setting_t *s, const char *key,
-                    const key_spec *spec, double v)
+/* Check a fixed value against a key's range and flags: 1 when allowed,
+ * else 0 with the message in msg.  Pure, so that --set (load_param.h)
+ * applies the very same check. */
+static int check_value(const range *r, unsigned flags, const char *key,
+                       double v, char *msg, size_t n)
 {
-    if (below_lo(&spec->r, v) || above_hi(&spec->r, v)) {
+    if (below_lo(r, v) || above_hi(r, v)) {
         char want[64];
-        range_text(&spec->r, want, sizeof want);
-        problem(L, s, "'%s' must be %s, got %.15g", key, want, v);
+        range_text(r, want, sizeof want);
+        snprintf(msg, n, "'%s' must be %s, got %.15g", key, want, v);
         return 0;
     }
-    if ((spec->flags & WHOLE) && v != floor(v)) {
-        problem(L, s, "'%s' must be a whole number of persons, got %.15g", key,
-                v);
+    if ((flags & WHOLE) && v != floor(v)) {
+        snprintf(msg, n, "'%s' must be a whole number of persons, got %.15g",
+                 key, v);
         return 0;
     }
-    if ((spec->flags & MONEY) && fabs(v) > VS_MONEY_MAX_SEK) {
-        problem(L, s, "amount too large: '%s' is %g SEK; the limit is %g SEK",
-                key, v, VS_MONEY_MAX_SEK);
+    if ((flags & MONEY) && fabs(v) > VS_MONEY_MAX_SEK) {
+        snprintf(msg, n, "amount too large: '%s' is %g SEK; the limit is %g "
+                 "SEK", key, v, VS_MONEY_MAX_SEK);
         return 0;
     }
     return 1;
+}
+
+static int value_ok(loader *L, const config_setting_t *s, const char *key,
+                    const key_spec *spec, double v)
+{
+    char msg[512];
+    if (check_value(&spec->r, spec->flags, key, v, msg, sizeof msg))
+        return 1;
+    problem(L, s, "%s", msg);
+    return 0;
 }
 
 /* The number member `name` into *out, range-checked.  1 when read. */
@@ -809,46 +822,46 @@ static int parse_dist(loader *L, const config_setting_t *g, const char *key,
  * - a lognormal is > 0, fine for any key whose range starts at 0, wrong
  *   for a key with an upper bound; for money its 1e-23 upper tail
  *   (median * exp(10 sigma)) must stay below VS_MONEY_MAX_SEK. */
-static int dist_ok(loader *L, const config_setting_t *s, const char *key,
-                   const key_spec *spec, vs_dist *d)
+static int check_dist(const range *spec_r, unsigned flags, const char *key,
+                      vs_dist *d, char *msg, size_t n)
 {
-    range r = spec->r;
-    int money = (spec->flags & MONEY) != 0;
+    range r = *spec_r;
+    int money = (flags & MONEY) != 0;
     if (money && r.hi > VS_MONEY_MAX_SEK) {
         r.hi = VS_MONEY_MAX_SEK;
         r.hi_open = 0;
     }
     char want[64];
-    range_text(&spec->r, want, sizeof want);
+    range_text(spec_r, want, sizeof want);
     const char *kname = vs_dist_kind_name(d->kind);
     double lo, hi; /* support to check */
 
     switch (d->kind) {
     case VS_DIST_NORMAL:
         if (isinf(d->lo) && isinf(d->hi) &&
-            (below_lo(&spec->r, d->p[0]) || above_hi(&spec->r, d->p[0]))) {
-            problem(L, s, "'%s' must be %s, got a normal distribution with "
-                    "mean %.15g", key, want, d->p[0]);
+            (below_lo(spec_r, d->p[0]) || above_hi(spec_r, d->p[0]))) {
+            snprintf(msg, n, "'%s' must be %s, got a normal distribution with "
+                     "mean %.15g", key, want, d->p[0]);
             return 0;
         }
         if (money && fabs(d->p[0]) > VS_MONEY_MAX_SEK) {
-            problem(L, s, "amount too large: '%s' has mean %g SEK; the limit "
-                    "is %g SEK", key, d->p[0], VS_MONEY_MAX_SEK);
+            snprintf(msg, n, "amount too large: '%s' has mean %g SEK; the limit "
+                     "is %g SEK", key, d->p[0], VS_MONEY_MAX_SEK);
             return 0;
         }
         lo = d->lo;
         hi = d->hi;
         break;
     case VS_DIST_LOGNORMAL:
-        if (r.lo > 0 || isfinite(spec->r.hi)) {
-            problem(L, s, "'%s' must be %s, but a lognormal distribution "
-                    "takes any value above 0", key, want);
+        if (r.lo > 0 || isfinite(spec_r->hi)) {
+            snprintf(msg, n, "'%s' must be %s, but a lognormal distribution "
+                     "takes any value above 0", key, want);
             return 0;
         }
         if (money && d->p[0] * exp(10 * d->p[1]) > VS_MONEY_MAX_SEK) {
-            problem(L, s, "amount too large: '%s' is lognormal with median %g "
-                    "and sigma %g, which can exceed %g SEK", key, d->p[0],
-                    d->p[1], VS_MONEY_MAX_SEK);
+            snprintf(msg, n, "amount too large: '%s' is lognormal with median %g "
+                     "and sigma %g, which can exceed %g SEK", key, d->p[0],
+                     d->p[1], VS_MONEY_MAX_SEK);
             return 0;
         }
         return 1;
@@ -862,17 +875,17 @@ static int dist_ok(loader *L, const config_setting_t *s, const char *key,
         break;
     }
     if (isfinite(lo) && below_lo(&r, lo)) {
-        problem(L, s, "'%s' must be %s, but its %s distribution goes down "
-                "to %.15g", key, want, kname, lo);
+        snprintf(msg, n, "'%s' must be %s, but its %s distribution goes down "
+                 "to %.15g", key, want, kname, lo);
         return 0;
     }
     if (isfinite(hi) && above_hi(&r, hi)) {
-        if (money && !above_hi(&spec->r, hi))
-            problem(L, s, "amount too large: '%s' can reach %g SEK; the "
-                    "limit is %g SEK", key, hi, VS_MONEY_MAX_SEK);
+        if (money && !above_hi(spec_r, hi))
+            snprintf(msg, n, "amount too large: '%s' can reach %g SEK; the "
+                     "limit is %g SEK", key, hi, VS_MONEY_MAX_SEK);
         else
-            problem(L, s, "'%s' must be %s, but its %s distribution goes up "
-                    "to %.15g", key, want, kname, hi);
+            snprintf(msg, n, "'%s' must be %s, but its %s distribution goes up "
+                     "to %.15g", key, want, kname, hi);
         return 0;
     }
     if (d->kind == VS_DIST_NORMAL) { /* implicit truncation, see above */
@@ -882,6 +895,78 @@ static int dist_ok(loader *L, const config_setting_t *s, const char *key,
             d->hi = r.hi;
     }
     return 1;
+}
+
+static int dist_ok(loader *L, const config_setting_t *s, const char *key,
+                   const key_spec *spec, vs_dist *d)
+{
+    char msg[512];
+    if (check_dist(&spec->r, spec->flags, key, d, msg, sizeof msg))
+        return 1;
+    problem(L, s, "%s", msg);
+    return 0;
+}
+
+/* The key table `table` of load_param.h. */
+static const key_spec *table_keys(int table)
+{
+    switch (table) {
+    case VS_LOAD_REGION: return region_keys;
+    case VS_LOAD_TIER: return tier_keys;
+    case VS_LOAD_NOISE_LOGNORMAL: return noise_lognormal_keys;
+    case VS_LOAD_NOISE_NORMAL: return noise_normal_keys;
+    default:
+        return table >= 0 && table < VS_RULE_COUNT ? rule_keys[table] : NULL;
+    }
+}
+
+int vs_load_param_bounds(int table, const char *key, vs_param_bounds *b)
+{
+    const key_spec *keys = table_keys(table);
+    int k = keys ? key_index(keys, key) : -1;
+    if (k < 0)
+        return 0;
+    const key_spec *spec = &keys[k];
+    if (spec->kind != K_PARAM && spec->kind != K_PARAMS &&
+        spec->kind != K_NUM && spec->kind != K_INT)
+        return 0;
+    memset(b, 0, sizeof *b);
+    b->lo = spec->r.lo;
+    b->hi = spec->r.hi;
+    b->lo_open = spec->r.lo_open;
+    b->hi_open = spec->r.hi_open;
+    b->money = (spec->flags & MONEY) != 0;
+    b->integer = spec->kind == K_INT;
+    b->dist = spec->kind == K_PARAM || spec->kind == K_PARAMS;
+    return 1;
+}
+
+int vs_load_param_check(const vs_param_bounds *b, const char *name, vs_dist *d,
+                        char *msg, size_t n)
+{
+    range r = {b->lo, b->hi, b->lo_open, b->hi_open};
+    unsigned flags = b->money ? MONEY : 0;
+    if (d->kind != VS_DIST_FIXED) {
+        if (!b->dist) {
+            snprintf(msg, n, "'%s' takes a number, not a distribution", name);
+            return VS_EINPUT;
+        }
+        return check_dist(&r, flags, name, d, msg, n) ? VS_OK : VS_EINPUT;
+    }
+    double v = d->p[0];
+    if (!isfinite(v)) {
+        snprintf(msg, n, "number is not finite in '%s'", name);
+        return VS_EINPUT;
+    }
+    if (!check_value(&r, flags, name, v, msg, n))
+        return VS_EINPUT;
+    /* take_int: libconfig gives integers; from text, a fraction is an
+     * error, and a count beyond long is nonsense anyway. */
+    if (b->integer && (v != floor(v) || fabs(v) > 1e15)) {
+        snprintf(msg, n, "'%s' must be a whole number, got %.15g", name, v);
+        return VS_EINPUT;
+    }
+    return VS_OK;
 }
 
 /* Append a param (taking `path` and `stream`); returns its index, or

@@ -105,18 +105,7 @@ void vs_hist_init(vs_hist *h, const double *v, size_t n)
         spread = fmax(1.0, 1e-6 * fabs(lo));
     h->lo = lo - 0.5 * spread;
     h->width = 2.0 * spread / VS_HIST_BUCKETS;
-}
-
-void vs_hist_add(vs_hist *h, double v)
-{
-    h->count++;
-    double x = (v - h->lo) / h->width;
-    if (x < 0)
-        h->under++;
-    else if (x >= VS_HIST_BUCKETS)
-        h->over++;
-    else
-        h->b[(size_t)x]++;
+    h->inv_width = 1.0 / h->width;
 }
 
 /* The r-th smallest value (0-based), spreading a bucket's count evenly. */

@@ -32,7 +32,7 @@ int vs_report_change_pct(vs_ore change, vs_ore base, int64_t *out)
     return 1;
 }
 
-static const char *stat_name(int m)
+const char *vs_report_stat_name(int m)
 {
     if (m == VS_STAT_TOTAL)
         return "total";
@@ -41,29 +41,40 @@ static const char *stat_name(int m)
     return vs_metric_name((vs_metric)m);
 }
 
-static void write_metrics(const vs_scenario *sc, const vs_results *res,
-                          vs_csv *c)
+void vs_report_metrics_header(vs_csv *c)
 {
     static const char *const head[] = {"variant", "metric", "point", "mean",
                                        "sd", "p05", "p50", "p95", "mcse",
                                        "diff_mean", "p_better"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         vs_csv_num_text(c, head[i]);
+}
+
+void vs_report_metrics_cells(vs_csv *c, const char *variant, int m,
+                             const vs_stat *s)
+{
+    double cols[8] = {s->point, s->mean, s->sd, s->p05,
+                      s->p50,   s->p95,  s->mcse, s->diff_mean};
+    vs_csv_text(c, variant);
+    vs_csv_text(c, vs_report_stat_name(m));
+    for (int k = 0; k < 8; k++) {
+        if (m >= VS_M_COUNT)
+            vs_csv_money_d(c, cols[k]);
+        else
+            vs_csv_num(c, cols[k]);
+    }
+    vs_csv_num(c, m >= VS_M_COUNT ? NAN : s->p_better);
+}
+
+static void write_metrics(const vs_scenario *sc, const vs_results *res,
+                          vs_csv *c)
+{
+    vs_report_metrics_header(c);
     vs_csv_end_row(c);
     for (size_t v = 0; v < sc->n_variants; v++)
         for (int m = 0; m < VS_STAT_COUNT; m++) {
-            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
-            double cols[8] = {s->point, s->mean, s->sd, s->p05,
-                              s->p50,   s->p95,  s->mcse, s->diff_mean};
-            vs_csv_text(c, sc->variants[v].id);
-            vs_csv_text(c, stat_name(m));
-            for (int k = 0; k < 8; k++) {
-                if (m >= VS_M_COUNT)
-                    vs_csv_money_d(c, cols[k]);
-                else
-                    vs_csv_num(c, cols[k]);
-            }
-            vs_csv_num(c, m >= VS_M_COUNT ? NAN : s->p_better);
+            vs_report_metrics_cells(c, sc->variants[v].id, m,
+                                    &res->stats[v * VS_STAT_COUNT + (size_t)m]);
             vs_csv_end_row(c);
         }
 }
@@ -134,7 +145,7 @@ static void write_draws(const vs_scenario *sc, const vs_results *res,
                 snprintf(buf, sizeof buf, "%ld", k);
                 vs_csv_num_text(c, buf);
                 vs_csv_text(c, sc->variants[v].id);
-                vs_csv_text(c, stat_name(m));
+                vs_csv_text(c, vs_report_stat_name(m));
                 if (m >= VS_M_COUNT)
                     vs_csv_money_d(c, x);
                 else

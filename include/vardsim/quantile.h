@@ -35,6 +35,7 @@ void vs_quantiles_int64(int64_t *a, size_t n, const double *ps, size_t k,
 
 typedef struct vs_hist {
     double lo, width;    /* bucket i covers [lo + i w, lo + (i + 1) w) */
+    double inv_width;    /* 1 / width: the hot path multiplies */
     uint32_t under, over;/* values below lo / at or above the top */
     uint32_t count;
     uint32_t b[VS_HIST_BUCKETS];
@@ -42,7 +43,19 @@ typedef struct vs_hist {
 
 /* Calibrate an empty histogram on pilot values v[0..n) (n >= 1). */
 void vs_hist_init(vs_hist *h, const double *v, size_t n);
-void vs_hist_add(vs_hist *h, double v);
+/* Inline: the Monte Carlo loop adds two values per centre, variant and
+ * iteration. */
+static inline void vs_hist_add(vs_hist *h, double v)
+{
+    double x = (v - h->lo) * h->inv_width;
+    h->count++;
+    if (x < 0)
+        h->under++;
+    else if (x >= VS_HIST_BUCKETS)
+        h->over++;
+    else
+        h->b[(size_t)x]++;
+}
 /* Type-7 quantile estimate (NAN when empty).  When the rank falls among
  * the values outside the range, the nearest edge is returned. */
 double vs_hist_quantile(const vs_hist *h, double p);

@@ -26,6 +26,18 @@ typedef struct vs_report_opts {
 int vs_report_write(const vs_scenario *sc, const vs_results *res,
                     const vs_report_opts *opts, vs_outset *set, vs_err *err);
 
+/* The cells of metrics.csv, for tables that repeat its columns (sweep.csv
+ * puts the swept values first): the header cells "variant" to "p_better",
+ * and the cells of one row: variant id, statistic name, then the summary
+ * `s` of statistic `stat` (a vs_metric, VS_STAT_TOTAL or VS_STAT_UNALLOC)
+ * in metrics.csv's formats.  Neither ends the row. */
+void vs_report_metrics_header(vs_csv *c);
+void vs_report_metrics_cells(vs_csv *c, const char *variant, int stat,
+                             const vs_stat *s);
+
+/* "gini", "ci_need", ..., "total", "unallocated". */
+const char *vs_report_stat_name(int stat);
+
 /* change_pct in hundredths of a percent, rounded half away from zero:
  * 10000 * change / base exactly in integers.  Returns 0 and leaves *out
  * alone when base is 0. */
