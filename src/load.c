@@ -1078,6 +1078,15 @@ static int find_variant(const vs_scenario *sc, const char *id)
     return -1;
 }
 
+/* " (did you mean 'x'?)" for an unknown variant id, or "". */
+static const char *variant_hint(const vs_scenario *sc, const char *id, hint *h)
+{
+    hint_start(h, id);
+    for (size_t j = 0; j < sc->n_variants; j++)
+        hint_consider(h, sc->variants[j].id);
+    return hint_text(h);
+}
+
 static int find_attr(const vs_scenario *sc, const char *name)
 {
     for (size_t a = 0; a < sc->n_attrs; a++)
@@ -1738,11 +1747,8 @@ static void rule_limit(loader *L, const members *m, vs_rule *r,
     int v = find_variant(sc, id);
     if (v < 0) {
         hint h;
-        hint_start(&h, id);
-        for (size_t j = 0; j < sc->n_variants; j++)
-            hint_consider(&h, sc->variants[j].id);
         problem(L, s, "unknown variant '%s' in 'relative_to'%s", id,
-                hint_text(&h));
+                variant_hint(sc, id, &h));
     } else if ((size_t)v == self) {
         problem(L, s, "limit rule is relative to its own variant '%s'", id);
     } else {
@@ -1874,11 +1880,8 @@ static void parse_variant(loader *L, const config_setting_t *g, size_t v)
         L->extends_line[v] = line_of(s);
         if (e < 0) {
             hint h;
-            hint_start(&h, id);
-            for (size_t j = 0; j < sc->n_variants; j++)
-                hint_consider(&h, sc->variants[j].id);
             problem(L, s, "unknown variant '%s' in 'extends'%s", id,
-                    hint_text(&h));
+                    variant_hint(sc, id, &h));
         } else if ((size_t)e == v) {
             problem(L, s, "variant '%s' extends itself", id);
         } else {
@@ -1945,10 +1948,8 @@ static void resolve_baseline(loader *L)
     int v = find_variant(sc, id);
     if (v < 0) {
         hint h;
-        hint_start(&h, id);
-        for (size_t j = 0; j < sc->n_variants; j++)
-            hint_consider(&h, sc->variants[j].id);
-        problem(L, s, "unknown baseline variant '%s'%s", id, hint_text(&h));
+        problem(L, s, "unknown baseline variant '%s'%s", id,
+                variant_hint(sc, id, &h));
         return;
     }
     sc->baseline = v;
