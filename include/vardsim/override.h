@@ -23,4 +23,11 @@ int vs_override_apply(vs_scenario *sc, const char *assignment, vs_err *err);
 int vs_override_set_number(vs_scenario *sc, const char *path, double value,
                            vs_err *err);
 
+/* What `path` holds now (used by sweeps to label charts): *point gets
+ * its value as typed (a distribution's vs_dist_point; NAN for an optional
+ * key the scenario leaves out) and *money 1 when it is an amount in SEK.
+ * Same path errors as vs_override_set_number. */
+int vs_override_get(const vs_scenario *sc, const char *path, double *point,
+                    int *money, vs_err *err);
+
 #endif

@@ -60,5 +60,6 @@ void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
 int vs_cmd_check(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_sensitivity(int argc, char **argv);
+int vs_cmd_sweep(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "vardsim/charts.h"
 #include "vardsim/load.h"
+#include "vardsim/override.h"
 #include "vardsim/report.h"
 #include "vardsim/sim.h"
 
@@ -21,6 +22,8 @@ typedef struct run_opts {
     const char *render; /* "png,svg,pdf" or NULL */
     const char **files;
     int n_files;
+    const char **sets; /* --set PATH=VALUE, applied in order */
+    int n_sets;
 } run_opts;
 
 
@@ -32,7 +35,8 @@ static int parse_run(int argc, char **argv, run_opts *o)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = cores > 0 ? (int)cores : 1;
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files)
+    o->sets = calloc((size_t)argc, sizeof *o->sets);
+    if (!o->files || !o->sets)
         return EXIT_RUN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -81,6 +85,9 @@ static int parse_run(int argc, char **argv, run_opts *o)
             if (bad)
                 return EXIT_USAGE;
             o->render = val;
+        } else if (strcmp(a, "--set") == 0) {
+            NEED_VALUE();
+            o->sets[o->n_sets++] = val;
         } else if (strcmp(a, "--draws") == 0) {
             o->draws = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -111,6 +118,9 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
         st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
         goto done;
     }
+    for (int i = 0; i < o->n_sets; i++)
+        if ((st = vs_override_apply(sc, o->sets[i], &err)) != VS_OK)
+            goto done; /* a bad path or value: exit 2 */
 
     vs_sim_opts so;
     memset(&so, 0, sizeof so);
@@ -174,6 +184,7 @@ int vs_cmd_run(int argc, char **argv)
     int rc = parse_run(argc, argv, &o);
     if (rc != EXIT_DONE) {
         free(o.files);
+        free(o.sets);
         return rc;
     }
     char *cmdline = vs_cli_join_argv(argc, argv);
@@ -191,6 +202,7 @@ int vs_cmd_run(int argc, char **argv)
     }
     free(cmdline);
     free(o.files);
+    free(o.sets);
     if (vs_cli_interrupted && worst == VS_OK)
         worst = VS_EINTR;
     return worst == VS_OK ? EXIT_DONE : vs_cli_exit_for(worst);

@@ -25,8 +25,11 @@ static const char usage_text[] =
     "usage:\n"
     "  vardsim check SCENARIO.cfg                  validate and summarise\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
-    "              [--precision R] [--render png,svg,pdf] [--csv sv] [--draws]\n"
-    "              [--quiet]\n"
+    "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
+    "              [--csv sv] [--draws] [--quiet]\n"
+    "  vardsim sweep SCENARIO.cfg --over PATH=FROM:TO:STEP [--over ...] [-o DIR]\n"
+    "              [-n N] [--seed S] [--threads T] [--set PATH=VALUE]...\n"
+    "              [--render png,svg,pdf] [--csv sv] [--quiet]\n"
     "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--bootstrap B] [--csv sv] [--quiet]\n"
     "  vardsim --help | --version\n"
@@ -45,6 +48,19 @@ static const char usage_text[] =
     "  --render LIST   run gnuplot on the chart scripts (*.gp, always written)\n"
     "                  to make png, svg and/or pdf images\n"
     "  --quiet         no progress bar\n"
+    "  --set PATH=VALUE  change one number after loading (repeatable): PATH is\n"
+    "                  region.deficit, VARIANT.RULE.KEY (a rule through the\n"
+    "                  variant that defines it; the change reaches every variant\n"
+    "                  extending it), VARIANT.RULE.amounts[I], ...tiers[I].KEY or\n"
+    "                  uncertainty.GROUP.sigma / .sd; VALUE is a number or a\n"
+    "                  distribution: normal(mean,sd), lognormal(median,sigma),\n"
+    "                  uniform(min,max), triangular(min,mode,max), pert(...)\n"
+    "\n"
+    "sweep runs the simulation at every value of PATH (FROM + i x STEP up to\n"
+    "and including TO, or PATH=v1,v2,...; two --over: the whole grid, the\n"
+    "first outermost), all on the same seed, and writes sweep.csv (the swept\n"
+    "values, then the columns of metrics.csv), manifest.txt and chart scripts\n"
+    "into DIR (default out/<scenario file name without .cfg>-sweep).\n"
     "\n"
     "sensitivity writes sensitivity.csv (tornado swings and Sobol indices per\n"
     "variant, metric and uncertain input), tornado.gp and manifest.txt into DIR\n"
@@ -67,6 +83,7 @@ static const command commands[] = {
     {"check", vs_cmd_check},
     {"run", vs_cmd_run},
     {"sensitivity", vs_cmd_sensitivity},
+    {"sweep", vs_cmd_sweep},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,241 @@
+/* cmd_sweep.c: `vardsim sweep FILE --over PATH=FROM:TO:STEP [options]`:
+ * the whole simulation at every point of a grid of values, one table and
+ * charts of the metrics against the swept values. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "vardsim/charts.h"
+#include "vardsim/load.h"
+#include "vardsim/metrics.h"
+#include "vardsim/override.h"
+#include "vardsim/sweep.h"
+
+typedef struct sweep_opts {
+    const char *file, *out_dir;
+    long iterations; /* -1: the scenario's */
+    int have_seed;
+    uint64_t seed;
+    int threads;
+    int swedish_csv, quiet;
+    const char *render;
+    const char **sets; /* --set, in order */
+    int n_sets;
+    vs_sweep_axis *axes; /* --over, in order (the first outermost) */
+    size_t n_axes;
+} sweep_opts;
+
+static void free_opts(sweep_opts *o)
+{
+    for (size_t a = 0; a < o->n_axes; a++)
+        vs_sweep_axis_free(&o->axes[a]);
+    free(o->axes);
+    free(o->sets);
+}
+
+static int parse_sweep(int argc, char **argv, sweep_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->iterations = -1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cores > 0 ? (int)cores : 1;
+    o->sets = calloc((size_t)argc, sizeof *o->sets);
+    o->axes = calloc((size_t)argc, sizeof *o->axes);
+    if (!o->sets || !o->axes) {
+        fprintf(stderr, "vardsim: out of memory\n");
+        return EXIT_RUN;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "-n") == 0 ||
+                          strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
+                          strcmp(a, "--over") == 0 || strcmp(a, "--set") == 0 ||
+                          strcmp(a, "--csv") == 0 || strcmp(a, "--render") == 0;
+        if (takes_value) {
+            if (!val)
+                return vs_cli_usage_error("option %s needs a value", a);
+            i++;
+        }
+        long x;
+        if (strcmp(a, "-o") == 0) {
+            o->out_dir = val;
+        } else if (strcmp(a, "-n") == 0) {
+            if (vs_cli_parse_long(val, 0, 100000000L, &o->iterations) != 0)
+                return vs_cli_usage_error("-n needs a whole number from 0 to 100000000, not '%s'", val);
+        } else if (strcmp(a, "--seed") == 0) {
+            if (vs_cli_parse_u64(val, &o->seed) != 0)
+                return vs_cli_usage_error("--seed needs a whole number >= 0, not '%s'", val);
+            o->have_seed = 1;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (vs_cli_parse_long(val, 1, 256, &x) != 0)
+                return vs_cli_usage_error("--threads needs a whole number from 1 to 256, not '%s'", val);
+            o->threads = (int)x;
+        } else if (strcmp(a, "--over") == 0) {
+            vs_err err;
+            vs_err_init(&err);
+            int st = vs_sweep_axis_parse(val, &o->axes[o->n_axes], &err);
+            if (st == VS_OK)
+                o->n_axes++;
+            else
+                fprintf(stderr, "vardsim: --over %s: %s\nTry 'vardsim --help'.\n",
+                        val, err.msg);
+            vs_err_free(&err);
+            if (st != VS_OK)
+                return vs_cli_exit_for(st);
+        } else if (strcmp(a, "--set") == 0) {
+            o->sets[o->n_sets++] = val;
+        } else if (strcmp(a, "--csv") == 0) {
+            if (strcmp(val, "sv") != 0)
+                return vs_cli_usage_error("--csv takes 'sv', not '%s'", val);
+            o->swedish_csv = 1;
+        } else if (strcmp(a, "--render") == 0) {
+            vs_err ferr;
+            vs_err_init(&ferr);
+            int bad = vs_charts_check_formats(val, &ferr) != VS_OK;
+            if (bad)
+                vs_cli_usage_error("%s", ferr.msg);
+            vs_err_free(&ferr);
+            if (bad)
+                return EXIT_USAGE;
+            o->render = val;
+        } else if (strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return vs_cli_usage_error("unknown option '%s'", a);
+        } else if (o->file) {
+            return vs_cli_usage_error("sweep takes one scenario file, not also '%s'", a);
+        } else {
+            o->file = a;
+        }
+    }
+    if (!o->file)
+        return vs_cli_usage_error("sweep needs a scenario file%s", "");
+    if (o->n_axes == 0)
+        return vs_cli_usage_error("sweep needs --over PATH=FROM:TO:STEP (or "
+                                  "PATH=v1,v2,...)%s", "");
+    return EXIT_DONE;
+}
+
+/* For a one-way sweep, the means of four metrics along the sweep for each
+ * variant the sweep moves (the whole table is in sweep.csv). */
+static void print_summary(FILE *f, const vs_scenario *sc,
+                          const vs_sweep_result *r)
+{
+    static const int shown[] = {VS_M_CI_NEED, VS_M_DISSIMILARITY,
+                                VS_M_HIGH_NEED_SHARE, VS_M_MAX_LOSS};
+    if (r->n_axes != 1)
+        return;
+    size_t nv = r->n_variants;
+    for (size_t v = 0; v < nv; v++) {
+        int moves = 0;
+        for (size_t p = 1; p < r->n_points && !moves; p++)
+            for (size_t k = 0; k < 4; k++) {
+                double a = r->stats[v * VS_STAT_COUNT + (size_t)shown[k]].mean;
+                double b = r->stats[(p * nv + v) * VS_STAT_COUNT + (size_t)shown[k]].mean;
+                if (!(a == b || (isnan(a) && isnan(b))))
+                    moves = 1;
+            }
+        if (!moves)
+            continue;
+        fprintf(f, "\n%s: %s (means)\n", sc->variants[v].id, sc->variants[v].name);
+        fprintf(f, "  %-14s", "value");
+        for (size_t k = 0; k < 4; k++)
+            fprintf(f, " %16s", vs_metric_name((vs_metric)shown[k]));
+        fputc('\n', f);
+        for (size_t p = 0; p < r->n_points; p++) {
+            fprintf(f, "  %-14.10g", r->x[p]);
+            for (size_t k = 0; k < 4; k++) {
+                double y = r->stats[(p * nv + v) * VS_STAT_COUNT + (size_t)shown[k]].mean;
+                if (isnan(y))
+                    fprintf(f, " %16s", "");
+                else
+                    fprintf(f, " %16.6g", y);
+            }
+            fputc('\n', f);
+        }
+    }
+}
+
+int vs_cmd_sweep(int argc, char **argv)
+{
+    sweep_opts o;
+    int rc = parse_sweep(argc, argv, &o);
+    if (rc != EXIT_DONE) {
+        free_opts(&o);
+        return rc;
+    }
+    vs_err err;
+    vs_err_init(&err);
+    vs_scenario *sc = NULL;
+    vs_sweep_result *res = NULL;
+    vs_outset set;
+    vs_outset_init(&set);
+    char *cmdline = vs_cli_join_argv(argc, argv);
+    char dir[4096];
+    if (o.out_dir) {
+        snprintf(dir, sizeof dir, "%s", o.out_dir);
+    } else {
+        char stem[1024];
+        vs_cli_stem(o.file, stem, sizeof stem);
+        snprintf(dir, sizeof dir, "out/%s-sweep", stem);
+    }
+
+    int st = vs_load_file(o.file, &sc, &err);
+    if (st != VS_OK) {
+        st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
+        goto done;
+    }
+    for (int i = 0; i < o.n_sets; i++)
+        if ((st = vs_override_apply(sc, o.sets[i], &err)) != VS_OK)
+            goto done;
+
+    vs_sweep_opts so;
+    memset(&so, 0, sizeof so);
+    so.seed = o.have_seed ? o.seed : sc->seed;
+    so.iterations = o.iterations >= 0 ? o.iterations : sc->iterations;
+    so.threads = o.threads;
+    vs_cli_progress pr;
+    vs_cli_progress_init(&pr, o.file, o.quiet);
+    so.progress = vs_cli_progress_show;
+    so.progress_ctx = &pr;
+    so.stop = &vs_cli_interrupted;
+    if ((st = vs_sweep_run(sc, o.axes, o.n_axes, &so, &res, &err)) != VS_OK)
+        goto done;
+
+    if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
+        goto done;
+    vs_sweep_write_opts wo = {dir, o.swedish_csv, cmdline, so.seed, o.sets,
+                              (size_t)o.n_sets};
+    if ((st = vs_sweep_write(sc, res, &wo, &set, &err)) != VS_OK)
+        goto done;
+    if (vs_cli_interrupted) {
+        st = VS_EINTR;
+        goto done;
+    }
+    st = vs_outset_commit(&set, &err);
+    /* Images need the committed data and scripts; a gnuplot failure is
+     * exit 1 and leaves the tables in place. */
+    if (st == VS_OK && o.render)
+        st = vs_sweep_render(dir, res, o.render, &err);
+    if (st == VS_OK && !o.quiet) {
+        print_summary(stdout, sc, res);
+        fprintf(stderr, "%s: %zu points x %ld iterations in %.2f s, wrote %s/\n",
+                o.file, res->n_points, res->iterations, res->wall_seconds, dir);
+    }
+done:
+    if (st == VS_EINTR)
+        fprintf(stderr, "vardsim: interrupted: no output written\n");
+    else if (st != VS_OK)
+        vs_cli_print_err(&err);
+    vs_outset_free(&set);
+    vs_sweep_free(res);
+    vs_scenario_free(sc);
+    vs_err_free(&err);
+    free(cmdline);
+    free_opts(&o);
+    return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
+}

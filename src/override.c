@@ -1,0 +1,476 @@
+/* override.c: --set PATH=VALUE on a loaded scenario (see override.h).
+ *
+ * Every number a user may change is listed as a candidate: its path, the
+ * loader's key table and key it was read with (so the loader's bounds and
+ * checks apply, load_param.h), and where it lives in the model.  Resolving
+ * a path is finding it among the candidates; an unknown path is answered
+ * with the three candidates nearest by edit distance.  The candidates are:
+ *
+ * - every param in the file: region.deficit, region.age_weights[I],
+ *   VARIANT.RULE.KEY, VARIANT.RULE.amounts[I], VARIANT.RULE.tiers[I].KEY;
+ * - optional keys a rule does not give but could, where leaving them out
+ *   means a default or no bound, so that adding one changes nothing else
+ *   (capitation cni_share, cni_threshold cap and floor, cut alpha for
+ *   need_protected and max_cut_share, limit max_loss and max_gain).  Keys
+ *   that exclude another (pot / per_capita, amount / deficit_share) are
+ *   not offered: they would change the rule's kind;
+ * - a targeted rule's `top` when it uses a count (a whole number >= 1);
+ * - the scale of each per-centre noise group: uncertainty.GROUP.sigma for
+ *   a lognormal group, uncertainty.GROUP.sd for a normal one.
+ *
+ * Rules are reached only through the variant that defines them: a variant
+ * that extends another inherits its allocation, so one change reaches
+ * every extending variant. */
+#include "vardsim/override.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_param.h"
+
+#define PATH_MAX_LEN 256
+
+/* Param fields of a rule, named by their key in the scenario file. */
+static const struct {
+    const char *key;
+    size_t off;
+} rule_fields[] = {
+    {"pot", offsetof(vs_rule, pot)},
+    {"per_capita", offsetof(vs_rule, per_capita)},
+    {"cni_share", offsetof(vs_rule, cni_share)},
+    {"threshold", offsetof(vs_rule, threshold)},
+    {"cap", offsetof(vs_rule, cap)},
+    {"floor", offsetof(vs_rule, floor)},
+    {"top_share", offsetof(vs_rule, top_share)},
+    {"amount", offsetof(vs_rule, amount)},
+    {"deficit_share", offsetof(vs_rule, deficit_share)},
+    {"alpha", offsetof(vs_rule, alpha)},
+    {"max_cut_share", offsetof(vs_rule, max_cut_share)},
+    {"max_loss", offsetof(vs_rule, max_loss)},
+    {"max_gain", offsetof(vs_rule, max_gain)},
+};
+#define N_RULE_FIELDS (sizeof rule_fields / sizeof rule_fields[0])
+
+/* Optional keys whose absence means a default or no bound (see top). */
+static int addable(const vs_rule *r, const char *key)
+{
+    if (strcmp(key, "alpha") == 0)
+        return r->method == VS_CUT_NEED_PROTECTED;
+    return strcmp(key, "cni_share") == 0 || strcmp(key, "cap") == 0 ||
+           strcmp(key, "floor") == 0 || strcmp(key, "max_cut_share") == 0 ||
+           strcmp(key, "max_loss") == 0 || strcmp(key, "max_gain") == 0;
+}
+
+typedef enum cand_kind {
+    C_PARAM, /* *slot is a param index, or VS_NONE: the param is added */
+    C_TOP,   /* a targeted rule's count */
+    C_NOISE  /* a noise group's scale */
+} cand_kind;
+
+typedef struct cand {
+    char path[PATH_MAX_LEN];
+    cand_kind kind;
+    vs_param_bounds b;
+    int *slot;      /* C_PARAM: the model's reference to the param */
+    vs_rule *rule;  /* C_PARAM in a rule, C_TOP */
+    vs_noise *noise;/* C_NOISE */
+    int line;       /* C_PARAM: line of the rule or region (new params) */
+} cand;
+
+typedef struct cands {
+    cand *v;
+    size_t n, cap;
+    int oom;
+} cands;
+
+/* Append a candidate for `key` of key table `table`; NULL when out of
+ * memory (remembered in c->oom) or when the key is not a number. */
+static cand *push(cands *c, int table, const char *key)
+{
+    if (c->oom)
+        return NULL;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        cand *p = realloc(c->v, cap * sizeof *p);
+        if (!p) {
+            c->oom = 1;
+            return NULL;
+        }
+        c->v = p;
+        c->cap = cap;
+    }
+    cand *x = &c->v[c->n];
+    memset(x, 0, sizeof *x);
+    /* Every key pushed is one the loader reads as a number. */
+    if (!vs_load_param_bounds(table, key, &x->b))
+        return NULL;
+    c->n++;
+    return x;
+}
+
+/* A param candidate: `slot` is the model's reference to it. */
+static void push_param(cands *c, int table, const char *key, int *slot,
+                       vs_rule *rule, int line, const char *path)
+{
+    cand *x = push(c, table, key);
+    if (!x)
+        return;
+    x->kind = C_PARAM;
+    x->slot = slot;
+    x->rule = rule;
+    x->line = line;
+    snprintf(x->path, sizeof x->path, "%s", path);
+}
+
+/* The candidates of one rule of variant `vid`. */
+static void collect_rule(cands *c, const char *vid, vs_rule *r)
+{
+    char path[PATH_MAX_LEN];
+    int t = (int)r->type;
+    for (size_t f = 0; f < N_RULE_FIELDS; f++) {
+        const char *key = rule_fields[f].key;
+        int *slot = (int *)(void *)((char *)r + rule_fields[f].off);
+        vs_param_bounds b;
+        if (!vs_load_param_bounds(t, key, &b))
+            continue; /* not a key of this rule type */
+        if (*slot < 0 && !addable(r, key))
+            continue;
+        snprintf(path, sizeof path, "%s.%s.%s", vid, r->id, key);
+        push_param(c, t, key, slot, r, r->line, path);
+    }
+    for (size_t g = 0; g < r->n_grants; g++) {
+        snprintf(path, sizeof path, "%s.%s.amounts[%zu]", vid, r->id, g);
+        push_param(c, t, "amounts", &r->grant_amount[g], r, r->line, path);
+    }
+    static const char *const tier_keys[3] = {"above", "amount", "per_listed"};
+    for (size_t j = 0; j < r->n_tiers; j++) {
+        int *ts[3] = {&r->tiers[j].above, &r->tiers[j].amount,
+                      &r->tiers[j].per_listed};
+        for (int q = 0; q < 3; q++) {
+            if (*ts[q] < 0)
+                continue; /* amount and per_listed exclude each other */
+            snprintf(path, sizeof path, "%s.%s.tiers[%zu].%s", vid, r->id, j,
+                     tier_keys[q]);
+            push_param(c, VS_LOAD_TIER, tier_keys[q], ts[q], r, r->line, path);
+        }
+    }
+    if (r->type == VS_RULE_TARGETED && r->top >= 0) {
+        cand *x = push(c, t, "top");
+        if (x) {
+            x->kind = C_TOP;
+            x->rule = r;
+            snprintf(x->path, sizeof x->path, "%s.%s.top", vid, r->id);
+        }
+    }
+}
+
+/* Every changeable number of sc, in file order (region, rules, noise). */
+static void collect(vs_scenario *sc, cands *c)
+{
+    char path[PATH_MAX_LEN];
+    if (sc->deficit >= 0)
+        push_param(c, VS_LOAD_REGION, "deficit", &sc->deficit, NULL, 0,
+                   "region.deficit");
+    for (size_t i = 0; sc->age_weights && i < sc->n_age_bands; i++) {
+        snprintf(path, sizeof path, "region.age_weights[%zu]", i);
+        push_param(c, VS_LOAD_REGION, "age_weights", &sc->age_weights[i], NULL,
+                   0, path);
+    }
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (size_t k = 0; k < sc->variants[v].n_rules; k++)
+            collect_rule(c, sc->variants[v].id, &sc->variants[v].rules[k]);
+    for (size_t g = 0; g < sc->n_noise; g++) {
+        vs_noise *z = &sc->noise[g];
+        int logn = z->kind == VS_NOISE_LOGNORMAL;
+        cand *x = push(c, logn ? VS_LOAD_NOISE_LOGNORMAL : VS_LOAD_NOISE_NORMAL,
+                       logn ? "sigma" : "sd");
+        if (!x)
+            continue;
+        x->kind = C_NOISE;
+        x->noise = z;
+        snprintf(x->path, sizeof x->path, "%s.%s", z->path,
+                 logn ? "sigma" : "sd");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Nearest paths                                                       */
+
+/* Edit distance with adjacent transpositions (a typo "treshold" is 1
+ * from "threshold"); long strings are compared on their first
+ * PATH_MAX_LEN bytes. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t n = strnlen(a, PATH_MAX_LEN), m = strnlen(b, PATH_MAX_LEN);
+    size_t rows[3][PATH_MAX_LEN + 1];
+    size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < d)
+                d = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < d)
+                d = pp[j - 2] + 1;
+            cur[j] = d;
+        }
+        size_t *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
+
+/* The rule `path` names through a variant that only inherits it: the
+ * path through the variant that defines it, in buf ("" when none). */
+static void inherited_path(const vs_scenario *sc, const char *path, char *buf,
+                           size_t n, char *owner, size_t owner_n)
+{
+    buf[0] = '\0';
+    const char *d1 = strchr(path, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (!d2)
+        return;
+    char vid[PATH_MAX_LEN], rid[PATH_MAX_LEN];
+    snprintf(vid, sizeof vid, "%.*s", (int)(d1 - path), path);
+    snprintf(rid, sizeof rid, "%.*s", (int)(d2 - d1 - 1), d1 + 1);
+    int v = vs_scenario_find_variant(sc, vid);
+    /* Walk up the extends chain (acyclic after loading). */
+    for (size_t hops = 0; v >= 0 && hops <= sc->n_variants; hops++) {
+        v = sc->variants[v].extends;
+        if (v < 0)
+            return;
+        const vs_variant *var = &sc->variants[v];
+        for (size_t k = 0; k < var->n_rules; k++)
+            if (strcmp(var->rules[k].id, rid) == 0) {
+                if (snprintf(buf, n, "%s.%s%s", var->id, rid, d2) >= (int)n)
+                    buf[0] = '\0'; /* too long to be a path anyway */
+                snprintf(owner, owner_n, "%s", var->id);
+                return;
+            }
+    }
+}
+
+static int unknown_path(const vs_scenario *sc, const cands *c, const char *path,
+                        vs_err *err)
+{
+    /* The three smallest distances, earlier candidates first on ties. */
+    size_t best[3], dist[3], k = 0;
+    char via[PATH_MAX_LEN], owner[PATH_MAX_LEN];
+    inherited_path(sc, path, via, sizeof via, owner, sizeof owner);
+    int via_known = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->v[i].path, via) == 0)
+            via_known = 1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (via_known && strcmp(c->v[i].path, via) == 0)
+            continue; /* listed first below */
+        size_t d = distance(path, c->v[i].path);
+        size_t at = k;
+        while (at > 0 && dist[at - 1] > d)
+            at--;
+        if (at >= 3)
+            continue;
+        for (size_t j = k < 3 ? k : 2; j > at; j--) {
+            best[j] = best[j - 1];
+            dist[j] = dist[j - 1];
+        }
+        best[at] = i;
+        dist[at] = d;
+        if (k < 3)
+            k++;
+    }
+    char list[3 * PATH_MAX_LEN + 8] = "";
+    size_t used = 0, shown = 0;
+    if (via_known) {
+        used += (size_t)snprintf(list, sizeof list, "%s", via);
+        shown++;
+    }
+    for (size_t j = 0; j < k && shown < 3; j++, shown++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                 shown ? ", " : "", c->v[best[j]].path);
+    if (via_known)
+        return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                          "unknown path '%s'; nearest: %s (the rule is "
+                          "inherited from '%s': set it there, and the change "
+                          "reaches every variant that extends it)",
+                          path, list, owner);
+    if (shown == 0)
+        return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                          "unknown path '%s': the scenario has no number "
+                          "that can be set", path);
+    return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                      "unknown path '%s'; nearest: %s", path, list);
+}
+
+/* ------------------------------------------------------------------ */
+/* Setting                                                             */
+
+/* The fixed value of param p, or NAN (a distribution, or none). */
+static double fixed_of(const vs_scenario *sc, int p)
+{
+    if (p < 0 || sc->params[p].dist.kind != VS_DIST_FIXED)
+        return NAN;
+    return sc->params[p].dist.p[0];
+}
+
+/* The loader refuses cap < floor when both are fixed: so does --set. */
+static int cap_floor_ok(const vs_scenario *sc, const cand *x, const vs_dist *d,
+                        vs_err *err)
+{
+    const vs_rule *r = x->rule;
+    if (!r || r->type != VS_RULE_CNI_THRESHOLD ||
+        (x->slot != &r->cap && x->slot != &r->floor))
+        return VS_OK;
+    double v = d->kind == VS_DIST_FIXED ? d->p[0] : NAN;
+    double cap = x->slot == &r->cap ? v : fixed_of(sc, r->cap);
+    double fl = x->slot == &r->floor ? v : fixed_of(sc, r->floor);
+    if (cap < fl) /* false when either is NAN */
+        return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                          "'%s': cap (%.15g) would be below floor (%.15g)",
+                          x->path, cap, fl);
+    return VS_OK;
+}
+
+/* Set candidate x to d (already parsed).  Checks first, then changes
+ * the model, so a refused value leaves sc as it was. */
+static int apply(vs_scenario *sc, cand *x, vs_dist d, vs_err *err)
+{
+    char msg[512];
+    if (vs_load_param_check(&x->b, x->path, &d, msg, sizeof msg) != VS_OK)
+        return vs_err_set(err, VS_EINPUT, sc->file, 0, "%s", msg);
+    int st = cap_floor_ok(sc, x, &d, err);
+    if (st != VS_OK)
+        return st;
+    switch (x->kind) {
+    case C_TOP:
+        x->rule->top = (long)d.p[0];
+        return VS_OK;
+    case C_NOISE:
+        x->noise->scale = d.p[0];
+        return VS_OK;
+    case C_PARAM:
+        break;
+    }
+    if (*x->slot >= 0) {
+        vs_param *p = &sc->params[*x->slot];
+        p->dist = d;
+        /* A fixed number draws nothing; a distribution keeps a shared
+         * stream it had (it still moves with its partners), and otherwise
+         * draws from its own stream, named by its path. */
+        if (d.kind == VS_DIST_FIXED) {
+            free(p->stream);
+            p->stream = NULL;
+        }
+        return VS_OK;
+    }
+    /* A key the rule did not give: a new param, as the loader would have
+     * made it. */
+    char *path = strdup(x->path);
+    vs_param *grown = path ? realloc(sc->params, (sc->n_params + 1) *
+                                                     sizeof *sc->params)
+                           : NULL;
+    if (!grown) {
+        free(path);
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    }
+    sc->params = grown;
+    vs_param *p = &sc->params[sc->n_params];
+    memset(p, 0, sizeof *p);
+    p->path = path;
+    p->line = x->line;
+    p->dist = d;
+    *x->slot = (int)sc->n_params++;
+    return VS_OK;
+}
+
+/* Resolve `path` and set it to d. */
+static int set_path(vs_scenario *sc, const char *path, vs_dist d, vs_err *err)
+{
+    cands c = {0};
+    collect(sc, &c);
+    int st;
+    if (c.oom) {
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    } else {
+        size_t i = 0;
+        while (i < c.n && strcmp(c.v[i].path, path) != 0)
+            i++;
+        st = i < c.n ? apply(sc, &c.v[i], d, err)
+                     : unknown_path(sc, &c, path, err);
+    }
+    free(c.v);
+    return st;
+}
+
+int vs_override_apply(vs_scenario *sc, const char *assignment, vs_err *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "expected PATH=VALUE, such as "
+                          "region.deficit=3.5e8, not '%.200s'", assignment);
+    char path[PATH_MAX_LEN];
+    if ((size_t)(eq - assignment) >= sizeof path)
+        return vs_err_set(err, VS_EINPUT, NULL, 0, "path too long: '%.60s...'",
+                          assignment);
+    snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
+    vs_dist d;
+    char msg[256];
+    if (vs_dist_parse(eq + 1, &d, msg, sizeof msg) != VS_OK)
+        return vs_err_set(err, VS_EINPUT, sc->file, 0, "bad value for '%s': %s",
+                          path, msg);
+    return set_path(sc, path, d, err);
+}
+
+int vs_override_set_number(vs_scenario *sc, const char *path, double value,
+                           vs_err *err)
+{
+    if (strlen(path) >= PATH_MAX_LEN)
+        return vs_err_set(err, VS_EINPUT, NULL, 0, "path too long: '%.60s...'",
+                          path);
+    return set_path(sc, path, vs_dist_fixed(value), err);
+}
+
+int vs_override_get(const vs_scenario *sc, const char *path, double *point,
+                    int *money, vs_err *err)
+{
+    /* collect() takes the model's addresses to change them later; here
+     * nothing is written through them. */
+    vs_scenario *msc = (vs_scenario *)(uintptr_t)sc;
+    cands c = {0};
+    collect(msc, &c);
+    int st = VS_OK;
+    size_t i = 0;
+    while (i < c.n && strcmp(c.v[i].path, path) != 0)
+        i++;
+    if (c.oom) {
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    } else if (i == c.n) {
+        st = unknown_path(sc, &c, path, err);
+    } else {
+        const cand *x = &c.v[i];
+        *money = x->b.money;
+        switch (x->kind) {
+        case C_TOP: *point = (double)x->rule->top; break;
+        case C_NOISE: *point = x->noise->scale; break;
+        case C_PARAM:
+            *point = *x->slot >= 0 ? vs_dist_point(&sc->params[*x->slot].dist)
+                                   : NAN;
+            break;
+        }
+    }
+    free(c.v);
+    return st;
+}
