@@ -1789,7 +1789,8 @@ static int render_one(const char *gnuplot, const char *dir,
                       *line ? line : "no image written");
 }
 
-int vs_charts_render(const char *dir, const char *formats, vs_err *err)
+int vs_charts_render_named(const char *dir, const char *const *charts,
+                           size_t n, const char *formats, vs_err *err)
 {
     unsigned mask;
     int st = parse_formats(formats, &mask, err);
@@ -1800,12 +1801,22 @@ int vs_charts_render(const char *dir, const char *formats, vs_err *err)
         return vs_err_set(err, VS_ERUN, NULL, 0,
                           "gnuplot not found on PATH: install gnuplot-nox, "
                           "or run without --render");
-    for (size_t k = 0; k < N_CHARTS; k++)
+    for (size_t k = 0; k < n; k++)
         for (int i = 0; i < 3; i++)
             if (mask & (1u << i)) {
-                st = render_one(gnuplot, dir, chart_names[k], fmt_names[i], err);
+                st = render_one(gnuplot, dir, charts[k], fmt_names[i], err);
                 if (st != VS_OK)
                     return st;
             }
     return VS_OK;
+}
+
+int vs_charts_render(const char *dir, const char *formats, vs_err *err)
+{
+    return vs_charts_render_named(dir, chart_names, N_CHARTS, formats, err);
+}
+
+const char *vs_charts_style(void)
+{
+    return style_text;
 }

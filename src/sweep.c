@@ -593,45 +593,6 @@ static const vs_stat *stat_at(const ctx *c, size_t p, size_t v, int m)
     return &c->r->stats[(p * c->V + v) * VS_STAT_COUNT + (size_t)m];
 }
 
-/* The house style (plots/vardsim.gp without its comments): each script
- * carries it, so a sweep folder needs no style.gp. */
-static const char style_text[] =
-    "set encoding utf8\n"
-    "vs_font = 'DejaVu Sans,8'\n"
-    "vs_dpi = 200.0\n"
-    "if (vs_format eq 'svg') {\n"
-    "    set terminal svg size int(vs_width_cm / 2.54 * 72 + 0.5), int(vs_height_cm / 2.54 * 72 + 0.5) font vs_font noenhanced background '#ffffff'\n"
-    "} else {\n"
-    "    if (vs_format eq 'pdf') {\n"
-    "        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font fontscale 1 noenhanced\n"
-    "    } else {\n"
-    "        if (vs_format eq 'png') {\n"
-    "            set terminal pngcairo size int(vs_width_cm / 2.54 * vs_dpi + 0.5), int(vs_height_cm / 2.54 * vs_dpi + 0.5) font vs_font fontscale vs_dpi / 72 linewidth vs_dpi / 72 noenhanced background '#ffffff'\n"
-    "        } else {\n"
-    "            exit error 'unknown vs_format: use png, svg or pdf'\n"
-    "        }\n"
-    "    }\n"
-    "}\n"
-    "set output vs_output\n"
-    "set termoption noenhanced\n"
-    "set linetype 1 lc rgb '#000000' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 2 lc rgb '#E69F00' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 3 lc rgb '#56B4E9' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 4 lc rgb '#009E73' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 5 lc rgb '#0072B2' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 6 lc rgb '#D55E00' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 7 lc rgb '#CC79A7' lw 1.5 pt 7 ps 0.8\n"
-    "set linetype 8 lc rgb '#F0E442' lw 1.5 pt 7 ps 0.8\n"
-    "vs_grey = '#767676'\n"
-    "vs_light = '#DDDDDD'\n"
-    "vs_ink = '#333333'\n"
-    "set border 3 lc rgb vs_ink lw 0.8\n"
-    "set tics nomirror out scale 0.6 textcolor rgb vs_ink\n"
-    "set grid back lc rgb vs_light lw 0.6 dt 1\n"
-    "set key noenhanced nobox textcolor rgb vs_ink samplen 2 spacing 1.1\n"
-    "set title noenhanced textcolor rgb vs_ink\n"
-    "set style fill solid 0.9 noborder\n"
-    "set datafile separator ','\n";
 
 static void script_begin(ctx *c, FILE *f, const char *chart, const char *what,
                          const char *data, double w_cm, double h_cm)
@@ -649,7 +610,7 @@ static void script_begin(ctx *c, FILE *f, const char *chart, const char *what,
     fputs("\nvs_height_cm = ", f);
     put_num(f, h_cm);
     fputs("\n\n# House style (plots/vardsim.gp)\n", f);
-    fputs(style_text, f);
+    fputs(vs_charts_style(), f);
     if (c->sv)
         fputs("set decimalsign ','\n", f);
     fputs("\n# Text from the scenario and labels: single-quoted strings, "
@@ -1594,155 +1555,15 @@ done:
 /* ------------------------------------------------------------------ */
 /* Rendering                                                           */
 
-/* The gnuplot on PATH as an absolute path (relative PATH entries are
- * skipped: gnuplot runs inside the output folder).  1 when found. */
-static int find_gnuplot(char *buf, size_t n)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *p = path;;) {
-        size_t len = strcspn(p, ":");
-        if (len > 0 && p[0] == '/' &&
-            snprintf(buf, n, "%.*s/gnuplot", (int)len, p) < (int)n) {
-            struct stat st;
-            if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
-                access(buf, X_OK) == 0)
-                return 1;
-        }
-        if (p[len] == '\0')
-            return 0;
-        p += len + 1;
-    }
-}
-
-/* The first line of gnuplot's stderr that is not a warning, control
- * bytes made '?' so it is safe on a terminal. */
-static void first_error(const char *text, char *out, size_t n)
-{
-    out[0] = '\0';
-    for (const char *p = text; *p;) {
-        size_t len = strcspn(p, "\n");
-        int blank = strspn(p, " \t^") >= len;
-        int warning = 0;
-        for (size_t i = 0; i + 8 <= len; i++)
-            if (strncmp(p + i, "warning:", 8) == 0)
-                warning = 1;
-        if (!blank && !warning) {
-            snprintf(out, n, "%.*s", (int)len, p);
-            break;
-        }
-        p += len;
-        if (*p == '\n')
-            p++;
-    }
-    for (char *q = out; *q; q++)
-        if ((unsigned char)*q < 0x20)
-            *q = '?';
-}
-
-/* gnuplot -d -e "vs_format='F'; vs_output='TMP'" CHART.gp inside dir, no
- * shell; then rename TMP to CHART.F. */
-static int render_one(const char *gnuplot, const char *dir, const char *chart,
-                      const char *fmt, vs_err *err)
-{
-    char script[80], tmp[128], cmd[256], tmp_path[4096], final_path[4096];
-    snprintf(script, sizeof script, "%s.gp", chart);
-    snprintf(tmp, sizeof tmp, ".%s.%s.%ld.tmp", chart, fmt, (long)getpid());
-    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='%s'", fmt, tmp);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/%s", dir, tmp) >=
-            (int)sizeof tmp_path ||
-        snprintf(final_path, sizeof final_path, "%s/%s.%s", dir, chart, fmt) >=
-            (int)sizeof final_path)
-        return vs_err_set(err, VS_ERUN, dir, 0, "output folder name is too long");
-    int pipefd[2];
-    if (pipe(pipefd) != 0)
-        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
-                          strerror(errno));
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
-                          strerror(e));
-    }
-    if (pid == 0) {
-        /* Child: only async-signal-safe calls until exec. */
-        int null = open("/dev/null", O_RDWR);
-        if (null < 0 || chdir(dir) != 0 || dup2(null, 0) < 0 ||
-            dup2(null, 1) < 0 || dup2(pipefd[1], 2) < 0)
-            _exit(127);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        close(null);
-        char *const argv[] = {"gnuplot", "-d", "-e", cmd, script, NULL};
-        execv(gnuplot, argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    /* Keep the start of gnuplot's stderr; drain the rest. */
-    char text[8192];
-    size_t used = 0;
-    for (;;) {
-        char chunk[4096];
-        ssize_t got = read(pipefd[0], chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        size_t room = sizeof text - 1 - used;
-        size_t take = (size_t)got < room ? (size_t)got : room;
-        memcpy(text + used, chunk, take);
-        used += take;
-    }
-    text[used] = '\0';
-    close(pipefd[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
-            unlink(tmp_path);
-            return vs_err_set(err, VS_ERUN, NULL, 0,
-                              "cannot wait for gnuplot: %s", strerror(errno));
-        }
-    struct stat st;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-        stat(tmp_path, &st) == 0 && st.st_size > 0) {
-        if (rename(tmp_path, final_path) == 0)
-            return VS_OK;
-        int e = errno;
-        unlink(tmp_path);
-        return vs_err_set(err, VS_ERUN, final_path, 0, "cannot write: %s",
-                          strerror(e));
-    }
-    unlink(tmp_path);
-    char line[512];
-    first_error(text, line, sizeof line);
-    return vs_err_set(err, VS_ERUN, NULL, 0, "gnuplot failed on %s/%s (%s): %s",
-                      dir, script, fmt, *line ? line : "no image written");
-}
-
 int vs_sweep_render(const char *dir, const vs_sweep_result *r,
                     const char *formats, vs_err *err)
 {
-    int st = vs_charts_check_formats(formats, err);
-    if (st != VS_OK)
-        return st;
-    char gnuplot[4096];
-    if (!find_gnuplot(gnuplot, sizeof gnuplot))
-        return vs_err_set(err, VS_ERUN, NULL, 0,
-                          "gnuplot not found on PATH: install gnuplot-nox, "
-                          "or run without --render");
-    static const char *const fmts[] = {"png", "svg", "pdf"};
-    char name[64];
-    for (size_t k = 0; chart_name(r, k, name, sizeof name); k++)
-        for (int i = 0; i < 3; i++) {
-            /* the list was checked above: a name is in it or not */
-            const char *p = strstr(formats, fmts[i]);
-            if (!p)
-                continue;
-            if ((st = render_one(gnuplot, dir, name, fmts[i], err)) != VS_OK)
-                return st;
-        }
-    return VS_OK;
+    char names[64][64];
+    const char *list[64];
+    size_t n = 0;
+    while (n < 64 && chart_name(r, n, names[n], sizeof names[n])) {
+        list[n] = names[n];
+        n++;
+    }
+    return vs_charts_render_named(dir, list, n, formats, err);
 }

@@ -64,4 +64,13 @@ char *vs_charts_format_number(double v, int decimals, int swedish, char *buf,
 char *vs_charts_shorten(const char *text, size_t max_chars, char *buf,
                         size_t n);
 
+/* Render the scripts `charts[0..n)` (names without .gp) in `dir` to each
+ * format of `formats`, exactly as vs_charts_render does for a run's
+ * charts (sweeps use it for theirs). */
+int vs_charts_render_named(const char *dir, const char *const *charts,
+                           size_t n, const char *formats, vs_err *err);
+
+/* The house style (plots/vardsim.gp), for scripts that embed it. */
+const char *vs_charts_style(void);
+
 #endif

@@ -55,10 +55,10 @@ expect_in "$a1/manifest.txt" "(11 values)"
 expect_in "$a1/manifest.txt" "seed: 20230101"
 [ -z "$(find "$a1" -name '.*' -type f)" ] && ok || bad "temporary files left"
 
-# each script carries the house style: plots/vardsim.gp without comments
-grep -v '^#' "$ROOT/plots/vardsim.gp" | grep -v '^$' >"$TMP/style.want"
-sed -n '/^# House style/,/^set datafile separator/p' "$a1/sweep_ci_need.gp" | sed 1d >"$TMP/style"
-cmp -s "$TMP/style" "$TMP/style.want" && ok || bad "sweep_ci_need.gp: the style differs from plots/vardsim.gp"
+# each script carries the house style: plots/vardsim.gp, word for word
+awk 'FNR == NR { want = want $0 "\n"; next } { have = have $0 "\n" }
+     END { exit index(have, want) ? 0 : 1 }' "$ROOT/plots/vardsim.gp" "$a1/sweep_ci_need.gp" \
+    && ok || bad "sweep_ci_need.gp: the style differs from plots/vardsim.gp"
 
 # --- byte-identical for any thread count (all but manifest.txt) ----------
 a2="$TMP/a2"
