@@ -30,6 +30,38 @@ int vs_cli_parse_long(const char *s, long lo, long hi, long *out);
 int vs_cli_parse_u64(const char *s, uint64_t *out);
 int vs_cli_parse_double(const char *s, double *out);
 
+struct vs_scenario;
+
+/* The options run, sweep and sensitivity share, parsed in one place. */
+typedef struct vs_cli_common {
+    const char *out_dir;  /* -o, or NULL */
+    long iterations;      /* -n, or the default given to init */
+    long max_iterations;  /* upper bound of -n */
+    int have_seed;        /* --seed given */
+    uint64_t seed;
+    int threads;          /* --threads, default: all cores */
+    int swedish_csv;      /* --csv sv */
+    int quiet;            /* --quiet */
+    int allow_render;     /* does the command take --render? */
+    const char *render;   /* --render list, or NULL */
+    const char **sets;    /* --set PATH=VALUE, in order */
+    int n_sets;
+} vs_cli_common;
+
+/* Defaults; `sets` gets room for argc entries (free with _free). */
+int vs_cli_common_init(vs_cli_common *c, int argc, long default_iterations,
+                       long max_iterations, int allow_render);
+void vs_cli_common_free(vs_cli_common *c);
+
+/* If argv[*i] is a shared option, take it (and its value, advancing *i)
+ * and return 1; return 0 when it is not one of them, and -1 after printing
+ * a usage error (exit 2). */
+int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c);
+
+/* Apply every --set to a loaded scenario. */
+int vs_cli_common_apply_sets(const vs_cli_common *c, struct vs_scenario *sc,
+                             vs_err *err);
+
 /* Monotonic seconds. */
 double vs_cli_now(void);
 
@@ -52,7 +84,6 @@ void vs_cli_stem(const char *file, char *buf, size_t n);
 char *vs_cli_join_argv(int argc, char **argv);
 
 /* The side-by-side tables `run` prints to `f` (summary.c). */
-struct vs_scenario;
 struct vs_results;
 void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
                           const struct vs_results *res);

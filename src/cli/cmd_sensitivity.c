@@ -10,59 +10,35 @@
 #include "vardsim/sensitivity.h"
 
 typedef struct sens_opts {
-    const char *file, *out_dir;
-    long n;
-    int have_seed;
-    uint64_t seed;
-    int threads, bootstrap;
-    int swedish_csv, quiet;
+    vs_cli_common c; /* iterations: the Sobol base sample N */
+    const char *file;
+    int bootstrap;
 } sens_opts;
 
 static int parse_sensitivity(int argc, char **argv, sens_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->n = VS_SENSITIVITY_DEFAULT_N;
     o->bootstrap = VS_SENSITIVITY_DEFAULT_BOOTSTRAP;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    o->threads = cores > 0 ? (int)cores : 1;
+    /* -n is the Sobol sample: N (inputs + 2) evaluations, every one kept
+     * for the bootstrap (8 bytes x variants x 10 statistics each), so N is
+     * capped where that stays a few hundred MB. */
+    if (vs_cli_common_init(&o->c, argc, VS_SENSITIVITY_DEFAULT_N, 100000L, 0) != 0)
+        return EXIT_RUN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "-n") == 0 ||
-                          strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                          strcmp(a, "--bootstrap") == 0 || strcmp(a, "--csv") == 0;
-        if (takes_value) {
-            if (!val)
+        int r = vs_cli_common_option(argc, argv, &i, &o->c);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--bootstrap") == 0) {
+            long x;
+            if (i + 1 >= argc)
                 return vs_cli_usage_error("option %s needs a value", a);
-            i++;
-        }
-        long x;
-        if (strcmp(a, "-o") == 0) {
-            o->out_dir = val;
-        } else if (strcmp(a, "-n") == 0) {
-            /* The Sobol sample: N (inputs + 2) evaluations, every one kept
-             * for the bootstrap (8 bytes x variants x 10 statistics each),
-             * so N is capped where that stays a few hundred MB. */
-            if (vs_cli_parse_long(val, 0, 100000L, &o->n) != 0)
-                return vs_cli_usage_error("-n needs a whole number from 0 to 100000, not '%s'", val);
-        } else if (strcmp(a, "--seed") == 0) {
-            if (vs_cli_parse_u64(val, &o->seed) != 0)
-                return vs_cli_usage_error("--seed needs a whole number >= 0, not '%s'", val);
-            o->have_seed = 1;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (vs_cli_parse_long(val, 1, 256, &x) != 0)
-                return vs_cli_usage_error("--threads needs a whole number from 1 to 256, not '%s'", val);
-            o->threads = (int)x;
-        } else if (strcmp(a, "--bootstrap") == 0) {
+            const char *val = argv[++i];
             if (vs_cli_parse_long(val, 0, 100000L, &x) != 0)
                 return vs_cli_usage_error("--bootstrap needs a whole number from 0 to 100000, not '%s'", val);
             o->bootstrap = (int)x;
-        } else if (strcmp(a, "--csv") == 0) {
-            if (strcmp(val, "sv") != 0)
-                return vs_cli_usage_error("--csv takes 'sv', not '%s'", val);
-            o->swedish_csv = 1;
-        } else if (strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return vs_cli_usage_error("unknown option '%s'", a);
         } else if (o->file) {
@@ -80,8 +56,10 @@ int vs_cmd_sensitivity(int argc, char **argv)
 {
     sens_opts o;
     int rc = parse_sensitivity(argc, argv, &o);
-    if (rc != EXIT_DONE)
+    if (rc != EXIT_DONE) {
+        vs_cli_common_free(&o.c);
         return rc;
+    }
 
     vs_err err;
     vs_err_init(&err);
@@ -91,8 +69,8 @@ int vs_cmd_sensitivity(int argc, char **argv)
     vs_outset_init(&set);
     char *cmdline = vs_cli_join_argv(argc, argv);
     char dir[4096];
-    if (o.out_dir) {
-        snprintf(dir, sizeof dir, "%s", o.out_dir);
+    if (o.c.out_dir) {
+        snprintf(dir, sizeof dir, "%s", o.c.out_dir);
     } else {
         char stem[1024];
         vs_cli_stem(o.file, stem, sizeof stem);
@@ -104,14 +82,16 @@ int vs_cmd_sensitivity(int argc, char **argv)
         st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
         goto done;
     }
+    if ((st = vs_cli_common_apply_sets(&o.c, sc, &err)) != VS_OK)
+        goto done; /* a bad path or value: exit 2 */
     vs_sensitivity_opts so;
     memset(&so, 0, sizeof so);
-    so.seed = o.have_seed ? o.seed : sc->seed;
-    so.n = o.n;
+    so.seed = o.c.have_seed ? o.c.seed : sc->seed;
+    so.n = o.c.iterations;
     so.bootstrap = o.bootstrap;
-    so.threads = o.threads;
+    so.threads = o.c.threads;
     vs_cli_progress pr;
-    vs_cli_progress_init(&pr, o.file, o.quiet);
+    vs_cli_progress_init(&pr, o.file, o.c.quiet);
     so.progress = vs_cli_progress_show;
     so.progress_ctx = &pr;
     so.stop = &vs_cli_interrupted;
@@ -120,7 +100,7 @@ int vs_cmd_sensitivity(int argc, char **argv)
 
     if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
         goto done;
-    vs_sensitivity_write_opts wo = {dir, o.swedish_csv, cmdline, so.seed};
+    vs_sensitivity_write_opts wo = {dir, o.c.swedish_csv, cmdline, so.seed};
     if ((st = vs_sensitivity_write(sc, res, &wo, &set, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
@@ -128,7 +108,7 @@ int vs_cmd_sensitivity(int argc, char **argv)
         goto done;
     }
     st = vs_outset_commit(&set, &err);
-    if (st == VS_OK && !o.quiet)
+    if (st == VS_OK && !o.c.quiet)
         fprintf(stderr, "%s: %zu inputs, %ld evaluations in %.2f s, wrote %s/\n",
                 o.file, res->n_inputs, res->evaluations, res->wall_seconds, dir);
 done:
@@ -142,5 +122,6 @@ done:
     vs_scenario_free(sc);
     vs_err_free(&err);
     free(cmdline);
+    vs_cli_common_free(&o.c);
     return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
 }

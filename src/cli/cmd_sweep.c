@@ -15,15 +15,8 @@
 #include "vardsim/sweep.h"
 
 typedef struct sweep_opts {
-    const char *file, *out_dir;
-    long iterations; /* -1: the scenario's */
-    int have_seed;
-    uint64_t seed;
-    int threads;
-    int swedish_csv, quiet;
-    const char *render;
-    const char **sets; /* --set, in order */
-    int n_sets;
+    vs_cli_common c; /* iterations -1: the scenario's */
+    const char *file;
     vs_sweep_axis *axes; /* --over, in order (the first outermost) */
     size_t n_axes;
 } sweep_opts;
@@ -33,48 +26,28 @@ static void free_opts(sweep_opts *o)
     for (size_t a = 0; a < o->n_axes; a++)
         vs_sweep_axis_free(&o->axes[a]);
     free(o->axes);
-    free(o->sets);
+    vs_cli_common_free(&o->c);
 }
 
 static int parse_sweep(int argc, char **argv, sweep_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->iterations = -1;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    o->threads = cores > 0 ? (int)cores : 1;
-    o->sets = calloc((size_t)argc, sizeof *o->sets);
     o->axes = calloc((size_t)argc, sizeof *o->axes);
-    if (!o->sets || !o->axes) {
+    if (vs_cli_common_init(&o->c, argc, -1, 100000000L, 1) != 0 || !o->axes) {
         fprintf(stderr, "vardsim: out of memory\n");
         return EXIT_RUN;
     }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "-n") == 0 ||
-                          strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                          strcmp(a, "--over") == 0 || strcmp(a, "--set") == 0 ||
-                          strcmp(a, "--csv") == 0 || strcmp(a, "--render") == 0;
-        if (takes_value) {
-            if (!val)
+        int r = vs_cli_common_option(argc, argv, &i, &o->c);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--over") == 0) {
+            if (i + 1 >= argc)
                 return vs_cli_usage_error("option %s needs a value", a);
-            i++;
-        }
-        long x;
-        if (strcmp(a, "-o") == 0) {
-            o->out_dir = val;
-        } else if (strcmp(a, "-n") == 0) {
-            if (vs_cli_parse_long(val, 0, 100000000L, &o->iterations) != 0)
-                return vs_cli_usage_error("-n needs a whole number from 0 to 100000000, not '%s'", val);
-        } else if (strcmp(a, "--seed") == 0) {
-            if (vs_cli_parse_u64(val, &o->seed) != 0)
-                return vs_cli_usage_error("--seed needs a whole number >= 0, not '%s'", val);
-            o->have_seed = 1;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (vs_cli_parse_long(val, 1, 256, &x) != 0)
-                return vs_cli_usage_error("--threads needs a whole number from 1 to 256, not '%s'", val);
-            o->threads = (int)x;
-        } else if (strcmp(a, "--over") == 0) {
+            const char *val = argv[++i];
             vs_err err;
             vs_err_init(&err);
             int st = vs_sweep_axis_parse(val, &o->axes[o->n_axes], &err);
@@ -86,24 +59,6 @@ static int parse_sweep(int argc, char **argv, sweep_opts *o)
             vs_err_free(&err);
             if (st != VS_OK)
                 return vs_cli_exit_for(st);
-        } else if (strcmp(a, "--set") == 0) {
-            o->sets[o->n_sets++] = val;
-        } else if (strcmp(a, "--csv") == 0) {
-            if (strcmp(val, "sv") != 0)
-                return vs_cli_usage_error("--csv takes 'sv', not '%s'", val);
-            o->swedish_csv = 1;
-        } else if (strcmp(a, "--render") == 0) {
-            vs_err ferr;
-            vs_err_init(&ferr);
-            int bad = vs_charts_check_formats(val, &ferr) != VS_OK;
-            if (bad)
-                vs_cli_usage_error("%s", ferr.msg);
-            vs_err_free(&ferr);
-            if (bad)
-                return EXIT_USAGE;
-            o->render = val;
-        } else if (strcmp(a, "--quiet") == 0) {
-            o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return vs_cli_usage_error("unknown option '%s'", a);
         } else if (o->file) {
@@ -176,8 +131,8 @@ int vs_cmd_sweep(int argc, char **argv)
     vs_outset_init(&set);
     char *cmdline = vs_cli_join_argv(argc, argv);
     char dir[4096];
-    if (o.out_dir) {
-        snprintf(dir, sizeof dir, "%s", o.out_dir);
+    if (o.c.out_dir) {
+        snprintf(dir, sizeof dir, "%s", o.c.out_dir);
     } else {
         char stem[1024];
         vs_cli_stem(o.file, stem, sizeof stem);
@@ -189,17 +144,16 @@ int vs_cmd_sweep(int argc, char **argv)
         st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
         goto done;
     }
-    for (int i = 0; i < o.n_sets; i++)
-        if ((st = vs_override_apply(sc, o.sets[i], &err)) != VS_OK)
-            goto done;
+    if ((st = vs_cli_common_apply_sets(&o.c, sc, &err)) != VS_OK)
+        goto done;
 
     vs_sweep_opts so;
     memset(&so, 0, sizeof so);
-    so.seed = o.have_seed ? o.seed : sc->seed;
-    so.iterations = o.iterations >= 0 ? o.iterations : sc->iterations;
-    so.threads = o.threads;
+    so.seed = o.c.have_seed ? o.c.seed : sc->seed;
+    so.iterations = o.c.iterations >= 0 ? o.c.iterations : sc->iterations;
+    so.threads = o.c.threads;
     vs_cli_progress pr;
-    vs_cli_progress_init(&pr, o.file, o.quiet);
+    vs_cli_progress_init(&pr, o.file, o.c.quiet);
     so.progress = vs_cli_progress_show;
     so.progress_ctx = &pr;
     so.stop = &vs_cli_interrupted;
@@ -208,8 +162,8 @@ int vs_cmd_sweep(int argc, char **argv)
 
     if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
         goto done;
-    vs_sweep_write_opts wo = {dir, o.swedish_csv, cmdline, so.seed, o.sets,
-                              (size_t)o.n_sets};
+    vs_sweep_write_opts wo = {dir, o.c.swedish_csv, cmdline, so.seed, o.c.sets,
+                              (size_t)o.c.n_sets};
     if ((st = vs_sweep_write(sc, res, &wo, &set, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
@@ -219,9 +173,9 @@ int vs_cmd_sweep(int argc, char **argv)
     st = vs_outset_commit(&set, &err);
     /* Images need the committed data and scripts; a gnuplot failure is
      * exit 1 and leaves the tables in place. */
-    if (st == VS_OK && o.render)
-        st = vs_sweep_render(dir, res, o.render, &err);
-    if (st == VS_OK && !o.quiet) {
+    if (st == VS_OK && o.c.render)
+        st = vs_sweep_render(dir, res, o.c.render, &err);
+    if (st == VS_OK && !o.c.quiet) {
         print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %zu points x %ld iterations in %.2f s, wrote %s/\n",
                 o.file, res->n_points, res->iterations, res->wall_seconds, dir);

@@ -31,7 +31,7 @@ static const char usage_text[] =
     "              [-n N] [--seed S] [--threads T] [--set PATH=VALUE]...\n"
     "              [--render png,svg,pdf] [--csv sv] [--quiet]\n"
     "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
-    "              [--bootstrap B] [--csv sv] [--quiet]\n"
+    "              [--bootstrap B] [--set PATH=VALUE]... [--csv sv] [--quiet]\n"
     "  vardsim --help | --version\n"
     "\n"
     "run writes metrics.csv, centres.csv and manifest.txt into DIR (default\n"

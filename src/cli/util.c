@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "vardsim/charts.h"
+#include "vardsim/override.h"
 
 int vs_cli_usage_error(const char *fmt, const char *arg)
 {
@@ -117,4 +119,100 @@ char *vs_cli_join_argv(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         p += sprintf(p, "%s%s", i ? " " : "", argv[i]);
     return s;
+}
+
+int vs_cli_common_init(vs_cli_common *c, int argc, long default_iterations,
+                       long max_iterations, int allow_render)
+{
+    memset(c, 0, sizeof *c);
+    c->iterations = default_iterations;
+    c->max_iterations = max_iterations;
+    c->allow_render = allow_render;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    c->threads = cores > 0 ? (int)cores : 1;
+    c->sets = calloc((size_t)argc + 1, sizeof *c->sets);
+    return c->sets ? 0 : -1;
+}
+
+void vs_cli_common_free(vs_cli_common *c)
+{
+    free(c->sets);
+    c->sets = NULL;
+}
+
+int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
+{
+    static const char *const with_value[] = {"-o", "-n", "--seed", "--threads",
+                                             "--csv", "--set", "--render"};
+    const char *a = argv[*i];
+    int known = 0;
+    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+        known |= strcmp(a, with_value[k]) == 0;
+    if (strcmp(a, "--render") == 0 && !c->allow_render)
+        known = 0;
+    if (!known) {
+        if (strcmp(a, "--quiet") != 0)
+            return 0;
+        c->quiet = 1;
+        return 1;
+    }
+    if (*i + 1 >= argc) {
+        vs_cli_usage_error("option %s needs a value", a);
+        return -1;
+    }
+    const char *val = argv[++*i];
+    long x;
+    if (strcmp(a, "-o") == 0) {
+        c->out_dir = val;
+    } else if (strcmp(a, "-n") == 0) {
+        if (vs_cli_parse_long(val, 0, c->max_iterations, &c->iterations) != 0) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "-n needs a whole number from 0 to %ld, not '%%s'",
+                     c->max_iterations);
+            vs_cli_usage_error(msg, val);
+            return -1;
+        }
+    } else if (strcmp(a, "--seed") == 0) {
+        if (vs_cli_parse_u64(val, &c->seed) != 0) {
+            vs_cli_usage_error("--seed needs a whole number >= 0, not '%s'", val);
+            return -1;
+        }
+        c->have_seed = 1;
+    } else if (strcmp(a, "--threads") == 0) {
+        if (vs_cli_parse_long(val, 1, 256, &x) != 0) {
+            vs_cli_usage_error("--threads needs a whole number from 1 to 256, not '%s'", val);
+            return -1;
+        }
+        c->threads = (int)x;
+    } else if (strcmp(a, "--csv") == 0) {
+        if (strcmp(val, "sv") != 0) {
+            vs_cli_usage_error("--csv takes 'sv', not '%s'", val);
+            return -1;
+        }
+        c->swedish_csv = 1;
+    } else if (strcmp(a, "--set") == 0) {
+        c->sets[c->n_sets++] = val;
+    } else { /* --render */
+        vs_err ferr;
+        vs_err_init(&ferr);
+        int bad = vs_charts_check_formats(val, &ferr) != VS_OK;
+        if (bad)
+            vs_cli_usage_error("%s", ferr.msg);
+        vs_err_free(&ferr);
+        if (bad)
+            return -1;
+        c->render = val;
+    }
+    return 1;
+}
+
+int vs_cli_common_apply_sets(const vs_cli_common *c, struct vs_scenario *sc,
+                             vs_err *err)
+{
+    for (int k = 0; k < c->n_sets; k++) {
+        int st = vs_override_apply(sc, c->sets[k], err);
+        if (st != VS_OK)
+            return st;
+    }
+    return VS_OK;
 }
