@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vardsim/dist.h"
+#include "vardsim/quantile.h"
 #include "vardsim/sha256.h"
 
 #ifndef VS_VERSION
@@ -108,7 +109,10 @@ static void write_centres(const vs_scenario *sc, const vs_results *res,
             vs_csv_money_d(c, s->p95);
             double listed = res->point_listed[i];
             vs_csv_money_d(c, listed > 0 ? (double)s->point / listed : NAN);
-            vs_csv_money(c, s->fair_share);
+            if (res->fair_share_defined)
+                vs_csv_money(c, s->fair_share);
+            else
+                vs_csv_num_text(c, "");
             if (v == b) {
                 vs_csv_num_text(c, "");
                 vs_csv_num_text(c, "");
@@ -178,11 +182,13 @@ static void write_manifest(const vs_scenario *sc, const vs_results *res,
     fprintf(f, "generator: gsl %s, one %s stream per input and iteration, "
                "seeded by splitmix64(seed, iteration, input path)\n",
             GSL_VERSION, vs_stream_type()->name);
-    fprintf(f, "centre_quantiles: %s\n",
-            res->exact_centre_quantiles
-                ? "exact (type 7)"
-                : "histograms of 512 buckets calibrated on the first 200 "
-                  "iterations; error at most one bucket (2 x pilot range / 512)");
+    if (res->exact_centre_quantiles)
+        fprintf(f, "centre_quantiles: exact (type 7)\n");
+    else
+        fprintf(f, "centre_quantiles: histograms of %d buckets calibrated on the "
+                   "first %ld iterations; error at most one bucket "
+                   "(2 x pilot range / %d)\n",
+                VS_HIST_BUCKETS, VS_SIM_PILOT, VS_HIST_BUCKETS);
     fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
     fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
 }

@@ -19,7 +19,7 @@
 #include "vardsim/quantile.h"
 
 #define VS_SIM_BLOCK 250L /* divides VS_SIM_PRECISION_BLOCK */
-#define VS_SIM_PILOT 250L /* a multiple of VS_SIM_BLOCK */
+/* VS_SIM_PILOT (sim.h) is a multiple of VS_SIM_BLOCK. */
 
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
 __extension__ typedef __int128 vs_i128;
@@ -281,17 +281,22 @@ void vs_sim_summarise(const double *values, const double *base, long n,
         return;
     }
     long m = 0;
-    double sum = 0;
+    double sum = 0, x0 = NAN;
     for (long k = 0; k < n; k++)
         if (!isnan(values[k])) {
+            if (m == 0)
+                x0 = values[k];
             scratch[m++] = values[k];
-            sum += values[k];
+            sum += values[k] - x0;
         }
     out->n = m;
     if (m == 0) {
         out->mean = out->sd = out->p05 = out->p50 = out->p95 = out->mcse = NAN;
     } else {
-        double mean = sum / (double)m, ss = 0;
+        /* Summed as offsets from the first value: a metric that never
+         * changes then has exactly its value as mean and sd 0, not a
+         * rounding residue of 1e-22 that reads as uncertainty. */
+        double mean = x0 + sum / (double)m, ss = 0;
         for (long k = 0; k < m; k++)
             ss += (scratch[k] - mean) * (scratch[k] - mean);
         out->mean = mean;
@@ -496,9 +501,14 @@ static int summarise(sim *s, const vs_outcome *pt, const double *prow,
         if (jobs[t].status != VS_OK)
             st = jobs[t].status;
 
-    /* Fair shares: the variant's total by need, to the öre. */
-    for (size_t c = 0; c < nc; c++)
+    /* Fair shares: the variant's total by need, to the öre; undefined
+     * (empty cells) when nobody is listed. */
+    double N = 0;
+    for (size_t c = 0; c < nc; c++) {
         need[c] = pin->listed[c] * pin->cni[c];
+        N += need[c];
+    }
+    res->fair_share_defined = N > 0;
     for (size_t v = 0; v < nv; v++) {
         vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
         for (size_t c = 0; c < nc; c++)

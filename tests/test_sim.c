@@ -170,6 +170,13 @@ static void test_summarise_by_hand(void **state)
     assert_close(s.p50, 3.0, 1e-15, 0);
     assert_close(s.diff_mean, 1.0, 1e-15, 0);
     assert_close(s.p_better, 0.25, 0, 0);
+    /* a value that never changes: exactly its value, sd and mcse exactly 0
+     * (summing 0.1 five times would leave a residue) */
+    double c[] = {0.1, 0.1, 0.1, 0.1, 0.1};
+    vs_sim_summarise(c, NULL, 5, 0.1, NAN, VS_M_GINI, scratch, &s);
+    assert_true(s.mean == 0.1 && s.sd == 0.0 && s.mcse == 0.0);
+    /* quantiles follow GSL's formula, (1 - d) x + d x: within an ulp */
+    assert_close(s.p05, 0.1, 1e-15, 0);
     /* money rows have no p_better */
     vs_sim_summarise(v, b, 5, 3.0, 2.0, VS_STAT_TOTAL, scratch, &s);
     assert_true(isnan(s.p_better));
@@ -270,6 +277,27 @@ static void test_streaming_centre_quantiles(void **state)
     vs_scenario_free(sc);
 }
 
+/* Nobody listed at the point: fair shares are undefined (empty cells). */
+static void test_fair_share_undefined(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(
+        "scenario = { name = \"empty\"; };\n"
+        "centres = ( { id = \"a\"; name = \"A\"; listed = 0; cni = 1.0; },\n"
+        "            { id = \"b\"; name = \"B\"; listed = 0; cni = 2.0; } );\n"
+        "variants = ( { id = \"v\"; name = \"V\";\n"
+        "  rules = ( { type = \"grant\"; to = [\"a\"]; amounts = [5.0]; } ); } );\n");
+    vs_results *r = run(sc, 0, 1);
+    assert_false(r->fair_share_defined);
+    vs_results_free(r);
+    vs_scenario_free(sc);
+    sc = load(scenario_text);
+    r = run(sc, 0, 1);
+    assert_true(r->fair_share_defined);
+    vs_results_free(r);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_streaming_centre_quantiles),
+        cmocka_unit_test(test_fair_share_undefined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,8 @@
  *
  * Exact type-7 quantiles (R's default, GSL's
  * gsl_stats_quantile_from_sorted_data) by selection, and a streaming
- * log-bucket histogram for per-centre quantiles when storing every value
- * would take too much memory. */
+ * equal-width histogram (calibrated on a pilot sample) for per-centre
+ * quantiles when storing every value would take too much memory. */
 #ifndef VARDSIM_QUANTILE_H
 #define VARDSIM_QUANTILE_H
 

@@ -24,8 +24,10 @@
 #define VS_STAT_COUNT (VS_M_COUNT + 2)
 
 /* Per-centre quantiles are exact while iterations x centres is at most
- * this; above it they come from a log-bucket histogram (see quantile.h). */
+ * this; above it they come from histograms calibrated on the first
+ * VS_SIM_PILOT iterations (see quantile.h). */
 #define VS_SIM_EXACT_LIMIT 10000000L
+#define VS_SIM_PILOT 250L
 
 /* Blocks of iterations for --precision checks. */
 #define VS_SIM_PRECISION_BLOCK 1000L
@@ -65,6 +67,8 @@ typedef struct vs_results {
     int threads;
     int exact_centre_quantiles;
     int converged;          /* --precision: 1 when it was reached */
+    int fair_share_defined; /* 0 when nobody is listed at the point: the
+                               fair_share cells are then empty */
     double wall_seconds;
     vs_stat *stats;         /* n_variants * VS_STAT_COUNT */
     vs_centre_stat *centres;/* n_variants * n_centres */
