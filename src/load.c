@@ -26,6 +26,7 @@
 #include "vardsim/load.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
@@ -271,6 +272,7 @@ static const key_spec *dist_keys(vs_dist_kind k)
 
 typedef struct loader {
     const char *file; /* name used in messages */
+    const char *text; /* the scenario text (NUL-terminated) */
     vs_err *err;
     vs_scenario *sc;
     int problems;     /* recorded by this load */
@@ -1223,6 +1225,46 @@ static void shortest_text(double v, char *buf, size_t n)
     }
 }
 
+/* The literal an analyst typed for `key` on the setting's line, e.g.
+ * "0.90" for `cni = 0.90;`, so centres.csv can print it as typed (DESIGN
+ * section 6).  Falls back to the shortest text that reads back as `v` when
+ * the line holds no such literal (the key on another line, say). */
+static void typed_text(const loader *L, const config_setting_t *s,
+                       const char *key, double v, char *buf, size_t n)
+{
+    int line = line_of(s);
+    const char *p = L->text;
+    for (int l = 1; p && l < line; l++)
+        if ((p = strchr(p, '\n')))
+            p++;
+    size_t klen = strlen(key);
+    for (; p && *p && *p != '\n'; p++) {
+        if (strncmp(p, key, klen) != 0 ||
+            (p > L->text && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+            continue;
+        const char *q = p + klen;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != '=' && *q != ':')
+            continue;
+        q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        size_t len = strspn(q, "0123456789.eE+-");
+        if (len == 0 || len >= n)
+            break;
+        char tok[64];
+        snprintf(tok, sizeof tok, "%.*s", (int)len, q);
+        char *end;
+        if (strtod(tok, &end) == v && *end == '\0') {
+            memcpy(buf, tok, len + 1); /* len < n checked above */
+            return;
+        }
+        break;
+    }
+    shortest_text(v, buf, n);
+}
+
 static int reserved_attr(const char *name)
 {
     return strcmp(name, "listed") == 0 || strcmp(name, "cni") == 0;
@@ -1349,7 +1391,8 @@ static void parse_centre(loader *L, const config_setting_t *g, size_t i)
     c->name = take_name(L, &m, "name");
     int listed_ok = take_num(L, &m, "listed", &c->listed);
     if (take_num(L, &m, "cni", &c->cni))
-        shortest_text(c->cni, c->cni_text, sizeof c->cni_text);
+        typed_text(L, member(&m, "cni", NULL), "cni", c->cni, c->cni_text,
+                   sizeof c->cni_text);
     const config_setting_t *attrs = member(&m, "attrs", NULL);
     if (attrs)
         parse_attrs(L, attrs, c);
@@ -2150,6 +2193,7 @@ static int load_buffer(const char *text, size_t len, const char *name,
     loader L;
     memset(&L, 0, sizeof L);
     L.file = name;
+    L.text = text;
     L.err = err;
     L.sc = calloc(1, sizeof *L.sc);
     if (!L.sc) {

@@ -879,10 +879,37 @@ static void test_files(void **state)
     free(path);
 }
 
+/* cni prints as typed (DESIGN section 6): the literal from the file,
+ * trailing zeros and all; the shortest exact form when the literal is not
+ * on the setting's line. */
+static void test_cni_as_typed(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load_ok(
+        "scenario = { name = \"t\"; };\n"
+        "centres = (\n"
+        "  { id = \"a\"; name = \"A\"; listed = 10; cni = 0.90; },\n"
+        "  { id = \"b\"; name = \"B\"; listed = 10; cni=1.5e0; },\n"
+        "  { id = \"c\"; name = \"C\"; listed = 10; attrs = { xcni = 1.0; }; cni = 2; },\n"
+        "  { id = \"d\"; name = \"D\"; listed = 10;\n"
+        "    cni =\n"
+        "      1.250; }\n"
+        ");\n"
+        "variants = ( { id = \"v\"; name = \"V\"; } );\n");
+    if (!sc)
+        return; /* load_ok failed the test already */
+    assert_string_equal(sc->centres[0].cni_text, "0.90");
+    assert_string_equal(sc->centres[1].cni_text, "1.5e0");
+    assert_string_equal(sc->centres[2].cni_text, "2");
+    assert_string_equal(sc->centres[3].cni_text, "1.25");
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_header_region_centres),
+        cmocka_unit_test(test_cni_as_typed),
         cmocka_unit_test(test_full_rules),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_integer_scan_accepts),
