@@ -1397,6 +1397,12 @@ static void parse_centre(loader *L, const config_setting_t *g, size_t i)
     if (attrs)
         parse_attrs(L, attrs, c);
     parse_listed_by_age(L, &m, c, listed_ok);
+    /* With age weights, a centre without its split would be weighted as if
+     * every person had weight 1, whatever the weights' scale: all or none. */
+    if (sc->n_age_bands > 0 && !member(&m, "listed_by_age", NULL))
+        problem(L, g, "centre '%s' has no 'listed_by_age', but region.age_weights "
+                      "is given: give every centre its listed_by_age",
+                c->id ? c->id : "?");
 }
 
 static void parse_centres(loader *L, const config_setting_t *list)

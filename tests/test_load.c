@@ -81,8 +81,8 @@ static const char full[] =
     "    attrs = { children = 10; burden = 1.5; };\n"                   /* 9 */
     "    listed_by_age = [ 20, 50, 30 ]; },\n"                          /* 10 */
     "  { id = \"b\"; name = \"B\"; listed = 200L; cni = 0.9;\n"         /* 11 */
-    "    attrs = { burden = 0.5; children = 40; rural = 1.0; }; },\n"   /* 12 */
-    "  { id = \"c-2\"; name = \"C\"; listed = 0; cni = 1; attrs = { children = 0; burden = 2.0; }; }\n" /* 13 */
+    "    attrs = { burden = 0.5; children = 40; rural = 1.0; }; listed_by_age = [ 50, 100, 50 ]; },\n" /* 12 */
+    "  { id = \"c-2\"; name = \"C\"; listed = 0; cni = 1; attrs = { children = 0; burden = 2.0; }; listed_by_age = [ 0, 0, 0 ]; }\n" /* 13 */
     ");\n"                                                              /* 14 */
     "uncertainty = {\n"                                                 /* 15 */
     "  cni = { dist = \"lognormal\"; sigma = 0.05; };\n"                /* 16 */
@@ -173,7 +173,8 @@ static void test_full_header_region_centres(void **state)
     assert_close(b->attrs[0], 40, 0, 0); /* children, given second in b */
     assert_close(b->attrs[1], 0.5, 0, 0);
     assert_close(b->attrs[2], 1.0, 0, 0);
-    assert_null(b->listed_by_age);
+    assert_non_null(b->listed_by_age);
+    assert_close(b->listed_by_age[1], 100, 0, 0);
 
     assert_string_equal(c->id, "c-2");
     assert_close(c->listed, 0, 0, 0);
@@ -673,6 +674,11 @@ static void test_age_bands(void **state)
                  "t.cfg:3: 'listed_by_age' has 1 counts but region.age_bands has 2 bands");
     expect_error(L1 "centres = ( { id = \"a\"; name = \"A\"; listed = 100; cni = 1.2; listed_by_age = [100]; } );\n" L3,
                  "t.cfg:2: 'listed_by_age' needs region.age_bands");
+    /* with age weights, every centre gives its split (all or none) */
+    expect_error(L1 "region = { age_bands = [\"young\", \"old\"]; age_weights = [1.0, 2.0]; };\n"
+                 "centres = ( { id = \"a\"; name = \"A\"; listed = 100; cni = 1.2; listed_by_age = [40, 60]; },\n"
+                 "  { id = \"b\"; name = \"B\"; listed = 10; cni = 1.0; } );\n" L3,
+                 "t.cfg:4: centre 'b' has no 'listed_by_age', but region.age_weights is given");
     expect_error(L1 "region = { age_bands = [\"young\", \"old\"]; age_weights = [1.0]; };\n" L2 L3,
                  "t.cfg:2: 'age_bands' has 2 labels but 'age_weights' has 1 weights");
     expect_error(L1 "region = { age_bands = [\"young\", \"old\"]; };\n" L2 L3,
