@@ -96,13 +96,15 @@ int vs_outset_commit(vs_outset *s, vs_err *err)
         vs_outfile *o = &s->files[i];
         if (!o->f)
             continue;
-        int bad = fflush(o->f) != 0 || ferror(o->f);
-        if (fclose(o->f) != 0)
-            bad = 1;
+        int e = 0;
+        if (fflush(o->f) != 0 || ferror(o->f))
+            e = errno ? errno : EIO;
+        if (fclose(o->f) != 0 && !e)
+            e = errno ? errno : EIO;
         o->f = NULL;
-        if (bad && st == VS_OK)
+        if (e && st == VS_OK)
             st = vs_err_set(err, VS_EIO, o->path, 0, "write failed: %s",
-                            strerror(errno));
+                            strerror(e));
     }
     for (size_t i = 0; st == VS_OK && i < s->n; i++) {
         vs_outfile *o = &s->files[i];

@@ -44,8 +44,12 @@ int vs_dist_validate(const vs_dist *d, char *msg, size_t n);
  * midpoint, triangular and pert -> mode, fixed -> value. */
 double vs_dist_point(const vs_dist *d);
 
-/* One draw.  A truncated normal is drawn by inversion of the truncated
- * CDF, so it never loops.  Never returns NaN for a valid distribution. */
+/* One draw from `r`.  The Monte Carlo loop does not use it: it draws by
+ * inversion (vs_dist_quantile of a uniform), so that params sharing a
+ * stream move together; this is the direct sampler for library users and
+ * the distribution tests.  A truncated normal is drawn by inversion of the
+ * truncated CDF, so it never loops.  Never returns NaN for a valid
+ * distribution. */
 double vs_dist_draw(const vs_dist *d, gsl_rng *r);
 
 /* Quantile function (u in (0,1)), used by sensitivity analysis. */

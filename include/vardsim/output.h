@@ -1,9 +1,12 @@
 /* output.h: files written atomically, and CSV in two dialects.
  *
  * Every output file is written to a temporary name in its target folder
- * and renamed only when the whole run has succeeded (vs_outset_commit), so
- * a failed or interrupted run leaves no half-written file and no mix of old
- * and new files. */
+ * and renamed only when every file of the run has been written and flushed
+ * (vs_outset_commit), so a failed or interrupted run leaves no half-written
+ * file, and a run that fails before the commit leaves the folder as it was.
+ * The renames themselves are one file at a time: if one of them fails (a
+ * folder made read-only meanwhile) the files renamed before it are already
+ * new. */
 #ifndef VARDSIM_OUTPUT_H
 #define VARDSIM_OUTPUT_H
 
