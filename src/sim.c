@@ -18,7 +18,7 @@
 #include "vardsim/draw.h"
 #include "vardsim/quantile.h"
 
-#define VS_SIM_BLOCK 250L /* divides VS_SIM_PRECISION_BLOCK */
+#define VS_SIM_BLOCK 125L /* divides VS_SIM_PRECISION_BLOCK */
 /* VS_SIM_PILOT (sim.h) is a multiple of VS_SIM_BLOCK. */
 
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
@@ -162,7 +162,7 @@ static void block_fold(sim *s, worker *w)
 }
 
 /* After the pilot: calibrate each column's histograms on the pilot's
- * values and feed them in (the pilot stays for nothing else).  Depends only on the first
+ * values, feed them in and free the pilot.  Depends only on the first
  * VS_SIM_PILOT iterations, never on the thread count. */
 static int calibrate(sim *s)
 {
@@ -188,6 +188,10 @@ static int calibrate(sim *s)
             vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
     }
     free(tmp);
+    /* The pilot has done its job: every later value goes to the
+     * histograms, and the summaries read them (n > exact_cap). */
+    free(s->cvals);
+    s->cvals = NULL;
     return VS_OK;
 }
 
