@@ -256,6 +256,12 @@ static void test_streaming_centre_quantiles(void **state)
     assert_int_equal(vs_sim_run(sc, &o, &sketch, &err), VS_OK);
     assert_true(exact->exact_centre_quantiles);
     assert_false(sketch->exact_centre_quantiles);
+    /* the histograms, too, do not depend on the thread count */
+    vs_results *sketch3 = NULL;
+    o.threads = 3;
+    assert_int_equal(vs_sim_run(sc, &o, &sketch3, &err), VS_OK);
+    assert_true(same_results(sketch, sketch3, sc->n_variants, sc->n_centres));
+    vs_results_free(sketch3);
     for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++) {
         const vs_centre_stat *a = &exact->centres[j], *b = &sketch->centres[j];
         assert_true(a->mean == b->mean);
