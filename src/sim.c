@@ -54,6 +54,7 @@ typedef struct sim {
     /* per-centre accumulators, one column per (variant, centre).  The
      * first exact_cap iterations are kept exactly (all of them when they
      * fit, else a pilot that calibrates the histograms). */
+    int centre_stats; /* 0: region-level statistics only */
     int exact;
     long exact_cap;   /* rows kept per column */
     int64_t *cvals;   /* column j at cvals + j * exact_cap */
@@ -116,8 +117,9 @@ static void block_eval(sim *s, worker *w)
             w->fail_k = k;
             return;
         }
-        memcpy(s->block + (size_t)i * s->ncol, w->out->alloc,
-               s->ncol * sizeof(int64_t));
+        if (s->centre_stats)
+            memcpy(s->block + (size_t)i * s->ncol, w->out->alloc,
+                   s->ncol * sizeof(int64_t));
     }
 }
 
@@ -125,6 +127,8 @@ static void block_eval(sim *s, worker *w)
  * iteration order. */
 static void block_fold(sim *s, worker *w)
 {
+    if (!s->centre_stats)
+        return;
     size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
     size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
     size_t bcol0 = (size_t)s->baseline * s->nc;
@@ -416,6 +420,11 @@ static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
         vs_ore a0 = x->pt->alloc[j], b0 = x->pt->alloc[b * nc + c];
         double q[2];
         cs->point = a0;
+        if (!s->centre_stats) {
+            cs->mean = cs->p05 = cs->p95 = cs->p_loss = NAN;
+            cs->change_p05 = cs->change_p95 = NAN;
+            continue;
+        }
         if (n == 0) {
             cs->mean = cs->p05 = cs->p95 = (double)a0;
             cs->p_loss = v == b ? NAN : (a0 < b0 ? 1.0 : 0.0);
@@ -612,7 +621,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     s.exact = (double)nmax * (double)s.nc <= (double)limit;
     s.exact_cap = s.exact ? nmax : VS_SIM_PILOT;
     st = VS_ENOMEM;
-    if (nmax > 0 && s.ncol > 0) {
+    s.centre_stats = !opts->region_only;
+    if (nmax > 0 && s.ncol > 0 && s.centre_stats) {
         s.cvals = malloc((size_t)s.exact_cap * s.ncol * sizeof *s.cvals);
         if (!s.cvals)
             goto fail_point;
@@ -674,7 +684,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
             break;
         }
         done += len;
-        if (!s.exact && done == s.exact_cap && done < nmax &&
+        if (s.centre_stats && !s.exact && done == s.exact_cap && done < nmax &&
             calibrate(&s) != VS_OK) {
             st = VS_ENOMEM;
             break;

@@ -373,6 +373,7 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
         so.iterations = opts->iterations;
         so.threads = opts->threads;
         so.stop = opts->stop;
+        so.region_only = 1; /* sweep.csv holds region-level rows only */
         if (opts->progress) {
             so.progress = point_progress;
             so.progress_ctx = &pc;

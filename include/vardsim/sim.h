@@ -43,6 +43,9 @@ typedef struct vs_sim_opts {
     void *progress_ctx;
     volatile sig_atomic_t *stop; /* may be NULL; set to nonzero to stop */
     long exact_limit;      /* 0: VS_SIM_EXACT_LIMIT (tests lower it) */
+    int region_only;       /* skip the per-centre draw statistics (sweeps
+                              write none): centres get point, fair_share
+                              and NAN elsewhere */
 } vs_sim_opts;
 
 /* One summary (DESIGN section 5).  NAN marks an empty cell. */
