@@ -304,6 +304,35 @@ static void test_fair_share_undefined(void **state)
     vs_scenario_free(sc);
 }
 
+/* region_only (sweeps): the same region-level statistics, no per-centre
+ * draw statistics. */
+static void test_region_only(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *full = run(sc, 300, 2);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 5;
+    o.iterations = 300;
+    o.threads = 2;
+    o.region_only = 1;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *r = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+    assert_memory_equal(full->stats, r->stats,
+                        sc->n_variants * VS_STAT_COUNT * sizeof *r->stats);
+    for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++) {
+        assert_true(r->centres[j].point == full->centres[j].point);
+        assert_true(isnan(r->centres[j].mean) && isnan(r->centres[j].p95));
+    }
+    vs_results_free(full);
+    vs_results_free(r);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_streaming_centre_quantiles),
         cmocka_unit_test(test_fair_share_undefined),
+        cmocka_unit_test(test_region_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
