@@ -411,9 +411,7 @@ static void fail(ctx *c, int st)
         c->st = st;
 }
 
-/* A number for a script or data file: %.10g, '.' as decimal mark whatever
- * the locale, NaN for an undefined value (gnuplot skips it). */
-static void put_num(FILE *f, double v)
+void vs_charts_put_num(FILE *f, double v)
 {
     char buf[40];
     if (!isfinite(v)) {
@@ -427,18 +425,21 @@ static void put_num(FILE *f, double v)
     fputs(buf, f);
 }
 
+int vs_charts_put_quoted(FILE *f, const char *text, vs_err *err)
+{
+    char *q = vs_charts_quote(text, err);
+    if (!q)
+        return err->code != VS_OK ? err->code : VS_ENOMEM;
+    fputs(q, f);
+    free(q);
+    return VS_OK;
+}
+
 /* Text as a single-quoted literal (see the top of this file). */
 static void put_q(ctx *c, FILE *f, const char *text)
 {
-    if (c->st != VS_OK)
-        return;
-    char *q = vs_charts_quote(text, c->err);
-    if (!q) {
-        fail(c, c->err->code != VS_OK ? c->err->code : VS_ENOMEM);
-        return;
-    }
-    fputs(q, f);
-    free(q);
+    if (c->st == VS_OK)
+        fail(c, vs_charts_put_quoted(f, text, c->err));
 }
 
 /* name = 'text' */
@@ -579,9 +580,9 @@ static void put_axis(ctx *c, FILE *f, const char *ax, const axis *a)
 {
     char buf[64];
     fprintf(f, "set %srange [", ax);
-    put_num(f, a->lo);
+    vs_charts_put_num(f, a->lo);
     fputc(':', f);
-    put_num(f, a->hi);
+    vs_charts_put_num(f, a->hi);
     fprintf(f, "]\nset %stics (", ax);
     for (long i = 0; i < a->count; i++) {
         double v = (double)(a->first + i) * a->step;
@@ -589,7 +590,7 @@ static void put_axis(ctx *c, FILE *f, const char *ax, const axis *a)
             fputs(", ", f);
         put_q(c, f, fmt_num(c, v, a->decimals, buf, sizeof buf));
         fputc(' ', f);
-        put_num(f, v);
+        vs_charts_put_num(f, v);
     }
     fputs(")\n", f);
 }
@@ -704,13 +705,13 @@ static void put_margins(FILE *f, double w, double h, double x0, double x1,
                         double y0, double y1)
 {
     fputs("set lmargin at screen ", f);
-    put_num(f, x0 / w);
+    vs_charts_put_num(f, x0 / w);
     fputs("; set rmargin at screen ", f);
-    put_num(f, x1 / w);
+    vs_charts_put_num(f, x1 / w);
     fputs("; set bmargin at screen ", f);
-    put_num(f, y0 / h);
+    vs_charts_put_num(f, y0 / h);
     fputs("; set tmargin at screen ", f);
-    put_num(f, y1 / h);
+    vs_charts_put_num(f, y1 / h);
     fputc('\n', f);
 }
 
@@ -732,9 +733,9 @@ static void key_strip_begin(FILE *f, double w, double h, double y0,
 static void put_at(FILE *f, double w, double h, double x, double y)
 {
     fputs(" at screen ", f);
-    put_num(f, x / w);
+    vs_charts_put_num(f, x / w);
     fputs(", screen ", f);
-    put_num(f, y / h);
+    vs_charts_put_num(f, y / h);
 }
 
 /* The chart title and the scenario name (up to two lines) centred at the
@@ -789,9 +790,9 @@ static void script_begin(ctx *c, FILE *f, const char *chart,
             "if (!exists('vs_output')) vs_output = '%s.' . vs_format\n",
             chart, what, data, chart, chart, chart, chart);
     fputs("vs_width_cm = ", f);
-    put_num(f, w_cm);
+    vs_charts_put_num(f, w_cm);
     fputs("\nvs_height_cm = ", f);
-    put_num(f, h_cm);
+    vs_charts_put_num(f, h_cm);
     fputs("\nload 'style.gp'\n", f);
     if (c->sv)
         fputs("set decimalsign ','\n", f);
@@ -851,13 +852,13 @@ static void write_allocation(ctx *c)
             fputc(',', d);
             put_id(d, sc->centres[i].id);
             fprintf(d, ",%zu,%d,", v, c->slot[v]);
-            put_num(d, y);
+            vs_charts_put_num(d, y);
             fputc(',', d);
-            put_num(d, band * 0.45);
+            vs_charts_put_num(d, band * 0.45);
             fprintf(d, ",%s,", vs_money_format(change, '.', buf, sizeof buf));
-            put_num(d, vals[1]);
+            vs_charts_put_num(d, vals[1]);
             fputc(',', d);
-            put_num(d, vals[2]);
+            vs_charts_put_num(d, vals[2]);
             fputc('\n', d);
         }
         j++;
@@ -938,7 +939,7 @@ static void write_allocation(ctx *c)
     fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 colour, "
           "5 bar centre,\n# 6 bar half-height, 7 change (SEK), 8-9 its 5th "
           "and 95th percentiles.\nU = ", f);
-    put_num(f, div);
+    vs_charts_put_num(f, div);
     fputs("  # SEK per axis unit\n", f);
     put_margins(f, W, H, left, right, bottom, H - top_h);
     /* Titles as labels on the page: gnuplot centres `set title` over the
@@ -1061,14 +1062,14 @@ static void write_concentration(ctx *c)
         fprintf(d, "%zu,", r + 1);
         put_id(d, sc->centres[i].id);
         fputc(',', d);
-        put_num(d, res->point_cni[i]);
+        vs_charts_put_num(d, res->point_cni[i]);
         fputc(',', d);
-        put_num(d, P > 0 ? 100 * cl / P : NAN);
+        vs_charts_put_num(d, P > 0 ? 100 * cl / P : NAN);
         fputc(',', d);
-        put_num(d, N > 0 ? 100 * cn / N : NAN);
+        vs_charts_put_num(d, N > 0 ? 100 * cn / N : NAN);
         for (size_t v = 0; v < V; v++) {
             fputc(',', d);
-            put_num(d, A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
+            vs_charts_put_num(d, A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
         }
         double b = A[c->base] != 0 ? 100 * cum[c->base] / A[c->base] : NAN;
         for (size_t v = 0; v < V; v++) {
@@ -1076,7 +1077,7 @@ static void write_concentration(ctx *c)
                 continue;
             double s = b - (A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
             fputc(',', d);
-            put_num(d, s);
+            vs_charts_put_num(d, s);
             if (isfinite(s)) {
                 lo = fmin(lo, s);
                 hi = fmax(hi, s);
@@ -1215,13 +1216,13 @@ static void write_metrics(ctx *c)
             fprintf(d, "%s,", vs_metric_name((vs_metric)m));
             put_id(d, sc->variants[v].id);
             fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
-            put_num(d, k * s->point);
+            vs_charts_put_num(d, k * s->point);
             fputc(',', d);
-            put_num(d, k * s->p05);
+            vs_charts_put_num(d, k * s->p05);
             fputc(',', d);
-            put_num(d, k * s->p95);
+            vs_charts_put_num(d, k * s->p95);
             fputc(',', d);
-            put_num(d, s->p_better);
+            vs_charts_put_num(d, s->p_better);
             fputc('\n', d);
         }
 
@@ -1298,9 +1299,9 @@ static void write_metrics(ctx *c)
         const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
         if (isfinite(bs->point)) {
             fputs("set arrow 1 from ", f);
-            put_num(f, k * bs->point);
+            vs_charts_put_num(f, k * bs->point);
             fputs(", graph 0 to ", f);
-            put_num(f, k * bs->point);
+            vs_charts_put_num(f, k * bs->point);
             fputs(", graph 1 nohead dt 2 lc rgb vs_grey\n", f);
         }
         for (size_t v = 0; v < V; v++) {
@@ -1391,13 +1392,13 @@ static void write_per_capita(ctx *c)
             fputc(',', d);
             put_id(d, sc->centres[i].id);
             fprintf(d, ",%zu,%d,", v, c->slot[v]);
-            put_num(d, res->point_cni[i]);
+            vs_charts_put_num(d, res->point_cni[i]);
             fputc(',', d);
-            put_num(d, l);
+            vs_charts_put_num(d, l);
             fputc(',', d);
-            put_num(d, pc);
+            vs_charts_put_num(d, pc);
             fputc(',', d);
-            put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
+            vs_charts_put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
             fputc('\n', d);
         }
         /* Need-proportional funding per person at CNI x is A / N * x: the
@@ -1481,7 +1482,7 @@ static void write_per_capita(ctx *c)
         put_at(f, W, H, x0, top + head_h - 0.3);
         fputs(" left font ',7.5' noenhanced\nplot ", f);
         if (isfinite(slope[v])) {
-            put_num(f, slope[v]);
+            vs_charts_put_num(f, slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
                   f);
         }

@@ -542,34 +542,11 @@ static void fail_with(ctx *c, int st)
         c->st = st;
 }
 
-/* A number for a script or data file: %.10g, '.' whatever the locale,
- * NaN for an undefined value. */
-static void put_num(FILE *f, double v)
-{
-    char buf[40];
-    if (!isfinite(v)) {
-        fputs("NaN", f);
-        return;
-    }
-    snprintf(buf, sizeof buf, "%.10g", v);
-    for (char *p = buf; *p; p++)
-        if (*p == ',')
-            *p = '.';
-    fputs(buf, f);
-}
-
 /* Text as a gnuplot string expression of single-quoted literals. */
 static void put_q(ctx *c, FILE *f, const char *text)
 {
-    if (c->st != VS_OK)
-        return;
-    char *q = vs_charts_quote(text, c->err);
-    if (!q) {
-        fail_with(c, c->err->code != VS_OK ? c->err->code : VS_ENOMEM);
-        return;
-    }
-    fputs(q, f);
-    free(q);
+    if (c->st == VS_OK)
+        fail_with(c, vs_charts_put_quoted(f, text, c->err));
 }
 
 static void put_assign(ctx *c, FILE *f, const char *name, const char *text)
@@ -607,9 +584,9 @@ static void script_begin(ctx *c, FILE *f, const char *chart, const char *what,
             "if (!exists('vs_output')) vs_output = '%s.' . vs_format\n",
             chart, what, data, chart, chart, chart, chart);
     fputs("vs_width_cm = ", f);
-    put_num(f, w_cm);
+    vs_charts_put_num(f, w_cm);
     fputs("\nvs_height_cm = ", f);
-    put_num(f, h_cm);
+    vs_charts_put_num(f, h_cm);
     fputs("\n\n# House style (plots/vardsim.gp)\n", f);
     fputs(vs_charts_style(), f);
     if (c->sv)
@@ -642,22 +619,22 @@ static void put_margins(FILE *f, double w, double h, double x0, double x1,
                         double y0, double y1)
 {
     fputs("set lmargin at screen ", f);
-    put_num(f, x0 / w);
+    vs_charts_put_num(f, x0 / w);
     fputs("; set rmargin at screen ", f);
-    put_num(f, x1 / w);
+    vs_charts_put_num(f, x1 / w);
     fputs("; set bmargin at screen ", f);
-    put_num(f, y0 / h);
+    vs_charts_put_num(f, y0 / h);
     fputs("; set tmargin at screen ", f);
-    put_num(f, y1 / h);
+    vs_charts_put_num(f, y1 / h);
     fputc('\n', f);
 }
 
 static void put_at(FILE *f, double w, double h, double x, double y)
 {
     fputs(" at screen ", f);
-    put_num(f, x / w);
+    vs_charts_put_num(f, x / w);
     fputs(", screen ", f);
-    put_num(f, y / h);
+    vs_charts_put_num(f, y / h);
 }
 
 /* Title and scenario name centred at the top of the page. */
@@ -738,11 +715,11 @@ static void write_line_data(ctx *c, const size_t *order)
             for (size_t i = 0; i < c->r->n_points; i++) {
                 size_t p = order[i];
                 const vs_stat *s = stat_at(c, p, v, m);
-                put_num(d, c->r->x[p]);
+                vs_charts_put_num(d, c->r->x[p]);
                 double cols[4] = {s->point, s->mean, s->p05, s->p95};
                 for (int k = 0; k < 4; k++) {
                     fputc(',', d);
-                    put_num(d, cols[k]);
+                    vs_charts_put_num(d, cols[k]);
                 }
                 fputc('\n', d);
             }
@@ -812,11 +789,11 @@ static void put_range(FILE *f, const char *ax, double lo, double hi,
         d = 0;
     }
     fprintf(f, "set %srange [", ax);
-    put_num(f, lo);
+    vs_charts_put_num(f, lo);
     fputc(':', f);
-    put_num(f, hi);
+    vs_charts_put_num(f, hi);
     fprintf(f, "]\nset %stics ", ax);
-    put_num(f, step);
+    vs_charts_put_num(f, step);
     fprintf(f, "\nset format %s '%%.%df'\n", ax, d);
 }
 
@@ -908,9 +885,9 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
           "v; columns\n# 1 swept value, 2 point, 3 mean, 4 p05, 5 p95.\n", f);
     fprintf(f, "V = %zu  # variants\nM = %d  # this metric's number\n", nv, m);
     fputs("XU = ", f);
-    put_num(f, div);
+    vs_charts_put_num(f, div);
     fputs("  # swept value per axis unit\nYS = ", f);
-    put_num(f, ys);
+    vs_charts_put_num(f, ys);
     fputs("  # axis unit per value (100: percent)\n", f);
 
     /* Ranges.  The enlarged panel fits the lines the sweep moves, and
@@ -999,12 +976,12 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
           f);
     if (marker && file_value / div >= xlo && file_value / div <= xhi) {
         fputs("set arrow 1 from first ", f);
-        put_num(f, file_value / div);
+        vs_charts_put_num(f, file_value / div);
         fputs(", graph 0 to first ", f);
-        put_num(f, file_value / div);
+        vs_charts_put_num(f, file_value / div);
         fputs(", graph 1 nohead dt 2 lc rgb vs_grey lw 1\n"
               "set label 1 t_in_file at first ", f);
-        put_num(f, file_value / div);
+        vs_charts_put_num(f, file_value / div);
         /* away from the best points: those of "higher is better" are at
          * the top */
         fputs(dir == VS_BETTER_HIGHER ? ", graph 0 offset 0.4, 0.7"
@@ -1035,9 +1012,9 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
         fprintf(f, "set label %d ", lab++);
         put_q(c, f, buf);
         fputs(" at first ", f);
-        put_num(f, xb);
+        vs_charts_put_num(f, xb);
         fputs(", first ", f);
-        put_num(f, y * ys);
+        vs_charts_put_num(f, y * ys);
         fprintf(f, " point lt %d pt 6 ps 2.2 offset %s, %s %s font ',7' "
                    "textcolor lt %d boxed noenhanced\n", c->slot[v],
                 right_half ? "-0.9" : "0.9", upper_half ? "-1.1" : "1.1",
@@ -1073,9 +1050,9 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
           "font ',7.5' noenhanced\n", f);
     if (marker && file_value / div >= xlo && file_value / div <= xhi) {
         fputs("set arrow 2 from first ", f);
-        put_num(f, file_value / div);
+        vs_charts_put_num(f, file_value / div);
         fputs(", graph 0 to first ", f);
-        put_num(f, file_value / div);
+        vs_charts_put_num(f, file_value / div);
         fputs(", graph 1 nohead dt 2 lc rgb vs_grey lw 1\n", f);
     }
     fputs("set style fill transparent solid 0.2 noborder\nplot \\\n", f);
@@ -1142,7 +1119,7 @@ static void write_heat_data(ctx *c)
                 for (int q = 0; q < 7; q++) {
                     if (q)
                         fputc(',', d);
-                    put_num(d, cols[q]);
+                    vs_charts_put_num(d, cols[q]);
                 }
                 fputc('\n', d);
             }
@@ -1156,15 +1133,15 @@ static void put_heat_ticks(ctx *c, FILE *f, const char *ax, size_t a,
 {
     const vs_sweep_axis *axis = &c->r->axes[a];
     fprintf(f, "set %srange [", ax);
-    put_num(f, lo);
+    vs_charts_put_num(f, lo);
     fputc(':', f);
-    put_num(f, hi);
+    vs_charts_put_num(f, hi);
     fputs("]\n", f);
     if (axis->n > 12) {
         int d;
         double step = nice_step(hi - lo, 6, &d);
         fprintf(f, "set %stics ", ax);
-        put_num(f, step);
+        vs_charts_put_num(f, step);
         fprintf(f, "\nset format %s '%%.%df'\n", ax, d);
         return;
     }
@@ -1182,7 +1159,7 @@ static void put_heat_ticks(ctx *c, FILE *f, const char *ax, size_t a,
             fputs(", ", f);
         put_q(c, f, num);
         fputc(' ', f);
-        put_num(f, x);
+        vs_charts_put_num(f, x);
     }
     fputs(")\n", f);
 }
@@ -1263,13 +1240,13 @@ static void write_heat_chart(ctx *c, size_t k)
           "1-2 the cell's x\n# from-to, 3-4 its y from-to, 5-6 the point, 7 "
           "the mean.\n", f);
     fprintf(f, "V = %zu\nK = %zu\nXU = ", nv, k);
-    put_num(f, divx);
+    vs_charts_put_num(f, divx);
     fputs("\nYU = ", f);
-    put_num(f, divy);
+    vs_charts_put_num(f, divy);
     fputs("\nZS = ", f);
-    put_num(f, zs);
+    vs_charts_put_num(f, zs);
     fputs("  # 100: percent\nMID = ", f);
-    put_num(f, (lo + hi) / 2);
+    vs_charts_put_num(f, (lo + hi) / 2);
     fputs("  # numbers on the darker half are white\n", f);
     /* cividis-like (readable in grey and by colour-blind readers); the
      * light end is the better one. */
@@ -1282,14 +1259,14 @@ static void write_heat_chart(ctx *c, size_t k)
         fputs("set palette defined (0 '#FDE725', 0.5 '#7C7B78', 1 '#00224E')\n",
               f);
     fputs("set cbrange [", f);
-    put_num(f, lo);
+    vs_charts_put_num(f, lo);
     fputc(':', f);
-    put_num(f, hi);
+    vs_charts_put_num(f, hi);
     {
         int cd;
         double step = nice_step(hi - lo, 5, &cd);
         fputs("]\nset cbtics ", f);
-        put_num(f, step);
+        vs_charts_put_num(f, step);
         fprintf(f, "\nset format cb '%%.%df'\n", cd);
     }
     fputs("set cblabel t_cb noenhanced\n"
@@ -1297,13 +1274,13 @@ static void write_heat_chart(ctx *c, size_t k)
           "unset grid\nset tics out\nset border 15 lc rgb vs_ink lw 0.8\n"
           "set style fill solid 1.0 noborder\n", f);
     fputs("set colorbox user origin screen ", f);
-    put_num(f, (W - cbar_w + 0.2) / W);
+    vs_charts_put_num(f, (W - cbar_w + 0.2) / W);
     fputs(", screen ", f);
-    put_num(f, (H - top_h - panel_h + 1.4) / H);
+    vs_charts_put_num(f, (H - top_h - panel_h + 1.4) / H);
     fputs(" size screen ", f);
-    put_num(f, 0.35 / W);
+    vs_charts_put_num(f, 0.35 / W);
     fputs(", screen ", f);
-    put_num(f, (panel_h - 1.9) / H);
+    vs_charts_put_num(f, (panel_h - 1.9) / H);
     fputc('\n', f);
 
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;

@@ -73,4 +73,12 @@ int vs_charts_render_named(const char *dir, const char *const *charts,
 /* The house style (plots/vardsim.gp), for scripts that embed it. */
 const char *vs_charts_style(void);
 
+/* A number for a script or data file: %.10g, '.' as decimal mark whatever
+ * the locale, NaN for an undefined value (gnuplot skips it). */
+void vs_charts_put_num(FILE *f, double v);
+
+/* Write `text` as a gnuplot string expression that only ever prints it
+ * (vs_charts_quote).  Returns VS_OK, or the error of vs_charts_quote. */
+int vs_charts_put_quoted(FILE *f, const char *text, vs_err *err);
+
 #endif
