@@ -58,9 +58,14 @@ void vs_cli_common_free(vs_cli_common *c);
  * a usage error (exit 2). */
 int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c);
 
-/* Apply every --set to a loaded scenario. */
-int vs_cli_common_apply_sets(const vs_cli_common *c, struct vs_scenario *sc,
-                             vs_err *err);
+/* Load `file` and apply every --set.  Returns VS_OK, or VS_EINPUT for an
+ * unreadable or bad scenario or a bad --set (exit 2), with err filled. */
+int vs_cli_load(const vs_cli_common *c, const char *file,
+                struct vs_scenario **sc, vs_err *err);
+
+/* The output folder: -o, else out/<stem><suffix> ("" or "-sweep"). */
+void vs_cli_out_dir(const vs_cli_common *c, const char *file,
+                    const char *suffix, char *buf, size_t n);
 
 /* Monotonic seconds. */
 double vs_cli_now(void);

@@ -60,13 +60,9 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     vs_results *res = NULL;
     vs_outset set;
     vs_outset_init(&set);
-    int st = vs_load_file(file, &sc, &err);
-    if (st != VS_OK) {
-        st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
+    int st = vs_cli_load(&o->c, file, &sc, &err);
+    if (st != VS_OK)
         goto done;
-    }
-    if ((st = vs_cli_common_apply_sets(&o->c, sc, &err)) != VS_OK)
-        goto done; /* a bad path or value: exit 2 */
 
     vs_sim_opts so;
     memset(&so, 0, sizeof so);

@@ -69,21 +69,11 @@ int vs_cmd_sensitivity(int argc, char **argv)
     vs_outset_init(&set);
     char *cmdline = vs_cli_join_argv(argc, argv);
     char dir[4096];
-    if (o.c.out_dir) {
-        snprintf(dir, sizeof dir, "%s", o.c.out_dir);
-    } else {
-        char stem[1024];
-        vs_cli_stem(o.file, stem, sizeof stem);
-        snprintf(dir, sizeof dir, "out/%s-sensitivity", stem);
-    }
+    vs_cli_out_dir(&o.c, o.file, "-sensitivity", dir, sizeof dir);
 
-    int st = vs_load_file(o.file, &sc, &err);
-    if (st != VS_OK) {
-        st = VS_EINPUT; /* unreadable or bad scenario: exit 2 */
+    int st = vs_cli_load(&o.c, o.file, &sc, &err);
+    if (st != VS_OK)
         goto done;
-    }
-    if ((st = vs_cli_common_apply_sets(&o.c, sc, &err)) != VS_OK)
-        goto done; /* a bad path or value: exit 2 */
     vs_sensitivity_opts so;
     memset(&so, 0, sizeof so);
     so.seed = o.c.have_seed ? o.c.seed : sc->seed;

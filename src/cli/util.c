@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "vardsim/charts.h"
+#include "vardsim/load.h"
 #include "vardsim/override.h"
 
 int vs_cli_usage_error(const char *fmt, const char *arg)
@@ -206,13 +207,27 @@ int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
     return 1;
 }
 
-int vs_cli_common_apply_sets(const vs_cli_common *c, struct vs_scenario *sc,
-                             vs_err *err)
+int vs_cli_load(const vs_cli_common *c, const char *file,
+                struct vs_scenario **sc, vs_err *err)
 {
+    if (vs_load_file(file, sc, err) != VS_OK)
+        return VS_EINPUT; /* unreadable or bad scenario: exit 2 */
     for (int k = 0; k < c->n_sets; k++) {
-        int st = vs_override_apply(sc, c->sets[k], err);
+        int st = vs_override_apply(*sc, c->sets[k], err);
         if (st != VS_OK)
             return st;
     }
     return VS_OK;
+}
+
+void vs_cli_out_dir(const vs_cli_common *c, const char *file,
+                    const char *suffix, char *buf, size_t n)
+{
+    if (c->out_dir) {
+        snprintf(buf, n, "%s", c->out_dir);
+        return;
+    }
+    char stem[1024];
+    vs_cli_stem(file, stem, sizeof stem);
+    snprintf(buf, n, "out/%s%s", stem, suffix);
 }
