@@ -48,7 +48,7 @@ TEST_HELPER_OBJ := $(BUILD)/tests/helpers.o
 LIB := $(BUILD)/libvardsim.a
 BIN := $(BUILD)/vardsim
 
-.PHONY: all test unit cli-test bench install clean deps
+.PHONY: all test headers unit cli-test bench install clean deps
 all: $(LIB) $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -75,7 +75,15 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(TEST_LIBS) $(DEPS_LIBS) -lm
 
 # Unit tests (cmocka), then the end-to-end tests that run the real binary.
-test: unit cli-test
+test: headers unit cli-test
+
+# Every public header compiles on its own.
+headers:
+	@mkdir -p $(BUILD)/headers
+	@for h in include/vardsim/*.h; do \
+	    n=$$(basename $$h .h); echo "#include \"vardsim/$$n.h\"" >$(BUILD)/headers/$$n.c; \
+	    $(CC) $(ALL_CFLAGS) -Werror -c $(BUILD)/headers/$$n.c -o $(BUILD)/headers/$$n.o || exit 1; \
+	done; echo "headers: every public header compiles on its own"
 
 unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
