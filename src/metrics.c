@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A sort key and the position it belongs to. */
+/* A sort key, the position it belongs to, and scratch for sort_items. */
 typedef struct sort_item {
-    uint64_t key;
-    uint32_t idx;
+    uint64_t key;    /* double_key of the value */
+    uint32_t idx;    /* position in the input (ties keep this order) */
+    uint32_t digits; /* sort_items: top bits of key - min(key) */
 } sort_item;
 
 struct vs_metric_ws {
@@ -157,19 +158,17 @@ static void insertion_sort(sort_item *a, size_t n)
 
 enum { SORT_BITS = 8, SORT_BUCKETS = 1 << SORT_BITS, SORT_SMALL = 48 };
 
-/* Sort n items by key (stably), with tmp[n] as scratch.
+/* Sort n items by key (stably), with tmp[n] as scratch: the fallback of
+ * sort_items for long runs of nearly equal keys.
  *
- * This is the cost of the metrics (one sort per variant and iteration),
- * so it is a most-significant-digit radix sort rather than qsort with a
- * comparator callback (about 7 against 40 microseconds for 1,150 items).
- * Keys are taken relative to the smallest and cut into SORT_BUCKETS
- * buckets by the top bits of (key - min), so the buckets follow the spread
- * of the data whatever its magnitude: per-capita amounts of a thousand
- * centres land a few per bucket and are finished by insertion sort.  A
- * bucket with many items (values alike to many digits, say every centre
- * funded the same to the öre) is sorted again by the next bits, so each
- * level resolves SORT_BITS more bits and no input is quadratic. */
-static void sort_items(sort_item *a, sort_item *tmp, size_t n)
+ * A most-significant-digit radix sort.  Keys are taken relative to the
+ * smallest and cut into SORT_BUCKETS buckets by the top bits of
+ * (key - min), so the buckets follow the spread of the data whatever its
+ * magnitude; small buckets are finished by insertion sort.  A bucket with
+ * many items (values alike to many digits, say every centre funded the
+ * same to the öre) is sorted again by the next bits, so each level
+ * resolves SORT_BITS more bits and no input is quadratic. */
+static void sort_msd(sort_item *a, sort_item *tmp, size_t n)
 {
     if (n <= SORT_SMALL) {
         insertion_sort(a, n);
@@ -206,7 +205,99 @@ static void sort_items(sort_item *a, sort_item *tmp, size_t n)
     for (int d = 0; d < SORT_BUCKETS; d++) {
         size_t len = start[d + 1] - start[d];
         if (len > 1)
-            sort_items(a + start[d], tmp + start[d], len);
+            sort_msd(a + start[d], tmp + start[d], len);
+    }
+}
+
+/* Least-significant-digit passes: LSD_PASSES digits of LSD_BITS bits.
+ * Two bytes measured fastest for ~1,150 keys: wider digits (2 x 10 or
+ * 11 bits) or a third pass cost more in histograms and moves than they
+ * save in the few runs left for step 2 below. */
+enum { LSD_BITS = 8, LSD_PASSES = 2, LSD_BUCKETS = 1 << LSD_BITS };
+
+/* Sort n items by key (stably), with tmp[n] as scratch.
+ *
+ * This is the cost of the metrics (one sort per variant and iteration, on
+ * about a thousand keys), so it is a radix sort rather than qsort with a
+ * comparator callback.  Two steps:
+ *  1. Each item gets `digits`, the top LSD_PASSES * LSD_BITS bits of
+ *     key - min(key): a coarse key that never orders two items against
+ *     their keys (it is a monotone function of the key, whatever the
+ *     doubles are).  A stable LSD radix sort on it costs a fixed few
+ *     passes with predictable branches (the recursive MSD sort spent most
+ *     of its time in insertion sorts of its buckets).
+ *  2. Items are now in key order except inside runs of equal digits (keys
+ *     within 1/2^16 of the spread of each other), which still hold their
+ *     input order; each such run that is out of order is sorted by the
+ *     full key.  For a thousand values spread over a range the runs are
+ *     few and short; data that crowd into one run (equal to the öre, one
+ *     outlier) go to sort_msd all the same, so no input is quadratic.
+ * Stable sorts on the same key give the same order, so the result is that
+ * of any stable sort by key: ties keep their input order. */
+static void sort_items(sort_item *a, sort_item *tmp, size_t n)
+{
+    if (n <= SORT_SMALL) {
+        insertion_sort(a, n);
+        return;
+    }
+    uint64_t lo = a[0].key, hi = a[0].key;
+    for (size_t i = 1; i < n; i++) {
+        if (a[i].key < lo)
+            lo = a[i].key;
+        if (a[i].key > hi)
+            hi = a[i].key;
+    }
+    if (lo == hi)
+        return; /* all equal */
+    uint64_t range = hi - lo;
+    int width = 64;
+    while (width > 0 && !(range >> (width - 1)))
+        width--; /* bits needed for range */
+    int shift = width > LSD_BITS * LSD_PASSES ? width - LSD_BITS * LSD_PASSES : 0;
+
+    uint32_t count[LSD_PASSES][LSD_BUCKETS];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d = (uint32_t)((a[i].key - lo) >> shift);
+        a[i].digits = d;
+        for (int p = 0; p < LSD_PASSES; p++)
+            count[p][(d >> (p * LSD_BITS)) & (LSD_BUCKETS - 1)]++;
+    }
+    sort_item *src = a, *dst = tmp;
+    for (int p = 0; p < LSD_PASSES; p++) {
+        uint32_t *c = count[p];
+        uint32_t sum = 0;
+        for (int d = 0; d < LSD_BUCKETS; d++) { /* counts to start offsets */
+            uint32_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(src[i].digits >> (p * LSD_BITS)) & (LSD_BUCKETS - 1)]++] = src[i];
+        sort_item *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    if (shift == 0)
+        return; /* digits are the whole of key - min: no ties left to break */
+
+    /* Items out of order share digits, so each inversion found by the
+     * scan lies in a run of equal digits: sort that run by the full key
+     * and go on after it.  Inversions are few (a thousand keys give a
+     * handful of shared digits), so this is one pass with a branch that
+     * is seldom taken. */
+    for (size_t i = 1; i < n; i++) {
+        if (a[i].key >= a[i - 1].key)
+            continue;
+        size_t lo_run = i - 1, hi_run = i + 1;
+        while (lo_run > 0 && a[lo_run - 1].digits == a[i].digits)
+            lo_run--;
+        while (hi_run < n && a[hi_run].digits == a[i].digits)
+            hi_run++;
+        sort_msd(a + lo_run, tmp + lo_run, hi_run - lo_run);
+        i = hi_run; /* a[hi_run] has larger digits, so larger key */
     }
 }
 
@@ -332,74 +423,87 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
     for (int k = 0; k < VS_M_COUNT; k++)
         out[k] = NAN;
 
-    /* Every centre: total, high-need money, losses. */
-    double A = 0, high = 0, max_loss = 0;
-    int losers = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* Two passes over the centres instead of one per metric: each sum
+     * still adds its terms in centre order (so every bit is as before),
+     * but the independent sums of a pass overlap in the CPU instead of
+     * each waiting out its own chain of additions.  The kept centres are
+     * met in the same order, kept[j] == i. */
+
+    /* Pass 1.  Every centre: total, high-need money, losses.  Kept
+     * centres: their total, the covariance with the need rank, per-capita
+     * funding and its sort keys. */
+    double A = 0, high = 0, max_loss = 0, Ak = 0, cov = 0;
+    int losers = 0, negative = 0;
+    for (size_t i = 0, j = 0; i < n; i++) {
         double a = (double)alloc[i];
         A += a;
-        if (ws->cni[i] > ws->high_need_cni)
-            high += a;
-    }
-    if (base) {
-        for (size_t i = 0; i < n; i++) {
-            vs_ore b = base[i], a = alloc[i];
-            if (b <= 0)
-                continue;
-            if (a < b) {
-                /* |amounts| <= 1e17 öre (VS_MONEY_MAX_SEK): b - a fits */
-                double loss = (double)(b - a) / (double)b;
-                if (loss > max_loss)
-                    max_loss = loss;
+        /* Adding 0 leaves the sum as it was (it starts at +0, so it is
+         * never -0): a select rather than a branch the predictor would
+         * miss for centres scattered around the threshold. */
+        high += ws->cni[i] > ws->high_need_cni ? a : 0.0;
+        if (base) {
+            vs_ore b = base[i], ai = alloc[i];
+            if (b > 0) {
+                if (ai < b) {
+                    /* |amounts| <= 1e17 öre (VS_MONEY_MAX_SEK): b - a fits */
+                    double loss = (double)(b - ai) / (double)b;
+                    if (loss > max_loss)
+                        max_loss = loss;
+                }
+                losers += below_99_percent(ai, b);
             }
-            losers += below_99_percent(a, b);
+        }
+        if (j < m && ws->kept[j] == i) {
+            Ak += a;
+            cov += a * ws->dev[j];
+            negative |= a < 0;
+            ws->f[j] = a / ws->kp[j];
+            ws->items[j].key = double_key(ws->f[j]);
+            ws->items[j].idx = (uint32_t)j;
+            j++;
         }
     }
     out[VS_M_MAX_LOSS] = max_loss;
     out[VS_M_LOSERS] = losers;
 
-    /* Defined when there is money to share (A == 0 divides; allocations
-     * are never negative in vardsim, so A < 0 is treated alike). */
-    if (A > 0) {
+    /* high_need_share and dissimilarity are defined when there is money
+     * to share (A == 0 divides; allocations are never negative in
+     * vardsim, so A < 0 is treated alike).  gini, ci_need, hi and theil
+     * need kept centres with money; theil also no negative amount. */
+    int with_d = A > 0 && ws->N > 0;
+    int with_k = m > 0 && Ak > 0;
+    int with_t = with_k && !negative;
+    if (A > 0)
         out[VS_M_HIGH_NEED_SHARE] = high / A;
-        if (ws->N > 0) {
-            double d = 0;
-            for (size_t i = 0; i < n; i++)
-                d += fabs((double)alloc[i] - A * ws->need_share[i]);
-            out[VS_M_DISSIMILARITY] = d / (2 * A);
+
+    /* Pass 2.  dissimilarity = sum |a_i - A n_i / N| / 2A over every
+     * centre; theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i
+     * ln(s_i N / n_i) over the kept, with s_i = a_i / Ak; a centre with no
+     * money adds 0 (0 ln 0 = 0). */
+    double d = 0, t = 0, inv = with_t ? 1 / Ak : 0;
+    if (with_d || with_t) {
+        for (size_t i = 0, j = 0; i < n; i++) {
+            double a = (double)alloc[i];
+            if (with_d)
+                d += fabs(a - A * ws->need_share[i]);
+            if (j < m && ws->kept[j] == i) {
+                double s = a * inv;
+                if (with_t && s > 0)
+                    t += s * log(s * ws->inv_need_share[j]);
+                j++;
+            }
         }
     }
-
-    /* Kept centres: gini, ci_need, hi, theil. */
-    double Ak = 0, cov = 0;
-    int negative = 0;
-    for (size_t j = 0; j < m; j++) {
-        double a = (double)alloc[ws->kept[j]];
-        Ak += a;
-        cov += a * ws->dev[j];
-        negative |= a < 0;
-        ws->f[j] = a / ws->kp[j];
-        ws->items[j].key = double_key(ws->f[j]);
-        ws->items[j].idx = (uint32_t)j;
-    }
-    if (m == 0 || !(Ak > 0))
+    if (with_d)
+        out[VS_M_DISSIMILARITY] = d / (2 * A);
+    if (!with_k)
         return;
+    if (with_t)
+        out[VS_M_THEIL] = t;
 
     /* ci_need = 2 cov_p(f, R) / mu = 2 sum a_i dev_i / Ak (see prepare) */
     out[VS_M_CI_NEED] = 2 * cov / Ak;
     out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;
-
-    /* theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i ln(s_i N / n_i)
-     * with s_i = a_i / Ak; a centre with no money adds 0 (0 ln 0 = 0) */
-    if (!negative) {
-        double t = 0, inv = 1 / Ak;
-        for (size_t j = 0; j < m; j++) {
-            double s = (double)alloc[ws->kept[j]] * inv;
-            if (s > 0)
-                t += s * log(s * ws->inv_need_share[j]);
-        }
-        out[VS_M_THEIL] = t;
-    }
 
     sort_items(ws->items, ws->tmp, m);
     out[VS_M_GINI] = gini_sorted(ws, ws->items, alloc, Ak);

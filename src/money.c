@@ -220,38 +220,54 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
     size_t above = 0, b = BINS - 1;
     while (above + count[b] < k)
         above += count[b--];
-    size_t c = 0; /* the boundary bin's items, compacted to the front */
+    /* The boundary bin's items are swapped to the front, so idx stays a
+     * permutation of the m items (apportion_core and the water-filling
+     * walk it afterwards).  Written without branches: whether an item is
+     * above the boundary is a coin toss for the branch predictor (about
+     * half of them are), and the mispredictions cost more than the
+     * unconditional stores.  Each step swaps positions c and j (c <= j)
+     * and c only moves past an item of the boundary bin, so idx[0..c)
+     * holds exactly the boundary items seen so far. */
+    size_t c = 0;
     for (size_t j = 0; j < m; j++) {
         size_t i = idx[j], bi = bin_of(rem[i]);
-        if (bi > b)
-            out[i] += 1;
-        else if (bi == b)
-            idx[c++] = i;
+        out[i] += bi > b;
+        idx[j] = idx[c];
+        idx[c] = i;
+        c += bi == b;
     }
     vs_money_rank_top(rem, idx, c, k - above);
     for (size_t j = 0; j < k - above; j++)
         out[idx[j]] += 1;
 }
 
-/* The largest remainder method over the items with skip[i] == 0 (all of
- * them when skip is NULL); out[i] of skipped items is left alone.  Shared
- * by vs_money_apportion and the free items of vs_money_waterfill, so that
- * water-filling with no bound binding is apportionment, bit for bit. */
+/* The largest remainder method over the `count` items list[0..count), in
+ * increasing index order (items 0..count-1 when list is NULL); out[i] of
+ * the other items is left alone.  list may be idx itself: entry j is read
+ * before idx[j] or anything after it is written.  Shared by
+ * vs_money_apportion and the free items of vs_money_waterfill, so that
+ * water-filling with no bound binding is apportionment, bit for bit.  The
+ * water-filling passes the list of its free items rather than flags over
+ * all n, which saves it a pass over the fixed ones and a branch the
+ * predictor misses where free and fixed items alternate.
+ * Returns amount, or 0 when the weights sum to 0; on return idx[0..m)
+ * lists (in no particular order) the m items of positive weight. */
 static vs_ore apportion_core(vs_ore amount, const double *w,
-                             const unsigned char *skip, size_t n, vs_ore *out,
-                             double *rem, size_t *idx)
+                             const size_t *list, size_t count, vs_ore *out,
+                             double *rem, size_t *idx, size_t *m_out)
 {
+#define ITEM(j) (list ? list[j] : (j))
     double W = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!skip || !skip[i]) {
-            assert(w[i] >= 0 && isfinite(w[i]));
-            W += w[i];
-        }
+    for (size_t j = 0; j < count; j++) {
+        size_t i = ITEM(j);
+        assert(w[i] >= 0 && isfinite(w[i]));
+        W += w[i];
+    }
     assert(isfinite(W));
+    *m_out = 0;
     if (amount == 0 || !(W > 0)) {
-        for (size_t i = 0; i < n; i++)
-            if (!skip || !skip[i])
-                out[i] = 0;
+        for (size_t j = 0; j < count; j++)
+            out[ITEM(j)] = 0;
         return 0;
     }
     assert(amount != INT64_MIN);
@@ -262,9 +278,8 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
      * receive a leftover öre (positive weight: weight 0 always gets 0). */
     vs_ore sum = 0;
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (skip && skip[i])
-            continue;
+    for (size_t j = 0; j < count; j++) {
+        size_t i = ITEM(j);
         if (w[i] > 0) {
             /* q >= 0, so truncation is the floor (and much cheaper than
              * floor() where the CPU baseline lacks a rounding instruction) */
@@ -278,6 +293,8 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
             rem[i] = 0;
         }
     }
+#undef ITEM
+    *m_out = m;
 
     vs_ore left = a - sum;
     if (left > 0) {
@@ -298,30 +315,29 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
      * so it is not picked again until every other item has given one.
      * This is rare and involves one or two öre, so a scan will do. */
     while (left < 0) {
-        size_t pick = n;
+        size_t pick = SIZE_MAX;
         for (size_t j = 0; j < m; j++) {
             size_t i = idx[j];
             if (out[i] <= 0)
                 continue;
-            if (pick == n || rem[i] < rem[pick] ||
+            if (pick == SIZE_MAX || rem[i] < rem[pick] ||
                 (rem[i] == rem[pick] && i > pick))
                 pick = i;
         }
-        assert(pick < n);
+        assert(pick != SIZE_MAX);
         out[pick] -= 1;
         rem[pick] += 1.0;
         left += 1;
     }
 
+    /* Items of weight 0 hold 0 already: only idx[0..m) need a sign. */
     if (amount < 0)
-        for (size_t i = 0; i < n; i++)
-            if (!skip || !skip[i])
-                out[i] = -out[i];
+        for (size_t j = 0; j < m; j++)
+            out[idx[j]] = -out[idx[j]];
 #ifndef NDEBUG
     vs_ore check = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!skip || !skip[i])
-            check += out[i];
+    for (size_t j = 0; j < m; j++)
+        check += out[idx[j]];
     assert(check == amount);
 #endif
     return amount;
@@ -332,7 +348,8 @@ vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
 {
     if (n == 0)
         return 0;
-    return apportion_core(amount, w, NULL, n, out, rem, idx);
+    size_t m;
+    return apportion_core(amount, w, NULL, n, out, rem, idx, &m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -396,8 +413,14 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
     if (!lo && !hi)
         return vs_money_apportion(amount, w, n, out, rem, idx);
 
+    /* Effective bounds, the items fixed from the start, and the list of
+     * the free ones for step 1: idx[0..nf) in index order, their total
+     * weight WF, and rem caching their upper bounds (idx and rem are free
+     * until step 2), so the rounds below only touch the items still free
+     * and round no bound twice. */
     vs_ore fixed = 0;
-    size_t nfree = 0;
+    size_t nf = 0;
+    double WF = 0;
     for (size_t i = 0; i < n; i++) {
         double L = lower_ore(lo, i), H = upper_ore(hi, i);
         /* No whole öre between lo and hi (both inside one öre, or lo > hi):
@@ -415,7 +438,9 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
                 fixed += out[i];
             } else {
                 clamped[i] = 0;
-                nfree++;
+                idx[nf++] = i;
+                rem[i] = H;
+                WF += w[i];
             }
         } else {
             double v = L > 0 ? L : H < 0 ? H : 0;
@@ -426,18 +451,7 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         }
     }
 
-    /* Step 1: fix the items whose bounds bind at the real water level.
-     * idx[0..nf) lists the free items in index order and rem caches their
-     * upper bounds (both are free until step 2), so each round only
-     * touches the items still free. */
-    size_t nf = 0;
-    double WF = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!clamped[i]) {
-            idx[nf++] = i;
-            rem[i] = upper_ore(hi, i);
-            WF += w[i];
-        }
+    /* Step 1: fix the items whose bounds bind at the real water level. */
     while (nf > 0) {
         double t = (double)(amount - fixed) / WF;
         double VL = 0, VU = 0;
@@ -471,29 +485,42 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         }
         nf = still;
     }
-    nfree = nf;
+    size_t nfree = nf;
 
-    /* Step 2: the free items share the rest in whole öre. */
+    /* Step 2: the free items share the rest in whole öre.  idx[0..nfree)
+     * lists them in index order (step 1 kept that order). */
     while (nfree > 0) {
-        apportion_core(amount - fixed, w, clamped, n, out, rem, idx);
+        size_t m;
+        apportion_core(amount - fixed, w, idx, nfree, out, rem, idx, &m);
+        /* Every free item has weight > 0, so idx[0..nfree) still lists
+         * them (reordered, or untouched when there was nothing to share).
+         * The order of this check does not matter: it only moves items to
+         * their bounds and adds whole öre. */
+        assert(m == nfree || m == 0);
         size_t moved = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (clamped[i])
-                continue;
-            double H = upper_ore(hi, i);
-            if ((double)out[i] < x[i])
+        for (size_t j = 0; j < nfree; j++) {
+            size_t i = idx[j];
+            double o = (double)out[i];
+            if (o < x[i]) {
                 out[i] = (vs_ore)x[i];
-            else if ((double)out[i] > H)
-                out[i] = (vs_ore)H;
-            else
+            } else if (hi && !(o <= hi[i]) && o > upper_ore(hi, i)) {
+                /* o is a whole number, so o <= hi means o <= floor(hi):
+                 * the usual case skips rounding the bound again */
+                out[i] = (vs_ore)upper_ore(hi, i);
+            } else {
                 continue;
+            }
             clamped[i] = 1;
             fixed += out[i];
-            nfree--;
             moved++;
         }
         if (moved == 0)
             return amount;
+        /* Rare (floating-point noise at a bound): list the rest again. */
+        nfree = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!clamped[i])
+                idx[nfree++] = i;
     }
     return fixed;
 }
