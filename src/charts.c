@@ -729,8 +729,7 @@ static void key_strip_begin(FILE *f, double w, double h, double y0,
                "noenhanced samplen 2\n", rows);
 }
 
-/* "at screen X, screen Y" for a point given in cm from the bottom left. */
-static void put_at(FILE *f, double w, double h, double x, double y)
+void vs_charts_put_at(FILE *f, double w, double h, double x, double y)
 {
     fputs(" at screen ", f);
     vs_charts_put_num(f, x / w);
@@ -738,16 +737,12 @@ static void put_at(FILE *f, double w, double h, double x, double y)
     vs_charts_put_num(f, y / h);
 }
 
-/* The chart title and the scenario name (up to two lines) centred at the
- * top of the page, as labels 101 and 102: gnuplot would centre `set
- * title` over the plot area instead.  A multiplot unsets them after its
- * first plot so they are drawn once. */
-static void put_titles(FILE *f, double w, double h)
+void vs_charts_put_titles(FILE *f, double w, double h)
 {
     fputs("set label 101 t_title", f);
-    put_at(f, w, h, w / 2, h - 0.5);
+    vs_charts_put_at(f, w, h, w / 2, h - 0.5);
     fputs(" center font ',10' noenhanced\nset label 102 t_scenario", f);
-    put_at(f, w, h, w / 2, h - 0.95);
+    vs_charts_put_at(f, w, h, w / 2, h - 0.95);
     fputs(" center noenhanced\n", f);
 }
 
@@ -944,11 +939,11 @@ static void write_allocation(ctx *c)
     put_margins(f, W, H, left, right, bottom, H - top_h);
     /* Titles as labels on the page: gnuplot centres `set title` over the
      * plot, which the long tick labels push to the right. */
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
     fputs("set label 103 t_baseline_is . t_baseline", f);
-    put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
+    vs_charts_put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
     fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
-    put_at(f, W, H, 0.5, 0.3 + 0.1);
+    vs_charts_put_at(f, W, H, 0.5, 0.3 + 0.1);
     fputs(" left font ',7' noenhanced\n", f);
     fputs("set xlabel t_axis noenhanced\n", f);
     put_axis(c, f, "x", &ax);
@@ -990,7 +985,7 @@ static void write_allocation(ctx *c)
         goto done;
     }
     fputs("set key", f);
-    put_at(f, W, H, 0.5, 0.3 + notes_h + key_h);
+    vs_charts_put_at(f, W, H, 0.5, 0.3 + notes_h + key_h);
     fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", K);
     fputs("set errorbars 0.6\nplot \\\n", f);
     for (size_t v = 0; v < c->V; v++) {
@@ -1112,7 +1107,7 @@ static void write_concentration(ctx *c)
           "5 of need,\n# 6 onwards of money per variant, then the shifts "
           "(percentage points).\n", f);
     fputs("set multiplot\n", f);
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
 
     /* Top panel: the curves. */
     axis pct;
@@ -1121,7 +1116,7 @@ static void write_concentration(ctx *c)
     put_axis(c, f, "x", &pct);
     put_axis(c, f, "y", &pct);
     fputs("set ylabel t_y\nset key", f);
-    put_at(f, W, H, 0.5, 0.3 + key_h);
+    vs_charts_put_at(f, W, H, 0.5, 0.3 + key_h);
     fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", V + 2);
     fputs("plot x with lines dt 3 lw 1.2 lc rgb vs_grey title t_equal, \\\n"
           "  'chart_curves.csv' skip 1 using 4:5 with lines dt 2 lw 2.5 "
@@ -1146,7 +1141,7 @@ static void write_concentration(ctx *c)
     put_axis(c, f, "y", &sh);
     fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
           "set label 1 t_shift_note", f);
-    put_at(f, W, H, left, shift_y1 + 0.2);
+    vs_charts_put_at(f, W, H, left, shift_y1 + 0.2);
     fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
     if (c->K == 0) {
         fputs("set label 2 ", f);
@@ -1261,7 +1256,7 @@ static void write_metrics(ctx *c)
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);
     fputs("set multiplot\n", f);
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
     fputs("unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
     fprintf(f, "set yrange [0.4:%zu.6]\n", V);
 
@@ -1290,10 +1285,10 @@ static void write_metrics(ctx *c)
         fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
         put_margins(f, W, H, x0, x1, top - ph, top);
         fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
-        put_at(f, W, H, x0, top + 0.5);
+        vs_charts_put_at(f, W, H, x0, top + 0.5);
         fprintf(f, " left noenhanced\nset label 2 t_better%d",
                 (int)vs_metric_better((vs_metric)m));
-        put_at(f, W, H, x0, top + 0.15);
+        vs_charts_put_at(f, W, H, x0, top + 0.15);
         fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
         put_axis(c, f, "x", &ax);
         const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
@@ -1335,7 +1330,7 @@ static void write_metrics(ctx *c)
     fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
     key_strip_begin(f, W, H, note_h, note_h + key_h, V);
     fputs("unset label\nset label 1 t_note", f);
-    put_at(f, W, H, 0.5, note_h - 0.3);
+    vs_charts_put_at(f, W, H, 0.5, note_h - 0.3);
     fputs(" left font ',7' textcolor rgb vs_ink noenhanced\nplot ", f);
     for (size_t v = 0; v < V; v++)
         fprintf(f, "%sNaN with points pt 7 ps 1.2 lt %d title t_v%zu%s",
@@ -1456,7 +1451,7 @@ static void write_per_capita(ctx *c)
     fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
           "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
     fputs("set multiplot\n", f);
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
     put_axis(c, f, "x", &ax);
     put_axis(c, f, "y", &ay);
     fputs("set tics font ',7'\n", f);
@@ -1464,9 +1459,9 @@ static void write_per_capita(ctx *c)
      * unset after the first panel so they are drawn once. */
     double panels_bottom = H - title_h - (double)rows * cell;
     fputs("set label 1 t_y", f);
-    put_at(f, W, H, 0.45, (H - title_h + panels_bottom) / 2);
+    vs_charts_put_at(f, W, H, 0.45, (H - title_h + panels_bottom) / 2);
     fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
-    put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
+    vs_charts_put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
     fputs(" center noenhanced\n", f);
 
     size_t p = 0;
@@ -1479,7 +1474,7 @@ static void write_per_capita(ctx *c)
         fprintf(f, "\n# Panel %zu\n", p + 1);
         put_margins(f, W, H, x0, x1, top - ph, top);
         fprintf(f, "set label 3 t_panel%zu", v);
-        put_at(f, W, H, x0, top + head_h - 0.3);
+        vs_charts_put_at(f, W, H, x0, top + head_h - 0.3);
         fputs(" left font ',7.5' noenhanced\nplot ", f);
         if (isfinite(slope[v])) {
             vs_charts_put_num(f, slope[v]);

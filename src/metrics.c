@@ -158,6 +158,24 @@ static void insertion_sort(sort_item *a, size_t n)
 
 enum { SORT_BITS = 8, SORT_BUCKETS = 1 << SORT_BITS, SORT_SMALL = 48 };
 
+/* The smallest key in *lo, and how many bits the range max - min needs
+ * (0 when every key is equal). */
+static int key_span(const sort_item *a, size_t n, uint64_t *lo)
+{
+    uint64_t l = a[0].key, h = a[0].key;
+    for (size_t i = 1; i < n; i++) {
+        if (a[i].key < l)
+            l = a[i].key;
+        if (a[i].key > h)
+            h = a[i].key;
+    }
+    *lo = l;
+    int width = 0;
+    for (uint64_t range = h - l; range; range >>= 1)
+        width++;
+    return width;
+}
+
 /* Sort n items by key (stably), with tmp[n] as scratch: the fallback of
  * sort_items for long runs of nearly equal keys.
  *
@@ -174,19 +192,10 @@ static void sort_msd(sort_item *a, sort_item *tmp, size_t n)
         insertion_sort(a, n);
         return;
     }
-    uint64_t lo = a[0].key, hi = a[0].key;
-    for (size_t i = 1; i < n; i++) {
-        if (a[i].key < lo)
-            lo = a[i].key;
-        if (a[i].key > hi)
-            hi = a[i].key;
-    }
-    if (lo == hi)
+    uint64_t lo;
+    int width = key_span(a, n, &lo);
+    if (width == 0)
         return; /* all equal */
-    uint64_t range = hi - lo;
-    int width = 64;
-    while (width > 0 && !(range >> (width - 1)))
-        width--; /* bits needed for range */
     int shift = width > SORT_BITS ? width - SORT_BITS : 0;
 
     uint32_t start[SORT_BUCKETS + 1];
@@ -240,19 +249,10 @@ static void sort_items(sort_item *a, sort_item *tmp, size_t n)
         insertion_sort(a, n);
         return;
     }
-    uint64_t lo = a[0].key, hi = a[0].key;
-    for (size_t i = 1; i < n; i++) {
-        if (a[i].key < lo)
-            lo = a[i].key;
-        if (a[i].key > hi)
-            hi = a[i].key;
-    }
-    if (lo == hi)
+    uint64_t lo;
+    int width = key_span(a, n, &lo);
+    if (width == 0)
         return; /* all equal */
-    uint64_t range = hi - lo;
-    int width = 64;
-    while (width > 0 && !(range >> (width - 1)))
-        width--; /* bits needed for range */
     int shift = width > LSD_BITS * LSD_PASSES ? width - LSD_BITS * LSD_PASSES : 0;
 
     uint32_t count[LSD_PASSES][LSD_BUCKETS];

@@ -629,24 +629,6 @@ static void put_margins(FILE *f, double w, double h, double x0, double x1,
     fputc('\n', f);
 }
 
-static void put_at(FILE *f, double w, double h, double x, double y)
-{
-    fputs(" at screen ", f);
-    vs_charts_put_num(f, x / w);
-    fputs(", screen ", f);
-    vs_charts_put_num(f, y / h);
-}
-
-/* Title and scenario name centred at the top of the page. */
-static void put_titles(FILE *f, double w, double h)
-{
-    fputs("set label 101 t_title", f);
-    put_at(f, w, h, w / 2, h - 0.5);
-    fputs(" center font ',10' noenhanced\nset label 102 t_scenario", f);
-    put_at(f, w, h, w / 2, h - 0.95);
-    fputs(" center noenhanced\n", f);
-}
-
 /* The axis text for swept path a: the path, and the money unit. */
 static void axis_text(const ctx *c, size_t a, double *div, char *buf,
                       size_t n)
@@ -937,21 +919,21 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
         blo = fmax(blo, m == VS_M_LOSERS ? -0.5 : blo);
     }
 
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
     fputs("set label 103 t_note1", f);
-    put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 1));
+    vs_charts_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 1));
     fputs(" left font ',7' noenhanced\nset label 104 t_note2", f);
-    put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 2));
+    vs_charts_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 2));
     fputs(" left font ',7' noenhanced\nset label 105 t_note3", f);
-    put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 3));
+    vs_charts_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n_notes - 3));
     fputs(" left font ',7' noenhanced\n", f);
     if (bands) {
         fputs("set label 106 t_note4", f);
-        put_at(f, W, H, 0.5, 0.2);
+        vs_charts_put_at(f, W, H, 0.5, 0.2);
         fputs(" left font ',7' noenhanced\n", f);
     }
     fputs("set key", f);
-    put_at(f, W, H, 0.5, 0.2 + notes_h + key_h);
+    vs_charts_put_at(f, W, H, 0.5, 0.2 + notes_h + key_h);
     fprintf(f, " left top Left reverse vertical maxrows %zu font ',7.5' "
                "noenhanced\n", nv);
     fputs("set multiplot\n", f);
@@ -1306,13 +1288,13 @@ static void write_heat_chart(ctx *c, size_t k)
     int numbers = r->axes[1].n <= 20 &&
                   plot_w / (double)r->axes[0].n >=
                       0.16 * (double)(strlen(widest) + 2);
-    put_titles(f, W, H);
+    vs_charts_put_titles(f, W, H);
     fputs("set label 103 t_note", f);
-    put_at(f, W, H, 0.5, hidden ? 0.65 : 0.3);
+    vs_charts_put_at(f, W, H, 0.5, hidden ? 0.65 : 0.3);
     fputs(" left font ',7' noenhanced\n", f);
     if (hidden) {
         fputs("set label 104 t_hidden", f);
-        put_at(f, W, H, 0.5, 0.3);
+        vs_charts_put_at(f, W, H, 0.5, 0.3);
         fputs(" left font ',7' noenhanced\n", f);
     }
     fputs("set multiplot\n", f);

@@ -81,4 +81,14 @@ void vs_charts_put_num(FILE *f, double v);
  * (vs_charts_quote).  Returns VS_OK, or the error of vs_charts_quote. */
 int vs_charts_put_quoted(FILE *f, const char *text, vs_err *err);
 
+/* " at screen X, screen Y" for a point given in cm from the bottom left of
+ * a w x h cm page. */
+void vs_charts_put_at(FILE *f, double w, double h, double x, double y);
+
+/* The chart title (variable t_title) and the scenario name (t_scenario)
+ * centred at the top of the page, as labels 101 and 102: gnuplot would
+ * centre `set title` over the plot area instead.  A multiplot unsets them
+ * after its first plot so they are drawn once. */
+void vs_charts_put_titles(FILE *f, double w, double h);
+
 #endif
