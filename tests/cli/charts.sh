@@ -2,15 +2,7 @@
 # End-to-end chart tests: the real vardsim binary and the real gnuplot.
 # Usage: VARDSIM=/abs/path/vardsim sh tests/cli/charts.sh
 # Prints "charts: N passed, M failed" last; exits 1 when anything failed.
-set -u
-: "${VARDSIM:?set VARDSIM to the vardsim binary}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/common.inc"
 check() { # check DESCRIPTION CMD...: pass when CMD succeeds
     what=$1; shift
     if "$@"; then ok; else bad "$what"; fi

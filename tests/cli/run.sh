@@ -3,29 +3,7 @@
 # messages and output files.  Usage: VARDSIM=/abs/path/vardsim sh tests/cli/run.sh
 # UPDATE_GOLDEN=1 rewrites tests/golden/ from the current binary (commit the
 # change with a note on why the numbers moved).
-set -u
-: "${VARDSIM:?set VARDSIM to the vardsim binary}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_status WANT CMD...: run CMD, capture stdout/stderr in $TMP/out, $TMP/err
-expect_status() {
-    want=$1; shift
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else
-        bad "exit $got (want $want): $*"; sed 's/^/    /' "$TMP/err" | head -20; fi
-}
-
-expect_in() { # expect_in FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "'$2' not in $1"; sed 's/^/    /' "$1" | head -20; fi
-}
+. "$(dirname "$0")/common.inc"
 
 # --- usage ---------------------------------------------------------------
 expect_status 0 "$VARDSIM" --help

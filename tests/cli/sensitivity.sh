@@ -3,29 +3,7 @@
 # writes, thread-count invariance, the Swedish CSV dialect and the tornado
 # chart rendered by gnuplot.
 # Usage: VARDSIM=/abs/path/vardsim sh tests/cli/sensitivity.sh
-set -u
-: "${VARDSIM:?set VARDSIM to the vardsim binary}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_status WANT CMD...: run CMD, capture stdout/stderr in $TMP/out, $TMP/err
-expect_status() {
-    want=$1; shift
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else
-        bad "exit $got (want $want): $*"; sed 's/^/    /' "$TMP/err" | head -20; fi
-}
-
-expect_in() { # expect_in FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "'$2' not in $1"; sed 's/^/    /' "$1" | head -20; fi
-}
+. "$(dirname "$0")/common.inc"
 
 cfg="$ROOT/scenarios/vasterbotten-deficit-2023.cfg"
 header="variant,metric,input,point,low,high,swing,s1,s1_lo,s1_hi,st,st_lo,st_hi"

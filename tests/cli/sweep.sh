@@ -2,31 +2,9 @@
 # End-to-end tests of `vardsim sweep` and of `--set` on `run`: the real
 # binary, its exit statuses, messages and files, and gnuplot on the chart
 # scripts.  Usage: VARDSIM=/abs/path/vardsim sh tests/cli/sweep.sh
-set -u
-: "${VARDSIM:?set VARDSIM to the vardsim binary}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/common.inc"
 cfg="$ROOT/scenarios/vasterbotten-2023.cfg"
 over="cni_topup.cni_threshold.threshold=1.0:1.5:0.05"
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_status WANT CMD...: run CMD, stdout/stderr in $TMP/out, $TMP/err
-expect_status() {
-    want=$1; shift
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else
-        bad "exit $got (want $want): $*"; sed 's/^/    /' "$TMP/err" | head -20; fi
-}
-
-expect_in() { # expect_in FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "'$2' not in $1"; sed 's/^/    /' "$1" | head -20; fi
-}
 
 # --- the issue's acceptance command, small -n ----------------------------
 a1="$TMP/a1"
