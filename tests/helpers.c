@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "vardsim/load.h"
+
 void vs_test_assert_close(double a, double b, double rel, double abs_tol,
                           const char *sa, const char *sb, const char *file,
                           int line)
@@ -23,4 +25,19 @@ void vs_test_assert_close(double a, double b, double rel, double abs_tol,
                     sb, b, rel, abs_tol);
         _fail(file, line);
     }
+}
+
+struct vs_scenario *vs_test_load(const char *text, const char *name)
+{
+    vs_err err;
+    vs_err_init(&err);
+    vs_scenario *sc = NULL;
+    int st = vs_load_string(text, name, &sc, &err);
+    if (st != VS_OK)
+        print_message("unexpected problems:\n%s", err.log ? err.log : err.msg);
+    assert_int_equal(st, VS_OK);
+    assert_non_null(sc);
+    assert_int_equal(err.count, 0);
+    vs_err_free(&err);
+    return sc;
 }

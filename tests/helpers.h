@@ -18,4 +18,10 @@ void vs_test_assert_close(double a, double b, double rel, double abs_tol,
                           const char *sa, const char *sb, const char *file,
                           int line);
 
+struct vs_scenario;
+
+/* Load scenario text that must be valid; fails the test (printing the
+ * loader's problems) when it is not.  `name` stands for the file name. */
+struct vs_scenario *vs_test_load(const char *text, const char *name);
+
 #endif

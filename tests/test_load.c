@@ -21,17 +21,7 @@
 
 static vs_scenario *load_ok(const char *text)
 {
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    int st = vs_load_string(text, "t.cfg", &sc, &err);
-    if (st != VS_OK)
-        print_message("unexpected problems:\n%s", err.log ? err.log : "");
-    assert_int_equal(st, VS_OK);
-    assert_non_null(sc);
-    assert_int_equal(err.count, 0);
-    vs_err_free(&err);
-    return sc;
+    return vs_test_load(text, "t.cfg");
 }
 
 /* Load `text`, expect VS_EINPUT, no scenario, and `expected` (a whole

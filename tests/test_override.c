@@ -46,15 +46,7 @@ static const char *scenario_text =
 
 static vs_scenario *load(void)
 {
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    int st = vs_load_string(scenario_text, "ov.cfg", &sc, &err);
-    if (st != VS_OK)
-        fprintf(stderr, "%s", err.log ? err.log : err.msg);
-    assert_int_equal(st, VS_OK);
-    vs_err_free(&err);
-    return sc;
+    return vs_test_load(scenario_text, "ov.cfg");
 }
 
 /* Apply and expect success. */

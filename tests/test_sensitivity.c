@@ -50,15 +50,7 @@ enum { I_POT, I_SHARE, I_THRESHOLD, I_CNI, N_INPUTS };
 
 static vs_scenario *load(const char *text)
 {
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    int st = vs_load_string(text, "sens.cfg", &sc, &err);
-    if (st != VS_OK)
-        fprintf(stderr, "%s", err.log ? err.log : err.msg);
-    assert_int_equal(st, VS_OK);
-    vs_err_free(&err);
-    return sc;
+    return vs_test_load(text, "sens.cfg");
 }
 
 static vs_sensitivity_result *run(const vs_scenario *sc, long n, int threads)

@@ -33,15 +33,7 @@ static const char *scenario_text =
 
 static vs_scenario *load(const char *text)
 {
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    int st = vs_load_string(text, "sim.cfg", &sc, &err);
-    if (st != VS_OK)
-        fprintf(stderr, "%s", err.log ? err.log : err.msg);
-    assert_int_equal(st, VS_OK);
-    vs_err_free(&err);
-    return sc;
+    return vs_test_load(text, "sim.cfg");
 }
 
 static vs_results *run(const vs_scenario *sc, long n, int threads)
