@@ -111,27 +111,31 @@ void vs_hist_init(vs_hist *h, const double *v, size_t n)
 /* The r-th smallest value (0-based), spreading a bucket's count evenly. */
 static double order_stat(const vs_hist *h, uint64_t r)
 {
-    if (r < h->under)
+    if (r < h->b[0])
         return h->lo;
-    uint64_t seen = h->under;
+    uint64_t seen = h->b[0];
     for (size_t i = 0; i < VS_HIST_BUCKETS; i++) {
-        if (r < seen + h->b[i])
+        uint32_t c = h->b[i + 1];
+        if (r < seen + c)
             return h->lo + h->width * ((double)i + ((double)(r - seen) + 0.5) /
-                                                      (double)h->b[i]);
-        seen += h->b[i];
+                                                      (double)c);
+        seen += c;
     }
     return h->lo + h->width * VS_HIST_BUCKETS;
 }
 
 double vs_hist_quantile(const vs_hist *h, double p)
 {
-    if (h->count == 0)
+    uint64_t count = 0;
+    for (size_t i = 0; i < VS_HIST_SLOTS; i++)
+        count += h->b[i];
+    if (count == 0)
         return NAN;
-    double index = p * (double)(h->count - 1);
+    double index = p * (double)(count - 1);
     uint64_t lhs = (uint64_t)index;
     double delta = index - (double)lhs;
     double x = order_stat(h, lhs);
-    if (delta == 0.0 || lhs + 1 >= h->count)
+    if (delta == 0.0 || lhs + 1 >= count)
         return x;
     return (1 - delta) * x + delta * order_stat(h, lhs + 1);
 }

@@ -1,12 +1,16 @@
 /* sim.c: the Monte Carlo loop, its threads and its summaries.
  *
  * Iterations run in blocks of VS_SIM_BLOCK.  In each block the workers
- * first evaluate their share of the iterations (each writes only its own
- * rows), then, after a barrier, fold the block's per-centre allocations
- * into the accumulators, each worker owning a range of (variant, centre)
- * columns and reading the rows in iteration order.  Region-level values
- * are kept per iteration and summarised at the end in iteration order, so
- * nothing depends on which thread did what. */
+ * first evaluate their share of the iterations.  Each adds its
+ * iterations' allocations to its own per-centre sums and loss counts
+ * (integers, merged at the end, so the split does not matter) and writes
+ * one row of the block per iteration: the allocations themselves while
+ * they are kept exactly, else the histogram slot of each allocation and
+ * change, found while the allocations are in cache.  After a barrier the
+ * workers fold the block into the accumulators, each owning a range of
+ * (variant, centre) columns.  Region-level values are kept per iteration
+ * and summarised at the end in iteration order, so nothing depends on
+ * which thread did what. */
 #include "vardsim/sim.h"
 
 #include <math.h>
@@ -34,6 +38,8 @@ typedef struct worker {
     vs_ws *ws;
     vs_outcome *out;
     vs_metric_ws *mws;
+    vs_i128 *sums;  /* per column: this worker's iterations only */
+    long *losses;
     long fail_k; /* lowest failing iteration in the block, or -1 */
     vs_err err;
 } worker;
@@ -59,11 +65,13 @@ typedef struct sim {
     long exact_cap;   /* rows kept per column */
     int64_t *cvals;   /* column j at cvals + j * exact_cap */
     vs_hist *hist;    /* streaming: allocation and change, 2 per column */
-    vs_i128 *sums;
+    double *scale;    /* per column: lo and inv_width of both histograms */
+    vs_i128 *sums;    /* the workers' sums and losses, merged at the end */
     long *losses;
 
-    /* the current block */
-    int64_t *block;   /* VS_SIM_BLOCK rows of ncol */
+    /* The current block: VS_SIM_BLOCK rows of ncol int64 (allocations,
+     * while kept exactly) or of 2 ncol uint16 (histogram slots). */
+    void *block;
     long block_start, block_len;
     pthread_barrier_t go, done;
     pthread_mutex_t gate_lock;
@@ -106,6 +114,45 @@ static int eval_iteration(sim *s, worker *w, long k, double *row)
     return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, &w->err);
 }
 
+/* Whether the current block's rows hold allocations (kept exactly) or
+ * histogram slots.  A block is all one or the other: the pilot is a whole
+ * number of blocks. */
+static int block_exact(const sim *s)
+{
+    return s->block_start <= s->exact_cap;
+}
+
+/* Add iteration k's allocations to the worker's sums and loss counts and
+ * write row i of the block. */
+static void record(sim *s, worker *w, long i, long k)
+{
+    size_t nc = s->nc;
+    const int64_t *alloc = w->out->alloc;
+    const int64_t *base = alloc + (size_t)s->baseline * nc;
+    for (size_t j = 0; j < s->ncol; j++) {
+        int64_t a = alloc[j];
+        w->sums[j] += a;
+        w->losses[j] += a < base[j % nc];
+    }
+    if (k <= s->exact_cap) {
+        memcpy((int64_t *)s->block + (size_t)i * s->ncol, alloc,
+               s->ncol * sizeof *alloc);
+        return;
+    }
+    uint16_t *slot = (uint16_t *)s->block + (size_t)i * 2 * s->ncol;
+    for (size_t v = 0; v < s->nv; v++) {
+        int is_base = (int)v == s->baseline;
+        for (size_t c = 0; c < nc; c++) {
+            size_t j = v * nc + c;
+            const double *sc = s->scale + 4 * j;
+            int64_t a = alloc[j];
+            slot[2 * j] = (uint16_t)vs_hist_slot(sc[0], sc[1], (double)a);
+            slot[2 * j + 1] = is_base ? 0
+                : (uint16_t)vs_hist_slot(sc[2], sc[3], (double)(a - base[c]));
+        }
+    }
+}
+
 /* Phase 1: this worker's iterations of the block. */
 static void block_eval(sim *s, worker *w)
 {
@@ -118,48 +165,43 @@ static void block_eval(sim *s, worker *w)
             return;
         }
         if (s->centre_stats)
-            memcpy(s->block + (size_t)i * s->ncol, w->out->alloc,
-                   s->ncol * sizeof(int64_t));
+            record(s, w, i, k);
     }
 }
 
-/* Phase 2: fold the block into this worker's range of columns, rows in
- * iteration order. */
+/* Phase 2: fold the block into this worker's range of columns.  Rows
+ * are ncol or 2 ncol values apart, so reading a block column by column
+ * would miss the cache on every row: the columns go in tiles, the rows in
+ * order inside each. */
 static void block_fold(sim *s, worker *w)
 {
     if (!s->centre_stats)
         return;
     size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
     size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
-    size_t bcol0 = (size_t)s->baseline * s->nc;
-    /* Tiles of FOLD_TILE columns, rows in iteration order inside each:
-     * reading a whole block column by column would miss the cache on every
-     * row (rows are ncol int64 apart). */
-    enum { FOLD_TILE = 8 };
-    for (size_t jt = j0; jt < j1; jt += FOLD_TILE) {
-        size_t jend = jt + FOLD_TILE < j1 ? jt + FOLD_TILE : j1, nt = jend - jt;
-        size_t bcol[FOLD_TILE]; /* each column's baseline column */
-        int is_base[FOLD_TILE];
-        for (size_t t = 0; t < nt; t++) {
-            is_base[t] = (jt + t) / s->nc == (size_t)s->baseline;
-            bcol[t] = bcol0 + (jt + t) % s->nc;
+    size_t n = (size_t)s->block_len;
+    enum { TILE = 16 };
+    if (block_exact(s)) {
+        size_t cap = (size_t)s->exact_cap, k0 = (size_t)s->block_start - 1;
+        const int64_t *rows = s->block;
+        for (size_t jt = j0; jt < j1; jt += TILE) {
+            size_t jend = jt + TILE < j1 ? jt + TILE : j1;
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = jt; j < jend; j++)
+                    s->cvals[j * cap + k0 + i] = rows[i * s->ncol + j];
         }
-        for (long i = 0; i < s->block_len; i++) {
-            const int64_t *row = s->block + (size_t)i * s->ncol;
-            long k = s->block_start + i;
-            for (size_t t = 0; t < nt; t++) {
-                size_t j = jt + t;
-                int64_t a = row[j], b = row[bcol[t]];
-                s->sums[j] += a;
-                if (!is_base[t] && a < b)
-                    s->losses[j]++;
-                if (k <= s->exact_cap) {
-                    s->cvals[j * (size_t)s->exact_cap + (size_t)(k - 1)] = a;
-                } else {
-                    vs_hist_add(&s->hist[2 * j], (double)a);
-                    if (!is_base[t])
-                        vs_hist_add(&s->hist[2 * j + 1], (double)(a - b));
-                }
+        return;
+    }
+    const uint16_t *slots = s->block;
+    size_t bj0 = (size_t)s->baseline * s->nc, bj1 = bj0 + s->nc;
+    for (size_t jt = j0; jt < j1; jt += TILE) {
+        size_t jend = jt + TILE < j1 ? jt + TILE : j1;
+        for (size_t i = 0; i < n; i++) {
+            const uint16_t *row = slots + i * 2 * s->ncol;
+            for (size_t j = jt; j < jend; j++) {
+                s->hist[2 * j].b[row[2 * j]]++;
+                if (j < bj0 || j >= bj1)
+                    s->hist[2 * j + 1].b[row[2 * j + 1]]++;
             }
         }
     }
@@ -183,6 +225,8 @@ static int calibrate(sim *s)
         vs_hist_init(&s->hist[2 * j], tmp, P);
         for (size_t k = 0; k < P; k++)
             vs_hist_add(&s->hist[2 * j], tmp[k]);
+        s->scale[4 * j] = s->hist[2 * j].lo;
+        s->scale[4 * j + 1] = s->hist[2 * j].inv_width;
         if (v == b)
             continue;
         for (size_t k = 0; k < P; k++)
@@ -190,6 +234,8 @@ static int calibrate(sim *s)
         vs_hist_init(&s->hist[2 * j + 1], tmp, P);
         for (size_t k = 0; k < P; k++)
             vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
+        s->scale[4 * j + 2] = s->hist[2 * j + 1].lo;
+        s->scale[4 * j + 3] = s->hist[2 * j + 1].inv_width;
     }
     free(tmp);
     /* The pilot has done its job: every later value goes to the
@@ -237,6 +283,8 @@ static void worker_free(worker *w)
     vs_ws_free(w->ws);
     vs_outcome_free(w->out);
     vs_metric_ws_free(w->mws);
+    free(w->sums);
+    free(w->losses);
     vs_err_free(&w->err);
 }
 
@@ -249,7 +297,10 @@ static int worker_init(sim *s, worker *w, int id)
     w->ws = vs_ws_alloc(s->nc);
     w->out = vs_outcome_alloc(s->sc);
     w->mws = vs_metric_ws_alloc(s->nc);
-    return w->draw && w->ws && w->out && w->mws ? VS_OK : VS_ENOMEM;
+    w->sums = calloc(s->ncol ? s->ncol : 1, sizeof *w->sums);
+    w->losses = calloc(s->ncol ? s->ncol : 1, sizeof *w->losses);
+    return w->draw && w->ws && w->out && w->mws && w->sums && w->losses
+               ? VS_OK : VS_ENOMEM;
 }
 
 void vs_results_free(vs_results *r)
@@ -548,6 +599,7 @@ static void sim_free(sim *s)
     free(s->draws);
     free(s->cvals);
     free(s->hist);
+    free(s->scale);
     free(s->sums);
     free(s->losses);
     free(s->block);
@@ -591,7 +643,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
     s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
     s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
-    s.block = malloc((size_t)VS_SIM_BLOCK * (s.ncol ? s.ncol : 1) * sizeof *s.block);
+    s.block = malloc((size_t)VS_SIM_BLOCK * (s.ncol ? s.ncol : 1) * sizeof(int64_t));
     if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
         !s.sums || !s.losses || !s.block)
         goto fail;
@@ -626,7 +678,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         s.cvals = malloc((size_t)s.exact_cap * s.ncol * sizeof *s.cvals);
         if (!s.cvals)
             goto fail_point;
-        if (!s.exact && !(s.hist = calloc(2 * s.ncol, sizeof *s.hist)))
+        if (!s.exact && (!(s.hist = calloc(2 * s.ncol, sizeof *s.hist)) ||
+                         !(s.scale = calloc(4 * s.ncol, sizeof *s.scale))))
             goto fail_point;
     }
 
@@ -720,6 +773,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     if (st != VS_OK)
         goto fail_point;
 
+    for (int t = 0; t < s.n_workers; t++)
+        for (size_t j = 0; j < s.ncol; j++) {
+            s.sums[j] += s.w[t].sums[j];
+            s.losses[j] += s.w[t].losses[j];
+        }
     res->iterations = done;
     res->exact_centre_quantiles = done <= s.exact_cap;
     st = summarise(&s, pt, prow, pin, done, res);

@@ -108,7 +108,11 @@ static void test_hist_constant_and_empty(void **state)
     assert_close(vs_hist_quantile(&h, 0.05), 0.0, 0, h.width);
     assert_close(vs_hist_quantile(&h, 0.95), 0.0, 0, h.width);
     vs_hist_add(&h, 1e9); /* far outside: counted above the range */
-    assert_int_equal(h.over, 1);
+    assert_int_equal(h.b[VS_HIST_SLOTS - 1], 1);
+    vs_hist_add(&h, -1e9); /* and below it */
+    assert_int_equal(h.b[0], 1);
+    assert_int_equal(vs_hist_slot(h.lo, h.inv_width, h.lo), 1);
+    assert_int_equal(vs_hist_slot(h.lo, h.inv_width, nextafter(h.lo, -INFINITY)), 0);
 }
 
 int main(void)

@@ -33,29 +33,38 @@ void vs_quantiles_int64(int64_t *a, size_t n, const double *ps, size_t k,
  * values arrive in. */
 #define VS_HIST_BUCKETS 512
 
+/* Counts: b[0] below the range, b[1 + i] bucket i, b[VS_HIST_BUCKETS + 1]
+ * at or above its top. */
+#define VS_HIST_SLOTS (VS_HIST_BUCKETS + 2)
+
 typedef struct vs_hist {
     double lo, width;    /* bucket i covers [lo + i w, lo + (i + 1) w) */
     double inv_width;    /* 1 / width: the hot path multiplies */
-    uint32_t under, over;/* values below lo / at or above the top */
-    uint32_t count;
-    uint32_t b[VS_HIST_BUCKETS];
+    uint32_t b[VS_HIST_SLOTS];
 } vs_hist;
 
 /* Calibrate an empty histogram on pilot values v[0..n) (n >= 1). */
 void vs_hist_init(vs_hist *h, const double *v, size_t n);
-/* Inline: the Monte Carlo loop adds two values per centre, variant and
- * iteration. */
+
+/* The slot of b that value v counts in, for a histogram with this lo and
+ * inv_width.  Split from vs_hist_add so the Monte Carlo loop can find the
+ * slots where the values are in cache (a few bytes per value) and count
+ * them later where the histograms are (see sim.c). */
+static inline unsigned vs_hist_slot(double lo, double inv_width, double v)
+{
+    double x = (v - lo) * inv_width;
+    if (x < 0)
+        return 0;
+    if (x >= VS_HIST_BUCKETS)
+        return VS_HIST_BUCKETS + 1;
+    return (unsigned)x + 1;
+}
+
 static inline void vs_hist_add(vs_hist *h, double v)
 {
-    double x = (v - h->lo) * h->inv_width;
-    h->count++;
-    if (x < 0)
-        h->under++;
-    else if (x >= VS_HIST_BUCKETS)
-        h->over++;
-    else
-        h->b[(size_t)x]++;
+    h->b[vs_hist_slot(h->lo, h->inv_width, v)]++;
 }
+
 /* Type-7 quantile estimate (NAN when empty).  When the rank falls among
  * the values outside the range, the nearest edge is returned. */
 double vs_hist_quantile(const vs_hist *h, double p);
