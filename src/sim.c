@@ -70,7 +70,7 @@ typedef struct sim {
     long *losses;
 
     /* The current block: VS_SIM_BLOCK rows of ncol int64 (allocations,
-     * while kept exactly) or of 2 ncol uint16 (histogram slots). */
+     * while kept exactly) or histogram slots in the layout of slot_at. */
     void *block;
     long block_start, block_len;
     pthread_barrier_t go, done;
@@ -122,6 +122,24 @@ static int block_exact(const sim *s)
     return s->block_start <= s->exact_cap;
 }
 
+/* Histogram slots are stored in tiles of SLOT_TILE columns: a tile's
+ * rows follow one another, so the fold reads each tile front to back
+ * (one cache line per row) and the worker writing an iteration writes
+ * whole lines, one per tile.  Both slots of a column sit together. */
+enum { SLOT_TILE = 16 };
+
+static size_t slot_at(size_t j, size_t i)
+{
+    return ((j / SLOT_TILE * VS_SIM_BLOCK + i) * SLOT_TILE + j % SLOT_TILE) * 2;
+}
+
+static size_t block_bytes(size_t ncol)
+{
+    size_t exact = ncol * sizeof(int64_t);
+    size_t slots = (ncol + SLOT_TILE - 1) / SLOT_TILE * SLOT_TILE * 2 * sizeof(uint16_t);
+    return (size_t)VS_SIM_BLOCK * (exact > slots ? exact : slots);
+}
+
 /* Add iteration k's allocations to the worker's sums and loss counts and
  * write row i of the block. */
 static void record(sim *s, worker *w, long i, long k)
@@ -129,25 +147,26 @@ static void record(sim *s, worker *w, long i, long k)
     size_t nc = s->nc;
     const int64_t *alloc = w->out->alloc;
     const int64_t *base = alloc + (size_t)s->baseline * nc;
-    for (size_t j = 0; j < s->ncol; j++) {
-        int64_t a = alloc[j];
-        w->sums[j] += a;
-        w->losses[j] += a < base[j % nc];
-    }
+    for (size_t v = 0; v < s->nv; v++)
+        for (size_t c = 0, j = v * nc; c < nc; c++, j++) {
+            w->sums[j] += alloc[j];
+            w->losses[j] += alloc[j] < base[c];
+        }
     if (k <= s->exact_cap) {
         memcpy((int64_t *)s->block + (size_t)i * s->ncol, alloc,
                s->ncol * sizeof *alloc);
         return;
     }
-    uint16_t *slot = (uint16_t *)s->block + (size_t)i * 2 * s->ncol;
+    uint16_t *slots = s->block;
     for (size_t v = 0; v < s->nv; v++) {
         int is_base = (int)v == s->baseline;
         for (size_t c = 0; c < nc; c++) {
             size_t j = v * nc + c;
             const double *sc = s->scale + 4 * j;
             int64_t a = alloc[j];
-            slot[2 * j] = (uint16_t)vs_hist_slot(sc[0], sc[1], (double)a);
-            slot[2 * j + 1] = is_base ? 0
+            uint16_t *slot = slots + slot_at(j, (size_t)i);
+            slot[0] = (uint16_t)vs_hist_slot(sc[0], sc[1], (double)a);
+            slot[1] = is_base ? 0
                 : (uint16_t)vs_hist_slot(sc[2], sc[3], (double)(a - base[c]));
         }
     }
@@ -169,10 +188,10 @@ static void block_eval(sim *s, worker *w)
     }
 }
 
-/* Phase 2: fold the block into this worker's range of columns.  Rows
- * are ncol or 2 ncol values apart, so reading a block column by column
- * would miss the cache on every row: the columns go in tiles, the rows in
- * order inside each. */
+/* Phase 2: fold the block into this worker's range of columns.  Exact
+ * rows are ncol values apart, so reading them column by column would miss
+ * the cache on every row: the columns go in tiles, the rows in order
+ * inside each (the slots are stored that way, see slot_at). */
 static void block_fold(sim *s, worker *w)
 {
     if (!s->centre_stats)
@@ -194,14 +213,15 @@ static void block_fold(sim *s, worker *w)
     }
     const uint16_t *slots = s->block;
     size_t bj0 = (size_t)s->baseline * s->nc, bj1 = bj0 + s->nc;
-    for (size_t jt = j0; jt < j1; jt += TILE) {
-        size_t jend = jt + TILE < j1 ? jt + TILE : j1;
+    for (size_t jt = j0; jt < j1; jt = (jt / SLOT_TILE + 1) * SLOT_TILE) {
+        size_t jend = (jt / SLOT_TILE + 1) * SLOT_TILE;
+        jend = jend < j1 ? jend : j1;
         for (size_t i = 0; i < n; i++) {
-            const uint16_t *row = slots + i * 2 * s->ncol;
-            for (size_t j = jt; j < jend; j++) {
-                s->hist[2 * j].b[row[2 * j]]++;
+            const uint16_t *row = slots + slot_at(jt, i);
+            for (size_t j = jt; j < jend; j++, row += 2) {
+                s->hist[2 * j].b[row[0]]++;
                 if (j < bj0 || j >= bj1)
-                    s->hist[2 * j + 1].b[row[2 * j + 1]]++;
+                    s->hist[2 * j + 1].b[row[1]]++;
             }
         }
     }
@@ -643,7 +663,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
     s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
     s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
-    s.block = malloc((size_t)VS_SIM_BLOCK * (s.ncol ? s.ncol : 1) * sizeof(int64_t));
+    s.block = malloc(block_bytes(s.ncol ? s.ncol : 1));
     if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
         !s.sums || !s.losses || !s.block)
         goto fail;
