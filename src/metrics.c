@@ -480,18 +480,18 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      * centre; theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i
      * ln(s_i N / n_i) over the kept, with s_i = a_i / Ak; a centre with no
      * money adds 0 (0 ln 0 = 0). */
-    double d = 0, t = 0, inv = with_t ? 1 / Ak : 0;
-    if (with_d || with_t) {
-        for (size_t i = 0, j = 0; i < n; i++) {
-            double a = (double)alloc[i];
-            if (with_d)
-                d += fabs(a - A * ws->need_share[i]);
-            if (j < m && ws->kept[j] == i) {
-                double s = a * inv;
-                if (with_t && s > 0)
-                    t += s * log(s * ws->inv_need_share[j]);
-                j++;
-            }
+    double d = 0, t = 0;
+    if (with_d)
+        for (size_t i = 0; i < n; i++)
+            d += fabs((double)alloc[i] - A * ws->need_share[i]);
+    if (with_t) {
+        /* The log calls get a loop of their own: mixed into the loop
+         * above, every call spilled and reloaded its sums. */
+        double inv = 1 / Ak;
+        for (size_t j = 0; j < m; j++) {
+            double s = (double)alloc[ws->kept[j]] * inv;
+            if (s > 0)
+                t += s * log(s * ws->inv_need_share[j]);
         }
     }
     if (with_d)

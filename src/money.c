@@ -51,15 +51,6 @@ int vs_money_from_ore_double(double ore, vs_ore *out)
     return VS_OK;
 }
 
-int vs_money_add(vs_ore a, vs_ore b, vs_ore *out)
-{
-    vs_ore s;
-    if (__builtin_add_overflow(a, b, &s))
-        return VS_ERUN;
-    *out = s;
-    return VS_OK;
-}
-
 char *vs_money_format(vs_ore v, char decimal, char *buf, size_t n)
 {
     /* Work on the magnitude as unsigned so INT64_MIN formats too; integer
