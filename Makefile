@@ -95,8 +95,13 @@ cli-test: $(BIN)
 	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed=$$((failed + 1)); \
 	done; if [ $$failed -ne 0 ]; then echo "$$failed end-to-end script(s) failed"; exit 1; fi
 
-bench: $(BIN)
-	@VARDSIM=$(abspath $(BIN)) sh bench/run.sh
+# bench/stages: the time of each stage of one iteration (see bench/run.sh)
+$(BUILD)/bench/stages: bench/stages.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(DEPS_LIBS) -lm
+
+bench: $(BIN) $(BUILD)/bench/stages
+	@VARDSIM=$(abspath $(BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vardsim \
