@@ -22,7 +22,7 @@
 #include "vardsim/draw.h"
 #include "vardsim/quantile.h"
 
-#define VS_SIM_BLOCK 125L /* divides VS_SIM_PRECISION_BLOCK */
+#define VS_SIM_BLOCK 250L /* divides VS_SIM_PRECISION_BLOCK */
 /* VS_SIM_PILOT (sim.h) is a multiple of VS_SIM_BLOCK. */
 
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
