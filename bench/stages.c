@@ -57,7 +57,8 @@ int main(int argc, char **argv)
         vs_metrics_prepare(mws, nc, d->listed, d->cni, sc->high_need_cni);
         double t3 = now();
         const vs_ore *base = out->alloc + (size_t)sc->baseline * nc;
-        for (size_t v = 0; v < nv; v++) {
+        for (size_t o = 0; o < nv; o++) { /* baseline first, as sim.c */
+            size_t v = o == 0 ? (size_t)sc->baseline : o <= (size_t)sc->baseline ? o - 1 : o;
             vs_metrics_compute(mws, out->alloc + v * nc,
                                (int)v == sc->baseline ? NULL : base, row);
             sink += row[0];

@@ -43,6 +43,13 @@ struct vs_metric_ws {
     /* Scratch of vs_metrics_compute. */
     double *f;           /* [m] funding per capita */
     sort_item *items, *tmp;
+
+    /* Orders worth trying before sorting per-capita funding (see
+     * sort_per_capita): kept centres by need, set by prepare, and the
+     * order of the last call without a baseline (the baseline itself, in
+     * the Monte Carlo loop) while base_order_ok. */
+    uint32_t *need_order, *base_order;
+    int base_order_ok;
 };
 
 /* ------------------------------------------------------------------ */
@@ -108,8 +115,11 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->f = malloc(k * sizeof *ws->f);
     ws->items = malloc(k * sizeof *ws->items);
     ws->tmp = malloc(k * sizeof *ws->tmp);
+    ws->need_order = malloc(k * sizeof *ws->need_order);
+    ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
-        !ws->need_share || !ws->f || !ws->items || !ws->tmp) {
+        !ws->need_share || !ws->f || !ws->items || !ws->tmp ||
+        !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
         return NULL;
     }
@@ -128,6 +138,8 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->f);
     free(ws->items);
     free(ws->tmp);
+    free(ws->need_order);
+    free(ws->base_order);
     free(ws);
 }
 
@@ -347,6 +359,9 @@ void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
         it[j].idx = (uint32_t)j;
     }
     sort_items(it, ws->tmp, m);
+    for (size_t j = 0; j < m; j++)
+        ws->need_order[j] = it[j].idx;
+    ws->base_order_ok = 0;
     double below = 0;
     for (size_t j = 0; j < m;) {
         size_t g = j;
@@ -414,6 +429,54 @@ static double gini_sorted(const vs_metric_ws *ws, const sort_item *it,
      * value when every f is equal, and a Gini is never negative */
     g = g / (ws->P * Ak);
     return g > 0 ? g : 0;
+}
+
+/* Whether `order` lists the items in the order a stable sort by key would
+ * give: keys ascending, equal keys by position. */
+static int sorts_items(const sort_item *items, const uint32_t *order, size_t m)
+{
+    for (size_t t = 1; t < m; t++) {
+        uint64_t k0 = items[order[t - 1]].key, k1 = items[order[t]].key;
+        if (k1 < k0 || (k1 == k0 && order[t] < order[t - 1]))
+            return 0;
+    }
+    return 1;
+}
+
+/* ws->items (item j at position j) in ascending order of per-capita
+ * funding; returns where the sorted items are (items or tmp).
+ *
+ * Variants of one iteration tend to rank centres alike: a proportional or
+ * need-protected cut keeps the baseline's order, and a capitation without
+ * age weights funds in need order.  So before sorting, the need order and
+ * the baseline's order are checked (one pass each, stopping at the first
+ * item out of place); when one of them is the sorted order it is used.
+ * The check accepts an order only if it is exactly what the stable sort
+ * gives, so the result never depends on which path was taken. */
+static const sort_item *sort_per_capita(vs_metric_ws *ws, int is_base)
+{
+    size_t m = ws->m;
+    const uint32_t *order = NULL;
+    if (!is_base && ws->base_order_ok && sorts_items(ws->items, ws->base_order, m))
+        order = ws->base_order;
+    else if (sorts_items(ws->items, ws->need_order, m))
+        order = ws->need_order;
+    const sort_item *sorted;
+    if (order) {
+        for (size_t t = 0; t < m; t++)
+            ws->tmp[t] = ws->items[order[t]];
+        sorted = ws->tmp;
+    } else {
+        sort_items(ws->items, ws->tmp, m);
+        sorted = ws->items;
+    }
+    if (is_base) {
+        if (order != ws->base_order)
+            for (size_t t = 0; t < m; t++)
+                ws->base_order[t] = sorted[t].idx;
+        ws->base_order_ok = 1;
+    }
+    return sorted;
 }
 
 void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
@@ -505,6 +568,6 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
     out[VS_M_CI_NEED] = 2 * cov / Ak;
     out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;
 
-    sort_items(ws->items, ws->tmp, m);
-    out[VS_M_GINI] = gini_sorted(ws, ws->items, alloc, Ak);
+    const sort_item *sorted = sort_per_capita(ws, base == NULL);
+    out[VS_M_GINI] = gini_sorted(ws, sorted, alloc, Ak);
 }

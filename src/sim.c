@@ -96,7 +96,10 @@ int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
     size_t nc = sc->n_centres;
     vs_metrics_prepare(mws, nc, in->listed, in->cni, sc->high_need_cni);
     const vs_ore *base = out->alloc + (size_t)sc->baseline * nc;
-    for (size_t v = 0; v < sc->n_variants; v++) {
+    /* The baseline first: the metrics try its ranking of the centres on
+     * the other variants (see metrics.c); results do not depend on it. */
+    for (size_t o = 0; o < sc->n_variants; o++) {
+        size_t v = o == 0 ? (size_t)sc->baseline : o <= (size_t)sc->baseline ? o - 1 : o;
         double *r = row + v * VS_STAT_COUNT;
         vs_metrics_compute(mws, out->alloc + v * nc,
                            (int)v == sc->baseline ? NULL : base, r);

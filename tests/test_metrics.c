@@ -459,6 +459,50 @@ static void test_reuse(void **state)
     vs_metric_ws_free(NULL);
 }
 
+/* The metrics try the need order and the baseline's order of the centres
+ * before sorting (metrics.c, sort_per_capita).  Whichever path is taken,
+ * every metric must come out bit for bit as from a fresh workspace: over
+ * variants that keep the baseline's order (a proportional cut), that keep
+ * it except among ties (where the stable order differs), and random ones. */
+static void test_order_candidates(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    double p[N], c[N];
+    vs_ore b[N], a[N];
+    vs_metric_ws *ws = vs_metric_ws_alloc(N), *fresh = vs_metric_ws_alloc(N);
+    assert_non_null(ws);
+    assert_non_null(fresh);
+    srand(7);
+    for (int rep = 0; rep < 400; rep++) {
+        for (size_t i = 0; i < N; i++) {
+            p[i] = 100.0 * (1 + rand() % 5); /* few sizes: many equal f */
+            c[i] = 0.5 + 0.25 * (rand() % 6);
+            b[i] = (vs_ore)(p[i] * (rep % 2 ? c[i] * 100 : 100 + rand() % 3));
+        }
+        for (size_t i = 0; i < N; i++) {
+            switch (rep % 4) {
+            case 0: a[i] = b[i] - b[i] / 10; break;          /* keeps the order */
+            case 1: a[i] = (vs_ore)(p[i] * 100); break;       /* all tied */
+            case 2: a[i] = b[i] + (i % 7 == 0 ? 5000 : 0); break; /* a few move */
+            default: a[i] = 1000 + rand() % 100000; break;    /* no relation */
+            }
+        }
+        double want[VS_M_COUNT], got[VS_M_COUNT], base_out[VS_M_COUNT];
+        vs_metrics_prepare(fresh, N, p, c, 1.0);
+        vs_metrics_compute(fresh, a, b, want);
+        vs_metrics_prepare(ws, N, p, c, 1.0);
+        vs_metrics_compute(ws, b, NULL, base_out);
+        vs_metrics_compute(ws, a, b, got);
+        assert_memory_equal(got, want, sizeof want);
+        vs_metrics_prepare(fresh, N, p, c, 1.0);
+        vs_metrics_compute(fresh, b, NULL, want);
+        assert_memory_equal(base_out, want, sizeof want);
+    }
+    vs_metric_ws_free(ws);
+    vs_metric_ws_free(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_losers_boundary),
         cmocka_unit_test(test_random_against_definitions),
         cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_order_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
