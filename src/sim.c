@@ -1,16 +1,17 @@
 /* sim.c: the Monte Carlo loop, its threads and its summaries.
  *
  * Iterations run in blocks of VS_SIM_BLOCK.  In each block the workers
- * first evaluate their share of the iterations.  Each adds its
- * iterations' allocations to its own per-centre sums and loss counts
- * (integers, merged at the end, so the split does not matter) and writes
- * one row of the block per iteration: the allocations themselves while
- * they are kept exactly, else the histogram slot of each allocation and
- * change, found while the allocations are in cache.  After a barrier the
- * workers fold the block into the accumulators, each owning a range of
- * (variant, centre) columns.  Region-level values are kept per iteration
- * and summarised at the end in iteration order, so nothing depends on
- * which thread did what. */
+ * first evaluate their share of the iterations (a contiguous run of rows
+ * each).  Each adds its iterations' allocations to its own per-centre
+ * sums and loss counts (integers, merged at the end, so the split does
+ * not matter).  While allocations are kept exactly it stores them at their
+ * iteration's place; after that it writes one row of the block per
+ * iteration: the histogram slot of each allocation and change, found
+ * while the allocations are in cache.  After a barrier the workers fold
+ * the block's slots into the histograms, each owning a range of (variant,
+ * centre) columns.  Region-level values are kept per iteration and
+ * summarised at the end in iteration order, so nothing depends on which
+ * thread did what. */
 #include "vardsim/sim.h"
 
 #include <math.h>
@@ -69,9 +70,8 @@ typedef struct sim {
     vs_i128 *sums;    /* the workers' sums and losses, merged at the end */
     long *losses;
 
-    /* The current block: VS_SIM_BLOCK rows of ncol int64 (allocations,
-     * while kept exactly) or histogram slots in the layout of slot_at. */
-    void *block;
+    /* The current block's histogram slots, laid out as slot_at says. */
+    uint16_t *block;
     long block_start, block_len;
     pthread_barrier_t go, done;
     pthread_mutex_t gate_lock;
@@ -117,14 +117,6 @@ static int eval_iteration(sim *s, worker *w, long k, double *row)
     return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, &w->err);
 }
 
-/* Whether the current block's rows hold allocations (kept exactly) or
- * histogram slots.  A block is all one or the other: the pilot is a whole
- * number of blocks. */
-static int block_exact(const sim *s)
-{
-    return s->block_start <= s->exact_cap;
-}
-
 /* Histogram slots are stored in tiles of SLOT_TILE columns: a tile's
  * rows follow one another, so the fold reads each tile front to back
  * (one cache line per row) and the worker writing an iteration writes
@@ -136,15 +128,13 @@ static size_t slot_at(size_t j, size_t i)
     return ((j / SLOT_TILE * VS_SIM_BLOCK + i) * SLOT_TILE + j % SLOT_TILE) * 2;
 }
 
-static size_t block_bytes(size_t ncol)
+static size_t block_slots(size_t ncol)
 {
-    size_t exact = ncol * sizeof(int64_t);
-    size_t slots = (ncol + SLOT_TILE - 1) / SLOT_TILE * SLOT_TILE * 2 * sizeof(uint16_t);
-    return (size_t)VS_SIM_BLOCK * (exact > slots ? exact : slots);
+    return slot_at(ncol - 1, VS_SIM_BLOCK - 1) + 2;
 }
 
-/* Add iteration k's allocations to the worker's sums and loss counts and
- * write row i of the block. */
+/* Add iteration k's allocations to the worker's sums and loss counts, and
+ * keep them exactly or write their slots into row i of the block. */
 static void record(sim *s, worker *w, long i, long k)
 {
     size_t nc = s->nc;
@@ -156,8 +146,11 @@ static void record(sim *s, worker *w, long i, long k)
             w->losses[j] += alloc[j] < base[c];
         }
     if (k <= s->exact_cap) {
-        memcpy((int64_t *)s->block + (size_t)i * s->ncol, alloc,
-               s->ncol * sizeof *alloc);
+        /* A scattered write per column, but only for the pilot or a run
+         * small enough to keep every value. */
+        size_t cap = (size_t)s->exact_cap;
+        for (size_t j = 0; j < s->ncol; j++)
+            s->cvals[j * cap + (size_t)(k - 1)] = alloc[j];
         return;
     }
     uint16_t *slots = s->block;
@@ -180,7 +173,9 @@ static void block_eval(sim *s, worker *w)
 {
     size_t stride = s->nv * VS_STAT_COUNT;
     w->fail_k = -1;
-    for (long i = w->id; i < s->block_len; i += s->threads) {
+    long i0 = s->block_len * w->id / s->threads;
+    long i1 = s->block_len * (w->id + 1) / s->threads;
+    for (long i = i0; i < i1; i++) {
         long k = s->block_start + i;
         if (eval_iteration(s, w, k, s->draws + (size_t)(k - 1) * stride) != VS_OK) {
             w->fail_k = k;
@@ -191,29 +186,16 @@ static void block_eval(sim *s, worker *w)
     }
 }
 
-/* Phase 2: fold the block into this worker's range of columns.  Exact
- * rows are ncol values apart, so reading them column by column would miss
- * the cache on every row: the columns go in tiles, the rows in order
- * inside each (the slots are stored that way, see slot_at). */
+/* Phase 2: count the block's slots into this worker's range of columns'
+ * histograms, tile by tile (see slot_at).  A block is all exact or all
+ * slots: the pilot is a whole number of blocks. */
 static void block_fold(sim *s, worker *w)
 {
-    if (!s->centre_stats)
+    if (!s->centre_stats || s->block_start <= s->exact_cap)
         return;
     size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
     size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
     size_t n = (size_t)s->block_len;
-    enum { TILE = 16 };
-    if (block_exact(s)) {
-        size_t cap = (size_t)s->exact_cap, k0 = (size_t)s->block_start - 1;
-        const int64_t *rows = s->block;
-        for (size_t jt = j0; jt < j1; jt += TILE) {
-            size_t jend = jt + TILE < j1 ? jt + TILE : j1;
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = jt; j < jend; j++)
-                    s->cvals[j * cap + k0 + i] = rows[i * s->ncol + j];
-        }
-        return;
-    }
     const uint16_t *slots = s->block;
     size_t bj0 = (size_t)s->baseline * s->nc, bj1 = bj0 + s->nc;
     for (size_t jt = j0; jt < j1; jt = (jt / SLOT_TILE + 1) * SLOT_TILE) {
@@ -666,9 +648,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
     s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
     s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
-    s.block = malloc(block_bytes(s.ncol ? s.ncol : 1));
     if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
-        !s.sums || !s.losses || !s.block)
+        !s.sums || !s.losses)
         goto fail;
 
     /* Iteration 0: the point estimate, on worker 0's buffers. */
@@ -689,11 +670,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     memcpy(pt->total, s.w[0].out->total, s.nv * sizeof *pt->total);
     vs_draw_fill(sc, opts->seed, 0, pin);
 
-    /* Per-centre quantiles: exact while iterations x centres fit the
+    /* Per-centre quantiles: exact while iterations x columns fit the
      * limit; else the first VS_SIM_PILOT iterations are kept exactly and
      * calibrate one histogram per column (see quantile.h). */
     long limit = opts->exact_limit > 0 ? opts->exact_limit : VS_SIM_EXACT_LIMIT;
-    s.exact = (double)nmax * (double)s.nc <= (double)limit;
+    s.exact = (double)nmax * (double)s.ncol <= (double)limit;
     s.exact_cap = s.exact ? nmax : VS_SIM_PILOT;
     st = VS_ENOMEM;
     s.centre_stats = !opts->region_only;
@@ -702,7 +683,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         if (!s.cvals)
             goto fail_point;
         if (!s.exact && (!(s.hist = calloc(2 * s.ncol, sizeof *s.hist)) ||
-                         !(s.scale = calloc(4 * s.ncol, sizeof *s.scale))))
+                         !(s.scale = calloc(4 * s.ncol, sizeof *s.scale)) ||
+                         !(s.block = malloc(block_slots(s.ncol) * sizeof *s.block))))
             goto fail_point;
     }
 
@@ -796,6 +778,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     if (st != VS_OK)
         goto fail_point;
 
+    free(s.block); /* before the summaries, the run's peak of memory */
+    s.block = NULL;
     for (int t = 0; t < s.n_workers; t++)
         for (size_t j = 0; j < s.ncol; j++) {
             s.sums[j] += s.w[t].sums[j];

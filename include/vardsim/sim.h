@@ -23,10 +23,11 @@
 #define VS_STAT_UNALLOC (VS_M_COUNT + 1)
 #define VS_STAT_COUNT (VS_M_COUNT + 2)
 
-/* Per-centre quantiles are exact while iterations x centres is at most
- * this; above it they come from histograms calibrated on the first
- * VS_SIM_PILOT iterations (see quantile.h). */
-#define VS_SIM_EXACT_LIMIT 10000000L
+/* Per-centre quantiles are exact while iterations x variants x centres is
+ * at most this (32 MB of values); above it they come from histograms
+ * calibrated on the first VS_SIM_PILOT iterations (see quantile.h), so
+ * memory does not grow with iterations. */
+#define VS_SIM_EXACT_LIMIT 4000000L
 #define VS_SIM_PILOT 250L
 
 /* Blocks of iterations for --precision checks. */
