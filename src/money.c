@@ -326,9 +326,16 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
         for (size_t j = 0; j < m; j++)
             out[idx[j]] = -out[idx[j]];
 #ifndef NDEBUG
+    /* The items of weight 0 hold 0, so the sum over all items is the sum
+     * over idx[0..m); in item order it reads memory in sequence (idx was
+     * shuffled by the ranking).  When list is idx, idx is all there is. */
     vs_ore check = 0;
-    for (size_t j = 0; j < m; j++)
-        check += out[idx[j]];
+    if (list == idx)
+        for (size_t j = 0; j < m; j++)
+            check += out[idx[j]];
+    else
+        for (size_t j = 0; j < count; j++)
+            check += out[list ? list[j] : j];
     assert(check == amount);
 #endif
     return amount;
