@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +276,74 @@ static void test_streaming_centre_quantiles(void **state)
     vs_scenario_free(sc);
 }
 
+/* The histogram path with several slot tiles, the last one partial (23
+ * centres x 4 variants = 92 columns), and a run that ends inside a block
+ * (777 = pilot 250 + 250 + 250 + 27): byte-identical for 1, 2, 3 and 7
+ * threads, with the exact means. */
+static void test_streaming_tiles_and_threads(void **state)
+{
+    (void)state;
+    char *text = malloc(16384);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, 16384, "%s",
+        "scenario = { name = \"tiles\"; seed = 3; iterations = 10; baseline = \"a\"; };\n"
+        "region = { deficit = 5.0e6; };\n"
+        "centres = (\n");
+    for (int i = 0; i < 23; i++)
+        len += (size_t)snprintf(text + len, 16384 - len,
+            "  { id = \"c%d\"; name = \"C%d\"; listed = %d; cni = %.2f; },\n",
+            i, i, 500 + 137 * i, 0.7 + 0.03 * i);
+    snprintf(text + len - 2, 16384 - len + 2, "%s",
+        "\n);\n"
+        "uncertainty = { cni = { dist = \"lognormal\"; sigma = 0.1; };\n"
+        "                listed = { dist = \"normal\"; sd = 0.05; relative = true; }; };\n"
+        "variants = (\n"
+        "  { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.1; } ); },\n"
+        "  { id = \"b\"; name = \"B\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.3; } ); },\n"
+        "  { id = \"top\"; name = \"Top-up\"; extends = \"a\";\n"
+        "    rules = ( { type = \"cni_threshold\"; pot = 2.0e6; threshold = 1.1; } ); },\n"
+        "  { id = \"cut\"; name = \"Cut\"; extends = \"a\";\n"
+        "    rules = ( { type = \"cut\"; deficit_share = 0.5; method = \"proportional\"; } ); }\n"
+        ");\n");
+    vs_scenario *sc = load(text);
+    free(text);
+    assert_int_equal(sc->n_centres * sc->n_variants, 92);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 11;
+    o.iterations = 777;
+    o.exact_limit = 10;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *exact = NULL, *ref = NULL;
+    o.threads = 1;
+    assert_int_equal(vs_sim_run(sc, &o, &ref, &err), VS_OK);
+    assert_false(ref->exact_centre_quantiles);
+    int counts[] = {2, 3, 7};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        vs_results *r = NULL;
+        o.threads = counts[i];
+        assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+        assert_true(same_results(ref, r, sc->n_variants, sc->n_centres));
+        vs_results_free(r);
+    }
+    o.exact_limit = 0; /* the default: 777 x 92 values are kept exactly */
+    assert_int_equal(vs_sim_run(sc, &o, &exact, &err), VS_OK);
+    assert_true(exact->exact_centre_quantiles);
+    for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++) {
+        const vs_centre_stat *a = &exact->centres[j], *b = &ref->centres[j];
+        assert_true(a->mean == b->mean);
+        assert_true((isnan(a->p_loss) && isnan(b->p_loss)) || a->p_loss == b->p_loss);
+        double tol = fmax(1.0, 0.01 * (a->p95 - a->p05));
+        assert_close(b->p05, a->p05, 0, tol);
+        assert_close(b->p95, a->p95, 0, tol);
+    }
+    vs_results_free(exact);
+    vs_results_free(ref);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
 /* Nobody listed at the point: fair shares are undefined (empty cells). */
 static void test_fair_share_undefined(void **state)
 {
@@ -336,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_streaming_centre_quantiles),
+        cmocka_unit_test(test_streaming_tiles_and_threads),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
     };
