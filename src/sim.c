@@ -23,8 +23,14 @@
 #include "vardsim/draw.h"
 #include "vardsim/quantile.h"
 
-#define VS_SIM_BLOCK 250L /* divides VS_SIM_PRECISION_BLOCK */
-/* VS_SIM_PILOT (sim.h) is a multiple of VS_SIM_BLOCK. */
+#define VS_SIM_BLOCK 250L
+/* A block is all pilot or all histogram slots, and --precision checks
+ * fall on block ends. */
+_Static_assert(VS_SIM_PILOT % VS_SIM_BLOCK == 0, "the pilot is whole blocks");
+_Static_assert(VS_SIM_PRECISION_BLOCK % VS_SIM_BLOCK == 0,
+               "precision checks fall on block ends");
+/* Histogram slots are stored as uint16_t. */
+_Static_assert(VS_HIST_SLOTS - 1 <= UINT16_MAX, "slots fit uint16_t");
 
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
 __extension__ typedef __int128 vs_i128;
@@ -77,6 +83,7 @@ typedef struct sim {
     pthread_mutex_t gate_lock;
     pthread_cond_t gate_cond;
     int gate_open, started, quit;
+    int block_failed; /* set between the phases: skip the fold */
 } sim;
 
 static double now_seconds(void)
@@ -265,9 +272,21 @@ static void *worker_main(void *arg)
         block_eval(s, w);
         pthread_barrier_wait(&s->done);
         pthread_barrier_wait(&s->go);
-        block_fold(s, w);
+        if (!s->block_failed)
+            block_fold(s, w);
         pthread_barrier_wait(&s->done);
     }
+}
+
+/* Whether an iteration of the block failed: its worker stopped there, so
+ * its later rows hold no slots, and the block must not be folded (the run
+ * ends with the error anyway). */
+static int any_failed(const sim *s)
+{
+    for (int t = 0; t < s->threads; t++)
+        if (s->w[t].fail_k >= 0)
+            return 1;
+    return 0;
 }
 
 /* Run one block on every worker (the main thread is worker 0). */
@@ -277,8 +296,10 @@ static void run_block(sim *s)
     pthread_barrier_wait(&s->go);
     block_eval(s, w0);
     pthread_barrier_wait(&s->done);
+    s->block_failed = any_failed(s); /* the others wait at go */
     pthread_barrier_wait(&s->go);
-    block_fold(s, w0);
+    if (!s->block_failed)
+        block_fold(s, w0);
     pthread_barrier_wait(&s->done);
 }
 
@@ -671,10 +692,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     vs_draw_fill(sc, opts->seed, 0, pin);
 
     /* Per-centre quantiles: exact while iterations x columns fit the
-     * limit; else the first VS_SIM_PILOT iterations are kept exactly and
+     * limit (or the run is no longer than the pilot, kept exactly anyway);
+     * else the first VS_SIM_PILOT iterations are kept exactly and
      * calibrate one histogram per column (see quantile.h). */
     long limit = opts->exact_limit > 0 ? opts->exact_limit : VS_SIM_EXACT_LIMIT;
-    s.exact = (double)nmax * (double)s.ncol <= (double)limit;
+    s.exact = (double)nmax * (double)s.ncol <= (double)limit || nmax <= VS_SIM_PILOT;
     s.exact_cap = s.exact ? nmax : VS_SIM_PILOT;
     st = VS_ENOMEM;
     s.centre_stats = !opts->region_only;
@@ -725,7 +747,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
             run_block(&s);
         else {
             block_eval(&s, &s.w[0]);
-            block_fold(&s, &s.w[0]);
+            if (!any_failed(&s))
+                block_fold(&s, &s.w[0]);
         }
         long fail_k = -1;
         int fail_t = -1;

@@ -344,6 +344,50 @@ static void test_streaming_tiles_and_threads(void **state)
     vs_scenario_free(sc);
 }
 
+/* An iteration that fails in the first histogram block (its worker stops
+ * there, leaving later rows without slots) ends the run with the error and
+ * folds nothing: under AddressSanitizer a fold of the unwritten rows was
+ * an out-of-bounds write.  One centre, 100 capitation pots of up to 1e15
+ * SEK: the books overflow int64 öre now and then, first (seed 2) in
+ * iteration 257. */
+static void test_failure_in_histogram_block(void **state)
+{
+    (void)state;
+    size_t cap = 20000, len;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len = (size_t)snprintf(text, cap, "%s",
+        "scenario = { name = \"heavy\"; baseline = \"base\"; };\n"
+        "region = { name = \"R\"; };\n"
+        "centres = ( { id = \"a\"; name = \"A\"; listed = 1000; cni = 1.0; } );\n"
+        "variants = ( { id = \"base\"; name = \"B\"; rules = (\n");
+    for (int i = 0; i < 100; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+            "  { id = \"r%d\"; type = \"capitation\"; pot = { dist = \"uniform\"; "
+            "min = 8.14e14; max = 1.0e15; }; }%s\n", i, i < 99 ? "," : "");
+    snprintf(text + len, cap - len, "%s", "); } );\n");
+    vs_scenario *sc = load(text);
+    free(text);
+    int counts[] = {1, 2, 7};
+    for (size_t t = 0; t < sizeof counts / sizeof *counts; t++) {
+        vs_sim_opts o;
+        memset(&o, 0, sizeof o);
+        o.seed = 2;
+        o.iterations = 100000;
+        o.threads = counts[t];
+        o.exact_limit = 10; /* histograms from iteration 251 on */
+        vs_err err;
+        vs_err_init(&err);
+        vs_results *r = NULL;
+        assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_ERUN);
+        assert_null(r);
+        assert_non_null(strstr(err.log, "books overflow"));
+        assert_non_null(strstr(err.log, "in Monte Carlo iteration 257"));
+        vs_err_free(&err);
+    }
+    vs_scenario_free(sc);
+}
+
 /* Nobody listed at the point: fair shares are undefined (empty cells). */
 static void test_fair_share_undefined(void **state)
 {
@@ -406,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_streaming_centre_quantiles),
         cmocka_unit_test(test_streaming_tiles_and_threads),
+        cmocka_unit_test(test_failure_in_histogram_block),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
     };
