@@ -42,6 +42,7 @@ struct vs_metric_ws {
 
     /* Scratch of vs_metrics_compute. */
     double *f;           /* [m] funding per capita */
+    double *share, *ratio; /* [m] theil: s_i and s_i N / n_i */
     sort_item *items, *tmp;
 
     /* Orders worth trying before sorting per-capita funding (see
@@ -113,12 +114,14 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->inv_need_share = malloc(k * sizeof *ws->inv_need_share);
     ws->need_share = malloc(k * sizeof *ws->need_share);
     ws->f = malloc(k * sizeof *ws->f);
+    ws->share = malloc(k * sizeof *ws->share);
+    ws->ratio = malloc(k * sizeof *ws->ratio);
     ws->items = malloc(k * sizeof *ws->items);
     ws->tmp = malloc(k * sizeof *ws->tmp);
     ws->need_order = malloc(k * sizeof *ws->need_order);
     ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
-        !ws->need_share || !ws->f || !ws->items || !ws->tmp ||
+        !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->items || !ws->tmp ||
         !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
         return NULL;
@@ -136,6 +139,8 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->inv_need_share);
     free(ws->need_share);
     free(ws->f);
+    free(ws->share);
+    free(ws->ratio);
     free(ws->items);
     free(ws->tmp);
     free(ws->need_order);
@@ -548,14 +553,17 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
         for (size_t i = 0; i < n; i++)
             d += fabs((double)alloc[i] - A * ws->need_share[i]);
     if (with_t) {
-        /* The log calls get a loop of their own: mixed into the loop
-         * above, every call spilled and reloaded its sums. */
-        double inv = 1 / Ak;
+        /* The log calls get a loop of their own, with nothing but the
+         * sum live across them (every register is the callee's): mixed
+         * into another loop, each call spilled and reloaded its state. */
+        double inv = 1 / Ak, *sh = ws->share, *ra = ws->ratio;
         for (size_t j = 0; j < m; j++) {
-            double s = (double)alloc[ws->kept[j]] * inv;
-            if (s > 0)
-                t += s * log(s * ws->inv_need_share[j]);
+            sh[j] = (double)alloc[ws->kept[j]] * inv;
+            ra[j] = sh[j] * ws->inv_need_share[j];
         }
+        for (size_t j = 0; j < m; j++)
+            if (sh[j] > 0)
+                t += sh[j] * log(ra[j]);
     }
     if (with_d)
         out[VS_M_DISSIMILARITY] = d / (2 * A);
