@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -16,13 +17,24 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
     d->listed = calloc(nc ? nc : 1, sizeof *d->listed);
     d->cni = calloc(nc ? nc : 1, sizeof *d->cni);
     d->attrs = calloc(nc * sc->n_attrs + 1, sizeof *d->attrs);
+    d->typed_listed = calloc(nc ? nc : 1, sizeof *d->typed_listed);
+    d->typed_cni = calloc(nc ? nc : 1, sizeof *d->typed_cni);
+    d->typed_attrs = calloc(nc * sc->n_attrs + 1, sizeof *d->typed_attrs);
     if (sc->n_age_bands)
         d->listed_by_age = calloc(nc * sc->n_age_bands, sizeof *d->listed_by_age);
     d->rng = gsl_rng_alloc(vs_stream_type());
     if (!d->vals || !d->listed || !d->cni || !d->attrs || !d->rng ||
+        !d->typed_listed || !d->typed_cni || !d->typed_attrs ||
         (sc->n_age_bands && !d->listed_by_age)) {
         vs_draw_free(d);
         return NULL;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const vs_centre *c = &sc->centres[i];
+        d->typed_listed[i] = c->listed;
+        d->typed_cni[i] = c->cni;
+        for (size_t a = 0; a < sc->n_attrs; a++)
+            d->typed_attrs[i * sc->n_attrs + a] = c->attrs[a];
     }
     return d;
 }
@@ -36,6 +48,9 @@ void vs_draw_free(vs_draw *d)
     free(d->cni);
     free(d->attrs);
     free(d->listed_by_age);
+    free(d->typed_listed);
+    free(d->typed_cni);
+    free(d->typed_attrs);
     if (d->rng)
         gsl_rng_free(d->rng);
     free(d);
@@ -83,13 +98,10 @@ static void apply_noise(const vs_scenario *sc, const vs_noise *g, vs_draw *d)
 /* Typed centre values, before any noise. */
 static void reset_centres(const vs_scenario *sc, vs_draw *d)
 {
-    for (size_t i = 0; i < sc->n_centres; i++) {
-        const vs_centre *c = &sc->centres[i];
-        d->listed[i] = c->listed;
-        d->cni[i] = c->cni;
-        for (size_t a = 0; a < sc->n_attrs; a++)
-            d->attrs[i * sc->n_attrs + a] = c->attrs[a];
-    }
+    size_t nc = sc->n_centres;
+    memcpy(d->listed, d->typed_listed, nc * sizeof *d->listed);
+    memcpy(d->cni, d->typed_cni, nc * sizeof *d->cni);
+    memcpy(d->attrs, d->typed_attrs, nc * sc->n_attrs * sizeof *d->attrs);
 }
 
 /* Round listed to whole persons, keep CNI positive, total the lists and
@@ -105,7 +117,8 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
         /* Absolute normal noise can push a count below zero; an attribute
          * typed as non-negative stays non-negative, as listed does. */
         for (size_t a = 0; a < sc->n_attrs; a++)
-            if (c->attrs[a] >= 0 && d->attrs[i * sc->n_attrs + a] < 0)
+            if (d->typed_attrs[i * sc->n_attrs + a] >= 0 &&
+                d->attrs[i * sc->n_attrs + a] < 0)
                 d->attrs[i * sc->n_attrs + a] = 0;
         d->total_listed += d->listed[i];
         if (sc->n_age_bands) {

@@ -22,6 +22,9 @@ typedef struct vs_draw {
     double *listed_by_age; /* n_centres * n_age_bands, or NULL */
     double total_listed;
     gsl_rng *rng;          /* scratch generator, reseeded per stream */
+    /* The typed centre values in the layout above, copied from the
+     * scenario once, so each iteration starts from three flat copies. */
+    double *typed_listed, *typed_cni, *typed_attrs;
 } vs_draw;
 
 vs_draw *vs_draw_alloc(const vs_scenario *sc);
