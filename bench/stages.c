@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     vs_outcome *out = vs_outcome_alloc(sc);
     vs_metric_ws *mws = vs_metric_ws_alloc(nc);
     double *row = malloc(nv * VS_STAT_COUNT * sizeof *row);
-    double t_draw = 0, t_eval = 0, t_prep = 0, t_metric = 0, sink = 0;
+    double t_draw = 0, t_eval = 0, t_metric = 0, sink = 0;
     for (long k = 1; k <= n; k++) {
         double t0 = now();
         vs_draw_fill(sc, sc->seed, (uint64_t)k, d);
@@ -54,26 +54,18 @@ int main(int argc, char **argv)
             return 1;
         }
         double t2 = now();
-        vs_metrics_prepare(mws, nc, d->listed, d->cni, sc->high_need_cni);
+        vs_sim_metrics_row(sc, d, out, mws, row);
         double t3 = now();
-        const vs_ore *base = out->alloc + (size_t)sc->baseline * nc;
-        for (size_t o = 0; o < nv; o++) { /* baseline first, as sim.c */
-            size_t v = o == 0 ? (size_t)sc->baseline : o <= (size_t)sc->baseline ? o - 1 : o;
-            vs_metrics_compute(mws, out->alloc + v * nc,
-                               (int)v == sc->baseline ? NULL : base, row);
-            sink += row[0];
-        }
-        double t4 = now();
-        t_draw += t1 - t0, t_eval += t2 - t1, t_prep += t3 - t2, t_metric += t4 - t3;
+        sink += row[0];
+        t_draw += t1 - t0, t_eval += t2 - t1, t_metric += t3 - t2;
     }
     double us = 1e6 / (double)n;
     printf("stages of one iteration (%zu centres, %zu variants, %ld iterations, 1 thread):\n",
            nc, nv, n);
     printf("  draw inputs        %8.1f us\n", t_draw * us);
     printf("  evaluate variants  %8.1f us\n", t_eval * us);
-    printf("  metrics: prepare   %8.1f us\n", t_prep * us);
-    printf("  metrics: variants  %8.1f us\n", t_metric * us);
-    printf("  sum                %8.1f us\n", (t_draw + t_eval + t_prep + t_metric) * us);
+    printf("  metrics            %8.1f us\n", t_metric * us);
+    printf("  sum                %8.1f us\n", (t_draw + t_eval + t_metric) * us);
     free(row);
     vs_metric_ws_free(mws);
     vs_outcome_free(out);

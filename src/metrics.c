@@ -491,11 +491,10 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
     for (int k = 0; k < VS_M_COUNT; k++)
         out[k] = NAN;
 
-    /* Two passes over the centres instead of one per metric: each sum
-     * still adds its terms in centre order (so every bit is as before),
-     * but the independent sums of a pass overlap in the CPU instead of
-     * each waiting out its own chain of additions.  The kept centres are
-     * met in the same order, kept[j] == i. */
+    /* A few passes over the centres rather than one per metric: each sum
+     * adds its terms in centre order, but the independent sums of a pass
+     * overlap in the CPU instead of each waiting out its own chain of
+     * additions.  The kept centres are met in the same order, kept[j] == i. */
 
     /* Pass 1.  Every centre: total, high-need money, losses.  Kept
      * centres: their total, the covariance with the need rank, per-capita

@@ -72,7 +72,9 @@ typedef struct sim {
     long exact_cap;   /* rows kept per column */
     int64_t *cvals;   /* column j at cvals + j * exact_cap */
     vs_hist *hist;    /* streaming: allocation and change, 2 per column */
-    double *scale;    /* per column: lo and inv_width of both histograms */
+    double *scale;    /* per column: lo and inv_width of both histograms,
+                         copied out of them so the evaluating workers read
+                         32 bytes per column, not a line of each 2 KB one */
     vs_i128 *sums;    /* the workers' sums and losses, merged at the end */
     long *losses;
 
@@ -98,8 +100,14 @@ int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
                     vs_err *err)
 {
     int st = vs_eval_run(sc, in, ws, out, err);
-    if (st != VS_OK)
-        return st;
+    if (st == VS_OK)
+        vs_sim_metrics_row(sc, in, out, mws, row);
+    return st;
+}
+
+void vs_sim_metrics_row(const vs_scenario *sc, const vs_draw *in,
+                        const vs_outcome *out, vs_metric_ws *mws, double *row)
+{
     size_t nc = sc->n_centres;
     vs_metrics_prepare(mws, nc, in->listed, in->cni, sc->high_need_cni);
     const vs_ore *base = out->alloc + (size_t)sc->baseline * nc;
@@ -113,7 +121,6 @@ int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
         r[VS_STAT_TOTAL] = (double)out->total[v];
         r[VS_STAT_UNALLOC] = (double)out->unalloc[v];
     }
-    return VS_OK;
 }
 
 /* Evaluate iteration k into the worker's outcome and `row` (VS_STAT_COUNT

@@ -101,6 +101,11 @@ int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
                     vs_outcome *out, vs_metric_ws *mws, double *row,
                     vs_err *err);
 
+/* The second half of vs_sim_eval_row: the row of `out`, already
+ * evaluated on `in` (bench/stages times the two halves apart). */
+void vs_sim_metrics_row(const vs_scenario *sc, const vs_draw *in,
+                        const vs_outcome *out, vs_metric_ws *mws, double *row);
+
 /* Summary of one statistic, for callers that have their own values (e.g.
  * sweeps): values[0..n) in iteration order (NAN = undefined), base likewise
  * or NULL for the baseline; point and base_point from iteration 0. */
