@@ -1,0 +1,22 @@
+/* vecmath.h: elementwise math over arrays, for the Monte Carlo loop.
+ *
+ * vs_vecmath_log is the Theil index's natural logarithm, about 6,900 calls
+ * per iteration of the national bench.  It computes four values at a time
+ * with fdlibm's algorithm (the one in FreeBSD's and musl's log before
+ * 2018): error below 1 ulp, so it differs from glibc's log, which rounds
+ * correctly in nearly every case, by at most 1 ulp.  The arithmetic is
+ * plain IEEE double additions, multiplications and one division per value,
+ * never contracted into FMAs (the Makefile builds with
+ * -ffp-contract=off), so every x86-64 gives the same bits, whether it
+ * runs the AVX2 or the SSE2 version of the loop. */
+#ifndef VARDSIM_VECMATH_H
+#define VARDSIM_VECMATH_H
+
+#include <stddef.h>
+
+/* y[i] = ln(x[i]) for i < n.  x and y may be the same array.  Values that
+ * are not positive normal numbers (0, subnormal, negative, infinite, NaN)
+ * get C's log. */
+void vs_vecmath_log(const double *x, double *y, size_t n);
+
+#endif

@@ -1,0 +1,106 @@
+/* vecmath.c: four logarithms at a time (see vecmath.h).
+ *
+ * Why not glibc's log: the Theil index takes one log per centre and
+ * variant, and glibc's, one call at a time, was a tenth of an iteration.
+ * The same algorithm written on GCC's vector types runs four lanes per
+ * instruction on AVX2 (about 1.7 ns per value against 4.5 here) and two
+ * on plain x86-64.  GCC picks the loop's version when the program starts
+ * (target_clones); both do the same IEEE operations in the same order, so
+ * their results are identical, which test_vecmath checks against values
+ * fixed in the test. */
+#include "vardsim/vecmath.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef uint64_t v4u __attribute__((vector_size(32)));
+
+/* fdlibm's e_log.c: ln 2 in two parts, and the minimax polynomial for
+ * (ln(1+f) - ln(1-f) - 2s) / s with s = f / (2 + f) on the reduced range. */
+static const double ln2_hi = 6.93147180369123816490e-01, /* 3fe62e42 fee00000 */
+    ln2_lo = 1.90821492927058770002e-10,                 /* 3dea39ef 35793c76 */
+    Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+    Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+    Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+    Lg7 = 1.479819860511658591e-01;
+
+/* ln x for four positive normal x.  x = 2^k m with m in [sqrt(2)/2,
+ * sqrt(2)), found by moving the exponent so that the top word's mantissa
+ * bits split at sqrt(2) (0x6a09e); then ln x = k ln 2 + ln(1 + f) with
+ * f = m - 1, and ln(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)).  Lanes whose
+ * x is out of that domain give garbage, which the caller replaces. */
+static inline __attribute__((always_inline)) void log4(const v4d *xp, v4d *out)
+{
+    /* vectors pass by pointer: by value, a 32-byte vector's calling
+     * convention differs between the AVX2 and the plain build */
+    v4d x = *xp;
+    v4u u;
+    memcpy(&u, &x, sizeof u);
+    v4u hx = (u >> 32) + (0x3ff00000 - 0x3fe6a09e);
+    v4u e = hx >> 20; /* biased exponent of x, plus one when m < sqrt(2)/2 */
+    v4u mu = (((hx & 0x000fffff) + 0x3fe6a09e) << 32) | (u & 0xffffffffu);
+    v4d m;
+    memcpy(&m, &mu, sizeof m);
+    /* k = e - 1023 as a double: 2^52 + e has e in its low mantissa bits */
+    v4u kb = e + UINT64_C(0x4330000000000000);
+    v4d dk;
+    memcpy(&dk, &kb, sizeof dk);
+    dk = dk - (4503599627370496.0 + 1023.0);
+
+    v4d f = m - 1.0;
+    v4d hfsq = 0.5 * f * f;
+    v4d s = f / (2.0 + f);
+    v4d z = s * s;
+    v4d w = z * z;
+    v4d t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+    v4d t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+    v4d R = t2 + t1;
+    /* fdlibm: dk ln2_hi - ((hfsq - (s (hfsq + R) + dk ln2_lo)) - f); the
+     * same roundings, with the subtractions written as additions */
+    *out = s * (hfsq + R) + dk * ln2_lo - hfsq + f + dk * ln2_hi;
+}
+
+static inline int log4_domain(double x)
+{
+    return x >= DBL_MIN && x <= DBL_MAX;
+}
+
+/* The loop's versions (see the top); test_vecmath defines this empty to
+ * build the baseline one alone. */
+#ifndef VS_VECMATH_CLONES
+#define VS_VECMATH_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
+/* Whole blocks of four, and the tail padded with ones. */
+VS_VECMATH_CLONES
+static void log_blocks(const double *x, double *y, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v4d v;
+        memcpy(&v, x + i, sizeof v);
+        v4d r;
+        log4(&v, &r);
+        for (int l = 0; l < 4; l++)
+            if (!log4_domain(v[l]))
+                r[l] = log(v[l]);
+        memcpy(y + i, &r, sizeof r);
+    }
+    if (i < n) {
+        v4d v = {1.0, 1.0, 1.0, 1.0};
+        for (size_t l = 0; i + l < n; l++)
+            v[l] = x[i + l];
+        v4d r;
+        log4(&v, &r);
+        for (size_t l = 0; i + l < n; l++)
+            y[i + l] = log4_domain(v[l]) ? r[l] : log(v[l]);
+    }
+}
+
+void vs_vecmath_log(const double *x, double *y, size_t n)
+{
+    log_blocks(x, y, n);
+}
