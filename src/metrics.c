@@ -418,24 +418,14 @@ static int below_99_percent(vs_ore a, vs_ore b)
     return 100 * d < 99 * r;
 }
 
-/* Gini over persons from per-capita values sorted ascending:
- * sum_i sum_j p_i p_j |f_i - f_j| = 2 sum_j p_j (f_j W_j - S_j), where
- * W_j and S_j are the persons and the money of the centres before j. */
-static double gini_sorted(const vs_metric_ws *ws, const sort_item *it,
-                          const vs_ore *alloc, double Ak)
+/* sum |a_i - A n_i / N| over every centre, in centre order (the pass 3
+ * loop below adds the same terms in the same order when it can). */
+static double dissimilarity(const vs_metric_ws *ws, const vs_ore *alloc, double A)
 {
-    double W = 0, S = 0, g = 0;
-    for (size_t t = 0; t < ws->m; t++) {
-        uint32_t j = it[t].idx;
-        double p = ws->kp[j];
-        g += p * (ws->f[j] * W - S);
-        W += p;
-        S += (double)alloc[ws->kept[j]];
-    }
-    /* g / (P^2 mu) with mu = Ak / P; rounding can leave a tiny negative
-     * value when every f is equal, and a Gini is never negative */
-    g = g / (ws->P * Ak);
-    return g > 0 ? g : 0;
+    double d = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        d += fabs((double)alloc[i] - A * ws->need_share[i]);
+    return d;
 }
 
 /* Whether `order` lists the items in the order a stable sort by key would
@@ -513,9 +503,16 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
         if (base) {
             vs_ore b = base[i], ai = alloc[i];
             if (b > 0) {
-                if (ai < b) {
-                    /* |amounts| <= 1e17 öre (VS_MONEY_MAX_SEK): b - a fits */
-                    double loss = (double)(b - ai) / (double)b;
+                /* |amounts| <= 1e17 öre (VS_MONEY_MAX_SEK): b - a fits.
+                 * The division only where the loss can beat the largest so
+                 * far: fl(x / y) > m needs x > m y exactly, hence
+                 * x >= fl(m y) (rounding is monotone, x is a double), so
+                 * the test skips no candidate and max_loss is what dividing
+                 * at every centre gives; but most centres skip a division
+                 * that was a tenth of the metrics' time. */
+                double x = (double)(b - ai), y = (double)b;
+                if (ai < b && x >= max_loss * y) {
+                    double loss = x / y;
                     if (loss > max_loss)
                         max_loss = loss;
                 }
@@ -542,41 +539,64 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
     int with_d = A > 0 && ws->N > 0;
     int with_k = m > 0 && Ak > 0;
     int with_t = with_k && !negative;
-    if (A > 0)
-        out[VS_M_HIGH_NEED_SHARE] = high / A;
 
-    /* Pass 2.  dissimilarity = sum |a_i - A n_i / N| / 2A over every
-     * centre; theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i
-     * ln(s_i N / n_i) over the kept, with s_i = a_i / Ak; a centre with no
-     * money adds 0 (0 ln 0 = 0). */
-    double d = 0, t = 0;
-    if (with_d)
-        for (size_t i = 0; i < n; i++)
-            d += fabs((double)alloc[i] - A * ws->need_share[i]);
+    /* Pass 2, the terms that need the totals: Theil's logs, taken four
+     * at a time (vecmath.h) over its ratios s_i N / n_i, with s_i =
+     * a_i / Ak. */
+    double *sh = ws->share, *ra = ws->ratio;
     if (with_t) {
-        /* The logs are taken four at a time (vecmath.h); the sum then
-         * adds the terms in centre order. */
-        double inv = 1 / Ak, *sh = ws->share, *ra = ws->ratio;
+        double inv = 1 / Ak;
         for (size_t j = 0; j < m; j++) {
             sh[j] = (double)alloc[ws->kept[j]] * inv;
             ra[j] = sh[j] * ws->inv_need_share[j];
         }
         vs_vecmath_log(ra, ra, m);
-        for (size_t j = 0; j < m; j++)
-            if (sh[j] > 0)
-                t += sh[j] * ra[j];
     }
+    if (A > 0)
+        out[VS_M_HIGH_NEED_SHARE] = high / A;
+    if (!with_k) {
+        if (with_d)
+            out[VS_M_DISSIMILARITY] = dissimilarity(ws, alloc, A) / (2 * A);
+        return;
+    }
+    const sort_item *sorted = sort_per_capita(ws, base == NULL);
+
+    /* Pass 3, the sums that must add their terms in a fixed order, each a
+     * chain of additions that waits on the one before:
+     *   gini = sum_i sum_j p_i p_j |f_i - f_j| / (2 P^2 mu)
+     *        = sum_j p_j (f_j W_j - S_j) / (P^2 mu), centres by f
+     *     ascending, W_j and S_j the persons and money before j;
+     *   theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i ln(s_i N / n_i)
+     *     over the kept centres; one with no money adds 0 (0 ln 0 = 0);
+     *   dissimilarity = sum |a_i - A n_i / N| / 2A over every centre.
+     * One loop runs the chains side by side, so each one's additions wait
+     * out the others' latency rather than their own: the same sums in the
+     * same order, bit for bit, in about the time of one.  Dissimilarity
+     * joins when every centre is kept (kept[j] == j). */
+    int fuse_d = with_d && m == n;
+    double W = 0, S = 0, g = 0, t = 0, d = 0;
+    for (size_t k = 0; k < m; k++) {
+        uint32_t j = sorted[k].idx;
+        double p = ws->kp[j];
+        g += p * (ws->f[j] * W - S);
+        W += p;
+        S += (double)alloc[ws->kept[j]];
+        if (with_t)
+            t += sh[k] > 0 ? sh[k] * ra[k] : 0.0; /* t is never -0 */
+        if (fuse_d)
+            d += fabs((double)alloc[k] - A * ws->need_share[k]);
+    }
+    if (with_d && !fuse_d)
+        d = dissimilarity(ws, alloc, A);
     if (with_d)
         out[VS_M_DISSIMILARITY] = d / (2 * A);
-    if (!with_k)
-        return;
     if (with_t)
         out[VS_M_THEIL] = t;
-
     /* ci_need = 2 cov_p(f, R) / mu = 2 sum a_i dev_i / Ak (see prepare) */
     out[VS_M_CI_NEED] = 2 * cov / Ak;
     out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;
-
-    const sort_item *sorted = sort_per_capita(ws, base == NULL);
-    out[VS_M_GINI] = gini_sorted(ws, sorted, alloc, Ak);
+    /* g / (P^2 mu) with mu = Ak / P; rounding can leave a tiny negative
+     * value when every f is equal, and a Gini is never negative */
+    g = g / (ws->P * Ak);
+    out[VS_M_GINI] = g > 0 ? g : 0;
 }
