@@ -179,6 +179,7 @@ void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k)
 /* Largest remainder                                                   */
 
 #define BINS 256
+#define GIVE_FEW 64 /* boundary bins up to this size go on the stack */
 
 /* Give one öre to each of the k items of idx[0..m) with the largest
  * remainders, ties to the lower index.  Remainders lie in [0, 1), so a
@@ -211,6 +212,24 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
     size_t above = 0, b = BINS - 1;
     while (above + count[b] < k)
         above += count[b--];
+    if (count[b] <= GIVE_FEW) {
+        /* The usual case, a handful of items in the boundary bin: list
+         * them on the stack.  The append is unconditional (a slot past the
+         * list is overwritten next time) and only the count moves, so no
+         * store waits on a load as in the swap below, and idx is left as
+         * it was. */
+        size_t few[GIVE_FEW + 1], c = 0;
+        for (size_t j = 0; j < m; j++) {
+            size_t i = idx[j], bi = bin_of(rem[i]);
+            out[i] += bi > b;
+            few[c] = i;
+            c += bi == b;
+        }
+        vs_money_rank_top(rem, few, c, k - above);
+        for (size_t j = 0; j < k - above; j++)
+            out[few[j]] += 1;
+        return;
+    }
     /* The boundary bin's items are swapped to the front, so idx stays a
      * permutation of the m items (apportion_core and the water-filling
      * walk it afterwards).  Written without branches: whether an item is
@@ -355,11 +374,28 @@ vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
 
 /* Bounds in whole öre: a lower bound rounded up, an upper bound rounded
  * down (DESIGN section 3), absent or huge ones infinite. */
+/* floor and ceil, through a conversion to int64 where that is exact
+ * (0 <= x < BOUND_BIG, where truncation is the floor): the CPU baseline
+ * has no rounding instruction, and libm's took a fifth of the
+ * water-filling.  Same values as floor() and ceil(). */
+static inline double floor_ore(double x)
+{
+    return x >= 0 && x < BOUND_BIG ? (double)(int64_t)x : floor(x);
+}
+
+static inline double ceil_ore(double x)
+{
+    if (!(x >= 0 && x < BOUND_BIG))
+        return ceil(x);
+    double t = (double)(int64_t)x;
+    return t < x ? t + 1 : t;
+}
+
 static inline double lower_ore(const double *lo, size_t i)
 {
     if (!lo || !(lo[i] > -BOUND_BIG))
         return -INFINITY;
-    double l = ceil(lo[i]);
+    double l = ceil_ore(lo[i]);
     return l < BOUND_BIG ? l : BOUND_BIG;
 }
 
@@ -367,7 +403,7 @@ static inline double upper_ore(const double *hi, size_t i)
 {
     if (!hi || !(hi[i] < BOUND_BIG))
         return INFINITY;
-    double h = floor(hi[i]);
+    double h = floor_ore(hi[i]);
     return h > -BOUND_BIG ? h : -BOUND_BIG;
 }
 

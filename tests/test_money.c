@@ -15,6 +15,7 @@
 #include "vardsim/money.h"
 
 #define N_MAX 64
+#define N_BIG 3000 /* test_apportion_large */
 
 /* A small local PRNG (xorshift64*) so the random tests are reproducible
  * without GSL. */
@@ -132,8 +133,8 @@ static void test_format(void **state)
 static void apportion(vs_ore amount, const double *w, size_t n, vs_ore *out,
                       vs_ore expect_placed)
 {
-    double rem[N_MAX];
-    size_t idx[N_MAX];
+    double rem[N_BIG];
+    size_t idx[N_BIG];
     assert_int_equal(vs_money_apportion(amount, w, n, out, rem, idx), expect_placed);
 }
 
@@ -250,8 +251,8 @@ static int ref_cmp(const void *pa, const void *pb)
 
 static void ref_apportion(vs_ore amount, const double *w, size_t n, vs_ore *out)
 {
-    double W = 0, rem[N_MAX];
-    size_t idx[N_MAX], m = 0;
+    double W = 0, rem[N_BIG];
+    size_t idx[N_BIG], m = 0;
     for (size_t i = 0; i < n; i++)
         W += w[i];
     vs_ore a = amount < 0 ? -amount : amount, sum = 0;
@@ -323,6 +324,43 @@ static void test_apportion_random(void **state)
             }
         }
         assert_int_equal(sum, want);
+    }
+}
+
+/* Hundreds to thousands of items, as in a region or the country: the
+ * leftover öre's boundary bin (see give_top) then holds a handful of items
+ * (listed on the stack) or, with equal or few distinct weights, hundreds
+ * (ranked in place).  Both against the sorted reference. */
+static void test_apportion_large(void **state)
+{
+    (void)state;
+    rng_state = 0x2545F4914F6CDD1DULL;
+    static double w[N_BIG];
+    static vs_ore out[N_BIG], ref[N_BIG];
+    for (int c = 0; c < 600; c++) {
+        size_t n = 65 + rnd_int(N_BIG - 64);
+        int kind = c % 4;
+        for (size_t i = 0; i < n; i++) {
+            double u = rnd_unif();
+            if (kind == 0)
+                w[i] = 1; /* one remainder for all: one bin */
+            else if (kind == 1)
+                w[i] = (double)(1 + rnd_int(3)); /* three remainders */
+            else if (kind == 2)
+                w[i] = 1000 + u * 30000; /* listed-like: spread */
+            else
+                w[i] = rnd_int(7) == 0 ? 0 : u * u * 1e7;
+        }
+        vs_ore amount = (vs_ore)(rnd_u64() % 4000000000000ULL);
+        if (c % 5 == 0)
+            amount = (vs_ore)rnd_int(2 * n); /* fewer öre than items */
+        double W = 0;
+        for (size_t i = 0; i < n; i++)
+            W += w[i];
+        apportion(amount, w, n, out, W > 0 ? amount : 0);
+        ref_apportion(amount, w, n, ref);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], ref[i]);
     }
 }
 
@@ -582,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_apportion_hand),
         cmocka_unit_test(test_apportion_floors_exceed),
         cmocka_unit_test(test_apportion_random),
+        cmocka_unit_test(test_apportion_large),
         cmocka_unit_test(test_rank_top),
         cmocka_unit_test(test_waterfill_hand),
         cmocka_unit_test(test_waterfill_fast_path),
