@@ -455,7 +455,28 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
     vs_ore fixed = 0;
     size_t nf = 0;
     double WF = 0;
-    for (size_t i = 0; i < n; i++) {
+    if (!lo) {
+        /* Upper bounds only (the cuts): the loop below with L = -inf, so
+         * an item with weight is free unless its cap is negative, and one
+         * without sits at min(H, 0).  Same results, fewer branches. */
+        for (size_t i = 0; i < n; i++) {
+            double H = upper_ore(hi, i);
+            assert(w[i] >= 0 && isfinite(w[i]));
+            if (w[i] > 0 && H >= 0) {
+                x[i] = 0;
+                clamped[i] = 0;
+                idx[nf++] = i;
+                rem[i] = H;
+                WF += w[i];
+            } else {
+                x[i] = w[i] > 0 ? 0 : -INFINITY;
+                out[i] = (vs_ore)(H < 0 ? H : 0);
+                clamped[i] = 1;
+                fixed += out[i];
+            }
+        }
+    }
+    for (size_t i = 0; lo && i < n; i++) {
         double L = lower_ore(lo, i), H = upper_ore(hi, i);
         /* No whole öre between lo and hi (both inside one öre, or lo > hi):
          * the upper bound wins, so a cap is never exceeded. */

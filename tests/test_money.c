@@ -541,6 +541,8 @@ static void test_waterfill_random(void **state)
             double base = rnd_unif() * 10000;
             lo[i] = rnd_int(3) ? base * rnd_unif() : 0;
             hi[i] = rnd_int(4) ? base + rnd_unif() * 5000 : INFINITY;
+            if (rnd_int(12) == 0) /* a negative cap binds from t = 0 on */
+                hi[i] = -rnd_unif() * 300;
             L[i] = has_lo ? ceil(lo[i]) : -INFINITY;
             H[i] = has_hi ? floor(hi[i]) : INFINITY;
             if (L[i] > H[i])

@@ -711,6 +711,63 @@ static void test_order(void **state)
     bench_free(&b);
 }
 
+/* A weight that is negative, infinite or NaN (inputs the loader would
+ * refuse, set here directly, as a broken draw could make them) stops the
+ * run with the rule and the first bad centre named: each rule tests its
+ * weights as it computes them. */
+static void expect_bad_weight(vs_scenario *sc, size_t v, const char *centre)
+{
+    (void)v;
+    bench b;
+    bench_ready(&b, sc);
+    assert_int_equal(bench_run(&b), VS_ERUN);
+    if (!strstr(b.err.msg, "has weight") || !strstr(b.err.msg, centre))
+        fail_msg("expected centre %s's weight named, got: %s", centre, b.err.msg);
+    bench_free(&b);
+}
+
+static void test_bad_weights_named(void **state)
+{
+    (void)state;
+    /* capitation: listed -5 at c1 */
+    vs_scenario *sc = bench_scenario(3, (double[]){100, -5, 100}, (double[]){1, 1, 1});
+    size_t v = bench_variant(sc, "cap", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_CAPITATION);
+    r->pot = bench_param(sc, 1000);
+    expect_bad_weight(sc, v, "c1");
+
+    /* cni_threshold, listed_cni: NaN listed at c2 (above the threshold) */
+    sc = bench_scenario(3, (double[]){100, 100, NAN}, (double[]){1.5, 0.5, 1.5});
+    v = bench_variant(sc, "thr", VS_NONE);
+    r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+    r->pot = bench_param(sc, 1000);
+    r->threshold = bench_param(sc, 1.1);
+    r->split = VS_SPLIT_LISTED_CNI;
+    expect_bad_weight(sc, v, "c2");
+
+    /* need-protected cut: cni 0 at c0 makes allocation / cni infinite */
+    sc = bench_scenario(3, (double[]){100, 100, 100}, (double[]){0, 1, 1});
+    v = bench_variant(sc, "cut", VS_NONE);
+    r = bench_rule(sc, v, VS_RULE_GRANT);
+    bench_grant(sc, r, 3, (int[]){0, 1, 2}, (double[]){100, 100, 100});
+    r = bench_rule(sc, v, VS_RULE_CUT);
+    r->amount = bench_param(sc, 10);
+    r->method = VS_CUT_NEED_PROTECTED;
+    expect_bad_weight(sc, v, "c0");
+
+    /* targeted, split by listed: the top two by CNI include c1, listed -1 */
+    sc = bench_scenario(3, (double[]){100, -1, 100}, (double[]){1.0, 2.0, 3.0});
+    v = bench_variant(sc, "top", VS_NONE);
+    r = bench_rule(sc, v, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 1000);
+    r->n_score = 1;
+    r->score = malloc(sizeof *r->score);
+    r->score[0] = VS_ATTR_CNI;
+    r->top = 2;
+    r->split = VS_SPLIT_LISTED;
+    expect_bad_weight(sc, v, "c1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_limit_loss_zero_weight),
         cmocka_unit_test(test_extends_books),
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_bad_weights_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,7 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
             return vs_rule_fail(ctx, r, err, "age weight %s is %g; it must be finite and >= 0",
                                 sc->age_bands[b], aw);
     }
+    int ok = 1;
     for (size_t i = 0; i < n; i++) {
         double people = in->listed[i];
         if (nb > 0 && sc->centres[i].listed_by_age) {
@@ -51,9 +52,10 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 people += row[b] * in->vals[sc->age_weights[b]];
         }
         ws->w[i] = people * ((1.0 - s) + s * in->cni[i]);
+        ok &= vs_rule_weight_ok(ws->w[i]);
     }
-    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
-        return st;
+    if (!ok)
+        return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;

@@ -41,6 +41,7 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         floor_ = cap;
 
     size_t k = 0; /* centres taking part */
+    int ok = 1;
     for (size_t i = 0; i < n; i++) {
         double c = in->cni[i], w = 0;
         if (c > thr) {
@@ -53,11 +54,11 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
             }
         }
         ws->w[i] = w;
-        if (w > 0)
-            k++;
+        ok &= vs_rule_weight_ok(w);
+        k += w > 0;
     }
-    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
-        return st;
+    if (!ok)
+        return vs_rule_check_weights(ctx, r, ws->w, err);
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
 

@@ -1,7 +1,6 @@
 /* common.c: helpers shared by the rule functions (see common.h). */
 #include "common.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,16 +87,7 @@ int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
 int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,
                           const double *w, vs_err *err)
 {
-    /* Every call in every iteration checks, and nearly always finds
-     * nothing: one pass without branches (the compiler may vectorise it;
-     * NaN fails both tests), and the search for the first bad centre only
-     * when there is one. */
     size_t n = ctx->sc->n_centres;
-    int ok = 1;
-    for (size_t i = 0; i < n; i++)
-        ok &= (w[i] >= 0) & (w[i] <= DBL_MAX);
-    if (ok)
-        return VS_OK;
     for (size_t i = 0; i < n; i++)
         if (!(w[i] >= 0) || !isfinite(w[i]))
             return vs_rule_fail(ctx, r, err,

@@ -6,6 +6,8 @@
 #ifndef VARDSIM_RULES_COMMON_H
 #define VARDSIM_RULES_COMMON_H
 
+#include <float.h>
+
 #include "vardsim/eval.h"
 
 /* Record a run error for rule r of the variant being evaluated, at the
@@ -40,6 +42,14 @@ int vs_rule_book(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *field,
 /* alloc[i] += part[i] for every centre, overflow-checked. */
 int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 const vs_ore *part, vs_err *err);
+
+/* Whether one weight is usable (finite, >= 0; NaN is not).  Rules test
+ * each weight as they compute it, and call vs_rule_check_weights for the
+ * message only when one fails: a separate pass cost more than the test. */
+static inline int vs_rule_weight_ok(double w)
+{
+    return (w >= 0) & (w <= DBL_MAX);
+}
 
 /* Check that w[0..n) are usable weights (finite, >= 0); an error naming
  * the first centre that is not. */

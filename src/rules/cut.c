@@ -44,6 +44,7 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         (st = vs_rule_book(ctx, r, &books->cuts, C, err)) != VS_OK)
         return st;
 
+    int ok = 1;
     for (size_t i = 0; i < n; i++) {
         double a = (double)alloc[i];
         switch (r->method) {
@@ -58,9 +59,10 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         /* Upper bound: what the centre has, and at most max_cut_share of
          * it (computed in double, rounded down to öre by the fill). */
         ws->hi[i] = mcs < 1.0 ? mcs * a : a;
+        ok &= vs_rule_weight_ok(ws->w[i]);
     }
-    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
-        return st;
+    if (!ok)
+        return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_money_waterfill(C, ws->w, NULL, ws->hi, n, ws->part, ws->x, ws->rem,
                        ws->idx, ws->clamped);
     for (size_t i = 0; i < n; i++) {

@@ -53,6 +53,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
 
     for (size_t i = 0; i < n; i++)
         ws->w[i] = 0;
+    int ok = 1;
     for (size_t j = 0; j < k; j++) {
         size_t i = ws->idx2[j];
         switch (r->split) {
@@ -63,9 +64,10 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         case VS_SPLIT_SCORE:
         default: ws->w[i] = ws->score[i]; break;
         }
+        ok &= vs_rule_weight_ok(ws->w[i]);
     }
-    if ((st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK)
-        return st;
+    if (!ok)
+        return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }
