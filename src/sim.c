@@ -12,16 +12,20 @@
  * centre) columns.  Region-level values are kept per iteration and
  * summarised at the end in iteration order, so nothing depends on which
  * thread did what. */
+/* madvise(MADV_HUGEPAGE) is outside POSIX (see big_alloc). */
+#define _DEFAULT_SOURCE
 #include "vardsim/sim.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "vardsim/draw.h"
 #include "vardsim/quantile.h"
+#include "vardsim/vecmath.h"
 
 #define VS_SIM_BLOCK 250L
 /* A block is all pilot or all histogram slots, and --precision checks
@@ -46,7 +50,8 @@ typedef struct worker {
     vs_outcome *out;
     vs_metric_ws *mws;
     vs_i128 *sums;  /* per column: this worker's iterations only */
-    long *losses;
+    int64_t *psum;  /* per column: the sums of this block so far (see record) */
+    int64_t *losses;
     long fail_k; /* lowest failing iteration in the block, or -1 */
     vs_err err;
 } worker;
@@ -72,11 +77,13 @@ typedef struct sim {
     long exact_cap;   /* rows kept per column */
     int64_t *cvals;   /* column j at cvals + j * exact_cap */
     vs_hist *hist;    /* streaming: allocation and change, 2 per column */
-    double *scale;    /* per column: lo and inv_width of both histograms,
-                         copied out of them so the evaluating workers read
-                         32 bytes per column, not a line of each 2 KB one */
+    double *scale;    /* lo and inv_width of both histograms of every
+                         column, in four arrays of ncol (SCALE_*), copied
+                         out of them so the evaluating workers read 32
+                         contiguous bytes per column, not a line of each
+                         2 KB histogram */
     vs_i128 *sums;    /* the workers' sums and losses, merged at the end */
-    long *losses;
+    int64_t *losses;
 
     /* The current block's histogram slots, laid out as slot_at says. */
     uint16_t *block;
@@ -87,6 +94,26 @@ typedef struct sim {
     int gate_open, started, quit;
     int block_failed; /* set between the phases: skip the fold */
 } sim;
+
+/* The histograms (28 MB for the national bench) and the block (7 MB) are
+ * read and written all over in every block; in 4 KB pages that is
+ * thousands of pages and a TLB miss on most accesses.  Ask Linux for 2 MB
+ * pages (transparent huge pages, where set to "madvise"); elsewhere, or if
+ * refused, they are plain memory.  Zeroed, like calloc. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *big_alloc(size_t bytes)
+{
+    size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = NULL;
+    if (size == 0 || posix_memalign(&p, HUGE_PAGE, size) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only */
+#endif
+    memset(p, 0, size);
+    return p;
+}
 
 static double now_seconds(void)
 {
@@ -147,10 +174,134 @@ static size_t block_slots(size_t ncol)
     return slot_at(ncol - 1, VS_SIM_BLOCK - 1) + 2;
 }
 
+/* The four arrays of sim.scale: lo and 1 / width of the allocation's
+ * histogram, then of the change's. */
+enum { SCALE_LO, SCALE_INV, SCALE_DLO, SCALE_DINV };
+
+/* Allocations below this (2^51 öre, 22 500 billion SEK) take the fast
+ * path of record: a block's sums fit int64 (250 x 2^51 < 2^63) and the
+ * vector lanes convert them to double exactly (see i2d). */
+#define FAST_MAX (INT64_C(1) << 51)
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4i __attribute__((vector_size(32)));
+typedef int32_t v4s __attribute__((vector_size(16)));
+
+static inline __attribute__((always_inline)) void v4i_load(v4i *v, const int64_t *p)
+{
+    memcpy(v, p, sizeof *v);
+}
+
+/* (double)x for |x| < 2^51, exactly: x added to the bits of 2^52 + 2^51
+ * lands in the mantissa (AVX2 has no int64 conversion). */
+static inline __attribute__((always_inline)) void i2d(const v4i *x, v4d *out)
+{
+    v4i bits = *x + INT64_C(0x4338000000000000);
+    memcpy(out, &bits, sizeof *out);
+    *out -= 6755399441055744.0; /* 2^52 + 2^51 */
+}
+
+/* vs_hist_slot of four values: x = (v - lo) * inv_width; below 0 is slot
+ * 0, from VS_HIST_BUCKETS on the top slot, else trunc(x) + 1.  Clamping x
+ * to [-1, VS_HIST_BUCKETS] first gives exactly those with one truncation. */
+static inline __attribute__((always_inline)) void slots4(const v4d *v, const double *lo,
+                                                         const double *inv, v4s *out)
+{
+    v4d l, w;
+    memcpy(&l, lo, sizeof l);
+    memcpy(&w, inv, sizeof w);
+    v4d x = (*v - l) * w;
+    const v4d below = {-1.0, -1.0, -1.0, -1.0};
+    const v4d top = {VS_HIST_BUCKETS, VS_HIST_BUCKETS, VS_HIST_BUCKETS, VS_HIST_BUCKETS};
+    const v4d zero = {0.0, 0.0, 0.0, 0.0};
+    v4i lt = (v4i)(x < zero), ge = (v4i)(x >= top), xb, bb, tb;
+    memcpy(&xb, &x, sizeof xb);
+    memcpy(&bb, &below, sizeof bb);
+    memcpy(&tb, &top, sizeof tb);
+    xb = (lt & bb) | (ge & tb) | (~(lt | ge) & xb);
+    memcpy(&x, &xb, sizeof x);
+    *out = __builtin_convertvector(x, v4s) + 1;
+}
+
+/* One iteration's allocations of every column, four columns at a time:
+ * the block's sums (psum) and loss counts, and the histogram slots into
+ * row i of the block.  Only for allocations in [0, FAST_MAX).  Same
+ * results as the scalar loops of record, which finish each variant's last
+ * columns. */
+VS_SIMD_CLONES
+static void record_fast(const sim *s, worker *w, size_t i)
+{
+    size_t nc = s->nc, ncol = s->ncol;
+    const int64_t *alloc = w->out->alloc;
+    const int64_t *base = alloc + (size_t)s->baseline * nc;
+    const double *lo = s->scale + SCALE_LO * ncol, *inv = s->scale + SCALE_INV * ncol;
+    const double *dlo = s->scale + SCALE_DLO * ncol, *dinv = s->scale + SCALE_DINV * ncol;
+    for (size_t v = 0; v < s->nv; v++) {
+        int is_base = (int)v == s->baseline;
+        size_t c = 0, j = v * nc;
+        for (; c + 4 <= nc; c += 4, j += 4) {
+            v4i a, b, t;
+            v4i_load(&a, alloc + j);
+            v4i_load(&b, base + c);
+            v4i_load(&t, w->psum + j);
+            t += a;
+            memcpy(w->psum + j, &t, sizeof t);
+            v4i_load(&t, w->losses + j);
+            t -= (v4i)(a < b); /* true is -1 */
+            memcpy(w->losses + j, &t, sizeof t);
+            v4d av, dv;
+            v4s s0, s1 = {0, 0, 0, 0};
+            i2d(&a, &av);
+            slots4(&av, lo + j, inv + j, &s0);
+            if (!is_base) {
+                v4i d = a - b;
+                i2d(&d, &dv);
+                slots4(&dv, dlo + j, dinv + j, &s1);
+            }
+            for (int l = 0; l < 4; l++) {
+                uint16_t *slot = s->block + slot_at(j + (size_t)l, i);
+                slot[0] = (uint16_t)s0[l];
+                slot[1] = (uint16_t)s1[l];
+            }
+        }
+        for (; c < nc; c++, j++) {
+            int64_t a = alloc[j];
+            w->psum[j] += a;
+            w->losses[j] += a < base[c];
+            uint16_t *slot = s->block + slot_at(j, i);
+            slot[0] = (uint16_t)vs_hist_slot(lo[j], inv[j], (double)a);
+            slot[1] = is_base ? 0 : (uint16_t)vs_hist_slot(dlo[j], dinv[j], (double)(a - base[c]));
+        }
+    }
+}
+
+/* Whether every allocation of the iteration is in [0, FAST_MAX): each is
+ * at most its variant's total (allocations are never negative). */
+static int allocations_small(const sim *s, const vs_outcome *out)
+{
+    for (size_t v = 0; v < s->nv; v++)
+        if (out->total[v] >= FAST_MAX)
+            return 0;
+    return 1;
+}
+
+/* Move the worker's block sums into its 128-bit sums. */
+static void flush_psum(sim *s, worker *w)
+{
+    for (size_t j = 0; j < s->ncol; j++) {
+        w->sums[j] += w->psum[j];
+        w->psum[j] = 0;
+    }
+}
+
 /* Add iteration k's allocations to the worker's sums and loss counts, and
  * keep them exactly or write their slots into row i of the block. */
 static void record(sim *s, worker *w, long i, long k)
 {
+    if (k > s->exact_cap && allocations_small(s, w->out)) {
+        record_fast(s, w, (size_t)i);
+        return;
+    }
     size_t nc = s->nc;
     const int64_t *alloc = w->out->alloc;
     const int64_t *base = alloc + (size_t)s->baseline * nc;
@@ -167,17 +318,18 @@ static void record(sim *s, worker *w, long i, long k)
             s->cvals[j * cap + (size_t)(k - 1)] = alloc[j];
         return;
     }
-    uint16_t *slots = s->block;
+    size_t ncol = s->ncol;
     for (size_t v = 0; v < s->nv; v++) {
         int is_base = (int)v == s->baseline;
         for (size_t c = 0; c < nc; c++) {
             size_t j = v * nc + c;
-            const double *sc = s->scale + 4 * j;
             int64_t a = alloc[j];
-            uint16_t *slot = slots + slot_at(j, (size_t)i);
-            slot[0] = (uint16_t)vs_hist_slot(sc[0], sc[1], (double)a);
+            uint16_t *slot = s->block + slot_at(j, (size_t)i);
+            slot[0] = (uint16_t)vs_hist_slot(s->scale[SCALE_LO * ncol + j],
+                                             s->scale[SCALE_INV * ncol + j], (double)a);
             slot[1] = is_base ? 0
-                : (uint16_t)vs_hist_slot(sc[2], sc[3], (double)(a - base[c]));
+                : (uint16_t)vs_hist_slot(s->scale[SCALE_DLO * ncol + j],
+                                         s->scale[SCALE_DINV * ncol + j], (double)(a - base[c]));
         }
     }
 }
@@ -193,11 +345,13 @@ static void block_eval(sim *s, worker *w)
         long k = s->block_start + i;
         if (eval_iteration(s, w, k, s->draws + (size_t)(k - 1) * stride) != VS_OK) {
             w->fail_k = k;
-            return;
+            break;
         }
         if (s->centre_stats)
             record(s, w, i, k);
     }
+    if (s->centre_stats)
+        flush_psum(s, w); /* at most a block's sums: no int64 overflow */
 }
 
 /* Phase 2: count the block's slots into this worker's range of columns'
@@ -244,8 +398,8 @@ static int calibrate(sim *s)
         vs_hist_init(&s->hist[2 * j], tmp, P);
         for (size_t k = 0; k < P; k++)
             vs_hist_add(&s->hist[2 * j], tmp[k]);
-        s->scale[4 * j] = s->hist[2 * j].lo;
-        s->scale[4 * j + 1] = s->hist[2 * j].inv_width;
+        s->scale[SCALE_LO * s->ncol + j] = s->hist[2 * j].lo;
+        s->scale[SCALE_INV * s->ncol + j] = s->hist[2 * j].inv_width;
         if (v == b)
             continue;
         for (size_t k = 0; k < P; k++)
@@ -253,8 +407,8 @@ static int calibrate(sim *s)
         vs_hist_init(&s->hist[2 * j + 1], tmp, P);
         for (size_t k = 0; k < P; k++)
             vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
-        s->scale[4 * j + 2] = s->hist[2 * j + 1].lo;
-        s->scale[4 * j + 3] = s->hist[2 * j + 1].inv_width;
+        s->scale[SCALE_DLO * s->ncol + j] = s->hist[2 * j + 1].lo;
+        s->scale[SCALE_DINV * s->ncol + j] = s->hist[2 * j + 1].inv_width;
     }
     free(tmp);
     /* The pilot has done its job: every later value goes to the
@@ -317,6 +471,7 @@ static void worker_free(worker *w)
     vs_outcome_free(w->out);
     vs_metric_ws_free(w->mws);
     free(w->sums);
+    free(w->psum);
     free(w->losses);
     vs_err_free(&w->err);
 }
@@ -331,8 +486,9 @@ static int worker_init(sim *s, worker *w, int id)
     w->out = vs_outcome_alloc(s->sc);
     w->mws = vs_metric_ws_alloc(s->nc);
     w->sums = calloc(s->ncol ? s->ncol : 1, sizeof *w->sums);
+    w->psum = calloc(s->ncol ? s->ncol : 1, sizeof *w->psum);
     w->losses = calloc(s->ncol ? s->ncol : 1, sizeof *w->losses);
-    return w->draw && w->ws && w->out && w->mws && w->sums && w->losses
+    return w->draw && w->ws && w->out && w->mws && w->sums && w->psum && w->losses
                ? VS_OK : VS_ENOMEM;
 }
 
@@ -711,9 +867,9 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         s.cvals = malloc((size_t)s.exact_cap * s.ncol * sizeof *s.cvals);
         if (!s.cvals)
             goto fail_point;
-        if (!s.exact && (!(s.hist = calloc(2 * s.ncol, sizeof *s.hist)) ||
+        if (!s.exact && (!(s.hist = big_alloc(2 * s.ncol * sizeof *s.hist)) ||
                          !(s.scale = calloc(4 * s.ncol, sizeof *s.scale)) ||
-                         !(s.block = malloc(block_slots(s.ncol) * sizeof *s.block))))
+                         !(s.block = big_alloc(block_slots(s.ncol) * sizeof *s.block))))
             goto fail_point;
     }
 

@@ -71,7 +71,7 @@ static inline int log4_domain(double x)
 /* The loop's versions (see the top); test_vecmath defines this empty to
  * build the baseline one alone. */
 #ifndef VS_VECMATH_CLONES
-#define VS_VECMATH_CLONES __attribute__((target_clones("avx2", "default")))
+#define VS_VECMATH_CLONES VS_SIMD_CLONES
 #endif
 
 /* Whole blocks of four, and the tail padded with ones. */

@@ -344,6 +344,83 @@ static void test_streaming_tiles_and_threads(void **state)
     vs_scenario_free(sc);
 }
 
+/* Allocations on both sides of record's fast path (below 2^51 öre, 2.25e13
+ * SEK: vector lanes and int64 block sums) and its scalar path: a pot drawn
+ * between 1.5e13 and 3e13 SEK sends about half the iterations of every
+ * block each way.  Means and loss shares must equal those of the exact
+ * run (128-bit sums throughout) and the thread count must not matter; 23
+ * centres leave a tail of 3 after the blocks of four. */
+static void test_record_fast_and_scalar_paths(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t len = (size_t)snprintf(text, sizeof text, "%s",
+        "scenario = { name = \"big\"; baseline = \"a\"; };\n"
+        "region = { deficit = 1.0e12; };\n"
+        "centres = (\n");
+    for (int i = 0; i < 23; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len,
+            "  { id = \"c%d\"; name = \"C%d\"; listed = %d; cni = %.2f; },\n",
+            i, i, 800 + 211 * i, 0.6 + 0.04 * i);
+    snprintf(text + len - 2, sizeof text - len + 2, "%s",
+        "\n);\n"
+        "uncertainty = { cni = { dist = \"lognormal\"; sigma = 0.1; }; };\n"
+        "variants = (\n"
+        "  { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\";\n"
+        "      pot = { dist = \"uniform\"; min = 1.5e13; max = 3.0e13; }; cni_share = 0.2; } ); },\n"
+        "  { id = \"cut\"; name = \"Cut\"; extends = \"a\";\n"
+        "    rules = ( { type = \"cut\"; deficit_share = 1.0; method = \"need_protected\"; } ); }\n"
+        ");\n");
+    vs_scenario *sc = load(text);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 5;
+    o.iterations = 1100;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *exact = NULL, *ref = NULL;
+    o.threads = 1;
+    assert_int_equal(vs_sim_run(sc, &o, &exact, &err), VS_OK);
+    assert_true(exact->exact_centre_quantiles);
+    o.exact_limit = 10; /* histograms from iteration 251 on */
+    assert_int_equal(vs_sim_run(sc, &o, &ref, &err), VS_OK);
+    assert_false(ref->exact_centre_quantiles);
+    /* both paths ran: totals on each side of 2^51 öre */
+    int below = 0, above = 0;
+    for (long k = 251; k < o.iterations; k++) {
+        double total = ref->draws[(size_t)k * sc->n_variants * VS_STAT_COUNT + VS_STAT_TOTAL];
+        below += total < 0x1p51;
+        above += total >= 0x1p51;
+    }
+    assert_true(below > 100 && above > 100);
+    for (size_t j = 0; j < sc->n_variants * sc->n_centres; j++) {
+        const vs_centre_stat *a = &exact->centres[j], *b = &ref->centres[j];
+        assert_true(a->mean == b->mean);
+        assert_true((isnan(a->p_loss) && isnan(b->p_loss)) || a->p_loss == b->p_loss);
+        double tol = fmax(1.0, 0.01 * (a->p95 - a->p05));
+        assert_close(b->p05, a->p05, 0, tol);
+        assert_close(b->p95, a->p95, 0, tol);
+        assert_int_equal(isnan(a->change_p05), j < sc->n_centres); /* baseline */
+        if (j >= sc->n_centres) {
+            tol = fmax(1.0, 0.01 * (a->change_p95 - a->change_p05));
+            assert_close(b->change_p05, a->change_p05, 0, tol);
+            assert_close(b->change_p95, a->change_p95, 0, tol);
+        }
+    }
+    int counts[] = {2, 3};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        vs_results *r = NULL;
+        o.threads = counts[i];
+        assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+        assert_true(same_results(ref, r, sc->n_variants, sc->n_centres));
+        vs_results_free(r);
+    }
+    vs_results_free(exact);
+    vs_results_free(ref);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
 /* An iteration that fails in the first histogram block (its worker stops
  * there, leaving later rows without slots) ends the run with the error and
  * folds nothing: under AddressSanitizer a fold of the unwritten rows was
@@ -450,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_streaming_centre_quantiles),
         cmocka_unit_test(test_streaming_tiles_and_threads),
+        cmocka_unit_test(test_record_fast_and_scalar_paths),
         cmocka_unit_test(test_failure_in_histogram_block),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),

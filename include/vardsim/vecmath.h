@@ -14,6 +14,15 @@
 
 #include <stddef.h>
 
+/* Functions whose loops are written on GCC's vector types get two
+ * versions, AVX2 and the x86-64 baseline, and the program picks one when it
+ * starts.  Where GCC cannot clone (not x86-64) the plain code runs. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VS_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VS_SIMD_CLONES
+#endif
+
 /* y[i] = ln(x[i]) for i < n.  x and y may be the same array.  Values that
  * are not positive normal numbers (0, subnormal, negative, infinite, NaN)
  * get C's log. */
