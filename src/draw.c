@@ -56,15 +56,6 @@ void vs_draw_free(vs_draw *d)
     free(d);
 }
 
-double vs_draw_attr(const vs_scenario *sc, const vs_draw *d, size_t i, int ref)
-{
-    if (ref == VS_ATTR_LISTED)
-        return d->listed[i];
-    if (ref == VS_ATTR_CNI)
-        return d->cni[i];
-    return d->attrs[i * sc->n_attrs + (size_t)ref];
-}
-
 /* Round halves away from zero (C's round), never below 0: a drawn listed
  * population is whole persons. */
 static double whole_persons(double x)

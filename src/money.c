@@ -183,7 +183,8 @@ void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k)
 
 /* Give one öre to each of the k items of idx[0..m) with the largest
  * remainders, ties to the lower index.  Remainders lie in [0, 1), so a
- * histogram over BINS equal bins finds, in two linear passes, the bin
+ * histogram over BINS equal bins (count, made by the caller as it found
+ * the remainders) finds, in one linear pass, the bin
  * that holds the k-th largest: every item in a higher bin has a strictly
  * larger remainder and gets its öre at once, and only the few items of
  * that one bin need an exact ranking.  This is several times faster than
@@ -192,12 +193,14 @@ void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k)
  * cheap.  idx is reordered; the bins live on the stack. */
 static inline size_t bin_of(double r)
 {
-    size_t b = (size_t)(r * BINS);
-    return b < BINS ? b : BINS - 1;
+    /* r in [0, 1): r * BINS fits an int, whose conversion is one
+     * instruction (to size_t it takes a test for values past 2^63) */
+    int b = (int)(r * BINS);
+    return b < BINS ? (size_t)b : BINS - 1;
 }
 
 static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
-                     vs_ore *out)
+                     const size_t *count, vs_ore *out)
 {
     if (k == 0)
         return;
@@ -206,9 +209,6 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
             out[idx[j]] += 1;
         return;
     }
-    size_t count[BINS] = {0};
-    for (size_t j = 0; j < m; j++)
-        count[bin_of(rem[idx[j]])]++;
     size_t above = 0, b = BINS - 1;
     while (above + count[b] < k)
         above += count[b--];
@@ -287,7 +287,7 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
     /* Floors of the quotas, remainders, and the list of items that may
      * receive a leftover öre (positive weight: weight 0 always gets 0). */
     vs_ore sum = 0;
-    size_t m = 0;
+    size_t m = 0, bins[BINS] = {0};
     for (size_t j = 0; j < count; j++) {
         size_t i = ITEM(j);
         if (w[i] > 0) {
@@ -296,6 +296,7 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
             double q = A * w[i] / W;
             out[i] = (vs_ore)q;
             rem[i] = q - (double)out[i];
+            bins[bin_of(rem[i])]++; /* give_top's histogram */
             sum += out[i];
             idx[m++] = i;
         } else {
@@ -316,7 +317,7 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
                 out[idx[j]] += per;
             left -= per * (vs_ore)m;
         }
-        give_top(rem, idx, m, (size_t)left, out);
+        give_top(rem, idx, m, (size_t)left, bins, out);
     }
     /* Rounding made the floors exceed the amount (a quota rounded up to
      * the next integer): take one öre back at a time from the smallest

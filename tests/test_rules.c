@@ -393,6 +393,44 @@ static void test_grant_overflow(void **state)
     bench_free(&b);
 }
 
+/* Amounts past the fast paths of the books (every centre below 2^63 / n
+ * in close_books, below 2^62 in vs_rule_add) are summed with a test per
+ * centre, to the öre: a grant past 2^52 öre (about 4.5e13 SEK), then
+ * grants past 2^62 öre, each with a capitation on top. */
+static void test_large_amounts_exact(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1, 1, 2}, (double[]){1, 1, 1});
+    size_t v = bench_variant(sc, "big", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_GRANT);
+    bench_grant(sc, r, 2, (int[]){0, 1}, (double[]){5e13, 1});
+    r = bench_rule(sc, v, VS_RULE_CAPITATION);
+    r->pot = bench_param(sc, 4e14); /* 4e16 öre: 1e16, 1e16, 2e16 */
+    size_t w = bench_variant(sc, "huge", VS_NONE);
+    r = bench_rule(sc, w, VS_RULE_GRANT);
+    /* grants of 1e15 SEK (the most one amount may be): 47 to c0 (4.7e18
+     * öre, above 2^62 = 4.61e18) and 40 to c1; the sum still fits */
+    int to[87];
+    double amt[87];
+    for (int g = 0; g < 87; g++)
+        to[g] = g < 47 ? 0 : 1, amt[g] = 1e15;
+    bench_grant(sc, r, 87, to, amt);
+    r = bench_rule(sc, w, VS_RULE_CAPITATION);
+    r->pot = bench_param(sc, 1e10);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(INT64_C(5000000000000000) + INT64_C(10000000000000000),
+                          100 + INT64_C(10000000000000000), INT64_C(20000000000000000)));
+    expect_books(&b, v, INT64_C(5000000000000100) + INT64_C(40000000000000000), 0,
+                 INT64_C(5000000000000100) + INT64_C(40000000000000000), 0);
+    expect_row(&b, w, ROW(INT64_C(4700000000000000000) + 250000000000,
+                          INT64_C(4000000000000000000) + 250000000000, 500000000000));
+    expect_books(&b, w, INT64_C(8700000000000000000) + 1000000000000, 0,
+                 INT64_C(8700000000000000000) + 1000000000000, 0);
+    bench_free(&b);
+}
+
 /* A drawn pot below zero stops the run rather than booking it. */
 static void test_negative_pot(void **state)
 {
@@ -786,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_tiered_per_listed_and_pot),
         cmocka_unit_test(test_grant),
         cmocka_unit_test(test_grant_overflow),
+        cmocka_unit_test(test_large_amounts_exact),
         cmocka_unit_test(test_negative_pot),
         cmocka_unit_test(test_targeted_ties),
         cmocka_unit_test(test_targeted_top_share_rounding),

@@ -43,7 +43,16 @@ void vs_draw_fill_with(const vs_scenario *sc, const double *u,
                        const unsigned char *noise_on,
                        const uint64_t *noise_seed, vs_draw *d);
 
-/* Attribute reference (VS_ATTR_LISTED, VS_ATTR_CNI or index) of centre i. */
-double vs_draw_attr(const vs_scenario *sc, const vs_draw *d, size_t i, int ref);
+/* Attribute reference (VS_ATTR_LISTED, VS_ATTR_CNI or index) of centre i.
+ * Inline: rules call it per centre in every iteration. */
+static inline double vs_draw_attr(const vs_scenario *sc, const vs_draw *d,
+                                  size_t i, int ref)
+{
+    if (ref == VS_ATTR_LISTED)
+        return d->listed[i];
+    if (ref == VS_ATTR_CNI)
+        return d->cni[i];
+    return d->attrs[i * sc->n_attrs + (size_t)ref];
+}
 
 #endif

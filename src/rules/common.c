@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 int vs_rule_fail(const vs_rule_ctx *ctx, const vs_rule *r, vs_err *err,
@@ -77,7 +78,23 @@ int vs_rule_book(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *field,
 int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 const vs_ore *part, vs_err *err)
 {
-    for (size_t i = 0; i < ctx->sc->n_centres; i++)
+    /* Every rule adds its part this way in every iteration, and the
+     * amounts are nowhere near int64's limit: add without a test per
+     * centre (in uint64, where wrapping is defined), noting every bit
+     * used.  Two values below 2^62 cannot overflow; otherwise (a huge
+     * or negative amount) undo the adds and go again, testing each. */
+    size_t n = ctx->sc->n_centres;
+    uint64_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t a = (uint64_t)alloc[i], p = (uint64_t)part[i];
+        used |= a | p;
+        alloc[i] = (vs_ore)(a + p);
+    }
+    if (used >> 62 == 0)
+        return VS_OK;
+    for (size_t i = 0; i < n; i++)
+        alloc[i] = (vs_ore)((uint64_t)alloc[i] - (uint64_t)part[i]);
+    for (size_t i = 0; i < n; i++)
         if (vs_money_add(alloc[i], part[i], &alloc[i]) != VS_OK)
             return vs_rule_fail(ctx, r, err, "the allocation of centre %s overflows",
                                 ctx->sc->centres[i].id);
