@@ -7,6 +7,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "vardsim/vecmath.h"
+
 vs_draw *vs_draw_alloc(const vs_scenario *sc)
 {
     vs_draw *d = calloc(1, sizeof *d);
@@ -20,11 +22,12 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
     d->typed_listed = calloc(nc ? nc : 1, sizeof *d->typed_listed);
     d->typed_cni = calloc(nc ? nc : 1, sizeof *d->typed_cni);
     d->typed_attrs = calloc(nc * sc->n_attrs + 1, sizeof *d->typed_attrs);
+    d->noise = calloc(nc ? nc : 1, sizeof *d->noise);
     if (sc->n_age_bands)
         d->listed_by_age = calloc(nc * sc->n_age_bands, sizeof *d->listed_by_age);
     d->rng = gsl_rng_alloc(vs_stream_type());
     if (!d->vals || !d->listed || !d->cni || !d->attrs || !d->rng ||
-        !d->typed_listed || !d->typed_cni || !d->typed_attrs ||
+        !d->typed_listed || !d->typed_cni || !d->typed_attrs || !d->noise ||
         (sc->n_age_bands && !d->listed_by_age)) {
         vs_draw_free(d);
         return NULL;
@@ -51,6 +54,7 @@ void vs_draw_free(vs_draw *d)
     free(d->typed_listed);
     free(d->typed_cni);
     free(d->typed_attrs);
+    free(d->noise);
     if (d->rng)
         gsl_rng_free(d->rng);
     free(d);
@@ -65,24 +69,35 @@ static double whole_persons(double x)
 }
 
 /* Apply one noise group with `d->rng` already seeded: centres drawn in
- * file order, so adding a group never shifts another group's draws. */
+ * file order, so adding a group never shifts another group's draws.  The
+ * normals are drawn first; a lognormal group then takes its factors
+ * e^(scale z) four at a time (vecmath.h). */
 static void apply_noise(const vs_scenario *sc, const vs_noise *g, vs_draw *d)
 {
-    for (size_t i = 0; i < sc->n_centres; i++) {
-        double z = gsl_ran_gaussian_ziggurat(d->rng, 1.0);
-        double *v;
-        if (g->target == VS_ATTR_LISTED)
-            v = &d->listed[i];
-        else if (g->target == VS_ATTR_CNI)
-            v = &d->cni[i];
-        else
-            v = &d->attrs[i * sc->n_attrs + (size_t)g->target];
-        if (g->kind == VS_NOISE_LOGNORMAL)
-            *v *= exp(g->scale * z);
-        else if (g->relative)
-            *v += g->scale * *v * z;
-        else
-            *v += g->scale * z;
+    size_t n = sc->n_centres, stride = 1;
+    double *v, *z = d->noise;
+    if (g->target == VS_ATTR_LISTED) {
+        v = d->listed;
+    } else if (g->target == VS_ATTR_CNI) {
+        v = d->cni;
+    } else {
+        v = d->attrs + g->target;
+        stride = sc->n_attrs;
+    }
+    for (size_t i = 0; i < n; i++)
+        z[i] = gsl_ran_gaussian_ziggurat(d->rng, 1.0);
+    if (g->kind == VS_NOISE_LOGNORMAL) {
+        for (size_t i = 0; i < n; i++)
+            z[i] *= g->scale;
+        vs_vecmath_exp(z, z, n);
+        for (size_t i = 0; i < n; i++)
+            v[i * stride] *= z[i];
+    } else if (g->relative) {
+        for (size_t i = 0; i < n; i++)
+            v[i * stride] += g->scale * v[i * stride] * z[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            v[i * stride] += g->scale * z[i];
     }
 }
 

@@ -104,3 +104,74 @@ void vs_vecmath_log(const double *x, double *y, size_t n)
 {
     log_blocks(x, y, n);
 }
+
+/* fdlibm's e_exp.c: ln 2 in two parts, 1 / ln 2, and the minimax
+ * polynomial R(r^2) of r (e^r + 1) / (e^r - 1) = 2 + r^2/6 - ... on
+ * |r| <= ln(2) / 2. */
+static const double exp_ln2_hi = 6.93147180369123816490e-01, /* 3fe62e42 fee00000 */
+    exp_ln2_lo = 1.90821492927058770002e-10,                 /* 3dea39ef 35793c76 */
+    exp_inv_ln2 = 1.44269504088896338700e+00,                /* 3ff71547 652b82fe */
+    P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
+    P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
+    P5 = 4.13813679705723846039e-08;
+
+/* e^x for four x with |x| <= 700.  x = k ln 2 + r, k the integer nearest
+ * x / ln 2 (ties to even: adding and taking away 1.5 * 2^52 rounds), r =
+ * hi - lo exactly enough; then fdlibm's e^r = 1 - ((lo - r c / (2 - c)) -
+ * hi) with c = r - r^2 R(r^2), and the power 2^k put in by multiplying
+ * (exact: 2^k and the result are normal numbers for |x| <= 700). */
+static inline __attribute__((always_inline)) void exp4(const v4d *xp, v4d *out)
+{
+    v4d x = *xp;
+    const double round_magic = 6755399441055744.0; /* 1.5 * 2^52 */
+    v4d t = x * exp_inv_ln2 + round_magic;
+    v4u tb;
+    memcpy(&tb, &t, sizeof tb);
+    v4d k = t - round_magic;
+    v4d hi = x - k * exp_ln2_hi;
+    v4d lo = k * exp_ln2_lo;
+    v4d r = hi - lo;
+    v4d rr = r * r;
+    v4d c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
+    v4d y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+    /* 2^k: k sits in the low bits of t's mantissa, as a two's complement
+     * offset from the bits of 1.5 * 2^52 */
+    v4u kbits = tb - UINT64_C(0x4338000000000000);
+    v4u pbits = (kbits + 1023) << 52;
+    v4d p2k;
+    memcpy(&p2k, &pbits, sizeof p2k);
+    *out = y * p2k;
+}
+
+static inline int exp4_domain(double x)
+{
+    return x >= -700.0 && x <= 700.0;
+}
+
+VS_VECMATH_CLONES
+static void exp_blocks(const double *x, double *y, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v4d v, r;
+        memcpy(&v, x + i, sizeof v);
+        exp4(&v, &r);
+        for (int l = 0; l < 4; l++)
+            if (!exp4_domain(v[l]))
+                r[l] = exp(v[l]);
+        memcpy(y + i, &r, sizeof r);
+    }
+    if (i < n) {
+        v4d v = {0.0, 0.0, 0.0, 0.0}, r;
+        for (size_t l = 0; i + l < n; l++)
+            v[l] = x[i + l];
+        exp4(&v, &r);
+        for (size_t l = 0; i + l < n; l++)
+            y[i + l] = exp4_domain(v[l]) ? r[l] : exp(v[l]);
+    }
+}
+
+void vs_vecmath_exp(const double *x, double *y, size_t n)
+{
+    exp_blocks(x, y, n);
+}

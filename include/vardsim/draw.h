@@ -25,6 +25,7 @@ typedef struct vs_draw {
     /* The typed centre values in the layout above, copied from the
      * scenario once, so each iteration starts from three flat copies. */
     double *typed_listed, *typed_cni, *typed_attrs;
+    double *noise;         /* n_centres: one noise group's draws (scratch) */
 } vs_draw;
 
 vs_draw *vs_draw_alloc(const vs_scenario *sc);

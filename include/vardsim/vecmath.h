@@ -28,4 +28,9 @@
  * get C's log. */
 void vs_vecmath_log(const double *x, double *y, size_t n);
 
+/* y[i] = e^x[i] for i < n, fdlibm's algorithm (error below 1 ulp; within
+ * 1 ulp of glibc's exp).  x and y may be the same array.  |x| > 700 (near
+ * overflow and underflow), infinities and NaN get C's exp. */
+void vs_vecmath_exp(const double *x, double *y, size_t n);
+
 #endif
