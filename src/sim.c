@@ -186,6 +186,8 @@ enum { SCALE_LO, SCALE_INV, SCALE_DLO, SCALE_DINV };
 typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));
 typedef int32_t v4s __attribute__((vector_size(16)));
+typedef uint16_t v4h __attribute__((vector_size(8)));
+typedef uint16_t v8h __attribute__((vector_size(16)));
 
 static inline __attribute__((always_inline)) void v4i_load(v4i *v, const int64_t *p)
 {
@@ -258,10 +260,19 @@ static void record_fast(const sim *s, worker *w, size_t i)
                 i2d(&d, &dv);
                 slots4(&dv, dlo + j, dinv + j, &s1);
             }
-            for (int l = 0; l < 4; l++) {
-                uint16_t *slot = s->block + slot_at(j + (size_t)l, i);
-                slot[0] = (uint16_t)s0[l];
-                slot[1] = (uint16_t)s1[l];
+            if (j % SLOT_TILE <= SLOT_TILE - 4) {
+                /* the four columns' slot pairs lie side by side in one
+                 * tile row: interleave and store them at once */
+                v4h h0 = __builtin_convertvector(s0, v4h);
+                v4h h1 = __builtin_convertvector(s1, v4h);
+                v8h pairs = __builtin_shufflevector(h0, h1, 0, 4, 1, 5, 2, 6, 3, 7);
+                memcpy(s->block + slot_at(j, i), &pairs, sizeof pairs);
+            } else {
+                for (int l = 0; l < 4; l++) {
+                    uint16_t *slot = s->block + slot_at(j + (size_t)l, i);
+                    slot[0] = (uint16_t)s0[l];
+                    slot[1] = (uint16_t)s1[l];
+                }
             }
         }
         for (; c < nc; c++, j++) {
