@@ -44,7 +44,10 @@ struct vs_metric_ws {
 
     /* Scratch of vs_metrics_compute. */
     double *f;           /* [m] funding per capita */
-    double *share, *ratio; /* [m] theil: s_i and s_i N / n_i */
+    double *share, *ratio; /* [m] theil: s_i and s_i N / n_i, then the
+                              terms s_i ln(s_i N / n_i) */
+    double *cov_term, *dis_term; /* [n] dense_pass: a_i dev_i, and
+                                    |a_i - A n_i / N| */
     sort_item *items, *tmp;
 
     /* Orders worth trying before sorting per-capita funding (see
@@ -118,12 +121,14 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->f = malloc(k * sizeof *ws->f);
     ws->share = malloc(k * sizeof *ws->share);
     ws->ratio = malloc(k * sizeof *ws->ratio);
+    ws->cov_term = malloc(k * sizeof *ws->cov_term);
+    ws->dis_term = malloc(k * sizeof *ws->dis_term);
     ws->items = malloc(k * sizeof *ws->items);
     ws->tmp = malloc(k * sizeof *ws->tmp);
     ws->need_order = malloc(k * sizeof *ws->need_order);
     ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
-        !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->items || !ws->tmp ||
+        !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->cov_term || !ws->dis_term || !ws->items || !ws->tmp ||
         !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
         return NULL;
@@ -143,6 +148,8 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->f);
     free(ws->share);
     free(ws->ratio);
+    free(ws->cov_term);
+    free(ws->dis_term);
     free(ws->items);
     free(ws->tmp);
     free(ws->need_order);
@@ -418,16 +425,6 @@ static int below_99_percent(vs_ore a, vs_ore b)
     return 100 * d < 99 * r;
 }
 
-/* sum |a_i - A n_i / N| over every centre, in centre order (the pass 3
- * loop below adds the same terms in the same order when it can). */
-static double dissimilarity(const vs_metric_ws *ws, const vs_ore *alloc, double A)
-{
-    double d = 0;
-    for (size_t i = 0; i < ws->n; i++)
-        d += fabs((double)alloc[i] - A * ws->need_share[i]);
-    return d;
-}
-
 /* Whether `order` lists the items in the order a stable sort by key would
  * give: keys ascending, equal keys by position. */
 static int sorts_items(const sort_item *items, const uint32_t *order, size_t m)
@@ -476,21 +473,25 @@ static const sort_item *sort_per_capita(vs_metric_ws *ws, int is_base)
     return sorted;
 }
 
-void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
-                        const vs_ore *base, double *out)
+/* ------------------------------------------------------------------ */
+/* One variant                                                          */
+
+/* What the first pass over the centres finds. */
+typedef struct pass1 {
+    double A, high, Ak, cov; /* cov: general path only (dense: cov_term) */
+    double max_loss;
+    int losers, negative;
+} pass1;
+
+/* The first pass, any centres and amounts: every centre's total,
+ * high-need money and losses; the kept centres' total, covariance with the
+ * need rank, per-capita funding and its sort keys.  Each sum adds its
+ * terms in centre order; the kept centres are met in the same order,
+ * kept[j] == i. */
+static void general_pass(vs_metric_ws *ws, const vs_ore *alloc,
+                         const vs_ore *base, pass1 *r)
 {
     const size_t n = ws->n, m = ws->m;
-    for (int k = 0; k < VS_M_COUNT; k++)
-        out[k] = NAN;
-
-    /* A few passes over the centres rather than one per metric: each sum
-     * adds its terms in centre order, but the independent sums of a pass
-     * overlap in the CPU instead of each waiting out its own chain of
-     * additions.  The kept centres are met in the same order, kept[j] == i. */
-
-    /* Pass 1.  Every centre: total, high-need money, losses.  Kept
-     * centres: their total, the covariance with the need rank, per-capita
-     * funding and its sort keys. */
     double A = 0, high = 0, max_loss = 0, Ak = 0, cov = 0;
     int losers = 0, negative = 0;
     for (size_t i = 0, j = 0; i < n; i++) {
@@ -508,8 +509,7 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
                  * far: fl(x / y) > m needs x > m y exactly, hence
                  * x >= fl(m y) (rounding is monotone, x is a double), so
                  * the test skips no candidate and max_loss is what dividing
-                 * at every centre gives; but most centres skip a division
-                 * that was a tenth of the metrics' time. */
+                 * at every centre gives. */
                 double x = (double)(b - ai), y = (double)b;
                 if (ai < b && x >= max_loss * y) {
                     double loss = x / y;
@@ -529,34 +529,209 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
             j++;
         }
     }
-    out[VS_M_MAX_LOSS] = max_loss;
-    out[VS_M_LOSERS] = losers;
+    *r = (pass1){A, high, Ak, cov, max_loss, losers, negative};
+}
+
+/* Amounts below this (7e11 SEK a centre) keep 100 a and 99 b exact in a
+ * double, for losers in vector lanes. */
+#define DENSE_MAX (INT64_C(1) << 46)
+
+/* The first pass four centres at a time, when every centre is kept
+ * (m == n, the usual case) and every amount is in [0, DENSE_MAX) with a
+ * total below 2^53; returns 0 (and the general pass must run) otherwise.
+ *
+ * The same results to the bit: A and high are summed as integers, exact,
+ * which equals the double sums in centre order because no partial sum
+ * reaches 2^53; max_loss is a maximum (order-free) and losers a count;
+ * the covariance's terms a_i dev_i go to cov_term, for pass 3 to add in
+ * centre order.  The funding per capita and its key are the same
+ * expressions, lane by lane. */
+VS_SIMD_CLONES
+static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
+                      const vs_ore *base, pass1 *r)
+{
+    const size_t n = ws->n;
+    const double thr = ws->high_need_cni;
+    const vs_v4d zero = {0, 0, 0, 0}, thr4 = {thr, thr, thr, thr};
+    const vs_v4d h100 = {100, 100, 100, 100}, n99 = {99, 99, 99, 99};
+    const vs_v4i izero = {0, 0, 0, 0};
+    vs_v4i A4 = izero, high4 = izero, losers4 = izero, used4 = izero;
+    vs_v4d max4 = zero;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4i a, fb;
+        vs_v4d av, c, dev, kp, f;
+        memcpy(&a, alloc + i, sizeof a);
+        memcpy(&c, ws->cni + i, sizeof c);
+        memcpy(&dev, ws->dev + i, sizeof dev);
+        memcpy(&kp, ws->kp + i, sizeof kp);
+        used4 |= a;
+        vs_v4_i2d(&a, &av);
+        A4 += a;
+        high4 += (vs_v4i)(c > thr4) & a;
+        vs_v4d cv = av * dev;
+        memcpy(ws->cov_term + i, &cv, sizeof cv);
+        f = av / kp;
+        memcpy(ws->f + i, &f, sizeof f);
+        /* double_key of f >= 0: its bits with the sign bit set */
+        memcpy(&fb, &f, sizeof fb);
+        fb |= INT64_MIN;
+        for (int l = 0; l < 4; l++) {
+            ws->items[i + l].key = (uint64_t)fb[l];
+            ws->items[i + l].idx = (uint32_t)(i + (size_t)l);
+        }
+        if (base) {
+            vs_v4i b, lose, loss_bits, max_bits;
+            vs_v4d bv, loss;
+            memcpy(&b, base + i, sizeof b);
+            used4 |= b;
+            vs_v4_i2d(&b, &bv);
+            /* (b - a) / b where b > 0 (b = 0 lanes divide for nothing);
+             * where a >= b it is <= 0 and never raises the maximum */
+            lose = (vs_v4i)(b > izero);
+            loss = (bv - av) / bv;
+            memcpy(&loss_bits, &loss, sizeof loss_bits);
+            loss_bits &= lose;
+            memcpy(&loss, &loss_bits, sizeof loss);
+            vs_v4i up = (vs_v4i)(loss > max4);
+            memcpy(&max_bits, &max4, sizeof max_bits);
+            max_bits = (up & loss_bits) | (~up & max_bits);
+            memcpy(&max4, &max_bits, sizeof max4);
+            /* below_99_percent: 100 a < 99 b, exact for amounts < 2^46 */
+            losers4 -= (vs_v4i)(b > izero) & (vs_v4i)(h100 * av < n99 * bv);
+        }
+    }
+    int64_t A = A4[0] + A4[1] + A4[2] + A4[3], high = high4[0] + high4[1] + high4[2] + high4[3];
+    int64_t losers = losers4[0] + losers4[1] + losers4[2] + losers4[3];
+    uint64_t used = (uint64_t)(used4[0] | used4[1] | used4[2] | used4[3]);
+    double max_loss = 0;
+    for (int l = 0; l < 4; l++)
+        max_loss = max4[l] > max_loss ? max4[l] : max_loss;
+    for (; i < n; i++) { /* the last centres, the same way one by one */
+        vs_ore a = alloc[i];
+        used |= (uint64_t)a;
+        A += a;
+        high += ws->cni[i] > thr ? a : 0;
+        double av = (double)a;
+        ws->cov_term[i] = av * ws->dev[i];
+        ws->f[i] = av / ws->kp[i];
+        ws->items[i].key = double_key(ws->f[i]);
+        ws->items[i].idx = (uint32_t)i;
+        if (base && base[i] > 0) {
+            vs_ore b = base[i];
+            used |= (uint64_t)b;
+            double loss = ((double)b - av) / (double)b;
+            max_loss = loss > max_loss ? loss : max_loss;
+            losers += 100.0 * av < 99.0 * (double)b;
+        }
+    }
+    if (used >> 46 != 0 || A >= INT64_C(1) << 53)
+        return 0;
+    *r = (pass1){(double)A, (double)high, (double)A, 0, max_loss, (int)losers, 0};
+    return 1;
+}
+
+/* Theil's ratios s_i N / n_i (s_i = a_i / Ak) and, in the dense case, the
+ * dissimilarity's terms |a_i - A n_i / N|: four centres at a time, the same
+ * expressions as one by one. */
+VS_SIMD_CLONES
+static void dense_terms(vs_metric_ws *ws, const vs_ore *alloc, double A,
+                        double inv_ak, int with_t, int with_d)
+{
+    const size_t n = ws->n;
+    const vs_v4d A4 = {A, A, A, A}, inv4 = {inv_ak, inv_ak, inv_ak, inv_ak};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4i a;
+        vs_v4d av;
+        memcpy(&a, alloc + i, sizeof a);
+        vs_v4_i2d(&a, &av);
+        if (with_t) {
+            vs_v4d ins, sh;
+            memcpy(&ins, ws->inv_need_share + i, sizeof ins);
+            sh = av * inv4;
+            memcpy(ws->share + i, &sh, sizeof sh);
+            sh = sh * ins;
+            memcpy(ws->ratio + i, &sh, sizeof sh);
+        }
+        if (with_d) {
+            vs_v4d ns, dv;
+            vs_v4i db;
+            memcpy(&ns, ws->need_share + i, sizeof ns);
+            dv = av - A4 * ns;
+            memcpy(&db, &dv, sizeof db);
+            db &= INT64_MAX; /* fabs */
+            memcpy(ws->dis_term + i, &db, sizeof db);
+        }
+    }
+    for (; i < n; i++) {
+        double av = (double)alloc[i];
+        if (with_t) {
+            ws->share[i] = av * inv_ak;
+            ws->ratio[i] = ws->share[i] * ws->inv_need_share[i];
+        }
+        if (with_d)
+            ws->dis_term[i] = fabs(av - A * ws->need_share[i]);
+    }
+}
+
+void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
+                        const vs_ore *base, double *out)
+{
+    const size_t n = ws->n, m = ws->m;
+    for (int k = 0; k < VS_M_COUNT; k++)
+        out[k] = NAN;
+
+    /* A few passes over the centres rather than one per metric.  Each sum
+     * adds its terms in centre order, whichever path computed them. */
+    pass1 p;
+    int dense = m == n && dense_pass(ws, alloc, base, &p);
+    if (!dense)
+        general_pass(ws, alloc, base, &p);
+    out[VS_M_MAX_LOSS] = p.max_loss;
+    out[VS_M_LOSERS] = p.losers;
 
     /* high_need_share and dissimilarity are defined when there is money
      * to share (A == 0 divides; allocations are never negative in
      * vardsim, so A < 0 is treated alike).  gini, ci_need, hi and theil
      * need kept centres with money; theil also no negative amount. */
+    double A = p.A, Ak = p.Ak;
     int with_d = A > 0 && ws->N > 0;
     int with_k = m > 0 && Ak > 0;
-    int with_t = with_k && !negative;
-
-    /* Pass 2, the terms that need the totals: Theil's logs, taken four
-     * at a time (vecmath.h) over its ratios s_i N / n_i, with s_i =
-     * a_i / Ak. */
-    double *sh = ws->share, *ra = ws->ratio;
-    if (with_t) {
-        double inv = 1 / Ak;
-        for (size_t j = 0; j < m; j++) {
-            sh[j] = (double)alloc[ws->kept[j]] * inv;
-            ra[j] = sh[j] * ws->inv_need_share[j];
-        }
-        vs_vecmath_log(ra, ra, m);
-    }
+    int with_t = with_k && !p.negative;
     if (A > 0)
-        out[VS_M_HIGH_NEED_SHARE] = high / A;
-    if (!with_k) {
+        out[VS_M_HIGH_NEED_SHARE] = p.high / A;
+
+    /* Pass 2, the terms that need the totals.  Theil's: the ratios, their
+     * logs four at a time (vecmath.h), then s_i ln(ratio_i) in place.
+     * The dissimilarity's: in the dense case as terms for pass 3, else its
+     * own sum over every centre. */
+    double *sh = ws->share, *ra = ws->ratio, d = 0;
+    if (dense) {
+        dense_terms(ws, alloc, A, with_t ? 1 / Ak : 0, with_t, with_d);
+    } else {
+        if (with_t) {
+            double inv = 1 / Ak;
+            for (size_t j = 0; j < m; j++) {
+                sh[j] = (double)alloc[ws->kept[j]] * inv;
+                ra[j] = sh[j] * ws->inv_need_share[j];
+            }
+        }
         if (with_d)
-            out[VS_M_DISSIMILARITY] = dissimilarity(ws, alloc, A) / (2 * A);
+            for (size_t i = 0; i < n; i++)
+                d += fabs((double)alloc[i] - A * ws->need_share[i]);
+    }
+    if (with_t) {
+        vs_vecmath_log(ra, ra, m);
+        for (size_t j = 0; j < m; j++) /* 0 ln 0 = 0; t is never -0 */
+            ra[j] = sh[j] > 0 ? sh[j] * ra[j] : 0.0;
+    }
+    if (!with_k) {
+        if (with_d) {
+            for (size_t i = 0; dense && i < n; i++)
+                d += ws->dis_term[i];
+            out[VS_M_DISSIMILARITY] = d / (2 * A);
+        }
         return;
     }
     const sort_item *sorted = sort_per_capita(ws, base == NULL);
@@ -567,27 +742,27 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      *        = sum_j p_j (f_j W_j - S_j) / (P^2 mu), centres by f
      *     ascending, W_j and S_j the persons and money before j;
      *   theil = sum (n_i/N)(g_i/gbar) ln(g_i/gbar) = sum s_i ln(s_i N / n_i)
-     *     over the kept centres; one with no money adds 0 (0 ln 0 = 0);
-     *   dissimilarity = sum |a_i - A n_i / N| / 2A over every centre.
+     *     over the kept centres (terms from pass 2);
+     *   dense only: cov = sum a_i dev_i and dissimilarity = sum |a_i - A
+     *     n_i / N| / 2A (terms from the passes before, kept[j] == j).
      * One loop runs the chains side by side, so each one's additions wait
      * out the others' latency rather than their own: the same sums in the
-     * same order, bit for bit, in about the time of one.  Dissimilarity
-     * joins when every centre is kept (kept[j] == j). */
-    int fuse_d = with_d && m == n;
-    double W = 0, S = 0, g = 0, t = 0, d = 0;
+     * same order, bit for bit, in about the time of one. */
+    double W = 0, S = 0, g = 0, t = 0, cov = p.cov;
     for (size_t k = 0; k < m; k++) {
         uint32_t j = sorted[k].idx;
-        double p = ws->kp[j];
-        g += p * (ws->f[j] * W - S);
-        W += p;
+        double pj = ws->kp[j];
+        g += pj * (ws->f[j] * W - S);
+        W += pj;
         S += (double)alloc[ws->kept[j]];
         if (with_t)
-            t += sh[k] > 0 ? sh[k] * ra[k] : 0.0; /* t is never -0 */
-        if (fuse_d)
-            d += fabs((double)alloc[k] - A * ws->need_share[k]);
+            t += ra[k];
+        if (dense) {
+            cov += ws->cov_term[k];
+            if (with_d)
+                d += ws->dis_term[k];
+        }
     }
-    if (with_d && !fuse_d)
-        d = dissimilarity(ws, alloc, A);
     if (with_d)
         out[VS_M_DISSIMILARITY] = d / (2 * A);
     if (with_t)

@@ -178,13 +178,13 @@ static size_t block_slots(size_t ncol)
  * histogram, then of the change's. */
 enum { SCALE_LO, SCALE_INV, SCALE_DLO, SCALE_DINV };
 
-/* Allocations below this (2^51 öre, 22 500 billion SEK) take the fast
- * path of record: a block's sums fit int64 (250 x 2^51 < 2^63) and the
- * vector lanes convert them to double exactly (see i2d). */
-#define FAST_MAX (INT64_C(1) << 51)
+/* Allocations below this take the fast path of record: a block's sums
+ * fit int64 (250 x 2^51 < 2^63) and the vector lanes convert them to
+ * double exactly (vs_v4_i2d). */
+#define FAST_MAX VS_V4_I2D_MAX
 
-typedef double v4d __attribute__((vector_size(32)));
-typedef int64_t v4i __attribute__((vector_size(32)));
+typedef vs_v4d v4d;
+typedef vs_v4i v4i;
 typedef int32_t v4s __attribute__((vector_size(16)));
 typedef uint16_t v4h __attribute__((vector_size(8)));
 typedef uint16_t v8h __attribute__((vector_size(16)));
@@ -192,15 +192,6 @@ typedef uint16_t v8h __attribute__((vector_size(16)));
 static inline __attribute__((always_inline)) void v4i_load(v4i *v, const int64_t *p)
 {
     memcpy(v, p, sizeof *v);
-}
-
-/* (double)x for |x| < 2^51, exactly: x added to the bits of 2^52 + 2^51
- * lands in the mantissa (AVX2 has no int64 conversion). */
-static inline __attribute__((always_inline)) void i2d(const v4i *x, v4d *out)
-{
-    v4i bits = *x + INT64_C(0x4338000000000000);
-    memcpy(out, &bits, sizeof *out);
-    *out -= 6755399441055744.0; /* 2^52 + 2^51 */
 }
 
 /* vs_hist_slot of four values: x = (v - lo) * inv_width; below 0 is slot
@@ -253,11 +244,11 @@ static void record_fast(const sim *s, worker *w, size_t i)
             memcpy(w->losses + j, &t, sizeof t);
             v4d av, dv;
             v4s s0, s1 = {0, 0, 0, 0};
-            i2d(&a, &av);
+            vs_v4_i2d(&a, &av);
             slots4(&av, lo + j, inv + j, &s0);
             if (!is_base) {
                 v4i d = a - b;
-                i2d(&d, &dv);
+                vs_v4_i2d(&d, &dv);
                 slots4(&dv, dlo + j, dinv + j, &s1);
             }
             if (j % SLOT_TILE <= SLOT_TILE - 4) {

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vardsim/metrics.h"
 
@@ -436,6 +437,77 @@ static void test_random_against_definitions(void **state)
     vs_metric_ws_free(ws);
 }
 
+/* Every centre kept, amounts in range: the four-lane first pass.  With
+ * one more centre, empty and unfunded (which changes no metric: it adds 0
+ * to every sum and is left out of the kept ones), the general pass runs
+ * instead; the two must agree to the bit, and both with the definitions.
+ * Sizes 1 to 40 cover every tail after the blocks of four; amounts past
+ * 2^46 öre make the dense pass hand over to the general one. */
+static void test_dense_and_general_paths(void **state)
+{
+    (void)state;
+    enum { MAXN = 1200 };
+    static double p[MAXN + 1], c[MAXN + 1];
+    static vs_ore a[MAXN + 1], b[MAXN + 1];
+    vs_metric_ws *ws = vs_metric_ws_alloc(MAXN + 1);
+    assert_non_null(ws);
+    unsigned long s = 77;
+    for (int rep = 0; rep < 400; rep++) {
+        size_t n = rep % 40 == 39 ? 1150 : 1 + (size_t)rep % 40;
+        int huge = rep % 13 == 5;
+        for (size_t i = 0; i < n; i++) {
+            p[i] = (double)(1 + rnd(&s, 20000));
+            c[i] = 0.5 + 0.05 * (double)rnd(&s, 30);
+            unsigned long kind = rnd(&s, 5);
+            a[i] = kind == 0 ? 0 : (vs_ore)rnd(&s, 3000000000UL) * 10;
+            b[i] = kind == 1 ? 0 : a[i] + (vs_ore)rnd(&s, 400000000UL) - 200000000;
+            if (b[i] < 0)
+                b[i] = 0;
+            if (huge && i == n / 2)
+                a[i] = (INT64_C(1) << 46) + 12345; /* the general pass */
+        }
+        if (rep % 7 == 3) /* 100 a == 99 b exactly: not a loser */
+            for (size_t i = 0; i < n; i++) {
+                b[i] = 100 * (vs_ore)(1 + rnd(&s, 1000000));
+                a[i] = b[i] / 100 * 99 + (vs_ore)rnd(&s, 2);
+            }
+        p[n] = 0, c[n] = 1.0, a[n] = 0, b[n] = 0;
+        for (int with_base = 0; with_base < 2; with_base++) {
+            double dense[VS_M_COUNT], general[VS_M_COUNT];
+            vs_metrics_prepare(ws, n, p, c, 1.1);
+            vs_metrics_compute(ws, a, with_base ? b : NULL, dense);
+            vs_metrics_prepare(ws, n + 1, p, c, 1.1);
+            vs_metrics_compute(ws, a, with_base ? b : NULL, general);
+            for (int k = 0; k < VS_M_COUNT; k++)
+                if (!(isnan(dense[k]) && isnan(general[k])) &&
+                    memcmp(&dense[k], &general[k], sizeof dense[k]) != 0)
+                    fail_msg("n %zu, %s: dense %.17g, general %.17g", n,
+                             vs_metric_name((vs_metric)k), dense[k], general[k]);
+            double g, ci, hi, dis, th;
+            brute_force(n, p, c, a, &g, &ci, &hi, &dis, &th);
+            if (!isnan(dense[VS_M_GINI])) {
+                assert_close(dense[VS_M_GINI], g, 1e-11, 1e-13);
+                assert_close(dense[VS_M_CI_NEED], ci, 1e-9, 1e-12);
+                assert_close(dense[VS_M_THEIL], th, 1e-9, 1e-12);
+            }
+            assert_close(dense[VS_M_DISSIMILARITY], dis, 1e-11, 1e-13);
+            if (with_base) { /* losses by hand */
+                double ml = 0;
+                int losers = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (b[i] > 0) {
+                        if (a[i] < b[i] && (double)(b[i] - a[i]) / (double)b[i] > ml)
+                            ml = (double)(b[i] - a[i]) / (double)b[i];
+                        losers += 100 * a[i] < 99 * b[i];
+                    }
+                assert_true(dense[VS_M_MAX_LOSS] == ml);
+                assert_int_equal((int)dense[VS_M_LOSERS], losers);
+            }
+        }
+    }
+    vs_metric_ws_free(ws);
+}
+
 /* One workspace reused across iterations of different sizes, and one
  * prepare shared by several variants, gives the same as fresh ones. */
 static void test_reuse(void **state)
@@ -517,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_negative),
         cmocka_unit_test(test_losers_boundary),
         cmocka_unit_test(test_random_against_definitions),
+        cmocka_unit_test(test_dense_and_general_paths),
         cmocka_unit_test(test_reuse),
         cmocka_unit_test(test_order_candidates),
     };

@@ -13,6 +13,7 @@
 #define VARDSIM_VECMATH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Functions whose loops are written on GCC's vector types get two
  * versions, AVX2 and the x86-64 baseline, and the program picks one when it
@@ -22,6 +23,27 @@
 #else
 #define VS_SIMD_CLONES
 #endif
+
+/* Four lanes of double and of int64 (GCC vector types), and helpers the
+ * vector loops share.  Vectors pass by pointer: by value, a 32-byte
+ * vector's calling convention differs between the AVX2 and the plain
+ * build. */
+typedef double vs_v4d __attribute__((vector_size(32)));
+typedef int64_t vs_v4i __attribute__((vector_size(32)));
+
+/* Biggest |x| vs_v4_i2d converts (2^51 öre is 22 500 billion SEK). */
+#define VS_V4_I2D_MAX (INT64_C(1) << 51)
+
+/* (double)x of four int64 with |x| < VS_V4_I2D_MAX, exactly, without a
+ * conversion instruction (AVX2 has none for int64): x added to the bits of
+ * the double 2^52 + 2^51 lands in its mantissa, and subtracting 2^52 +
+ * 2^51 leaves x. */
+static inline __attribute__((always_inline)) void vs_v4_i2d(const vs_v4i *x, vs_v4d *out)
+{
+    vs_v4i bits = *x + INT64_C(0x4338000000000000);
+    __builtin_memcpy(out, &bits, sizeof *out);
+    *out -= 6755399441055744.0; /* 2^52 + 2^51 */
+}
 
 /* y[i] = ln(x[i]) for i < n.  x and y may be the same array.  Values that
  * are not positive normal numbers (0, subnormal, negative, infinite, NaN)
