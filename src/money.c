@@ -263,15 +263,21 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
  * Returns amount, or 0 when the weights sum to 0; on return idx[0..m)
  * lists (in no particular order) the m items of positive weight. */
 static vs_ore apportion_core(vs_ore amount, const double *w,
-                             const size_t *list, size_t count, vs_ore *out,
-                             double *rem, size_t *idx, size_t *m_out)
+                             const size_t *list, size_t count, double W_sum,
+                             vs_ore *out, double *rem, size_t *idx,
+                             size_t *m_out)
 {
 #define ITEM(j) (list ? list[j] : (j))
-    double W = 0;
-    for (size_t j = 0; j < count; j++) {
-        size_t i = ITEM(j);
-        assert(w[i] >= 0 && isfinite(w[i]));
-        W += w[i];
+    /* W_sum: the caller's sum of the weights in list order when it has
+     * one (the water-filling does, from step 1), else NAN */
+    double W = W_sum;
+    if (isnan(W)) {
+        W = 0;
+        for (size_t j = 0; j < count; j++) {
+            size_t i = ITEM(j);
+            assert(w[i] >= 0 && isfinite(w[i]));
+            W += w[i];
+        }
     }
     assert(isfinite(W));
     *m_out = 0;
@@ -367,7 +373,7 @@ vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
     if (n == 0)
         return 0;
     size_t m;
-    return apportion_core(amount, w, NULL, n, out, rem, idx, &m);
+    return apportion_core(amount, w, NULL, n, NAN, out, rem, idx, &m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -544,10 +550,11 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
     size_t nfree = nf;
 
     /* Step 2: the free items share the rest in whole öre.  idx[0..nfree)
-     * lists them in index order (step 1 kept that order). */
+     * lists them in index order (step 1 kept that order), and WF is their
+     * weights' sum in that order: the W the apportionment would add up. */
     while (nfree > 0) {
         size_t m;
-        apportion_core(amount - fixed, w, idx, nfree, out, rem, idx, &m);
+        apportion_core(amount - fixed, w, idx, nfree, WF, out, rem, idx, &m);
         /* Every free item has weight > 0, so idx[0..nfree) still lists
          * them (reordered, or untouched when there was nothing to share).
          * The order of this check does not matter: it only moves items to
@@ -577,6 +584,7 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         for (size_t i = 0; i < n; i++)
             if (!clamped[i])
                 idx[nfree++] = i;
+        WF = NAN; /* apportion_core sums them */
     }
     return fixed;
 }
