@@ -376,6 +376,16 @@ vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
     return apportion_core(amount, w, NULL, n, NAN, out, rem, idx, &m);
 }
 
+vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
+                                 size_t n, vs_ore *out, double *rem,
+                                 size_t *idx)
+{
+    if (n == 0)
+        return 0;
+    size_t m;
+    return apportion_core(amount, w, NULL, n, W, out, rem, idx, &m);
+}
+
 /* ------------------------------------------------------------------ */
 /* Water-filling                                                       */
 

@@ -361,6 +361,13 @@ static void test_apportion_large(void **state)
         ref_apportion(amount, w, n, ref);
         for (size_t i = 0; i < n; i++)
             assert_int_equal(out[i], ref[i]);
+        /* the same with the weights' sum handed in */
+        static double rem[N_BIG];
+        static size_t idx[N_BIG];
+        assert_int_equal(vs_money_apportion_summed(amount, w, W, n, ref, rem, idx),
+                         W > 0 ? amount : 0);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], ref[i]);
     }
 }
 

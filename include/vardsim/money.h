@@ -61,6 +61,13 @@ char *vs_money_format_double(double ore, char decimal, char *buf, size_t n);
 vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
                           vs_ore *out, double *rem, size_t *idx);
 
+/* vs_money_apportion for a caller that has W already: W must be the sum
+ * of w[0..n) added in index order (a rule adds it up as it computes the
+ * weights), which saves a pass; the result is the same. */
+vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
+                                 size_t n, vs_ore *out, double *rem,
+                                 size_t *idx);
+
 /* Water-filling apportionment with per-item bounds (DESIGN section 3).
  *
  * In real numbers each item gets x_i = clamp(t * w_i, lo_i, hi_i) with t

@@ -43,6 +43,7 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                                 sc->age_bands[b], aw);
     }
     int ok = 1;
+    double W = 0; /* in index order, for vs_money_apportion_summed */
     for (size_t i = 0; i < n; i++) {
         double people = in->listed[i];
         if (nb > 0 && sc->centres[i].listed_by_age) {
@@ -53,10 +54,11 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         }
         ws->w[i] = people * ((1.0 - s) + s * in->cni[i]);
         ok &= vs_rule_weight_ok(ws->w[i]);
+        W += ws->w[i];
     }
     if (!ok)
         return vs_rule_check_weights(ctx, r, ws->w, err);
-    vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    vs_money_apportion_summed(pot, ws->w, W, n, ws->part, ws->rem, ws->idx);
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
     return vs_rule_add(ctx, r, alloc, ws->part, err);
