@@ -425,14 +425,21 @@ static int below_99_percent(vs_ore a, vs_ore b)
     return 100 * d < 99 * r;
 }
 
-/* Whether `order` lists the items in the order a stable sort by key would
- * give: keys ascending, equal keys by position. */
-static int sorts_items(const sort_item *items, const uint32_t *order, size_t m)
+/* Copy the items into out in the given order, as long as that is the
+ * order a stable sort by key would give (keys ascending, equal keys by
+ * position); returns 0 at the first item out of place.  Checking while
+ * copying reads each item once. */
+static int gather_sorted(const sort_item *items, const uint32_t *order,
+                         size_t m, sort_item *out)
 {
+    if (m == 0)
+        return 1;
+    out[0] = items[order[0]];
     for (size_t t = 1; t < m; t++) {
-        uint64_t k0 = items[order[t - 1]].key, k1 = items[order[t]].key;
-        if (k1 < k0 || (k1 == k0 && order[t] < order[t - 1]))
+        sort_item x = items[order[t]];
+        if (x.key < out[t - 1].key || (x.key == out[t - 1].key && order[t] < order[t - 1]))
             return 0;
+        out[t] = x;
     }
     return 1;
 }
@@ -442,23 +449,21 @@ static int sorts_items(const sort_item *items, const uint32_t *order, size_t m)
  *
  * Variants of one iteration tend to rank centres alike: a proportional or
  * need-protected cut keeps the baseline's order, and a capitation without
- * age weights funds in need order.  So before sorting, the need order and
- * the baseline's order are checked (one pass each, stopping at the first
- * item out of place); when one of them is the sorted order it is used.
- * The check accepts an order only if it is exactly what the stable sort
+ * age weights funds in need order.  So before sorting, the baseline's
+ * order and the need order are tried (one pass each, stopping at the
+ * first item out of place); when one of them is the sorted order it is
+ * used.  An order is accepted only if it is exactly what the stable sort
  * gives, so the result never depends on which path was taken. */
 static const sort_item *sort_per_capita(vs_metric_ws *ws, int is_base)
 {
     size_t m = ws->m;
     const uint32_t *order = NULL;
-    if (!is_base && ws->base_order_ok && sorts_items(ws->items, ws->base_order, m))
+    if (!is_base && ws->base_order_ok && gather_sorted(ws->items, ws->base_order, m, ws->tmp))
         order = ws->base_order;
-    else if (sorts_items(ws->items, ws->need_order, m))
+    else if (gather_sorted(ws->items, ws->need_order, m, ws->tmp))
         order = ws->need_order;
     const sort_item *sorted;
     if (order) {
-        for (size_t t = 0; t < m; t++)
-            ws->tmp[t] = ws->items[order[t]];
         sorted = ws->tmp;
     } else {
         sort_items(ws->items, ws->tmp, m);

@@ -72,14 +72,17 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     } else if (cap >= 0 || floor_ > 0) {
         /* Bounds only for the centres taking part; the rest have weight 0
-         * and bounds [0, 0], so they stay at 0. */
+         * and bounds [0, 0], so they stay at 0.  Without a floor the lower
+         * bounds are all 0, which the water-filling implies anyway (no
+         * centre with weight goes below 0, and one without sits at
+         * min(hi, 0) = 0): it then gets none, and takes its faster path. */
         for (size_t i = 0; i < n; i++) {
             int in_rule = ws->w[i] > 0;
             ws->lo[i] = in_rule && floor_ > 0 ? (double)floor_ : 0.0;
             ws->hi[i] = !in_rule ? 0.0 : cap >= 0 ? (double)cap : INFINITY;
         }
-        vs_money_waterfill(pot, ws->w, ws->lo, ws->hi, n, ws->part, ws->x,
-                           ws->rem, ws->idx, ws->clamped);
+        vs_money_waterfill(pot, ws->w, floor_ > 0 ? ws->lo : NULL, ws->hi, n,
+                           ws->part, ws->x, ws->rem, ws->idx, ws->clamped);
     } else {
         vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     }
