@@ -477,20 +477,21 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
          * an item with weight is free unless its cap is negative, and one
          * without sits at min(H, 0).  Same results, fewer branches. */
         for (size_t i = 0; i < n; i++) {
+            /* Without branches: where free and fixed items alternate (a
+             * pot for some centres) the predictor would miss half the
+             * time.  A free item's out is set in step 1 or 2; its rem
+             * caches H; adding 0 leaves WF as it was (it is never -0). */
             double H = upper_ore(hi, i);
             assert(w[i] >= 0 && isfinite(w[i]));
-            if (w[i] > 0 && H >= 0) {
-                x[i] = 0;
-                clamped[i] = 0;
-                idx[nf++] = i;
-                rem[i] = H;
-                WF += w[i];
-            } else {
-                x[i] = w[i] > 0 ? 0 : -INFINITY;
-                out[i] = (vs_ore)(H < 0 ? H : 0);
-                clamped[i] = 1;
-                fixed += out[i];
-            }
+            int has_w = w[i] > 0, is_free = has_w & (H >= 0);
+            x[i] = has_w ? 0 : -INFINITY;
+            rem[i] = H;
+            out[i] = (vs_ore)(H < 0 ? H : 0);
+            clamped[i] = (unsigned char)!is_free;
+            fixed += is_free ? 0 : out[i];
+            idx[nf] = i;
+            nf += (size_t)is_free;
+            WF += is_free ? w[i] : 0.0;
         }
     }
     for (size_t i = 0; lo && i < n; i++) {

@@ -76,11 +76,11 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
          * bounds are all 0, which the water-filling implies anyway (no
          * centre with weight goes below 0, and one without sits at
          * min(hi, 0) = 0): it then gets none, and takes its faster path. */
-        for (size_t i = 0; i < n; i++) {
-            int in_rule = ws->w[i] > 0;
-            ws->lo[i] = in_rule && floor_ > 0 ? (double)floor_ : 0.0;
-            ws->hi[i] = !in_rule ? 0.0 : cap >= 0 ? (double)cap : INFINITY;
-        }
+        double top = cap >= 0 ? (double)cap : INFINITY;
+        for (size_t i = 0; i < n; i++)
+            ws->hi[i] = ws->w[i] > 0 ? top : 0.0;
+        for (size_t i = 0; floor_ > 0 && i < n; i++)
+            ws->lo[i] = ws->w[i] > 0 ? (double)floor_ : 0.0;
         vs_money_waterfill(pot, ws->w, floor_ > 0 ? ws->lo : NULL, ws->hi, n,
                            ws->part, ws->x, ws->rem, ws->idx, ws->clamped);
     } else {
