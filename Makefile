@@ -48,7 +48,7 @@ TEST_HELPER_OBJ := $(BUILD)/tests/helpers.o
 LIB := $(BUILD)/libvardsim.a
 BIN := $(BUILD)/vardsim
 
-.PHONY: all test headers unit cli-test bench install clean deps
+.PHONY: all test headers unit cli-test simd-test bench install clean deps
 all: $(LIB) $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -74,8 +74,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@echo "  LD $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(TEST_LIBS) $(DEPS_LIBS) -lm
 
-# Unit tests (cmocka), then the end-to-end tests that run the real binary.
-test: headers unit cli-test
+# Unit tests (cmocka), then the end-to-end tests that run the real binary,
+# then the vector loops' two builds against each other.
+test: headers unit cli-test simd-test
 
 # Every public header compiles on its own.
 headers:
@@ -89,11 +90,19 @@ unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
 	if [ $$failed -ne 0 ]; then echo "$$failed unit test program(s) failed"; exit 1; fi
 
-# run.sh first, then every other tests/cli/*.sh (charts, sweep, ...).
+# run.sh first, then every other tests/cli/*.sh (charts, sweep, ...) but
+# simd.sh, which needs the second build (simd-test).
 cli-test: $(BIN)
-	@failed=0; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v '/run.sh$$'); do \
+	@failed=0; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v -e '/run.sh$$' -e '/simd.sh$$'); do \
 	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed=$$((failed + 1)); \
 	done; if [ $$failed -ne 0 ]; then echo "$$failed end-to-end script(s) failed"; exit 1; fi
+
+# The same program with only the baseline x86-64 versions of the vector
+# loops (no AVX2 clones), in $(BUILD)-base/, against $(BIN): same bytes.
+simd-test: $(BIN)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)-base CFLAGS="$(CFLAGS) -DVS_NO_CLONES" $(BUILD)-base/vardsim
+	@echo "== tests/cli/simd.sh"
+	@VARDSIM=$(abspath $(BIN)) VARDSIM_BASE=$(abspath $(BUILD)-base/vardsim) sh tests/cli/simd.sh
 
 # bench/stages: the time of each stage of one iteration (see bench/run.sh)
 $(BUILD)/bench/stages: bench/stages.c $(LIB)
@@ -115,6 +124,6 @@ deps:
 	sh scripts/install-deps.sh
 
 clean:
-	rm -rf build build-san out
+	rm -rf build build-san build-base build-san-base out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_HELPER_OBJ:.o=.d)

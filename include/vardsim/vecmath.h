@@ -17,8 +17,9 @@
 
 /* Functions whose loops are written on GCC's vector types get two
  * versions, AVX2 and the x86-64 baseline, and the program picks one when it
- * starts.  Where GCC cannot clone (not x86-64) the plain code runs. */
-#if defined(__x86_64__) && defined(__GNUC__)
+ * starts.  Where GCC cannot clone (not x86-64) the plain code runs, and
+ * -DVS_NO_CLONES builds it alone (make simd-test compares the two). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(VS_NO_CLONES)
 #define VS_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define VS_SIMD_CLONES
