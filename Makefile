@@ -31,13 +31,16 @@ TEST_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka)
 VS_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g \
              -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -ffp-contract=off -pthread \
-             -Iinclude $(DEPS_CFLAGS) $(SANFLAGS)
+             -Iinclude -Isrc $(DEPS_CFLAGS) $(SANFLAGS)
 ALL_CFLAGS := $(VS_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := -pthread $(SANFLAGS) $(LDFLAGS)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-LIB_SRC  := $(wildcard src/*.c) $(wildcard src/rules/*.c)
+# One folder a concern, data flowing one way: model (load) -> engine
+# (simulate) -> analysis (sweeps, sensitivity) -> out (write, render); cli on top.
+LIB_DIRS := util model engine engine/rules analysis out
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  := $(wildcard src/cli/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

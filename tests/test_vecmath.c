@@ -22,7 +22,7 @@
 #define vs_vecmath_exp vecmath_exp_baseline
 void vecmath_log_baseline(const double *x, double *y, size_t n);
 void vecmath_exp_baseline(const double *x, double *y, size_t n);
-#include "../src/vecmath.c"
+#include "../src/engine/vecmath.c"
 #undef vs_vecmath_log
 #undef vs_vecmath_exp
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The vector loops (src/vecmath.c and its callers) run in an AVX2 version
+# The vector loops (src/engine/vecmath.c and its callers) run in an AVX2 version
 # where the CPU has AVX2 and in a baseline x86-64 version elsewhere, and
 # must give the same bytes.  `make simd-test` builds a second binary with
 # the baseline versions only (-DVS_NO_CLONES) and this script compares
