@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "vardsim/draw.h"
-#include "vardsim/eval.h"
+#include "engine/draw.h"
+#include "engine/eval.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
-#include "vardsim/sim.h"
+#include "engine/sim.h"
 
 static double now(void)
 {

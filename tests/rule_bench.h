@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 #include "vardsim/scenario.h"
 
 typedef struct bench {

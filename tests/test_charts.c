@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vardsim/charts.h"
+#include "out/charts.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
 

@@ -13,7 +13,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
-#include "vardsim/dist.h"
+#include "engine/dist.h"
 #include "vardsim/error.h"
 
 static vs_dist mk(vs_dist_kind k, double a, double b, double c)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "vardsim/error.h"
-#include "vardsim/money.h"
+#include "engine/money.h"
 
 #define N_MAX 64
 #define N_BIG 3000 /* test_apportion_large */

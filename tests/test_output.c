@@ -10,7 +10,7 @@
 
 #include "vardsim/output.h"
 #include "vardsim/report.h"
-#include "vardsim/sha256.h"
+#include "util/sha256.h"
 
 /* Write one row through a memory stream and return the text. */
 static char *row(int swedish, void (*fill)(vs_csv *))

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "rule_bench.h"
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 #include "vardsim/money.h"
 
 #define N_SCEN 3000

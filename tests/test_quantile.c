@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "vardsim/quantile.h"
+#include "engine/quantile.h"
 
 /* Hand-computed type 7: x = 1..5, p = 0.3: h = 4 * 0.3 = 1.2 -> 2 + 0.2 * (3 - 2). */
 static void test_type7_by_hand(void **state)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "rule_bench.h"
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 
 #define ROW(...) ((const vs_ore[]){__VA_ARGS__})
 

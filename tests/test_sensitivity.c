@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vardsim/dist.h"
-#include "vardsim/draw.h"
+#include "engine/dist.h"
+#include "engine/draw.h"
 #include "vardsim/load.h"
-#include "vardsim/quantile.h"
-#include "vardsim/sensitivity.h"
-#include "vardsim/sim.h"
+#include "engine/quantile.h"
+#include "analysis/sensitivity.h"
+#include "engine/sim.h"
 
 /* One uncertain pot (triangular), one uncertain cut share on a stream
  * shared by two variants, a threshold that no centre can reach (it moves

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "vardsim/load.h"
-#include "vardsim/sim.h"
+#include "engine/sim.h"
 
 static const char *scenario_text =
     "scenario = { name = \"sim test\"; seed = 5; iterations = 400; baseline = \"a\"; };\n"

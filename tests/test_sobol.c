@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vardsim/sobol.h"
+#include "analysis/sobol.h"
 
 #define PI 3.14159265358979323846
 

@@ -15,7 +15,7 @@
 #include "vardsim/override.h"
 #include "vardsim/report.h"
 #include "vardsim/sim.h"
-#include "vardsim/sweep.h"
+#include "analysis/sweep.h"
 
 static const char *scenario_text =
     "scenario = { name = \"Sweep test: it's `quoted` @x\"; seed = 7; iterations = 50;\n"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vardsim/vecmath.h"
+#include "engine/vecmath.h"
 
 #define VS_VECMATH_CLONES /* none: the baseline build only */
 #define vs_vecmath_log vecmath_log_baseline

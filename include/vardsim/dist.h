@@ -1,16 +1,12 @@
-/* dist.h: probability distributions for uncertain inputs, and the
- * per-iteration random streams they draw from (GSL).
- *
- * Each uncertain input has its own generator, seeded from a hash of
- * (seed, iteration, the input's path), so iteration k's numbers depend only
- * on (seed, k) and turning one more number into a distribution leaves every
- * other input's draws unchanged. */
+/* dist.h: probability distributions for uncertain inputs: their
+ * parameters, typed values, quantiles and text forms.  No GSL here: the
+ * random streams the engine draws them from are internal
+ * (src/engine/dist.h). */
 #ifndef VARDSIM_DIST_H
 #define VARDSIM_DIST_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <gsl/gsl_rng.h>
 
 typedef enum vs_dist_kind {
     VS_DIST_FIXED = 0,  /* p[0] = value */
@@ -44,14 +40,6 @@ int vs_dist_validate(const vs_dist *d, char *msg, size_t n);
  * midpoint, triangular and pert -> mode, fixed -> value. */
 double vs_dist_point(const vs_dist *d);
 
-/* One draw from `r`.  The Monte Carlo loop does not use it: it draws by
- * inversion (vs_dist_quantile of a uniform), so that params sharing a
- * stream move together; this is the direct sampler for library users and
- * the distribution tests.  A truncated normal is drawn by inversion of the
- * truncated CDF, so it never loops.  Never returns NaN for a valid
- * distribution. */
-double vs_dist_draw(const vs_dist *d, gsl_rng *r);
-
 /* Quantile function (u in (0,1)), used by sensitivity analysis. */
 double vs_dist_quantile(const vs_dist *d, double u);
 
@@ -67,15 +55,5 @@ void vs_dist_format(const vs_dist *d, char *buf, size_t n);
  * "triangular(min,mode,max)", "pert(min,mode,max)" or a plain number.
  * Returns VS_OK or VS_EINPUT with a message in msg. */
 int vs_dist_parse(const char *text, vs_dist *out, char *msg, size_t n);
-
-/* splitmix64-based hash of (seed, k, path): the seed of one stream. */
-uint64_t vs_stream_key(uint64_t seed, uint64_t k, const char *path);
-
-/* The GSL generator type every stream uses, and its name for the manifest. */
-const gsl_rng_type *vs_stream_type(void);
-
-/* Seed `r` (allocated with vs_stream_type()) for the stream of `path` in
- * iteration k.  Cheap: a few hash rounds and a state write. */
-void vs_stream_seed(gsl_rng *r, uint64_t seed, uint64_t k, const char *path);
 
 #endif

@@ -3,8 +3,8 @@
  * Every amount inside vardsim is an int64_t number of öre (1 SEK = 100
  * öre).  A SEK amount becomes öre once, where it enters (rounded to the
  * nearest öre, halves away from zero); everything after that is integer
- * arithmetic.  Apportionment uses the largest remainder method so the
- * parts always sum to the whole, to the öre. */
+ * arithmetic.  The engine apportions by the largest remainder method, so
+ * the parts always sum to the whole, to the öre. */
 #ifndef VARDSIM_MONEY_H
 #define VARDSIM_MONEY_H
 
@@ -27,17 +27,6 @@ int vs_money_from_sek(double sek, vs_ore *out);
 /* Same for a value already in öre (a derived amount): round once. */
 int vs_money_from_ore_double(double ore, vs_ore *out);
 
-/* Overflow-checked a + b.  Returns VS_OK or VS_ERUN (out untouched).
- * Inline: rules and the books add once per centre in every iteration. */
-static inline int vs_money_add(vs_ore a, vs_ore b, vs_ore *out)
-{
-    vs_ore s;
-    if (__builtin_add_overflow(a, b, &s))
-        return VS_ERUN;
-    *out = s;
-    return VS_OK;
-}
-
 /* Format `v` as SEK with two decimals ("-1234.50"), with `decimal` as the
  * decimal mark ('.' or ',').  No thousands separator.  `buf` must hold at
  * least 32 bytes.  Returns buf. */
@@ -46,53 +35,5 @@ char *vs_money_format(vs_ore v, char decimal, char *buf, size_t n);
 /* Round a double amount of öre (a mean, say) to whole öre, halves away
  * from zero, and format it like vs_money_format.  NaN gives "". */
 char *vs_money_format_double(double ore, char decimal, char *buf, size_t n);
-
-/* Largest remainder apportionment.
- *
- * Writes out[i] (overwriting) so that sum(out) == amount exactly, with
- * out[i] = floor(q_i) or floor(q_i)+1, q_i = amount * w[i] / W computed in
- * double in that order, W = sum of w.  Leftover öre go one each to the
- * largest remainders, ties to the lower index.  A negative amount is
- * apportioned as its absolute value and negated.  Weights must be >= 0 and
- * finite; weight 0 gets 0.
- *
- * Returns the amount placed: `amount`, or 0 (all out[i] = 0) when W == 0 or
- * n == 0.  `rem` and `idx` are scratch arrays of n elements. */
-vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
-                          vs_ore *out, double *rem, size_t *idx);
-
-/* vs_money_apportion for a caller that has W already: W must be the sum
- * of w[0..n) added in index order (a rule adds it up as it computes the
- * weights), which saves a pass; the result is the same. */
-vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
-                                 size_t n, vs_ore *out, double *rem,
-                                 size_t *idx);
-
-/* Water-filling apportionment with per-item bounds (DESIGN section 3).
- *
- * In real numbers each item gets x_i = clamp(t * w_i, lo_i, hi_i) with t
- * chosen so that sum x_i == amount (amount >= 0 here).  Then in öre, once:
- * clamped items get their bound (lo rounded up, hi rounded down) and the
- * free items share what remains by largest remainder on w.  When the
- * bounds cannot hold with the amount (every item clamped), the bounds win
- * and the function places less (or more) than `amount`.
- *
- * `lo` and `hi` are in öre as doubles, may be NULL (no bound on that
- * side) and may hold -INFINITY / INFINITY.  Requires lo_i <= hi_i.
- * Writes out[i]; returns the total placed (== amount when feasible).
- * Scratch: x and rem of n doubles, idx of n size_t, clamped of n bytes. */
-vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
-                          const double *hi, size_t n, vs_ore *out,
-                          double *x, double *rem, size_t *idx,
-                          unsigned char *clamped);
-
-/* Partial ranking for largest remainders and top-k selections.
- *
- * Rearranges idx[0..m) (item numbers, keys looked up as key[idx[j]]) so
- * that its first k entries are the k items that rank first: larger key
- * first, equal keys to the lower item number.  The first k are in no
- * particular order.  Average O(m) (quickselect; a heap sort takes over if
- * the partitioning goes badly).  Keys must not be NaN.  Allocates nothing. */
-void vs_money_rank_top(const double *key, size_t *idx, size_t m, size_t k);
 
 #endif

@@ -1,7 +1,7 @@
 /* sensitivity.c: the scenario side of `vardsim sensitivity`: its inputs,
  * the tornado, the adapter that lets the generic Sobol engine (sobol.c)
  * evaluate a scenario, and the output files (see sensitivity.h). */
-#include "vardsim/sensitivity.h"
+#include "analysis/sensitivity.h"
 
 #include <gsl/gsl_version.h>
 #include <math.h>
@@ -10,13 +10,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "vardsim/dist.h"
-#include "vardsim/draw.h"
-#include "vardsim/eval.h"
+#include "engine/dist.h"
+#include "engine/draw.h"
+#include "engine/eval.h"
 #include "vardsim/metrics.h"
-#include "vardsim/quantile.h"
-#include "vardsim/sha256.h"
-#include "vardsim/sim.h"
+#include "engine/quantile.h"
+#include "util/sha256.h"
+#include "engine/sim.h"
 
 #ifndef VS_VERSION
 #define VS_VERSION "0.0.0"

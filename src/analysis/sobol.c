@@ -1,6 +1,6 @@
 /* sobol.c: Saltelli sampling, Saltelli/Jansen estimators and bootstrap
  * intervals for any function of u and key inputs (see sobol.h). */
-#include "vardsim/sobol.h"
+#include "analysis/sobol.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -14,7 +14,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "vardsim/dist.h"
+#include "engine/dist.h"
 
 /* ---- thread pool ------------------------------------------------------ */
 

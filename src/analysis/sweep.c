@@ -12,7 +12,7 @@
  * the top of each script; everything noenhanced; the data files hold
  * numbers only.  Each script carries its own copy of the house style
  * (plots/vardsim.gp) so it renders on its own in the output folder. */
-#include "vardsim/sweep.h"
+#include "analysis/sweep.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,12 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vardsim/charts.h"
-#include "vardsim/dist.h"
+#include "out/charts.h"
+#include "engine/dist.h"
 #include "vardsim/metrics.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
-#include "vardsim/sha256.h"
+#include "util/sha256.h"
 
 #ifndef VS_VERSION
 #define VS_VERSION "0.0.0"

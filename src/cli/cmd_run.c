@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "vardsim/charts.h"
+#include "out/charts.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"

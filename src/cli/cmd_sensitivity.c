@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "vardsim/load.h"
-#include "vardsim/sensitivity.h"
+#include "analysis/sensitivity.h"
 
 typedef struct sens_opts {
     vs_cli_common c; /* iterations: the Sobol base sample N */

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "vardsim/charts.h"
+#include "out/charts.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/override.h"
-#include "vardsim/sweep.h"
+#include "analysis/sweep.h"
 
 typedef struct sweep_opts {
     vs_cli_common c; /* iterations -1: the scenario's */

@@ -7,7 +7,7 @@
  * gate; the draw functions still never return NaN for a valid
  * distribution (results are clamped into the support where rounding could
  * step outside it). */
-#include "vardsim/dist.h"
+#include "engine/dist.h"
 
 #include <locale.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* draw.c: the inputs of one Monte Carlo iteration (see draw.h). */
-#include "vardsim/draw.h"
+#include "engine/draw.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "vardsim/vecmath.h"
+#include "engine/vecmath.h"
 
 vs_draw *vs_draw_alloc(const vs_scenario *sc)
 {

@@ -5,7 +5,7 @@
  * variant's books), every rule updates it in place, and at the end the
  * books close: unallocated = pots - cuts - total, exactly, in öre.  The
  * buffers come from the caller, allocated once per worker. */
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 
 #include <assert.h>
 #include <stdint.h>

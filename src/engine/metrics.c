@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vardsim/vecmath.h"
+#include "engine/vecmath.h"
 
 /* A sort key, the position it belongs to, and scratch for sort_items. */
 typedef struct sort_item {

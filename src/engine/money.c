@@ -9,7 +9,7 @@
  * loop (tens of thousands of times a second on ~1,000 centres): nothing
  * here allocates, and the ranking of remainders is a selection (average
  * O(n)), not a sort. */
-#include "vardsim/money.h"
+#include "engine/money.h"
 
 #include <assert.h>
 #include <inttypes.h>

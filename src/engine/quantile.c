@@ -1,5 +1,5 @@
 /* quantile.c: selection-based exact quantiles and a streaming histogram. */
-#include "vardsim/quantile.h"
+#include "engine/quantile.h"
 
 #include <math.h>
 #include <string.h>

@@ -14,7 +14,7 @@
  * thread did what. */
 /* madvise(MADV_HUGEPAGE) is outside POSIX (see big_alloc). */
 #define _DEFAULT_SOURCE
-#include "vardsim/sim.h"
+#include "engine/sim.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -23,9 +23,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "vardsim/draw.h"
-#include "vardsim/quantile.h"
-#include "vardsim/vecmath.h"
+#include "engine/draw.h"
+#include "engine/quantile.h"
+#include "engine/vecmath.h"
 
 #define VS_SIM_BLOCK 250L
 /* A block is all pilot or all histogram slots, and --precision checks

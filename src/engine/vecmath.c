@@ -8,7 +8,7 @@
  * (target_clones); both do the same IEEE operations in the same order, so
  * their results are identical, which test_vecmath checks against values
  * fixed in the test. */
-#include "vardsim/vecmath.h"
+#include "engine/vecmath.h"
 
 #include <float.h>
 #include <math.h>

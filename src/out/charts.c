@@ -37,7 +37,7 @@
  * plots/vardsim.gp byte for byte; tests/cli/charts.sh compares them.  That
  * keeps the binary self-contained (no install path to find at run time)
  * without a generated header in the build. */
-#include "vardsim/charts.h"
+#include "out/charts.h"
 
 #include <errno.h>
 #include <fcntl.h>

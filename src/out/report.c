@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vardsim/dist.h"
-#include "vardsim/quantile.h"
-#include "vardsim/sha256.h"
+#include "engine/dist.h"
+#include "engine/quantile.h"
+#include "util/sha256.h"
 
 #ifndef VS_VERSION
 #define VS_VERSION "0.0.0"

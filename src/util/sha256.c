@@ -1,6 +1,6 @@
 /* sha256.c: a plain SHA-256 (FIPS 180-4); small enough not to need a
  * crypto library just to checksum a scenario file. */
-#include "vardsim/sha256.h"
+#include "util/sha256.h"
 
 #include <stdio.h>
 #include <string.h>

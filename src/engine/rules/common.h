@@ -8,7 +8,7 @@
 
 #include <float.h>
 
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 
 /* Record a run error for rule r of the variant being evaluated, at the
  * rule's line in the scenario file.  Returns VS_ERUN. */

@@ -1,5 +1,5 @@
 /* table.c: the one table that names each rule type's function. */
-#include "vardsim/eval.h"
+#include "engine/eval.h"
 
 static const vs_rule_fn rule_fns[VS_RULE_COUNT] = {
     [VS_RULE_CAPITATION] = vs_rule_capitation,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+#include "engine/dist.h"
 #include "vardsim/error.h"
 #include "vardsim/scenario.h"
 

@@ -28,7 +28,7 @@
 #include "vardsim/error.h"
 #include "vardsim/output.h"
 #include "vardsim/scenario.h"
-#include "vardsim/sobol.h"
+#include "analysis/sobol.h"
 
 #define VS_SENSITIVITY_LOW_U 0.05
 #define VS_SENSITIVITY_HIGH_U 0.95

@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#include "vardsim/draw.h"
+#include "engine/draw.h"
 #include "vardsim/error.h"
-#include "vardsim/money.h"
+#include "engine/money.h"
 #include "vardsim/scenario.h"
 
 /* Scratch arrays for rules, n_centres long each; allocated once per worker. */
