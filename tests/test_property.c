@@ -15,8 +15,13 @@
  *     give under max_cut_share); nobody gives more than allowed;
  *   - a limit keeps the books, holds every centre within its bounds in
  *     öre, and restores the total whenever the bounds allow it.
- * Then vs_eval_run must produce the same rows, allocations >= 0 and
- * total + unallocated == pots - cuts exactly.  One scenario in four uses
+ * Every rule's shortfall record must match the money it left undone:
+ * a pot rule's booked pot minus what it placed, a cut's amount minus
+ * what it took, a limit's gap to the total; no record without a reason.
+ * Then vs_eval_run must produce the same rows and records, allocations
+ * >= 0, total + unallocated == pots - cuts exactly, and each variant's
+ * explain steps (its extends chain's rules, root first) must add up to
+ * its allocation, to the öre, at every centre.  One scenario in four uses
  * only feasible pot rules: its unallocated must be exactly 0. */
 #include "helpers.h"
 
@@ -223,7 +228,7 @@ static vs_scenario *gen_scenario(int feasible)
  * so a change to the generator cannot quietly stop covering them. */
 static struct {
     int thr_nobody, thr_scaled, thr_capped, cut_short, cut_full, limit_low,
-        limit_high, limit_clamped, tie_at_k, age_rows;
+        limit_high, limit_clamped, tie_at_k, age_rows, shortfalls, top_short, tie_warned;
 } seen;
 
 typedef struct step {
@@ -526,6 +531,51 @@ static void expect_limit(const step *s)
     assert_int_equal(s->b1.cuts, s->b0.cuts);
 }
 
+/* The rule's shortfall record against the money it left undone. */
+static void expect_shortfall(const step *s, const vs_shortfall *sf, size_t n)
+{
+    vs_ore placed = sum_of(s->after, n) - sum_of(s->before, n), undone;
+    switch (s->r->type) {
+    case VS_RULE_CUT: undone = (s->b1.cuts - s->b0.cuts) + placed; break;
+    case VS_RULE_LIMIT: undone = placed < 0 ? -placed : placed; break;
+    default: undone = (s->b1.pots - s->b0.pots) - placed; break;
+    }
+    assert_true(undone >= 0);
+    unsigned money = VS_SHORT_NOBODY | VS_SHORT_POT | VS_SHORT_CUT | VS_SHORT_LIMIT;
+    if (undone > 0)
+        assert_true(sf->kinds & money);
+    if (sf->kinds & (VS_SHORT_TOP | VS_SHORT_TIE)) {
+        assert_int_equal(s->r->type, VS_RULE_TARGETED);
+        assert_true(sf->amount >= undone);
+        if (sf->kinds & VS_SHORT_TOP)
+            seen.top_short++;
+        else
+            seen.tie_warned++;
+    } else {
+        assert_int_equal(sf->amount, undone);
+    }
+    if (sf->kinds == 0)
+        assert_int_equal(sf->amount, 0);
+    if (sf->kinds & (VS_SHORT_POT | VS_SHORT_CUT | VS_SHORT_LIMIT))
+        assert_true(undone > 0);
+    seen.shortfalls += sf->kinds != 0;
+}
+
+/* Each variant's steps, root of its chain first, add up to its row. */
+static void expect_steps_add_up(const bench *b)
+{
+    const vs_scenario *sc = b->sc;
+    size_t n = sc->n_centres;
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (size_t i = 0; i < n; i++) {
+            vs_ore sum = 0;
+            for (long u = (long)v; u != VS_NONE; u = sc->variants[u].extends)
+                for (size_t k = 0; k < sc->variants[u].n_rules; k++)
+                    sum += b->out->steps[(b->out->rule_base[u] + k) * n + i];
+            assert_int_equal(sum, bench_row(b, v)[i]);
+        }
+}
+
 /* ------------------------------------------------------------------ */
 
 static void replay_and_compare(bench *b, int feasible)
@@ -538,6 +588,8 @@ static void replay_and_compare(bench *b, int feasible)
     vs_err_init(&err);
     vs_rule_ctx ctx = {.sc = sc, .in = &b->in, .out = mine, .ws = ws};
     vs_ore before[MAX_C];
+    vs_shortfall sf;
+    ctx.sf = &sf;
 
     for (size_t o = 0; o < sc->n_variants; o++) {
         size_t v = sc->order[o];
@@ -556,6 +608,7 @@ static void replay_and_compare(bench *b, int feasible)
             const vs_rule *r = &var->rules[k];
             memcpy(before, row, n * sizeof *row);
             step s = {.ctx = &ctx, .r = r, .before = before, .after = row, .b0 = bk};
+            sf = (vs_shortfall){0, 0, 0};
             int st = vs_rule_fn_of(r->type)(&ctx, r, row, &bk, &err);
             if (st != VS_OK)
                 fail_msg("rule failed: %s", err.msg);
@@ -572,14 +625,23 @@ static void replay_and_compare(bench *b, int feasible)
             case VS_RULE_LIMIT: expect_limit(&s); break;
             default: fail();
             }
+            expect_shortfall(&s, &sf, n);
+            mine->shortfalls[mine->rule_base[v] + k] = sf;
         }
         mine->pots[v] = bk.pots;
         mine->cuts[v] = bk.cuts;
     }
 
-    /* The whole evaluation: the same rows and books, and the identity. */
+    /* The whole evaluation: the same rows, books and shortfalls, the
+     * identity, and the explain steps. */
+    assert_int_equal(vs_outcome_keep_steps(b->out), VS_OK);
     if (bench_run(b) != VS_OK)
         fail_msg("vs_eval_run: %s", b->err.msg);
+    expect_steps_add_up(b);
+    for (size_t r = 0; r < mine->n_rules; r++) {
+        assert_int_equal(b->out->shortfalls[r].amount, mine->shortfalls[r].amount);
+        assert_int_equal(b->out->shortfalls[r].kinds, mine->shortfalls[r].kinds);
+    }
     for (size_t v = 0; v < sc->n_variants; v++) {
         const vs_ore *row = bench_row(b, v);
         vs_ore total = 0;
@@ -617,13 +679,16 @@ static void test_random_scenarios(void **state)
     print_message("seen: %d nobody eligible, %d floors scaled, %d caps binding, "
                   "%d cuts short, %d cuts in full, %d limits below floors, "
                   "%d above caps, %d restored with clamping, %d ties at k, "
-                  "%d age rows\n", seen.thr_nobody, seen.thr_scaled,
+                  "%d age rows; %d shortfalls (%d top, %d ties)\n",
+                  seen.thr_nobody, seen.thr_scaled,
                   seen.thr_capped, seen.cut_short, seen.cut_full, seen.limit_low,
-                  seen.limit_high, seen.limit_clamped, seen.tie_at_k, seen.age_rows);
+                  seen.limit_high, seen.limit_clamped, seen.tie_at_k, seen.age_rows,
+                  seen.shortfalls, seen.top_short, seen.tie_warned);
     assert_true(seen.thr_nobody > 0 && seen.thr_scaled > 0 && seen.thr_capped > 0);
     assert_true(seen.cut_short > 0 && seen.cut_full > 0);
     assert_true(seen.limit_low > 0 && seen.limit_high > 0 && seen.limit_clamped > 0);
     assert_true(seen.tie_at_k > 0 && seen.age_rows > 0);
+    assert_true(seen.shortfalls > 0 && seen.tie_warned > 0);
 }
 
 int main(void)

@@ -31,6 +31,15 @@ static void expect_books(const bench *b, size_t v, vs_ore pots, vs_ore cuts,
     assert_int_equal(total + unalloc, pots - cuts);
 }
 
+/* The shortfall record of rule k of variant v: its kinds and amount. */
+static void expect_short(const bench *b, size_t v, size_t k, unsigned kinds,
+                         vs_ore amount)
+{
+    const vs_shortfall *sf = &b->out->shortfalls[b->out->rule_base[v] + k];
+    assert_int_equal(sf->kinds, kinds);
+    assert_int_equal(sf->amount, amount);
+}
+
 static void run_ok(bench *b)
 {
     int st = bench_run(b);
@@ -116,6 +125,7 @@ static void test_capitation_nobody(void **state)
     run_ok(&b);
     expect_row(&b, v, ROW(0, 0));
     expect_books(&b, v, 500, 0, 0, 500);
+    expect_short(&b, v, 0, VS_SHORT_POT, 500);
     bench_free(&b);
 }
 
@@ -194,8 +204,10 @@ static void test_threshold_cap(void **state)
     run_ok(&b);
     expect_row(&b, v, ROW(25000, 25000, 50000));
     expect_books(&b, v, 100000, 0, 100000, 0);
+    expect_short(&b, v, 0, 0, 0); /* one cap binds: the others take it */
     expect_row(&b, v2, ROW(20000, 20000, 20000));
     expect_books(&b, v2, 100000, 0, 60000, 40000);
+    expect_short(&b, v2, 0, VS_SHORT_POT, 40000);
     bench_free(&b);
 }
 
@@ -284,6 +296,8 @@ static void test_threshold_nobody(void **state)
     run_ok(&b);
     expect_row(&b, v, ROW(0, 700, 0));
     expect_books(&b, v, 5700, 0, 700, 5000);
+    expect_short(&b, v, 0, 0, 0); /* a grant never falls short */
+    expect_short(&b, v, 1, VS_SHORT_NOBODY, 5000);
     bench_free(&b);
 }
 
@@ -480,7 +494,10 @@ static void test_targeted_ties(void **state)
     run_ok(&b);
     expect_row(&b, v, ROW(501, 500, 0, 0, 0));
     expect_books(&b, v, 1001, 0, 1001, 0);
+    /* c2 ties with the funded c0, c1: file order gave them all 1001 öre */
+    expect_short(&b, v, 0, VS_SHORT_TIE, 1001);
     expect_row(&b, v2, ROW(334, 334, 333, 0, 0));
+    expect_short(&b, v2, 0, 0, 0); /* the first unfunded scores 100 < 200 */
     bench_free(&b);
 }
 
@@ -544,6 +561,8 @@ static void test_cut_proportional_and_cap(void **state)
     expect_books(&b, v, 10000, 1000, 9000, 0);
     expect_row(&b, v2, ROW(950, 2850, 5700));
     expect_books(&b, v2, 10000, 1000, 9500, -500);
+    expect_short(&b, v, 1, 0, 0);
+    expect_short(&b, v2, 1, VS_SHORT_CUT, 500);
     bench_free(&b);
 }
 
@@ -664,6 +683,8 @@ static void test_limit(void **state)
     /* c2 and c3 had 0 before the limit (weight 0, no loss bound): 0. */
     expect_row(&b, v2, ROW(110000, 110000, 0, 0));
     expect_books(&b, v2, 600000, 0, 220000, 380000);
+    expect_short(&b, v, 1, 0, 0); /* clamps, but restores the total */
+    expect_short(&b, v2, 1, VS_SHORT_LIMIT, 380000);
     bench_free(&b);
 }
 
@@ -688,6 +709,94 @@ static void test_limit_loss_zero_weight(void **state)
     run_ok(&b);
     expect_row(&b, v, ROW(150000, 50000));
     expect_books(&b, v, 200000, 0, 200000, 0);
+    bench_free(&b);
+}
+
+/* top 7 of 5 centres: the pot goes to all five (by score listed 1..5,
+ * 15 SEK = 1500 öre: 100 x listed), and the record says so, with the
+ * eligible count; top 0 places nothing (the pot is not placed). */
+static void test_targeted_top_above_eligible(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(5, (double[]){1, 2, 3, 4, 5},
+                                     (double[]){1, 1, 1, 1, 1});
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 15);
+    r->n_score = 1;
+    r->score = malloc(sizeof *r->score);
+    r->score[0] = VS_ATTR_LISTED;
+    r->top = 7;
+    size_t v2 = bench_variant(sc, "none", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, 15);
+    r->n_score = 1;
+    r->score = malloc(sizeof *r->score);
+    r->score[0] = VS_ATTR_LISTED;
+    r->top = 0;
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_row(&b, v, ROW(100, 200, 300, 400, 500));
+    expect_short(&b, v, 0, VS_SHORT_TOP, 1500);
+    assert_int_equal(b.out->shortfalls[b.out->rule_base[v]].eligible, 5);
+    expect_books(&b, v2, 1500, 0, 0, 1500);
+    expect_short(&b, v2, 0, VS_SHORT_POT, 1500);
+    bench_free(&b);
+}
+
+/* tiered without a pot, nobody above the lowest tier: nothing is lost
+ * (no pot), but the rule does nothing, and says so with 0 öre; with a
+ * pot the whole pot is the shortfall. */
+static void test_tiered_nobody(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){10, 10}, (double[]){1.0, 1.1});
+    size_t v = bench_variant(sc, "v", VS_NONE);
+    vs_rule *r = bench_rule(sc, v, VS_RULE_TIERED);
+    r->n_tiers = 1;
+    r->tiers = calloc(1, sizeof *r->tiers);
+    r->tiers[0].above = bench_param(sc, 1.5);
+    r->tiers[0].amount = bench_param(sc, 100);
+    r->tiers[0].per_listed = VS_NONE;
+    size_t v2 = bench_variant(sc, "pot", VS_NONE);
+    r = bench_rule(sc, v2, VS_RULE_TIERED);
+    r->n_tiers = 1;
+    r->tiers = calloc(1, sizeof *r->tiers);
+    r->tiers[0].above = bench_param(sc, 1.5);
+    r->tiers[0].amount = bench_param(sc, 100);
+    r->tiers[0].per_listed = VS_NONE;
+    r->pot = bench_param(sc, 50);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    expect_books(&b, v, 0, 0, 0, 0);
+    expect_short(&b, v, 0, VS_SHORT_NOBODY, 0);
+    expect_books(&b, v2, 5000, 0, 0, 5000);
+    expect_short(&b, v2, 0, VS_SHORT_NOBODY, 5000);
+    bench_free(&b);
+}
+
+/* explain steps: each rule's change per centre, after minus before. */
+static void test_steps(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(2, (double[]){100, 300}, (double[]){1, 1});
+    size_t base = bench_variant(sc, "base", VS_NONE);
+    bench_rule(sc, base, VS_RULE_CAPITATION)->pot = bench_param(sc, 100);
+    size_t child = bench_variant(sc, "child", (int)base);
+    vs_rule *r = bench_rule(sc, child, VS_RULE_CUT);
+    r->amount = bench_param(sc, 20);
+    bench b;
+    bench_ready(&b, sc);
+    assert_int_equal(vs_outcome_keep_steps(b.out), VS_OK);
+    run_ok(&b);
+    const vs_ore *st = b.out->steps;
+    assert_int_equal(st[0], 2500); /* base.capitation */
+    assert_int_equal(st[1], 7500);
+    assert_int_equal(st[2], -500); /* child.cut, 20 SEK by 1:3 */
+    assert_int_equal(st[3], -1500);
+    expect_row(&b, child, ROW(2000, 6000));
     bench_free(&b);
 }
 
@@ -724,6 +833,13 @@ static void test_extends_books(void **state)
     expect_books(&b, base, 11000, 0, 10000, 1000);
     expect_row(&b, child, ROW(1500, 3750));
     expect_books(&b, child, 11500, 20000, 5250, -13750);
+    /* each rule's record is on the variant that defines it: the child's
+     * are its own grant and cut (the inherited threshold is not rerun) */
+    assert_int_equal(b.out->n_rules, 4);
+    expect_short(&b, base, 0, 0, 0);
+    expect_short(&b, base, 1, VS_SHORT_NOBODY, 1000);
+    expect_short(&b, child, 0, 0, 0);
+    expect_short(&b, child, 1, VS_SHORT_CUT, 14750);
     bench_free(&b);
 }
 
@@ -834,6 +950,9 @@ int main(void)
         cmocka_unit_test(test_cut_deficit_share),
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_limit_loss_zero_weight),
+        cmocka_unit_test(test_targeted_top_above_eligible),
+        cmocka_unit_test(test_tiered_nobody),
+        cmocka_unit_test(test_steps),
         cmocka_unit_test(test_extends_books),
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_bad_weights_named),

@@ -210,6 +210,43 @@ static void test_precision(void **state)
     vs_scenario_free(sc);
 }
 
+/* Shortfalls over draws: "top" (rule 3) has someone above 1.1 at the
+ * point (c2, 1.3) but in some draws nobody (c2 drawn below, c3 not
+ * above); the counts are the same for any thread count.  And the point
+ * steps of every variant's chain add up to its point allocation. */
+static void test_shortfalls_over_draws(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_results *r1 = run(sc, 400, 1), *r3 = run(sc, 400, 3);
+    assert_int_equal(r1->n_rules, 4);
+    const vs_shortfall_sum *t = &r1->shortfalls[r1->rule_base[2]];
+    assert_int_equal(t->point_kinds, 0);
+    assert_int_equal(t->point, 0);
+    assert_int_equal(t->kinds, VS_SHORT_NOBODY);
+    print_message("top: %ld draws short\n", t->draws);
+    assert_true(t->draws > 0 && t->draws < 100);
+    for (size_t k = 0; k < r1->n_rules; k++) {
+        assert_int_equal(r1->shortfalls[k].draws, r3->shortfalls[k].draws);
+        assert_int_equal(r1->shortfalls[k].kinds, r3->shortfalls[k].kinds);
+        assert_int_equal(r1->shortfalls[k].point, r3->shortfalls[k].point);
+        if (k != r1->rule_base[2])
+            assert_int_equal(r1->shortfalls[k].kinds, 0);
+    }
+    size_t nc = sc->n_centres;
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (size_t i = 0; i < nc; i++) {
+            vs_ore sum = 0;
+            for (long u = (long)v; u != VS_NONE; u = sc->variants[u].extends)
+                for (size_t k = 0; k < sc->variants[u].n_rules; k++)
+                    sum += r1->steps[(r1->rule_base[u] + k) * nc + i];
+            assert_int_equal(sum, r1->centres[v * nc + i].point);
+        }
+    vs_results_free(r1);
+    vs_results_free(r3);
+    vs_scenario_free(sc);
+}
+
 static void test_stop_flag(void **state)
 {
     (void)state;
@@ -531,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_failure_in_histogram_block),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
+        cmocka_unit_test(test_shortfalls_over_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,17 @@ typedef struct vs_centre_stat {
                                       random numbers); NAN on the baseline */
 } vs_centre_stat;
 
+/* One rule's shortfalls over a run (vs_shortfall, eval.h): at the point
+ * estimate, and how many draws had any.  Integer counts merged from the
+ * workers, so they do not depend on the thread count. */
+typedef struct vs_shortfall_sum {
+    vs_ore point;          /* amount concerned at iteration 0 */
+    unsigned point_kinds;  /* VS_SHORT_* bits at iteration 0 */
+    long point_eligible;   /* eligible centres at iteration 0 (VS_SHORT_TOP) */
+    unsigned kinds;        /* bits seen at iteration 0 or in any draw */
+    long draws;            /* draws (iterations 1..N) with a shortfall */
+} vs_shortfall_sum;
+
 typedef struct vs_results {
     size_t n_variants, n_centres;
     long iterations;        /* iterations drawn (1..N) */
@@ -79,6 +90,11 @@ typedef struct vs_results {
     double *point_cni;
     double *draws;          /* iterations * n_variants * VS_STAT_COUNT,
                                row k-1 = iteration k; NAN = undefined */
+    size_t n_rules;         /* every variant's own rules, in file order */
+    size_t *rule_base;      /* per variant: index of its first rule */
+    vs_shortfall_sum *shortfalls; /* n_rules */
+    vs_ore *steps;          /* n_rules * n_centres: each rule's change to
+                               each centre at iteration 0 (explain.csv) */
 } vs_results;
 
 /* Run the Monte Carlo simulation.  Returns VS_OK and sets *out (free with

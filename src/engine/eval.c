@@ -70,7 +70,14 @@ vs_outcome *vs_outcome_alloc(const vs_scenario *sc)
     o->cuts = calloc(nv, sizeof *o->cuts);
     o->total = calloc(nv, sizeof *o->total);
     o->unalloc = calloc(nv, sizeof *o->unalloc);
-    if (!o->alloc || !o->pots || !o->cuts || !o->total || !o->unalloc) {
+    o->rule_base = calloc(nv, sizeof *o->rule_base);
+    for (size_t v = 0; o->rule_base && v < sc->n_variants; v++) {
+        o->rule_base[v] = o->n_rules;
+        o->n_rules += sc->variants[v].n_rules;
+    }
+    o->shortfalls = calloc(o->n_rules ? o->n_rules : 1, sizeof *o->shortfalls);
+    if (!o->alloc || !o->pots || !o->cuts || !o->total || !o->unalloc ||
+        !o->rule_base || !o->shortfalls) {
         vs_outcome_free(o);
         return NULL;
     }
@@ -86,7 +93,19 @@ void vs_outcome_free(vs_outcome *o)
     free(o->cuts);
     free(o->total);
     free(o->unalloc);
+    free(o->rule_base);
+    free(o->shortfalls);
+    free(o->steps);
     free(o);
+}
+
+int vs_outcome_keep_steps(vs_outcome *o)
+{
+    if (o->steps)
+        return VS_OK;
+    size_t cells = o->n_rules * o->n_centres;
+    o->steps = calloc(cells ? cells : 1, sizeof *o->steps);
+    return o->steps ? VS_OK : VS_ENOMEM;
 }
 
 /* Close one variant's books.  Only a scenario near the int64 limit can
@@ -152,13 +171,21 @@ int vs_eval_run(const vs_scenario *sc, const vs_draw *in, vs_ws *ws,
         ctx.variant = v;
         for (size_t k = 0; k < var->n_rules; k++) {
             const vs_rule *r = &var->rules[k];
+            size_t ri = out->rule_base[v] + k;
             vs_rule_fn fn = vs_rule_fn_of(r->type);
+            vs_ore *step = out->steps ? out->steps + ri * nc : NULL;
+            if (step) /* the row before the rule; its change after */
+                memcpy(step, row, nc * sizeof *step);
+            out->shortfalls[ri] = (vs_shortfall){0, 0, 0};
+            ctx.sf = &out->shortfalls[ri];
             int st = fn ? fn(&ctx, r, row, &bk, err)
                         : vs_err_set(err, VS_ERUN, sc->file, r->line,
                                      "variant %s: unknown rule type %d",
                                      var->id, (int)r->type);
             if (st != VS_OK)
                 return st;
+            for (size_t i = 0; step && i < nc; i++)
+                step[i] = row[i] - step[i];
         }
         int st = close_books(sc, v, row, &bk, out, err);
         if (st != VS_OK)

@@ -26,6 +26,37 @@ typedef struct vs_ws {
 vs_ws *vs_ws_alloc(size_t n);
 void vs_ws_free(vs_ws *ws);
 
+/* Why a rule could not do what it says (bits of vs_shortfall.kinds).  A
+ * rule reports each problem it meets in an evaluation; several may hold
+ * at once.  New rules and filters report through vs_rule_shortfall. */
+enum {
+    VS_SHORT_NOBODY = 1u << 0, /* no centre is eligible: the money has
+                                  nowhere to go (or nobody to take from) */
+    VS_SHORT_POT = 1u << 1,    /* part of the pot is not placed (every
+                                  eligible centre capped or of weight 0) */
+    VS_SHORT_CUT = 1u << 2,    /* part of the cut is not taken (every
+                                  centre at max_cut_share or at zero) */
+    VS_SHORT_LIMIT = 1u << 3,  /* a limit cannot restore the variant's
+                                  total: its bounds bind at every centre */
+    VS_SHORT_TOP = 1u << 4,    /* targeted's top asks for more centres
+                                  than are eligible */
+    VS_SHORT_TIE = 1u << 5,    /* a tie at targeted's cut-off: file order
+                                  decided who is funded */
+    VS_SHORT_KINDS = 6         /* number of bits above */
+};
+
+/* One rule's shortfall in one evaluation: zero when it did what it says.
+ * `amount` is the money concerned, in öre, never negative: what was not
+ * placed or not taken (for a limit, the gap to the total in either
+ * direction); for VS_SHORT_TOP the pot shared among fewer centres than
+ * asked, for VS_SHORT_TIE the money that file order gave.  With several
+ * kinds it is the largest amount reported (they describe the same money). */
+typedef struct vs_shortfall {
+    vs_ore amount;
+    unsigned kinds;   /* VS_SHORT_* bits; 0: no shortfall */
+    long eligible;    /* eligible centres, when VS_SHORT_TOP is set */
+} vs_shortfall;
+
 /* One iteration's result. */
 typedef struct vs_outcome {
     size_t n_variants, n_centres;
@@ -34,10 +65,21 @@ typedef struct vs_outcome {
     vs_ore *cuts;    /* per variant: sum of cuts asked for */
     vs_ore *total;   /* per variant: sum of allocations */
     vs_ore *unalloc; /* per variant: pots - cuts - total */
+    size_t n_rules;  /* every variant's own rules, in file order */
+    size_t *rule_base;        /* per variant: index of its first rule */
+    vs_shortfall *shortfalls; /* n_rules: each rule's shortfall */
+    vs_ore *steps;   /* NULL, or n_rules * n_centres: what each rule added
+                        to each centre (after minus before; see
+                        vs_outcome_keep_steps) */
 } vs_outcome;
 
 vs_outcome *vs_outcome_alloc(const vs_scenario *sc);
 void vs_outcome_free(vs_outcome *o);
+
+/* Make later evaluations into `o` record every rule's change per centre
+ * in o->steps (row rule_base[v] + k, for rule k of variant v): the
+ * explain table of the point estimate.  Returns VS_OK or VS_ENOMEM. */
+int vs_outcome_keep_steps(vs_outcome *o);
 
 /* The books a rule keeps for its variant. */
 typedef struct vs_books {
@@ -52,7 +94,21 @@ typedef struct vs_rule_ctx {
     const vs_outcome *out; /* allocations of variants already evaluated */
     vs_ws *ws;
     size_t variant;        /* the variant being evaluated, for messages */
+    vs_shortfall *sf;      /* the rule's shortfall record, zeroed before
+                              the rule runs (report with
+                              vs_rule_shortfall) */
 } vs_rule_ctx;
+
+/* Report that the rule being evaluated met problem `kind` (a VS_SHORT_*
+ * bit) concerning `amount` öre (>= 0; 0 when no money is lost, e.g. a
+ * rule without a pot that finds nobody eligible). */
+static inline void vs_rule_shortfall(const vs_rule_ctx *ctx, unsigned kind,
+                                     vs_ore amount)
+{
+    ctx->sf->kinds |= kind;
+    if (amount > ctx->sf->amount)
+        ctx->sf->amount = amount;
+}
 
 /* A rule adds to (or takes from) `alloc` (n_centres) and updates `books`.
  * Returns VS_OK, or VS_ERUN on overflow (with a message naming the rule). */

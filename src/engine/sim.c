@@ -52,6 +52,8 @@ typedef struct worker {
     vs_i128 *sums;  /* per column: this worker's iterations only */
     int64_t *psum;  /* per column: the sums of this block so far (see record) */
     int64_t *losses;
+    long *sf_draws;     /* per rule: this worker's draws with a shortfall */
+    unsigned *sf_kinds; /* per rule: the kinds it saw */
     long fail_k; /* lowest failing iteration in the block, or -1 */
     vs_err err;
 } worker;
@@ -349,6 +351,11 @@ static void block_eval(sim *s, worker *w)
             w->fail_k = k;
             break;
         }
+        for (size_t r = 0; r < w->out->n_rules; r++) {
+            unsigned kinds = w->out->shortfalls[r].kinds;
+            w->sf_draws[r] += kinds != 0;
+            w->sf_kinds[r] |= kinds;
+        }
         if (s->centre_stats)
             record(s, w, i, k);
     }
@@ -475,6 +482,8 @@ static void worker_free(worker *w)
     free(w->sums);
     free(w->psum);
     free(w->losses);
+    free(w->sf_draws);
+    free(w->sf_kinds);
     vs_err_free(&w->err);
 }
 
@@ -490,8 +499,34 @@ static int worker_init(sim *s, worker *w, int id)
     w->sums = calloc(s->ncol ? s->ncol : 1, sizeof *w->sums);
     w->psum = calloc(s->ncol ? s->ncol : 1, sizeof *w->psum);
     w->losses = calloc(s->ncol ? s->ncol : 1, sizeof *w->losses);
-    return w->draw && w->ws && w->out && w->mws && w->sums && w->psum && w->losses
+    size_t nr = w->out && w->out->n_rules ? w->out->n_rules : 1;
+    w->sf_draws = calloc(nr, sizeof *w->sf_draws);
+    w->sf_kinds = calloc(nr, sizeof *w->sf_kinds);
+    return w->draw && w->ws && w->out && w->mws && w->sums && w->psum &&
+                   w->losses && w->sf_draws && w->sf_kinds
                ? VS_OK : VS_ENOMEM;
+}
+
+/* Move iteration 0's rule records from worker w (its steps, which later
+ * iterations need not keep, and its shortfalls) into res. */
+static int keep_point_rules(worker *w, vs_results *res)
+{
+    const vs_outcome *o = w->out;
+    size_t nr = o->n_rules, nv = o->n_variants ? o->n_variants : 1;
+    res->n_rules = nr;
+    res->rule_base = malloc(nv * sizeof *res->rule_base);
+    res->shortfalls = calloc(nr ? nr : 1, sizeof *res->shortfalls);
+    if (!res->rule_base || !res->shortfalls)
+        return VS_ENOMEM;
+    memcpy(res->rule_base, o->rule_base, nv * sizeof *res->rule_base);
+    for (size_t r = 0; r < nr; r++) {
+        const vs_shortfall *sf = &o->shortfalls[r];
+        res->shortfalls[r] = (vs_shortfall_sum){sf->amount, sf->kinds,
+                                                sf->eligible, sf->kinds, 0};
+    }
+    res->steps = w->out->steps;
+    w->out->steps = NULL;
+    return VS_OK;
 }
 
 void vs_results_free(vs_results *r)
@@ -503,6 +538,9 @@ void vs_results_free(vs_results *r)
     free(r->point_listed);
     free(r->point_cni);
     free(r->draws);
+    free(r->rule_base);
+    free(r->shortfalls);
+    free(r->steps);
     free(r);
 }
 
@@ -846,7 +884,14 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         free(prow), vs_outcome_free(pt), vs_draw_free(pin);
         goto fail;
     }
+    /* Its evaluation records each rule's change (explain.csv). */
+    if (vs_outcome_keep_steps(s.w[0].out) != VS_OK) {
+        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+        goto fail;
+    }
     st = eval_iteration(&s, &s.w[0], 0, prow);
+    if (st == VS_OK)
+        st = keep_point_rules(&s.w[0], res);
     if (st != VS_OK) {
         vs_err_merge(err, &s.w[0].err);
         free(prow), vs_outcome_free(pt), vs_draw_free(pin);
@@ -972,6 +1017,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         for (size_t j = 0; j < s.ncol; j++) {
             s.sums[j] += s.w[t].sums[j];
             s.losses[j] += s.w[t].losses[j];
+        }
+    for (int t = 0; t < s.n_workers; t++)
+        for (size_t r = 0; r < res->n_rules; r++) {
+            res->shortfalls[r].draws += s.w[t].sf_draws[r];
+            res->shortfalls[r].kinds |= s.w[t].sf_kinds[r];
         }
     res->iterations = done;
     res->exact_centre_quantiles = done <= s.exact_cap;

@@ -58,7 +58,10 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     if (!ok)
         return vs_rule_check_weights(ctx, r, ws->w, err);
-    vs_money_apportion_summed(pot, ws->w, W, n, ws->part, ws->rem, ws->idx);
+    vs_ore placed = vs_money_apportion_summed(pot, ws->w, W, n, ws->part,
+                                              ws->rem, ws->idx);
+    if (placed != pot) /* nobody listed: the pot has nowhere to go */
+        vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
     return vs_rule_add(ctx, r, alloc, ws->part, err);

@@ -62,14 +62,14 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
 
-    vs_ore fsum;
+    vs_ore fsum, placed;
     if (floor_ > 0 && (__builtin_mul_overflow(floor_, (vs_ore)k, &fsum) || fsum > pot)) {
         /* The floors alone exceed the pot: every centre taking part gets
          * its floor scaled down to fit, which with one floor for all is
          * an equal split of the pot. */
         for (size_t i = 0; i < n; i++)
             ws->w[i] = ws->w[i] > 0 ? (double)floor_ : 0.0;
-        vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+        placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     } else if (cap >= 0 || floor_ > 0) {
         /* Bounds only for the centres taking part; the rest have weight 0
          * and bounds [0, 0], so they stay at 0.  Without a floor the lower
@@ -81,10 +81,14 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
             ws->hi[i] = ws->w[i] > 0 ? top : 0.0;
         for (size_t i = 0; floor_ > 0 && i < n; i++)
             ws->lo[i] = ws->w[i] > 0 ? (double)floor_ : 0.0;
-        vs_money_waterfill(pot, ws->w, floor_ > 0 ? ws->lo : NULL, ws->hi, n,
+        placed = vs_money_waterfill(pot, ws->w, floor_ > 0 ? ws->lo : NULL, ws->hi, n,
                            ws->part, ws->x, ws->rem, ws->idx, ws->clamped);
     } else {
-        vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+        placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     }
+    if (k == 0)
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
+    else if (placed != pot) /* every centre taking part is capped */
+        vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }

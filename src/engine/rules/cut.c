@@ -63,8 +63,10 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     if (!ok)
         return vs_rule_check_weights(ctx, r, ws->w, err);
-    vs_money_waterfill(C, ws->w, NULL, ws->hi, n, ws->part, ws->x, ws->rem,
-                       ws->idx, ws->clamped);
+    vs_ore taken = vs_money_waterfill(C, ws->w, NULL, ws->hi, n, ws->part,
+                                      ws->x, ws->rem, ws->idx, ws->clamped);
+    if (taken != C) /* every centre at max_cut_share or at zero */
+        vs_rule_shortfall(ctx, VS_SHORT_CUT, C - taken);
     for (size_t i = 0; i < n; i++) {
         alloc[i] -= ws->part[i];
         assert(alloc[i] >= 0);

@@ -38,8 +38,10 @@ int vs_rule_limit(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         if (vs_money_add(T, alloc[i], &T) != VS_OK)
             return vs_rule_fail(ctx, r, err, "the variant's total overflows");
     }
-    vs_money_waterfill(T, ws->w, ws->lo, ws->hi, n, ws->part, ws->x, ws->rem,
-                       ws->idx, ws->clamped);
+    vs_ore placed = vs_money_waterfill(T, ws->w, ws->lo, ws->hi, n, ws->part,
+                                       ws->x, ws->rem, ws->idx, ws->clamped);
+    if (placed != T) /* the bounds bind everywhere: they win */
+        vs_rule_shortfall(ctx, VS_SHORT_LIMIT, placed < T ? T - placed : placed - T);
     for (size_t i = 0; i < n; i++)
         alloc[i] = ws->part[i];
     return VS_OK;

@@ -11,6 +11,45 @@
 
 #include <math.h>
 
+/* The rule's shortfalls: nobody ranked, a pot not placed (top 0, or the
+ * funded centres' split weights are all 0), top above the ranked count
+ * m, and a tie at the cut-off: the k funded are ws->idx2[0..k), and when
+ * an unfunded centre has the lowest funded score, file order decided
+ * between them (the money concerned is what the funded ones with that
+ * score got). */
+static void report(const vs_rule_ctx *ctx, vs_ore pot, vs_ore placed,
+                   size_t asked, size_t k, size_t m)
+{
+    const vs_ws *ws = ctx->ws;
+    if (m == 0) {
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
+        return;
+    }
+    if (placed != pot)
+        vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
+    if (asked > m) {
+        vs_rule_shortfall(ctx, VS_SHORT_TOP, placed);
+        ctx->sf->eligible = (long)m;
+        return;
+    }
+    if (k == 0 || k == m)
+        return;
+    double cut = ws->score[ws->idx2[0]];
+    for (size_t j = 1; j < k; j++)
+        if (ws->score[ws->idx2[j]] < cut)
+            cut = ws->score[ws->idx2[j]];
+    int tie = 0;
+    for (size_t j = k; j < m && !tie; j++)
+        tie = ws->score[ws->idx2[j]] == cut;
+    if (!tie)
+        return;
+    vs_ore decided = 0;
+    for (size_t j = 0; j < k; j++)
+        if (ws->score[ws->idx2[j]] == cut)
+            decided += ws->part[ws->idx2[j]];
+    vs_rule_shortfall(ctx, VS_SHORT_TIE, decided);
+}
+
 int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                      vs_books *books, vs_err *err)
 {
@@ -35,7 +74,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
             ws->idx2[m++] = i;
     }
 
-    size_t k;
+    size_t k, asked;
     if (r->top >= 0) {
         k = (size_t)r->top;
     } else {
@@ -47,6 +86,9 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         double kd = ceil(share * (double)n - 1e-9);
         k = kd > 0 ? (size_t)kd : 0;
     }
+    /* Only `top` can ask for more than are ranked: top_share counts
+     * among them. */
+    asked = r->top >= 0 || k <= m ? k : m;
     if (k > m)
         k = m;
     vs_money_rank_top(ws->score, ws->idx2, m, k);
@@ -68,6 +110,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     if (!ok)
         return vs_rule_check_weights(ctx, r, ws->w, err);
-    vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    vs_ore placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    report(ctx, pot, placed, asked, k, m);
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }

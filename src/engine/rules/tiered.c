@@ -49,10 +49,12 @@ int vs_rule_tiered(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
 
     /* Each centre's amount in SEK, unrounded. */
+    size_t eligible = 0; /* centres in some tier */
     for (size_t i = 0; i < n; i++) {
         long t = tier_of(r, in->vals, in->cni[i]);
         double sek = 0;
         if (t >= 0) {
+            eligible++;
             const vs_tier *tr = &r->tiers[t];
             sek = tr->amount != VS_NONE ? in->vals[tr->amount]
                                         : in->vals[tr->per_listed] * in->listed[i];
@@ -66,10 +68,16 @@ int vs_rule_tiered(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
             (st = vs_rule_check_weights(ctx, r, ws->w, err)) != VS_OK ||
             (st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
             return st;
-        vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+        vs_ore placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+        if (eligible == 0)
+            vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
+        else if (placed != pot) /* the centres in a tier have weight 0 */
+            vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
         return vs_rule_add(ctx, r, alloc, ws->part, err);
     }
 
+    if (eligible == 0) /* nothing is lost, but the rule does nothing */
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, 0);
     vs_ore sum = 0;
     for (size_t i = 0; i < n; i++) {
         if ((st = vs_rule_money_of(ctx, r, ws->w[i], "a tier's amount", &ws->part[i], err)) != VS_OK)
