@@ -36,8 +36,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "load_param.h"
 #include "load_text.h"
+#include "schema.h"
 #include "vardsim/money.h"
 
 #if defined(__GNUC__)
@@ -47,225 +47,6 @@
 #endif
 
 #define ID_MAX 64
-
-/* ------------------------------------------------------------------ */
-/* Key tables                                                           */
-
-enum key_kind {
-    K_STR,    /* string */
-    K_INT,    /* int or int64 */
-    K_NUM,    /* int, int64 or float */
-    K_PARAM,  /* a number or a distribution group */
-    K_BOOL,   /* true / false */
-    K_STRS,   /* list or array of strings */
-    K_NUMS,   /* list or array of numbers */
-    K_PARAMS, /* list or array of numbers or distribution groups */
-    K_GROUP,  /* { ... } */
-    K_GROUPS  /* ( { ... }, ... ) */
-};
-
-#define REQ 1u   /* required */
-#define MONEY 2u /* SEK: magnitude at most VS_MONEY_MAX_SEK */
-#define WHOLE 4u /* a whole number (persons) */
-
-/* Allowed values: lo..hi, each end open or closed. */
-typedef struct range {
-    double lo, hi;
-    unsigned char lo_open, hi_open;
-} range;
-
-#define ANY {-INFINITY, INFINITY, 0, 0}
-#define GE0 {0, INFINITY, 0, 0}
-#define GT0 {0, INFINITY, 1, 0}
-#define GE1 {1, INFINITY, 0, 0}
-#define SHARE {0, 1, 0, 0}
-#define SHARE_GT0 {0, 1, 1, 0}
-
-typedef struct key_spec {
-    const char *name;
-    enum key_kind kind;
-    unsigned flags;
-    range r;  /* numbers; for lists, each element */
-    int slot; /* distribution tables only: p[0..2], 3 = lo, 4 = hi */
-} key_spec;
-
-static const key_spec top_keys[] = {
-    {"scenario", K_GROUP, REQ, ANY, 0},
-    {"region", K_GROUP, 0, ANY, 0},
-    {"centres", K_GROUPS, REQ, ANY, 0},
-    {"uncertainty", K_GROUP, 0, ANY, 0},
-    {"variants", K_GROUPS, REQ, ANY, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec scenario_keys[] = {
-    {"name", K_STR, REQ, ANY, 0},
-    {"seed", K_INT, 0, GE0, 0},
-    {"iterations", K_INT, 0, GE0, 0},
-    {"baseline", K_STR, 0, ANY, 0},
-    {"lang", K_STR, 0, ANY, 0},
-    {"high_need_cni", K_NUM, 0, GT0, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec region_keys[] = {
-    {"name", K_STR, 0, ANY, 0},
-    {"deficit", K_PARAM, MONEY, GE0, 0},
-    {"age_bands", K_STRS, 0, ANY, 0},
-    {"age_weights", K_PARAMS, 0, GE0, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec centre_keys[] = {
-    {"id", K_STR, REQ, ANY, 0},
-    {"name", K_STR, REQ, ANY, 0},
-    {"listed", K_NUM, REQ | WHOLE, GE0, 0},
-    {"cni", K_NUM, REQ, GT0, 0},
-    {"attrs", K_GROUP, 0, ANY, 0},
-    {"listed_by_age", K_NUMS, WHOLE, GE0, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec noise_lognormal_keys[] = {
-    {"dist", K_STR, REQ, ANY, 0},
-    {"sigma", K_NUM, REQ, GE0, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec noise_normal_keys[] = {
-    {"dist", K_STR, REQ, ANY, 0},
-    {"sd", K_NUM, REQ, GE0, 0},
-    {"relative", K_BOOL, 0, ANY, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-static const key_spec variant_keys[] = {
-    {"id", K_STR, REQ, ANY, 0},
-    {"name", K_STR, REQ, ANY, 0},
-    {"extends", K_STR, 0, ANY, 0},
-    {"rules", K_GROUPS, 0, ANY, 0},
-    {NULL, K_STR, 0, ANY, 0},
-};
-
-/* Every rule table starts with these two. */
-#define RULE_HEAD {"type", K_STR, REQ, ANY, 0}, {"id", K_STR, 0, ANY, 0}
-#define END {NULL, K_STR, 0, ANY, 0}
-
-static const key_spec capitation_keys[] = {
-    RULE_HEAD,
-    {"pot", K_PARAM, MONEY, GE0, 0},
-    {"per_capita", K_PARAM, MONEY, GE0, 0},
-    {"cni_share", K_PARAM, 0, SHARE, 0},
-    END,
-};
-
-static const key_spec cni_threshold_keys[] = {
-    RULE_HEAD,
-    {"pot", K_PARAM, REQ | MONEY, GE0, 0},
-    {"threshold", K_PARAM, REQ, GT0, 0},
-    {"split", K_STR, 0, ANY, 0},
-    {"cap", K_PARAM, MONEY, GE0, 0},
-    {"floor", K_PARAM, MONEY, GE0, 0},
-    END,
-};
-
-static const key_spec tiered_keys[] = {
-    RULE_HEAD,
-    {"tiers", K_GROUPS, REQ, ANY, 0},
-    {"pot", K_PARAM, MONEY, GE0, 0},
-    END,
-};
-
-static const key_spec tier_keys[] = {
-    {"above", K_PARAM, REQ, GE0, 0},
-    {"amount", K_PARAM, MONEY, GE0, 0},
-    {"per_listed", K_PARAM, MONEY, GE0, 0},
-    END,
-};
-
-static const key_spec grant_keys[] = {
-    RULE_HEAD,
-    {"to", K_STRS, REQ, ANY, 0},
-    {"amounts", K_PARAMS, REQ | MONEY, GE0, 0},
-    END,
-};
-
-static const key_spec targeted_keys[] = {
-    RULE_HEAD,
-    {"score", K_STRS, REQ, ANY, 0},
-    {"top", K_INT, 0, GE1, 0},
-    {"top_share", K_PARAM, 0, SHARE_GT0, 0},
-    {"split", K_STR, 0, ANY, 0},
-    {"pot", K_PARAM, REQ | MONEY, GE0, 0},
-    END,
-};
-
-static const key_spec cut_keys[] = {
-    RULE_HEAD,
-    {"amount", K_PARAM, MONEY, GE0, 0},
-    {"deficit_share", K_PARAM, 0, SHARE, 0},
-    {"method", K_STR, 0, ANY, 0},
-    {"alpha", K_PARAM, 0, GE0, 0},
-    {"max_cut_share", K_PARAM, 0, SHARE, 0},
-    END,
-};
-
-static const key_spec limit_keys[] = {
-    RULE_HEAD,
-    {"relative_to", K_STR, REQ, ANY, 0},
-    {"max_loss", K_PARAM, 0, SHARE, 0},
-    {"max_gain", K_PARAM, 0, GE0, 0},
-    END,
-};
-
-static const key_spec *const rule_keys[VS_RULE_COUNT] = {
-    [VS_RULE_CAPITATION] = capitation_keys,
-    [VS_RULE_CNI_THRESHOLD] = cni_threshold_keys,
-    [VS_RULE_TIERED] = tiered_keys,
-    [VS_RULE_GRANT] = grant_keys,
-    [VS_RULE_TARGETED] = targeted_keys,
-    [VS_RULE_CUT] = cut_keys,
-    [VS_RULE_LIMIT] = limit_keys,
-};
-
-/* Distribution groups: which key fills which slot of vs_dist (-1: not a
- * number).  `stream` names a random stream shared with other
- * distributions (see vs_param.stream). */
-#define DIST_HEAD {"dist", K_STR, REQ, ANY, -1}, {"stream", K_STR, 0, ANY, -1}
-static const key_spec normal_keys[] = {
-    DIST_HEAD,
-    {"mean", K_NUM, REQ, ANY, 0}, {"sd", K_NUM, REQ, ANY, 1},
-    {"min", K_NUM, 0, ANY, 3},    {"max", K_NUM, 0, ANY, 4},
-    END,
-};
-static const key_spec lognormal_keys[] = {
-    DIST_HEAD,
-    {"median", K_NUM, REQ, ANY, 0}, {"sigma", K_NUM, REQ, ANY, 1},
-    END,
-};
-static const key_spec uniform_keys[] = {
-    DIST_HEAD,
-    {"min", K_NUM, REQ, ANY, 0}, {"max", K_NUM, REQ, ANY, 1},
-    END,
-};
-static const key_spec three_point_keys[] = { /* triangular, pert */
-    DIST_HEAD,
-    {"min", K_NUM, REQ, ANY, 0}, {"mode", K_NUM, REQ, ANY, 1},
-    {"max", K_NUM, REQ, ANY, 2},
-    END,
-};
-
-static const key_spec *dist_keys(vs_dist_kind k)
-{
-    switch (k) {
-    case VS_DIST_NORMAL: return normal_keys;
-    case VS_DIST_LOGNORMAL: return lognormal_keys;
-    case VS_DIST_UNIFORM: return uniform_keys;
-    case VS_DIST_TRIANGULAR:
-    case VS_DIST_PERT: return three_point_keys;
-    default: return NULL;
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* The loader and its problems                                          */
@@ -417,10 +198,10 @@ static const char *hint_or(hint *h, const char *otherwise)
 /* ------------------------------------------------------------------ */
 /* Reading a group through its key table                                */
 
-#define MAX_KEYS 8
+#define MAX_KEYS 16
 
 typedef struct members {
-    const key_spec *keys;
+    const vs_key *keys;
     const config_setting_t *group;
     const config_setting_t *set[MAX_KEYS]; /* well-typed members */
     unsigned char present[MAX_KEYS];       /* given at all */
@@ -439,56 +220,36 @@ static int is_list_or_array(const config_setting_t *s)
     return t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY;
 }
 
-static int kind_ok(enum key_kind k, const config_setting_t *s)
+static int kind_ok(vs_key_kind k, const config_setting_t *s)
 {
     int t = config_setting_type(s);
     switch (k) {
-    case K_STR: return t == CONFIG_TYPE_STRING;
-    case K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
-    case K_NUM: return is_number(s);
-    case K_PARAM: return is_number(s) || t == CONFIG_TYPE_GROUP;
-    case K_BOOL: return t == CONFIG_TYPE_BOOL;
-    case K_STRS:
-    case K_NUMS:
-    case K_PARAMS: return is_list_or_array(s);
-    case K_GROUP: return t == CONFIG_TYPE_GROUP;
-    case K_GROUPS: /* `()` or `[]` for an empty list */
+    case VS_K_STR: return t == CONFIG_TYPE_STRING;
+    case VS_K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    case VS_K_NUM: return is_number(s);
+    case VS_K_PARAM: return is_number(s) || t == CONFIG_TYPE_GROUP;
+    case VS_K_BOOL: return t == CONFIG_TYPE_BOOL;
+    case VS_K_STRS:
+    case VS_K_NUMS:
+    case VS_K_PARAMS: return is_list_or_array(s);
+    case VS_K_GROUP: return t == CONFIG_TYPE_GROUP;
+    case VS_K_GROUPS: /* `()` or `[]` for an empty list */
         return t == CONFIG_TYPE_LIST ||
                (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0);
     }
     return 0;
 }
 
-static const char *kind_text(enum key_kind k)
+static int key_index(const vs_key *keys, const char *name)
 {
-    switch (k) {
-    case K_STR: return "a string";
-    case K_INT: return "an integer";
-    case K_NUM: return "a number";
-    case K_PARAM: return "a number or a distribution group { dist = ...; }";
-    case K_BOOL: return "true or false";
-    case K_STRS: return "a list of strings";
-    case K_NUMS: return "a list of numbers";
-    case K_PARAMS: return "a list of numbers";
-    case K_GROUP: return "a group { ... }";
-    case K_GROUPS: return "a list of groups ( { ... }, ... )";
-    }
-    return "?";
-}
-
-static int key_index(const key_spec *keys, const char *name)
-{
-    for (int k = 0; keys[k].name; k++)
-        if (strcmp(keys[k].name, name) == 0)
-            return k;
-    return -1;
+    return vs_schema_index(keys, name);
 }
 
 /* Sort the members of `group` by the table: report unknown keys, wrong
  * types and missing required keys.  `where` completes the messages:
  * "in scenario", "at top level", "in cni_threshold rule". */
 static void collect(loader *L, const config_setting_t *group,
-                    const key_spec *keys, const char *where, members *m)
+                    const vs_key *keys, const char *where, members *m)
 {
     memset(m, 0, sizeof *m);
     m->keys = keys;
@@ -508,14 +269,14 @@ static void collect(loader *L, const config_setting_t *group,
         }
         m->present[k] = 1;
         if (!kind_ok(keys[k].kind, s)) {
-            problem(L, s, "'%s' must be %s", name, kind_text(keys[k].kind));
+            problem(L, s, "'%s' must be %s", name, vs_schema_kind_text(keys[k].kind));
             continue;
         }
         m->set[k] = s;
     }
     for (int k = 0; keys[k].name; k++) {
         assert(k < MAX_KEYS); /* grow MAX_KEYS with the tables */
-        if ((keys[k].flags & REQ) && !m->present[k])
+        if ((keys[k].flags & VS_KEY_REQ) && !m->present[k])
             problem(L, group, "missing required key '%s' %s", keys[k].name,
                     where);
     }
@@ -523,7 +284,7 @@ static void collect(loader *L, const config_setting_t *group,
 
 /* The well-typed member `name`, or NULL (absent or already reported). */
 static const config_setting_t *member(const members *m, const char *name,
-                                      const key_spec **spec)
+                                      const vs_key **spec)
 {
     int k = key_index(m->keys, name);
     if (k < 0)
@@ -638,63 +399,11 @@ static int number_of(loader *L, const config_setting_t *s, const char *key,
     }
 }
 
-static int below_lo(const range *r, double v)
-{
-    return r->lo_open ? v <= r->lo : v < r->lo;
-}
-
-static int above_hi(const range *r, double v)
-{
-    return r->hi_open ? v >= r->hi : v > r->hi;
-}
-
-/* ">= 0", "> 0", "between 0 and 1", "> 0 and <= 1" */
-static void range_text(const range *r, char *buf, size_t n)
-{
-    int has_lo = isfinite(r->lo), has_hi = isfinite(r->hi);
-    if (has_lo && has_hi && !r->lo_open && !r->hi_open)
-        snprintf(buf, n, "between %g and %g", r->lo, r->hi);
-    else if (has_lo && has_hi)
-        snprintf(buf, n, "%s %g and %s %g", r->lo_open ? ">" : ">=", r->lo,
-                 r->hi_open ? "<" : "<=", r->hi);
-    else if (has_lo)
-        snprintf(buf, n, "%s %g", r->lo_open ? ">" : ">=", r->lo);
-    else if (has_hi)
-        snprintf(buf, n, "%s %g", r->hi_open ? "<" : "<=", r->hi);
-    else
-        snprintf(buf, n, "a number");
-}
-
-/* Check a fixed value against a key's range and flags: 1 when allowed,
- * else 0 with the message in msg.  Pure, so that --set (load_param.h)
- * applies the very same check. */
-static int check_value(const range *r, unsigned flags, const char *key,
-                       double v, char *msg, size_t n)
-{
-    if (below_lo(r, v) || above_hi(r, v)) {
-        char want[64];
-        range_text(r, want, sizeof want);
-        snprintf(msg, n, "'%s' must be %s, got %.15g", key, want, v);
-        return 0;
-    }
-    if ((flags & WHOLE) && v != floor(v)) {
-        snprintf(msg, n, "'%s' must be a whole number of persons, got %.15g",
-                 key, v);
-        return 0;
-    }
-    if ((flags & MONEY) && fabs(v) > VS_MONEY_MAX_SEK) {
-        snprintf(msg, n, "amount too large: '%s' is %g SEK; the limit is %g "
-                 "SEK", key, v, VS_MONEY_MAX_SEK);
-        return 0;
-    }
-    return 1;
-}
-
 static int value_ok(loader *L, const config_setting_t *s, const char *key,
-                    const key_spec *spec, double v)
+                    const vs_key *spec, double v)
 {
     char msg[512];
-    if (check_value(&spec->r, spec->flags, key, v, msg, sizeof msg))
+    if (vs_schema_check_value(spec, key, v, msg, sizeof msg))
         return 1;
     problem(L, s, "%s", msg);
     return 0;
@@ -703,7 +412,7 @@ static int value_ok(loader *L, const config_setting_t *s, const char *key,
 /* The number member `name` into *out, range-checked.  1 when read. */
 static int take_num(loader *L, const members *m, const char *name, double *out)
 {
-    const key_spec *spec;
+    const vs_key *spec;
     const config_setting_t *s = member(m, name, &spec);
     double v;
     if (!s || !number_of(L, s, name, &v) || !value_ok(L, s, name, spec, v))
@@ -716,7 +425,7 @@ static int take_num(loader *L, const members *m, const char *name, double *out)
 static int take_int(loader *L, const members *m, const char *name,
                     long long *out)
 {
-    const key_spec *spec;
+    const vs_key *spec;
     const config_setting_t *s = member(m, name, &spec);
     if (!s)
         return 0;
@@ -753,7 +462,7 @@ static int parse_dist(loader *L, const config_setting_t *g, const char *key,
     if (!name)
         return 0;
     int k = vs_dist_kind_from_name(name);
-    const key_spec *keys = k > 0 ? dist_keys((vs_dist_kind)k) : NULL;
+    const vs_key *keys = k > 0 ? vs_schema_dist_table((vs_dist_kind)k) : NULL;
     if (!keys) {
         hint h;
         hint_start(&h, name);
@@ -779,7 +488,7 @@ static int parse_dist(loader *L, const config_setting_t *g, const char *key,
             continue;
         double v;
         if (!m.set[j]) {
-            if (m.present[j] || (keys[j].flags & REQ))
+            if (m.present[j] || (keys[j].flags & VS_KEY_REQ))
                 ok = 0; /* reported by collect */
             continue;
         }
@@ -812,163 +521,14 @@ static int parse_dist(loader *L, const config_setting_t *g, const char *key,
     return 1;
 }
 
-/* Check a distribution against the range of its key: every value it can
- * draw must be allowed.
- *
- * - uniform, triangular, pert, and a normal's explicit min / max: the
- *   bounds of the support must lie in the range;
- * - a normal without min / max is truncated to the key's range (and, for
- *   money, to VS_MONEY_MAX_SEK): "pot = normal(2e6, 1e5)" means a pot that
- *   is never negative, which is what the analyst meant; its mean, the value
- *   she typed, must itself be allowed;
- * - a lognormal is > 0, fine for any key whose range starts at 0, wrong
- *   for a key with an upper bound; for money its 1e-23 upper tail
- *   (median * exp(10 sigma)) must stay below VS_MONEY_MAX_SEK. */
-static int check_dist(const range *spec_r, unsigned flags, const char *key,
-                      vs_dist *d, char *msg, size_t n)
-{
-    range r = *spec_r;
-    int money = (flags & MONEY) != 0;
-    if (money && r.hi > VS_MONEY_MAX_SEK) {
-        r.hi = VS_MONEY_MAX_SEK;
-        r.hi_open = 0;
-    }
-    char want[64];
-    range_text(spec_r, want, sizeof want);
-    const char *kname = vs_dist_kind_name(d->kind);
-    double lo, hi; /* support to check */
-
-    switch (d->kind) {
-    case VS_DIST_NORMAL:
-        if (isinf(d->lo) && isinf(d->hi) &&
-            (below_lo(spec_r, d->p[0]) || above_hi(spec_r, d->p[0]))) {
-            snprintf(msg, n, "'%s' must be %s, got a normal distribution with "
-                     "mean %.15g", key, want, d->p[0]);
-            return 0;
-        }
-        if (money && fabs(d->p[0]) > VS_MONEY_MAX_SEK) {
-            snprintf(msg, n, "amount too large: '%s' has mean %g SEK; the limit "
-                     "is %g SEK", key, d->p[0], VS_MONEY_MAX_SEK);
-            return 0;
-        }
-        lo = d->lo;
-        hi = d->hi;
-        break;
-    case VS_DIST_LOGNORMAL:
-        if (r.lo > 0 || isfinite(spec_r->hi)) {
-            snprintf(msg, n, "'%s' must be %s, but a lognormal distribution "
-                     "takes any value above 0", key, want);
-            return 0;
-        }
-        if (money && d->p[0] * exp(10 * d->p[1]) > VS_MONEY_MAX_SEK) {
-            snprintf(msg, n, "amount too large: '%s' is lognormal with median %g "
-                     "and sigma %g, which can exceed %g SEK", key, d->p[0],
-                     d->p[1], VS_MONEY_MAX_SEK);
-            return 0;
-        }
-        return 1;
-    case VS_DIST_UNIFORM:
-        lo = d->p[0];
-        hi = d->p[1];
-        break;
-    default: /* triangular, pert */
-        lo = d->p[0];
-        hi = d->p[2];
-        break;
-    }
-    if (isfinite(lo) && below_lo(&r, lo)) {
-        snprintf(msg, n, "'%s' must be %s, but its %s distribution goes down "
-                 "to %.15g", key, want, kname, lo);
-        return 0;
-    }
-    if (isfinite(hi) && above_hi(&r, hi)) {
-        if (money && !above_hi(spec_r, hi))
-            snprintf(msg, n, "amount too large: '%s' can reach %g SEK; the "
-                     "limit is %g SEK", key, hi, VS_MONEY_MAX_SEK);
-        else
-            snprintf(msg, n, "'%s' must be %s, but its %s distribution goes up "
-                     "to %.15g", key, want, kname, hi);
-        return 0;
-    }
-    if (d->kind == VS_DIST_NORMAL) { /* implicit truncation, see above */
-        if (isinf(d->lo))
-            d->lo = r.lo;
-        if (isinf(d->hi))
-            d->hi = r.hi;
-    }
-    return 1;
-}
-
 static int dist_ok(loader *L, const config_setting_t *s, const char *key,
-                   const key_spec *spec, vs_dist *d)
+                   const vs_key *spec, vs_dist *d)
 {
     char msg[512];
-    if (check_dist(&spec->r, spec->flags, key, d, msg, sizeof msg))
+    if (vs_schema_check_dist(spec, key, d, msg, sizeof msg))
         return 1;
     problem(L, s, "%s", msg);
     return 0;
-}
-
-/* The key table `table` of load_param.h. */
-static const key_spec *table_keys(int table)
-{
-    switch (table) {
-    case VS_LOAD_REGION: return region_keys;
-    case VS_LOAD_TIER: return tier_keys;
-    case VS_LOAD_NOISE_LOGNORMAL: return noise_lognormal_keys;
-    case VS_LOAD_NOISE_NORMAL: return noise_normal_keys;
-    default:
-        return table >= 0 && table < VS_RULE_COUNT ? rule_keys[table] : NULL;
-    }
-}
-
-int vs_load_param_bounds(int table, const char *key, vs_param_bounds *b)
-{
-    const key_spec *keys = table_keys(table);
-    int k = keys ? key_index(keys, key) : -1;
-    if (k < 0)
-        return 0;
-    const key_spec *spec = &keys[k];
-    if (spec->kind != K_PARAM && spec->kind != K_PARAMS &&
-        spec->kind != K_NUM && spec->kind != K_INT)
-        return 0;
-    memset(b, 0, sizeof *b);
-    b->lo = spec->r.lo;
-    b->hi = spec->r.hi;
-    b->lo_open = spec->r.lo_open;
-    b->hi_open = spec->r.hi_open;
-    b->money = (spec->flags & MONEY) != 0;
-    b->integer = spec->kind == K_INT;
-    b->dist = spec->kind == K_PARAM || spec->kind == K_PARAMS;
-    return 1;
-}
-
-int vs_load_param_check(const vs_param_bounds *b, const char *name, vs_dist *d,
-                        char *msg, size_t n)
-{
-    range r = {b->lo, b->hi, b->lo_open, b->hi_open};
-    unsigned flags = b->money ? MONEY : 0;
-    if (d->kind != VS_DIST_FIXED) {
-        if (!b->dist) {
-            snprintf(msg, n, "'%s' takes a number, not a distribution", name);
-            return VS_EINPUT;
-        }
-        return check_dist(&r, flags, name, d, msg, n) ? VS_OK : VS_EINPUT;
-    }
-    double v = d->p[0];
-    if (!isfinite(v)) {
-        snprintf(msg, n, "number is not finite in '%s'", name);
-        return VS_EINPUT;
-    }
-    if (!check_value(&r, flags, name, v, msg, n))
-        return VS_EINPUT;
-    /* take_int: libconfig gives integers; from text, a fraction is an
-     * error, and a count beyond long is nonsense anyway. */
-    if (b->integer && (v != floor(v) || fabs(v) > 1e15)) {
-        snprintf(msg, n, "'%s' must be a whole number, got %.15g", name, v);
-        return VS_EINPUT;
-    }
-    return VS_OK;
 }
 
 /* Append a param (taking `path` and `stream`); returns its index, or
@@ -1004,7 +564,7 @@ static int add_param(loader *L, char *path, char *stream, int line, vs_dist d)
 /* The param in setting `s` (a number or a distribution group) for `key`
  * with path "PREFIX.KEY".  Returns its index, or VS_NONE (reported). */
 static int param_from(loader *L, const config_setting_t *s, const char *prefix,
-                      const char *key, const key_spec *spec)
+                      const char *key, const vs_key *spec)
 {
     vs_dist d;
     char *stream = NULL;
@@ -1021,7 +581,7 @@ static int param_from(loader *L, const config_setting_t *s, const char *prefix,
             return VS_NONE;
         }
     } else {
-        problem(L, s, "'%s' must be %s", key, kind_text(K_PARAM));
+        problem(L, s, "'%s' must be %s", key, vs_schema_kind_text(VS_K_PARAM));
         return VS_NONE;
     }
     return add_param(L, dup_printf(L, "%s.%s", prefix, key), stream,
@@ -1032,17 +592,17 @@ static int param_from(loader *L, const config_setting_t *s, const char *prefix,
 static int take_param(loader *L, const members *m, const char *name,
                       const char *prefix)
 {
-    const key_spec *spec;
+    const vs_key *spec;
     const config_setting_t *s = member(m, name, &spec);
     return s ? param_from(L, s, prefix, name, spec) : VS_NONE;
 }
 
-/* A list member (K_PARAMS) as params "PREFIX.NAME[i]": fills idx[0..n),
+/* A list member (VS_K_PARAMS) as params "PREFIX.NAME[i]": fills idx[0..n),
  * n = its length (idx allocated here, VS_NONE where bad). */
 static int *take_param_list(loader *L, const members *m, const char *name,
                             const char *prefix, size_t *n)
 {
-    const key_spec *spec;
+    const vs_key *spec;
     const config_setting_t *s = member(m, name, &spec);
     *n = 0;
     if (!s)
@@ -1059,6 +619,16 @@ static int *take_param_list(loader *L, const members *m, const char *name,
     }
     *n = len;
     return idx;
+}
+
+/* Every param of m's table that lives in a field of `base` (a vs_rule, a
+ * vs_tier, ...: the struct the table describes), in table order. */
+static void take_fields(loader *L, const members *m, void *base,
+                        const char *prefix)
+{
+    for (const vs_key *k = m->keys; k->name; k++)
+        if (k->kind == VS_K_PARAM && k->field >= 0)
+            *vs_schema_param(base, k) = take_param(L, m, k->name, prefix);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1142,7 +712,7 @@ static void parse_scenario(loader *L, const config_setting_t *g)
 {
     vs_scenario *sc = L->sc;
     members m;
-    collect(L, g, scenario_keys, "in scenario", &m);
+    collect(L, g, vs_schema_table(VS_SCHEMA_SCENARIO), "in scenario", &m);
     sc->name = take_name(L, &m, "name");
     long long v;
     if (take_int(L, &m, "seed", &v))
@@ -1169,7 +739,7 @@ static void parse_region(loader *L, const config_setting_t *g)
 {
     vs_scenario *sc = L->sc;
     members m;
-    collect(L, g, region_keys, "in region", &m);
+    collect(L, g, vs_schema_table(VS_SCHEMA_REGION), "in region", &m);
     sc->region_name = take_str(L, &m, "name");
     sc->deficit = take_param(L, &m, "deficit", "region");
 
@@ -1321,7 +891,8 @@ static void parse_attrs(loader *L, const config_setting_t *g, vs_centre *c)
             continue;
         }
         int a = find_attr(L->sc, name);
-        if (a >= 0 && c->attrs && number_of(L, s, name, &v))
+        if (a >= 0 && c->attrs && number_of(L, s, name, &v) &&
+            value_ok(L, s, name, vs_schema_find(VS_SCHEMA_ATTR, "attribute"), v))
             c->attrs[a] = v;
     }
 }
@@ -1330,7 +901,7 @@ static void parse_listed_by_age(loader *L, const members *m, vs_centre *c,
                                 int listed_ok)
 {
     const vs_scenario *sc = L->sc;
-    const key_spec *spec;
+    const vs_key *spec;
     const config_setting_t *s = member(m, "listed_by_age", &spec);
     if (!s)
         return;
@@ -1376,7 +947,7 @@ static void parse_centre(loader *L, const config_setting_t *g, size_t i)
     vs_scenario *sc = L->sc;
     vs_centre *c = &sc->centres[i];
     members m;
-    collect(L, g, centre_keys, "in centre", &m);
+    collect(L, g, vs_schema_table(VS_SCHEMA_CENTRE), "in centre", &m);
 
     const config_setting_t *s = member(&m, "id", NULL);
     const char *id = s ? string_of(L, s, "id") : NULL;
@@ -1427,7 +998,7 @@ static void parse_centres(loader *L, const config_setting_t *list)
             for (size_t a = 0; a < sc->n_attrs; a++)
                 c->attrs[a] = NAN; /* "not given", see scenario.h */
         if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-            problem(L, g, "'centres[%zu]' must be %s", i, kind_text(K_GROUP));
+            problem(L, g, "'centres[%zu]' must be %s", i, vs_schema_kind_text(VS_K_GROUP));
             continue;
         }
         parse_centre(L, g, i);
@@ -1476,13 +1047,13 @@ static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
     if (!dist)
         return;
     vs_noise_kind kind;
-    const key_spec *keys;
+    const vs_key *keys;
     if (strcmp(dist, "lognormal") == 0) {
         kind = VS_NOISE_LOGNORMAL;
-        keys = noise_lognormal_keys;
+        keys = vs_schema_table(VS_SCHEMA_NOISE_LOGNORMAL);
     } else if (strcmp(dist, "normal") == 0) {
         kind = VS_NOISE_NORMAL;
-        keys = noise_normal_keys;
+        keys = vs_schema_table(VS_SCHEMA_NOISE_NORMAL);
     } else {
         problem(L, ds, "unknown distribution '%s' in uncertainty.%s "
                 "(expected lognormal or normal)", dist, key);
@@ -1496,6 +1067,11 @@ static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
     if (!take_num(L, &m, kind == VS_NOISE_LOGNORMAL ? "sigma" : "sd", &scale))
         return;
     const config_setting_t *rel = member(&m, "relative", NULL);
+    /* A relative sd is a share of the value: its own bound. */
+    if (rel && config_setting_get_bool(rel) &&
+        !value_ok(L, member(&m, "sd", NULL), "sd",
+                  vs_schema_find(VS_SCHEMA_NOISE_RELATIVE, "sd"), scale))
+        return;
     if (target == VS_NONE)
         return;
     z->path = dup_printf(L, "uncertainty.%s", key);
@@ -1544,24 +1120,16 @@ static double fixed_value(const vs_scenario *sc, int p)
     return sc->params[p].dist.p[0];
 }
 
-static void rule_capitation(loader *L, const members *m, vs_rule *r,
-                            const char *prefix)
+static void rule_capitation(loader *L, const members *m, vs_rule *r)
 {
-    r->pot = take_param(L, m, "pot", prefix);
-    r->per_capita = take_param(L, m, "per_capita", prefix);
-    r->cni_share = take_param(L, m, "cni_share", prefix);
+    (void)r;
     one_of(L, m, "pot", "per_capita", 1, "capitation rule");
 }
 
 /* The split member for cni_threshold rules: equal, listed, listed_cni or
  * listed_excess. */
-static void rule_cni_threshold(loader *L, const members *m, vs_rule *r,
-                               const char *prefix)
+static void rule_cni_threshold(loader *L, const members *m, vs_rule *r)
 {
-    r->pot = take_param(L, m, "pot", prefix);
-    r->threshold = take_param(L, m, "threshold", prefix);
-    r->cap = take_param(L, m, "cap", prefix);
-    r->floor = take_param(L, m, "floor", prefix);
     const config_setting_t *s = member(m, "split", NULL);
     const char *name = s ? string_of(L, s, "split") : NULL;
     if (name) {
@@ -1587,7 +1155,6 @@ static void rule_cni_threshold(loader *L, const members *m, vs_rule *r,
 static void rule_tiered(loader *L, const members *m, vs_rule *r,
                         const char *prefix)
 {
-    r->pot = take_param(L, m, "pot", prefix);
     const config_setting_t *list = member(m, "tiers", NULL);
     if (!list)
         return;
@@ -1612,10 +1179,8 @@ static void rule_tiered(loader *L, const members *m, vs_rule *r,
         char tier_prefix[200];
         snprintf(tier_prefix, sizeof tier_prefix, "%s.tiers[%zu]", prefix, t);
         members tm;
-        collect(L, g, tier_keys, "in tier", &tm);
-        tier->above = take_param(L, &tm, "above", tier_prefix);
-        tier->amount = take_param(L, &tm, "amount", tier_prefix);
-        tier->per_listed = take_param(L, &tm, "per_listed", tier_prefix);
+        collect(L, g, vs_schema_table(VS_SCHEMA_TIER), "in tier", &tm);
+        take_fields(L, &tm, tier, tier_prefix);
         one_of(L, &tm, "amount", "per_listed", 1, "tier");
     }
 }
@@ -1691,11 +1256,8 @@ static void check_weight_attr(loader *L, const config_setting_t *s, int ref)
         }
 }
 
-static void rule_targeted(loader *L, const members *m, vs_rule *r,
-                          const char *prefix)
+static void rule_targeted(loader *L, const members *m, vs_rule *r)
 {
-    r->pot = take_param(L, m, "pot", prefix);
-    r->top_share = take_param(L, m, "top_share", prefix);
     long long top;
     if (take_int(L, m, "top", &top))
         r->top = (long)top;
@@ -1743,11 +1305,8 @@ static void rule_targeted(loader *L, const members *m, vs_rule *r,
             check_weight_attr(L, s ? s : score, r->score[i]);
 }
 
-static void rule_cut(loader *L, const members *m, vs_rule *r,
-                     const char *prefix)
+static void rule_cut(loader *L, const members *m, vs_rule *r)
 {
-    r->amount = take_param(L, m, "amount", prefix);
-    r->deficit_share = take_param(L, m, "deficit_share", prefix);
     one_of(L, m, "amount", "deficit_share", 1, "cut rule");
     if (present(m, "deficit_share") && L->sc->deficit == VS_NONE)
         problem(L, member(m, "deficit_share", NULL),
@@ -1770,20 +1329,15 @@ static void rule_cut(loader *L, const members *m, vs_rule *r,
                             "need_protected)"));
         }
     }
-    r->alpha = take_param(L, m, "alpha", prefix);
     if (present(m, "alpha") && method_known &&
         r->method != VS_CUT_NEED_PROTECTED)
         problem(L, member(m, "alpha", NULL), "'alpha' applies only to method "
                 "need_protected%s", s ? "" : " (the default is proportional)");
-    r->max_cut_share = take_param(L, m, "max_cut_share", prefix);
 }
 
-static void rule_limit(loader *L, const members *m, vs_rule *r,
-                       const char *prefix, size_t self)
+static void rule_limit(loader *L, const members *m, vs_rule *r, size_t self)
 {
     const vs_scenario *sc = L->sc;
-    r->max_loss = take_param(L, m, "max_loss", prefix);
-    r->max_gain = take_param(L, m, "max_gain", prefix);
     if (!present(m, "max_loss") && !present(m, "max_gain"))
         problem(L, m->group, "limit rule needs 'max_loss' or 'max_gain' (or "
                 "both)");
@@ -1845,7 +1399,7 @@ static void parse_rule(loader *L, size_t v, const config_setting_t *g,
     char where[48];
     snprintf(where, sizeof where, "in %s rule", tname);
     members m;
-    collect(L, g, rule_keys[t], where, &m);
+    collect(L, g, vs_schema_table(t), where, &m);
 
     /* id: default the type name; unique within the variant so that the
      * paths VARIANT.RULE.KEY name one rule. */
@@ -1867,14 +1421,15 @@ static void parse_rule(loader *L, size_t v, const config_setting_t *g,
     char prefix[160];
     snprintf(prefix, sizeof prefix, "%s.%s", var->id ? var->id : "?",
              r->id ? r->id : tname);
+    take_fields(L, &m, r, prefix);
     switch ((vs_rule_type)t) {
-    case VS_RULE_CAPITATION: rule_capitation(L, &m, r, prefix); break;
-    case VS_RULE_CNI_THRESHOLD: rule_cni_threshold(L, &m, r, prefix); break;
+    case VS_RULE_CAPITATION: rule_capitation(L, &m, r); break;
+    case VS_RULE_CNI_THRESHOLD: rule_cni_threshold(L, &m, r); break;
     case VS_RULE_TIERED: rule_tiered(L, &m, r, prefix); break;
     case VS_RULE_GRANT: rule_grant(L, &m, r, prefix); break;
-    case VS_RULE_TARGETED: rule_targeted(L, &m, r, prefix); break;
-    case VS_RULE_CUT: rule_cut(L, &m, r, prefix); break;
-    case VS_RULE_LIMIT: rule_limit(L, &m, r, prefix, v); break;
+    case VS_RULE_TARGETED: rule_targeted(L, &m, r); break;
+    case VS_RULE_CUT: rule_cut(L, &m, r); break;
+    case VS_RULE_LIMIT: rule_limit(L, &m, r, v); break;
     case VS_RULE_COUNT: break;
     }
 }
@@ -1919,7 +1474,7 @@ static void parse_variant(loader *L, const config_setting_t *g, size_t v)
     vs_scenario *sc = L->sc;
     vs_variant *var = &sc->variants[v];
     members m;
-    collect(L, g, variant_keys, "in variant", &m);
+    collect(L, g, vs_schema_table(VS_SCHEMA_VARIANT), "in variant", &m);
     var->name = take_name(L, &m, "name");
 
     const config_setting_t *s = member(&m, "extends", NULL);
@@ -1974,7 +1529,7 @@ static void parse_variants(loader *L, const config_setting_t *list)
     for (size_t v = 0; v < n; v++) {
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)v);
         if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-            problem(L, g, "'variants[%zu]' must be %s", v, kind_text(K_GROUP));
+            problem(L, g, "'variants[%zu]' must be %s", v, vs_schema_kind_text(VS_K_GROUP));
             continue;
         }
         parse_variant(L, g, v);
@@ -2153,7 +1708,7 @@ static void order_variants(loader *L)
 static void walk(loader *L, const config_setting_t *root)
 {
     members m;
-    collect(L, root, top_keys, "at top level", &m);
+    collect(L, root, vs_schema_table(VS_SCHEMA_TOP), "at top level", &m);
     const config_setting_t *s;
     /* Dependency order: centres need region.age_bands, uncertainty needs
      * the attribute names, rules need centres, attributes and the

@@ -1,8 +1,9 @@
 /* override.c: --set PATH=VALUE on a loaded scenario (see override.h).
  *
- * Every number a user may change is listed as a candidate: its path, the
- * loader's key table and key it was read with (so the loader's bounds and
- * checks apply, load_param.h), and where it lives in the model.  Resolving
+ * Every number a user may change is listed as a candidate: its path, its
+ * key in the schema the loader reads the file with (so the loader's
+ * bounds and checks apply, schema.h), and where it lives in the model
+ * (the key's field).  Resolving
  * a path is finding it among the candidates; an unknown path is answered
  * with the three candidates nearest by edit distance.  The candidates are:
  *
@@ -30,53 +31,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load_param.h"
+#include "schema.h"
 
 #define PATH_MAX_LEN 256
 
-/* Param fields of a rule, named by their key in the scenario file. */
-static const struct {
-    const char *key;
-    size_t off;
-} rule_fields[] = {
-    {"pot", offsetof(vs_rule, pot)},
-    {"per_capita", offsetof(vs_rule, per_capita)},
-    {"cni_share", offsetof(vs_rule, cni_share)},
-    {"threshold", offsetof(vs_rule, threshold)},
-    {"cap", offsetof(vs_rule, cap)},
-    {"floor", offsetof(vs_rule, floor)},
-    {"top_share", offsetof(vs_rule, top_share)},
-    {"amount", offsetof(vs_rule, amount)},
-    {"deficit_share", offsetof(vs_rule, deficit_share)},
-    {"alpha", offsetof(vs_rule, alpha)},
-    {"max_cut_share", offsetof(vs_rule, max_cut_share)},
-    {"max_loss", offsetof(vs_rule, max_loss)},
-    {"max_gain", offsetof(vs_rule, max_gain)},
-};
-#define N_RULE_FIELDS (sizeof rule_fields / sizeof rule_fields[0])
-
-/* Optional keys whose absence means a default or no bound (see top). */
-static int addable(const vs_rule *r, const char *key)
+/* Whether --set may give rule r the key k it leaves out (see top). */
+static int addable(const vs_rule *r, const vs_key *k)
 {
-    if (strcmp(key, "alpha") == 0)
-        return r->method == VS_CUT_NEED_PROTECTED;
-    return strcmp(key, "cni_share") == 0 || strcmp(key, "cap") == 0 ||
-           strcmp(key, "floor") == 0 || strcmp(key, "max_cut_share") == 0 ||
-           strcmp(key, "max_loss") == 0 || strcmp(key, "max_gain") == 0;
+    return (k->flags & VS_KEY_ADDABLE) && (!k->applies || k->applies(r));
 }
 
 typedef enum cand_kind {
     C_PARAM, /* *slot is a param index, or VS_NONE: the param is added */
-    C_TOP,   /* a targeted rule's count */
+    C_LONG,  /* a count held in a long field (targeted.top) */
     C_NOISE  /* a noise group's scale */
 } cand_kind;
 
 typedef struct cand {
     char path[PATH_MAX_LEN];
     cand_kind kind;
-    vs_param_bounds b;
+    const vs_key *key; /* its schema entry: kind, range, bound */
     int *slot;      /* C_PARAM: the model's reference to the param */
-    vs_rule *rule;  /* C_PARAM in a rule, C_TOP */
+    long *count;    /* C_LONG */
+    vs_rule *rule;  /* C_PARAM in a rule, C_LONG */
     vs_noise *noise;/* C_NOISE */
     int line;       /* C_PARAM: line of the rule or region (new params) */
 } cand;
@@ -87,9 +64,9 @@ typedef struct cands {
     int oom;
 } cands;
 
-/* Append a candidate for `key` of key table `table`; NULL when out of
- * memory (remembered in c->oom) or when the key is not a number. */
-static cand *push(cands *c, int table, const char *key)
+/* Append a candidate for key k; NULL when out of memory (remembered in
+ * c->oom). */
+static cand *push(cands *c, const vs_key *k)
 {
     if (c->oom)
         return NULL;
@@ -103,20 +80,17 @@ static cand *push(cands *c, int table, const char *key)
         c->v = p;
         c->cap = cap;
     }
-    cand *x = &c->v[c->n];
+    cand *x = &c->v[c->n++];
     memset(x, 0, sizeof *x);
-    /* Every key pushed is one the loader reads as a number. */
-    if (!vs_load_param_bounds(table, key, &x->b))
-        return NULL;
-    c->n++;
+    x->key = k;
     return x;
 }
 
 /* A param candidate: `slot` is the model's reference to it. */
-static void push_param(cands *c, int table, const char *key, int *slot,
-                       vs_rule *rule, int line, const char *path)
+static void push_param(cands *c, const vs_key *k, int *slot, vs_rule *rule,
+                       int line, const char *path)
 {
-    cand *x = push(c, table, key);
+    cand *x = push(c, k);
     if (!x)
         return;
     x->kind = C_PARAM;
@@ -126,44 +100,48 @@ static void push_param(cands *c, int table, const char *key, int *slot,
     snprintf(x->path, sizeof x->path, "%s", path);
 }
 
-/* The candidates of one rule of variant `vid`. */
+/* The candidates of one rule of variant `vid`: its params (those it
+ * gives and those it may add), grant amounts, tiers, then counts. */
 static void collect_rule(cands *c, const char *vid, vs_rule *r)
 {
     char path[PATH_MAX_LEN];
-    int t = (int)r->type;
-    for (size_t f = 0; f < N_RULE_FIELDS; f++) {
-        const char *key = rule_fields[f].key;
-        int *slot = (int *)(void *)((char *)r + rule_fields[f].off);
-        vs_param_bounds b;
-        if (!vs_load_param_bounds(t, key, &b))
-            continue; /* not a key of this rule type */
-        if (*slot < 0 && !addable(r, key))
+    const vs_key *keys = vs_schema_table((int)r->type);
+    for (const vs_key *k = keys; k && k->name; k++) {
+        if (k->kind != VS_K_PARAM || k->field < 0)
             continue;
-        snprintf(path, sizeof path, "%s.%s.%s", vid, r->id, key);
-        push_param(c, t, key, slot, r, r->line, path);
+        int *slot = vs_schema_param(r, k);
+        if (*slot < 0 && !addable(r, k))
+            continue;
+        snprintf(path, sizeof path, "%s.%s.%s", vid, r->id, k->name);
+        push_param(c, k, slot, r, r->line, path);
     }
-    for (size_t g = 0; g < r->n_grants; g++) {
+    const vs_key *amounts = vs_schema_find((int)r->type, "amounts");
+    for (size_t g = 0; amounts && g < r->n_grants; g++) {
         snprintf(path, sizeof path, "%s.%s.amounts[%zu]", vid, r->id, g);
-        push_param(c, t, "amounts", &r->grant_amount[g], r, r->line, path);
+        push_param(c, amounts, &r->grant_amount[g], r, r->line, path);
     }
-    static const char *const tier_keys[3] = {"above", "amount", "per_listed"};
-    for (size_t j = 0; j < r->n_tiers; j++) {
-        int *ts[3] = {&r->tiers[j].above, &r->tiers[j].amount,
-                      &r->tiers[j].per_listed};
-        for (int q = 0; q < 3; q++) {
-            if (*ts[q] < 0)
+    const vs_key *tier_keys = vs_schema_table(VS_SCHEMA_TIER);
+    for (size_t j = 0; j < r->n_tiers; j++)
+        for (const vs_key *k = tier_keys; k->name; k++) {
+            int *slot = vs_schema_param(&r->tiers[j], k);
+            if (*slot < 0)
                 continue; /* amount and per_listed exclude each other */
             snprintf(path, sizeof path, "%s.%s.tiers[%zu].%s", vid, r->id, j,
-                     tier_keys[q]);
-            push_param(c, VS_LOAD_TIER, tier_keys[q], ts[q], r, r->line, path);
+                     k->name);
+            push_param(c, k, slot, r, r->line, path);
         }
-    }
-    if (r->type == VS_RULE_TARGETED && r->top >= 0) {
-        cand *x = push(c, t, "top");
+    for (const vs_key *k = keys; k && k->name; k++) {
+        if (k->kind != VS_K_INT || k->field < 0)
+            continue;
+        long *count = vs_schema_long(r, k);
+        if (*count < 0)
+            continue; /* given another way (top_share) */
+        cand *x = push(c, k);
         if (x) {
-            x->kind = C_TOP;
+            x->kind = C_LONG;
             x->rule = r;
-            snprintf(x->path, sizeof x->path, "%s.%s.top", vid, r->id);
+            x->count = count;
+            snprintf(x->path, sizeof x->path, "%s.%s.%s", vid, r->id, k->name);
         }
     }
 }
@@ -172,13 +150,14 @@ static void collect_rule(cands *c, const char *vid, vs_rule *r)
 static void collect(vs_scenario *sc, cands *c)
 {
     char path[PATH_MAX_LEN];
-    if (sc->deficit >= 0)
-        push_param(c, VS_LOAD_REGION, "deficit", &sc->deficit, NULL, 0,
+    const vs_key *deficit = vs_schema_find(VS_SCHEMA_REGION, "deficit");
+    if (*vs_schema_param(sc, deficit) >= 0)
+        push_param(c, deficit, vs_schema_param(sc, deficit), NULL, 0,
                    "region.deficit");
+    const vs_key *weights = vs_schema_find(VS_SCHEMA_REGION, "age_weights");
     for (size_t i = 0; sc->age_weights && i < sc->n_age_bands; i++) {
         snprintf(path, sizeof path, "region.age_weights[%zu]", i);
-        push_param(c, VS_LOAD_REGION, "age_weights", &sc->age_weights[i], NULL,
-                   0, path);
+        push_param(c, weights, &sc->age_weights[i], NULL, 0, path);
     }
     for (size_t v = 0; v < sc->n_variants; v++)
         for (size_t k = 0; k < sc->variants[v].n_rules; k++)
@@ -186,8 +165,10 @@ static void collect(vs_scenario *sc, cands *c)
     for (size_t g = 0; g < sc->n_noise; g++) {
         vs_noise *z = &sc->noise[g];
         int logn = z->kind == VS_NOISE_LOGNORMAL;
-        cand *x = push(c, logn ? VS_LOAD_NOISE_LOGNORMAL : VS_LOAD_NOISE_NORMAL,
-                       logn ? "sigma" : "sd");
+        int table = logn ? VS_SCHEMA_NOISE_LOGNORMAL
+                    : z->relative ? VS_SCHEMA_NOISE_RELATIVE
+                                  : VS_SCHEMA_NOISE_NORMAL;
+        cand *x = push(c, vs_schema_find(table, logn ? "sigma" : "sd"));
         if (!x)
             continue;
         x->kind = C_NOISE;
@@ -348,14 +329,14 @@ static int cap_floor_ok(const vs_scenario *sc, const cand *x, const vs_dist *d,
 static int apply(vs_scenario *sc, cand *x, vs_dist d, vs_err *err)
 {
     char msg[512];
-    if (vs_load_param_check(&x->b, x->path, &d, msg, sizeof msg) != VS_OK)
+    if (vs_schema_check(x->key, x->path, &d, msg, sizeof msg) != VS_OK)
         return vs_err_set(err, VS_EINPUT, sc->file, 0, "%s", msg);
     int st = cap_floor_ok(sc, x, &d, err);
     if (st != VS_OK)
         return st;
     switch (x->kind) {
-    case C_TOP:
-        x->rule->top = (long)d.p[0];
+    case C_LONG:
+        *x->count = (long)d.p[0];
         return VS_OK;
     case C_NOISE:
         x->noise->scale = d.p[0];
@@ -461,9 +442,9 @@ int vs_override_get(const vs_scenario *sc, const char *path, double *point,
         st = unknown_path(sc, &c, path, err);
     } else {
         const cand *x = &c.v[i];
-        *money = x->b.money;
+        *money = (x->key->flags & VS_KEY_MONEY) != 0;
         switch (x->kind) {
-        case C_TOP: *point = (double)x->rule->top; break;
+        case C_LONG: *point = (double)*x->count; break;
         case C_NOISE: *point = x->noise->scale; break;
         case C_PARAM:
             *point = *x->slot >= 0 ? vs_dist_point(&sc->params[*x->slot].dist)

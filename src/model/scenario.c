@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
+
 static const char *const rule_names[VS_RULE_COUNT] = {
     "capitation", "cni_threshold", "tiered", "grant", "targeted", "cut", "limit",
 };
@@ -84,17 +86,21 @@ void vs_rule_init(vs_rule *r, vs_rule_type t)
 {
     memset(r, 0, sizeof *r);
     r->type = t;
-    r->pot = r->per_capita = r->cni_share = VS_NONE;
-    r->threshold = r->cap = r->floor = VS_NONE;
+    /* Every param and count any rule type keeps (the schema knows their
+     * fields): not given. */
+    for (int type = 0; type < VS_RULE_COUNT; type++)
+        for (const vs_key *k = vs_schema_table(type); k->name; k++) {
+            if (k->field < 0)
+                continue;
+            if (k->kind == VS_K_PARAM)
+                *vs_schema_param(r, k) = VS_NONE;
+            else if (k->kind == VS_K_INT)
+                *vs_schema_long(r, k) = -1;
+        }
     r->split = t == VS_RULE_TARGETED ? VS_SPLIT_SCORE : VS_SPLIT_LISTED;
     r->split_attr = VS_NONE;
-    r->top = -1;
-    r->top_share = VS_NONE;
-    r->amount = r->deficit_share = VS_NONE;
     r->method = VS_CUT_PROPORTIONAL;
-    r->alpha = r->max_cut_share = VS_NONE;
     r->relative_to = VS_NONE;
-    r->max_loss = r->max_gain = VS_NONE;
 }
 
 static void rule_free(vs_rule *r)
