@@ -93,7 +93,12 @@ struct vs_results;
 void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
                           const struct vs_results *res);
 
+/* The committee report of output folder `dir` (and report.pdf with
+ * `pdf`): an exit status.  `run --report` calls it after its commit. */
+int vs_cli_report(const char *dir, int pdf, int quiet);
+
 int vs_cmd_check(int argc, char **argv);
+int vs_cmd_report(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_sensitivity(int argc, char **argv);
 int vs_cmd_sweep(int argc, char **argv);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "out/charts.h"
+#include "out/report_html.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
@@ -15,6 +16,7 @@ typedef struct run_opts {
     vs_cli_common c; /* iterations -1: the scenario's */
     double precision;
     int draws;
+    int report, pdf; /* --report, --pdf */
     const char **files;
     int n_files;
 } run_opts;
@@ -40,6 +42,10 @@ static int parse_run(int argc, char **argv, run_opts *o)
                 return vs_cli_usage_error("--precision needs a number above 0, not '%s'", val);
         } else if (strcmp(a, "--draws") == 0) {
             o->draws = 1;
+        } else if (strcmp(a, "--report") == 0) {
+            o->report = 1;
+        } else if (strcmp(a, "--pdf") == 0) {
+            o->report = o->pdf = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return vs_cli_usage_error("unknown option '%s'", a);
         } else {
@@ -101,6 +107,11 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o->c.render)
         st = vs_charts_render(dir, o->c.render, &err);
+    /* The report reads the committed folder, as `vardsim report` does. */
+    if (st == VS_OK && o->report)
+        st = vs_report_html_write(dir, sc, &err);
+    if (st == VS_OK && o->pdf)
+        st = vs_report_html_pdf(dir, &err);
     if (st == VS_OK && o->precision > 0 && !res->converged)
         fprintf(stderr, "%s: warning: --precision %g not reached within %ld "
                         "iterations (see manifest.txt)\n",

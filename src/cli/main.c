@@ -26,12 +26,13 @@ static const char usage_text[] =
     "  vardsim check SCENARIO.cfg                  validate and summarise\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
-    "              [--csv sv] [--draws] [--quiet]\n"
+    "              [--csv sv] [--draws] [--report] [--pdf] [--quiet]\n"
     "  vardsim sweep SCENARIO.cfg --over PATH=FROM:TO:STEP [--over ...] [-o DIR]\n"
     "              [-n N] [--seed S] [--threads T] [--set PATH=VALUE]...\n"
     "              [--render png,svg,pdf] [--csv sv] [--quiet]\n"
     "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--bootstrap B] [--set PATH=VALUE]... [--csv sv] [--quiet]\n"
+    "  vardsim report OUTDIR [--pdf] [--quiet]     committee report of a run\n"
     "  vardsim --help | --version\n"
     "\n"
     "run writes metrics.csv, centres.csv and manifest.txt into DIR (default\n"
@@ -45,6 +46,8 @@ static const char usage_text[] =
     "                  standard error is below R times its mean (at most N)\n"
     "  --csv sv        Swedish Excel CSV: ';', decimal comma, CRLF, BOM\n"
     "  --draws         also write draws.csv (every iteration's metrics)\n"
+    "  --report        also write report.html (see report below)\n"
+    "  --pdf           --report, and print it to report.pdf (Chromium)\n"
     "  --render LIST   run gnuplot on the chart scripts (*.gp, always written)\n"
     "                  to make png, svg and/or pdf images\n"
     "  --quiet         no progress bar\n"
@@ -70,6 +73,10 @@ static const char usage_text[] =
     "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
     "                  (default 200; 0: none)\n"
     "\n"
+    "report writes report.html into OUTDIR (a run's output folder, run from\n"
+    "the folder the run was started in): one self-contained page for a\n"
+    "committee; --pdf also prints report.pdf on A4 with headless Chromium.\n"
+    "\n"
     "exit status: 0 done, 1 the run failed, 2 bad usage or bad scenario\n";
 
 /* ---- dispatch ------------------------------------------------------- */
@@ -81,6 +88,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", vs_cmd_check},
+    {"report", vs_cmd_report},
     {"run", vs_cmd_run},
     {"sensitivity", vs_cmd_sensitivity},
     {"sweep", vs_cmd_sweep},
