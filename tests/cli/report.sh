@@ -1,0 +1,103 @@
+#!/bin/sh
+# End-to-end tests of the committee report (report.html, report.pdf):
+# written by `vardsim report` and `run --report`, rendered by real headless
+# Chromium, its DOM checked against centres.csv by an independent reader
+# (report_check.py), byte-identical across runs and thread counts.
+. "$(dirname "$0")/common.inc"
+
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+chrome() { # chrome ARGS...: headless Chromium with a fresh profile
+    rm -rf "$TMP/profile"
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+        --no-first-run --disable-background-networking --disable-component-update \
+        --disable-sync --hide-scrollbars --user-data-dir="$TMP/profile" "$@" 2>/dev/null
+}
+
+cd "$ROOT" || exit 1
+VB=scenarios/vasterbotten-2023.cfg
+
+# --- usage and bad folders ------------------------------------------------
+expect_status 2 "$VARDSIM" report
+expect_in "$TMP/err" "name the output folder"
+expect_status 2 "$VARDSIM" report "$TMP/nowhere"
+expect_in "$TMP/err" "not a vardsim output folder"
+expect_status 2 "$VARDSIM" report "$TMP/a" "$TMP/b"
+expect_status 2 "$VARDSIM" report "$TMP" --frob
+expect_in "$TMP/err" "unknown option '--frob'"
+
+# --- vardsim report on a run folder ------------------------------------------
+expect_status 0 "$VARDSIM" run "$VB" -n 300 --quiet -o "$TMP/vb" --threads 1
+expect_status 0 "$VARDSIM" report "$TMP/vb"
+[ -s "$TMP/vb/report.html" ] && ok || bad "report.html not written"
+[ -s "$TMP/vb/allocation.svg" ] && ok || bad "report did not render the SVG charts it inlines"
+expect_in "$TMP/vb/report.html" '<html lang="sv">'
+expect_in "$TMP/vb/report.html" "Arbetsutskottet: fasta belopp till sex hälsocentraler"
+expect_in "$TMP/vb/report.html" "Fasta belopp: Bolidens hälsocentral (med Jörn) 250 000 kr"
+expect_in "$TMP/vb/report.html" "Inga varningar"
+expect_in "$TMP/vb/report.html" "behov = listade × CNI"
+expect_in "$TMP/vb/report.html" "4d26a86b4fe7b840ac705985172909b65ff9b52e6f912cedabb16c46d74776ac"
+if grep -q -e "wall_seconds" -e "threads" -e "Gnuplot</title>" "$TMP/vb/report.html"; then
+    bad "report.html holds wall time, threads or gnuplot's own title"; else ok; fi
+
+# The same run on two threads, and run --report: the same bytes.
+expect_status 0 "$VARDSIM" run "$VB" -n 300 --quiet -o "$TMP/vb2" --threads 2 --report --render svg
+if cmp -s "$TMP/vb/report.html" "$TMP/vb2/report.html"; then ok; else
+    bad "report.html differs between 1 and 2 threads / report and run --report"; fi
+
+# English, the Swedish CSV dialect and a --set value recorded in the manifest.
+expect_status 0 "$VARDSIM" run scenarios/ostergotland-2021.cfg -n 200 --quiet -o "$TMP/og" \
+    --csv sv --report
+lang=$(sed -n 's/^ *lang = "\(..\)".*/\1/p' scenarios/ostergotland-2021.cfg | head -1)
+expect_in "$TMP/og/report.html" "<html lang=\"$lang\">"
+expect_status 0 "$VARDSIM" run "$VB" -n 100 --quiet -o "$TMP/set" \
+    --set cni_topup.cni_threshold.pot=3000000 --report
+expect_in "$TMP/set/report.html" "3 MSEK till enheter med CNI över 1,1"
+
+# A scenario that changed since the run is refused, naming the file.
+cp "$VB" "$TMP/s.cfg"
+expect_status 0 "$VARDSIM" run "$TMP/s.cfg" -n 50 --quiet -o "$TMP/chg"
+echo "# edited" >>"$TMP/s.cfg"
+expect_status 2 "$VARDSIM" report "$TMP/chg"
+expect_in "$TMP/err" "has changed since this run"
+
+# A folder of another scenario is refused (centres.csv does not match).
+expect_status 0 "$VARDSIM" run scenarios/ostergotland-2021.cfg -n 50 --quiet -o "$TMP/mix"
+cp "$TMP/vb/centres.csv" "$TMP/mix/centres.csv"
+expect_status 2 "$VARDSIM" report "$TMP/mix"
+expect_in "$TMP/err" "not in the scenario"
+
+# --- headless Chromium: the page renders, its DOM holds the right totals -------
+if [ -z "$CHROMIUM" ]; then
+    echo "report: SKIP Chromium checks (no chromium on PATH; scripts/install-deps.sh installs it)"
+else
+    chrome --window-size=1240,1754 --screenshot="$TMP/shot.png" "file://$TMP/vb/report.html"
+    if [ -s "$TMP/shot.png" ]; then ok; else bad "Chromium made no screenshot"; fi
+    # Not blank: a white page has a standard deviation of 0.
+    sd=$(convert "$TMP/shot.png" -colorspace Gray -format '%[fx:standard_deviation]' info: 2>/dev/null)
+    if awk -v s="${sd:-0}" 'BEGIN { exit !(s > 0.05) }'; then ok; else
+        bad "screenshot looks blank (standard deviation ${sd:-?})"; fi
+    for d in vb og; do
+        chrome --dump-dom "file://$TMP/$d/report.html" >"$TMP/$d.dom"
+        if python3 "$ROOT/tests/cli/report_check.py" "$TMP/$d.dom" "$TMP/$d/centres.csv" \
+            "$(sed -n 's/.*<html lang="\(..\)">.*/\1/p' "$TMP/$d/report.html")" >"$TMP/check" 2>&1
+        then ok; else bad "report_check on $d:"; sed 's/^/    /' "$TMP/check"; fi
+    done
+
+    # --pdf prints A4 pages.
+    expect_status 0 "$VARDSIM" report "$TMP/vb" --pdf
+    if pdfinfo "$TMP/vb/report.pdf" 2>/dev/null | grep -q "Page size:.*(A4)"; then ok; else
+        bad "report.pdf is not A4"; pdfinfo "$TMP/vb/report.pdf" 2>&1 | sed 's/^/    /' | head; fi
+fi
+
+# --- without Chromium: a clear message, exit 1, the HTML kept -------------------
+mkdir -p "$TMP/bin"
+for t in gnuplot; do ln -sf "$(command -v $t)" "$TMP/bin/$t"; done
+rm -f "$TMP/vb/report.html" "$TMP/vb/report.pdf"
+PATH="$TMP/bin" expect_status 1 "$VARDSIM" report "$TMP/vb" --pdf
+expect_in "$TMP/err" "needs Chromium, which is not installed"
+[ -s "$TMP/vb/report.html" ] && ok || bad "report.html not kept without Chromium"
+[ -e "$TMP/vb/report.pdf" ] && bad "report.pdf left without Chromium" || ok
+ls -a "$TMP/vb" | grep -q '\.tmp$' && bad "temporary files left" || ok
+
+echo "report: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
