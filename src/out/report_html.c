@@ -1,0 +1,1161 @@
+/* report_html.c: the committee report (see report_html.h). */
+#define _XOPEN_SOURCE 700 /* nftw, to remove Chromium's profile folder */
+#include "out/report_html.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "out/describe.h"
+#include "util/csv_read.h"
+#include "vardsim/charts.h"
+#include "vardsim/load.h"
+#include "vardsim/metrics.h"
+#include "vardsim/output.h"
+#include "vardsim/override.h"
+#include "vardsim/report.h"
+#include "vardsim/sha256.h"
+#include "vardsim/sim.h"
+
+/* ---- the folder's files --------------------------------------------- */
+
+typedef struct manifest {
+    char **keys, **vals;
+    size_t n;
+} manifest;
+
+static void manifest_free(manifest *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->keys[i]);
+        free(m->vals[i]);
+    }
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static const char *manifest_get(const manifest *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    return NULL;
+}
+
+static char *read_text(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *s = malloc(cap);
+    while (s) {
+        size_t got = fread(s + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (cap - len - 1 == 0) {
+            char *t = realloc(s, 2 * cap);
+            if (!t) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = t;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (s) {
+        s[len] = '\0';
+        if (len_out)
+            *len_out = len;
+    }
+    return s;
+}
+
+/* "key: value" lines; the first version line ("vardsim 0.1.0") is kept
+ * as key "vardsim". */
+static int manifest_read(const char *dir, manifest *m, vs_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.txt", dir);
+    memset(m, 0, sizeof *m);
+    char *text = read_text(path, NULL);
+    if (!text)
+        return vs_err_set(err, VS_EINPUT, dir, 0,
+                          "not a vardsim output folder (no manifest.txt)");
+    size_t cap = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *colon = strstr(line, ": ");
+        char *key = line, *val = colon ? colon + 2 : NULL;
+        if (!colon && strncmp(line, "vardsim ", 8) == 0) {
+            key = "vardsim";
+            val = line + 8;
+        } else if (!colon) {
+            continue;
+        } else {
+            *colon = '\0';
+        }
+        if (m->n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **k = realloc(m->keys, cap * sizeof *k);
+            if (k)
+                m->keys = k;
+            char **v = realloc(m->vals, cap * sizeof *v);
+            if (v)
+                m->vals = v;
+            if (!k || !v) {
+                free(text);
+                return vs_err_set(err, VS_ENOMEM, dir, 0, "out of memory");
+            }
+        }
+        m->keys[m->n] = strdup(key);
+        m->vals[m->n] = strdup(val);
+        m->n++;
+    }
+    free(text);
+    if (!manifest_get(m, "scenario") || !manifest_get(m, "scenario_sha256"))
+        return vs_err_set(err, VS_EINPUT, dir, 0,
+                          "not a vardsim run folder (manifest.txt names no scenario)");
+    return VS_OK;
+}
+
+/* Apply the run's --set values: "set: PATH=VALUE" lines when the manifest
+ * has them, else the --set words of its command line. */
+static int apply_sets(const manifest *m, vs_scenario *sc, vs_err *err)
+{
+    int from_lines = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->keys[i], "set") == 0) {
+            from_lines = 1;
+            int st = vs_override_apply(sc, m->vals[i], err);
+            if (st != VS_OK)
+                return st;
+        }
+    const char *cmd = manifest_get(m, "command");
+    if (from_lines || !cmd)
+        return VS_OK;
+    char *words = strdup(cmd);
+    if (!words)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    int st = VS_OK, next_is_set = 0;
+    for (char *w = strtok(words, " "); w && st == VS_OK; w = strtok(NULL, " ")) {
+        if (next_is_set)
+            st = vs_override_apply(sc, w, err);
+        next_is_set = strcmp(w, "--set") == 0;
+    }
+    free(words);
+    return st;
+}
+
+int vs_report_html_scenario(const char *dir, vs_scenario **out, vs_err *err)
+{
+    *out = NULL;
+    manifest m;
+    int st = manifest_read(dir, &m, err);
+    if (st != VS_OK) {
+        manifest_free(&m);
+        return st;
+    }
+    const char *file = manifest_get(&m, "scenario");
+    char hex[65];
+    if (vs_sha256_file(file, hex) != 0) {
+        st = vs_err_set(err, VS_EINPUT, dir, 0,
+                        "the scenario of this run, %s, cannot be read (run "
+                        "the report from the folder the run was started in)",
+                        file);
+    } else if (strcmp(hex, manifest_get(&m, "scenario_sha256")) != 0) {
+        st = vs_err_set(err, VS_EINPUT, dir, 0,
+                        "%s has changed since this run (SHA-256 differs from "
+                        "the manifest's): run it again before the report", file);
+    } else if ((st = vs_load_file(file, out, err)) == VS_OK) {
+        st = apply_sets(&m, *out, err);
+    }
+    if (st != VS_OK) {
+        vs_scenario_free(*out);
+        *out = NULL;
+    }
+    manifest_free(&m);
+    return st;
+}
+
+/* ---- the report's state ---------------------------------------------- */
+
+typedef struct rep {
+    const vs_scenario *sc;
+    int sv;
+    const char *dir;
+    FILE *f;
+    manifest man;
+    vs_csv_table metrics, centres, explain;
+    int have_explain;
+    char *warnings;    /* warnings.txt, or NULL */
+    size_t *crow;      /* centres.csv row of (variant, centre) */
+    size_t *mrow;      /* metrics.csv row of (variant, stat), 0 if absent */
+    int64_t *point;    /* point allocation in öre, per (variant, centre) */
+    int c_listed, c_cni, c_point, c_pcap, c_ploss, c_chpct;
+} rep;
+
+/* "38326546.57" (or with a decimal comma) as öre, exactly, without going
+ * through a double. */
+static int parse_ore(const char *s, int64_t *out)
+{
+    int neg = 0;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    int64_t whole = 0;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++) {
+        if (whole > (INT64_MAX - 9) / 10 / 100)
+            return -1;
+        whole = whole * 10 + (*s - '0');
+    }
+    int64_t frac = 0;
+    if (*s == '.' || *s == ',') {
+        s++;
+        if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
+            return -1;
+        frac = (s[0] - '0') * 10 + (s[1] - '0');
+        s += 2;
+    }
+    if (*s || digits == 0)
+        return -1;
+    *out = (neg ? -1 : 1) * (whole * 100 + frac);
+    return 0;
+}
+
+static int need_column(rep *r, const vs_csv_table *t, const char *file,
+                       const char *name, int *col, vs_err *err)
+{
+    *col = vs_csv_column(t, name);
+    if (*col < 0)
+        return vs_err_set(err, VS_EINPUT, file, 1, "no column '%s'", name);
+    return VS_OK;
+    (void)r;
+}
+
+static int read_tables(rep *r, vs_err *err)
+{
+    char path[4096];
+    int st;
+    snprintf(path, sizeof path, "%s/metrics.csv", r->dir);
+    if ((st = vs_csv_read_file(path, &r->metrics, err)) != VS_OK)
+        return st;
+    snprintf(path, sizeof path, "%s/centres.csv", r->dir);
+    if ((st = vs_csv_read_file(path, &r->centres, err)) != VS_OK)
+        return st;
+    snprintf(path, sizeof path, "%s/explain.csv", r->dir);
+    r->have_explain = access(path, R_OK) == 0;
+    if (r->have_explain && (st = vs_csv_read_file(path, &r->explain, err)) != VS_OK)
+        return st;
+    snprintf(path, sizeof path, "%s/warnings.txt", r->dir);
+    r->warnings = read_text(path, NULL);
+
+    snprintf(path, sizeof path, "%s/centres.csv", r->dir);
+    if ((st = need_column(r, &r->centres, path, "listed", &r->c_listed, err)) ||
+        (st = need_column(r, &r->centres, path, "cni", &r->c_cni, err)) ||
+        (st = need_column(r, &r->centres, path, "point", &r->c_point, err)) ||
+        (st = need_column(r, &r->centres, path, "per_capita", &r->c_pcap, err)) ||
+        (st = need_column(r, &r->centres, path, "change_pct", &r->c_chpct, err)) ||
+        (st = need_column(r, &r->centres, path, "p_loss", &r->c_ploss, err)))
+        return st;
+    return VS_OK;
+}
+
+/* Match the tables' rows to the scenario's variants, centres and stats,
+ * so a folder from another scenario is refused rather than mislabelled. */
+static int index_tables(rep *r, vs_err *err)
+{
+    const vs_scenario *sc = r->sc;
+    size_t nv = sc->n_variants, nc = sc->n_centres;
+    r->crow = calloc(nv * nc, sizeof *r->crow);
+    r->mrow = calloc(nv * VS_STAT_COUNT, sizeof *r->mrow);
+    r->point = calloc(nv * nc, sizeof *r->point);
+    if (!r->crow || !r->mrow || !r->point)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/centres.csv", r->dir);
+    for (size_t row = 1; row < r->centres.n_rows; row++) {
+        int v = vs_scenario_find_variant(sc, vs_csv_cell(&r->centres, row, 0));
+        int c = vs_scenario_find_centre(sc, vs_csv_cell(&r->centres, row, 1));
+        if (v < 0 || c < 0)
+            return vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
+                              "variant or centre not in the scenario");
+        size_t k = (size_t)v * nc + (size_t)c;
+        r->crow[k] = row;
+        if (parse_ore(vs_csv_cell(&r->centres, row, r->c_point), &r->point[k]))
+            return vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
+                              "'point' is not an amount in kronor");
+    }
+    for (size_t k = 0; k < nv * nc; k++)
+        if (r->crow[k] == 0)
+            return vs_err_set(err, VS_EINPUT, path, 0,
+                              "a variant or centre of the scenario is missing");
+    for (size_t row = 1; row < r->metrics.n_rows; row++) {
+        int v = vs_scenario_find_variant(sc, vs_csv_cell(&r->metrics, row, 0));
+        const char *name = vs_csv_cell(&r->metrics, row, 1);
+        for (int m = 0; v >= 0 && m < VS_STAT_COUNT; m++)
+            if (strcmp(name, vs_report_stat_name(m)) == 0)
+                r->mrow[(size_t)v * VS_STAT_COUNT + (size_t)m] = row;
+    }
+    return VS_OK;
+}
+
+/* ---- HTML pieces ----------------------------------------------------- */
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void put_esc(void *ctx, const char *text)
+{
+    esc(ctx, text);
+}
+
+static const char *T(const rep *r, const char *sv, const char *en)
+{
+    return r->sv ? sv : en;
+}
+
+/* A metrics.csv value as a number, NAN when empty or absent. */
+static double mval(const rep *r, size_t v, int stat, const char *col)
+{
+    size_t row = r->mrow[v * VS_STAT_COUNT + (size_t)stat];
+    double x;
+    if (row == 0 ||
+        vs_csv_read_number(&r->metrics,
+                           vs_csv_cell(&r->metrics, row,
+                                       vs_csv_column(&r->metrics, col)),
+                           &x) != 0)
+        return NAN;
+    return x;
+}
+
+static const char *ccell(const rep *r, size_t v, size_t c, int col)
+{
+    return vs_csv_cell(&r->centres, r->crow[v * r->sc->n_centres + c], col);
+}
+
+static double cnum(const rep *r, size_t v, size_t c, int col)
+{
+    double x;
+    return vs_csv_read_number(&r->centres, ccell(r, v, c, col), &x) == 0 ? x : NAN;
+}
+
+/* öre as tkr with one decimal; the exact öre ride along in data-ore so a
+ * reader (or a test) can check every total to the öre. */
+static void td_tkr(const rep *r, int64_t ore, int bold)
+{
+    char num[64];
+    vs_describe_number((double)ore / 100000.0, 1, r->sv, num, sizeof num);
+    fprintf(r->f, "<td class=\"num\" data-ore=\"%lld\">%s%s%s</td>",
+            (long long)ore, bold ? "<strong>" : "", num, bold ? "</strong>" : "");
+}
+
+static void td_num(const rep *r, double v, int decimals, const char *suffix)
+{
+    char num[64];
+    vs_describe_number(v, decimals, r->sv, num, sizeof num);
+    fprintf(r->f, "<td class=\"num\">%s%s</td>", num,
+            isfinite(v) && *num ? suffix : "");
+}
+
+static const char *metric_words(const rep *r, int m)
+{
+    static const char *const sv[] = {
+        "Gini-index för ersättning per listad",
+        "Koncentrationsindex efter CNI",
+        "Horisontell ojämlikhet",
+        "Andel av budgeten som ligger fel mot behovet",
+        "Theil-index för ersättning per behovsenhet",
+        "Andel till enheter med högt CNI",
+        "Största förlust mot jämförelsealternativet",
+        "Antal enheter som förlorar mer än 1 %",
+        "Summa (kr)", "Ej fördelat (kr)"};
+    static const char *const en[] = {
+        "Gini index of funding per listed person",
+        "Concentration index by CNI",
+        "Horizontal inequity",
+        "Share of the budget misplaced against need",
+        "Theil index of funding per need unit",
+        "Share to high-CNI centres",
+        "Largest loss against the baseline",
+        "Centres losing more than 1 %",
+        "Total (kr)", "Unallocated (kr)"};
+    return r->sv ? sv[m] : en[m];
+}
+
+static const char *better_words(const rep *r, int m)
+{
+    if (m == VS_M_CI_NEED || m == VS_M_HIGH_NEED_SHARE)
+        return T(r, "högre är bättre", "higher is better");
+    if (m == VS_M_HI)
+        return T(r, "närmare 0 är bättre", "closer to 0 is better");
+    return T(r, "lägre är bättre", "lower is better");
+}
+
+/* Shares and indices: per cent for shares, plain for indices. */
+static int metric_is_share(int m)
+{
+    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
+           m == VS_M_MAX_LOSS;
+}
+
+static void td_metric(const rep *r, int m, double v)
+{
+    if (m == VS_M_LOSERS)
+        td_num(r, v, 0, "");
+    else if (metric_is_share(m))
+        td_num(r, 100.0 * v, 2, " %");
+    else
+        td_num(r, v, 4, "");
+}
+
+static int64_t variant_total(const rep *r, size_t v)
+{
+    int64_t t = 0;
+    for (size_t c = 0; c < r->sc->n_centres; c++)
+        t += r->point[v * r->sc->n_centres + c];
+    return t;
+}
+
+static double total_listed(const rep *r)
+{
+    double p = 0;
+    for (size_t c = 0; c < r->sc->n_centres; c++)
+        p += cnum(r, 0, c, r->c_listed);
+    return p;
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+/* Print styles: A4, dark text on white (contrast above 12:1 throughout),
+ * tables that repeat their header row on each printed page. */
+static const char css[] =
+    "@page{size:A4;margin:16mm 14mm}"
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10pt;"
+    "color:#111;background:#fff;line-height:1.4;max-width:60em;margin:0 auto;"
+    "padding:0 1em}"
+    "h1{font-size:18pt;margin:0.6em 0 0.2em}h2{font-size:13pt;margin-top:1.6em;"
+    "border-bottom:1px solid #555}h3{font-size:11pt;margin-bottom:0.3em}"
+    "table{border-collapse:collapse;margin:0.4em 0 1em;font-size:8.5pt;width:100%}"
+    "caption{text-align:left;font-weight:bold;padding:0.3em 0}"
+    "th,td{border:1px solid #999;padding:0.15em 0.4em;vertical-align:top}"
+    "th{background:#e6e6e6;text-align:left}"
+    "td.num{text-align:right;white-space:nowrap}th.num{text-align:right}"
+    "tbody th{width:32%;font-weight:normal}"
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "tr.total td{border-top:2px solid #111;font-weight:bold}"
+    ".warn{border-left:6px solid #9b1c1c;background:#fdf1f1;padding:0.4em 0.8em}"
+    ".warn li{font-family:'DejaVu Sans Mono',monospace;font-size:8.5pt}"
+    "figure{margin:1em 0;break-inside:avoid}figure svg{width:100%;height:auto}"
+    "figcaption{font-size:9pt}.note{font-size:9pt;color:#333}";
+
+static void put_head(rep *r)
+{
+    FILE *f = r->f;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+               "<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<meta name=\"generator\" content=\"vardsim %s\">\n<title>",
+            r->sv ? "sv" : "en", manifest_get(&r->man, "vardsim"));
+    esc(f, r->sc->name);
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", css);
+    esc(f, r->sc->name);
+    fputs("</h1>\n", f);
+    if (r->sc->region_name) {
+        fputs("<p>", f);
+        esc(f, r->sc->region_name);
+        fputs("</p>\n", f);
+    }
+}
+
+/* One sentence per variant: what it costs, who gains and loses, and
+ * whether money lands nearer need. */
+static void put_summary(rep *r)
+{
+    const vs_scenario *sc = r->sc;
+    size_t nc = sc->n_centres, b = (size_t)sc->baseline;
+    FILE *f = r->f;
+    char a[64], bt[64], c[64];
+    fprintf(f, "<section aria-labelledby=\"s-sum\">\n<h2 id=\"s-sum\">%s</h2>\n",
+            T(r, "Sammanfattning", "Summary"));
+    vs_describe_sek((double)variant_total(r, b) / 100.0, r->sv, bt, sizeof bt);
+    fprintf(f, "<p>%s ", T(r, "Frågan: vart går pengarna, vem förlorar och blir "
+                              "fördelningen mer rättvis om regionen väljer ett "
+                              "annat alternativ än",
+                           "The question: where does the money go, who loses, "
+                           "and is the split fairer if the region chooses "
+                           "another variant than"));
+    esc(f, sc->variants[b].name);
+    fprintf(f, " (%s %s %zu %s)?</p>\n<ul>\n", bt,
+            T(r, "till", "to"), nc, T(r, "enheter", "centres"));
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        if (v == b)
+            continue;
+        int gain = 0, lose = 0;
+        size_t worst = 0;
+        int64_t worst_ch = 0;
+        for (size_t i = 0; i < nc; i++) {
+            int64_t ch = r->point[v * nc + i] - r->point[b * nc + i];
+            gain += ch > 0;
+            lose += ch < 0;
+            if (ch < worst_ch) {
+                worst_ch = ch;
+                worst = i;
+            }
+        }
+        int64_t dt = variant_total(r, v) - variant_total(r, b);
+        vs_describe_sek((double)dt / 100.0, r->sv, a, sizeof a);
+        fputs("<li><strong>", f);
+        esc(f, sc->variants[v].name);
+        if (dt == 0)
+            fprintf(f, "</strong>: %s", T(r, "samma summa som jämförelsen",
+                                          "the same total as the baseline"));
+        else
+            fprintf(f, "</strong>: %s%s %s", dt > 0 ? "+" : "", a,
+                    T(r, "mot jämförelsen", "against the baseline"));
+        fprintf(f, "; %d %s, %d %s", gain, T(r, "får mer", "gain"), lose,
+                T(r, "får mindre", "lose"));
+        if (lose) {
+            vs_describe_sek((double)worst_ch / 100.0, r->sv, c, sizeof c);
+            fprintf(f, " (%s: ", T(r, "störst förlust", "largest loss"));
+            esc(f, sc->centres[worst].name);
+            fprintf(f, ", %s)", c);
+        }
+        double d = mval(r, v, VS_M_DISSIMILARITY, "point"),
+               db = mval(r, b, VS_M_DISSIMILARITY, "point"),
+               p = mval(r, v, VS_M_DISSIMILARITY, "p_better");
+        if (isfinite(d) && isfinite(db)) {
+            vs_describe_number(100.0 * d, 2, r->sv, a, sizeof a);
+            vs_describe_number(100.0 * db, 2, r->sv, bt, sizeof bt);
+            fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet är "
+                            "%s %% mot %s %%", "; the share of the budget misplaced "
+                            "against need is %s %% against %s %%"), a, bt);
+            if (isfinite(p)) {
+                vs_describe_number(100.0 * p, 1, r->sv, c, sizeof c);
+                fprintf(f, T(r, " (lägre i %s %% av dragningarna)",
+                             " (lower in %s %% of the draws)"), c);
+            }
+        }
+        fputs(".</li>\n", f);
+    }
+    fputs("</ul>\n</section>\n", f);
+}
+
+static void put_warnings(rep *r)
+{
+    FILE *f = r->f;
+    fprintf(f, "<section aria-labelledby=\"s-warn\">\n<h2 id=\"s-warn\">%s</h2>\n",
+            T(r, "Varningar", "Warnings"));
+    int any = r->warnings && strspn(r->warnings, " \n") < strlen(r->warnings);
+    if (!any) {
+        fprintf(f, "<p>%s</p>\n</section>\n",
+                T(r, "Inga varningar: varje alternativ gör det som står i dess regler.",
+                  "No warnings: every variant does what its rules say."));
+        return;
+    }
+    fprintf(f, "<div class=\"warn\" role=\"note\">\n<p><strong>%s</strong></p>\n<ul>\n",
+            T(r, "Minst ett alternativ gör inte allt som dess regler säger:",
+              "At least one variant does not do all that its rules say:"));
+    char *copy = strdup(r->warnings);
+    for (char *line = copy ? strtok(copy, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+        fputs("<li>", f);
+        esc(f, line);
+        fputs("</li>\n", f);
+    }
+    free(copy);
+    fputs("</ul>\n</div>\n</section>\n", f);
+}
+
+static void put_rules(rep *r)
+{
+    const vs_scenario *sc = r->sc;
+    FILE *f = r->f;
+    fprintf(f, "<section aria-labelledby=\"s-rules\">\n<h2 id=\"s-rules\">%s</h2>\n",
+            T(r, "Alternativen och deras regler", "The variants and their rules"));
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        const vs_variant *var = &sc->variants[v];
+        fputs("<h3>", f);
+        esc(f, var->name);
+        fprintf(f, "%s</h3>\n", (int)v == sc->baseline
+                                    ? T(r, " (jämförelsealternativ)", " (baseline)")
+                                    : "");
+        if (var->extends != VS_NONE) {
+            fprintf(f, "<p>%s ", T(r, "Utgår från", "Starts from"));
+            esc(f, sc->variants[var->extends].name);
+            fprintf(f, "%s</p>\n", T(r, " och lägger till:", " and adds:"));
+        }
+        fputs("<ol>\n", f);
+        for (size_t k = 0; k < var->n_rules; k++) {
+            fputs("<li>", f);
+            vs_describe_rule(sc, v, k, put_esc, f);
+            fputs("</li>\n", f);
+        }
+        fputs("</ol>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+static void put_metric_table(rep *r, int m)
+{
+    const vs_scenario *sc = r->sc;
+    FILE *f = r->f;
+    fputs("<table>\n<caption>", f);
+    esc(f, metric_words(r, m));
+    fprintf(f, " (%s)</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th></tr></thead>\n<tbody>\n",
+            better_words(r, m), T(r, "Alternativ", "Variant"),
+            T(r, "Punktskattning", "Point estimate"),
+            T(r, "90 % intervall (p05–p95)", "90 % interval (p05–p95)"),
+            T(r, "Skillnad mot jämförelsen (medel)", "Difference from baseline (mean)"),
+            T(r, "Andel dragningar bättre", "Share of draws better"));
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        fputs("<tr><th scope=\"row\">", f);
+        esc(f, sc->variants[v].name);
+        fputs("</th>", f);
+        td_metric(r, m, mval(r, v, m, "point"));
+        double lo = mval(r, v, m, "p05"), hi = mval(r, v, m, "p95");
+        char a[64], b[64];
+        int share = metric_is_share(m);
+        int dec = m == VS_M_LOSERS ? 0 : share ? 2 : 4;
+        vs_describe_number(share ? 100 * lo : lo, dec, r->sv, a, sizeof a);
+        vs_describe_number(share ? 100 * hi : hi, dec, r->sv, b, sizeof b);
+        fprintf(f, "<td class=\"num\">%s%s%s%s</td>", a, *a ? " – " : "", b,
+                *b && share ? " %" : "");
+        if ((int)v == sc->baseline) {
+            fputs("<td></td><td></td></tr>\n", f);
+            continue;
+        }
+        double d = mval(r, v, m, "diff_mean"), p = mval(r, v, m, "p_better");
+        /* A difference that only öre rounding makes is no difference. */
+        if (isfinite(d) && fabs(d) < 1e-9 && (!isfinite(p) || p == 0)) {
+            fprintf(f, "<td class=\"num\" colspan=\"2\">%s</td></tr>\n",
+                    T(r, "ingen skillnad", "no difference"));
+            continue;
+        }
+        td_metric(r, m, d);
+        td_num(r, 100.0 * p, 1, " %");
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static void put_metrics(rep *r)
+{
+    fprintf(r->f, "<section aria-labelledby=\"s-met\">\n<h2 id=\"s-met\">%s</h2>\n"
+                  "<p class=\"note\">%s</p>\n",
+            T(r, "Rättvisemått", "Equity metrics"),
+            T(r, "Punktskattning: med de värden som står i scenariot. Intervall och "
+                 "andel dragningar där alternativet är bättre än jämförelsen: från "
+                 "Monte Carlo-dragningarna av de osäkra värdena.",
+              "Point estimate: with the values typed in the scenario. Intervals "
+              "and the share of draws in which the variant beats the baseline: "
+              "from the Monte Carlo draws of the uncertain inputs."));
+    for (int m = 0; m < VS_M_COUNT; m++)
+        put_metric_table(r, m);
+    fputs("</section>\n", r->f);
+}
+
+/* The committee table: one row per centre and a total row, money in tkr
+ * with the exact öre in data-ore. */
+static void put_committee_table(rep *r, size_t v)
+{
+    const vs_scenario *sc = r->sc;
+    size_t nc = sc->n_centres, b = (size_t)sc->baseline;
+    FILE *f = r->f;
+    fputs("<table>\n<caption>", f);
+    esc(f, sc->variants[v].name);
+    fprintf(f, "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">CNI</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
+               "</tr></thead>\n<tbody>\n",
+            T(r, "Enhet", "Centre"), T(r, "Listade", "Listed"),
+            T(r, "Jämförelse (tkr)", "Baseline (tkr)"), T(r, "Alternativ (tkr)", "Variant (tkr)"),
+            T(r, "Förändring (tkr)", "Change (tkr)"), T(r, "Förändring (%)", "Change (%)"),
+            T(r, "Kr per listad", "Kr per listed"), T(r, "P(förlust)", "P(loss)"));
+    int64_t tb = 0, tv = 0;
+    for (size_t c = 0; c < nc; c++) {
+        int64_t pb = r->point[b * nc + c], pv = r->point[v * nc + c];
+        tb += pb;
+        tv += pv;
+        fputs("<tr><th scope=\"row\">", f);
+        esc(f, sc->centres[c].name);
+        fputs("</th>", f);
+        td_num(r, cnum(r, v, c, r->c_listed), 0, "");
+        char cni[32];
+        snprintf(cni, sizeof cni, "%s", ccell(r, v, c, r->c_cni));
+        if (r->sv && strchr(cni, '.'))
+            *strchr(cni, '.') = ',';
+        fprintf(f, "<td class=\"num\">%s</td>", cni);
+        td_tkr(r, pb, 0);
+        td_tkr(r, pv, 0);
+        td_tkr(r, pv - pb, 0);
+        td_num(r, cnum(r, v, c, r->c_chpct), 2, " %");
+        td_num(r, cnum(r, v, c, r->c_pcap), 0, "");
+        td_num(r, 100.0 * cnum(r, v, c, r->c_ploss), 1, " %");
+        fputs("</tr>\n", f);
+    }
+    double listed = total_listed(r);
+    fprintf(f, "<tr class=\"total\"><th scope=\"row\">%s</th>", T(r, "Summa", "Total"));
+    td_num(r, listed, 0, "");
+    fputs("<td></td>", f);
+    td_tkr(r, tb, 1);
+    td_tkr(r, tv, 1);
+    td_tkr(r, tv - tb, 1);
+    td_num(r, tb ? 100.0 * (double)(tv - tb) / (double)tb : NAN, 2, " %");
+    td_num(r, listed > 0 ? (double)tv / 100.0 / listed : NAN, 0, "");
+    fputs("<td></td></tr>\n</tbody>\n</table>\n", f);
+}
+
+static void put_committee(rep *r)
+{
+    fprintf(r->f, "<section aria-labelledby=\"s-tab\">\n<h2 id=\"s-tab\">%s</h2>\n",
+            T(r, "Per enhet och alternativ", "Per centre and variant"));
+    for (size_t v = 0; v < r->sc->n_variants; v++)
+        if ((int)v != r->sc->baseline)
+            put_committee_table(r, v);
+    fputs("</section>\n", r->f);
+}
+
+/* Why a centre gets what it gets: the steps of explain.csv for (variant,
+ * centre) that are not zero. */
+static void put_why(rep *r, size_t v, size_t c)
+{
+    if (!r->have_explain)
+        return;
+    const vs_csv_table *t = &r->explain;
+    int cv = vs_csv_column(t, "variant"), cc = vs_csv_column(t, "centre"),
+        cs = vs_csv_column(t, "step"), ca = vs_csv_column(t, "amount");
+    const char *vid = r->sc->variants[v].id, *cid = r->sc->centres[c].id;
+    int first = 1;
+    for (size_t row = 1; row < t->n_rows; row++) {
+        int64_t ore;
+        if (strcmp(vs_csv_cell(t, row, cv), vid) != 0 ||
+            strcmp(vs_csv_cell(t, row, cc), cid) != 0 ||
+            parse_ore(vs_csv_cell(t, row, ca), &ore) != 0 || ore == 0)
+            continue;
+        char a[64];
+        vs_describe_sek((double)ore / 100.0, r->sv, a, sizeof a);
+        fputs(first ? "" : "; ", r->f);
+        esc(r->f, vs_csv_cell(t, row, cs));
+        fprintf(r->f, " %s%s", ore > 0 ? "+" : "", a);
+        first = 0;
+    }
+}
+
+typedef struct ranked {
+    size_t c;
+    int64_t ch;
+} ranked;
+
+static int by_change_desc(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->ch != b->ch)
+        return a->ch > b->ch ? -1 : 1;
+    return a->c < b->c ? -1 : a->c > b->c;
+}
+
+static void put_movers_rows(rep *r, size_t v, const ranked *rk, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        fputs("<tr><th scope=\"row\">", r->f);
+        esc(r->f, r->sc->centres[rk[k].c].name);
+        fputs("</th>", r->f);
+        td_tkr(r, rk[k].ch, 0);
+        fputs("<td>", r->f);
+        put_why(r, v, rk[k].c);
+        fputs("</td></tr>\n", r->f);
+    }
+}
+
+/* The five largest gains and losses at the point estimate, with why. */
+static void put_movers(rep *r)
+{
+    const vs_scenario *sc = r->sc;
+    size_t nc = sc->n_centres, b = (size_t)sc->baseline;
+    FILE *f = r->f;
+    ranked *rk = malloc(nc * sizeof *rk);
+    if (!rk)
+        return;
+    fprintf(f, "<section aria-labelledby=\"s-mov\">\n<h2 id=\"s-mov\">%s</h2>\n",
+            T(r, "Största vinnare och förlorare", "Largest gains and losses"));
+    if (r->have_explain)
+        fprintf(f, "<p class=\"note\">%s</p>\n",
+                T(r, "Varför: vad varje regel i alternativets kedja gav eller tog "
+                     "för enheten (explain.csv).",
+                  "Why: what each rule of the variant's chain gave or took for "
+                  "the centre (explain.csv)."));
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        if (v == b)
+            continue;
+        for (size_t c = 0; c < nc; c++)
+            rk[c] = (ranked){c, r->point[v * nc + c] - r->point[b * nc + c]};
+        qsort(rk, nc, sizeof *rk, by_change_desc);
+        size_t ng = 0, nl = 0;
+        while (ng < 5 && ng < nc && rk[ng].ch > 0)
+            ng++;
+        while (nl < 5 && nl < nc && rk[nc - 1 - nl].ch < 0)
+            nl++;
+        fputs("<table>\n<caption>", f);
+        esc(f, sc->variants[v].name);
+        fprintf(f, "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
+                   "</tr></thead>\n<tbody>\n",
+                T(r, "Enhet", "Centre"), T(r, "Förändring (tkr)", "Change (tkr)"),
+                T(r, "Varför", "Why"));
+        put_movers_rows(r, v, rk, ng);
+        /* Losses largest first. */
+        ranked *losers = rk + nc - nl;
+        for (size_t i = 0; i < nl / 2; i++) {
+            ranked t = losers[i];
+            losers[i] = losers[nl - 1 - i];
+            losers[nl - 1 - i] = t;
+        }
+        put_movers_rows(r, v, losers, nl);
+        if (ng + nl == 0)
+            fprintf(f, "<tr><td colspan=\"3\">%s</td></tr>\n",
+                    T(r, "Ingen enhet får mer eller mindre.", "No centre gains or loses."));
+        fputs("</tbody>\n</table>\n", f);
+    }
+    free(rk);
+    fputs("</section>\n", f);
+}
+
+/* ---- charts ---------------------------------------------------------- */
+
+/* Copy gnuplot's SVG into the page: drop the XML prolog, give every id
+ * (and every reference to one) a per-chart prefix so that several charts
+ * on one page do not share ids, and replace gnuplot's <title> with the
+ * alt text.  Ids are rewritten only inside tags, never in text. */
+static void put_svg(rep *r, const char *svg, int k, const char *alt)
+{
+    FILE *f = r->f;
+    const char *p = strstr(svg, "<svg");
+    if (!p)
+        return;
+    char prefix[16];
+    snprintf(prefix, sizeof prefix, "c%d-", k);
+    fputs("<svg role=\"img\" aria-label=\"", f);
+    esc(f, alt);
+    fputs("\"", f);
+    p += 4;
+    int in_tag = 1;
+    static const char *const refs[] = {"id='", "id=\"", "href='#", "href=\"#",
+                                       "url(#"};
+    while (*p) {
+        if (strncmp(p, "<title>", 7) == 0) {
+            const char *end = strstr(p, "</title>");
+            if (end) {
+                fputs("<title>", f);
+                esc(f, alt);
+                fputs("</title>", f);
+                p = end + 8;
+                continue;
+            }
+        }
+        if (*p == '<')
+            in_tag = 1;
+        else if (*p == '>')
+            in_tag = 0;
+        int done = 0;
+        for (size_t i = 0; in_tag && i < sizeof refs / sizeof *refs; i++) {
+            size_t n = strlen(refs[i]);
+            if (strncmp(p, refs[i], n) == 0 && (i > 1 || p[-1] == ' ' || p[-1] == '\t')) {
+                fwrite(p, 1, n, f);
+                fputs(prefix, f);
+                p += n;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            fputc(*p++, f);
+    }
+    fputc('\n', f);
+}
+
+typedef struct chart_text {
+    const char *name, *sv, *en;
+} chart_text;
+
+/* Alt text: what the chart shows, in words; the numbers are in the
+ * tables above, which a screen reader reads. */
+static const chart_text chart_texts[] = {
+    {"allocation",
+     "Stapeldiagram: förändringen för varje enhet mot jämförelsealternativet i "
+     "tkr, en panel per alternativ. Samma siffror står i tabellerna per enhet.",
+     "Bar chart: the change for each centre against the baseline in tkr, one "
+     "panel per variant. The same figures are in the tables per centre."},
+    {"metrics",
+     "Diagram över rättvisemåtten per alternativ med 90 % osäkerhetsintervall. "
+     "Samma siffror står i tabellerna över rättvisemått.",
+     "Chart of the equity metrics per variant with 90 % uncertainty intervals. "
+     "The same figures are in the equity metric tables."},
+    {"per_capita",
+     "Punktdiagram: ersättning per listad mot CNI för varje enhet, med en linje "
+     "för vad behovet motiverar.",
+     "Scatter chart: funding per listed person against CNI for each centre, "
+     "with a line for what need warrants."},
+    {"concentration",
+     "Koncentrationskurvor: andel av pengarna mot andel av de listade, ordnade "
+     "efter CNI från lägst till högst.",
+     "Concentration curves: share of the money against share of the listed "
+     "persons, ordered by CNI from lowest to highest."},
+};
+
+static void put_charts(rep *r)
+{
+    FILE *f = r->f;
+    int any = 0, k = 0;
+    for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.svg", r->dir, chart_texts[i].name);
+        char *svg = read_text(path, NULL);
+        if (!svg)
+            continue;
+        if (!any)
+            fprintf(f, "<section aria-labelledby=\"s-fig\">\n<h2 id=\"s-fig\">%s</h2>\n",
+                    T(r, "Diagram", "Charts"));
+        any = 1;
+        const char *alt = r->sv ? chart_texts[i].sv : chart_texts[i].en;
+        fputs("<figure>\n", f);
+        put_svg(r, svg, ++k, alt);
+        fputs("<figcaption>", f);
+        esc(f, alt);
+        fputs("</figcaption>\n</figure>\n", f);
+        free(svg);
+    }
+    if (any)
+        fputs("</section>\n", f);
+}
+
+static void put_method(rep *r)
+{
+    FILE *f = r->f;
+    char need[256];
+    vs_describe_need(r->sc, need, sizeof need);
+    fprintf(f, "<section aria-labelledby=\"s-need\">\n<h2 id=\"s-need\">%s</h2>\n<p>",
+            T(r, "Vad behov betyder här", "What need means here"));
+    esc(f, need);
+    fprintf(f, ". %s</p>\n</section>\n",
+            T(r, "Behovet bestämmer den rättvisa andelen (fair share), andelen av "
+                 "budgeten som ligger fel och Theil-indexet; Gini-indexet gäller "
+                 "ersättning per listad och koncentrationsindexet rangordnar efter CNI.",
+              "Need defines the fair share, the share of the budget misplaced and "
+              "the Theil index; the Gini index is of funding per listed person and "
+              "the concentration index ranks by CNI."));
+    fprintf(f, "<section aria-labelledby=\"s-prov\">\n<h2 id=\"s-prov\">%s</h2>\n<table>\n"
+               "<caption>%s</caption>\n<tbody>\n",
+            T(r, "Metod och ursprung", "Method and provenance"),
+            T(r, "Hur siffrorna togs fram", "How the figures were made"));
+    static const char *const keys[] = {"vardsim", "scenario", "scenario_sha256", "seed",
+                                       "iterations", "generator", "centre_quantiles"};
+    static const char *const sv[] = {"vardsim, version", "Scenariofil", "Scenariots SHA-256",
+                                     "Slumpfrö", "Dragningar", "Slumptalsgenerator",
+                                     "Kvantiler per enhet"};
+    static const char *const en[] = {"vardsim version", "Scenario file", "Scenario SHA-256",
+                                     "Seed", "Draws", "Random generator",
+                                     "Quantiles per centre"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *v = manifest_get(&r->man, keys[i]);
+        if (!v)
+            continue;
+        fprintf(f, "<tr><th scope=\"row\">%s</th><td>", r->sv ? sv[i] : en[i]);
+        esc(f, v);
+        fputs("</td></tr>\n", f);
+    }
+    for (size_t i = 0; i < r->man.n; i++) {
+        if (strcmp(r->man.keys[i], "set") != 0)
+            continue;
+        fprintf(f, "<tr><th scope=\"row\">--set</th><td>");
+        esc(f, r->man.vals[i]);
+        fputs("</td></tr>\n", f);
+    }
+    fprintf(f, "</tbody>\n</table>\n<p class=\"note\">%s</p>\n</section>\n",
+            T(r, "Alla alternativ räknas på samma dragningar av de osäkra värdena, "
+                 "så en skillnad mellan två alternativ är aldrig slumpbrus från olika "
+                 "dragningar. Belopp är exakta i öre; tabellerna visar tkr.",
+              "Every variant is computed on the same draws of the uncertain inputs, "
+              "so a difference between two variants is never noise from different "
+              "draws. Amounts are exact to the öre; the tables show tkr."));
+}
+
+/* ---- the whole file -------------------------------------------------- */
+
+static void rep_free(rep *r)
+{
+    manifest_free(&r->man);
+    vs_csv_table_free(&r->metrics);
+    vs_csv_table_free(&r->centres);
+    vs_csv_table_free(&r->explain);
+    free(r->warnings);
+    free(r->crow);
+    free(r->mrow);
+    free(r->point);
+}
+
+/* Chart scripts but no SVG: render the SVG the report inlines. */
+static int ensure_svg(const char *dir, vs_err *err)
+{
+    char gp[4096], svg[4096];
+    for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
+        snprintf(gp, sizeof gp, "%s/%s.gp", dir, chart_texts[i].name);
+        snprintf(svg, sizeof svg, "%s/%s.svg", dir, chart_texts[i].name);
+        if (access(gp, R_OK) == 0 && access(svg, R_OK) != 0)
+            return vs_charts_render(dir, "svg", err);
+    }
+    return VS_OK;
+}
+
+int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
+{
+    rep r;
+    memset(&r, 0, sizeof r);
+    r.sc = sc;
+    r.sv = vs_describe_swedish(sc);
+    r.dir = dir;
+    int st = manifest_read(dir, &r.man, err);
+    if (st == VS_OK)
+        st = read_tables(&r, err);
+    if (st == VS_OK)
+        st = index_tables(&r, err);
+    if (st == VS_OK)
+        st = ensure_svg(dir, err);
+    vs_outset set;
+    vs_outset_init(&set);
+    if (st == VS_OK && !(r.f = vs_outset_open(&set, dir, "report.html", err)))
+        st = err->code ? err->code : VS_EIO;
+    if (st == VS_OK) {
+        put_head(&r);
+        put_summary(&r);
+        put_warnings(&r);
+        put_rules(&r);
+        put_metrics(&r);
+        put_committee(&r);
+        put_movers(&r);
+        put_charts(&r);
+        put_method(&r);
+        fputs("</main>\n</body>\n</html>\n", r.f);
+        st = vs_outset_commit(&set, err);
+    }
+    vs_outset_free(&set);
+    rep_free(&r);
+    return st;
+}
+
+/* ---- PDF through headless Chromium ----------------------------------- */
+
+static int find_chromium(char *buf, size_t n)
+{
+    static const char *const names[] = {"chromium", "chromium-browser",
+                                        "google-chrome"};
+    const char *path = getenv("PATH");
+    for (size_t k = 0; path && k < sizeof names / sizeof *names; k++) {
+        for (const char *p = path; *p;) {
+            size_t len = strcspn(p, ":");
+            if (len > 0 && p[0] == '/' &&
+                snprintf(buf, n, "%.*s/%s", (int)len, p, names[k]) < (int)n &&
+                access(buf, X_OK) == 0)
+                return 0;
+            p += len;
+            if (*p == ':')
+                p++;
+        }
+    }
+    return -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+int vs_report_html_pdf(const char *dir, vs_err *err)
+{
+    char chromium[4096], html[4096], url[4200], pdf_arg[4400], tmp[4200],
+        final_path[4200], profile[] = "/tmp/vardsim-chromium-XXXXXX";
+    if (find_chromium(chromium, sizeof chromium) != 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0,
+                          "report.pdf needs Chromium, which is not installed "
+                          "(Debian: apt-get install chromium); report.html is written");
+    if (!realpath(dir, html))
+        return vs_err_set(err, VS_EIO, dir, 0, "%s", strerror(errno));
+    snprintf(tmp, sizeof tmp, "%s/.report.pdf.%ld.tmp", html, (long)getpid());
+    snprintf(final_path, sizeof final_path, "%s/report.pdf", html);
+    snprintf(url, sizeof url, "file://%s/report.html", html);
+    snprintf(pdf_arg, sizeof pdf_arg, "--print-to-pdf=%s", tmp);
+    if (!mkdtemp(profile))
+        return vs_err_set(err, VS_EIO, NULL, 0, "cannot make a temporary folder: %s",
+                          strerror(errno));
+    char profile_arg[64];
+    snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", profile);
+    pid_t pid = fork();
+    if (pid < 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run Chromium: %s",
+                          strerror(errno));
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls until exec. */
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+            _exit(127);
+        char *const argv[] = {"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                              "--disable-quic", "--no-first-run",
+                              "--disable-background-networking",
+                              "--disable-component-update", "--disable-sync",
+                              "--no-pdf-header-footer", profile_arg, pdf_arg, url, NULL};
+        execv(chromium, argv);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    nftw(profile, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    struct stat stt;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(tmp, &stt) != 0 ||
+        stt.st_size == 0) {
+        unlink(tmp);
+        return vs_err_set(err, VS_ERUN, NULL, 0,
+                          "Chromium could not print report.pdf (exit %d)",
+                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+    if (rename(tmp, final_path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return vs_err_set(err, VS_EIO, final_path, 0, "%s", strerror(e));
+    }
+    return VS_OK;
+}
