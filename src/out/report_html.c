@@ -16,13 +16,13 @@
 
 #include "out/describe.h"
 #include "util/csv_read.h"
-#include "vardsim/charts.h"
+#include "out/charts.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
-#include "vardsim/sha256.h"
+#include "util/sha256.h"
 #include "vardsim/sim.h"
 
 /* ---- the folder's files --------------------------------------------- */
