@@ -116,8 +116,11 @@ $(BUILD)/bench/stages: bench/stages.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(DEPS_LIBS) -lm
 
+# BASE=path/to/old/vardsim adds paired runs against that binary
+# (bench/paired.sh), the way speed changes are judged on a shared machine.
 bench: $(BIN) $(BUILD)/bench/stages
 	@VARDSIM=$(abspath $(BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
+	@if [ -n "$(BASE)" ]; then VARDSIM=$(abspath $(BIN)) BASE=$(abspath $(BASE)) sh bench/paired.sh; fi
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vardsim \
