@@ -1733,6 +1733,13 @@ static int load_buffer(const char *text, size_t len, const char *name,
                      vs_scenario **out, vs_err *err)
 {
     *out = NULL;
+    /* A UTF-8 byte order mark (Windows editors write one) is not text:
+     * libconfig would call it a syntax error.  Skipping it keeps line
+     * numbers as they are (it sits on line 1). */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     if (vs_load_check_text(text, len, name, err) > 0)
         return VS_EINPUT;
 

@@ -3,7 +3,8 @@
  * libconfig 1.5 misreads some text without a word: an integer above 2^31
  * without `L` wraps (`pot = 5000000000;` reads 705032704), `0700` is
  * decimal here but octal in later releases, `\x00` in a string vanishes,
- * a BOM or a NUL is just "syntax error", and `@include` opens any path it
+ * a BOM or a NUL is just "syntax error" (the loader skips a UTF-8 BOM
+ * before libconfig sees the text), and `@include` opens any path it
  * names.  None of that is visible once the text is parsed, so the loader
  * looks at the bytes first.  Two passes, each simple on its own:
  *
@@ -13,7 +14,8 @@
  *      names and numbers well enough to find integer literals, escapes and
  *      `@include` outside strings and comments.
  *
- * A file saved in Latin-1 would give one error per å, ä and ö, so each
+ * A file saved in Windows-1252 (or Latin-1) would give one error per å, ä
+ * and ö, each naming the character the byte stands for there, so each
  * kind of problem is reported once per line, for at most MAX_SHOWN lines,
  * then summed up in one more message. */
 #include "load_text.h"
@@ -27,7 +29,7 @@
 #define MAX_SHOWN 10
 
 enum problem_kind {
-    P_BOM,
+    P_UTF16,
     P_NUL,
     P_CONTROL,
     P_UTF8,
@@ -41,7 +43,7 @@ enum problem_kind {
 
 /* For the summary "N more lines with ...". */
 static const char *const kind_summary[P_KINDS] = {
-    "a byte order mark", "NUL bytes", "control characters", "invalid UTF-8",
+    "a UTF-16 byte order mark", "NUL bytes", "control characters", "invalid UTF-8",
     "integers that do not fit 32 bits", "integers that do not fit 64 bits",
     "integers with a leading zero", "\\x00 escapes", "@include",
 };
@@ -114,6 +116,39 @@ size_t vs_load_utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+/* Windows-1252's 0x80..0x9F (0: undefined there); 0xA0..0xFF are the
+ * code points of the same number, as in Latin-1. */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+void vs_load_encoding_hint(unsigned char byte, char *buf, size_t n)
+{
+    unsigned cp = byte < 0x80 ? 0 : byte < 0xA0 ? cp1252_high[byte - 0x80] : byte;
+    if (cp == 0) {
+        snprintf(buf, n, "invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
+                 byte);
+        return;
+    }
+    /* Invisible characters by name, the rest as themselves (in UTF-8). */
+    char shown[24];
+    if (cp == 0xA0)
+        snprintf(shown, sizeof shown, "a no-break space");
+    else if (cp == 0xAD)
+        snprintf(shown, sizeof shown, "a soft hyphen");
+    else if (cp < 0x800)
+        snprintf(shown, sizeof shown, "'%c%c'", (char)(0xC0 | (cp >> 6)),
+                 (char)(0x80 | (cp & 0x3F)));
+    else
+        snprintf(shown, sizeof shown, "'%c%c%c'", (char)(0xE0 | (cp >> 12)),
+                 (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F)));
+    snprintf(buf, n, "byte 0x%02X is %s in Windows-1252: save the file as UTF-8",
+             byte, shown);
+}
+
 int vs_load_is_control(const unsigned char *p, size_t len)
 {
     if (len == 1)
@@ -156,8 +191,9 @@ static void scan_bytes(struct scan *s, const unsigned char *p, size_t len,
             report(s, P_NUL, line,
                    "NUL byte: save the file as UTF-8 text (not UTF-16)");
         } else if (n == 0) {
-            report(s, P_UTF8, line,
-                   "invalid UTF-8 (byte 0x%02X): save the file as UTF-8", c);
+            char hint[80];
+            vs_load_encoding_hint(c, hint, sizeof hint);
+            report(s, P_UTF8, line, "%s", hint);
             i++;
             continue;
         } else if (c != '\t' && c != '\r' && vs_load_is_control(p + i, n)) {
@@ -379,11 +415,17 @@ int vs_load_check_text(const char *buf, size_t len, const char *name,
     memset(&s, 0, sizeof s);
     s.name = name;
     s.err = err;
+    /* A UTF-8 byte order mark is what Windows editors put first: the
+     * loader skips it (load.c), so it is no problem here.  A UTF-16 one
+     * would show as two bytes of invalid UTF-8 and NULs: say what it is. */
     size_t start = 0;
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-        report(&s, P_BOM, 1,
-               "UTF-8 byte order mark: save the file without BOM");
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         start = 3;
+    else if (len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 ||
+                          memcmp(buf, "\xFE\xFF", 2) == 0)) {
+        report(&s, P_UTF16, 1,
+               "UTF-16 byte order mark: save the file as UTF-8");
+        return s.problems;
     }
     scan_bytes(&s, (const unsigned char *)buf, len, start);
     scan_tokens(&s, buf, len, start);
