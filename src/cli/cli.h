@@ -97,7 +97,14 @@ void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
  * `pdf`): an exit status.  `run --report` calls it after its commit. */
 int vs_cli_report(const char *dir, int pdf, int quiet);
 
+/* Write `len` bytes of `text` to `path` atomically (a temporary file in
+ * the same folder, renamed when complete).  Returns VS_OK, or VS_EIO /
+ * VS_ENOMEM with err. */
+int vs_cli_write_file(const char *path, const char *text, size_t len,
+                      vs_err *err);
+
 int vs_cmd_check(int argc, char **argv);
+int vs_cmd_init(int argc, char **argv);
 int vs_cmd_report(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_sensitivity(int argc, char **argv);

@@ -23,6 +23,7 @@ static void on_signal(int sig)
 
 static const char usage_text[] =
     "usage:\n"
+    "  vardsim init [FILE]                         a commented starter scenario\n"
     "  vardsim check SCENARIO.cfg                  validate and summarise\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
@@ -73,6 +74,9 @@ static const char usage_text[] =
     "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
     "                  (default 200; 0: none)\n"
     "\n"
+    "init writes a starter scenario (every rule type shown, commented out) to\n"
+    "FILE, or to standard output; it never replaces an existing file.\n"
+    "\n"
     "report writes report.html into OUTDIR (a run's output folder, run from\n"
     "the folder the run was started in): one self-contained page for a\n"
     "committee; --pdf also prints report.pdf on A4 with headless Chromium.\n"
@@ -88,6 +92,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", vs_cmd_check},
+    {"init", vs_cmd_init},
     {"report", vs_cmd_report},
     {"run", vs_cmd_run},
     {"sensitivity", vs_cmd_sensitivity},
