@@ -41,3 +41,16 @@ struct vs_scenario *vs_test_load(const char *text, const char *name)
     vs_err_free(&err);
     return sc;
 }
+
+uint64_t vs_test_rnd_u64(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 2685821657736338717ULL;
+}
+
+double vs_test_rnd_unif(uint64_t *state)
+{
+    return (double)(vs_test_rnd_u64(state) >> 11) * 0x1.0p-53;
+}

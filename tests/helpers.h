@@ -18,6 +18,11 @@ void vs_test_assert_close(double a, double b, double rel, double abs_tol,
                           const char *sa, const char *sb, const char *file,
                           int line);
 
+/* A small reproducible PRNG (xorshift64*) for random tests without GSL:
+ * the state is the caller's (seed it with any non-zero value). */
+uint64_t vs_test_rnd_u64(uint64_t *state);
+double vs_test_rnd_unif(uint64_t *state); /* [0, 1) */
+
 struct vs_scenario;
 
 /* Load scenario text that must be valid; fails the test (printing the

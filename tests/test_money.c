@@ -619,6 +619,29 @@ static void test_waterfill_random(void **state)
     }
 }
 
+/* The real-number water level: 10 by weights 1, 1, 2 with the first
+ * capped at 1: level 2.5 passes it, so it holds 1 and the other 9 go 1:2
+ * (level 3): 1, 3, 6.  Every weighted item capped: what fits is placed
+ * (4 of 10) and the weight-0 item gets nothing. */
+static void test_waterlevel_hand(void **state)
+{
+    (void)state;
+    double y[3];
+    size_t idx[3];
+    unsigned char cl[3];
+    const double w[3] = {1, 1, 2}, hi[3] = {1, INFINITY, INFINITY};
+    assert_true(vs_money_waterlevel(10, w, hi, 3, y, idx, cl) == 10);
+    assert_close(y[0], 1, 0, 0);
+    assert_close(y[1], 3, 1e-15, 0);
+    assert_close(y[2], 6, 1e-15, 0);
+    assert_int_equal(cl[0], 1);
+    assert_int_equal(cl[1] | cl[2], 0);
+    const double w2[2] = {1, 0}, hi2[2] = {4, INFINITY};
+    assert_true(vs_money_waterlevel(10, w2, hi2, 2, y, idx, cl) == 4);
+    assert_close(y[0], 4, 0, 0);
+    assert_close(y[1], 0, 0, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -634,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_waterfill_hand),
         cmocka_unit_test(test_waterfill_fast_path),
         cmocka_unit_test(test_waterfill_random),
+        cmocka_unit_test(test_waterlevel_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -599,3 +599,50 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
     }
     return fixed;
 }
+
+/* ------------------------------------------------------------------ */
+/* Water level in real numbers                                         */
+
+/* The items still free at level t are those with t w_i <= hi_i; fixing
+ * the ones past their bound only raises the level of the rest (what they
+ * give up exceeds nothing the others lose), so each round t grows, every
+ * round fixes an item or ends, and at most n rounds run. */
+double vs_money_waterlevel(double amount, const double *w, const double *hi,
+                           size_t n, double *y, size_t *idx,
+                           unsigned char *clamped)
+{
+    assert(amount >= 0);
+    size_t nf = 0;
+    double fixed = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert(w[i] >= 0 && isfinite(w[i]) && hi[i] >= 0);
+        y[i] = 0;
+        clamped[i] = 0;
+        if (w[i] > 0)
+            idx[nf++] = i;
+    }
+    while (nf > 0) {
+        double W = 0;
+        for (size_t j = 0; j < nf; j++)
+            W += w[idx[j]];
+        double t = (amount - fixed) / W;
+        size_t still = 0;
+        for (size_t j = 0; j < nf; j++) {
+            size_t i = idx[j];
+            if (t * w[i] > hi[i]) {
+                y[i] = hi[i];
+                clamped[i] = 1;
+                fixed += hi[i];
+            } else {
+                idx[still++] = i;
+            }
+        }
+        if (still == nf) {
+            for (size_t j = 0; j < nf; j++)
+                y[idx[j]] = t * w[idx[j]];
+            return amount;
+        }
+        nf = still;
+    }
+    return fixed;
+}

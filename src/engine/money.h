@@ -60,6 +60,21 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
                           double *x, double *rem, size_t *idx,
                           unsigned char *clamped);
 
+/* The water level in real numbers, upper bounds only: section 3's first
+ * step without its rounding, for callers whose amounts are not yet öre
+ * (the plan's yearly step shares real money before it becomes öre).
+ *
+ * Writes y[i] = min(t w_i, hi_i) with the one t >= 0 at which the y sum to
+ * `amount` (>= 0): clamp the items that pass their bound, hand the excess
+ * to the rest by their weights, repeat.  hi_i >= 0, INFINITY for none;
+ * w_i >= 0 and finite, weight 0 gets 0.  clamped[i] = 1 where y_i is held
+ * at hi_i.  Returns the amount placed: `amount`, or less (the sum of the
+ * bounds of the items with weight) when every such item is clamped.
+ * Scratch: idx of n. */
+double vs_money_waterlevel(double amount, const double *w, const double *hi,
+                           size_t n, double *y, size_t *idx,
+                           unsigned char *clamped);
+
 /* Partial ranking for largest remainders and top-k selections.
  *
  * Rearranges idx[0..m) (item numbers, keys looked up as key[idx[j]]) so
