@@ -13,6 +13,8 @@
 
 #include "analysis/plan.h"
 #include "engine/money.h"
+#include "vardsim/load.h"
+#include "vardsim/override.h"
 
 #define N_MAX 40
 
@@ -287,6 +289,151 @@ static void test_property(void **state)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* The plan group: loading, validation, --set                          */
+
+/* Three centres, today's model and a target with more CNI, then the
+ * plan group (from line 9 on). */
+#define PLAN_HEAD                                                          \
+    "scenario = { name = \"P\"; };\n"                               /* 1 */ \
+    "centres = (\n"                                                 /* 2 */ \
+    "  { id = \"a\"; name = \"A\"; listed = 1000; cni = 0.8; },\n"  /* 3 */ \
+    "  { id = \"b\"; name = \"B\"; listed = 2000; cni = 1.0; },\n"  /* 4 */ \
+    "  { id = \"c\"; name = \"C\"; listed = 1500; cni = 1.4; } );\n" /* 5 */ \
+    "variants = (\n"                                                /* 6 */ \
+    "  { id = \"idag\"; name = \"I\"; rules = ( { type = \"capitation\"; pot = 1e6; cni_share = 0.1; } ); },\n" /* 7 */ \
+    "  { id = \"modell\"; name = \"M\"; rules = ( { type = \"capitation\"; pot = 1e6; cni_share = 0.15; } ); } );\n" /* 8 */
+
+static void test_plan_load(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(PLAN_HEAD
+        "plan = { first_year = 2024; years = 4; from = \"idag\";\n"
+        "  target = \"modell\"; growth = 0.03; };\n", "t.cfg");
+    const vs_plan *p = sc->plan;
+    assert_non_null(p);
+    assert_int_equal(p->first_year, 2024);
+    assert_int_equal(p->years, 4);
+    assert_int_equal(p->from, 0);
+    assert_int_equal(p->target, 1);
+    assert_int_equal(p->line, 9);
+    assert_null(p->growth_list);
+    assert_true(p->growth >= 0);
+    assert_string_equal(sc->params[p->growth].path, "plan.growth");
+    assert_close(sc->params[p->growth].dist.p[0], 0.03, 0, 0);
+    /* defaults: no cash cuts, no cap, 1 % tolerance */
+    assert_close(p->min_growth, 0.0, 0, 0);
+    assert_true(isinf(p->max_growth));
+    assert_close(p->tolerance, 0.01, 0, 0);
+    /* --set: growth, the bounds, and their cross-check */
+    vs_err err;
+    vs_err_init(&err);
+    assert_int_equal(vs_override_apply(sc, "plan.growth=uniform(0.01,0.05)", &err), VS_OK);
+    assert_int_equal(sc->params[p->growth].dist.kind, VS_DIST_UNIFORM);
+    assert_int_equal(vs_override_apply(sc, "plan.max_growth=0.08", &err), VS_OK);
+    assert_close(p->max_growth, 0.08, 0, 0);
+    assert_int_equal(vs_override_apply(sc, "plan.years=6", &err), VS_OK);
+    assert_int_equal(p->years, 6);
+    assert_int_equal(vs_override_apply(sc, "plan.min_growth=0.09", &err), VS_EINPUT);
+    assert_non_null(strstr(err.msg, "above max_growth"));
+    vs_err_free(&err);
+    assert_int_equal(vs_override_apply(sc, "plan.tolerance=2", &err), VS_EINPUT);
+    assert_non_null(strstr(err.msg, "between 0 and 1"));
+    vs_err_free(&err);
+    assert_int_equal(vs_override_apply(sc, "plan.growht=0.02", &err), VS_EINPUT);
+    assert_non_null(strstr(err.msg, "plan.growth"));
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+
+    /* without growth: 0, and --set may add it */
+    sc = vs_test_load(PLAN_HEAD
+        "plan = { first_year = 2024; years = 2; from = \"idag\"; target = \"modell\"; };\n",
+        "t.cfg");
+    assert_int_equal(sc->plan->growth, VS_NONE);
+    assert_int_equal(vs_override_apply(sc, "plan.growth=0.02", &err), VS_OK);
+    assert_true(sc->plan->growth >= 0);
+    vs_scenario_free(sc);
+}
+
+/* A list: one value per year, each its own param (and stream) plan.growth.T */
+static void test_plan_growth_list(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(PLAN_HEAD
+        "plan = { first_year = 2024; years = 3; from = \"idag\"; target = \"modell\";\n"
+        "  growth = ( 0.03, { dist = \"normal\"; mean = 0.02; sd = 0.01; }, 0.01 );\n"
+        "  min_growth = 0.005; max_growth = 0.1; tolerance = 0.02; };\n", "t.cfg");
+    const vs_plan *p = sc->plan;
+    assert_non_null(p->growth_list);
+    assert_int_equal(p->growth, VS_NONE);
+    const char *want[3] = {"plan.growth.1", "plan.growth.2", "plan.growth.3"};
+    for (int t = 0; t < 3; t++)
+        assert_string_equal(sc->params[p->growth_list[t]].path, want[t]);
+    assert_int_equal(sc->params[p->growth_list[1]].dist.kind, VS_DIST_NORMAL);
+    /* the normal is truncated to the key's range, above -1 */
+    assert_close(sc->params[p->growth_list[1]].dist.lo, -1, 0, 0);
+    assert_close(p->min_growth, 0.005, 0, 0);
+    assert_close(p->max_growth, 0.1, 0, 0);
+    assert_close(p->tolerance, 0.02, 0, 0);
+    vs_err err;
+    vs_err_init(&err);
+    assert_int_equal(vs_override_apply(sc, "plan.growth.2=0.04", &err), VS_OK);
+    assert_int_equal(sc->params[p->growth_list[1]].dist.kind, VS_DIST_FIXED);
+    /* the list fixes the years */
+    assert_int_equal(vs_override_apply(sc, "plan.years=5", &err), VS_EINPUT);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
+static void expect_problem(const char *text, const char *expected)
+{
+    vs_err err;
+    vs_err_init(&err);
+    vs_scenario *sc = NULL;
+    int st = vs_load_string(text, "t.cfg", &sc, &err);
+    if (st != VS_EINPUT || !err.log || !strstr(err.log, expected))
+        print_message("expected: %s\nlog:\n%s", expected,
+                      err.log ? err.log : "(none)\n");
+    assert_int_equal(st, VS_EINPUT);
+    assert_null(sc);
+    assert_non_null(strstr(err.log, expected));
+    vs_err_free(&err);
+}
+
+/* Every problem with its line, all in one go. */
+static void test_plan_errors(void **state)
+{
+    (void)state;
+    const char *bad = PLAN_HEAD
+        "plan = { first_year = 2024; years = 3;\n"                  /* 9 */
+        "  from = \"idga\";\n"                                       /* 10 */
+        "  target = \"nope\";\n"                                     /* 11 */
+        "  growth = ( 0.03, 0.02 );\n"                               /* 12 */
+        "  min_growth = 0.2; max_growth = 0.1;\n"                    /* 13 */
+        "  tolerance = 1.5; treshold = 1; };\n";                     /* 14 */
+    expect_problem(bad, "t.cfg:10: unknown variant 'idga' in plan 'from' (did you mean 'idag'?)");
+    expect_problem(bad, "t.cfg:11: unknown variant 'nope' in plan 'target'");
+    expect_problem(bad, "t.cfg:12: plan 'growth' has 2 values but 'years' is 3");
+    expect_problem(bad, "t.cfg:13: plan 'min_growth' (0.2) is above 'max_growth' (0.1)");
+    expect_problem(bad, "t.cfg:14: 'tolerance' must be between 0 and 1, got 1.5");
+    expect_problem(bad, "t.cfg:14: unknown key 'treshold' in plan");
+    expect_problem(PLAN_HEAD "plan = { years = 0; from = \"idag\"; target = \"modell\"; };\n",
+                   "t.cfg:9: missing required key 'first_year' in plan");
+    expect_problem(PLAN_HEAD "plan = { first_year = 2024; years = 0; from = \"idag\"; target = \"modell\"; };\n",
+                   "t.cfg:9: 'years' must be between 1 and 100, got 0");
+    expect_problem(PLAN_HEAD "plan = { first_year = 2024; years = 2; from = \"idag\"; target = \"modell\";\n"
+                   "  growth = { dist = \"uniform\"; min = -1.5; max = 0.1; }; };\n",
+                   "t.cfg:10: 'growth' must be > -1 and <= 10, but its uniform distribution goes down to -1.5");
+    expect_problem(PLAN_HEAD "plan = { first_year = 2024; years = 2; from = \"idag\"; target = \"modell\";\n"
+                   "  growth = \"fast\"; };\n",
+                   "t.cfg:10: 'growth' must be a number, a distribution group");
+    /* a variant may not be called plan: plan.growth is a path */
+    expect_problem("scenario = { name = \"P\"; };\n"
+                   "centres = ( { id = \"a\"; name = \"A\"; listed = 1; cni = 1.0; } );\n"
+                   "variants = ( { id = \"plan\"; name = \"P\"; rules = ( { type = \"capitation\"; pot = 1.0; } ); } );\n",
+                   "t.cfg:3: variant id 'plan' is reserved");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +444,9 @@ int main(void)
         cmocka_unit_test(test_cap_overshoot),
         cmocka_unit_test(test_budget_list),
         cmocka_unit_test(test_property),
+        cmocka_unit_test(test_plan_load),
+        cmocka_unit_test(test_plan_growth_list),
+        cmocka_unit_test(test_plan_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,23 @@ typedef struct vs_variant {
     int line;
 } vs_variant;
 
+/* A plan: years from one variant's allocation towards another's shares
+ * (`plan = { ... }`, docs/methods.md "Years").  Its growth values are
+ * params (drawn once per iteration like any other) with paths
+ * "plan.growth" (one value, every year) or "plan.growth.T" (a list, one
+ * per year T = 1..years, each its own stream). */
+typedef struct vs_plan {
+    long first_year;   /* the calendar year of t = 1 */
+    long years;        /* >= 1 */
+    int from, target;  /* variant indices */
+    int growth;        /* param, or VS_NONE (no growth, or a list) */
+    int *growth_list;  /* `years` params, or NULL */
+    double min_growth; /* default 0: no cash cuts */
+    double max_growth; /* INFINITY: no cap (the default) */
+    double tolerance;  /* default 0.01 */
+    int line;
+} vs_plan;
+
 typedef struct vs_scenario {
     char *file;          /* path as given to the loader */
     char *name;
@@ -164,6 +181,8 @@ typedef struct vs_scenario {
 
     size_t n_variants;
     vs_variant *variants;
+    vs_plan *plan; /* NULL without a plan group */
+
     size_t *order; /* evaluation order: each variant after those it extends
                       or limits against */
 } vs_scenario;

@@ -44,7 +44,9 @@ int vs_sensitivity_inputs(const vs_scenario *sc, vs_sensitivity_input **out,
     size_t m = 0;
     for (size_t p = 0; p < sc->n_params; p++) {
         const vs_param *par = &sc->params[p];
-        if (par->dist.kind == VS_DIST_FIXED)
+        /* The plan's growth moves no metric of the run: sensitivity
+         * ignores the plan (docs/methods.md, Years). */
+        if (par->dist.kind == VS_DIST_FIXED || strncmp(par->path, "plan.", 5) == 0)
             continue;
         const char *name = param_input_name(par);
         size_t i = 0;

@@ -339,6 +339,15 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
      * rejects an unknown path before anything else happens). */
     for (size_t a = 0; a < n_axes; a++) {
         int money = 0;
+        if (strncmp(axes[a].path, "plan.", 5) == 0) {
+            /* a sweep compares variants, not a plan's years: every point
+             * would give the same numbers */
+            st = vs_err_set(err, VS_EINPUT, sc->file, 0,
+                            "cannot sweep '%s': sweep ignores the plan (run "
+                            "the scenario with --set %s=... instead)",
+                            axes[a].path, axes[a].path);
+            goto fail;
+        }
         if ((st = vs_override_get(sc, axes[a].path, &r->before[a], &money,
                                   err)) != VS_OK)
             goto fail;

@@ -228,6 +228,8 @@ static int kind_ok(vs_key_kind k, const config_setting_t *s)
     case VS_K_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     case VS_K_NUM: return is_number(s);
     case VS_K_PARAM: return is_number(s) || t == CONFIG_TYPE_GROUP;
+    case VS_K_PARAM_OR_LIST:
+        return is_number(s) || t == CONFIG_TYPE_GROUP || is_list_or_array(s);
     case VS_K_BOOL: return t == CONFIG_TYPE_BOOL;
     case VS_K_STRS:
     case VS_K_NUMS:
@@ -1452,11 +1454,14 @@ static void variant_ids(loader *L, const config_setting_t *list)
         const char *id = string_of(L, s, "id");
         if (!id || !id_ok(L, s, "variant", id))
             continue;
-        /* "region.deficit" and "uncertainty.cni.sigma" are paths too. */
-        if (strcmp(id, "region") == 0 || strcmp(id, "uncertainty") == 0) {
+        /* "region.deficit", "uncertainty.cni.sigma" and "plan.growth"
+         * are paths too. */
+        if (strcmp(id, "region") == 0 || strcmp(id, "uncertainty") == 0 ||
+            strcmp(id, "plan") == 0) {
             problem(L, s, "variant id '%s' is reserved: it starts parameter "
                     "paths such as %s", id, id[0] == 'r' ? "region.deficit"
-                                                         : "uncertainty.cni");
+                                            : id[0] == 'u' ? "uncertainty.cni"
+                                                           : "plan.growth");
             continue;
         }
         int dup = find_variant(sc, id);
@@ -1534,6 +1539,85 @@ static void parse_variants(loader *L, const config_setting_t *list)
         }
         parse_variant(L, g, v);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* plan = { ... }                                                       */
+
+/* The variant named by string member `key` of the plan, or VS_NONE
+ * (reported). */
+static int plan_variant(loader *L, const members *m, const char *key)
+{
+    const config_setting_t *s = member(m, key, NULL);
+    const char *id = s ? string_of(L, s, key) : NULL;
+    if (!id)
+        return VS_NONE;
+    int v = find_variant(L->sc, id);
+    if (v < 0) {
+        hint h;
+        problem(L, s, "unknown variant '%s' in plan '%s'%s", id, key,
+                variant_hint(L->sc, id, &h));
+    }
+    return v;
+}
+
+/* growth: one value for every year (param "plan.growth"), or a list of
+ * exactly `years` values, each its own param "plan.growth.T". */
+static void plan_growth(loader *L, const members *m, vs_plan *p)
+{
+    const vs_key *spec;
+    const config_setting_t *s = member(m, "growth", &spec);
+    if (!s)
+        return;
+    if (!is_list_or_array(s)) {
+        p->growth = param_from(L, s, "plan", "growth", spec);
+        return;
+    }
+    size_t n = (size_t)config_setting_length(s);
+    if (p->years > 0 && n != (size_t)p->years) {
+        problem(L, s, "plan 'growth' has %zu values but 'years' is %ld: give "
+                "one value per year, or one number for every year", n,
+                p->years);
+        return;
+    }
+    if (n == 0 || !(p->growth_list = alloc_array(L, n, sizeof *p->growth_list)))
+        return;
+    for (size_t t = 0; t < n; t++) {
+        char key[40];
+        snprintf(key, sizeof key, "growth.%zu", t + 1);
+        p->growth_list[t] = param_from(
+            L, config_setting_get_elem(s, (unsigned)t), "plan", key, spec);
+    }
+}
+
+static void parse_plan(loader *L, const config_setting_t *g)
+{
+    vs_plan *p = alloc_array(L, 1, sizeof *p);
+    if (!p)
+        return;
+    L->sc->plan = p;
+    p->line = line_of(g);
+    p->from = p->target = p->growth = VS_NONE;
+    p->max_growth = INFINITY;
+    p->tolerance = 0.01;
+    members m;
+    collect(L, g, vs_schema_table(VS_SCHEMA_PLAN), "in plan", &m);
+    long long v;
+    if (take_int(L, &m, "first_year", &v))
+        p->first_year = (long)v;
+    if (take_int(L, &m, "years", &v))
+        p->years = (long)v;
+    p->from = plan_variant(L, &m, "from");
+    p->target = plan_variant(L, &m, "target");
+    plan_growth(L, &m, p);
+    take_num(L, &m, "min_growth", &p->min_growth);
+    take_num(L, &m, "max_growth", &p->max_growth);
+    if (p->min_growth > p->max_growth)
+        problem(L, member(&m, "max_growth", NULL),
+                "plan 'min_growth' (%g) is above 'max_growth' (%g): every "
+                "centre's floor would lie above its cap", p->min_growth,
+                p->max_growth);
+    take_num(L, &m, "tolerance", &p->tolerance);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1723,6 +1807,8 @@ static void walk(loader *L, const config_setting_t *root)
         parse_uncertainty(L, s);
     if ((s = member(&m, "variants", NULL)))
         parse_variants(L, s);
+    if ((s = member(&m, "plan", NULL)))
+        parse_plan(L, s); /* names variants */
     resolve_baseline(L);
     order_variants(L);
 }

@@ -17,7 +17,10 @@
  *   not offered: they would change the rule's kind;
  * - a targeted rule's `top` when it uses a count (a whole number >= 1);
  * - the scale of each per-centre noise group: uncertainty.GROUP.sigma for
- *   a lognormal group, uncertainty.GROUP.sd for a normal one.
+ *   a lognormal group, uncertainty.GROUP.sd for a normal one;
+ * - the plan's numbers: plan.growth (or plan.growth.T for a list),
+ *   plan.min_growth, plan.max_growth, plan.tolerance, plan.first_year and,
+ *   unless growth is a list of one value per year, plan.years.
  *
  * Rules are reached only through the variant that defines them: a variant
  * that extends another inherits its allocation, so one change reaches
@@ -44,7 +47,8 @@ static int addable(const vs_rule *r, const vs_key *k)
 typedef enum cand_kind {
     C_PARAM, /* *slot is a param index, or VS_NONE: the param is added */
     C_LONG,  /* a count held in a long field (targeted.top) */
-    C_NOISE  /* a noise group's scale */
+    C_NOISE, /* a noise group's scale */
+    C_DOUBLE /* a number held in a double field (the plan's) */
 } cand_kind;
 
 typedef struct cand {
@@ -55,6 +59,7 @@ typedef struct cand {
     long *count;    /* C_LONG */
     vs_rule *rule;  /* C_PARAM in a rule, C_LONG */
     vs_noise *noise;/* C_NOISE */
+    double *value;  /* C_DOUBLE */
     int line;       /* C_PARAM: line of the rule or region (new params) */
 } cand;
 
@@ -146,6 +151,38 @@ static void collect_rule(cands *c, const char *vid, vs_rule *r)
     }
 }
 
+/* The plan's candidates (see top). */
+static void collect_plan(cands *c, vs_plan *p)
+{
+    char path[PATH_MAX_LEN];
+    const vs_key *keys = vs_schema_table(VS_SCHEMA_PLAN);
+    for (const vs_key *k = keys; k->name; k++) {
+        snprintf(path, sizeof path, "plan.%s", k->name);
+        if (k->kind == VS_K_PARAM_OR_LIST) {
+            for (long t = 0; p->growth_list && t < p->years; t++) {
+                snprintf(path, sizeof path, "plan.%s.%ld", k->name, t + 1);
+                push_param(c, k, &p->growth_list[t], NULL, p->line, path);
+            }
+            if (!p->growth_list)
+                push_param(c, k, vs_schema_param(p, k), NULL, p->line, path);
+            continue;
+        }
+        if (k->field < 0 || (p->growth_list && strcmp(k->name, "years") == 0))
+            continue; /* a list of one value per year fixes the years */
+        cand *x = push(c, k);
+        if (!x)
+            continue;
+        snprintf(x->path, sizeof x->path, "%s", path);
+        if (k->kind == VS_K_INT) {
+            x->kind = C_LONG;
+            x->count = vs_schema_long(p, k);
+        } else {
+            x->kind = C_DOUBLE;
+            x->value = (double *)(void *)((char *)p + k->field);
+        }
+    }
+}
+
 /* Every changeable number of sc, in file order (region, rules, noise). */
 static void collect(vs_scenario *sc, cands *c)
 {
@@ -176,6 +213,8 @@ static void collect(vs_scenario *sc, cands *c)
         snprintf(x->path, sizeof x->path, "%s.%s", z->path,
                  logn ? "sigma" : "sd");
     }
+    if (sc->plan)
+        collect_plan(c, sc->plan);
 }
 
 /* ------------------------------------------------------------------ */
@@ -324,6 +363,22 @@ static int cap_floor_ok(const vs_scenario *sc, const cand *x, const vs_dist *d,
     return VS_OK;
 }
 
+/* The loader refuses min_growth above max_growth: so does --set. */
+static int plan_growth_ok(const vs_scenario *sc, const cand *x, double v,
+                          vs_err *err)
+{
+    const vs_plan *p = sc->plan;
+    if (x->kind != C_DOUBLE || !p)
+        return VS_OK;
+    double lo = x->value == &p->min_growth ? v : p->min_growth;
+    double hi = x->value == &p->max_growth ? v : p->max_growth;
+    if (lo > hi)
+        return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                          "'%s': plan min_growth (%g) would be above "
+                          "max_growth (%g)", x->path, lo, hi);
+    return VS_OK;
+}
+
 /* Set candidate x to d (already parsed).  Checks first, then changes
  * the model, so a refused value leaves sc as it was. */
 static int apply(vs_scenario *sc, cand *x, vs_dist d, vs_err *err)
@@ -332,9 +387,14 @@ static int apply(vs_scenario *sc, cand *x, vs_dist d, vs_err *err)
     if (vs_schema_check(x->key, x->path, &d, msg, sizeof msg) != VS_OK)
         return vs_err_set(err, VS_EINPUT, sc->file, 0, "%s", msg);
     int st = cap_floor_ok(sc, x, &d, err);
+    if (st == VS_OK)
+        st = plan_growth_ok(sc, x, d.p[0], err);
     if (st != VS_OK)
         return st;
     switch (x->kind) {
+    case C_DOUBLE:
+        *x->value = d.p[0];
+        return VS_OK;
     case C_LONG:
         *x->count = (long)d.p[0];
         return VS_OK;
@@ -446,6 +506,7 @@ int vs_override_get(const vs_scenario *sc, const char *path, double *point,
         switch (x->kind) {
         case C_LONG: *point = (double)*x->count; break;
         case C_NOISE: *point = x->noise->scale; break;
+        case C_DOUBLE: *point = isinf(*x->value) ? NAN : *x->value; break;
         case C_PARAM:
             *point = *x->slot >= 0 ? vs_dist_point(&sc->params[*x->slot].dist)
                                    : NAN;

@@ -151,5 +151,8 @@ void vs_scenario_free(vs_scenario *sc)
     }
     free(sc->variants);
     free(sc->order);
+    if (sc->plan)
+        free(sc->plan->growth_list);
+    free(sc->plan);
     free(sc);
 }

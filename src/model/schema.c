@@ -58,6 +58,7 @@ static const vs_key top_keys[] = {
     KEY("centres", VS_K_GROUPS, REQ),
     KEY("uncertainty", VS_K_GROUP, 0),
     KEY("variants", VS_K_GROUPS, REQ),
+    KEY("plan", VS_K_GROUP, 0),
     END,
 };
 
@@ -205,6 +206,22 @@ static const vs_key limit_keys[] = {
     END,
 };
 
+/* plan = { ... }: growth rates are shares of a year's money (-1 would be
+ * no money at all); ten times the money in a year is far past any plan. */
+#define PLAN_FIELD(f) ((int)offsetof(vs_plan, f))
+#define GROWTH {-1, 10, 1, 0}
+static const vs_key plan_keys[] = {
+    {"first_year", VS_K_INT, REQ, {1000, 9999, 0, 0}, -1, PLAN_FIELD(first_year), NULL, 9999},
+    {"years", VS_K_INT, REQ, {1, 100, 0, 0}, -1, PLAN_FIELD(years), NULL, 100},
+    KEY("from", VS_K_STR, REQ),
+    KEY("target", VS_K_STR, REQ),
+    {"growth", VS_K_PARAM_OR_LIST, ADD, GROWTH, -1, PLAN_FIELD(growth), NULL, 10},
+    {"min_growth", VS_K_NUM, 0, {-1, 1, 0, 0}, -1, PLAN_FIELD(min_growth), NULL, 1},
+    {"max_growth", VS_K_NUM, ADD, {-1, 10, 0, 0}, -1, PLAN_FIELD(max_growth), NULL, 10},
+    {"tolerance", VS_K_NUM, 0, SHARE, -1, PLAN_FIELD(tolerance), NULL, 1},
+    END,
+};
+
 static const vs_key *const rule_keys[VS_RULE_COUNT] = {
     [VS_RULE_CAPITATION] = capitation_keys,
     [VS_RULE_CNI_THRESHOLD] = cni_threshold_keys,
@@ -268,6 +285,7 @@ const vs_key *vs_schema_table(int table)
     case VS_SCHEMA_VARIANT: return variant_keys;
     case VS_SCHEMA_ATTR: return attr_keys;
     case VS_SCHEMA_NOISE_RELATIVE: return noise_relative_keys;
+    case VS_SCHEMA_PLAN: return plan_keys;
     default:
         return table >= 0 && table < VS_RULE_COUNT ? rule_keys[table] : NULL;
     }
@@ -311,6 +329,9 @@ const char *vs_schema_kind_text(vs_key_kind k)
     case VS_K_PARAMS: return "a list of numbers";
     case VS_K_GROUP: return "a group { ... }";
     case VS_K_GROUPS: return "a list of groups ( { ... }, ... )";
+    case VS_K_PARAM_OR_LIST:
+        return "a number, a distribution group { dist = ...; } or a list of "
+               "them";
     }
     return "?";
 }
@@ -502,7 +523,8 @@ int vs_schema_check_dist(const vs_key *k, const char *name, vs_dist *d,
 int vs_schema_check(const vs_key *k, const char *name, vs_dist *d, char *msg,
                     size_t n)
 {
-    int dist_ok = k->kind == VS_K_PARAM || k->kind == VS_K_PARAMS;
+    int dist_ok = k->kind == VS_K_PARAM || k->kind == VS_K_PARAMS ||
+                  k->kind == VS_K_PARAM_OR_LIST;
     if (d->kind != VS_DIST_FIXED) {
         if (!dist_ok) {
             snprintf(msg, n, "'%s' takes a number, not a distribution", name);

@@ -30,7 +30,9 @@ typedef enum vs_key_kind {
     VS_K_NUMS,   /* list or array of numbers */
     VS_K_PARAMS, /* list or array of numbers or distribution groups */
     VS_K_GROUP,  /* { ... } */
-    VS_K_GROUPS  /* ( { ... }, ... ) */
+    VS_K_GROUPS, /* ( { ... }, ... ) */
+    VS_K_PARAM_OR_LIST /* a number, a distribution group, or a list of
+                          them (plan.growth) */
 } vs_key_kind;
 
 #define VS_KEY_REQ 1u     /* required */
@@ -54,7 +56,7 @@ typedef struct vs_key {
     /* Where the value lives: the byte offset of its int (VS_K_PARAM: a
      * param index) or long (VS_K_INT) in the struct the table describes
      * (vs_rule, vs_tier, vs_scenario, vs_need, vs_bound), or -1. */
-    int field;
+    int field; /* (plan: the field of vs_plan, a double for VS_K_NUM) */
     /* VS_KEY_ADDABLE keys that make sense only for some rules (alpha:
      * need_protected cuts); NULL when always. */
     int (*applies)(const vs_rule *r);
@@ -76,8 +78,9 @@ enum {
     VS_SCHEMA_NEED = -9,            /* scenario.need = { ... } */
     VS_SCHEMA_BOUND = -10,          /* where = { KEY = { min = ...; } } */
     VS_SCHEMA_ATTR = -11,           /* one centre attribute (attrs.X) */
-    VS_SCHEMA_NOISE_RELATIVE = -12  /* uncertainty.X = { dist = "normal";
+    VS_SCHEMA_NOISE_RELATIVE = -12, /* uncertainty.X = { dist = "normal";
                                        relative = true; } */
+    VS_SCHEMA_PLAN = -13            /* plan = { ... } */
 };
 
 /* The key table `table` (a vs_rule_type or a VS_SCHEMA_ value), ended by
