@@ -329,8 +329,9 @@ static void test_write(void **state)
     const char *gp = slurp(path);
     assert_non_null(strstr(gp, "'Idle''s \"top-up\"'")); /* ' doubled */
     assert_non_null(strstr(gp, "noenhanced"));
-    const char *names[] = {"manifest.txt", "tornado.dat", "tornado.gp", "sensitivity.csv"};
-    for (int i = 0; i < 4; i++) {
+    const char *names[] = {"manifest.txt", "tornado.dat", "tornado.gp", "sensitivity.csv",
+                           "warnings.txt"};
+    for (int i = 0; i < 5; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         assert_int_equal(unlink(path), 0);
     }

@@ -1,5 +1,6 @@
-/* report.h: the tables of a run (DESIGN section 6): metrics.csv,
- * centres.csv, draws.csv (optional) and manifest.txt. */
+/* report.h: the tables of a run (DESIGN sections 6 and 9): metrics.csv,
+ * centres.csv, explain.csv, draws.csv (optional), warnings.txt and
+ * manifest.txt. */
 #ifndef VARDSIM_REPORT_H
 #define VARDSIM_REPORT_H
 
@@ -25,6 +26,12 @@ typedef struct vs_report_opts {
  * written.  Returns VS_OK or VS_EIO/VS_ENOMEM with err. */
 int vs_report_write(const vs_scenario *sc, const vs_results *res,
                     const vs_report_opts *opts, vs_outset *set, vs_err *err);
+
+/* Write the run's warnings (one line each: every rule's shortfall, and
+ * --precision not reached), as in warnings.txt, to `f` (NULL: count
+ * only).  Returns how many there are; the manifest counts the same. */
+size_t vs_report_print_warnings(const vs_scenario *sc, const vs_results *res,
+                                const vs_report_opts *opts, FILE *f);
 
 /* The cells of metrics.csv, for tables that repeat its columns (sweep.csv
  * puts the swept values first): the header cells "variant" to "p_better",

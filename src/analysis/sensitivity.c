@@ -15,6 +15,7 @@
 #include "engine/eval.h"
 #include "vardsim/metrics.h"
 #include "engine/quantile.h"
+#include "out/warnings.h"
 #include "util/sha256.h"
 #include "engine/sim.h"
 
@@ -80,6 +81,8 @@ typedef struct sens_worker {
     double *u;               /* n_params: quantile per param, NAN = point */
     unsigned char *noise_on; /* n_noise */
     uint64_t *noise_key;     /* n_noise */
+    long *sf_n;              /* per rule: evaluations with a shortfall */
+    unsigned *sf_kinds;      /* per rule: the kinds seen */
 } sens_worker;
 
 typedef struct sens {
@@ -100,6 +103,7 @@ typedef struct sens {
 
     /* progress over both analyses */
     long done_before, grand_total;
+    vs_shortfall *point_sf; /* the point evaluation's records, per rule */
 } sens;
 
 static void worker_free(sens_worker *w)
@@ -111,6 +115,8 @@ static void worker_free(sens_worker *w)
     free(w->u);
     free(w->noise_on);
     free(w->noise_key);
+    free(w->sf_n);
+    free(w->sf_kinds);
 }
 
 static int worker_init(const vs_scenario *sc, sens_worker *w)
@@ -122,17 +128,27 @@ static int worker_init(const vs_scenario *sc, sens_worker *w)
     w->u = calloc(sc->n_params + 1, sizeof *w->u);
     w->noise_on = calloc(sc->n_noise + 1, 1);
     w->noise_key = calloc(sc->n_noise + 1, sizeof *w->noise_key);
+    size_t nr = w->out ? w->out->n_rules + 1 : 1;
+    w->sf_n = calloc(nr, sizeof *w->sf_n);
+    w->sf_kinds = calloc(nr, sizeof *w->sf_kinds);
     return w->draw && w->ws && w->out && w->mws && w->u && w->noise_on &&
-                   w->noise_key
+                   w->noise_key && w->sf_n && w->sf_kinds
                ? VS_OK
                : VS_ENOMEM;
 }
 
-/* Fill the worker's inputs from its u / noise buffers and evaluate. */
+/* Fill the worker's inputs from its u / noise buffers and evaluate;
+ * count the rules' shortfalls (integer sums: any split of the work
+ * gives the same totals). */
 static int evaluate(const sens *s, sens_worker *w, double *row, vs_err *err)
 {
     vs_draw_fill_with(s->sc, w->u, w->noise_on, w->noise_key, w->draw);
-    return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, err);
+    int st = vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, err);
+    for (size_t r = 0; st == VS_OK && r < w->out->n_rules; r++) {
+        w->sf_n[r] += w->out->shortfalls[r].kinds != 0;
+        w->sf_kinds[r] |= w->out->shortfalls[r].kinds;
+    }
+    return st;
 }
 
 /* Every input at its point, every noise group off. */
@@ -190,7 +206,11 @@ static int tornado_job(void *ctx, int worker, size_t j, vs_err *err)
             w->noise_key[in->index] = vs_stream_key(s->o->seed, k, path);
         }
     }
-    return evaluate(s, w, s->rows + j * s->n_row, err);
+    int st = evaluate(s, w, s->rows + j * s->n_row, err);
+    if (st == VS_OK && j == 0) /* the point: keep its records */
+        memcpy(s->point_sf, w->out->shortfalls,
+               w->out->n_rules * sizeof *s->point_sf);
+    return st;
 }
 
 /* Tornado cells of input i from the evaluated rows. */
@@ -302,6 +322,8 @@ void vs_sensitivity_free(vs_sensitivity_result *r)
         return;
     free(r->inputs);
     free(r->cells);
+    free(r->shortfalls);
+    free(r->point_stats);
     free(r);
 }
 
@@ -314,6 +336,7 @@ static void sens_free(sens *s)
     free(s->param_input);
     free(s->job0);
     free(s->rows);
+    free(s->point_sf);
 }
 
 /* Map params to inputs and lay out the tornado's jobs. */
@@ -340,6 +363,24 @@ static int plan(sens *s)
     s->tornado_jobs = j;
     s->rows = malloc(j * s->n_row * sizeof *s->rows);
     return s->rows ? VS_OK : VS_ENOMEM;
+}
+
+/* The shortfalls of the whole analysis: the point evaluation's records,
+ * and the other evaluations counted as its draws. */
+static void keep_shortfalls(const sens *s, vs_sensitivity_result *res)
+{
+    for (size_t r = 0; r < res->n_rules; r++) {
+        vs_shortfall_sum *t = &res->shortfalls[r];
+        const vs_shortfall *p = &s->point_sf[r];
+        *t = (vs_shortfall_sum){p->amount, p->kinds, p->eligible, 0, 0};
+        for (int k = 0; k < s->threads; k++) {
+            t->draws += s->w[k].sf_n[r];
+            t->kinds |= s->w[k].sf_kinds[r];
+        }
+        t->draws -= p->kinds != 0; /* the point is no draw */
+    }
+    for (size_t c = 0; c < s->n_row; c++)
+        res->point_stats[c].point = s->rows[c];
 }
 
 int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
@@ -376,7 +417,13 @@ int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
     res->tornado_reps = s.reps;
     res->cells = calloc(s.n_row * s.n_inputs, sizeof *res->cells);
     s.w = calloc((size_t)s.threads, sizeof *s.w);
-    if (!res->cells || !s.w || plan(&s) != VS_OK)
+    for (size_t v = 0; v < sc->n_variants; v++)
+        res->n_rules += sc->variants[v].n_rules;
+    s.point_sf = calloc(res->n_rules + 1, sizeof *s.point_sf);
+    res->shortfalls = calloc(res->n_rules + 1, sizeof *res->shortfalls);
+    res->point_stats = calloc(s.n_row + 1, sizeof *res->point_stats);
+    if (!res->cells || !s.w || !s.point_sf || !res->shortfalls ||
+        !res->point_stats || plan(&s) != VS_OK)
         goto fail;
     for (int t = 0; t < s.threads; t++)
         if (worker_init(sc, &s.w[t]) != VS_OK)
@@ -395,6 +442,7 @@ int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
         for (size_t c = 0; c < s.n_row * s.n_inputs; c++)
             res->cells[c].sobol = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
     }
+    keep_shortfalls(&s, res);
     res->wall_seconds = now_seconds() - t0;
     sens_free(&s);
     *out = res;
@@ -676,6 +724,8 @@ static void write_manifest(const vs_scenario *sc, const vs_sensitivity_result *r
     fprintf(f, "generator: gsl %s, %s streams seeded by splitmix64\n",
             GSL_VERSION, vs_stream_type()->name);
     fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    vs_warn_src w = vs_warn_src_of_sensitivity(sc, r);
+    fprintf(f, "warnings: %zu (warnings.txt)\n", vs_warnings_print(NULL, NULL, &w));
     fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
 }
 
@@ -697,6 +747,11 @@ int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
     if (!(f = vs_outset_open(set, o->dir, "tornado.gp", err)))
         return err->code;
     write_gp(sc, r, f);
+
+    if (!(f = vs_outset_open(set, o->dir, "warnings.txt", err)))
+        return err->code;
+    vs_warn_src w = vs_warn_src_of_sensitivity(sc, r);
+    vs_warnings_print(f, NULL, &w);
 
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;

@@ -28,6 +28,7 @@
 #include "vardsim/error.h"
 #include "vardsim/output.h"
 #include "vardsim/scenario.h"
+#include "vardsim/sim.h"
 #include "analysis/sobol.h"
 
 #define VS_SENSITIVITY_LOW_U 0.05
@@ -83,6 +84,12 @@ typedef struct vs_sensitivity_result {
     int quasi_random;           /* Sobol rows from the quasi-random sequence */
     long evaluations;           /* tornado and Sobol together */
     double wall_seconds;
+    /* Shortfalls (warnings.txt): "point" is the analysis's point
+     * evaluation, "draws" every other evaluation (tornado and Sobol). */
+    size_t n_rules;
+    vs_shortfall_sum *shortfalls; /* n_rules, in file order */
+    vs_stat *point_stats;       /* n_variants x VS_STAT_COUNT: only .point
+                                   is set, from the point evaluation */
 } vs_sensitivity_result;
 
 /* Run the tornado and (N > 0) the Sobol analysis.  Returns VS_OK and sets

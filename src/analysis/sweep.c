@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "out/charts.h"
+#include "out/warnings.h"
 #include "engine/dist.h"
 #include "vardsim/metrics.h"
 #include "vardsim/override.h"
@@ -233,6 +234,7 @@ void vs_sweep_free(vs_sweep_result *r)
     free(r->money);
     free(r->x);
     free(r->stats);
+    free(r->shortfalls);
     free(r);
 }
 
@@ -332,8 +334,11 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
     r->money = calloc(n_axes, 1);
     r->x = malloc(np * n_axes * sizeof *r->x);
     r->stats = malloc(np * per_point * sizeof *r->stats);
+    for (size_t v = 0; v < nv; v++)
+        r->n_rules += sc->variants[v].n_rules;
+    r->shortfalls = calloc(np * r->n_rules + 1, sizeof *r->shortfalls);
     int st = VS_ENOMEM;
-    if (!r->axes || !r->before || !r->money || !r->x || !r->stats)
+    if (!r->axes || !r->before || !r->money || !r->x || !r->stats || !r->shortfalls)
         goto fail;
     /* What the scenario holds before the sweep changes it (this also
      * rejects an unknown path before anything else happens). */
@@ -393,6 +398,8 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
             goto fail;
         memcpy(r->stats + p * per_point, res->stats,
                per_point * sizeof *r->stats);
+        memcpy(r->shortfalls + p * r->n_rules, res->shortfalls,
+               r->n_rules * sizeof *r->shortfalls);
         r->threads = res->threads;
         vs_results_free(res);
         pc.offset += opts->iterations;
@@ -1395,6 +1402,7 @@ static void write_manifest(const vs_scenario *sc, const vs_sweep_result *r,
                "seeded by splitmix64(seed, iteration, input path)\n",
             GSL_VERSION, vs_stream_type()->name);
     fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    fprintf(f, "warnings: %zu (warnings.txt)\n", vs_warnings_sweep(NULL, sc, r));
     fprintf(f, "charts: ");
     char name[64];
     size_t k = 0;
@@ -1463,6 +1471,9 @@ int vs_sweep_write(const vs_scenario *sc, const vs_sweep_result *r,
     if (!f)
         return err->code;
     write_csv(sc, r, f, o->swedish_csv);
+    if (!(f = vs_outset_open(set, o->dir, "warnings.txt", err)))
+        return err->code;
+    vs_warnings_sweep(f, sc, r);
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
     write_manifest(sc, r, o, f);

@@ -79,6 +79,8 @@ typedef struct vs_sweep_result {
     size_t n_points, n_variants;
     double *x;            /* n_points x n_axes: each point's values */
     vs_stat *stats;       /* n_points x n_variants x VS_STAT_COUNT */
+    size_t n_rules;       /* every variant's own rules, in file order */
+    vs_shortfall_sum *shortfalls; /* n_points x n_rules (warnings.txt) */
     long iterations;
     int threads;
     double wall_seconds;

@@ -9,7 +9,9 @@
 
 #include "vardsim/error.h"
 
-enum { EXIT_DONE = 0, EXIT_RUN = 1, EXIT_USAGE = 2 };
+/* EXIT_STRICT: --strict and at least one warning, after writing every
+ * output; 1 and 2 outrank it. */
+enum { EXIT_DONE = 0, EXIT_RUN = 1, EXIT_USAGE = 2, EXIT_STRICT = 3 };
 
 /* Raised by SIGINT/SIGTERM (main.c); the simulator polls it between blocks.
  * The one piece of process-wide state: a signal handler can reach nothing
@@ -42,6 +44,7 @@ typedef struct vs_cli_common {
     int threads;          /* --threads, default: all cores */
     int swedish_csv;      /* --csv sv */
     int quiet;            /* --quiet */
+    int strict;           /* --strict: any warning makes the exit status 3 */
     int allow_render;     /* does the command take --render? */
     const char *render;   /* --render list, or NULL */
     const char **sets;    /* --set PATH=VALUE, in order */

@@ -1,10 +1,38 @@
-/* cmd_check.c: `vardsim check FILE`: validate and summarise. */
+/* cmd_check.c: `vardsim check FILE [--strict]`: validate, summarise, and
+ * print the warnings of the point estimate. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "out/warnings.h"
 #include "vardsim/load.h"
+#include "vardsim/sim.h"
+
+/* Evaluate the point estimate (no draws) and print its warnings to
+ * standard error.  Returns VS_OK with *n set, or the run's status. */
+static int point_warnings(const vs_scenario *sc, size_t *n)
+{
+    vs_sim_opts so;
+    memset(&so, 0, sizeof so);
+    so.seed = sc->seed;
+    so.threads = 1;
+    so.region_only = 1;
+    vs_results *res = NULL;
+    vs_err err;
+    vs_err_init(&err);
+    int st = vs_sim_run(sc, &so, &res, &err);
+    if (st == VS_OK) {
+        vs_warn_src w = vs_warn_src_of(sc, res);
+        w.point_only = 1;
+        *n = vs_warnings_print(stderr, NULL, &w);
+    } else {
+        vs_cli_print_err(&err);
+    }
+    vs_results_free(res);
+    vs_err_free(&err);
+    return st;
+}
 
 static void describe_rule(const vs_scenario *sc, const vs_rule *r)
 {
@@ -32,12 +60,24 @@ static void describe_rule(const vs_scenario *sc, const vs_rule *r)
 
 int vs_cmd_check(int argc, char **argv)
 {
-    if (argc != 2)
+    const char *file = NULL;
+    int strict = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--strict") == 0)
+            strict = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return vs_cli_usage_error("unknown option '%s'", argv[i]);
+        else if (file)
+            return vs_cli_usage_error("check takes one scenario file%s", "");
+        else
+            file = argv[i];
+    }
+    if (!file)
         return vs_cli_usage_error("check takes one scenario file%s", "");
     vs_err err;
     vs_err_init(&err);
     vs_scenario *sc = NULL;
-    int st = vs_load_file(argv[1], &sc, &err);
+    int st = vs_load_file(file, &sc, &err);
     if (st != VS_OK) {
         /* An unreadable scenario is bad usage too: exit 2. */
         vs_cli_print_err(&err);
@@ -76,7 +116,15 @@ int vs_cmd_check(int argc, char **argv)
         for (size_t r = 0; r < var->n_rules; r++)
             describe_rule(sc, &var->rules[r]);
     }
+    fflush(stdout); /* the summary first, then any warning */
+    size_t warned = 0;
+    st = point_warnings(sc, &warned);
+    if (st == VS_OK)
+        printf("warnings:  %zu at the point estimate%s\n", warned,
+               warned ? " (on standard error)" : "");
     vs_scenario_free(sc);
     vs_err_free(&err);
-    return EXIT_DONE;
+    if (st != VS_OK)
+        return vs_cli_exit_for(st);
+    return strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
 }

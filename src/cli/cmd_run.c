@@ -57,8 +57,10 @@ static int parse_run(int argc, char **argv, run_opts *o)
     return EXIT_DONE;
 }
 
+/* Simulate `file` into `dir`.  Returns a library status; *warned is set
+ * to the number of warnings printed (standard error, even with --quiet). */
 static int run_one(const run_opts *o, const char *file, const char *dir,
-                   const char *cmdline)
+                   const char *cmdline, size_t *warned)
 {
     vs_err err;
     vs_err_init(&err);
@@ -112,10 +114,8 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
         st = vs_report_html_write(dir, sc, &err);
     if (st == VS_OK && o->pdf)
         st = vs_report_html_pdf(dir, &err);
-    if (st == VS_OK && o->precision > 0 && !res->converged)
-        fprintf(stderr, "%s: warning: --precision %g not reached within %ld "
-                        "iterations (see manifest.txt)\n",
-                file, o->precision, res->iterations);
+    if (st == VS_OK)
+        *warned = vs_report_print_warnings(sc, res, &ro, stderr);
     if (st == VS_OK && !o->c.quiet) {
         vs_cli_print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,
@@ -142,6 +142,7 @@ int vs_cmd_run(int argc, char **argv)
     }
     char *cmdline = vs_cli_join_argv(argc, argv);
     int worst = VS_OK;
+    size_t warned = 0;
     for (int i = 0; i < o.n_files && !vs_cli_interrupted; i++) {
         char name[1024], dir[4096];
         vs_cli_stem(o.files[i], name, sizeof name);
@@ -149,7 +150,9 @@ int vs_cmd_run(int argc, char **argv)
             snprintf(dir, sizeof dir, "%s", o.c.out_dir);
         else
             snprintf(dir, sizeof dir, "%s/%s", o.c.out_dir ? o.c.out_dir : "out", name);
-        int st = run_one(&o, o.files[i], dir, cmdline);
+        size_t w = 0;
+        int st = run_one(&o, o.files[i], dir, cmdline, &w);
+        warned += w;
         if (st != VS_OK && (worst == VS_OK || worst == VS_EINPUT))
             worst = st;
     }
@@ -158,5 +161,7 @@ int vs_cmd_run(int argc, char **argv)
     vs_cli_common_free(&o.c);
     if (vs_cli_interrupted && worst == VS_OK)
         worst = VS_EINTR;
-    return worst == VS_OK ? EXIT_DONE : vs_cli_exit_for(worst);
+    if (worst != VS_OK)
+        return vs_cli_exit_for(worst);
+    return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
 }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "vardsim/load.h"
 #include "analysis/sensitivity.h"
+#include "out/warnings.h"
 
 typedef struct sens_opts {
     vs_cli_common c; /* iterations: the Sobol base sample N */
@@ -61,6 +62,7 @@ int vs_cmd_sensitivity(int argc, char **argv)
         return rc;
     }
 
+    size_t warned = 0; /* warnings printed (for --strict) */
     vs_err err;
     vs_err_init(&err);
     vs_scenario *sc = NULL;
@@ -98,6 +100,10 @@ int vs_cmd_sensitivity(int argc, char **argv)
         goto done;
     }
     st = vs_outset_commit(&set, &err);
+    if (st == VS_OK) {
+        vs_warn_src w = vs_warn_src_of_sensitivity(sc, res);
+        warned = vs_warnings_print(stderr, NULL, &w);
+    }
     if (st == VS_OK && !o.c.quiet)
         fprintf(stderr, "%s: %zu inputs, %ld evaluations in %.2f s, wrote %s/\n",
                 o.file, res->n_inputs, res->evaluations, res->wall_seconds, dir);
@@ -113,5 +119,7 @@ done:
     vs_err_free(&err);
     free(cmdline);
     vs_cli_common_free(&o.c);
-    return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
+    if (st != VS_OK)
+        return vs_cli_exit_for(st);
+    return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
 }

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "out/charts.h"
+#include "out/warnings.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/override.h"
@@ -123,6 +124,7 @@ int vs_cmd_sweep(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
+    size_t warned = 0; /* warnings printed (for --strict) */
     vs_err err;
     vs_err_init(&err);
     vs_scenario *sc = NULL;
@@ -165,6 +167,8 @@ int vs_cmd_sweep(int argc, char **argv)
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o.c.render)
         st = vs_sweep_render(dir, res, o.c.render, &err);
+    if (st == VS_OK)
+        warned = vs_warnings_sweep(stderr, sc, res);
     if (st == VS_OK && !o.c.quiet) {
         print_summary(stdout, sc, res);
         fprintf(stderr, "%s: %zu points x %ld iterations in %.2f s, wrote %s/\n",
@@ -181,5 +185,7 @@ done:
     vs_err_free(&err);
     free(cmdline);
     free_opts(&o);
-    return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
+    if (st != VS_OK)
+        return vs_cli_exit_for(st);
+    return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
 }

@@ -24,19 +24,21 @@ static void on_signal(int sig)
 static const char usage_text[] =
     "usage:\n"
     "  vardsim init [FILE]                         a commented starter scenario\n"
-    "  vardsim check SCENARIO.cfg                  validate and summarise\n"
+    "  vardsim check SCENARIO.cfg [--strict]       validate, summarise, warn\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
-    "              [--csv sv] [--draws] [--report] [--pdf] [--quiet]\n"
+    "              [--csv sv] [--draws] [--report] [--pdf] [--quiet] [--strict]\n"
     "  vardsim sweep SCENARIO.cfg --over PATH=FROM:TO:STEP [--over ...] [-o DIR]\n"
     "              [-n N] [--seed S] [--threads T] [--set PATH=VALUE]...\n"
-    "              [--render png,svg,pdf] [--csv sv] [--quiet]\n"
+    "              [--render png,svg,pdf] [--csv sv] [--quiet] [--strict]\n"
     "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--bootstrap B] [--set PATH=VALUE]... [--csv sv] [--quiet]\n"
+    "              [--strict]\n"
     "  vardsim report OUTDIR [--pdf] [--quiet]     committee report of a run\n"
     "  vardsim --help | --version\n"
     "\n"
-    "run writes metrics.csv, centres.csv and manifest.txt into DIR (default\n"
+    "run writes metrics.csv, centres.csv, explain.csv (what each rule gave each\n"
+    "centre), warnings.txt and manifest.txt into DIR (default\n"
     "out/<scenario file name without .cfg>; with several files, one folder\n"
     "per file inside DIR).\n"
     "  -n N            Monte Carlo iterations (default: the scenario's)\n"
@@ -51,7 +53,10 @@ static const char usage_text[] =
     "  --pdf           --report, and print it to report.pdf (Chromium)\n"
     "  --render LIST   run gnuplot on the chart scripts (*.gp, always written)\n"
     "                  to make png, svg and/or pdf images\n"
-    "  --quiet         no progress bar\n"
+    "  --quiet         no progress bar (warnings still go to standard error)\n"
+    "  --strict        any warning (a rule that cannot do what it says, or\n"
+    "                  --precision not reached) fails the run: the outputs\n"
+    "                  are written, then the exit status is 3\n"
     "  --set PATH=VALUE  change one number after loading (repeatable): PATH is\n"
     "                  region.deficit, VARIANT.RULE.KEY (a rule through the\n"
     "                  variant that defines it; the change reaches every variant\n"
@@ -81,7 +86,8 @@ static const char usage_text[] =
     "the folder the run was started in): one self-contained page for a\n"
     "committee; --pdf also prints report.pdf on A4 with headless Chromium.\n"
     "\n"
-    "exit status: 0 done, 1 the run failed, 2 bad usage or bad scenario\n";
+    "exit status: 0 done, 1 the run failed, 2 bad usage or bad scenario,\n"
+    "3 warnings with --strict (1 and 2 outrank 3)\n";
 
 /* ---- dispatch ------------------------------------------------------- */
 

@@ -152,9 +152,12 @@ int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
     if (strcmp(a, "--render") == 0 && !c->allow_render)
         known = 0;
     if (!known) {
-        if (strcmp(a, "--quiet") != 0)
+        if (strcmp(a, "--quiet") == 0)
+            c->quiet = 1;
+        else if (strcmp(a, "--strict") == 0)
+            c->strict = 1;
+        else
             return 0;
-        c->quiet = 1;
         return 1;
     }
     if (*i + 1 >= argc) {

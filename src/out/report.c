@@ -1,13 +1,16 @@
-/* report.c: metrics.csv, centres.csv, draws.csv and manifest.txt. */
+/* report.c: metrics.csv, centres.csv, explain.csv, draws.csv,
+ * warnings.txt and manifest.txt. */
 #include "vardsim/report.h"
 
 #include <gsl/gsl_version.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/dist.h"
 #include "engine/quantile.h"
+#include "out/warnings.h"
 #include "util/sha256.h"
 
 #ifndef VS_VERSION
@@ -131,6 +134,57 @@ static void write_centres(const vs_scenario *sc, const vs_results *res,
         }
 }
 
+/* explain.csv: for each variant and centre (file order), one row per rule
+ * of its extends chain, root first: what the rule added at the point
+ * estimate.  The rows of a variant and centre add up to its point. */
+static int write_explain(const vs_scenario *sc, const vs_results *res,
+                         vs_csv *c, vs_err *err)
+{
+    static const char *const head[] = {"variant", "centre", "step", "amount"};
+    size_t nv = sc->n_variants, nc = sc->n_centres;
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        vs_csv_num_text(c, head[i]);
+    vs_csv_end_row(c);
+    size_t *chain = malloc((nv ? nv : 1) * sizeof *chain);
+    if (!chain)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t v = 0; v < nv; v++) {
+        size_t len = 0; /* v, its parent, ...: walked back root first */
+        for (int u = (int)v; u != VS_NONE && len < nv; u = sc->variants[u].extends)
+            chain[len++] = (size_t)u;
+        for (size_t i = 0; i < nc; i++)
+            for (size_t l = len; l-- > 0;) {
+                const vs_variant *def = &sc->variants[chain[l]];
+                for (size_t k = 0; k < def->n_rules; k++) {
+                    const vs_rule *r = &def->rules[k];
+                    char step[512];
+                    snprintf(step, sizeof step, "%s.%s", def->id,
+                             r->id ? r->id : vs_rule_type_name(r->type));
+                    vs_csv_text(c, sc->variants[v].id);
+                    vs_csv_text(c, sc->centres[i].id);
+                    vs_csv_text(c, step);
+                    vs_csv_money(c, res->steps[(res->rule_base[chain[l]] + k) * nc + i]);
+                    vs_csv_end_row(c);
+                }
+            }
+    }
+    free(chain);
+    return VS_OK;
+}
+
+size_t vs_report_print_warnings(const vs_scenario *sc, const vs_results *res,
+                                const vs_report_opts *o, FILE *f)
+{
+    vs_warn_src w = vs_warn_src_of(sc, res);
+    size_t n = vs_warnings_print(f, NULL, &w);
+    if (o->precision > 0 && !res->converged) {
+        if (f)
+            vs_warnings_precision(f, NULL, o->precision, res->iterations);
+        n++;
+    }
+    return n;
+}
+
 static void write_draws(const vs_scenario *sc, const vs_results *res,
                         vs_csv *c)
 {
@@ -190,6 +244,8 @@ static void write_manifest(const vs_scenario *sc, const vs_results *res,
                    "(2 x pilot range / %d)\n",
                 VS_HIST_BUCKETS, VS_SIM_PILOT, VS_HIST_BUCKETS);
     fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    fprintf(f, "warnings: %zu (warnings.txt)\n",
+            vs_report_print_warnings(sc, res, o, NULL));
     fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
 }
 
@@ -207,6 +263,17 @@ int vs_report_write(const vs_scenario *sc, const vs_results *res,
         return err->code;
     vs_csv_begin(&c, f, o->swedish_csv);
     write_centres(sc, res, &c);
+
+    if (!(f = vs_outset_open(set, o->dir, "explain.csv", err)))
+        return err->code;
+    vs_csv_begin(&c, f, o->swedish_csv);
+    int st = write_explain(sc, res, &c, err);
+    if (st != VS_OK)
+        return st;
+
+    if (!(f = vs_outset_open(set, o->dir, "warnings.txt", err)))
+        return err->code;
+    vs_report_print_warnings(sc, res, o, f);
 
     if (o->draws) {
         if (!(f = vs_outset_open(set, o->dir, "draws.csv", err)))

@@ -1,0 +1,64 @@
+/* warnings.h: the lines that say what a run could not do (DESIGN
+ * section 9, "never a silent shortfall").
+ *
+ * One warning per rule whose own shortfall (eval.h: nobody eligible, a
+ * pot not placed, a cut not taken, a limit that cannot restore the total,
+ * targeted's top above the eligible count, a tie at its cut-off) is not
+ * zero at the point estimate or in any draw, on the variant that defines
+ * the rule, ordered by variant (file order) and then rule order:
+ *
+ *   warning: variant 'V': rule 'R': REASON: X kr at the point estimate,
+ *   in P % of draws; total Y kr
+ *
+ * (one line; English; whole kr with a space between thousands; P with
+ * one decimal; Y the variant's total at the point estimate). */
+#ifndef VARDSIM_OUT_WARNINGS_H
+#define VARDSIM_OUT_WARNINGS_H
+
+#include <stdio.h>
+
+#include "vardsim/scenario.h"
+#include "vardsim/sim.h"
+
+typedef struct vs_warn_src {
+    const vs_scenario *sc;
+    const vs_shortfall_sum *sf; /* sc's rules in file order */
+    const vs_stat *stats;       /* n_variants x VS_STAT_COUNT: the point
+                                   totals (vs_results.stats) */
+    long draws;                 /* iterations drawn (the share's base) */
+    int point_only;             /* 1: no draws were meant (check): leave
+                                   the share of draws out of the line */
+} vs_warn_src;
+
+/* The warnings of a simulation result (point_only 0). */
+vs_warn_src vs_warn_src_of(const vs_scenario *sc, const vs_results *res);
+
+/* Write each warning as one line to `f` (NULL: only count them), each
+ * line beginning with `prefix` (NULL or "" for none; a sweep gives
+ * "PATH=VALUE: ").  Returns the number of warnings. */
+size_t vs_warnings_print(FILE *f, const char *prefix, const vs_warn_src *w);
+
+struct vs_sweep_result;
+struct vs_sensitivity_result;
+
+/* The warnings of a sensitivity analysis: the point evaluation, and its
+ * other evaluations (tornado and Sobol) as the draws. */
+vs_warn_src vs_warn_src_of_sensitivity(const vs_scenario *sc,
+                                       const struct vs_sensitivity_result *r);
+
+/* The warnings of every point of a sweep, point by point, each line
+ * beginning "PATH=VALUE: " (", " between two swept paths).  To f (NULL:
+ * count only); returns how many. */
+size_t vs_warnings_sweep(FILE *f, const vs_scenario *sc,
+                         const struct vs_sweep_result *r);
+
+/* The warning of --precision R not reached within `iterations`, as one
+ * line (to f, after prefix). */
+void vs_warnings_precision(FILE *f, const char *prefix, double precision,
+                           long iterations);
+
+/* Whole kronor of `ore` (halves away from zero) with a space between
+ * thousands: "-18 000 000".  buf holds at least 40 bytes.  Returns buf. */
+char *vs_warnings_kronor(vs_ore ore, char *buf, size_t n);
+
+#endif
