@@ -52,17 +52,18 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     expect_in "$TMP/out" ": ok"
     out="$TMP/run-$name"
     expect_status 0 "$VARDSIM" run "$cfg" -n 0 --threads 1 -o "$out" --quiet
-    for f in metrics.csv centres.csv manifest.txt; do
+    for f in metrics.csv centres.csv explain.csv manifest.txt; do
         [ -s "$out/$f" ] && ok || bad "$name: $f missing"
     done
+    [ -f "$out/warnings.txt" ] && ok || bad "$name: warnings.txt missing"
     # no temporary files left
     if ls -A "$out" | grep -q '^\.'; then bad "$name: temporary files left"; else ok; fi
     # golden point estimates, byte for byte
     gold="$ROOT/tests/golden/$name"
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-        mkdir -p "$gold" && cp "$out/metrics.csv" "$out/centres.csv" "$gold/"
+        mkdir -p "$gold" && cp "$out/metrics.csv" "$out/centres.csv" "$out/explain.csv" "$gold/"
     fi
-    for f in metrics.csv centres.csv; do
+    for f in metrics.csv centres.csv explain.csv; do
         if cmp -s "$out/$f" "$gold/$f"; then ok; else
             bad "$name: $f differs from tests/golden/$name/$f"; diff "$gold/$f" "$out/$f" | head -10; fi
     done
