@@ -21,8 +21,10 @@ else
 Q := @
 endif
 
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags gsl libconfig)
-DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs gsl libconfig)
+# libzip and expat read xlsx centre lists (vardsim import).
+DEPS_PKGS   := gsl libconfig libzip expat
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS))
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS))
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka)
 
@@ -97,9 +99,18 @@ unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
 	if [ $$failed -ne 0 ]; then echo "$$failed unit test program(s) failed"; exit 1; fi
 
+# Workbooks written by libxlsxwriter for tests/cli/import.sh (a real
+# writer, so the reader is not tested only against itself).
+XLSXW_CFLAGS := $(shell $(PKG_CONFIG) --cflags xlsxwriter)
+XLSXW_LIBS   := $(shell $(PKG_CONFIG) --libs xlsxwriter)
+$(BUILD)/tests/xlsx_gen: tests/xlsx_gen.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(XLSXW_CFLAGS) -o $@ $< $(XLSXW_LIBS)
+
 # run.sh first, then every other tests/cli/*.sh (charts, sweep, ...) but
 # simd.sh, which needs the second build (simd-test).
-cli-test: $(BIN)
+cli-test: $(BIN) $(BUILD)/tests/xlsx_gen
 	@failed=0; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v -e '/run.sh$$' -e '/simd.sh$$'); do \
 	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed=$$((failed + 1)); \
 	done; if [ $$failed -ne 0 ]; then echo "$$failed end-to-end script(s) failed"; exit 1; fi

@@ -23,6 +23,8 @@ static void on_signal(int sig)
 
 static const char usage_text[] =
     "usage:\n"
+    "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
+    "              [--centres-only] [-o SCENARIO.cfg]  centres into a scenario\n"
     "  vardsim init [FILE]                         a commented starter scenario\n"
     "  vardsim check SCENARIO.cfg [--strict]       validate, summarise, warn\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
@@ -79,6 +81,12 @@ static const char usage_text[] =
     "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
     "                  (default 200; 0: none)\n"
     "\n"
+    "import reads a centre list (CSV with ',' or ';', or an Excel sheet: the\n"
+    "first unless --sheet) whose header row names the columns: id, name/namn,\n"
+    "listed/listade, cni, age bands such as 0-6 and 80+, and numeric columns\n"
+    "(attributes); it writes a scenario with a capitation baseline of --pot\n"
+    "SEK to SCENARIO.cfg or standard output (--centres-only: the centres).\n"
+    "\n"
     "init writes a starter scenario (every rule type shown, commented out) to\n"
     "FILE, or to standard output; it never replaces an existing file.\n"
     "\n"
@@ -98,6 +106,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", vs_cmd_check},
+    {"import", vs_cmd_import},
     {"init", vs_cmd_init},
     {"report", vs_cmd_report},
     {"run", vs_cmd_run},

@@ -787,16 +787,6 @@ static void parse_region(loader *L, const config_setting_t *g)
 /* ------------------------------------------------------------------ */
 /* centres = ( { ... }, ... )                                           */
 
-/* Shortest "%.*g" that reads back as v: "1.32", not "1.3200000000000001". */
-static void shortest_text(double v, char *buf, size_t n)
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 /* The literal an analyst typed for `key` on the setting's line, e.g.
  * "0.90" for `cni = 0.90;`, so centres.csv can print it as typed (DESIGN
  * section 6).  Falls back to the shortest text that reads back as `v` when
@@ -834,7 +824,7 @@ static void typed_text(const loader *L, const config_setting_t *s,
         }
         break;
     }
-    shortest_text(v, buf, n);
+    vs_load_shortest(v, buf, n);
 }
 
 static int reserved_attr(const char *name)

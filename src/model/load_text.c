@@ -22,6 +22,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vardsim/load.h"
@@ -155,6 +156,15 @@ int vs_load_is_control(const unsigned char *p, size_t len)
         return p[0] < 0x20 || p[0] == 0x7F;
     /* U+0080..U+009F are C2 80 .. C2 9F. */
     return len == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+}
+
+void vs_load_shortest(double v, char *buf, size_t n)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
 }
 
 int vs_load_check_size(long long bytes, const char *name, vs_err *err)

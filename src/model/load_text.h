@@ -37,6 +37,10 @@ size_t vs_load_utf8_len(const unsigned char *p, size_t n);
  * ..." for bytes Windows-1252 leaves undefined. */
 void vs_load_encoding_hint(unsigned char byte, char *buf, size_t n);
 
+/* The shortest "%.*g" text that reads back as v: "1.32", not
+ * "1.3200000000000001" (centres.csv's cni, import's numbers). */
+void vs_load_shortest(double v, char *buf, size_t n);
+
 /* Whether the code point starting at p (a valid sequence of `len` bytes)
  * is a control character: C0 (U+0000..U+001F), DEL or C1 (U+0080..U+009F). */
 int vs_load_is_control(const unsigned char *p, size_t len);
