@@ -107,6 +107,7 @@ int vs_cli_write_file(const char *path, const char *text, size_t len,
                       vs_err *err);
 
 int vs_cmd_check(int argc, char **argv);
+int vs_cmd_diff(int argc, char **argv);
 int vs_cmd_import(int argc, char **argv);
 int vs_cmd_init(int argc, char **argv);
 int vs_cmd_report(int argc, char **argv);

@@ -23,6 +23,7 @@ static void on_signal(int sig)
 
 static const char usage_text[] =
     "usage:\n"
+    "  vardsim diff OUT_A OUT_B [-o DIR]           what changed between two runs\n"
     "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
     "              [--centres-only] [-o SCENARIO.cfg]  centres into a scenario\n"
     "  vardsim init [FILE]                         a commented starter scenario\n"
@@ -67,6 +68,10 @@ static const char usage_text[] =
     "                  distribution: normal(mean,sd), lognormal(median,sigma),\n"
     "                  uniform(min,max), triangular(min,mode,max), pert(...)\n"
     "\n"
+    ;
+
+/* Two literals: C11 promises only 4095 characters a literal. */
+static const char usage_more[] =
     "sweep runs the simulation at every value of PATH (FROM + i x STEP up to\n"
     "and including TO, or PATH=v1,v2,...; two --over: the whole grid, the\n"
     "first outermost), all on the same seed, and writes sweep.csv (the swept\n"
@@ -80,6 +85,10 @@ static const char usage_text[] =
     "                  (default 1024; 0: tornado only)\n"
     "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
     "                  (default 200; 0: none)\n"
+    "\n"
+    "diff compares two run folders: point and mean of every metric and\n"
+    "centre per variant that differ (b - a, largest first), as a table and\n"
+    "as DIR/diff.csv (default: the current folder).\n"
     "\n"
     "import reads a centre list (CSV with ',' or ';', or an Excel sheet: the\n"
     "first unless --sheet) whose header row names the columns: id, name/namn,\n"
@@ -106,6 +115,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", vs_cmd_check},
+    {"diff", vs_cmd_diff},
     {"import", vs_cmd_import},
     {"init", vs_cmd_init},
     {"report", vs_cmd_report},
@@ -122,6 +132,7 @@ int main(int argc, char **argv)
         return vs_cli_usage_error("no command given%s", "");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, stdout);
+        fputs(usage_more, stdout);
         return EXIT_DONE;
     }
     if (strcmp(argv[1], "--version") == 0) {
