@@ -582,6 +582,58 @@ static void test_ranges(void **state)
                  "t.cfg:2: 'name' must not be empty");
 }
 
+/* Every number has a bound in magnitude (docs/scenario-format.md,
+ * Bounds), so nothing the engine computes from them overflows; each bound
+ * accepts its limit and refuses past it. */
+static void test_bounds(void **state)
+{
+    (void)state;
+#define CENTRE(x) "centres = ( { id = \"a\"; name = \"A\"; " x " } );\n"
+    expect_error(L1 CENTRE("listed = 1e305; cni = 1.2;") L3,
+                 "t.cfg:2: number too large: 'listed' is 1e+305; the limit is 1e+08");
+    vs_scenario_free(load_ok(L1 CENTRE("listed = 100000000; cni = 1000.0;") L3));
+    expect_error(L1 CENTRE("listed = 5; cni = 1e305;") L3,
+                 "t.cfg:2: number too large: 'cni' is 1e+305; the limit is 1000");
+    expect_error(L1 CENTRE("listed = 5; cni = 1.0; attrs = { kids = -1e305; };") L3,
+                 "t.cfg:2: number too large: 'kids' is -1e+305; the limit is -1e+09");
+    vs_scenario_free(load_ok(L1 CENTRE("listed = 5; cni = 1.0; attrs = { kids = 1e9; };") L3));
+    expect_error("scenario = { name = \"t\"; high_need_cni = 2000.0; };\n" L2 L3,
+                 "t.cfg:1: number too large: 'high_need_cni' is 2000");
+    expect_error(L1 "region = { age_bands = [\"x\"]; age_weights = [2e6]; };\n"
+                 CENTRE("listed = 5; cni = 1.0; listed_by_age = [5];") L3,
+                 "t.cfg:2: number too large: 'age_weights[0]' is 2e+06; the limit is 1e+06");
+    expect_error(L1 L2 "uncertainty = { cni = { dist = \"lognormal\"; sigma = 6.0; }; };\n" L3,
+                 "t.cfg:3: number too large: 'sigma' is 6; the limit is 5");
+    expect_error(L1 L2 "uncertainty = { listed = { dist = \"normal\"; sd = 1e300; relative = true; }; };\n" L3,
+                 "t.cfg:3: number too large: 'sd' is 1e+300; the limit is 10");
+    expect_error(L1 L2 "uncertainty = { listed = { dist = \"normal\"; sd = 2e9; }; };\n" L3,
+                 "t.cfg:3: number too large: 'sd' is 2e+09; the limit is 1e+09");
+    expect_error(L1 L2 RULE("type = \"cni_threshold\"; pot = 1.0; threshold = 1e4;"),
+                 "t.cfg:3: number too large: 'threshold' is 10000; the limit is 1000");
+    expect_error(L1 L2 RULE("type = \"cut\"; amount = 1.0; method = \"need_protected\"; alpha = 11.0;"),
+                 "t.cfg:3: number too large: 'alpha' is 11; the limit is 10");
+    expect_error(L1 L2 RULE("type = \"cni_threshold\"; pot = 1.0; "
+                            "threshold = { dist = \"uniform\"; min = 1.0; max = 1e4; };"),
+                 "t.cfg:3: number too large: 'threshold' can reach 10000; the limit is 1000");
+    expect_error(L1 L2 RULE("type = \"cni_threshold\"; pot = 1.0; "
+                            "threshold = { dist = \"normal\"; mean = 1e4; sd = 1.0; };"),
+                 "t.cfg:3: number too large: 'threshold' has mean 10000; the limit is 1000");
+    expect_error(L1 L2 RULE("type = \"limit\"; relative_to = \"w\"; "
+                            "max_gain = { dist = \"lognormal\"; median = 1.0; sigma = 1.0; };"),
+                 "t.cfg:3: number too large: 'max_gain' is lognormal with median 1 and sigma 1, which can exceed 1000");
+    expect_error(L1 L2 RULE("type = \"targeted\"; top = 2000000000L; score = [\"cni\"]; pot = 1.0;"),
+                 "t.cfg:3: number too large: 'top' is 2e+09; the limit is 1e+09");
+    expect_error(L1 L2 RULE("type = \"targeted\"; top = 1; pot = 1.0; score = [\"cni\", \"cni\", "
+                            "\"cni\", \"cni\", \"cni\", \"cni\", \"cni\", \"cni\", \"listed\"];"),
+                 "t.cfg:3: 'score' multiplies at most 8 names, got 9");
+    /* An unbounded normal is truncated to the bound as well. */
+    vs_scenario *sc = load_ok(L1 L2 RULE("type = \"cni_threshold\"; pot = 1.0; "
+                                         "threshold = { dist = \"normal\"; mean = 1.1; sd = 0.1; };"));
+    assert_close(param(sc, "v.cni_threshold.threshold")->dist.hi, 1000, 0, 0);
+    vs_scenario_free(sc);
+#undef CENTRE
+}
+
 static void test_distributions(void **state)
 {
     (void)state;
@@ -933,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_extends_and_cycles),
         cmocka_unit_test(test_grant_references),
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_rule_specific),
         cmocka_unit_test(test_age_bands),

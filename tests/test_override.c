@@ -158,13 +158,13 @@ static void test_distribution_values(void **state)
     assert_close(p->dist.p[2], 1.2e6, 0, 0);
     assert_null(p->stream); /* its own stream: its path */
 
-    /* A normal without bounds is truncated to the key's range, as the
-     * loader does: threshold > 0, so [0, inf); a pot to [0, 1e15]. */
+    /* A normal without bounds is truncated to the key's range and bound,
+     * as the loader does: a threshold to [0, 1000]; a pot to [0, 1e15]. */
     set_ok(sc, "top.cni_threshold.threshold=normal(1.1, 0.5)");
     p = param(sc, "top.cni_threshold.threshold");
     assert_int_equal(p->dist.kind, VS_DIST_NORMAL);
     assert_close(p->dist.lo, 0, 0, 0);
-    assert_true(isinf(p->dist.hi) && p->dist.hi > 0);
+    assert_close(p->dist.hi, 1000, 0, 0);
     set_ok(sc, "tg.targeted.pot=normal(1e5, 5e4)");
     p = param(sc, "tg.targeted.pot");
     assert_close(p->dist.lo, 0, 0, 0);
@@ -199,6 +199,10 @@ static void test_bounds(void **state)
             "'cut.cut.deficit_share' must be between 0 and 1, got 1.5", NULL);
     set_bad(sc, "region.deficit=-5", "'region.deficit' must be >= 0", NULL);
     set_bad(sc, "region.deficit=2e15", "amount too large", "region.deficit", NULL);
+    set_bad(sc, "top.cni_threshold.threshold=1e305",
+            "number too large: 'top.cni_threshold.threshold' is 1e+305; the limit is 1000", NULL);
+    set_bad(sc, "lim.limit.max_gain=uniform(0, 2000)", "can reach 2000; the limit is 1000", NULL);
+    set_bad(sc, "tg.targeted.top=2e9", "number too large", NULL);
     set_bad(sc, "region.age_weights[0]=-0.5", "'region.age_weights[0]' must be >= 0", NULL);
     set_bad(sc, "cut.cut.deficit_share=uniform(-0.1, 0.2)", "goes down to -0.1", NULL);
     set_bad(sc, "cut.cut.deficit_share=triangular(0.1, 0.5, 1.2)", "goes up to 1.2", NULL);
@@ -245,6 +249,13 @@ static void test_noise_scale(void **state)
     set_bad(sc, "uncertainty.cni.sd=0.1",
             "unknown path 'uncertainty.cni.sd'; nearest: uncertainty.cni.sigma", NULL);
     assert_close(sc->noise[0].scale, 0.2, 0, 0);
+    /* The file's bounds: a relative sd is a share (at most 10), sigma at
+     * most 5 (docs/scenario-format.md, Bounds). */
+    set_bad(sc, "uncertainty.listed.sd=1e300",
+            "number too large: 'uncertainty.listed.sd' is 1e+300; the limit is 10", NULL);
+    set_ok(sc, "uncertainty.listed.sd=10");
+    set_bad(sc, "uncertainty.cni.sigma=5.5", "the limit is 5", NULL);
+    assert_close(sc->noise[1].scale, 10, 0, 0);
     vs_scenario_free(sc);
 }
 

@@ -445,6 +445,48 @@ static void test_large_amounts_exact(void **state)
     bench_free(&b);
 }
 
+/* A cut at the limit of one amount (1e15 SEK = 1e17 öre, past 2^53 öre
+ * where a double no longer holds every whole öre): the allocations it
+ * takes from are not exact as doubles, and a bound rounded up would take
+ * more than a centre has.  Three centres, listed 1, 2, 4: a pot of 1e15
+ * SEK and a cut of all of it leave exactly 0 everywhere; nine such pots
+ * stacked (9e17 öre) and a need-protected cut of 1e15 SEK with
+ * max_cut_share 0.5 keep the books exact and nobody below 0; a cut above
+ * what the centres hold reports the rest as not taken. */
+static void test_cut_at_the_limit(void **state)
+{
+    (void)state;
+    vs_scenario *sc = bench_scenario(3, (double[]){1, 2, 4}, (double[]){1, 2, 3});
+    size_t v = bench_variant(sc, "all", VS_NONE);
+    bench_rule(sc, v, VS_RULE_CAPITATION)->pot = bench_param(sc, 1e15);
+    bench_rule(sc, v, VS_RULE_CUT)->amount = bench_param(sc, 1e15);
+    size_t w = bench_variant(sc, "stack", VS_NONE);
+    for (int k = 0; k < 9; k++)
+        bench_rule(sc, w, VS_RULE_CAPITATION)->pot = bench_param(sc, 1e15);
+    vs_rule *r = bench_rule(sc, w, VS_RULE_CUT);
+    r->amount = bench_param(sc, 1e15);
+    r->method = VS_CUT_NEED_PROTECTED;
+    r->max_cut_share = bench_param(sc, 0.5);
+    size_t x = bench_variant(sc, "over", w);
+    r = bench_rule(sc, x, VS_RULE_CUT);
+    r->amount = bench_param(sc, 1e15);
+    for (int k = 0; k < 9; k++) /* 9e17 - 1e17 left: 8e17 more is not there */
+        bench_rule(sc, x, VS_RULE_CUT)->amount = bench_param(sc, 1e15);
+    bench b;
+    bench_ready(&b, sc);
+    run_ok(&b);
+    const vs_ore E17 = INT64_C(100000000000000000);
+    expect_row(&b, v, ROW(0, 0, 0));
+    expect_books(&b, v, E17, E17, 0, 0);
+    const vs_ore *row = bench_row(&b, w);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(row[i] >= 0);
+    expect_books(&b, w, 9 * E17, E17, 8 * E17, 0);
+    expect_row(&b, x, ROW(0, 0, 0));
+    expect_books(&b, x, 9 * E17, 11 * E17, 0, -2 * E17);
+    bench_free(&b);
+}
+
 /* A drawn pot below zero stops the run rather than booking it. */
 static void test_negative_pot(void **state)
 {
@@ -941,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_grant),
         cmocka_unit_test(test_grant_overflow),
         cmocka_unit_test(test_large_amounts_exact),
+        cmocka_unit_test(test_cut_at_the_limit),
         cmocka_unit_test(test_negative_pot),
         cmocka_unit_test(test_targeted_ties),
         cmocka_unit_test(test_targeted_top_share_rounding),

@@ -1044,8 +1044,13 @@ static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
         kind = VS_NOISE_LOGNORMAL;
         keys = vs_schema_table(VS_SCHEMA_NOISE_LOGNORMAL);
     } else if (strcmp(dist, "normal") == 0) {
+        /* A relative sd is a share of the value: its own bound. */
+        const config_setting_t *rel = config_setting_get_member(s, "relative");
+        int relative = rel && config_setting_type(rel) == CONFIG_TYPE_BOOL &&
+                       config_setting_get_bool(rel);
         kind = VS_NOISE_NORMAL;
-        keys = vs_schema_table(VS_SCHEMA_NOISE_NORMAL);
+        keys = vs_schema_table(relative ? VS_SCHEMA_NOISE_RELATIVE
+                                        : VS_SCHEMA_NOISE_NORMAL);
     } else {
         problem(L, ds, "unknown distribution '%s' in uncertainty.%s "
                 "(expected lognormal or normal)", dist, key);
@@ -1059,11 +1064,6 @@ static void parse_noise(loader *L, const config_setting_t *s, vs_noise *z)
     if (!take_num(L, &m, kind == VS_NOISE_LOGNORMAL ? "sigma" : "sd", &scale))
         return;
     const config_setting_t *rel = member(&m, "relative", NULL);
-    /* A relative sd is a share of the value: its own bound. */
-    if (rel && config_setting_get_bool(rel) &&
-        !value_ok(L, member(&m, "sd", NULL), "sd",
-                  vs_schema_find(VS_SCHEMA_NOISE_RELATIVE, "sd"), scale))
-        return;
     if (target == VS_NONE)
         return;
     z->path = dup_printf(L, "uncertainty.%s", key);
@@ -1260,6 +1260,12 @@ static void rule_targeted(loader *L, const members *m, vs_rule *r)
         size_t n = (size_t)config_setting_length(score);
         if (n == 0)
             problem(L, score, "'score' must not be empty");
+        /* A product of more bounded values could pass a double's range. */
+        if (n > VS_SCORE_MAX) {
+            problem(L, score, "'score' multiplies at most %d names, got %zu",
+                    VS_SCORE_MAX, n);
+            n = 0;
+        }
         r->score = n ? alloc_array(L, n, sizeof *r->score) : NULL;
         for (size_t i = 0; r->score && i < n; i++) {
             const config_setting_t *e = config_setting_get_elem(score, (unsigned)i);

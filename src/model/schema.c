@@ -24,17 +24,17 @@
 #define SHARE {0, 1, 0, 0}
 #define SHARE_GT0 {0, 1, 1, 0}
 
-/* Bounds in magnitude: only money has one so far. */
+/* Bounds in magnitude (see docs/scenario-format.md, "Bounds"). */
 #define LIM_MONEY VS_MONEY_MAX_SEK
-#define LIM_PERSONS 0
-#define LIM_CNI 0
-#define LIM_VALUE 0
-#define LIM_AGE_WEIGHT 0
-#define LIM_ALPHA 0
-#define LIM_GAIN 0
-#define LIM_SIGMA 0
-#define LIM_REL_SD 0
-#define LIM_COUNT 0
+#define LIM_PERSONS 1e8 /* listed: ten times Sweden */
+#define LIM_CNI 1e3     /* CNI and thresholds on it, any scale in use */
+#define LIM_VALUE 1e9   /* attributes, tier and where bounds on them */
+#define LIM_AGE_WEIGHT 1e6
+#define LIM_ALPHA 10.0  /* cni^alpha stays finite for any CNI allowed */
+#define LIM_GAIN 1e3    /* a limit's max_gain: +100 000 % */
+#define LIM_SIGMA 5.0   /* lognormal noise: exp(5 Z) */
+#define LIM_REL_SD 10.0 /* relative normal noise */
+#define LIM_COUNT 1e9   /* targeted.top, seed and iterations have their own */
 
 #define NO_FIELD -1
 #define RULE_FIELD(f) ((int)offsetof(vs_rule, f))

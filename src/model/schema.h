@@ -35,6 +35,10 @@ typedef enum vs_key_kind {
                           them (plan.growth) */
 } vs_key_kind;
 
+/* targeted.score multiplies at most this many values (each bounded by
+ * its key), so the product stays far inside a double. */
+#define VS_SCORE_MAX 8
+
 #define VS_KEY_REQ 1u     /* required */
 #define VS_KEY_MONEY 2u   /* SEK: magnitude at most VS_MONEY_MAX_SEK */
 #define VS_KEY_WHOLE 4u   /* a whole number (persons) */

@@ -65,11 +65,19 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_ore taken = vs_money_waterfill(C, ws->w, NULL, ws->hi, n, ws->part,
                                       ws->x, ws->rem, ws->idx, ws->clamped);
-    if (taken != C) /* every centre at max_cut_share or at zero */
-        vs_rule_shortfall(ctx, VS_SHORT_CUT, C - taken);
+    /* Past 2^53 öre (a few maximal amounts in one centre) doubles no
+     * longer hold every öre: a bound, and the water-filling's quotas, may
+     * round up by a few öre.  What a centre does not have is not taken
+     * (and reported), so nobody goes below zero and the books stay exact. */
     for (size_t i = 0; i < n; i++) {
+        if (ws->part[i] > alloc[i]) {
+            taken -= ws->part[i] - alloc[i];
+            ws->part[i] = alloc[i];
+        }
         alloc[i] -= ws->part[i];
         assert(alloc[i] >= 0);
     }
+    if (taken != C) /* every centre at max_cut_share or at zero */
+        vs_rule_shortfall(ctx, VS_SHORT_CUT, C - taken);
     return VS_OK;
 }
