@@ -19,7 +19,7 @@ static void run(size_t n, const double *p, const double *c, double thr,
 {
     vs_metric_ws *ws = vs_metric_ws_alloc(n);
     assert_non_null(ws);
-    vs_metrics_prepare(ws, n, p, c, thr);
+    vs_metrics_prepare(ws, n, p, c, NULL, thr);
     vs_metrics_compute(ws, a, b, out);
     vs_metric_ws_free(ws);
 }
@@ -426,7 +426,7 @@ static void test_random_against_definitions(void **state)
         }
         double g, ci, hi, dis, th, out[VS_M_COUNT];
         brute_force(n, p, c, a, &g, &ci, &hi, &dis, &th);
-        vs_metrics_prepare(ws, n, p, c, 1.0);
+        vs_metrics_prepare(ws, n, p, c, NULL, 1.0);
         vs_metrics_compute(ws, a, NULL, out);
         assert_close(out[VS_M_GINI], g, 1e-11, 1e-13);
         assert_close(out[VS_M_CI_NEED], ci, 1e-9, 1e-12);
@@ -474,9 +474,9 @@ static void test_dense_and_general_paths(void **state)
         p[n] = 0, c[n] = 1.0, a[n] = 0, b[n] = 0;
         for (int with_base = 0; with_base < 2; with_base++) {
             double dense[VS_M_COUNT], general[VS_M_COUNT];
-            vs_metrics_prepare(ws, n, p, c, 1.1);
+            vs_metrics_prepare(ws, n, p, c, NULL, 1.1);
             vs_metrics_compute(ws, a, with_base ? b : NULL, dense);
-            vs_metrics_prepare(ws, n + 1, p, c, 1.1);
+            vs_metrics_prepare(ws, n + 1, p, c, NULL, 1.1);
             vs_metrics_compute(ws, a, with_base ? b : NULL, general);
             for (int k = 0; k < VS_M_COUNT; k++)
                 if (!(isnan(dense[k]) && isnan(general[k])) &&
@@ -520,9 +520,9 @@ static void test_reuse(void **state)
     vs_metric_ws *ws = vs_metric_ws_alloc(10);
     const double pp[] = {5, 6, 7, 8, 9}, cc[] = {2, 1, 2, 1, 3};
     const vs_ore aa[] = {1, 2, 3, 4, 5};
-    vs_metrics_prepare(ws, 5, pp, cc, 1.5);
+    vs_metrics_prepare(ws, 5, pp, cc, NULL, 1.5);
     vs_metrics_compute(ws, aa, NULL, out2);
-    vs_metrics_prepare(ws, 3, p, c, 1.1);
+    vs_metrics_prepare(ws, 3, p, c, NULL, 1.1);
     vs_metrics_compute(ws, a, b, out2);
     vs_metrics_compute(ws, b, NULL, out2);
     for (int m = 0; m < VS_M_COUNT; m++)
@@ -561,13 +561,13 @@ static void test_order_candidates(void **state)
             }
         }
         double want[VS_M_COUNT], got[VS_M_COUNT], base_out[VS_M_COUNT];
-        vs_metrics_prepare(fresh, N, p, c, 1.0);
+        vs_metrics_prepare(fresh, N, p, c, NULL, 1.0);
         vs_metrics_compute(fresh, a, b, want);
-        vs_metrics_prepare(ws, N, p, c, 1.0);
+        vs_metrics_prepare(ws, N, p, c, NULL, 1.0);
         vs_metrics_compute(ws, b, NULL, base_out);
         vs_metrics_compute(ws, a, b, got);
         assert_memory_equal(got, want, sizeof want);
-        vs_metrics_prepare(fresh, N, p, c, 1.0);
+        vs_metrics_prepare(fresh, N, p, c, NULL, 1.0);
         vs_metrics_compute(fresh, b, NULL, want);
         assert_memory_equal(base_out, want, sizeof want);
     }

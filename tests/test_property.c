@@ -22,7 +22,11 @@
  * >= 0, total + unallocated == pots - cuts exactly, and each variant's
  * explain steps (its extends chain's rules, root first) must add up to
  * its allocation, to the öre, at every centre.  One scenario in four uses
- * only feasible pot rules: its unallocated must be exactly 0. */
+ * only feasible pot rules: its unallocated must be exactly 0.  A second
+ * run adds random filters (where, except) to every rule type but grant
+ * and per_unit rules of every unit: a filtered rule must leave every
+ * centre it does not see as it was, with the same shortfall and books
+ * checks. */
 #include "helpers.h"
 
 #include <math.h>
@@ -577,6 +581,114 @@ static void expect_steps_add_up(const bench *b)
 }
 
 /* ------------------------------------------------------------------ */
+/* Random filters (where, except) and per_unit rules                    */
+
+/* The value a condition tests, read here from the draw directly. */
+static double cond_value(const vs_scenario *sc, const vs_draw *in, size_t i,
+                         int ref)
+{
+    if (ref == VS_ATTR_LISTED)
+        return in->listed[i];
+    if (ref == VS_ATTR_CNI)
+        return in->cni[i];
+    return in->attrs[i * sc->n_attrs + (size_t)ref];
+}
+
+/* Whether rule r sees centre i, by the definition: every bound of every
+ * condition holds (min >=, max <=, above >, below <) and i is not in
+ * except. */
+static int sees(const step *s, size_t i)
+{
+    const vs_scenario *sc = s->ctx->sc;
+    const vs_rule *r = s->r;
+    for (size_t e = 0; e < r->n_except; e++)
+        if ((size_t)r->except[e] == i)
+            return 0;
+    for (size_t q = 0; q < r->n_where; q++) {
+        const vs_cond *c = &r->where[q];
+        double x = cond_value(sc, s->ctx->in, i, c->ref);
+        if ((c->min != VS_NONE && !(x >= val(s, c->min))) ||
+            (c->max != VS_NONE && !(x <= val(s, c->max))) ||
+            (c->above != VS_NONE && !(x > val(s, c->above))) ||
+            (c->below != VS_NONE && !(x < val(s, c->below))))
+            return 0;
+    }
+    return 1;
+}
+
+static struct {
+    int unseen, per_unit, nobody;
+} fseen;
+
+/* A rule with a filter leaves every centre it does not see as it was: a
+ * pot goes only to those it sees, a cut takes only from them, a limit
+ * bounds and restores only among them. */
+static void expect_filter(const step *s)
+{
+    size_t n = s->ctx->sc->n_centres, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sees(s, i)) {
+            k++;
+            continue;
+        }
+        fseen.unseen++;
+        assert_int_equal(s->after[i], s->before[i]);
+    }
+    fseen.nobody += k == 0;
+    if (s->r->type == VS_RULE_PER_UNIT)
+        fseen.per_unit++;
+}
+
+/* A random `where` (one or two conditions on listed, cni or an
+ * attribute, their bounds often a centre's own value, so strict and
+ * inclusive bounds both meet it) and a random `except`. */
+static void gen_filter(vs_scenario *sc, vs_rule *r)
+{
+    size_t n = sc->n_centres;
+    if (chance(0.7)) {
+        size_t nw = 1 + rnd_int(2);
+        r->where = calloc(nw, sizeof *r->where);
+        assert_non_null(r->where);
+        r->n_where = nw;
+        for (size_t q = 0; q < nw; q++) {
+            static const int pool[] = {VS_ATTR_LISTED, VS_ATTR_CNI, 0, 1};
+            vs_cond *c = &r->where[q];
+            c->ref = pool[rnd_int(4)];
+            c->min = c->max = c->above = c->below = VS_NONE;
+            for (int b = 0, nb = 1 + (int)rnd_int(2); b < nb; b++) {
+                const vs_centre *ce = &sc->centres[rnd_int(n)];
+                double v = c->ref == VS_ATTR_LISTED ? ce->listed
+                           : c->ref == VS_ATTR_CNI  ? ce->cni
+                                                    : ce->attrs[c->ref];
+                int *bound[] = {&c->min, &c->max, &c->above, &c->below};
+                *bound[rnd_int(4)] = bench_param(sc, chance(0.7) ? v : v * 1.1);
+            }
+        }
+    }
+    if (chance(0.4)) {
+        r->except = malloc(n * sizeof *r->except);
+        assert_non_null(r->except);
+        for (size_t i = 0; i < n; i++)
+            if (chance(0.3))
+                r->except[r->n_except++] = (int)i;
+    }
+}
+
+/* A per_unit rule on variant v: any unit, with or without a pot. */
+static void gen_per_unit(vs_scenario *sc, size_t v)
+{
+    static const int units[] = {VS_ATTR_CENTRE, VS_ATTR_LISTED, VS_ATTR_AGE,
+                                VS_ATTR_CNI, 0, 1};
+    vs_rule *r = bench_rule(sc, v, VS_RULE_PER_UNIT);
+    r->unit = units[rnd_int(6)];
+    if (r->unit == VS_ATTR_AGE && sc->n_age_bands == 0)
+        r->unit = VS_ATTR_LISTED;
+    r->amount = bench_param(sc, rnd_sek(r->unit == VS_ATTR_CENTRE ? 5e5 : 500));
+    if (chance(0.5))
+        r->pot = bench_param(sc, rnd_sek(1e6));
+}
+
+/* ------------------------------------------------------------------ */
 
 static void replay_and_compare(bench *b, int feasible)
 {
@@ -615,7 +727,9 @@ static void replay_and_compare(bench *b, int feasible)
             s.b1 = bk;
             for (size_t i = 0; i < n; i++)
                 assert_true(row[i] >= 0);
-            switch (r->type) {
+            switch (r->n_where || r->n_except || r->type == VS_RULE_PER_UNIT
+                        ? VS_RULE_COUNT : r->type) {
+            case VS_RULE_COUNT: expect_filter(&s); break;
             case VS_RULE_CAPITATION: expect_capitation(&s); break;
             case VS_RULE_CNI_THRESHOLD: expect_threshold(&s); break;
             case VS_RULE_TIERED: expect_tiered(&s); break;
@@ -691,10 +805,39 @@ static void test_random_scenarios(void **state)
     assert_true(seen.shortfalls > 0 && seen.tie_warned > 0);
 }
 
+/* Random scenarios with random filters on every rule type but grant and
+ * per_unit rules of every unit: each rule leaves the centres it does not
+ * see as they were, its shortfall record is the money it left undone, and
+ * the books are exact to the öre (the checks of replay_and_compare). */
+static void test_random_filters(void **state)
+{
+    (void)state;
+    for (int k = 0; k < N_SCEN / 2; k++) {
+        vs_scenario *sc = gen_scenario(0);
+        for (size_t v = 0; v < sc->n_variants; v++) {
+            if (chance(0.5))
+                gen_per_unit(sc, v);
+            for (size_t q = 0; q < sc->variants[v].n_rules; q++) {
+                vs_rule *r = &sc->variants[v].rules[q];
+                if (r->type != VS_RULE_GRANT && chance(0.6))
+                    gen_filter(sc, r);
+            }
+        }
+        bench b;
+        bench_ready(&b, sc);
+        replay_and_compare(&b, 0);
+        bench_free(&b);
+    }
+    print_message("filters: %d centres unseen, %d per_unit rules, %d rules "
+                  "seeing nobody\n", fseen.unseen, fseen.per_unit, fseen.nobody);
+    assert_true(fseen.unseen > 0 && fseen.per_unit > 0 && fseen.nobody > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_scenarios),
+        cmocka_unit_test(test_random_filters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

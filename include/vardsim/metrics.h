@@ -38,11 +38,13 @@ typedef struct vs_metric_ws vs_metric_ws;
 vs_metric_ws *vs_metric_ws_alloc(size_t n);
 void vs_metric_ws_free(vs_metric_ws *ws);
 
-/* Set the iteration's centres: listed p (persons, >= 0) and cni c (> 0),
- * n <= the size given to alloc.  The arrays must stay valid until the next
- * prepare.  high_need_cni: threshold of high_need_share. */
+/* Set the iteration's centres: listed p (persons, >= 0), cni c (> 0) and
+ * need (>= 0; NULL: p x c, the default measure), n <= the size given to
+ * alloc.  The arrays must stay valid until the next prepare.
+ * high_need_cni: threshold of high_need_share. */
 void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
-                        const double *cni, double high_need_cni);
+                        const double *cni, const double *need,
+                        double high_need_cni);
 
 /* Every metric of one variant's allocation `alloc` (öre) against the
  * baseline `base` (NULL when this is the baseline: max_loss and losers are

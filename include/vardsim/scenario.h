@@ -21,6 +21,13 @@
  * into vs_scenario.attr_names, or one of these. */
 #define VS_ATTR_LISTED (-2)
 #define VS_ATTR_CNI (-3)
+/* Value references that name more than an attribute (need base, where
+ * keys, per_unit unit, capitation base): */
+#define VS_ATTR_AGE (-4)    /* age-weighted listed: sum_b listed_by_age[b] x
+                               age_weights[b] */
+#define VS_ATTR_CENTRE (-5) /* 1 for every centre (per_unit unit "centre") */
+#define VS_ATTR_AUTO (-6)   /* capitation base "auto": age when the scenario
+                               has age data, else listed */
 
 typedef struct vs_param {
     char *path;   /* "region.deficit", "VARIANT.RULE.PARAM", "VARIANT.grant.amounts[2]" */
@@ -62,6 +69,7 @@ typedef enum vs_rule_type {
     VS_RULE_TARGETED,
     VS_RULE_CUT,
     VS_RULE_LIMIT,
+    VS_RULE_PER_UNIT,
     VS_RULE_COUNT
 } vs_rule_type;
 
@@ -86,15 +94,33 @@ typedef struct vs_tier {
     int per_listed; /* param, or VS_NONE (exactly one of amount/per_listed) */
 } vs_tier;
 
+/* One condition of a rule's `where`: the value `ref` (VS_ATTR_LISTED,
+ * VS_ATTR_CNI, VS_ATTR_AGE or an attribute) must be >= min, <= max,
+ * > above and < below, each a param or VS_NONE. */
+typedef struct vs_cond {
+    int ref;
+    int min, max, above, below;
+} vs_cond;
+
 typedef struct vs_rule {
     vs_rule_type type;
     char *id; /* default: the type name */
     int line;
 
+    /* eligibility (every type but grant): a centre takes part when it
+     * meets every condition and is not listed in except */
+    vs_cond *where;
+    size_t n_where;
+    int *except;    /* centre indices */
+    size_t n_except;
+
     /* money: SEK params */
-    int pot;        /* capitation, cni_threshold, tiered (optional), targeted */
+    int pot;        /* capitation, cni_threshold, tiered (optional), targeted,
+                       per_unit (optional) */
     int per_capita; /* capitation (instead of pot) */
     int cni_share;  /* capitation, 0..1, default VS_NONE = 0 */
+    int base;       /* capitation: VS_ATTR_AUTO (default), _LISTED, _AGE or
+                       an attribute */
 
     /* cni_threshold */
     int threshold;
@@ -103,6 +129,8 @@ typedef struct vs_rule {
     int split_attr; /* VS_SPLIT_ATTR: attribute reference */
 
     /* tiered */
+    int on;         /* the value tiers test: VS_ATTR_CNI (default),
+                       VS_ATTR_LISTED or an attribute */
     vs_tier *tiers;
     size_t n_tiers;
 
@@ -117,8 +145,11 @@ typedef struct vs_rule {
     long top;      /* count, or -1 when top_share is used */
     int top_share; /* param */
 
+    /* per_unit: amount (SEK per unit, the field below) x unit */
+    int unit;       /* VS_ATTR_CENTRE, _LISTED, _AGE, _CNI or an attribute */
+
     /* cut */
-    int amount, deficit_share; /* exactly one given */
+    int amount, deficit_share; /* exactly one given (per_unit: amount) */
     vs_cut_method method;
     int alpha;          /* param, VS_NONE = 1 */
     int max_cut_share;  /* param, VS_NONE = no limit */
@@ -153,6 +184,14 @@ typedef struct vs_plan {
     int line;
 } vs_plan;
 
+/* The need the metrics compare money with: n_i = base_i x ((1 - s) + s x
+ * cni_i), base VS_ATTR_LISTED (default), VS_ATTR_AGE or an attribute, s
+ * the param cni_share (VS_NONE: 1).  The default is listed x CNI. */
+typedef struct vs_need {
+    int base;
+    int cni_share;
+} vs_need;
+
 typedef struct vs_scenario {
     char *file;          /* path as given to the loader */
     char *name;
@@ -161,6 +200,7 @@ typedef struct vs_scenario {
     int baseline;        /* variant index (default: the first variant) */
     char lang[3];        /* "sv" or "en" (default "en") */
     double high_need_cni;/* default 1.1 */
+    vs_need need;
 
     char *region_name;
     int deficit;         /* param or VS_NONE */
@@ -204,6 +244,10 @@ int vs_cut_method_from_name(const char *name);
 int vs_scenario_find_centre(const vs_scenario *sc, const char *id);
 int vs_scenario_find_variant(const vs_scenario *sc, const char *id);
 int vs_scenario_find_param(const vs_scenario *sc, const char *path);
+
+/* The name of a value reference in a file: "listed", "cni", "age",
+ * "centre", "auto" or the attribute's name. */
+const char *vs_scenario_value_name(const vs_scenario *sc, int ref);
 
 /* A rule with every param set to VS_NONE and defaults applied. */
 void vs_rule_init(vs_rule *r, vs_rule_type t);

@@ -88,6 +88,9 @@ typedef struct vs_results {
     vs_centre_stat *centres;/* n_variants * n_centres */
     double *point_listed;   /* iteration 0 inputs, n_centres each */
     double *point_cni;
+    double *point_need;     /* the scenario's need measure at the point
+                               (NULL in results built without it: then
+                               listed x cni) */
     double *draws;          /* iterations * n_variants * VS_STAT_COUNT,
                                row k-1 = iteration k; NAN = undefined */
     size_t n_rules;         /* every variant's own rules, in file order */
@@ -104,5 +107,13 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
                vs_results **out, vs_err *err);
 
 void vs_results_free(vs_results *r);
+
+/* Centre i's need at the point estimate (the scenario's need measure;
+ * listed x cni in results that do not carry it). */
+static inline double vs_results_need(const vs_results *res, size_t i)
+{
+    return res->point_need ? res->point_need[i]
+                           : res->point_listed[i] * res->point_cni[i];
+}
 
 #endif

@@ -51,6 +51,11 @@ static void describe_rule(const vs_scenario *sc, const vs_rule *r)
                vs_split_name(r->split));
     if (r->type == VS_RULE_GRANT)
         printf(" to %zu centres", r->n_grants);
+    if (r->type == VS_RULE_PER_UNIT)
+        printf(" per %s", vs_scenario_value_name(sc, r->unit));
+    if (r->n_where || r->n_except)
+        printf(", %zu condition%s, %zu centre%s excepted", r->n_where,
+               r->n_where == 1 ? "" : "s", r->n_except, r->n_except == 1 ? "" : "s");
     if (r->type == VS_RULE_CUT)
         printf(", method %s", vs_cut_method_name(r->method));
     if (r->type == VS_RULE_LIMIT)

@@ -23,11 +23,13 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
     d->typed_cni = calloc(nc ? nc : 1, sizeof *d->typed_cni);
     d->typed_attrs = calloc(nc * sc->n_attrs + 1, sizeof *d->typed_attrs);
     d->noise = calloc(nc ? nc : 1, sizeof *d->noise);
+    d->need = calloc(nc ? nc : 1, sizeof *d->need);
     if (sc->n_age_bands)
         d->listed_by_age = calloc(nc * sc->n_age_bands, sizeof *d->listed_by_age);
     d->rng = gsl_rng_alloc(vs_stream_type());
     if (!d->vals || !d->listed || !d->cni || !d->attrs || !d->rng ||
         !d->typed_listed || !d->typed_cni || !d->typed_attrs || !d->noise ||
+        !d->need ||
         (sc->n_age_bands && !d->listed_by_age)) {
         vs_draw_free(d);
         return NULL;
@@ -55,6 +57,7 @@ void vs_draw_free(vs_draw *d)
     free(d->typed_cni);
     free(d->typed_attrs);
     free(d->noise);
+    free(d->need);
     if (d->rng)
         gsl_rng_free(d->rng);
     free(d);
@@ -110,8 +113,21 @@ static void reset_centres(const vs_scenario *sc, vs_draw *d)
     memcpy(d->attrs, d->typed_attrs, nc * sc->n_attrs * sizeof *d->attrs);
 }
 
+/* The need of every centre from the iteration's values: base x ((1 - s)
+ * + s x cni), a base drawn below 0 counting as 0.  With the default
+ * (listed, s = 1) this is listed x cni to the bit: (1 - 1) + 1 x c = c. */
+static void fill_need(const vs_scenario *sc, vs_draw *d)
+{
+    const vs_need *nd = &sc->need;
+    double s = nd->cni_share >= 0 ? d->vals[nd->cni_share] : 1.0;
+    for (size_t i = 0; i < sc->n_centres; i++) {
+        double b = vs_draw_value(sc, d, i, nd->base);
+        d->need[i] = (b > 0 ? b : 0.0) * ((1.0 - s) + s * d->cni[i]);
+    }
+}
+
 /* Round listed to whole persons, keep CNI positive, total the lists and
- * scale the age split: the same after any noise. */
+ * scale the age split: the same after any noise; then the need. */
 static void finish_centres(const vs_scenario *sc, vs_draw *d)
 {
     d->total_listed = 0;
@@ -137,6 +153,7 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
                 row[b] = c->listed_by_age ? c->listed_by_age[b] * scale : 0;
         }
     }
+    fill_need(sc, d);
 }
 
 void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)

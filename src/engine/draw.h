@@ -22,6 +22,8 @@ typedef struct vs_draw {
     double *attrs;         /* n_centres * n_attrs, row per centre */
     double *listed_by_age; /* n_centres * n_age_bands, or NULL */
     double total_listed;
+    double *need;          /* n_centres: the scenario's need measure,
+                              base x ((1 - s) + s x cni), >= 0 */
     gsl_rng *rng;          /* scratch generator, reseeded per stream */
     /* The typed centre values in the layout above, copied from the
      * scenario once, so each iteration starts from three flat copies. */
@@ -44,6 +46,36 @@ void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d);
 void vs_draw_fill_with(const vs_scenario *sc, const double *u,
                        const unsigned char *noise_on,
                        const uint64_t *noise_seed, vs_draw *d);
+
+/* Centre i's age-weighted listed: sum_b listed_by_age[b] x age_weights[b]
+ * (in band order, as capitation has always added them), or its listed
+ * when the scenario has no age data. */
+static inline double vs_draw_age(const vs_scenario *sc, const vs_draw *d,
+                                 size_t i)
+{
+    size_t nb = sc->n_age_bands;
+    if (nb == 0 || !d->listed_by_age || !sc->centres[i].listed_by_age)
+        return d->listed[i];
+    const double *row = &d->listed_by_age[i * nb];
+    double s = 0;
+    for (size_t b = 0; b < nb; b++)
+        s += row[b] * d->vals[sc->age_weights[b]];
+    return s;
+}
+
+/* Any value reference of centre i: listed, cni, age, 1 for "centre", or
+ * an attribute. */
+static inline double vs_draw_value(const vs_scenario *sc, const vs_draw *d,
+                                   size_t i, int ref)
+{
+    switch (ref) {
+    case VS_ATTR_LISTED: return d->listed[i];
+    case VS_ATTR_CNI: return d->cni[i];
+    case VS_ATTR_AGE: return vs_draw_age(sc, d, i);
+    case VS_ATTR_CENTRE: return 1.0;
+    default: return d->attrs[i * sc->n_attrs + (size_t)ref];
+    }
+}
 
 /* Attribute reference (VS_ATTR_LISTED, VS_ATTR_CNI or index) of centre i.
  * Inline: rules call it per centre in every iteration. */

@@ -130,5 +130,6 @@ int vs_rule_grant(const vs_rule_ctx *, const vs_rule *, vs_ore *, vs_books *, vs
 int vs_rule_targeted(const vs_rule_ctx *, const vs_rule *, vs_ore *, vs_books *, vs_err *);
 int vs_rule_cut(const vs_rule_ctx *, const vs_rule *, vs_ore *, vs_books *, vs_err *);
 int vs_rule_limit(const vs_rule_ctx *, const vs_rule *, vs_ore *, vs_books *, vs_err *);
+int vs_rule_per_unit(const vs_rule_ctx *, const vs_rule *, vs_ore *, vs_books *, vs_err *);
 
 #endif

@@ -31,8 +31,12 @@ struct vs_metric_ws {
 
     /* Set by vs_metrics_prepare for the current iteration. */
     size_t n;
-    const double *listed, *cni;
+    const double *listed, *cni, *need;
     double high_need_cni;
+    /* Some centre has need but nobody listed, or people but no need:
+     * theil (over the centres with need) cannot share the kept centres'
+     * passes and is computed on its own (theil_by_need). */
+    int need_apart;
     size_t m;            /* number of kept centres (listed > 0) */
     double P, N;         /* sum of listed over kept; sum of need (all) */
     double ci_cni;       /* concentration index of c by need rank */
@@ -331,19 +335,25 @@ static void sort_items(sort_item *a, sort_item *tmp, size_t n)
 /* Per iteration                                                        */
 
 void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
-                        const double *cni, double high_need_cni)
+                        const double *cni, const double *need,
+                        double high_need_cni)
 {
     assert(n <= ws->cap);
     ws->n = n;
     ws->listed = listed;
     ws->cni = cni;
+    ws->need = need;
     ws->high_need_cni = high_need_cni;
 
     size_t m = 0;
-    double P = 0, N = 0;
+    double P = 0, N = 0, Npc = 0;
+    ws->need_apart = 0;
     for (size_t i = 0; i < n; i++) {
-        double p = listed[i];
-        N += p * cni[i];
+        double p = listed[i], pc = p * cni[i];
+        double ni = need ? need[i] : pc;
+        N += ni;
+        Npc += pc;
+        ws->need_apart |= need && (p > 0) != (ni > 0);
         if (p > 0) {
             ws->kept[m] = (uint32_t)i;
             ws->kp[m] = p;
@@ -356,10 +366,10 @@ void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
     ws->N = N;
     double inv_n = N > 0 ? 1 / N : 0;
     for (size_t i = 0; i < n; i++)
-        ws->need_share[i] = listed[i] * cni[i] * inv_n;
+        ws->need_share[i] = (need ? need[i] : listed[i] * cni[i]) * inv_n;
     for (size_t j = 0; j < m; j++) {
-        double need = ws->kp[j] * cni[ws->kept[j]];
-        ws->inv_need_share[j] = need > 0 ? N / need : 0;
+        double nj = need ? need[ws->kept[j]] : ws->kp[j] * cni[ws->kept[j]];
+        ws->inv_need_share[j] = nj > 0 ? N / nj : 0;
     }
 
     /* Need ranks: R_i = (persons in centres of lower CNI + half the
@@ -400,7 +410,35 @@ void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
         ws->dev[j] -= rbar;
         cov += ws->kp[j] * cni[ws->kept[j]] * ws->dev[j];
     }
-    ws->ci_cni = N > 0 ? 2 * cov / N : NAN;
+    /* The concentration index of c itself, weighted by persons whatever
+     * the need measure (Npc: the sum over every centre, which adds the
+     * same as the kept ones do). */
+    ws->ci_cni = Npc > 0 ? 2 * cov / Npc : NAN;
+}
+
+/* Theil T of money per need unit over the centres with need (n_i > 0),
+ * with A and N recomputed over them: sum s_i ln(s_i N / n_i), s_i = a_i /
+ * A, 0 ln 0 = 0.  Undefined (NAN) when no centre has need, their money is
+ * not positive, or one of them has a negative amount. */
+static double theil_by_need(const vs_metric_ws *ws, const vs_ore *alloc)
+{
+    double A = 0, N = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->need[i] > 0) {
+            if (alloc[i] < 0)
+                return NAN;
+            A += (double)alloc[i];
+            N += ws->need[i];
+        }
+    if (!(A > 0) || !(N > 0))
+        return NAN;
+    double t = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->need[i] > 0 && alloc[i] > 0) {
+            double s = (double)alloc[i] / A;
+            t += s * log(s * N / ws->need[i]);
+        }
+    return t;
 }
 
 /* 100 a < 99 b in exact integer arithmetic, for b > 0.  Amounts up to
@@ -737,6 +775,8 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
                 d += ws->dis_term[i];
             out[VS_M_DISSIMILARITY] = d / (2 * A);
         }
+        if (ws->need_apart)
+            out[VS_M_THEIL] = theil_by_need(ws, alloc);
         return;
     }
     const sort_item *sorted = sort_per_capita(ws, base == NULL);
@@ -772,6 +812,8 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
         out[VS_M_DISSIMILARITY] = d / (2 * A);
     if (with_t)
         out[VS_M_THEIL] = t;
+    if (ws->need_apart)
+        out[VS_M_THEIL] = theil_by_need(ws, alloc);
     /* ci_need = 2 cov_p(f, R) / mu = 2 sum a_i dev_i / Ak (see prepare) */
     out[VS_M_CI_NEED] = 2 * cov / Ak;
     out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;

@@ -138,7 +138,7 @@ void vs_sim_metrics_row(const vs_scenario *sc, const vs_draw *in,
                         const vs_outcome *out, vs_metric_ws *mws, double *row)
 {
     size_t nc = sc->n_centres;
-    vs_metrics_prepare(mws, nc, in->listed, in->cni, sc->high_need_cni);
+    vs_metrics_prepare(mws, nc, in->listed, in->cni, in->need, sc->high_need_cni);
     const vs_ore *base = out->alloc + (size_t)sc->baseline * nc;
     /* The baseline first: the metrics try its ranking of the centres on
      * the other variants (see metrics.c); results do not depend on it. */
@@ -537,6 +537,7 @@ void vs_results_free(vs_results *r)
     free(r->centres);
     free(r->point_listed);
     free(r->point_cni);
+    free(r->point_need);
     free(r->draws);
     free(r->rule_base);
     free(r->shortfalls);
@@ -794,11 +795,11 @@ static int summarise(sim *s, const vs_outcome *pt, const double *prow,
         if (jobs[t].status != VS_OK)
             st = jobs[t].status;
 
-    /* Fair shares: the variant's total by need, to the öre; undefined
-     * (empty cells) when nobody is listed. */
+    /* Fair shares: the variant's total by the scenario's need, to the
+     * öre; undefined (empty cells) when no centre has need. */
     double N = 0;
     for (size_t c = 0; c < nc; c++) {
-        need[c] = pin->listed[c] * pin->cni[c];
+        need[c] = pin->need[c];
         N += need[c];
     }
     res->fair_share_defined = N > 0;
@@ -810,6 +811,7 @@ static int summarise(sim *s, const vs_outcome *pt, const double *prow,
     for (size_t c = 0; c < nc; c++) {
         res->point_listed[c] = pin->listed[c];
         res->point_cni[c] = pin->cni[c];
+        res->point_need[c] = pin->need[c];
     }
 out:
     free(jobs), free(rem), free(idx), free(need), free(fair);
@@ -870,10 +872,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     res->centres = calloc(s.ncol ? s.ncol : 1, sizeof *res->centres);
     res->point_listed = calloc(s.nc ? s.nc : 1, sizeof(double));
     res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
+    res->point_need = calloc(s.nc ? s.nc : 1, sizeof(double));
     s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
     s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
     if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
-        !s.sums || !s.losses)
+        !res->point_need || !s.sums || !s.losses)
         goto fail;
 
     /* Iteration 0: the point estimate, on worker 0's buffers. */

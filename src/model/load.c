@@ -60,6 +60,7 @@ typedef struct loader {
     int oom;          /* an allocation failed */
     size_t params_cap;
     const config_setting_t *baseline; /* resolved once variants are known */
+    const config_setting_t *need;     /* read once centres are known */
     int *extends_line;                /* per variant: line of `extends` */
 } loader;
 
@@ -707,6 +708,210 @@ static int attr_ref(loader *L, const config_setting_t *s, const char *name,
     return a;
 }
 
+static void check_nonneg_attr(loader *L, const config_setting_t *s, int ref,
+                              const char *use);
+static void check_weight_attr(loader *L, const config_setting_t *s, int ref);
+
+/* Which special names a value reference may take (value_ref). */
+#define V_LISTED 1u
+#define V_CNI 2u
+#define V_AGE 4u
+#define V_CENTRE 8u
+#define V_AUTO 16u
+
+static const struct {
+    const char *name;
+    unsigned bit;
+    int ref;
+} value_names[] = {
+    {"auto", V_AUTO, VS_ATTR_AUTO},       {"centre", V_CENTRE, VS_ATTR_CENTRE},
+    {"listed", V_LISTED, VS_ATTR_LISTED}, {"age", V_AGE, VS_ATTR_AGE},
+    {"cni", V_CNI, VS_ATTR_CNI},
+};
+#define N_VALUE_NAMES (sizeof value_names / sizeof value_names[0])
+
+static int has_age_data(const vs_scenario *sc)
+{
+    return sc->n_age_bands > 0 && sc->age_weights;
+}
+
+/* "centre, listed, age, cni or an attribute" for the names in `allow`. */
+static void value_choices(unsigned allow, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < N_VALUE_NAMES; k++)
+        if (allow & value_names[k].bit)
+            used += (size_t)snprintf(buf + used, n - used, "%s, ",
+                                     value_names[k].name);
+    if (used >= 2 && used < n)
+        buf[used - 2] = '\0';
+    snprintf(buf + strlen(buf), n - strlen(buf), " or an attribute");
+}
+
+/* A value a rule or the need names for every centre: one of the special
+ * names in `allow`, or an attribute given on every centre.  `key` is the
+ * key it is given for ("unit", "on", "base"), `what` how an unknown name
+ * is called ("unit 'x' in per_unit rule").  "age" needs age data.
+ * Returns the reference, or VS_NONE (reported). */
+static int value_ref(loader *L, const config_setting_t *s, const char *name,
+                     const char *key, unsigned allow, const char *what)
+{
+    const vs_scenario *sc = L->sc;
+    char choices[96];
+    value_choices(allow, choices, sizeof choices);
+    for (size_t k = 0; k < N_VALUE_NAMES; k++) {
+        if (strcmp(name, value_names[k].name) != 0)
+            continue;
+        if (!(allow & value_names[k].bit)) {
+            problem(L, s, "'%s' cannot be '%s' (expected %s)", key, name,
+                    choices);
+            return VS_NONE;
+        }
+        if (value_names[k].ref == VS_ATTR_AGE && !has_age_data(sc)) {
+            problem(L, s, "'age' needs age data: region.age_bands and "
+                    "region.age_weights, and listed_by_age on every centre");
+            return VS_NONE;
+        }
+        return value_names[k].ref;
+    }
+    if (find_attr(sc, name) >= 0) {
+        char used[48];
+        snprintf(used, sizeof used, "in '%s'", key);
+        return attr_ref(L, s, name, used);
+    }
+    hint h;
+    hint_start(&h, name);
+    for (size_t k = 0; k < N_VALUE_NAMES; k++)
+        if (allow & value_names[k].bit)
+            hint_consider(&h, value_names[k].name);
+    for (size_t j = 0; j < sc->n_attrs; j++)
+        hint_consider(&h, sc->attr_names[j]);
+    char expected[120];
+    snprintf(expected, sizeof expected, " (expected %s)", choices);
+    problem(L, s, "unknown %s%s", what, hint_or(&h, expected));
+    return VS_NONE;
+}
+
+/* A string member `key` of m as a value reference (default `def` when
+ * absent). */
+static int take_value(loader *L, const members *m, const char *key,
+                      unsigned allow, const char *what_fmt, int def)
+{
+    const config_setting_t *s = member(m, key, NULL);
+    const char *name = s ? string_of(L, s, key) : NULL;
+    if (!name)
+        return present(m, key) ? VS_NONE : def;
+    char what[160];
+    snprintf(what, sizeof what, what_fmt, name);
+    return value_ref(L, s, name, key, allow, what);
+}
+
+/* A list of centre ids (a grant's `to`, a rule's `except`): indices into
+ * *out (VS_NONE where bad), each unknown id reported with a hint and
+ * each repeated one once.  Returns the length, 0 when none. */
+static size_t centre_list(loader *L, const config_setting_t *list,
+                          const char *key, int **out)
+{
+    const vs_scenario *sc = L->sc;
+    size_t n = (size_t)config_setting_length(list);
+    *out = NULL;
+    if (n == 0) {
+        problem(L, list, "'%s' must not be empty", key);
+        return 0;
+    }
+    int *centre = alloc_array(L, n, sizeof *centre);
+    for (size_t i = 0; centre && i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        centre[i] = VS_NONE;
+        char name[40];
+        snprintf(name, sizeof name, "%s[%zu]", key, i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+            problem(L, e, "'%s' must be a string", name);
+            continue;
+        }
+        const char *id = string_of(L, e, name);
+        if (!id)
+            continue;
+        int c = find_centre(sc, id);
+        if (c < 0) {
+            hint h;
+            hint_start(&h, id);
+            for (size_t j = 0; j < sc->n_centres; j++)
+                hint_consider(&h, sc->centres[j].id);
+            problem(L, e, "unknown centre '%s' in '%s'%s", id, key,
+                    hint_text(&h));
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (centre[j] == c)
+                problem(L, e, "centre '%s' appears twice in '%s'", id, key);
+        centre[i] = c;
+    }
+    *out = centre;
+    return centre ? n : 0;
+}
+
+/* One condition `where.KEY = { min = ...; ... }` into *c. */
+static int parse_cond(loader *L, const config_setting_t *s, const char *prefix,
+                      vs_cond *c)
+{
+    const char *key = config_setting_name(s);
+    c->ref = VS_NONE;
+    c->min = c->max = c->above = c->below = VS_NONE;
+    char what[120];
+    snprintf(what, sizeof what, "attribute '%s' in 'where'", key);
+    int ref = value_ref(L, s, key, "where", V_LISTED | V_CNI | V_AGE, what);
+    if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+        problem(L, s, "'where.%s' must be a group such as { below = 4000; }",
+                key);
+        return 0;
+    }
+    members m;
+    collect(L, s, vs_schema_table(VS_SCHEMA_BOUND), "in 'where' condition", &m);
+    char pfx[200];
+    snprintf(pfx, sizeof pfx, "%s.where.%s", prefix, key);
+    take_fields(L, &m, c, pfx);
+    if (config_setting_length(s) == 0)
+        problem(L, s, "condition on '%s' in 'where' needs min, max, above or "
+                "below", key);
+    c->ref = ref;
+    return ref != VS_NONE;
+}
+
+/* where = { KEY = { ... }; ... } and except = [ids]: who a rule sees. */
+static void parse_filter(loader *L, const members *m, vs_rule *r,
+                         const char *prefix)
+{
+    const config_setting_t *w = member(m, "where", NULL);
+    size_t n = w ? (size_t)config_setting_length(w) : 0;
+    if (w && n == 0)
+        problem(L, w, "'where' must not be empty: give conditions such as "
+                "listed = { below = 4000; }");
+    if (n > 0 && (r->where = alloc_array(L, n, sizeof *r->where)))
+        for (size_t k = 0; k < n; k++)
+            if (parse_cond(L, config_setting_get_elem(w, (unsigned)k), prefix,
+                           &r->where[r->n_where]))
+                r->n_where++;
+    const config_setting_t *e = member(m, "except", NULL);
+    if (e)
+        r->n_except = centre_list(L, e, "except", &r->except);
+}
+
+/* scenario.need = { base = ...; cni_share = ...; } */
+static void parse_need(loader *L, const config_setting_t *g)
+{
+    vs_scenario *sc = L->sc;
+    members m;
+    collect(L, g, vs_schema_table(VS_SCHEMA_NEED), "in scenario.need", &m);
+    int base = take_value(L, &m, "base", V_LISTED | V_AGE, "need base '%s'",
+                          VS_ATTR_LISTED);
+    check_nonneg_attr(L, member(&m, "base", NULL), base, "a need base");
+    if (base != VS_NONE)
+        sc->need.base = base;
+    take_fields(L, &m, &sc->need, "scenario.need");
+}
+
 /* ------------------------------------------------------------------ */
 /* scenario = { ... }                                                   */
 
@@ -730,8 +935,10 @@ static void parse_scenario(loader *L, const config_setting_t *g)
             problem(L, s, "'lang' must be \"sv\" or \"en\", got '%s'", lang);
     }
     take_num(L, &m, "high_need_cni", &sc->high_need_cni);
-    /* The variants are not known yet: resolve_baseline() reads it. */
+    /* The variants are not known yet: resolve_baseline() reads it; the
+     * need's base may name an attribute: parse_need() after the centres. */
     L->baseline = member(&m, "baseline", NULL);
+    L->need = member(&m, "need", NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1114,8 +1321,10 @@ static double fixed_value(const vs_scenario *sc, int p)
 
 static void rule_capitation(loader *L, const members *m, vs_rule *r)
 {
-    (void)r;
     one_of(L, m, "pot", "per_capita", 1, "capitation rule");
+    r->base = take_value(L, m, "base", V_AUTO | V_LISTED | V_AGE,
+                         "base '%s' in capitation rule", VS_ATTR_AUTO);
+    check_weight_attr(L, member(m, "base", NULL), r->base);
 }
 
 /* The split member for cni_threshold rules: equal, listed, listed_cni or
@@ -1147,6 +1356,8 @@ static void rule_cni_threshold(loader *L, const members *m, vs_rule *r)
 static void rule_tiered(loader *L, const members *m, vs_rule *r,
                         const char *prefix)
 {
+    r->on = take_value(L, m, "on", V_CNI | V_LISTED, "value '%s' for 'on' in "
+                       "tiered rule", VS_ATTR_CNI);
     const config_setting_t *list = member(m, "tiers", NULL);
     if (!list)
         return;
@@ -1180,48 +1391,22 @@ static void rule_tiered(loader *L, const members *m, vs_rule *r,
 static void rule_grant(loader *L, const members *m, vs_rule *r,
                        const char *prefix)
 {
-    const vs_scenario *sc = L->sc;
+    /* A grant names its centres: a filter would only hide a typo. */
+    for (int k = 0; k < 2; k++) {
+        const char *key = k ? "except" : "where";
+        if (present(m, key))
+            problem(L, member(m, key, NULL) ? member(m, key, NULL) : m->group,
+                    "'%s' does not apply to a grant: it names its centres in "
+                    "'to'", key);
+    }
     const config_setting_t *to = member(m, "to", NULL);
     size_t n_amounts;
     int *amounts = take_param_list(L, m, "amounts", prefix, &n_amounts);
-    if (!to) {
+    size_t n = to ? centre_list(L, to, "to", &r->grant_centre) : 0;
+    if (!n) {
         free(amounts);
         return;
     }
-    size_t n = (size_t)config_setting_length(to);
-    if (n == 0) {
-        problem(L, to, "'to' must not be empty");
-        free(amounts);
-        return;
-    }
-    int *centre = alloc_array(L, n, sizeof *centre);
-    for (size_t i = 0; centre && i < n; i++) {
-        const config_setting_t *e = config_setting_get_elem(to, (unsigned)i);
-        centre[i] = VS_NONE;
-        char key[40];
-        snprintf(key, sizeof key, "to[%zu]", i);
-        if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-            problem(L, e, "'%s' must be a string", key);
-            continue;
-        }
-        const char *id = string_of(L, e, key);
-        if (!id)
-            continue;
-        int c = find_centre(sc, id);
-        if (c < 0) {
-            hint h;
-            hint_start(&h, id);
-            for (size_t j = 0; j < sc->n_centres; j++)
-                hint_consider(&h, sc->centres[j].id);
-            problem(L, e, "unknown centre '%s' in 'to'%s", id, hint_text(&h));
-            continue;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (centre[j] == c)
-                problem(L, e, "centre '%s' appears twice in 'to'", id);
-        centre[i] = c;
-    }
-    r->grant_centre = centre;
     r->grant_amount = amounts;
     if (amounts && n_amounts != n) {
         problem(L, member(m, "amounts", NULL),
@@ -1229,23 +1414,29 @@ static void rule_grant(loader *L, const members *m, vs_rule *r,
                 n_amounts);
         return;
     }
-    if (centre && amounts)
+    if (amounts)
         r->n_grants = n;
 }
 
-/* Attributes used as apportionment weights must not be negative. */
-static void check_weight_attr(loader *L, const config_setting_t *s, int ref)
+/* Attributes used as apportionment weights (or as `use`: "a need base",
+ * "a unit") must not be negative. */
+static void check_nonneg_attr(loader *L, const config_setting_t *s, int ref,
+                              const char *use)
 {
     const vs_scenario *sc = L->sc;
     if (ref < 0)
-        return; /* listed and cni are never negative */
+        return; /* listed, cni and age are never negative */
     for (size_t i = 0; i < sc->n_centres; i++)
         if (sc->centres[i].attrs && sc->centres[i].attrs[ref] < 0) {
             problem(L, s, "attribute '%s' is negative on centre '%s' but is "
-                    "used as a split weight", sc->attr_names[ref],
-                    centre_label(sc, i));
+                    "used as %s", sc->attr_names[ref], centre_label(sc, i), use);
             return;
         }
+}
+
+static void check_weight_attr(loader *L, const config_setting_t *s, int ref)
+{
+    check_nonneg_attr(L, s, ref, "a split weight");
 }
 
 static void rule_targeted(loader *L, const members *m, vs_rule *r)
@@ -1357,6 +1548,13 @@ static void rule_limit(loader *L, const members *m, vs_rule *r, size_t self)
     }
 }
 
+static void rule_per_unit(loader *L, const members *m, vs_rule *r)
+{
+    r->unit = take_value(L, m, "unit", V_CENTRE | V_LISTED | V_AGE | V_CNI,
+                         "unit '%s' in per_unit rule", VS_NONE);
+    check_nonneg_attr(L, member(m, "unit", NULL), r->unit, "a unit");
+}
+
 /* One rule of variant `v`: type first (it decides the allowed keys). */
 static void parse_rule(loader *L, size_t v, const config_setting_t *g,
                        size_t index)
@@ -1420,6 +1618,8 @@ static void parse_rule(loader *L, size_t v, const config_setting_t *g,
     snprintf(prefix, sizeof prefix, "%s.%s", var->id ? var->id : "?",
              r->id ? r->id : tname);
     take_fields(L, &m, r, prefix);
+    if ((vs_rule_type)t != VS_RULE_GRANT)
+        parse_filter(L, &m, r, prefix);
     switch ((vs_rule_type)t) {
     case VS_RULE_CAPITATION: rule_capitation(L, &m, r); break;
     case VS_RULE_CNI_THRESHOLD: rule_cni_threshold(L, &m, r); break;
@@ -1428,6 +1628,7 @@ static void parse_rule(loader *L, size_t v, const config_setting_t *g,
     case VS_RULE_TARGETED: rule_targeted(L, &m, r); break;
     case VS_RULE_CUT: rule_cut(L, &m, r); break;
     case VS_RULE_LIMIT: rule_limit(L, &m, r, v); break;
+    case VS_RULE_PER_UNIT: rule_per_unit(L, &m, r); break;
     case VS_RULE_COUNT: break;
     }
 }
@@ -1801,6 +2002,8 @@ static void walk(loader *L, const config_setting_t *root)
         parse_centres(L, s);
     if ((s = member(&m, "uncertainty", NULL)))
         parse_uncertainty(L, s);
+    if (L->need)
+        parse_need(L, L->need);
     if ((s = member(&m, "variants", NULL)))
         parse_variants(L, s);
     if ((s = member(&m, "plan", NULL)))
@@ -1856,6 +2059,8 @@ static int load_buffer(const char *text, size_t len, const char *name,
     memcpy(sc->lang, "en", 3);
     sc->high_need_cni = 1.1;
     sc->deficit = VS_NONE;
+    sc->need.base = VS_ATTR_LISTED;
+    sc->need.cni_share = VS_NONE;
     sc->file = dup_str(&L, name);
 
     walk(&L, config_root_setting(&cfg));

@@ -106,8 +106,10 @@ static void push_param(cands *c, const vs_key *k, int *slot, vs_rule *rule,
 }
 
 /* The candidates of one rule of variant `vid`: its params (those it
- * gives and those it may add), grant amounts, tiers, then counts. */
-static void collect_rule(cands *c, const char *vid, vs_rule *r)
+ * gives and those it may add), grant amounts, tiers, where bounds, then
+ * counts. */
+static void collect_rule(cands *c, const vs_scenario *sc, const char *vid,
+                         vs_rule *r)
 {
     char path[PATH_MAX_LEN];
     const vs_key *keys = vs_schema_table((int)r->type);
@@ -133,6 +135,16 @@ static void collect_rule(cands *c, const char *vid, vs_rule *r)
                 continue; /* amount and per_listed exclude each other */
             snprintf(path, sizeof path, "%s.%s.tiers[%zu].%s", vid, r->id, j,
                      k->name);
+            push_param(c, k, slot, r, r->line, path);
+        }
+    const vs_key *bounds = vs_schema_table(VS_SCHEMA_BOUND);
+    for (size_t q = 0; q < r->n_where; q++)
+        for (const vs_key *k = bounds; k->name; k++) {
+            int *slot = vs_schema_param(&r->where[q], k);
+            if (*slot < 0)
+                continue; /* a bound not given changes who is eligible */
+            snprintf(path, sizeof path, "%s.%s.where.%s.%s", vid, r->id,
+                     vs_scenario_value_name(sc, r->where[q].ref), k->name);
             push_param(c, k, slot, r, r->line, path);
         }
     for (const vs_key *k = keys; k && k->name; k++) {
@@ -187,6 +199,10 @@ static void collect_plan(cands *c, vs_plan *p)
 static void collect(vs_scenario *sc, cands *c)
 {
     char path[PATH_MAX_LEN];
+    /* The need's cni_share: given or not (its absence means 1). */
+    const vs_key *share = vs_schema_find(VS_SCHEMA_NEED, "cni_share");
+    push_param(c, share, vs_schema_param(&sc->need, share), NULL, 0,
+               "scenario.need.cni_share");
     const vs_key *deficit = vs_schema_find(VS_SCHEMA_REGION, "deficit");
     if (*vs_schema_param(sc, deficit) >= 0)
         push_param(c, deficit, vs_schema_param(sc, deficit), NULL, 0,
@@ -198,7 +214,7 @@ static void collect(vs_scenario *sc, cands *c)
     }
     for (size_t v = 0; v < sc->n_variants; v++)
         for (size_t k = 0; k < sc->variants[v].n_rules; k++)
-            collect_rule(c, sc->variants[v].id, &sc->variants[v].rules[k]);
+            collect_rule(c, sc, sc->variants[v].id, &sc->variants[v].rules[k]);
     for (size_t g = 0; g < sc->n_noise; g++) {
         vs_noise *z = &sc->noise[g];
         int logn = z->kind == VS_NOISE_LOGNORMAL;

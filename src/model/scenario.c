@@ -8,6 +8,7 @@
 
 static const char *const rule_names[VS_RULE_COUNT] = {
     "capitation", "cni_threshold", "tiered", "grant", "targeted", "cut", "limit",
+    "per_unit",
 };
 
 static const char *const split_names[] = {
@@ -99,6 +100,9 @@ void vs_rule_init(vs_rule *r, vs_rule_type t)
         }
     r->split = t == VS_RULE_TARGETED ? VS_SPLIT_SCORE : VS_SPLIT_LISTED;
     r->split_attr = VS_NONE;
+    r->base = VS_ATTR_AUTO;
+    r->on = VS_ATTR_CNI;
+    r->unit = VS_ATTR_CENTRE;
     r->method = VS_CUT_PROPORTIONAL;
     r->relative_to = VS_NONE;
 }
@@ -110,6 +114,21 @@ static void rule_free(vs_rule *r)
     free(r->grant_centre);
     free(r->grant_amount);
     free(r->score);
+    free(r->where);
+    free(r->except);
+}
+
+const char *vs_scenario_value_name(const vs_scenario *sc, int ref)
+{
+    switch (ref) {
+    case VS_ATTR_LISTED: return "listed";
+    case VS_ATTR_CNI: return "cni";
+    case VS_ATTR_AGE: return "age";
+    case VS_ATTR_CENTRE: return "centre";
+    case VS_ATTR_AUTO: return "auto";
+    default:
+        return ref >= 0 && (size_t)ref < sc->n_attrs ? sc->attr_names[ref] : "?";
+    }
 }
 
 void vs_scenario_free(vs_scenario *sc)

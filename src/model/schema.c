@@ -69,6 +69,24 @@ static const vs_key scenario_keys[] = {
     KEY("baseline", VS_K_STR, 0),
     KEY("lang", VS_K_STR, 0),
     NUM("high_need_cni", VS_K_NUM, 0, GT0, LIM_CNI),
+    KEY("need", VS_K_GROUP, 0),
+    END,
+};
+
+/* scenario.need = { base = ...; cni_share = ...; } */
+static const vs_key need_keys[] = {
+    KEY("base", VS_K_STR, 0),
+    PARAM("cni_share", ADD, SHARE, 1, (int)offsetof(vs_need, cni_share)),
+    END,
+};
+
+/* One condition of `where`: its bounds are rule numbers. */
+#define COND_FIELD(f) ((int)offsetof(vs_cond, f))
+static const vs_key bound_keys[] = {
+    PARAM("min", 0, ANY, LIM_VALUE, COND_FIELD(min)),
+    PARAM("max", 0, ANY, LIM_VALUE, COND_FIELD(max)),
+    PARAM("above", 0, ANY, LIM_VALUE, COND_FIELD(above)),
+    PARAM("below", 0, ANY, LIM_VALUE, COND_FIELD(below)),
     END,
 };
 
@@ -127,11 +145,15 @@ static const vs_key variant_keys[] = {
     END,
 };
 
-/* Every rule table starts with these two. */
+/* Every rule table starts with these two, and every one but grant's has
+ * the eligibility filter (grant's lists it to say why it does not apply). */
 #define RULE_HEAD KEY("type", VS_K_STR, REQ), KEY("id", VS_K_STR, 0)
+#define FILTER KEY("where", VS_K_GROUP, 0), KEY("except", VS_K_STRS, 0)
 
 static const vs_key capitation_keys[] = {
     RULE_HEAD,
+    FILTER,
+    KEY("base", VS_K_STR, 0),
     RULE_PARAM("pot", MONEY, GE0, LIM_MONEY, pot),
     RULE_PARAM("per_capita", MONEY, GE0, LIM_MONEY, per_capita),
     RULE_PARAM("cni_share", ADD, SHARE, 1, cni_share),
@@ -140,6 +162,7 @@ static const vs_key capitation_keys[] = {
 
 static const vs_key cni_threshold_keys[] = {
     RULE_HEAD,
+    FILTER,
     RULE_PARAM("pot", REQ | MONEY, GE0, LIM_MONEY, pot),
     RULE_PARAM("threshold", REQ, GT0, LIM_CNI, threshold),
     KEY("split", VS_K_STR, 0),
@@ -150,6 +173,8 @@ static const vs_key cni_threshold_keys[] = {
 
 static const vs_key tiered_keys[] = {
     RULE_HEAD,
+    FILTER,
+    KEY("on", VS_K_STR, 0),
     KEY("tiers", VS_K_GROUPS, REQ),
     RULE_PARAM("pot", MONEY, GE0, LIM_MONEY, pot),
     END,
@@ -165,6 +190,7 @@ static const vs_key tier_keys[] = {
 
 static const vs_key grant_keys[] = {
     RULE_HEAD,
+    FILTER,
     KEY("to", VS_K_STRS, REQ),
     NUM("amounts", VS_K_PARAMS, REQ | MONEY, GE0, LIM_MONEY),
     END,
@@ -174,6 +200,7 @@ static const vs_key grant_keys[] = {
  * version made them in this one (sensitivity lists them so). */
 static const vs_key targeted_keys[] = {
     RULE_HEAD,
+    FILTER,
     KEY("score", VS_K_STRS, REQ),
     {"top", VS_K_INT, 0, GE1, -1, RULE_FIELD(top), NULL, LIM_COUNT},
     RULE_PARAM("pot", REQ | MONEY, GE0, LIM_MONEY, pot),
@@ -189,6 +216,7 @@ static int need_protected(const vs_rule *r)
 
 static const vs_key cut_keys[] = {
     RULE_HEAD,
+    FILTER,
     RULE_PARAM("amount", MONEY, GE0, LIM_MONEY, amount),
     RULE_PARAM("deficit_share", 0, SHARE, 1, deficit_share),
     KEY("method", VS_K_STR, 0),
@@ -200,6 +228,7 @@ static const vs_key cut_keys[] = {
 
 static const vs_key limit_keys[] = {
     RULE_HEAD,
+    FILTER,
     KEY("relative_to", VS_K_STR, REQ),
     RULE_PARAM("max_loss", ADD, SHARE, 1, max_loss),
     RULE_PARAM("max_gain", ADD, GE0, LIM_GAIN, max_gain),
@@ -222,6 +251,15 @@ static const vs_key plan_keys[] = {
     END,
 };
 
+static const vs_key per_unit_keys[] = {
+    RULE_HEAD,
+    FILTER,
+    KEY("unit", VS_K_STR, REQ),
+    RULE_PARAM("amount", REQ | MONEY, GE0, LIM_MONEY, amount),
+    RULE_PARAM("pot", MONEY, GE0, LIM_MONEY, pot),
+    END,
+};
+
 static const vs_key *const rule_keys[VS_RULE_COUNT] = {
     [VS_RULE_CAPITATION] = capitation_keys,
     [VS_RULE_CNI_THRESHOLD] = cni_threshold_keys,
@@ -230,6 +268,7 @@ static const vs_key *const rule_keys[VS_RULE_COUNT] = {
     [VS_RULE_TARGETED] = targeted_keys,
     [VS_RULE_CUT] = cut_keys,
     [VS_RULE_LIMIT] = limit_keys,
+    [VS_RULE_PER_UNIT] = per_unit_keys,
 };
 
 /* Distribution groups: which key fills which slot of vs_dist (-1: not a
@@ -286,6 +325,8 @@ const vs_key *vs_schema_table(int table)
     case VS_SCHEMA_ATTR: return attr_keys;
     case VS_SCHEMA_NOISE_RELATIVE: return noise_relative_keys;
     case VS_SCHEMA_PLAN: return plan_keys;
+    case VS_SCHEMA_NEED: return need_keys;
+    case VS_SCHEMA_BOUND: return bound_keys;
     default:
         return table >= 0 && table < VS_RULE_COUNT ? rule_keys[table] : NULL;
     }

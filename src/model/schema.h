@@ -79,8 +79,9 @@ enum {
     VS_SCHEMA_SCENARIO = -6,        /* scenario = { ... } */
     VS_SCHEMA_CENTRE = -7,          /* one centre */
     VS_SCHEMA_VARIANT = -8,         /* one variant */
-    VS_SCHEMA_NEED = -9,            /* scenario.need = { ... } */
-    VS_SCHEMA_BOUND = -10,          /* where = { KEY = { min = ...; } } */
+    VS_SCHEMA_NEED = -9,            /* scenario.need = { ... } (vs_need) */
+    VS_SCHEMA_BOUND = -10,          /* where = { KEY = { min = ...; } }
+                                       (vs_cond) */
     VS_SCHEMA_ATTR = -11,           /* one centre attribute (attrs.X) */
     VS_SCHEMA_NOISE_RELATIVE = -12, /* uncertainty.X = { dist = "normal";
                                        relative = true; } */

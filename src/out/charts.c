@@ -1020,7 +1020,7 @@ static void write_concentration(ctx *c)
     }
     for (size_t i = 0; i < C; i++) {
         P += res->point_listed[i];
-        N += res->point_listed[i] * res->point_cni[i];
+        N += vs_results_need(res, i);
         for (size_t v = 0; v < V; v++)
             A[v] += (double)cstat(c, v, i)->point;
     }
@@ -1051,7 +1051,7 @@ static void write_concentration(ctx *c)
     for (size_t r = 0; r < C; r++) {
         size_t i = c->order[r];
         cl += res->point_listed[i];
-        cn += res->point_listed[i] * res->point_cni[i];
+        cn += vs_results_need(res, i);
         for (size_t v = 0; v < V; v++)
             cum[v] += (double)cstat(c, v, i)->point;
         fprintf(d, "%zu,", r + 1);
@@ -1351,7 +1351,7 @@ static void write_per_capita(ctx *c)
     double maxl = 0, N = 0, clo = INFINITY, chi = -INFINITY;
     for (size_t i = 0; i < C; i++) {
         maxl = fmax(maxl, res->point_listed[i]);
-        N += res->point_listed[i] * res->point_cni[i];
+        N += vs_results_need(res, i);
         clo = fmin(clo, res->point_cni[i]);
         chi = fmax(chi, res->point_cni[i]);
     }

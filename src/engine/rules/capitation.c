@@ -1,11 +1,13 @@
 /* capitation.c: a pot split by listed population weighted by need.
  *
- * Weight of centre i: listed_i x ((1 - s) + s x cni_i), s = cni_share
- * (default 0).  When the region gives age weights and the centre gives
- * listed_by_age, listed_i is replaced by sum_b listed_by_age[b] x
- * age_weight[b].  The pot is given, or per_capita x the iteration's total
- * listed (rounded to öre once).  Centres with nobody listed get nothing;
- * if nobody is listed at all the pot stays unallocated. */
+ * Weight of centre i: base_i x ((1 - s) + s x cni_i), s = cni_share
+ * (default 0).  base "auto" (the default) is the age-weighted listed
+ * sum_b listed_by_age[b] x age_weight[b] when the scenario has age data,
+ * else listed; "listed", "age" or an attribute choose.  The pot is given,
+ * or per_capita x the drawn listed of the eligible centres (every centre
+ * without a filter; rounded to öre once).  Centres that are not eligible
+ * or have no base get nothing; if none has any the pot stays
+ * unallocated. */
 #include "common.h"
 
 #include <math.h>
@@ -17,6 +19,14 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     const vs_draw *in = ctx->in;
     vs_ws *ws = ctx->ws;
     size_t n = sc->n_centres, nb = sc->n_age_bands;
+    int filtered = vs_rule_filtered(r);
+    size_t k = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
+    double listed = in->total_listed;
+    if (filtered) {
+        listed = 0;
+        for (size_t i = 0; i < n; i++)
+            listed += ws->flag[i] ? in->listed[i] : 0.0;
+    }
 
     vs_ore pot;
     int st;
@@ -26,7 +36,7 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         double pc;
         st = vs_rule_number(ctx, r, r->per_capita, 0.0, 0.0, INFINITY, &pc, err);
         if (st == VS_OK)
-            st = vs_rule_money_of(ctx, r, pc * in->total_listed,
+            st = vs_rule_money_of(ctx, r, pc * listed,
                                   "per_capita x total listed", &pot, err);
     } else
         st = vs_rule_fail(ctx, r, err, "needs pot or per_capita");
@@ -44,14 +54,14 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     int ok = 1;
     double W = 0; /* in index order, for vs_money_apportion_summed */
+    int base = r->base == VS_ATTR_AUTO ? (nb > 0 ? VS_ATTR_AGE : VS_ATTR_LISTED)
+                                       : r->base;
     for (size_t i = 0; i < n; i++) {
-        double people = in->listed[i];
-        if (nb > 0 && sc->centres[i].listed_by_age) {
-            const double *row = &in->listed_by_age[i * nb];
+        double people = base == VS_ATTR_LISTED ? in->listed[i]
+                        : base == VS_ATTR_AGE  ? vs_draw_age(sc, in, i)
+                                               : vs_draw_value(sc, in, i, base);
+        if (filtered && !ws->flag[i])
             people = 0;
-            for (size_t b = 0; b < nb; b++)
-                people += row[b] * in->vals[sc->age_weights[b]];
-        }
         ws->w[i] = people * ((1.0 - s) + s * in->cni[i]);
         ok &= vs_rule_weight_ok(ws->w[i]);
         W += ws->w[i];
@@ -60,7 +70,9 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_ore placed = vs_money_apportion_summed(pot, ws->w, W, n, ws->part,
                                               ws->rem, ws->idx);
-    if (placed != pot) /* nobody listed: the pot has nowhere to go */
+    if (k == 0)
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
+    else if (placed != pot) /* nobody listed: the pot has nowhere to go */
         vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
     if ((st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;

@@ -1,5 +1,5 @@
 /* cni_threshold.c: a pot for the centres with CNI strictly above a
- * threshold.
+ * threshold (and eligible by the rule's where / except).
  *
  * Weights by split: equal 1, listed, listed_cni (listed x cni) or
  * listed_excess (listed x (cni - threshold)).  A centre takes part when it
@@ -41,10 +41,12 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         floor_ = cap;
 
     size_t k = 0; /* centres taking part */
-    int ok = 1;
+    int ok = 1, filtered = vs_rule_filtered(r);
+    if (filtered)
+        vs_rule_eligible(ctx, r, ws->flag);
     for (size_t i = 0; i < n; i++) {
         double c = in->cni[i], w = 0;
-        if (c > thr) {
+        if (c > thr && (!filtered || ws->flag[i])) {
             switch (r->split) {
             case VS_SPLIT_EQUAL: w = 1; break;
             case VS_SPLIT_LISTED_CNI: w = in->listed[i] * c; break;

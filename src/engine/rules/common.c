@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 int vs_rule_fail(const vs_rule_ctx *ctx, const vs_rule *r, vs_err *err,
                  const char *fmt, ...)
@@ -111,4 +112,35 @@ int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,
                                 "centre %s has weight %g; weights must be finite and >= 0",
                                 ctx->sc->centres[i].id, w[i]);
     return VS_OK;
+}
+
+size_t vs_rule_eligible(const vs_rule_ctx *ctx, const vs_rule *r,
+                        unsigned char *ok)
+{
+    const vs_scenario *sc = ctx->sc;
+    const vs_draw *in = ctx->in;
+    const double *vals = in->vals;
+    size_t n = sc->n_centres;
+    memset(ok, 1, n);
+    for (size_t e = 0; e < r->n_except; e++)
+        ok[r->except[e]] = 0;
+    for (size_t q = 0; q < r->n_where; q++) {
+        const vs_cond *c = &r->where[q];
+        /* Absent bounds hold for every value: -inf <= x <= inf. */
+        double min = c->min != VS_NONE ? vals[c->min] : -INFINITY;
+        double max = c->max != VS_NONE ? vals[c->max] : INFINITY;
+        double above = c->above != VS_NONE ? vals[c->above] : -INFINITY;
+        double below = c->below != VS_NONE ? vals[c->below] : INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double x = vs_draw_value(sc, in, i, c->ref);
+            int hold = x >= min && x <= max &&
+                       (c->above == VS_NONE || x > above) &&
+                       (c->below == VS_NONE || x < below);
+            ok[i] &= (unsigned char)hold;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ok[i];
+    return k;
 }

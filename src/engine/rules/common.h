@@ -51,6 +51,19 @@ static inline int vs_rule_weight_ok(double w)
     return (w >= 0) & (w <= DBL_MAX);
 }
 
+/* Whether rule r has an eligibility filter (where, except). */
+static inline int vs_rule_filtered(const vs_rule *r)
+{
+    return r->n_where > 0 || r->n_except > 0;
+}
+
+/* Mark in ok[0..n_centres) the centres rule r sees in this iteration:
+ * every condition of its `where` holds on the drawn values and the centre
+ * is not in `except` (every centre when the rule has no filter).  Returns
+ * how many.  A rule sees only these, as if the others were not there. */
+size_t vs_rule_eligible(const vs_rule_ctx *ctx, const vs_rule *r,
+                        unsigned char *ok);
+
 /* Check that w[0..n) are usable weights (finite, >= 0); an error naming
  * the first centre that is not. */
 int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,

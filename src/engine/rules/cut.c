@@ -44,7 +44,9 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         (st = vs_rule_book(ctx, r, &books->cuts, C, err)) != VS_OK)
         return st;
 
-    int ok = 1;
+    /* Only from the eligible centres: the others are protected. */
+    int ok = 1, filtered = vs_rule_filtered(r);
+    size_t k = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
     for (size_t i = 0; i < n; i++) {
         double a = (double)alloc[i];
         switch (r->method) {
@@ -59,6 +61,8 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         /* Upper bound: what the centre has, and at most max_cut_share of
          * it (computed in double, rounded down to öre by the fill). */
         ws->hi[i] = mcs < 1.0 ? mcs * a : a;
+        if (filtered && !ws->flag[i])
+            ws->w[i] = ws->hi[i] = 0;
         ok &= vs_rule_weight_ok(ws->w[i]);
     }
     if (!ok)
@@ -77,7 +81,9 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         alloc[i] -= ws->part[i];
         assert(alloc[i] >= 0);
     }
-    if (taken != C) /* every centre at max_cut_share or at zero */
+    if (k == 0)
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, C);
+    else if (taken != C) /* every centre at max_cut_share or at zero */
         vs_rule_shortfall(ctx, VS_SHORT_CUT, C - taken);
     return VS_OK;
 }

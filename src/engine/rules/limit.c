@@ -29,8 +29,16 @@ int vs_rule_limit(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         (st = vs_rule_number(ctx, r, r->max_gain, 0, 0, INFINITY, &gain, err)) != VS_OK)
         return st;
 
+    /* Only among the eligible centres: the others keep what they have and
+     * the total restored is the eligible centres' own. */
+    int filtered = vs_rule_filtered(r);
+    size_t k = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
     vs_ore T = 0;
     for (size_t i = 0; i < n; i++) {
+        if (filtered && !ws->flag[i]) {
+            ws->w[i] = ws->lo[i] = ws->hi[i] = 0;
+            continue;
+        }
         double bi = (double)b[i];
         ws->w[i] = (double)alloc[i];
         ws->lo[i] = r->max_loss != VS_NONE ? bi * (1.0 - loss) : 0.0;
@@ -40,9 +48,12 @@ int vs_rule_limit(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     vs_ore placed = vs_money_waterfill(T, ws->w, ws->lo, ws->hi, n, ws->part,
                                        ws->x, ws->rem, ws->idx, ws->clamped);
-    if (placed != T) /* the bounds bind everywhere: they win */
+    if (k == 0)
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, 0);
+    else if (placed != T) /* the bounds bind everywhere: they win */
         vs_rule_shortfall(ctx, VS_SHORT_LIMIT, placed < T ? T - placed : placed - T);
     for (size_t i = 0; i < n; i++)
-        alloc[i] = ws->part[i];
+        if (!filtered || ws->flag[i])
+            alloc[i] = ws->part[i];
     return VS_OK;
 }

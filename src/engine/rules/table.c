@@ -9,6 +9,7 @@ static const vs_rule_fn rule_fns[VS_RULE_COUNT] = {
     [VS_RULE_TARGETED] = vs_rule_targeted,
     [VS_RULE_CUT] = vs_rule_cut,
     [VS_RULE_LIMIT] = vs_rule_limit,
+    [VS_RULE_PER_UNIT] = vs_rule_per_unit,
 };
 
 vs_rule_fn vs_rule_fn_of(vs_rule_type t)

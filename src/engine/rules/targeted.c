@@ -64,8 +64,16 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         (st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
 
+    /* Only the eligible centres are ranked, and top_share counts among
+     * them. */
+    int filtered = vs_rule_filtered(r);
+    size_t ne = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
     size_t m = 0; /* centres with a score, listed in ws->idx2 */
     for (size_t i = 0; i < n; i++) {
+        if (filtered && !ws->flag[i]) {
+            ws->score[i] = NAN;
+            continue;
+        }
         double s = 1;
         for (size_t j = 0; j < r->n_score; j++)
             s *= vs_draw_attr(sc, in, i, r->score[j]);
@@ -83,7 +91,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
             return vs_rule_fail(ctx, r, err, "needs top or top_share");
         if ((st = vs_rule_number(ctx, r, r->top_share, 0, 0, 1, &share, err)) != VS_OK)
             return st;
-        double kd = ceil(share * (double)n - 1e-9);
+        double kd = ceil(share * (double)ne - 1e-9);
         k = kd > 0 ? (size_t)kd : 0;
     }
     /* Only `top` can ask for more than are ranked: top_share counts

@@ -10,7 +10,9 @@
 
 #include <math.h>
 
-/* The tier of centre i, or -1 when it exceeds none. */
+/* The tier of a centre whose tested value (`on`: CNI by default) is
+ * `cni`: the largest `above` it exceeds, whatever the file order; -1
+ * when it exceeds none. */
 static long tier_of(const vs_rule *r, const double *vals, double cni)
 {
     long best = -1;
@@ -50,8 +52,12 @@ int vs_rule_tiered(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
 
     /* Each centre's amount in SEK, unrounded. */
     size_t eligible = 0; /* centres in some tier */
+    int filtered = vs_rule_filtered(r);
+    if (filtered)
+        vs_rule_eligible(ctx, r, ws->flag);
     for (size_t i = 0; i < n; i++) {
-        long t = tier_of(r, in->vals, in->cni[i]);
+        double on = r->on == VS_ATTR_CNI ? in->cni[i] : vs_draw_value(sc, in, i, r->on);
+        long t = filtered && !ws->flag[i] ? -1 : tier_of(r, in->vals, on);
         double sek = 0;
         if (t >= 0) {
             eligible++;
