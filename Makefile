@@ -53,7 +53,7 @@ TEST_HELPER_OBJ := $(BUILD)/tests/helpers.o
 LIB := $(BUILD)/libvardsim.a
 BIN := $(BUILD)/vardsim
 
-.PHONY: all test headers unit cli-test simd-test bench install clean deps
+.PHONY: all test headers unit cli-test install-test simd-test bench install clean deps
 all: $(LIB) $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -81,7 +81,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
 
 # Unit tests (cmocka), then the end-to-end tests that run the real binary,
 # then the vector loops' two builds against each other.
-test: headers unit cli-test simd-test
+test: headers unit cli-test install-test simd-test
 
 # Every public header compiles on its own, with only include/ on the path
 # and no GSL or libconfig flags: the installed API needs nothing from src/
@@ -133,13 +133,31 @@ bench: $(BIN) $(BUILD)/bench/stages
 	@VARDSIM=$(abspath $(BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
 	@if [ -n "$(BASE)" ]; then VARDSIM=$(abspath $(BIN)) BASE=$(abspath $(BASE)) sh bench/paired.sh; fi
 
+# make install PREFIX=/usr/local (DESTDIR honoured): the binary, the
+# library with its public headers only, vardsim.pc, the man pages, the
+# shipped scenarios and the plot style.
+MANDIR ?= $(PREFIX)/share/man
+DATADIR := $(PREFIX)/share/vardsim
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/vardsim \
-	    $(DESTDIR)$(PREFIX)/share/vardsim/plots
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/vardsim $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/plots
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vardsim
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvardsim.a
 	install -m 644 include/vardsim/*.h $(DESTDIR)$(PREFIX)/include/vardsim/
-	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/vardsim/plots/ 2>/dev/null || true
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@DEPS_LIBS@|$(DEPS_LIBS)|' \
+	    vardsim.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vardsim.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/vardsim.pc
+	install -m 644 docs/man/vardsim.1 $(DESTDIR)$(MANDIR)/man1/vardsim.1
+	install -m 644 docs/man/vardsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/vardsim-scenario.5
+	install -m 644 scenarios/*.cfg $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots/
+
+# make install into a temporary prefix, man pages rendered, a small program
+# built against the installed library with pkg-config (tests/install.sh).
+install-test: all
+	@echo "== tests/install.sh"
+	@MAKE="$(MAKE)" BUILD=$(BUILD) CC="$(CC) $(SANFLAGS)" sh tests/install.sh
 
 deps:
 	sh scripts/install-deps.sh

@@ -23,10 +23,6 @@ static void on_signal(int sig)
 
 static const char usage_text[] =
     "usage:\n"
-    "  vardsim diff OUT_A OUT_B [-o DIR]           what changed between two runs\n"
-    "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
-    "              [--centres-only] [-o SCENARIO.cfg]  centres into a scenario\n"
-    "  vardsim init [FILE]                         a commented starter scenario\n"
     "  vardsim check SCENARIO.cfg [--strict]       validate, summarise, warn\n"
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
@@ -38,6 +34,10 @@ static const char usage_text[] =
     "              [--bootstrap B] [--set PATH=VALUE]... [--csv sv] [--quiet]\n"
     "              [--strict]\n"
     "  vardsim report OUTDIR [--pdf] [--quiet]     committee report of a run\n"
+    "  vardsim diff OUT_A OUT_B [-o DIR]           what changed between two runs\n"
+    "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
+    "              [--centres-only] [-o SCENARIO.cfg]  centres into a scenario\n"
+    "  vardsim init [FILE]                         a commented starter scenario\n"
     "  vardsim --help | --version\n"
     "\n"
     "run writes metrics.csv, centres.csv, explain.csv (what each rule gave each\n"
