@@ -73,12 +73,37 @@ for r in $recipes; do
     esac
     sums_match "$out/explain.csv" "$out/centres.csv" && ok || bad "$r: explain.csv does not add up"
     case $r in
-    cut_need_protected|cut_then_giveback|cut_then_grants|cut_capped|cut_limited)
+    cut_need_protected|cut_exempt|cut_then_giveback|cut_then_grants|cut_capped|cut_limited)
         protected "$out" && ok || bad "$r: high-need centres not protected"
         totals "$out" 324000000.00 && ok || bad "$r: the saving is not 26 MSEK"
         ;;
     esac
     case $r in
+    cut_exempt)
+        # the centres above 1.1 lose nothing from a cut that does not see them
+        awk -F, '$1 == "cut_low_need" && $5 > 1.1 && $12 != "0.00" { bad = 1 } END { exit bad }' "$out/centres.csv" &&
+            ok || bad "$r: a centre above 1.1 pays"
+        [ "$(change_pct "$out" cut_except east_e)" = "0.00" ] && [ "$(change_pct "$out" cut_except east_f)" = "0.00" ] &&
+            ok || bad "$r: an excepted centre pays"
+        ;;
+    small_centre_supplement)
+        awk -F, '$1 == "small_rural" { want = ($2 == "north_a" || $2 == "north_b" || $2 == "coast_h") ? "500000.00" : "0.00"
+                 if ($12 != want) { print $2, $12; bad = 1 } n++ } END { exit bad || n != 8 }' "$out/centres.csv" &&
+            ok || bad "$r: the supplement went elsewhere"
+        grep -q '^small_rural,north_a,small_rural.small_rural,500000.00$' "$out/explain.csv" && ok || bad "$r: explain row"
+        ;;
+    base_payment)
+        totals "$out" 350000000.00 && ok || bad "$r: total is not 350 MSEK"
+        [ "$(grep -c '^base_payment,[a-z_]*,base_payment.base,1000000.00$' "$out/explain.csv")" -eq 8 ] && ok || bad "$r: base rows"
+        ;;
+    per_child)
+        # change = 8717 x children0 + 1537 x children1_5, to the öre
+        awk -F'[=;]' '/id = "/ { split($0, q, "\""); id = q[2] }
+             /children0 =/ { for (i = 1; i < NF; i++) { if ($i ~ /children0 $/) c0[id] = $(i + 1) + 0; if ($i ~ /children1_5 $/) c1[id] = $(i + 1) + 0 } }
+             END { for (k in c0) printf "%s %.2f\n", k, 8717 * c0[k] + 1537 * c1[k] }' "$TMP/region.cfg" | sort >"$TMP/want"
+        awk -F, '$1 == "per_child" { print $2, $12 }' "$out/centres.csv" | sort >"$TMP/got"
+        [ "$(wc -l <"$TMP/want")" -eq 8 ] && cmp -s "$TMP/want" "$TMP/got" && ok || { bad "$r: per-child amounts"; diff "$TMP/want" "$TMP/got" | head -5; }
+        ;;
     cut_capped) max_loss_at_most "$out" 9.00 cut_capped && ok || bad "$r: someone loses more than 9 %" ;;
     cut_limited)
         max_loss_at_most "$out" 9.00 cut_capped && max_loss_at_most "$out" 9.00 cut_limited &&

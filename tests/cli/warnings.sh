@@ -10,7 +10,7 @@ w="warning: variant"
 # --- check: point-estimate warnings, --strict ------------------------------
 expect_status 0 "$VARDSIM" check "$trial"
 expect_in "$TMP/out" ": ok"
-expect_in "$TMP/out" "warnings:  6 at the point estimate"
+expect_in "$TMP/out" "warnings:  7 at the point estimate"
 expect_in "$TMP/err" "$w 'cut_3pct': rule 'cut': cut not taken in full (max_cut_share binds at every centre): 27 000 000 kr at the point estimate; total 582 000 000 kr"
 # some_draws falls short only in draws: check does not draw
 grep -q "'some_draws'" "$TMP/err" && bad "check warns of draws" || ok
@@ -27,8 +27,8 @@ for f in metrics.csv centres.csv explain.csv warnings.txt manifest.txt; do
     [ -f "$TMP/t1/$f" ] && ok || bad "run: $f missing"
 done
 cmp -s "$TMP/stderr1" "$TMP/t1/warnings.txt" && ok || bad "stderr differs from warnings.txt"
-[ "$(wc -l <"$TMP/t1/warnings.txt")" -eq 7 ] && ok || bad "want 7 warnings"; 
-expect_in "$TMP/t1/manifest.txt" "warnings: 7 (warnings.txt)"
+[ "$(wc -l <"$TMP/t1/warnings.txt")" -eq 8 ] && ok || bad "want 8 warnings"
+expect_in "$TMP/t1/manifest.txt" "warnings: 8 (warnings.txt)"
 W="$TMP/t1/warnings.txt"
 # the issue's impossible 3 % variant: named, with the shortfall and the reason
 expect_in "$W" "$w 'cut_3pct': rule 'cut': cut not taken in full (max_cut_share binds at every centre): 27 000 000 kr at the point estimate, in 100.0 % of draws; total 582 000 000 kr"
@@ -37,11 +37,13 @@ expect_in "$W" "$w 'capped': rule 'cni_threshold': pot not placed in full (every
 expect_in "$W" "$w 'top25': rule 'targeted': top asks for 25 centres, 20 are eligible: 4 000 000 kr at the point estimate, in 100.0 % of draws; total 604 000 000 kr"
 expect_in "$W" "$w 'tie': rule 'flagged': a tie at the cut-off is decided by file order: 3 000 000 kr at the point estimate, in 100.0 % of draws; total 603 000 000 kr"
 expect_in "$W" "$w 'damped': rule 'limit': the limit cannot restore the variant's total (its bounds bind at every centre): 1 000 000 kr at the point estimate, in 100.0 % of draws; total 600 000 000 kr"
+# where leaves nobody: the rule pays nothing, and says so
+expect_in "$W" "$w 'tiny': rule 'tiny': nobody eligible: 0 kr at the point estimate, in 100.0 % of draws; total 600 000 000 kr"
 # short in some draws only: 0 kr at the point, a share strictly between 0 and 100
 grep -E "^$w 'some_draws': rule 'cni_threshold': nobody eligible: 0 kr at the point estimate, in [1-9][0-9]?\.[0-9] % of draws; total 601 000 000 kr$" "$W" >/dev/null && ok || bad "some_draws line"
 # ordered by variant (file order), one per rule; variants that extend a
 # rule do not repeat it; topup and today say nothing
-cut -d"'" -f2 "$W" | tr '\n' ' ' | grep -qx "cut_3pct nobody some_draws capped top25 tie damped " && ok || bad "warning order: $(cut -d"'" -f2 "$W" | tr '\n' ' ')"
+cut -d"'" -f2 "$W" | tr '\n' ' ' | grep -qx "cut_3pct nobody some_draws capped top25 tie tiny damped " && ok || bad "warning order: $(cut -d"'" -f2 "$W" | tr '\n' ' ')"
 # byte-identical for any thread count
 expect_status 0 "$VARDSIM" run "$trial" -n 200 --threads 3 -o "$TMP/t3" --quiet
 for f in warnings.txt explain.csv metrics.csv; do
@@ -77,8 +79,8 @@ SW="$TMP/sw/warnings.txt"
 expect_in "$SW" "cut_3pct.cut.max_cut_share=0.03: $w 'cut_3pct': rule 'cut': cut not taken in full (max_cut_share binds at every centre): 27 000 000 kr at the point estimate, in 100.0 % of draws; total 582 000 000 kr"
 expect_in "$SW" "cut_3pct.cut.max_cut_share=0.06: $w 'cut_3pct': rule 'cut': cut not taken in full (max_cut_share binds at every centre): 9 000 000 kr at the point estimate"
 grep -q "^cut_3pct.cut.max_cut_share=0.09: $w 'cut_3pct'" "$SW" && bad "sweep: 9 % still warns" || ok
-[ "$(wc -l <"$SW")" -eq 20 ] && ok || bad "sweep: want 20 warnings, got $(wc -l <"$SW")"
-expect_in "$TMP/sw/manifest.txt" "warnings: 20 (warnings.txt)"
+[ "$(wc -l <"$SW")" -eq 23 ] && ok || bad "sweep: want 23 warnings, got $(wc -l <"$SW")"
+expect_in "$TMP/sw/manifest.txt" "warnings: 23 (warnings.txt)"
 cmp -s "$TMP/err" "$SW" && ok || bad "sweep: stderr differs from warnings.txt"
 expect_status 0 "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over cni_topup.cni_threshold.threshold=1.0:1.2:0.1 \
     -n 10 -o "$TMP/sw0" --quiet --strict
@@ -88,7 +90,7 @@ expect_status 0 "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over 
 expect_status 3 "$VARDSIM" sensitivity "$trial" -n 16 --bootstrap 0 -o "$TMP/se1" --quiet --strict --threads 1
 [ -s "$TMP/se1/sensitivity.csv" ] && ok || bad "sensitivity --strict: sensitivity.csv not written"
 expect_in "$TMP/se1/warnings.txt" "$w 'cut_3pct': rule 'cut': cut not taken in full (max_cut_share binds at every centre): 27 000 000 kr at the point estimate, in 100.0 % of draws; total 582 000 000 kr"
-expect_in "$TMP/se1/manifest.txt" "warnings: 7 (warnings.txt)"
+expect_in "$TMP/se1/manifest.txt" "warnings: 8 (warnings.txt)"
 expect_status 0 "$VARDSIM" sensitivity "$trial" -n 16 --bootstrap 0 -o "$TMP/se2" --quiet --threads 2
 cmp -s "$TMP/se1/warnings.txt" "$TMP/se2/warnings.txt" && ok || bad "sensitivity: warnings differ by threads"
 
@@ -96,14 +98,14 @@ cmp -s "$TMP/se1/warnings.txt" "$TMP/se2/warnings.txt" && ok || bad "sensitivity
 E="$TMP/t1/explain.csv"
 [ "$(head -1 "$E")" = "variant,centre,step,amount" ] && ok || bad "explain header"
 # 20 centres x (today 1 + cut_3pct 2 + topup 2 + nobody 2 + some_draws 2 +
-# capped 1 + top25 2 + tie 2 + damped 3) rule rows
-[ "$(($(wc -l <"$E") - 1))" -eq $((20 * 17)) ] && ok || bad "explain rows: $(wc -l <"$E")"
+# capped 1 + top25 2 + tie 2 + tiny 2 + damped 3) rule rows
+[ "$(($(wc -l <"$E") - 1))" -eq $((20 * 19)) ] && ok || bad "explain rows: $(wc -l <"$E")"
 grep -q '^damped,hc00,today.capitation,' "$E" && grep -q '^damped,hc00,damped.grant,1000000.00$' "$E" &&
     grep -q '^damped,hc00,damped.limit,-1000000.00$' "$E" && ok || bad "explain chain of damped"
 grep -q '^nobody,hc03,nobody.cni_threshold,0.00$' "$E" && ok || bad "explain zero row"
 # rows in order: per variant, per centre, root first
 awk -F, 'NR > 1 { print $1 "," $2 }' "$E" | uniq | awk -F, '{ print $1 }' | uniq | tr '\n' ' ' |
-    grep -qx "today cut_3pct topup nobody some_draws capped top25 tie damped " && ok || bad "explain variant order"
+    grep -qx "today cut_3pct topup nobody some_draws capped top25 tie tiny damped " && ok || bad "explain variant order"
 sums_match() { # sums_match EXPLAIN CENTRES SEP
     awk -F"$3" 'function ore(s) { gsub(/\r|"/, "", s); sub(/,/, ".", s); return int(s * 100 + (s < 0 ? -0.5 : 0.5)) }
          FNR == 1 { next }
