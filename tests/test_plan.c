@@ -13,6 +13,7 @@
 
 #include "analysis/plan.h"
 #include "engine/money.h"
+#include "engine/dist.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 
@@ -434,6 +435,120 @@ static void test_plan_errors(void **state)
                    "t.cfg:3: variant id 'plan' is reserved");
 }
 
+/* ------------------------------------------------------------------ */
+/* The plan in every iteration                                         */
+
+static vs_plan_results *run_plan_limit(const vs_scenario *sc, long n,
+                                       int threads, long limit)
+{
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.exact_limit = limit;
+    o.seed = 11;
+    o.iterations = n;
+    o.threads = threads;
+    vs_err err;
+    vs_err_init(&err);
+    vs_plan_results *r = NULL;
+    int st = vs_plan_run(sc, &o, &r, &err);
+    if (st != VS_OK)
+        fail_msg("vs_plan_run: %s", err.msg);
+    vs_err_free(&err);
+    return r;
+}
+
+static vs_plan_results *run_plan(const vs_scenario *sc, long n, int threads)
+{
+    return run_plan_limit(sc, n, threads, 0);
+}
+
+/* u of iteration k's stream `path`, as every param draws it. */
+static double stream_u(uint64_t seed, uint64_t k, const char *path)
+{
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    vs_stream_seed(r, seed, k, path);
+    double u = gsl_rng_uniform_pos(r);
+    gsl_rng_free(r);
+    return u;
+}
+
+/* Growth as a distribution: drawn once per iteration from its own stream
+ * "plan.growth" and used every year: B_t = round(B_0 x (1 + g)^t), in
+ * year order; as a list, year t draws from "plan.growth.T".  The pot is
+ * fixed and nobody is uncertain, so B_0 is 10^8 öre in every iteration
+ * and iteration 1's budgets are the means of a one-draw run. */
+static void test_plan_growth_draws(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(PLAN_HEAD
+        "plan = { first_year = 2024; years = 3; from = \"idag\"; target = \"modell\";\n"
+        "  growth = { dist = \"uniform\"; min = 0.0; max = 0.1; }; };\n", "t.cfg");
+    vs_plan_results *r = run_plan(sc, 1, 1);
+    double g = 0.1 * stream_u(11, 1, "plan.growth"), v = 1e8;
+    assert_int_equal(r->budget[0], 100000000);
+    /* the point: the midpoint 0.05 */
+    assert_int_equal(r->budget[1], 105000000);
+    for (size_t t = 1; t <= 3; t++) {
+        v *= 1 + g;
+        assert_close(r->metrics[t * VS_STAT_COUNT + VS_STAT_TOTAL].mean, round(v), 0, 0);
+    }
+    vs_plan_results_free(r);
+    vs_scenario_free(sc);
+
+    sc = vs_test_load(PLAN_HEAD
+        "plan = { first_year = 2024; years = 3; from = \"idag\"; target = \"modell\";\n"
+        "  growth = ( 0.02, { dist = \"uniform\"; min = 0.0; max = 0.1; },\n"
+        "             { dist = \"uniform\"; min = 0.0; max = 0.1; } ); };\n", "t.cfg");
+    r = run_plan(sc, 1, 1);
+    double g2 = 0.1 * stream_u(11, 1, "plan.growth.2");
+    double g3 = 0.1 * stream_u(11, 1, "plan.growth.3");
+    assert_true(g2 != g3);
+    v = 1e8 * 1.02;
+    assert_close(r->metrics[1 * VS_STAT_COUNT + VS_STAT_TOTAL].mean, round(v), 0, 0);
+    v *= 1 + g2;
+    assert_close(r->metrics[2 * VS_STAT_COUNT + VS_STAT_TOTAL].mean, round(v), 0, 0);
+    v *= 1 + g3;
+    assert_close(r->metrics[3 * VS_STAT_COUNT + VS_STAT_TOTAL].mean, round(v), 0, 0);
+    vs_plan_results_free(r);
+    vs_scenario_free(sc);
+}
+
+/* The same bytes for any thread count, exact quantiles or histograms. */
+static void test_plan_threads(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(PLAN_HEAD
+        "uncertainty = { cni = { dist = \"lognormal\"; sigma = 0.1; }; };\n"
+        "plan = { first_year = 2024; years = 2; from = \"idag\"; target = \"modell\";\n"
+        "  growth = { dist = \"triangular\"; min = 0.0; mode = 0.01; max = 0.03; };\n"
+        "  max_growth = 0.02; };\n", "t.cfg");
+    for (int mode = 0; mode < 2; mode++) {
+    /* mode 1: past a lowered exact limit, histograms after a pilot */
+    long limit = mode ? 1000 : 0;
+    vs_plan_results *a = run_plan_limit(sc, 700, 1, limit);
+    vs_plan_results *b = run_plan_limit(sc, 700, 3, limit);
+    size_t ncol = 3 * 3;
+    assert_memory_equal(a->point, b->point, ncol * sizeof *a->point);
+    assert_memory_equal(a->mean, b->mean, ncol * sizeof *a->mean);
+    assert_memory_equal(a->p05, b->p05, ncol * sizeof *a->p05);
+    assert_memory_equal(a->p95, b->p95, ncol * sizeof *a->p95);
+    assert_memory_equal(a->share_at_target, b->share_at_target, 3 * sizeof(double));
+    assert_memory_equal(a->draws_cap, b->draws_cap, 3 * sizeof(long));
+    for (size_t j = 0; j < 3 * VS_STAT_COUNT; j++) {
+        assert_memory_equal(&a->metrics[j].mean, &b->metrics[j].mean, sizeof(double));
+        assert_memory_equal(&a->metrics[j].p95, &b->metrics[j].p95, sizeof(double));
+    }
+    assert_int_equal(a->exact, !mode);
+    /* the histograms' quantiles are near the exact ones */
+    if (mode)
+        for (size_t j = 0; j < ncol; j++)
+            assert_close(a->p05[j], a->mean[j], 0.05, 0);
+    vs_plan_results_free(a);
+    vs_plan_results_free(b);
+    }
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +562,8 @@ int main(void)
         cmocka_unit_test(test_plan_load),
         cmocka_unit_test(test_plan_growth_list),
         cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_plan_growth_draws),
+        cmocka_unit_test(test_plan_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

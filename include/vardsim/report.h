@@ -19,6 +19,8 @@ typedef struct vs_report_opts {
     uint64_t seed;
     long iterations_asked;
     double precision;         /* 0 when off */
+    const char *more_warnings;/* further warning lines (the plan's), each
+                                 ending in '\n', or NULL */
 } vs_report_opts;
 
 /* Open the run's files in `set` and write them.  The caller commits the
@@ -39,6 +41,9 @@ size_t vs_report_print_warnings(const vs_scenario *sc, const vs_results *res,
  * `s` of statistic `stat` (a vs_metric, VS_STAT_TOTAL or VS_STAT_UNALLOC)
  * in metrics.csv's formats.  Neither ends the row. */
 void vs_report_metrics_header(vs_csv *c);
+/* The same header with `first` instead of "variant" (plan_metrics.csv:
+ * "year"). */
+void vs_report_metrics_header_as(vs_csv *c, const char *first);
 void vs_report_metrics_cells(vs_csv *c, const char *variant, int stat,
                              const vs_stat *s);
 

@@ -16,6 +16,9 @@
 #include <stddef.h>
 
 #include "vardsim/error.h"
+#include <signal.h>
+#include <stdint.h>
+
 #include "engine/money.h"
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
@@ -61,5 +64,61 @@ int vs_plan_step(size_t n, const vs_ore *prev, const double *share,
  * VS_ERUN (with err) when B_t is not a representable amount. */
 int vs_plan_budget(vs_ore b0, const double *growth, size_t t, vs_ore *out,
                    vs_err *err);
+
+/* ------------------------------------------------------------------ */
+/* The plan in every iteration                                         */
+
+/* Per-centre p05 and p95 of every year are exact while iterations x
+ * (years + 1) x centres is at most this (80 MB of values); above it they
+ * come from histograms calibrated on the first VS_PLAN_PILOT iterations
+ * (quantile.h), fed in iteration order, so memory stays bounded
+ * (vs_sim_opts.exact_limit, when set, replaces the limit: tests). */
+#define VS_PLAN_EXACT_LIMIT 10000000L
+#define VS_PLAN_PILOT 250L
+
+/* Iterations evaluated at once, split among the threads; then folded
+ * into the summaries in iteration order (so any thread count gives the
+ * same bytes). */
+#define VS_PLAN_BLOCK 250L
+
+typedef struct vs_plan_results {
+    size_t years, n_centres; /* rows t = 0..years */
+    long iterations;         /* draws 1..N */
+    long first_year;         /* calendar year of t = 1 */
+    int exact;               /* 1: per-centre quantiles are exact */
+    /* (years + 1) x n_centres, row t: */
+    vs_ore *point;           /* iteration 0 */
+    double *mean, *p05, *p95;/* öre, over the draws */
+    double *target;          /* the point's T_i, unrounded */
+    vs_ore *target_ore;      /* the same apportioned to öre (sums to B_t) */
+    unsigned char *point_bind; /* VS_PLAN_AT_FLOOR / AT_CAP at the point */
+    /* years + 1: */
+    vs_ore *budget;          /* the point's B_t */
+    unsigned *point_flags;   /* VS_PLAN_FLOORS_SCALED / CAPS_SCALED */
+    long *draws_floor, *draws_cap;     /* draws in which some floor / cap binds */
+    long *draws_fscaled, *draws_cscaled; /* draws with floors / caps scaled */
+    vs_stat *metrics;        /* (years + 1) x VS_STAT_COUNT, as metrics.csv:
+                                baseline-relative values against year 0 */
+    /* per centre: */
+    int *first_at_target;    /* t (0..years) first at target at the point, -1 */
+    double *share_at_target; /* share of draws at target in the last year */
+    vs_ore *largest_fall;    /* the point's largest A(t-1) - A(t), >= 0 */
+    vs_ore *largest_fall_from; /* ... the A(t-1) it fell from (0: none) */
+} vs_plan_results;
+
+/* Run the plan of sc (sc->plan != NULL) on iterations 0..opts->iterations
+ * with opts->seed, opts->threads and opts->stop: each iteration draws the
+ * same inputs as the run's (vs_draw_fill), evaluates the variants, and
+ * walks the years from `from` towards `target` with that iteration's
+ * growth.  Returns VS_OK and *out (free with vs_plan_results_free),
+ * VS_EINTR when *opts->stop was raised, VS_ENOMEM, or VS_ERUN with err. */
+int vs_plan_run(const vs_scenario *sc, const vs_sim_opts *opts,
+                vs_plan_results **out, vs_err *err);
+
+void vs_plan_results_free(vs_plan_results *r); /* accepts NULL */
+
+/* Whether amount a (öre) is at target T (unrounded) within tolerance:
+ * |a - T| <= tol x T. */
+int vs_plan_at_target(vs_ore a, double T, double tol);
 
 #endif

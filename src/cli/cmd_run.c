@@ -4,7 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/plan.h"
 #include "cli.h"
+#include "out/charts_plan.h"
+#include "out/plan_write.h"
 #include "out/charts.h"
 #include "out/report_html.h"
 #include "vardsim/load.h"
@@ -66,6 +69,8 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     vs_err_init(&err);
     vs_scenario *sc = NULL;
     vs_results *res = NULL;
+    vs_plan_results *plan = NULL;
+    char *plan_warn = NULL;
     vs_outset set;
     vs_outset_init(&set);
     int st = vs_cli_load(&o->c, file, &sc, &err);
@@ -90,11 +95,29 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     }
     if (st != VS_OK)
         goto done;
+    if (sc->plan) {
+        /* The plan on the run's own draws: the same seed and the
+         * iterations the run took (--precision may stop it early). */
+        vs_sim_opts po = so;
+        po.iterations = res->iterations;
+        st = vs_plan_run(sc, &po, &plan, &err);
+        if (st == VS_EINTR)
+            vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
+        if (st != VS_OK)
+            goto done;
+    }
 
     if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
         goto done;
+    /* The plan's warnings join the run's: warnings.txt, the manifest's
+     * count, standard error and --strict. */
+    plan_warn = plan ? vs_plan_warnings(sc, plan) : NULL;
+    if (plan && !plan_warn) {
+        st = vs_err_set(&err, VS_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
     vs_report_opts ro = {dir, o->c.swedish_csv, o->draws, cmdline, so.seed,
-                         so.iterations, o->precision};
+                         so.iterations, o->precision, plan_warn};
     if ((st = vs_report_write(sc, res, &ro, &set, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
@@ -104,11 +127,17 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     /* Chart scripts go into the same set, so they appear with the tables. */
     if ((st = vs_charts_write(sc, res, dir, &set, &err)) != VS_OK)
         goto done;
+    if (plan && ((st = vs_plan_write(sc, plan, dir, o->c.swedish_csv, &set,
+                                     &err)) != VS_OK ||
+                 (st = vs_plan_chart_write(sc, plan, dir, &set, &err)) != VS_OK))
+        goto done;
     st = vs_outset_commit(&set, &err);
     /* Images need the committed CSV and scripts; a gnuplot failure is
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o->c.render)
         st = vs_charts_render(dir, o->c.render, &err);
+    if (st == VS_OK && o->c.render && plan)
+        st = vs_plan_chart_render(dir, o->c.render, &err);
     /* The report reads the committed folder, as `vardsim report` does. */
     if (st == VS_OK && o->report)
         st = vs_report_html_write(dir, sc, &err);
@@ -118,6 +147,10 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
         *warned = vs_report_print_warnings(sc, res, &ro, stderr);
     if (st == VS_OK && !o->c.quiet) {
         vs_cli_print_summary(stdout, sc, res);
+        char *text = plan ? vs_plan_summary_text(sc, plan) : NULL;
+        if (text)
+            fprintf(stdout, "\n%s", text);
+        free(text);
         fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,
                 res->iterations, res->wall_seconds, dir);
     }
@@ -125,6 +158,8 @@ done:
     if (st != VS_OK)
         vs_cli_print_err(&err);
     vs_outset_free(&set);
+    vs_plan_results_free(plan);
+    free(plan_warn);
     vs_results_free(res);
     vs_scenario_free(sc);
     vs_err_free(&err);

@@ -47,9 +47,15 @@ const char *vs_report_stat_name(int m)
 
 void vs_report_metrics_header(vs_csv *c)
 {
-    static const char *const head[] = {"variant", "metric", "point", "mean",
+    vs_report_metrics_header_as(c, "variant");
+}
+
+void vs_report_metrics_header_as(vs_csv *c, const char *first)
+{
+    static const char *const head[] = {"metric", "point", "mean",
                                        "sd", "p05", "p50", "p95", "mcse",
                                        "diff_mean", "p_better"};
+    vs_csv_num_text(c, first);
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         vs_csv_num_text(c, head[i]);
 }
@@ -182,6 +188,11 @@ size_t vs_report_print_warnings(const vs_scenario *sc, const vs_results *res,
             vs_warnings_precision(f, NULL, o->precision, res->iterations);
         n++;
     }
+    /* the plan's lines (plan_write.c), after the run's own */
+    for (const char *p = o->more_warnings; p && *p; p++)
+        n += *p == '\n';
+    if (f && o->more_warnings)
+        fputs(o->more_warnings, f);
     return n;
 }
 

@@ -60,10 +60,13 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     if ls -A "$out" | grep -q '^\.'; then bad "$name: temporary files left"; else ok; fi
     # golden point estimates, byte for byte
     gold="$ROOT/tests/golden/$name"
+    files="metrics.csv centres.csv explain.csv"
+    # a scenario with a plan has its tables too
+    [ -f "$out/plan.csv" ] && files="$files plan.csv plan_metrics.csv plan_summary.csv"
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-        mkdir -p "$gold" && cp "$out/metrics.csv" "$out/centres.csv" "$out/explain.csv" "$gold/"
+        mkdir -p "$gold" && for f in $files; do cp "$out/$f" "$gold/"; done
     fi
-    for f in metrics.csv centres.csv explain.csv; do
+    for f in $files; do
         if cmp -s "$out/$f" "$gold/$f"; then ok; else
             bad "$name: $f differs from tests/golden/$name/$f"; diff "$gold/$f" "$out/$f" | head -10; fi
     done

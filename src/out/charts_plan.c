@@ -1,0 +1,228 @@
+/* charts_plan.c: the plan's trajectory chart.
+ *
+ * One panel per centre for the centres furthest from target at the start
+ * (at most VS_PLAN_CHART_MAX): the point estimate's money year by year as
+ * a solid line with points, the target as a dashed line, and the 5-95 %
+ * band of the draws in light grey, so it reads in black and white.  The
+ * numbers go into plan_chart.csv (one block per panel: numbers only, no
+ * scenario text); names reach the script only through the quoting of
+ * charts.h, as single-quoted gnuplot strings. */
+#include "charts_plan.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/charts.h"
+
+static double distance0(const vs_plan_results *pr, size_t i)
+{
+    double T = pr->target[i];
+    return T > 0 ? fabs(((double)pr->point[i] - T) / T) : -1;
+}
+
+int vs_plan_chart_pick(const vs_plan_results *pr, size_t *order, size_t *n)
+{
+    /* selection of the few largest, by repeated scan: n is small */
+    size_t nc = pr->n_centres, k = nc < VS_PLAN_CHART_MAX ? nc : VS_PLAN_CHART_MAX;
+    unsigned char *taken = calloc(nc ? nc : 1, 1);
+    if (!taken)
+        return VS_ENOMEM;
+    for (size_t j = 0; j < k; j++) {
+        size_t best = nc;
+        for (size_t i = 0; i < nc; i++)
+            if (!taken[i] && (best == nc || distance0(pr, i) > distance0(pr, best)))
+                best = i;
+        taken[best] = 1;
+        order[j] = best;
+    }
+    *n = k;
+    free(taken);
+    return VS_OK;
+}
+
+static void put_csv_row(FILE *f, double year, const double *v, int n)
+{
+    vs_charts_put_num(f, year);
+    for (int k = 0; k < n; k++) {
+        fputc(',', f);
+        vs_charts_put_num(f, v[k]);
+    }
+    fputc('\n', f);
+}
+
+typedef struct words {
+    const char *title, *axis_year, *alloc, *target, *band, *note;
+} words;
+
+static const words words_sv = {
+    "Vägen mot målet: de %zu hälsocentraler som låg längst från sitt mål",
+    "År", "Heldragen linje: tilldelning (punktskattning)", "streckad: mål",
+    "grått band: 5–95 % av dragningarna",
+    "Mål = årets budget × målmodellens andel.  Golv: minst förra årets belopp × (1 + min_growth)."};
+static const words words_en = {
+    "Path to target: the %zu centres that started furthest from theirs",
+    "Year", "Solid line: allocation (point estimate)", "dashed: target",
+    "grey band: 5–95 % of draws",
+    "Target = the year's budget × the target model's share.  Floor: at least last year's amount × (1 + min_growth)."};
+
+/* A tic step near a quarter of the range: 1, 2, 2.5 or 5 times a power
+ * of ten, so a panel shows four or five labels. */
+static double tic_step(double range)
+{
+    if (!(range > 0))
+        return 1;
+    double raw = range / 4, p = pow(10, floor(log10(raw))), m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+}
+
+static int write_data(const vs_plan_results *pr, const size_t *order,
+                      size_t k, double div, FILE *f)
+{
+    size_t nc = pr->n_centres;
+    for (size_t j = 0; j < k; j++) {
+        if (j > 0)
+            fputs("\n\n", f); /* gnuplot's index separator */
+        for (size_t t = 0; t <= pr->years; t++) {
+            size_t c = t * nc + order[j];
+            double v[4] = {(double)pr->point[c] / 100 / div,
+                           pr->target[c] / 100 / div, pr->p05[c] / 100 / div,
+                           pr->p95[c] / 100 / div};
+            put_csv_row(f, (double)(pr->first_year - 1 + (long)t), v, 4);
+        }
+    }
+    return VS_OK;
+}
+
+static int put_assign(FILE *f, const char *name, const char *text, vs_err *err)
+{
+    fprintf(f, "%s = ", name);
+    int st = vs_charts_put_quoted(f, text, err);
+    fputc('\n', f);
+    return st;
+}
+
+int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
+                        const char *dir, vs_outset *set, vs_err *err)
+{
+    int sv = strcmp(sc->lang, "sv") == 0;
+    const words *W = sv ? &words_sv : &words_en;
+    size_t order[VS_PLAN_CHART_MAX], k;
+    if (vs_plan_chart_pick(pr, order, &k) != VS_OK)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    if (k == 0)
+        return VS_OK;
+    /* one unit for every panel, from the largest amount shown */
+    double max_sek = 0;
+    for (size_t j = 0; j < k; j++)
+        for (size_t t = 0; t <= pr->years; t++) {
+            size_t c = t * pr->n_centres + order[j];
+            max_sek = fmax(max_sek, fmax((double)pr->point[c], pr->p95[c]) / 100);
+        }
+    double div;
+    const char *unit = vs_charts_money_unit(max_sek, sv, &div);
+
+    FILE *d = vs_outset_open(set, dir, "plan_chart.csv", err);
+    if (!d)
+        return err->code != VS_OK ? err->code : VS_EIO;
+    fputs("# year,allocation,target,p05,p95 (", d);
+    fputs(unit, d);
+    fputs("): one block per panel of plan.gp\n", d);
+    write_data(pr, order, k, div, d);
+
+    FILE *f = vs_outset_open(set, dir, "plan.gp", err);
+    if (!f)
+        return err->code != VS_OK ? err->code : VS_EIO;
+    double w = 16, rows = (double)((k + 1) / 2), top = 2.3, bottom = 1.9;
+    double gap = 1.9, h = top + bottom + 4.5 * rows + gap * (rows - 1);
+    fputs("# plan.gp: the plan's trajectories towards target.\n"
+          "# Written by vardsim; reads style.gp and plan_chart.csv in this folder.\n"
+          "# Render inside this folder:  gnuplot plan.gp      (writes plan.png)\n"
+          "#   other formats:  gnuplot -e \"vs_format='svg'\" plan.gp   (or 'pdf')\n"
+          "if (!exists('vs_format')) vs_format = 'png'\n"
+          "if (!exists('vs_output')) vs_output = 'plan.' . vs_format\n"
+          "vs_width_cm = ", f);
+    vs_charts_put_num(f, w);
+    fputs("\nvs_height_cm = ", f);
+    vs_charts_put_num(f, h);
+    fputs("\nload 'style.gp'\n", f);
+    if (sv)
+        fputs("set decimalsign ','\n", f);
+    fputs("\n# Text from the scenario and labels: single-quoted strings, "
+          "which gnuplot\n# prints as they are.\n", f);
+    char title[200];
+    snprintf(title, sizeof title, W->title, k);
+    int st = put_assign(f, "t_title", title, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_scenario", sc->name ? sc->name : "", err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_alloc", W->alloc, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_target", W->target, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_band", W->band, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_unit", unit, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_year", W->axis_year, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_note", W->note, err);
+    for (size_t j = 0; st == VS_OK && j < k; j++) {
+        char var[24];
+        snprintf(var, sizeof var, "t_c%zu", j);
+        st = put_assign(f, var, sc->centres[order[j]].name, err);
+    }
+    if (st != VS_OK)
+        return st;
+    vs_charts_put_titles(f, w, h);
+    /* the legend in words (it reads in black and white, and a key would
+     * not fit a half-width panel) */
+    fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
+    vs_charts_put_at(f, w, h, w / 2, 0.8);
+    fputs(" center font ',7' noenhanced\n", f);
+    fputs("set label 103 t_note", f);
+    vs_charts_put_at(f, w, h, w / 2, 0.3);
+    fputs(" center font ',7' noenhanced\n", f);
+    fprintf(f, "set xtics 1 format '%%.0f'\n"
+               "set xrange [%ld - 0.3:%ld + 0.3]\n"
+               "set multiplot layout %d,2 margins 0.1,0.97,",
+            pr->first_year - 1, pr->first_year - 1 + (long)pr->years, (int)rows);
+    vs_charts_put_num(f, bottom / h);
+    fputc(',', f);
+    vs_charts_put_num(f, 1 - top / h);
+    fputs(" spacing 0.1,", f);
+    vs_charts_put_num(f, gap / h);
+    fputc('\n', f);
+    for (size_t j = 0; j < k; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t t = 0; t <= pr->years; t++) {
+            size_t c = t * pr->n_centres + order[j];
+            double v[4] = {(double)pr->point[c], pr->target[c], pr->p05[c], pr->p95[c]};
+            for (int q = 0; q < 4; q++) {
+                lo = fmin(lo, v[q] / 100 / div);
+                hi = fmax(hi, v[q] / 100 / div);
+            }
+        }
+        fprintf(f, "set title t_c%zu . ' (' . t_unit . ')'\nset ytics ", j);
+        vs_charts_put_num(f, tic_step(hi - lo));
+        fputc('\n', f);
+        fprintf(f, "plot 'plan_chart.csv' index %zu using 1:4:5 with filledcurves "
+                   "fc rgb vs_light title t_band, \\\n"
+                   "     '' index %zu using 1:3 with lines dt 2 lw 1.5 lc rgb vs_ink "
+                   "title t_target, \\\n"
+                   "     '' index %zu using 1:2 with linespoints lt 1 title t_alloc\n",
+                j, j, j);
+        if (j == 0)
+            fputs("unset label 101\nunset label 102\nunset label 103\n"
+                  "unset label 104\n", f);
+    }
+    fputs("unset multiplot\n", f);
+    return VS_OK;
+}
+
+int vs_plan_chart_render(const char *dir, const char *formats, vs_err *err)
+{
+    static const char *const charts[] = {"plan"};
+    return vs_charts_render_named(dir, charts, 1, formats, err);
+}
