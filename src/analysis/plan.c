@@ -295,7 +295,7 @@ static int plan_iteration(const plan_run *r, plan_worker *w, long k,
         w->share[c] = tt > 0 ? (double)tgt[c] / tt : 0.0;
     memcpy(amounts, from, nc * sizeof *amounts);
     vs_ore B0 = w->out->total[p->from], B = B0;
-    vs_metrics_prepare(w->mws, nc, w->draw->listed, w->draw->cni,
+    vs_metrics_prepare(w->mws, nc, w->draw->listed, w->draw->cni, w->draw->need,
                        sc->high_need_cni);
     vs_metrics_compute(w->mws, amounts, NULL, row);
     row[VS_STAT_TOTAL] = (double)B0;
