@@ -1,0 +1,48 @@
+#!/bin/sh
+# README.md is produced by the code: its Commands block is `vardsim
+# --help`'s synopsis, and the worked example's commands, run, give every
+# line of the centres.csv and metrics.csv excerpts it shows and the
+# shares its text quotes.
+. "$(dirname "$0")/common.inc"
+R="$ROOT/README.md"
+
+# The Commands block, line for line.
+"$VARDSIM" --help | awk 'NR > 1 && /^$/ { exit } NR > 1 { print substr($0, 3) }' >"$TMP/synopsis"
+awk '/^## Commands/ { c = 1; next } c && /^```$/ { if (in_block) exit; in_block = 1; next } in_block { print }' "$R" >"$TMP/readme-synopsis"
+cmp -s "$TMP/synopsis" "$TMP/readme-synopsis" && ok || { bad "README's Commands block is not vardsim --help's synopsis"; diff "$TMP/readme-synopsis" "$TMP/synopsis" | head; }
+
+# The worked example's commands, as the README shows them.
+cfg=scenarios/vasterbotten-2023.cfg
+grep -qxF "./build/vardsim check $cfg" "$R" && ok || bad "README: the check command changed"
+grep -qxF "./build/vardsim run $cfg -o out/vb" "$R" && ok || bad "README: the run command changed"
+(cd "$ROOT" && "$VARDSIM" check "$cfg") >/dev/null 2>&1 && ok || bad "check $cfg"
+(cd "$ROOT" && "$VARDSIM" run "$cfg" -o "$TMP/vb" --quiet) >/dev/null 2>&1 && ok || bad "run $cfg"
+
+# excerpt NAME: the lines of the code block after "`out/vb/NAME.csv` has".
+excerpt() {
+    awk -v h="\`out/vb/$1.csv\` has" 'index($0, h) == 1 { f = 1; next }
+        f && /^```$/ { if (b) exit; b = 1; next } b { print }' "$R"
+}
+for t in centres metrics; do
+    excerpt "$t" >"$TMP/$t.excerpt"
+    [ "$(wc -l <"$TMP/$t.excerpt")" -ge 5 ] && ok || bad "README: no $t.csv excerpt found"
+    while IFS= read -r line; do
+        if grep -qxF -- "$line" "$TMP/vb/$t.csv"; then ok; else
+            bad "README's $t.csv line is not what the run gives: $line"
+            key=$(echo "$line" | cut -d, -f1-2)
+            grep "^$key," "$TMP/vb/$t.csv" | sed 's/^/    the run: /'
+        fi
+    done <"$TMP/$t.excerpt"
+done
+
+# The shares the text quotes: ci_need worse than the baseline in more than
+# 99 % of draws for both proposals; cni_excess better in about 73 %.
+m="$TMP/vb/metrics.csv"
+for v in cni_topup au_grant; do
+    awk -F, -v v="$v" '$1 == v && $2 == "ci_need" { exit !($11 < 0.01) }' "$m" && ok || bad "README: $v ci_need p_better is not below 1 %"
+done
+grep -q 'better than the baseline in about 73 % of draws' "$R" && ok || bad "README: the 73 % sentence changed"
+awk -F, '$1 == "cni_excess" && $2 == "ci_need" { exit !(int($11 * 100 + 0.5) == 73) }' "$m" && ok || bad "README: cni_excess ci_need p_better is not about 73 %"
+
+echo "readme: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
