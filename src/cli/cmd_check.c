@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "model/need.h"
 #include "out/warnings.h"
 #include "vardsim/load.h"
 #include "vardsim/sim.h"
@@ -106,6 +107,8 @@ int vs_cmd_check(int argc, char **argv)
         printf("region:    %s\n", sc->region_name);
     printf("centres:   %zu, %.0f listed, CNI %g to %g, %zu above %g\n",
            sc->n_centres, listed, lo, hi, high, sc->high_need_cni);
+    char need[160];
+    printf("need:      %s\n", vs_need_describe(sc, sc->lang, need, sizeof need));
     printf("uncertain: %zu numbers, %zu per-centre noise groups\n", uncertain,
            sc->n_noise);
     printf("runs:      %ld iterations, seed %llu, labels %s\n", sc->iterations,

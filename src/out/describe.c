@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/need.h"
+
 int vs_describe_swedish(const vs_scenario *sc)
 {
     return strcmp(sc->lang, "sv") == 0;
@@ -383,6 +385,6 @@ void vs_describe_rule(const vs_scenario *sc, size_t v, size_t ri,
 
 void vs_describe_need(const vs_scenario *sc, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s", vs_describe_swedish(sc) ? "behov = listade × CNI"
-                                                   : "need = listed × CNI");
+    /* The scenario's own need measure (scenario.need), in its language. */
+    vs_need_describe(sc, vs_describe_swedish(sc) ? "sv" : "en", buf, n);
 }

@@ -10,6 +10,7 @@
 
 #include "engine/dist.h"
 #include "engine/quantile.h"
+#include "model/need.h"
 #include "out/warnings.h"
 #include "util/sha256.h"
 
@@ -255,6 +256,8 @@ static void write_manifest(const vs_scenario *sc, const vs_results *res,
                    "(2 x pilot range / %d)\n",
                 VS_HIST_BUCKETS, VS_SIM_PILOT, VS_HIST_BUCKETS);
     fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
+    char need[160];
+    fprintf(f, "need: %s\n", vs_need_describe(sc, sc->lang, need, sizeof need));
     fprintf(f, "warnings: %zu (warnings.txt)\n",
             vs_report_print_warnings(sc, res, o, NULL));
     fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");

@@ -77,7 +77,11 @@ variants = (
 CFG
 expect_status 0 "$VARDSIM" check "$TMP/trial.cfg"
 expect_in "$TMP/out" "per_unit amount 500000 SEK per centre, 2 conditions, 0 centres excepted"
+expect_in "$TMP/out" "need:      need = age-weighted listed × (0.97 + 0.03 × CNI)"
 expect_status 0 "$VARDSIM" run "$TMP/trial.cfg" -n 50 -o "$TMP/trial" --quiet
+expect_in "$TMP/trial/manifest.txt" "need: need = age-weighted listed × (0.97 + 0.03 × CNI)"
+expect_status 0 "$VARDSIM" report "$TMP/trial"
+expect_in "$TMP/trial/report.html" "need = age-weighted listed × (0.97 + 0.03 × CNI)"
 m="$TMP/trial/metrics.csv"; c="$TMP/trial/centres.csv"
 # (a) the declared need is the region's own formula: nothing misplaced
 awk -F, '$1 == "today" && $2 == "dissimilarity" { exit !($3 < 1e-9) }' "$m" && ok || bad "trial: today's dissimilarity"
