@@ -190,6 +190,35 @@ static void test_per_unit_pot(void **state)
     point_free(&p);
 }
 
+/* Every unit with a pot of 1000 SEK (100 000 öre), the unrounded
+ * amount x unit as weights.  centre: 4 equal weights, 25 000 each.
+ * listed x 10.5: quotas 9090.91, 27272.73, 18181.82, 45454.55 (floors
+ * 99 997), the 3 öre to a, c, b.  age x 2 (2800 : 10000 : 5000 : 15000):
+ * 8536.59, 30487.80, 15243.90, 45731.71 (floors 99 997), the 3 öre to
+ * c (.90), b (.80) and d (.71).
+ * cni x 333.333 (0.8 : 1.3 : 1.05 : 1.5 of 4.65): 17204.30, 27956.99,
+ * 22580.65, 32258.06 -> the 2 öre to b (.99) and c (.65).  acg x 12.5
+ * (2000 : 4500 : 2500 : 6000 of 15000): 13333.3, 30000, 16666.7, 40000 ->
+ * the odd öre to c. */
+static void test_per_unit_units_with_pot(void **state)
+{
+    (void)state;
+    point p;
+    point_run(&p, HEAD("") "variants = (\n"
+              "  { id = \"e\"; name = \"E\"; rules = ( { type = \"per_unit\"; unit = \"centre\"; amount = 500000.0; pot = 1000.0; } ); },\n"
+              "  { id = \"l\"; name = \"L\"; rules = ( { type = \"per_unit\"; unit = \"listed\"; amount = 10.5; pot = 1000.0; } ); },\n"
+              "  { id = \"g\"; name = \"G\"; rules = ( { type = \"per_unit\"; unit = \"age\"; amount = 2.0; pot = 1000.0; } ); },\n"
+              "  { id = \"c\"; name = \"C\"; rules = ( { type = \"per_unit\"; unit = \"cni\"; amount = 333.333; pot = 1000.0; } ); },\n"
+              "  { id = \"p\"; name = \"P\"; rules = ( { type = \"per_unit\"; unit = \"acg\"; amount = 12.5; pot = 1000.0; } ); }\n"
+              ");\n");
+    expect(&p, "e", ROW(25000, 25000, 25000, 25000), 100000, 0, 0);
+    expect(&p, "l", ROW(9091, 27273, 18182, 45454), 100000, 0, 0);
+    expect(&p, "g", ROW(8536, 30488, 15244, 45732), 100000, 0, 0);
+    expect(&p, "c", ROW(17204, 27957, 22581, 32258), 100000, 0, 0);
+    expect(&p, "p", ROW(13333, 30000, 16667, 40000), 100000, 0, 0);
+    point_free(&p);
+}
+
 /* ------------------------------------------------------------------ */
 /* tiered on, capitation base                                          */
 
@@ -489,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_per_unit_centre),
         cmocka_unit_test(test_per_unit_units),
         cmocka_unit_test(test_per_unit_pot),
+        cmocka_unit_test(test_per_unit_units_with_pot),
         cmocka_unit_test(test_tiered_on),
         cmocka_unit_test(test_capitation_base),
         cmocka_unit_test(test_cni_threshold_filter),
