@@ -366,6 +366,57 @@ static void test_limit_filter(void **state)
     point_free(&p);
 }
 
+/* Eligibility is decided on each iteration's drawn values, bounds
+ * included: listed with 50 % relative noise and a `below` bound drawn
+ * uniformly in 2000..3000; in every draw a centre gets its 1 SEK exactly
+ * when its drawn listed is below the drawn bound, and `age` works as a
+ * key (b and d have age-weighted listed above 3000). */
+static void test_filter_on_draws(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(
+        HEAD("") "uncertainty = { listed = { dist = \"normal\"; sd = 0.5; relative = true; }; };\n"
+        "variants = (\n"
+        "  { id = \"v\"; name = \"V\"; rules = ( { type = \"per_unit\"; unit = \"centre\"; amount = 1.0;\n"
+        "      where = { listed = { below = { dist = \"uniform\"; min = 2000.0; max = 3000.0; }; }; }; } ); },\n"
+        "  { id = \"g\"; name = \"G\"; rules = ( { type = \"per_unit\"; unit = \"centre\"; amount = 1.0;\n"
+        "      where = { age = { above = 3000; }; }; } ); }\n"
+        ");\n", "f.cfg");
+    vs_draw *in = vs_draw_alloc(sc);
+    vs_ws *ws = vs_ws_alloc(sc->n_centres);
+    vs_outcome *out = vs_outcome_alloc(sc);
+    int bound = vs_scenario_find_param(sc, "v.per_unit.where.listed.below");
+    assert_true(bound >= 0);
+    vs_err err;
+    vs_err_init(&err);
+    int in_some = 0, out_some = 0;
+    for (uint64_t k = 0; k < 40; k++) {
+        vs_draw_fill(sc, 7, k, in);
+        assert_int_equal(vs_eval_run(sc, in, ws, out, &err), VS_OK);
+        for (size_t i = 0; i < sc->n_centres; i++) {
+            int want = in->listed[i] < in->vals[bound];
+            in_some += want;
+            out_some += !want;
+            assert_int_equal(out->alloc[i], want ? 100 : 0);
+        }
+        if (k == 0) /* the point: typed listed, the uniform's midpoint 2500 */
+            assert_int_equal(out->alloc[2], 100);
+        /* age: the drawn listed_by_age (following the drawn listed) x the
+         * weights; at the point a 1400, b 5000, c 2500, d 7500 */
+        const vs_ore *g = out->alloc + sc->n_centres;
+        for (size_t i = 0; i < sc->n_centres; i++)
+            assert_int_equal(g[i], vs_draw_age(sc, in, i) > 3000 ? 100 : 0);
+        if (k == 0)
+            assert_true(g[0] == 0 && g[1] == 100 && g[2] == 0 && g[3] == 100);
+    }
+    assert_true(in_some > 0 && out_some > 0);
+    vs_err_free(&err);
+    vs_outcome_free(out);
+    vs_ws_free(ws);
+    vs_draw_free(in);
+    vs_scenario_free(sc);
+}
+
 /* ------------------------------------------------------------------ */
 /* need                                                                */
 
@@ -525,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_targeted_filter),
         cmocka_unit_test(test_cut_filter),
         cmocka_unit_test(test_limit_filter),
+        cmocka_unit_test(test_filter_on_draws),
         cmocka_unit_test(test_need_values_and_words),
         cmocka_unit_test(test_need_metrics),
         cmocka_unit_test(test_errors),
