@@ -37,12 +37,14 @@ expect_in "$W" "$w 'capped': rule 'cni_threshold': pot not placed in full (every
 expect_in "$W" "$w 'top25': rule 'targeted': top asks for 25 centres, 20 are eligible: 4 000 000 kr at the point estimate, in 100.0 % of draws; total 604 000 000 kr"
 expect_in "$W" "$w 'tie': rule 'flagged': a tie at the cut-off is decided by file order: 3 000 000 kr at the point estimate, in 100.0 % of draws; total 603 000 000 kr"
 expect_in "$W" "$w 'damped': rule 'limit': the limit cannot restore the variant's total (its bounds bind at every centre): 1 000 000 kr at the point estimate, in 100.0 % of draws; total 600 000 000 kr"
+# (e): the two rural centres under 4 000 listed get 500 000 kr each
+[ "$(grep -c '^rural_small,hc[0-9]*,rural_small.supplement,500000.00$' "$TMP/t1/explain.csv")" -eq 2 ] && ok || bad "rural_small: not two centres"
 # where leaves nobody: the rule pays nothing, and says so
 expect_in "$W" "$w 'tiny': rule 'tiny': nobody eligible: 0 kr at the point estimate, in 100.0 % of draws; total 600 000 000 kr"
 # short in some draws only: 0 kr at the point, a share strictly between 0 and 100
 grep -E "^$w 'some_draws': rule 'cni_threshold': nobody eligible: 0 kr at the point estimate, in [1-9][0-9]?\.[0-9] % of draws; total 601 000 000 kr$" "$W" >/dev/null && ok || bad "some_draws line"
 # ordered by variant (file order), one per rule; variants that extend a
-# rule do not repeat it; topup and today say nothing
+# rule do not repeat it; today, cut_protected, topup and rural_small say nothing
 cut -d"'" -f2 "$W" | tr '\n' ' ' | grep -qx "cut_3pct nobody some_draws capped top25 tie tiny damped " && ok || bad "warning order: $(cut -d"'" -f2 "$W" | tr '\n' ' ')"
 # byte-identical for any thread count
 expect_status 0 "$VARDSIM" run "$trial" -n 200 --threads 3 -o "$TMP/t3" --quiet
@@ -97,15 +99,15 @@ cmp -s "$TMP/se1/warnings.txt" "$TMP/se2/warnings.txt" && ok || bad "sensitivity
 # --- explain.csv: the steps add up to point, to the öre --------------------
 E="$TMP/t1/explain.csv"
 [ "$(head -1 "$E")" = "variant,centre,step,amount" ] && ok || bad "explain header"
-# 20 centres x (today 1 + cut_3pct 2 + topup 2 + nobody 2 + some_draws 2 +
-# capped 1 + top25 2 + tie 2 + tiny 2 + damped 3) rule rows
-[ "$(($(wc -l <"$E") - 1))" -eq $((20 * 19)) ] && ok || bad "explain rows: $(wc -l <"$E")"
+# 20 centres x (today 1 + cut_protected 2 + cut_3pct 2 + topup 2 + rural_small 2 +
+# nobody 2 + some_draws 2 + capped 1 + top25 2 + tie 2 + tiny 2 + damped 3) rule rows
+[ "$(($(wc -l <"$E") - 1))" -eq $((20 * 23)) ] && ok || bad "explain rows: $(wc -l <"$E")"
 grep -q '^damped,hc00,today.capitation,' "$E" && grep -q '^damped,hc00,damped.grant,1000000.00$' "$E" &&
     grep -q '^damped,hc00,damped.limit,-1000000.00$' "$E" && ok || bad "explain chain of damped"
 grep -q '^nobody,hc03,nobody.cni_threshold,0.00$' "$E" && ok || bad "explain zero row"
 # rows in order: per variant, per centre, root first
 awk -F, 'NR > 1 { print $1 "," $2 }' "$E" | uniq | awk -F, '{ print $1 }' | uniq | tr '\n' ' ' |
-    grep -qx "today cut_3pct topup nobody some_draws capped top25 tie tiny damped " && ok || bad "explain variant order"
+    grep -qx "today cut_protected cut_3pct topup rural_small nobody some_draws capped top25 tie tiny damped " && ok || bad "explain variant order"
 sums_match() { # sums_match EXPLAIN CENTRES SEP
     awk -F"$3" 'function ore(s) { gsub(/\r|"/, "", s); sub(/,/, ".", s); return int(s * 100 + (s < 0 ? -0.5 : 0.5)) }
          FNR == 1 { next }
