@@ -75,6 +75,11 @@ $(BUILD)/tests/%.o: tests/%.c
 	@echo "  CC $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -MMD -MP -c $< -o $@
 
+# The test objects are intermediates of a chain (test_x.c -> .o -> test_x):
+# without this make deletes them after linking, and `make test` would
+# compile every test program again each time.
+.SECONDARY: $(TEST_BIN:=.o)
+
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@echo "  LD $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(TEST_LIBS) $(DEPS_LIBS) -lm

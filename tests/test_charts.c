@@ -1,8 +1,9 @@
-/* test_charts.c: the chart writer's helpers and output (charts.h).
+/* test_charts.c: the run's charts (charts.h) on a hand-made run, and
+ * rendering them (out/gp.h; the writer's pieces are in test_gp.c).
  *
  * Rendering with the real gnuplot, every shipped scenario and the
- * injection cases run end to end in tests/cli/charts.sh; here the pieces
- * are checked one by one against values worked out by hand. */
+ * injection cases run end to end in tests/cli/charts.sh; here the output
+ * is checked against values worked out by hand. */
 #include "helpers.h"
 
 #include <math.h>
@@ -13,220 +14,9 @@
 #include <unistd.h>
 
 #include "out/charts.h"
+#include "out/gp.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
-
-/* U+2212 MINUS SIGN and U+2026 HORIZONTAL ELLIPSIS in UTF-8. */
-#define MINUS "\xe2\x88\x92"
-#define ELLIPSIS "\xe2\x80\xa6"
-
-/* ---- vs_charts_quote ------------------------------------------------ */
-
-static void expect_quote(const char *text, const char *want)
-{
-    vs_err err;
-    vs_err_init(&err);
-    char *q = vs_charts_quote(text, &err);
-    assert_non_null(q);
-    assert_string_equal(q, want);
-    assert_int_equal(err.code, VS_OK);
-    free(q);
-}
-
-/* A ' becomes "\047" between single-quoted pieces, so no literal ever
- * holds a quote (gnuplot 5.4 misparses doubled quotes next to each
- * other) and every ' in the output delimits a literal. */
-static void quote_splices_single_quotes(void **state)
-{
-    (void)state;
-    expect_quote("abc", "'abc'");
-    expect_quote("", "''");
-    expect_quote("it's", "'it' . \"\\047\" . 's'");
-    expect_quote("'", "\"\\047\"");
-    expect_quote("''x", "\"\\047\" . \"\\047\" . 'x'");
-    /* The break-out attempt: its quotes never close a literal. */
-    expect_quote("'; system('touch M'); '",
-                 "\"\\047\" . '; system(' . \"\\047\" . 'touch M' . "
-                 "\"\\047\" . '); ' . \"\\047\"");
-}
-
-static void quote_leaves_other_text_alone(void **state)
-{
-    (void)state;
-    /* Inside single quotes gnuplot expands no backquote or macro and
-     * takes \ and " literally, so nothing else needs escaping. */
-    expect_quote("`touch M` @macro \"x\" \\ _^{}&~ # ;",
-                 "'`touch M` @macro \"x\" \\ _^{}&~ # ;'");
-    expect_quote("\xc3\x85sele h\xc3\xa4lsocentral", /* Åsele hälsocentral */
-                 "'\xc3\x85sele h\xc3\xa4lsocentral'");
-    expect_quote("del\x7f", "'del\x7f'"); /* DEL cannot end a command */
-}
-
-static void expect_refused(const char *text, const char *byte)
-{
-    vs_err err;
-    vs_err_init(&err);
-    assert_null(vs_charts_quote(text, &err));
-    assert_int_equal(err.code, VS_EINPUT);
-    assert_non_null(strstr(err.msg, "control character"));
-    assert_non_null(strstr(err.msg, byte));
-    vs_err_free(&err);
-}
-
-static void quote_refuses_control_bytes(void **state)
-{
-    (void)state;
-    expect_refused("a\nb", "0x0a");       /* would end the command */
-    expect_refused("a\rb", "0x0d");
-    expect_refused("\tx", "0x09");
-    expect_refused("x\x1f", "0x1f");
-    expect_refused("ok'\x01", "0x01");
-}
-
-/* ---- vs_charts_money_unit ------------------------------------------- */
-
-static void expect_unit(double max_abs, int sv, const char *unit, double div)
-{
-    double d = -1;
-    assert_string_equal(vs_charts_money_unit(max_abs, sv, &d), unit);
-    assert_close(d, div, 0, 0);
-}
-
-static void money_unit_by_size(void **state)
-{
-    (void)state;
-    expect_unit(0, 1, "kr", 1);
-    expect_unit(9999.99, 1, "kr", 1);       /* just below 10 000 */
-    expect_unit(10000, 1, "tkr", 1e3);      /* the boundary is tkr */
-    expect_unit(450000, 1, "tkr", 1e3);     /* the committee's grants */
-    expect_unit(999999.99, 1, "tkr", 1e3);
-    expect_unit(1e6, 1, "MSEK", 1e6);
-    expect_unit(350e6, 1, "MSEK", 1e6);     /* the deficit */
-    expect_unit(NAN, 1, "kr", 1);
-    expect_unit(-2e6, 1, "MSEK", 1e6);      /* magnitude counts */
-    expect_unit(5000, 0, "SEK", 1);
-    expect_unit(50000, 0, "kSEK", 1e3);
-    expect_unit(5e6, 0, "MSEK", 1e6);
-}
-
-/* ---- vs_charts_format_number ---------------------------------------- */
-
-static void expect_number(double v, int dec, int sv, const char *want)
-{
-    char buf[64];
-    memset(buf, 'x', sizeof buf);
-    assert_string_equal(vs_charts_format_number(v, dec, sv, buf, sizeof buf),
-                        want);
-}
-
-static void number_swedish(void **state)
-{
-    (void)state;
-    expect_number(1234567.891, 2, 1, "1 234 567,89");
-    expect_number(0.5, 1, 1, "0,5");
-    expect_number(-450000, 0, 1, MINUS "450 000");
-    expect_number(1234, 0, 1, "1 234");     /* four digits are grouped */
-    expect_number(999, 0, 1, "999");
-    expect_number(100000, 0, 1, "100 000");
-    /* 999.96 rounds up across a group boundary. */
-    expect_number(999.96, 1, 1, "1 000,0");
-    expect_number(-1.5, 1, 1, MINUS "1,5");
-    expect_number(0.037, 3, 1, "0,037");
-}
-
-static void number_english(void **state)
-{
-    (void)state;
-    expect_number(1234567.891, 2, 0, "1,234,567.89");
-    expect_number(-3500, 0, 0, MINUS "3,500");
-    expect_number(0.25, 2, 0, "0.25");
-}
-
-static void number_edges(void **state)
-{
-    (void)state;
-    /* Rounds to zero: never a minus zero. */
-    expect_number(-0.04, 1, 1, "0,0");
-    expect_number(-0.0, 0, 1, "0");
-    expect_number(NAN, 2, 1, "");
-    expect_number(INFINITY, 2, 1, "");
-    /* decimals are clamped to 0..9 */
-    expect_number(1.25, 12, 0, "1.250000000");
-    expect_number(7, -2, 0, "7");
-    /* A short buffer is cut, never overrun. */
-    char small[4];
-    vs_charts_format_number(1234, 0, 1, small, sizeof small);
-    assert_string_equal(small, "1 2");
-}
-
-/* ---- vs_charts_shorten ----------------------------------------------- */
-
-static void shorten_counts_characters(void **state)
-{
-    (void)state;
-    char buf[64];
-    assert_string_equal(vs_charts_shorten("abc", 5, buf, sizeof buf), "abc");
-    assert_string_equal(vs_charts_shorten("abcde", 5, buf, sizeof buf), "abcde");
-    assert_string_equal(vs_charts_shorten("abcdef", 5, buf, sizeof buf),
-                        "abcd" ELLIPSIS);
-    /* Å, Ä, Ö are two bytes each: 4 characters kept means 3 letters and
-     * the ellipsis, never half a letter. */
-    assert_string_equal(
-        vs_charts_shorten("\xc3\x85\xc3\x84\xc3\x96\xc3\xa5\xc3\xa4", 4, buf,
-                          sizeof buf),
-        "\xc3\x85\xc3\x84\xc3\x96" ELLIPSIS);
-    assert_string_equal(
-        vs_charts_shorten("\xc3\x85sele", 5, buf, sizeof buf),
-        "\xc3\x85sele");
-    /* A 6-byte buffer cannot hold "ÅÄ…" (7 bytes with the NUL): whole
-     * characters go first, then the ellipsis, never half a letter. */
-    char small[6];
-    assert_string_equal(
-        vs_charts_shorten("\xc3\x85\xc3\x84\xc3\x96xyz", 3, small, sizeof small),
-        "\xc3\x85" ELLIPSIS);
-    char tiny[3];
-    assert_string_equal(
-        vs_charts_shorten("\xc3\x85\xc3\x84\xc3\x96xyz", 3, tiny, sizeof tiny),
-        "\xc3\x85");
-}
-
-/* ---- vs_charts_check_formats ----------------------------------------- */
-
-static void expect_formats_ok(const char *list)
-{
-    vs_err err;
-    vs_err_init(&err);
-    assert_int_equal(vs_charts_check_formats(list, &err), VS_OK);
-    assert_int_equal(err.count, 0);
-}
-
-static void expect_formats_bad(const char *list, const char *msg)
-{
-    vs_err err;
-    vs_err_init(&err);
-    assert_int_equal(vs_charts_check_formats(list, &err), VS_EINPUT);
-    assert_string_equal(err.msg, msg);
-    vs_err_free(&err);
-}
-
-static void format_lists(void **state)
-{
-    (void)state;
-    expect_formats_ok("png");
-    expect_formats_ok("svg");
-    expect_formats_ok("png,svg,pdf");
-    expect_formats_ok("pdf,png");
-    expect_formats_ok("png,png");
-    expect_formats_bad("gif", "unknown chart format 'gif': use png, svg or pdf");
-    expect_formats_bad("png,gif,pdf",
-                       "unknown chart format 'gif': use png, svg or pdf");
-    expect_formats_bad("PNG", "unknown chart format 'PNG': use png, svg or pdf");
-    expect_formats_bad("pngx", "unknown chart format 'pngx': use png, svg or pdf");
-    expect_formats_bad("png,", "empty chart format in 'png,': use png, svg or pdf");
-    expect_formats_bad(",png", "empty chart format in ',png': use png, svg or pdf");
-    expect_formats_bad("", "no chart format given: use png, svg or pdf");
-    expect_formats_bad(NULL, "no chart format given: use png, svg or pdf");
-}
 
 /* ---- vs_charts_write on a hand-made run ------------------------------ */
 
@@ -359,11 +149,15 @@ static char *slurp(const char *dir, const char *name)
     return s;
 }
 
+/* The scripts the last write_and_commit recorded. */
+static vs_gp_list written;
+
 static int write_and_commit(fixture *fx, vs_err *err)
 {
     vs_outset set;
     vs_outset_init(&set);
-    int st = vs_charts_write(&fx->sc, &fx->res, fx->dir, &set, err);
+    vs_gp_list_init(&written);
+    int st = vs_charts_write(&fx->sc, &fx->res, fx->dir, &set, &written, err);
     if (st == VS_OK)
         st = vs_outset_commit(&set, err);
     vs_outset_free(&set);
@@ -594,7 +388,7 @@ static void write_removes_stale_images(void **state)
     vs_err_free(&err);
 }
 
-/* ---- vs_charts_render ------------------------------------------------ */
+/* ---- vs_gp_render ------------------------------------------------ */
 
 static void render_without_gnuplot(void **state)
 {
@@ -604,12 +398,15 @@ static void render_without_gnuplot(void **state)
     char *old = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
     /* A PATH whose only folder holds no gnuplot. */
     setenv("PATH", fx->dir, 1);
-    assert_int_equal(vs_charts_render(fx->dir, "png", &err), VS_ERUN);
+    assert_int_equal(write_and_commit(fx, &err), VS_OK);
+    assert_int_equal(written.n, 4);
+    assert_int_equal(written.n_refused, 0);
+    assert_int_equal(vs_gp_render(fx->dir, &written, "png", &err), VS_ERUN);
     assert_string_equal(err.msg, "gnuplot not found on PATH: install "
                                  "gnuplot-nox, or run without --render");
     vs_err_free(&err);
     /* A bad format is reported before gnuplot is looked for. */
-    assert_int_equal(vs_charts_render(fx->dir, "gif", &err), VS_EINPUT);
+    assert_int_equal(vs_gp_render(fx->dir, &written, "gif", &err), VS_EINPUT);
     vs_err_free(&err);
     if (old) {
         setenv("PATH", old, 1);
@@ -647,7 +444,7 @@ static void render_reports_gnuplot_error(void **state)
     assert_non_null(f);
     fputs("plot no_such_variable\n", f);
     fclose(f);
-    assert_int_equal(vs_charts_render(fx->dir, "png", &err), VS_ERUN);
+    assert_int_equal(vs_gp_render(fx->dir, &written, "png", &err), VS_ERUN);
     assert_non_null(strstr(err.msg, "gnuplot failed on "));
     assert_non_null(strstr(err.msg, "/allocation.gp (png): "));
     assert_non_null(strstr(err.msg, "undefined variable: no_such_variable"));
@@ -659,15 +456,6 @@ static void render_reports_gnuplot_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(quote_splices_single_quotes),
-        cmocka_unit_test(quote_leaves_other_text_alone),
-        cmocka_unit_test(quote_refuses_control_bytes),
-        cmocka_unit_test(money_unit_by_size),
-        cmocka_unit_test(number_swedish),
-        cmocka_unit_test(number_english),
-        cmocka_unit_test(number_edges),
-        cmocka_unit_test(shorten_counts_characters),
-        cmocka_unit_test(format_lists),
         cmocka_unit_test_setup_teardown(write_data_files, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(write_scripts_quote_names,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "out/sweep_write.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
@@ -475,7 +476,7 @@ static void test_write(void **state)
     vs_outset set;
     vs_outset_init(&set);
     vs_sweep_write_opts wo = {dir, 0, "sweep test", 7, NULL, 0};
-    assert_int_equal(vs_sweep_write(sc, r, &wo, &set, &err), VS_OK);
+    assert_int_equal(vs_sweep_write(sc, r, &wo, &set, NULL, &err), VS_OK);
     assert_int_equal(vs_outset_commit(&set, &err), VS_OK);
     vs_outset_free(&set);
 

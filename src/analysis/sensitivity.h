@@ -17,7 +17,9 @@
  *   a stream key.
  *
  * Every evaluation is independent and written to its own slot, so the
- * results are byte-identical for any thread count. */
+ * results are byte-identical for any thread count.  The files
+ * (sensitivity.csv, tornado.gp, manifest.txt) are written by
+ * src/out/sensitivity_write.c. */
 #ifndef VARDSIM_SENSITIVITY_H
 #define VARDSIM_SENSITIVITY_H
 
@@ -26,7 +28,6 @@
 #include <stdint.h>
 
 #include "vardsim/error.h"
-#include "vardsim/output.h"
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 #include "analysis/sobol.h"
@@ -102,19 +103,5 @@ int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
 
 /* Accepts NULL. */
 void vs_sensitivity_free(vs_sensitivity_result *r);
-
-typedef struct vs_sensitivity_write_opts {
-    const char *dir;          /* output folder (must exist) */
-    int swedish_csv;          /* --csv sv */
-    const char *command_line; /* for the manifest */
-    uint64_t seed;
-} vs_sensitivity_write_opts;
-
-/* Open sensitivity.csv, tornado.dat, tornado.gp and manifest.txt in `set`
- * and write them; the caller commits the set.  Returns VS_OK or
- * VS_EIO / VS_ENOMEM with err. */
-int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
-                         const vs_sensitivity_write_opts *o, vs_outset *set,
-                         vs_err *err);
 
 #endif

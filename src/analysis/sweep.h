@@ -3,13 +3,8 @@
  * (override.h), on the same seed at every point (common random numbers:
  * a difference between two points is never noise from different draws).
  *
- * Output (vs_sweep_write): sweep.csv, the swept paths first (one column
- * each, headed by the path) and then exactly the columns of metrics.csv
- * (report.h), one row per point x variant x statistic; manifest.txt; and
- * standalone gnuplot scripts: for a one-way sweep one chart per metric
- * (the mean against the swept value, with its p05-p95 band, per
- * variant), for a two-way sweep heat maps of the mean of ci_need and
- * dissimilarity, one panel per variant. */
+ * The sweep writes nothing: its files (sweep.csv, manifest.txt, charts)
+ * are written by src/out/sweep_write.c. */
 #ifndef VARDSIM_SWEEP_H
 #define VARDSIM_SWEEP_H
 
@@ -18,7 +13,6 @@
 #include <stdint.h>
 
 #include "vardsim/error.h"
-#include "vardsim/output.h"
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 
@@ -97,33 +91,5 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
                  vs_err *err);
 
 void vs_sweep_free(vs_sweep_result *r);
-
-typedef struct vs_sweep_write_opts {
-    const char *dir;          /* output folder (must exist) */
-    int swedish_csv;          /* --csv sv */
-    const char *command_line; /* for the manifest */
-    uint64_t seed;
-    const char *const *sets;  /* the --set assignments applied, for the
-                                 manifest; may be NULL */
-    size_t n_sets;
-} vs_sweep_write_opts;
-
-/* Open sweep.csv, manifest.txt, the chart data files and scripts in `set`
- * and write them (the caller commits the set), after removing chart
- * images and scripts of an earlier sweep from `dir`.  `sc` is the
- * scenario as swept (its names and ids label the charts).  Returns VS_OK,
- * or VS_EIO / VS_ENOMEM / VS_EINPUT (a control character in a name)
- * with err. */
-int vs_sweep_write(const vs_scenario *sc, const vs_sweep_result *r,
-                   const vs_sweep_write_opts *opts, vs_outset *set,
-                   vs_err *err);
-
-/* Render the chart scripts vs_sweep_write wrote for `r` into `dir` (after
- * the commit) to each format of `formats` ("png,svg,pdf") with the
- * gnuplot on PATH.  Images appear atomically.  Returns VS_OK, VS_EINPUT
- * (a bad format list), or VS_ERUN naming the script and quoting
- * gnuplot's first error. */
-int vs_sweep_render(const char *dir, const vs_sweep_result *r,
-                    const char *formats, vs_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "out/charts_plan.h"
 #include "out/plan_write.h"
 #include "out/charts.h"
+#include "out/gp.h"
 #include "out/report_html.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
@@ -125,19 +126,22 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
         goto done;
     }
     /* Chart scripts go into the same set, so they appear with the tables. */
-    if ((st = vs_charts_write(sc, res, dir, &set, &err)) != VS_OK)
+    vs_gp_list charts;
+    vs_gp_list_init(&charts);
+    if ((st = vs_charts_write(sc, res, dir, &set, &charts, &err)) != VS_OK)
         goto done;
     if (plan && ((st = vs_plan_write(sc, plan, dir, o->c.swedish_csv, &set,
                                      &err)) != VS_OK ||
-                 (st = vs_plan_chart_write(sc, plan, dir, &set, &err)) != VS_OK))
+                 (st = vs_plan_chart_write(sc, plan, dir, &set, &charts, &err)) != VS_OK))
         goto done;
     st = vs_outset_commit(&set, &err);
     /* Images need the committed CSV and scripts; a gnuplot failure is
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o->c.render)
-        st = vs_charts_render(dir, o->c.render, &err);
-    if (st == VS_OK && o->c.render && plan)
-        st = vs_plan_chart_render(dir, o->c.render, &err);
+        st = vs_gp_render(dir, &charts, o->c.render, &err);
+    else if (st == VS_OK && charts.n_refused)
+        fprintf(stderr, "%s: warning: %s\
+", file, charts.refused);
     /* The report reads the committed folder, as `vardsim report` does. */
     if (st == VS_OK && o->report)
         st = vs_report_html_write(dir, sc, &err);

@@ -9,6 +9,7 @@
 #include "vardsim/load.h"
 #include "analysis/sensitivity.h"
 #include "out/warnings.h"
+#include "out/sensitivity_write.h"
 
 typedef struct sens_opts {
     vs_cli_common c; /* iterations: the Sobol base sample N */
@@ -93,7 +94,7 @@ int vs_cmd_sensitivity(int argc, char **argv)
     if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
         goto done;
     vs_sensitivity_write_opts wo = {dir, o.c.swedish_csv, cmdline, so.seed};
-    if ((st = vs_sensitivity_write(sc, res, &wo, &set, &err)) != VS_OK)
+    if ((st = vs_sensitivity_write(sc, res, &wo, &set, NULL, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
         st = vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted");

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "out/charts.h"
+#include "out/gp.h"
+#include "out/sweep_write.h"
 #include "out/warnings.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
@@ -156,7 +157,9 @@ int vs_cmd_sweep(int argc, char **argv)
         goto done;
     vs_sweep_write_opts wo = {dir, o.c.swedish_csv, cmdline, so.seed, o.c.sets,
                               (size_t)o.c.n_sets};
-    if ((st = vs_sweep_write(sc, res, &wo, &set, &err)) != VS_OK)
+    vs_gp_list charts;
+    vs_gp_list_init(&charts);
+    if ((st = vs_sweep_write(sc, res, &wo, &set, &charts, &err)) != VS_OK)
         goto done;
     if (vs_cli_interrupted) {
         st = VS_EINTR;
@@ -166,7 +169,7 @@ int vs_cmd_sweep(int argc, char **argv)
     /* Images need the committed data and scripts; a gnuplot failure is
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && o.c.render)
-        st = vs_sweep_render(dir, res, o.c.render, &err);
+        st = vs_gp_render(dir, &charts, o.c.render, &err);
     if (st == VS_OK)
         warned = vs_warnings_sweep(stderr, sc, res);
     if (st == VS_OK && !o.c.quiet) {

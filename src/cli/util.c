@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "out/charts.h"
+#include "out/gp.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 
@@ -199,7 +199,7 @@ int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
     } else { /* --render */
         vs_err ferr;
         vs_err_init(&ferr);
-        int bad = vs_charts_check_formats(val, &ferr) != VS_OK;
+        int bad = vs_gp_check_formats(val, &ferr) != VS_OK;
         if (bad)
             vs_cli_usage_error("%s", ferr.msg);
         vs_err_free(&ferr);

@@ -5,8 +5,8 @@
  * a solid line with points, the target as a dashed line, and the 5-95 %
  * band of the draws in light grey, so it reads in black and white.  The
  * numbers go into plan_chart.csv (one block per panel: numbers only, no
- * scenario text); names reach the script only through the quoting of
- * charts.h, as single-quoted gnuplot strings. */
+ * scenario text); names reach the script only through the one gnuplot
+ * writer's quoting (out/gp.h), as single-quoted gnuplot strings. */
 #include "charts_plan.h"
 
 #include <math.h>
@@ -44,10 +44,10 @@ int vs_plan_chart_pick(const vs_plan_results *pr, size_t *order, size_t *n)
 
 static void put_csv_row(FILE *f, double year, const double *v, int n)
 {
-    vs_charts_put_num(f, year);
+    vs_gp_put_num(f, year);
     for (int k = 0; k < n; k++) {
         fputc(',', f);
-        vs_charts_put_num(f, v[k]);
+        vs_gp_put_num(f, v[k]);
     }
     fputc('\n', f);
 }
@@ -98,13 +98,14 @@ static int write_data(const vs_plan_results *pr, const size_t *order,
 static int put_assign(FILE *f, const char *name, const char *text, vs_err *err)
 {
     fprintf(f, "%s = ", name);
-    int st = vs_charts_put_quoted(f, text, err);
+    int st = vs_gp_put_quoted(f, text, err);
     fputc('\n', f);
     return st;
 }
 
 int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
-                        const char *dir, vs_outset *set, vs_err *err)
+                        const char *dir, vs_outset *set, vs_gp_list *list,
+                        vs_err *err)
 {
     int sv = strcmp(sc->lang, "sv") == 0;
     const words *W = sv ? &words_sv : &words_en;
@@ -121,7 +122,7 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
             max_sek = fmax(max_sek, fmax((double)pr->point[c], pr->p95[c]) / 100);
         }
     double div;
-    const char *unit = vs_charts_money_unit(max_sek, sv, &div);
+    const char *unit = vs_gp_money_unit(max_sek, sv, &div);
 
     FILE *d = vs_outset_open(set, dir, "plan_chart.csv", err);
     if (!d)
@@ -134,6 +135,8 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     FILE *f = vs_outset_open(set, dir, "plan.gp", err);
     if (!f)
         return err->code != VS_OK ? err->code : VS_EIO;
+    if (list && list->n < VS_GP_MAX_CHARTS) /* vs_gp_render draws it */
+        snprintf(list->names[list->n++], sizeof list->names[0], "plan");
     double w = 16, rows = (double)((k + 1) / 2), top = 2.3, bottom = 1.9;
     double gap = 1.9, h = top + bottom + 4.5 * rows + gap * (rows - 1);
     fputs("# plan.gp: the plan's trajectories towards target.\n"
@@ -143,9 +146,9 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
           "if (!exists('vs_format')) vs_format = 'png'\n"
           "if (!exists('vs_output')) vs_output = 'plan.' . vs_format\n"
           "vs_width_cm = ", f);
-    vs_charts_put_num(f, w);
+    vs_gp_put_num(f, w);
     fputs("\nvs_height_cm = ", f);
-    vs_charts_put_num(f, h);
+    vs_gp_put_num(f, h);
     fputs("\nload 'style.gp'\n", f);
     if (sv)
         fputs("set decimalsign ','\n", f);
@@ -175,24 +178,24 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     }
     if (st != VS_OK)
         return st;
-    vs_charts_put_titles(f, w, h);
+    vs_gp_put_titles(f, w, h);
     /* the legend in words (it reads in black and white, and a key would
      * not fit a half-width panel) */
     fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
-    vs_charts_put_at(f, w, h, w / 2, 0.8);
+    vs_gp_put_at(f, w, h, w / 2, 0.8);
     fputs(" center font ',7' noenhanced\n", f);
     fputs("set label 103 t_note", f);
-    vs_charts_put_at(f, w, h, w / 2, 0.3);
+    vs_gp_put_at(f, w, h, w / 2, 0.3);
     fputs(" center font ',7' noenhanced\n", f);
     fprintf(f, "set xtics 1 format '%%.0f'\n"
                "set xrange [%ld - 0.3:%ld + 0.3]\n"
                "set multiplot layout %d,2 margins 0.1,0.97,",
             pr->first_year - 1, pr->first_year - 1 + (long)pr->years, (int)rows);
-    vs_charts_put_num(f, bottom / h);
+    vs_gp_put_num(f, bottom / h);
     fputc(',', f);
-    vs_charts_put_num(f, 1 - top / h);
+    vs_gp_put_num(f, 1 - top / h);
     fputs(" spacing 0.1,", f);
-    vs_charts_put_num(f, gap / h);
+    vs_gp_put_num(f, gap / h);
     fputc('\n', f);
     for (size_t j = 0; j < k; j++) {
         double lo = INFINITY, hi = -INFINITY;
@@ -205,7 +208,7 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
             }
         }
         fprintf(f, "set title t_c%zu . ' (' . t_unit . ')'\nset ytics ", j);
-        vs_charts_put_num(f, tic_step(hi - lo));
+        vs_gp_put_num(f, tic_step(hi - lo));
         fputc('\n', f);
         fprintf(f, "plot 'plan_chart.csv' index %zu using 1:4:5 with filledcurves "
                    "fc rgb vs_light title t_band, \\\n"
@@ -219,10 +222,4 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     }
     fputs("unset multiplot\n", f);
     return VS_OK;
-}
-
-int vs_plan_chart_render(const char *dir, const char *formats, vs_err *err)
-{
-    static const char *const charts[] = {"plan"};
-    return vs_charts_render_named(dir, charts, 1, formats, err);
 }

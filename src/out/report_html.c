@@ -1031,7 +1031,7 @@ static int ensure_svg(const char *dir, vs_err *err)
         snprintf(gp, sizeof gp, "%s/%s.gp", dir, chart_texts[i].name);
         snprintf(svg, sizeof svg, "%s/%s.svg", dir, chart_texts[i].name);
         if (access(gp, R_OK) == 0 && access(svg, R_OK) != 0)
-            return vs_charts_render(dir, "svg", err);
+            return vs_charts_render_folder(dir, "svg", err);
     }
     return VS_OK;
 }

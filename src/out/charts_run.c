@@ -1,0 +1,967 @@
+/* charts_run.c: the charts of `vardsim run` (see out/charts.h).
+ *
+ * A run folder gets four standalone scripts (allocation.gp,
+ * concentration.gp, metrics.gp, per_capita.gp), one data file per chart
+ * (chart_*.csv), and style.gp, a copy of plots/vardsim.gp.  `gnuplot
+ * allocation.gp` inside the folder renders allocation.png; vardsim renders
+ * with `-e "vs_format='svg'; vs_output='...'"`.
+ *
+ * Every script is written with the one gnuplot writer (out/gp.h), which
+ * keeps scenario text data (docs/gnuplot-notes.md): names only in
+ * single-quoted literals, assigned once near the top of each script
+ * (t_scenario = '...'); only the allocation chart's centre names sit
+ * further down, in its `set ytics` list.  The data files hold numbers and
+ * ids only: gnuplot's data reader treats " as a quote in any column, so a
+ * name with a " would shift or swallow fields. */
+#include "out/charts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/gp.h"
+#include "vardsim/metrics.h"
+
+/* ------------------------------------------------------------------ */
+/* Fixed text in both languages                                        */
+
+typedef struct lang {
+    const char *only_baseline;
+    /* allocation */
+    const char *alloc_title, *alloc_axis, *alloc_note, *baseline_is, *cni,
+        *above, *below; /* %s: the high-need threshold */
+    /* concentration */
+    const char *conc_title, *conc_x, *conc_y, *conc_equal, *conc_need,
+        *conc_shift_y, *conc_shift_note, *base_suffix;
+    /* metrics */
+    const char *met_title, *met_note, *met_name[VS_M_COUNT], *better[3],
+        *met_base;
+    /* per capita */
+    const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size;
+} lang;
+
+/* better[] is indexed by vs_better: lower, higher, closer to zero. */
+static const lang lang_sv = {
+    "Scenariot har bara jämförelsealternativet: inget att jämföra.",
+    "Förändring per hälsocentral mot jämförelsealternativet",
+    "Förändring mot jämförelsealternativet",
+    "Stapel: punktskattning.  Streck: 90 % osäkerhetsintervall (5:e till 95:e percentilen).",
+    "Jämförelsealternativ: ",
+    "CNI",
+    "\xe2\x86\x91 CNI > %s",
+    "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
+    "Koncentrationskurvor: följer pengarna behovet?",
+    "Kumulativ andel av listade (%), ordnade efter CNI, lägst först",
+    "Kumulativ andel av pengarna (%)",
+    "Lika mycket per listad (diagonalen)",
+    "Behov: listade × CNI",
+    "Förskjutning mot högre CNI|(procentenheter)",
+    "Över 0: större andel till hälsocentraler med högre CNI än i jämförelsealternativet",
+    " (jämförelsealternativ)",
+    "Rättvisemått per alternativ",
+    "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet slår jämförelsealternativet.",
+    {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
+     "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
+     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%)",
+     "Största förlust mot jämförelsealt. (%)",
+     "Antal som förlorar mer än 1 %"},
+    {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
+    "jämf.",
+    "Finansiering per listad och vårdbehov (CNI)",
+    "Finansiering per listad (kr)",
+    "Jämförelsealternativet: ",
+    "Alternativet i rutans rubrik",
+    "Behovsproportionell nivå: samma summa fördelad efter listade × CNI",
+    "Punktens yta visar antalet listade.",
+};
+
+static const lang lang_en = {
+    "The scenario has only the baseline: nothing to compare.",
+    "Change per centre against the baseline",
+    "Change against the baseline",
+    "Bar: point estimate.  Whisker: 90 % uncertainty interval (5th to 95th percentile).",
+    "Baseline: ",
+    "CNI",
+    "\xe2\x86\x91 CNI > %s",
+    "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
+    "Concentration curves: does the money follow need?",
+    "Cumulative share of listed persons (%), by CNI, lowest first",
+    "Cumulative share of the money (%)",
+    "Same amount per person (diagonal)",
+    "Need: listed × CNI",
+    "Shift towards higher CNI|(percentage points)",
+    "Above 0: a larger share to centres with higher CNI than under the baseline",
+    " (baseline)",
+    "Equity metrics per variant",
+    "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
+    {"Gini of funding per person", "Concentration index by need",
+     "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
+     "Theil T of money per need unit", "Share to CNI above %s (%)",
+     "Largest loss against baseline (%)",
+     "Centres losing more than 1 %"},
+    {"lower is better", "higher is better", "closer to 0 is better"},
+    "base",
+    "Funding per person and care need (CNI)",
+    "Funding per listed person (SEK)",
+    "Baseline: ",
+    "The variant named above the panel",
+    "Need-proportional level: the same total split by listed × CNI",
+    "The area of a dot shows the number of listed persons.",
+};
+
+/* ------------------------------------------------------------------ */
+/* Writing scripts                                                     */
+
+typedef struct ctx {
+    vs_gp g;            /* output set, language, first failure */
+    const vs_scenario *sc;
+    const vs_results *res;
+    const lang *L;
+    size_t V, C, base;  /* variants, centres, baseline index */
+    size_t K;           /* variants other than the baseline */
+    size_t *order;      /* centres by point CNI ascending, ties by index */
+    int *slot;          /* linetype per variant (style.gp) */
+    char size_what[96]; /* "N variants and M centres", for a refusal */
+} ctx;
+
+static const char *fmt_num(const ctx *c, double v, int decimals, char *buf,
+                           size_t n)
+{
+    return vs_gp_format_number(v, decimals, c->g.sv, buf, n);
+}
+
+/* Widen [lo, hi] by `share` of its width on each side that is not 0. */
+static void pad(double *lo, double *hi, double share)
+{
+    double w = *hi - *lo;
+    if (!(w > 0))
+        return;
+    if (*lo != 0)
+        *lo -= w * share;
+    if (*hi != 0)
+        *hi += w * share;
+}
+
+static double ore_to_sek(double ore)
+{
+    return ore / 100.0;
+}
+
+static const vs_centre_stat *cstat(const ctx *c, size_t v, size_t i)
+{
+    return &c->res->centres[v * c->C + i];
+}
+
+/* Decimals that show every centre's CNI as typed (at most 3), so the
+ * CNI column of the allocation chart lines up: 0.9 next to 1.12 prints
+ * as 0,90. */
+static int cni_decimals(const ctx *c)
+{
+    int d = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        int k = vs_gp_short_decimals(c->res->point_cni[i]);
+        d = k > d ? k : d;
+    }
+    return d < 3 ? d : 3;
+}
+
+/* Open the script `chart`.gp for a w x h cm page (NULL when it is not
+ * drawn) and write the opening every run chart shares: how to render it,
+ * the style, the scenario's and the baseline's names. */
+static FILE *script_begin(ctx *c, const char *chart, const char *what,
+                          const char *data, double w_cm, double h_cm)
+{
+    FILE *f = vs_gp_open_script(&c->g, chart, w_cm, h_cm, c->size_what);
+    if (!f)
+        return NULL;
+    vs_gp_script s = {chart, what, data, "", w_cm, h_cm, 0};
+    vs_gp_script_begin(&c->g, f, &s);
+    vs_gp_assign_wrapped(&c->g, f, "t_scenario", c->sc->name ? c->sc->name : "",
+                         vs_gp_chars_in(15, 8), 2);
+    vs_gp_assign(&c->g, f, "t_baseline", c->sc->variants[c->base].name);
+    vs_gp_assign_variants(&c->g, f, c->sc, NULL, 0);
+    return f;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. allocation: change per centre against the baseline               */
+
+static void write_allocation(ctx *c)
+{
+    const vs_scenario *sc = c->sc;
+    size_t C = c->C, K = c->K;
+    char buf[160], num[64];
+
+    /* The data: one row per non-baseline variant and centre, at height y
+     * (centre rank by CNI, 1 = lowest, so the highest need is on top),
+     * bars of half-height `half`; money in SEK. */
+    FILE *d = vs_gp_open(&c->g, "chart_allocation.csv");
+    if (!d)
+        return;
+    fputs("variant,centre,v,slot,y,half,change,change_p05,change_p95\n", d);
+    double lo = 0, hi = 0;
+    double band = 0.8 / (double)(K ? K : 1);
+    size_t j = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        for (size_t r = 0; r < C; r++) {
+            size_t i = c->order[r];
+            const vs_centre_stat *s = cstat(c, v, i), *b = cstat(c, c->base, i);
+            vs_ore change = s->point - b->point;
+            double y = (double)(r + 1) + 0.4 - ((double)j + 0.5) * band;
+            double vals[3] = {(double)change / 100.0, ore_to_sek(s->change_p05),
+                              ore_to_sek(s->change_p95)};
+            for (int k = 0; k < 3; k++)
+                if (isfinite(vals[k])) {
+                    lo = fmin(lo, vals[k]);
+                    hi = fmax(hi, vals[k]);
+                }
+            vs_gp_put_id(d, sc->variants[v].id);
+            fputc(',', d);
+            vs_gp_put_id(d, sc->centres[i].id);
+            fprintf(d, ",%zu,%d,", v, c->slot[v]);
+            vs_gp_put_num(d, y);
+            fputc(',', d);
+            vs_gp_put_num(d, band * 0.45);
+            fprintf(d, ",%s,", vs_money_format(change, '.', buf, sizeof buf));
+            vs_gp_put_num(d, vals[1]);
+            fputc(',', d);
+            vs_gp_put_num(d, vals[2]);
+            fputc('\n', d);
+        }
+        j++;
+    }
+
+    /* Tick labels "name  CNI", and the room they need on the left. */
+    const double tick_pt = 7, W = 16;
+    int cni_d = cni_decimals(c);
+    double label_w = 0;
+    char **labels = calloc(C, sizeof *labels);
+    if (!labels) {
+        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
+        return;
+    }
+    for (size_t r = 0; r < C; r++) {
+        size_t i = c->order[r];
+        char name[4 * 40 + 1], label[sizeof name + 80];
+        vs_gp_shorten(sc->centres[i].name, 40, name, sizeof name);
+        fmt_num(c, c->res->point_cni[i], cni_d, num, sizeof num);
+        snprintf(label, sizeof label, "%s  %s", name, num);
+        labels[r] = strdup(label);
+        if (!labels[r]) {
+            vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
+            goto done;
+        }
+        label_w = fmax(label_w, vs_gp_text_cm(label, tick_pt));
+    }
+
+    /* Centres above the high-need threshold: rows n_low+1 .. C. */
+    size_t n_low = 0;
+    for (size_t r = 0; r < C; r++)
+        n_low += !(c->res->point_cni[c->order[r]] > sc->high_need_cni);
+    int split = n_low > 0 && n_low < C;
+
+    char above[96], below[96], thr[64];
+    fmt_num(c, sc->high_need_cni, vs_gp_short_decimals(sc->high_need_cni), thr,
+            sizeof thr);
+    vs_gp_fill(above, sizeof above, c->L->above, thr);
+    vs_gp_fill(below, sizeof below, c->L->below, thr);
+
+    /* Layout in cm.  Rows of at most 0.6 cm; the chart fits an A4 page. */
+    double left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
+    double right = W - 0.5;
+    double key_h = 0.48 * (double)K + 0.3, notes_h = 0.95;
+    double bottom = 0.3 + notes_h + key_h + 0.4 + 0.5 + 0.7;
+    double top_h = 2.3;
+    double row = fmin(0.16 + 0.11 * (double)(K ? K : 1),
+                      (25.0 - bottom - top_h) / (double)C);
+    if (row < 0.25)
+        row = 0.25;
+    double H = bottom + top_h + row * (double)C;
+    if (split)
+        right -= fmax(vs_gp_text_cm(above, 7), vs_gp_text_cm(below, 7)) + 0.2;
+
+    double div;
+    const char *unit =
+        vs_gp_money_unit(fmax(fabs(lo), fabs(hi)), c->g.sv, &div);
+    lo /= div;
+    hi /= div;
+    pad(&lo, &hi, 0.03);
+    vs_gp_axis ax;
+    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, right - left, 8, 0);
+
+    FILE *f = script_begin(c, "allocation",
+                 "change in allocation per centre against the baseline",
+                 "chart_allocation.csv", W, H);
+    if (!f)
+        goto done;
+    vs_gp_assign(&c->g, f, "t_title", c->L->alloc_title);
+    snprintf(buf, sizeof buf, "%s (%s)", c->L->alloc_axis, unit);
+    vs_gp_assign(&c->g, f, "t_axis", buf);
+    vs_gp_assign(&c->g, f, "t_note", c->L->alloc_note);
+    vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
+    vs_gp_assign(&c->g, f, "t_cni", c->L->cni);
+
+    fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 colour, "
+          "5 bar centre,\n# 6 bar half-height, 7 change (SEK), 8-9 its 5th "
+          "and 95th percentiles.\nU = ", f);
+    vs_gp_put_num(f, div);
+    fputs("  # SEK per axis unit\n", f);
+    vs_gp_put_margins(f, W, H, left, right, bottom, H - top_h);
+    /* Titles as labels on the page: gnuplot centres `set title` over the
+     * plot, which the long tick labels push to the right. */
+    vs_gp_put_titles(f, W, H);
+    fputs("set label 103 t_baseline_is . t_baseline", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
+    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.1);
+    fputs(" left font ',7' noenhanced\n", f);
+    fputs("set xlabel t_axis noenhanced\n", f);
+    vs_gp_put_axis(&c->g, f, "x", &ax);
+    fputs("unset grid\nset grid xtics back lc rgb vs_light\n"
+          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
+    fprintf(f, "set yrange [0.5:%zu.5]\n", C);
+    fputs("set ytics scale 0 font ',7' noenhanced (", f);
+    for (size_t r = 0; r < C; r++) {
+        if (r)
+            fputs(", \\\n  ", f);
+        vs_gp_put_tic(&c->g, f, labels[r], (double)(r + 1));
+    }
+    fputs(")\n", f);
+    /* "CNI" over the CNI column of the tick labels. */
+    fputs("set label 1 t_cni at graph 0, graph 1 offset -0.9, 0.8 right "
+          "font ',7' noenhanced\n", f);
+
+    /* A dashed line between the centres above the high-need threshold
+     * and the rest, named in the right margin. */
+    if (split) {
+        fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
+                   "%zu.5 nohead dt 2 lc rgb vs_grey\n", n_low, n_low);
+        fputs("set label 2 ", f);
+        vs_gp_put_q(&c->g, f, above);
+        fprintf(f, " at graph 1, first %zu.5 offset 0.6, 0.55 left font ',7' "
+                   "textcolor rgb vs_grey noenhanced\n", n_low);
+        fputs("set label 3 ", f);
+        vs_gp_put_q(&c->g, f, below);
+        fprintf(f, " at graph 1, first %zu.5 offset 0.6, -0.55 left font ',7' "
+                   "textcolor rgb vs_grey noenhanced\n", n_low);
+    }
+
+    if (K == 0) {
+        fputs("set label 4 ", f);
+        vs_gp_put_q(&c->g, f, c->L->only_baseline);
+        fputs(" at graph 0.5, graph 0.5 center noenhanced\n"
+              "plot NaN notitle\n", f);
+        goto done;
+    }
+    fputs("set key", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + notes_h + key_h);
+    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", K);
+    fputs("set errorbars 0.6\nplot \\\n", f);
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        fprintf(f, "  'chart_allocation.csv' skip 1 using ($3 == %zu ? $7 / U : "
+                   "NaN):5:($7 < 0 ? $7 / U : 0):($7 < 0 ? 0 : $7 / U):"
+                   "($5 - $6):($5 + $6) with boxxyerror lt %d title t_v%zu, \\\n",
+                v, c->slot[v], v);
+    }
+    fputs("  'chart_allocation.csv' skip 1 using ($7 / U):5:($8 / U):($9 / U) "
+          "with xerrorbars lc rgb vs_ink lw 0.7 pt 7 ps 0 notitle\n", f);
+done:
+    for (size_t r = 0; r < C; r++)
+        free(labels[r]);
+    free(labels);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. concentration: cumulative money against cumulative population    */
+
+static void write_concentration(ctx *c)
+{
+    const vs_scenario *sc = c->sc;
+    const vs_results *res = c->res;
+    size_t C = c->C, V = c->V;
+    double P = 0, N = 0, *A = calloc(V, sizeof *A), *cum = calloc(V, sizeof *cum);
+    if (!A || !cum) {
+        free(A), free(cum);
+        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
+        return;
+    }
+    for (size_t i = 0; i < C; i++) {
+        P += res->point_listed[i];
+        N += vs_results_need(res, i);
+        for (size_t v = 0; v < V; v++)
+            A[v] += (double)cstat(c, v, i)->point;
+    }
+
+    /* Columns: 1 rank, 2 centre, 3 cni, 4 cum. listed %, 5 cum. need %,
+     * 6.. cum. money % per variant (file order), then per non-baseline
+     * variant the shift: baseline curve minus its curve, in points. */
+    FILE *d = vs_gp_open(&c->g, "chart_curves.csv");
+    if (!d)
+        goto done;
+    fputs("rank,centre,cni,cum_listed,cum_need", d);
+    for (size_t v = 0; v < V; v++) {
+        fputs(",cum_", d);
+        vs_gp_put_id(d, sc->variants[v].id);
+    }
+    for (size_t v = 0; v < V; v++)
+        if (v != c->base) {
+            fputs(",shift_", d);
+            vs_gp_put_id(d, sc->variants[v].id);
+        }
+    fputs("\n0,,NaN,0,0", d);
+    for (size_t v = 0; v < V; v++)
+        fputs(",0", d);
+    for (size_t v = 0; v < c->K; v++)
+        fputs(",0", d);
+    fputc('\n', d);
+    double lo = 0, hi = 0, cl = 0, cn = 0;
+    for (size_t r = 0; r < C; r++) {
+        size_t i = c->order[r];
+        cl += res->point_listed[i];
+        cn += vs_results_need(res, i);
+        for (size_t v = 0; v < V; v++)
+            cum[v] += (double)cstat(c, v, i)->point;
+        fprintf(d, "%zu,", r + 1);
+        vs_gp_put_id(d, sc->centres[i].id);
+        fputc(',', d);
+        vs_gp_put_num(d, res->point_cni[i]);
+        fputc(',', d);
+        vs_gp_put_num(d, P > 0 ? 100 * cl / P : NAN);
+        fputc(',', d);
+        vs_gp_put_num(d, N > 0 ? 100 * cn / N : NAN);
+        for (size_t v = 0; v < V; v++) {
+            fputc(',', d);
+            vs_gp_put_num(d, A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
+        }
+        double b = A[c->base] != 0 ? 100 * cum[c->base] / A[c->base] : NAN;
+        for (size_t v = 0; v < V; v++) {
+            if (v == c->base)
+                continue;
+            double s = b - (A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
+            fputc(',', d);
+            vs_gp_put_num(d, s);
+            if (isfinite(s)) {
+                lo = fmin(lo, s);
+                hi = fmax(hi, s);
+            }
+        }
+        fputc('\n', d);
+    }
+
+    /* Layout in cm, from the bottom: the key, the shift panel (with its
+     * axis title), the curves, the titles. */
+    const double W = 16, left = 2.7, right = W - 0.5;
+    double key_h = 0.48 * (double)(V + 2) + 0.2;
+    double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.5;
+    double curve_y0 = shift_y1 + 1.2, curve_y1 = curve_y0 + 8.5;
+    double H = curve_y1 + 2.0;
+    FILE *f = script_begin(c, "concentration",
+                 "concentration curves of money and need by CNI rank",
+                 "chart_curves.csv", W, H);
+    if (!f)
+        goto done;
+    vs_gp_assign(&c->g, f, "t_title", c->L->conc_title);
+    vs_gp_assign(&c->g, f, "t_x", c->L->conc_x);
+    vs_gp_assign(&c->g, f, "t_y", c->L->conc_y);
+    vs_gp_assign(&c->g, f, "t_equal", c->L->conc_equal);
+    vs_gp_assign(&c->g, f, "t_need", c->L->conc_need);
+    vs_gp_assign_lines(&c->g, f, "t_shift", c->L->conc_shift_y);
+    vs_gp_assign(&c->g, f, "t_shift_note", c->L->conc_shift_note);
+    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    fputs("\n# Columns of chart_curves.csv: 4 cumulative share of listed (%), "
+          "5 of need,\n# 6 onwards of money per variant, then the shifts "
+          "(percentage points).\n", f);
+    fputs("set multiplot\n", f);
+    vs_gp_put_titles(f, W, H);
+
+    /* Top panel: the curves. */
+    vs_gp_axis pct;
+    vs_gp_axis_fit(&pct, 0, 100, 5, 0);
+    vs_gp_put_margins(f, W, H, left, right, curve_y0, curve_y1);
+    vs_gp_put_axis(&c->g, f, "x", &pct);
+    vs_gp_put_axis(&c->g, f, "y", &pct);
+    fputs("set ylabel t_y\nset key", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + key_h);
+    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", V + 2);
+    fputs("plot x with lines dt 3 lw 1.2 lc rgb vs_grey title t_equal, \\\n"
+          "  'chart_curves.csv' skip 1 using 4:5 with lines dt 2 lw 2.5 "
+          "lc rgb vs_ink title t_need", f);
+    for (size_t v = 0; v < V; v++) {
+        if (v == c->base)
+            continue;
+        fprintf(f, ", \\\n  'chart_curves.csv' skip 1 using 4:%zu with lines "
+                   "lt %d lw 2 title t_v%zu", 6 + v, c->slot[v], v);
+    }
+    /* The baseline last, thinner, so it stays visible on top. */
+    fprintf(f, ", \\\n  'chart_curves.csv' skip 1 using 4:%zu with lines lt 1 "
+               "lw 1 title t_v%zu . t_base_suffix\n", 6 + c->base, c->base);
+
+    /* Bottom panel: the shift of each variant against the baseline. */
+    pad(&lo, &hi, 0.08);
+    vs_gp_axis sh;
+    vs_gp_axis_fit(&sh, lo, hi, 4, 0);
+    vs_gp_put_margins(f, W, H, left, right, shift_y0, shift_y1);
+    fputs("unset key; unset label 101; unset label 102\n"
+          "set ylabel t_shift font ',7'\nset xlabel t_x\n", f);
+    vs_gp_put_axis(&c->g, f, "y", &sh);
+    fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
+          "set label 1 t_shift_note", f);
+    vs_gp_put_at(f, W, H, left, shift_y1 + 0.2);
+    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
+    if (c->K == 0) {
+        fputs("set label 2 ", f);
+        vs_gp_put_q(&c->g, f, c->L->only_baseline);
+        fputs(" at graph 0.5, graph 0.5 center noenhanced\nplot NaN notitle\n",
+              f);
+    } else {
+        fputs("plot ", f);
+        size_t j = 0;
+        for (size_t v = 0; v < V; v++) {
+            if (v == c->base)
+                continue;
+            fprintf(f, "%s'chart_curves.csv' skip 1 using 4:%zu with lines "
+                       "lt %d lw 2 notitle", j ? ", \\\n  " : "",
+                    6 + V + j, c->slot[v]);
+            j++;
+        }
+        fputc('\n', f);
+    }
+    fputs("unset multiplot\n", f);
+done:
+    free(A);
+    free(cum);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. metrics: each equity metric per variant, point and interval      */
+
+/* Metrics that are shares are shown in per cent. */
+static double metric_scale(int m)
+{
+    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
+                   m == VS_M_MAX_LOSS
+               ? 100
+               : 1;
+}
+
+/* P(better than baseline) as a short label: "97 %", ">99 %", "<1 %". */
+static void p_label(const ctx *c, double p, char *buf, size_t n)
+{
+    const char *pc = c->g.sv ? " %" : "%";
+    if (!isfinite(p))
+        snprintf(buf, n, "\xe2\x80\x93"); /* – */
+    else if (p > 0.995 && p < 1)
+        snprintf(buf, n, ">99%s", pc);
+    else if (p > 0 && p < 0.005)
+        snprintf(buf, n, "<1%s", pc);
+    else
+        snprintf(buf, n, "%.0f%s", 100 * p, pc);
+}
+
+static void write_metrics(ctx *c)
+{
+    const vs_scenario *sc = c->sc;
+    size_t V = c->V;
+    char buf[128], num[64];
+
+    FILE *d = vs_gp_open(&c->g, "chart_metrics.csv");
+    if (!d)
+        return;
+    /* Values as shown: shares in per cent. */
+    fputs("metric,variant,m,v,slot,row,point,p05,p95,p_better\n", d);
+    for (int m = 0; m < VS_M_COUNT; m++)
+        for (size_t v = 0; v < V; v++) {
+            const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+            double k = metric_scale(m);
+            fprintf(d, "%s,", vs_metric_name((vs_metric)m));
+            vs_gp_put_id(d, sc->variants[v].id);
+            fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
+            vs_gp_put_num(d, k * s->point);
+            fputc(',', d);
+            vs_gp_put_num(d, k * s->p05);
+            fputc(',', d);
+            vs_gp_put_num(d, k * s->p95);
+            fputc(',', d);
+            vs_gp_put_num(d, s->p_better);
+            fputc('\n', d);
+        }
+
+    /* Layout in cm: titles, 4 rows of 2 panels (each with a two-line
+     * header and its tick labels), the key, a two-line note. */
+    const double W = 16, title_h = 1.9;
+    double ph = 0.4 * (double)V + 0.2;
+    double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
+    double key_h = 0.48 * (double)V + 0.4, note_h = 0.9;
+    double H = title_h + 4 * cell + 0.35 + key_h + note_h;
+
+    FILE *f = script_begin(c, "metrics",
+                 "equity metrics per variant with 90 % intervals",
+                 "chart_metrics.csv", W, H);
+    if (!f)
+        return;
+    vs_gp_assign(&c->g, f, "t_title", c->L->met_title);
+    vs_gp_assign_lines(&c->g, f, "t_note", c->L->met_note);
+    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    for (int m = 0; m < VS_M_COUNT; m++) {
+        char var[24];
+        snprintf(var, sizeof var, "t_m%d", m);
+        vs_gp_fill(buf, sizeof buf, c->L->met_name[m],
+                 fmt_num(c, sc->high_need_cni,
+                         vs_gp_short_decimals(sc->high_need_cni), num, sizeof num));
+        vs_gp_assign(&c->g, f, var, buf);
+    }
+    for (int k = 0; k < 3; k++) {
+        char var[24];
+        snprintf(var, sizeof var, "t_better%d", k);
+        vs_gp_assign(&c->g, f, var, c->L->better[k]);
+    }
+    fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
+          "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
+          "percentiles (shares in per cent).\n", f);
+    fputs("set multiplot\n", f);
+    vs_gp_put_titles(f, W, H);
+    fputs("unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
+    fprintf(f, "set yrange [0.4:%zu.6]\n", V);
+
+    for (int m = 0; m < VS_M_COUNT; m++) {
+        double lo = INFINITY, hi = -INFINITY, k = metric_scale(m);
+        for (size_t v = 0; v < V; v++) {
+            const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+            double x[3] = {s->point, s->p05, s->p95};
+            for (int q = 0; q < 3; q++)
+                if (isfinite(x[q])) {
+                    lo = fmin(lo, k * x[q]);
+                    hi = fmax(hi, k * x[q]);
+                }
+        }
+        int defined = lo <= hi;
+        if (!defined)
+            lo = 0, hi = 1;
+        else if (hi > lo)
+            pad(&lo, &hi, 0.06);
+        double col = (double)(m % 2), row = (double)(m / 2);
+        double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
+        vs_gp_axis ax;
+        vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
+                      m == VS_M_LOSERS ? 1 : 0);
+        double top = H - title_h - row * cell - head_h;
+        fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
+        vs_gp_put_margins(f, W, H, x0, x1, top - ph, top);
+        fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
+        vs_gp_put_at(f, W, H, x0, top + 0.5);
+        fprintf(f, " left noenhanced\nset label 2 t_better%d",
+                (int)vs_metric_better((vs_metric)m));
+        vs_gp_put_at(f, W, H, x0, top + 0.15);
+        fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
+        vs_gp_put_axis(&c->g, f, "x", &ax);
+        const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
+        if (isfinite(bs->point)) {
+            fputs("set arrow 1 from ", f);
+            vs_gp_put_num(f, k * bs->point);
+            fputs(", graph 0 to ", f);
+            vs_gp_put_num(f, k * bs->point);
+            fputs(", graph 1 nohead dt 2 lc rgb vs_grey\n", f);
+        }
+        for (size_t v = 0; v < V; v++) {
+            const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+            if (v == c->base)
+                snprintf(buf, sizeof buf, "%s", c->L->met_base);
+            else
+                p_label(c, s->p_better, buf, sizeof buf);
+            fprintf(f, "set label %zu ", 10 + v);
+            vs_gp_put_q(&c->g, f, buf);
+            fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',7.5' "
+                       "noenhanced\n", V - v);
+        }
+        if (!defined) {
+            fputs("set label 3 ", f);
+            vs_gp_put_q(&c->g, f, "\xe2\x80\x93"); /* – */
+            fputs(" at graph 0.5, graph 0.5 center\n", f);
+        }
+        fprintf(f, "plot 'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : "
+                   "NaN):6:8:9:($6 - 0.14):($6 + 0.14):5 with boxxyerror "
+                   "fs solid 0.35 lc variable notitle, \\\n"
+                   "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
+                   "6:5 with points pt 7 ps 1.0 lc variable notitle, \\\n"
+                   "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
+                   "6 with points pt 6 ps 1.0 lc rgb vs_ink lw 0.6 notitle\n",
+                m, m, m);
+        if (m == 0)
+            fputs("unset label 101; unset label 102\n", f);
+    }
+
+    fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
+    vs_gp_key_strip(f, W, H, note_h, note_h + key_h, V);
+    fputs("unset label\nset label 1 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, note_h - 0.3);
+    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\nplot ", f);
+    for (size_t v = 0; v < V; v++)
+        fprintf(f, "%sNaN with points pt 7 ps 1.2 lt %d title t_v%zu%s",
+                v ? ", \\\n  " : "", c->slot[v], v,
+                v == c->base ? " . t_base_suffix" : "");
+    fputs("\nunset multiplot\n", f);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. per_capita: funding per listed person against CNI                */
+
+static void write_per_capita(ctx *c)
+{
+    const vs_scenario *sc = c->sc;
+    const vs_results *res = c->res;
+    size_t C = c->C, V = c->V;
+
+    double maxl = 0, N = 0, clo = INFINITY, chi = -INFINITY;
+    for (size_t i = 0; i < C; i++) {
+        maxl = fmax(maxl, res->point_listed[i]);
+        N += vs_results_need(res, i);
+        clo = fmin(clo, res->point_cni[i]);
+        chi = fmax(chi, res->point_cni[i]);
+    }
+    if (!(clo <= chi))
+        clo = 0, chi = 2;
+    double cpad = chi > clo ? 0.04 * (chi - clo) : 0.1;
+    clo -= cpad;
+    chi += cpad;
+
+    /* Columns: 3 variant number, 4 colour, 5 cni, 6 listed, 7 SEK per
+     * listed person, 8 point size (area in proportion to listed). */
+    FILE *d = vs_gp_open(&c->g, "chart_per_capita.csv");
+    if (!d)
+        return;
+    fputs("variant,centre,v,slot,cni,listed,per_capita,size\n", d);
+    double lo = INFINITY, hi = -INFINITY;
+    double *slope = calloc(V, sizeof *slope);
+    if (!slope) {
+        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
+        return;
+    }
+    for (size_t v = 0; v < V; v++) {
+        double A = 0;
+        for (size_t i = 0; i < C; i++) {
+            double l = res->point_listed[i];
+            double pc = l > 0 ? (double)cstat(c, v, i)->point / 100.0 / l : NAN;
+            A += (double)cstat(c, v, i)->point / 100.0;
+            if (isfinite(pc)) {
+                lo = fmin(lo, pc);
+                hi = fmax(hi, pc);
+            }
+            vs_gp_put_id(d, sc->variants[v].id);
+            fputc(',', d);
+            vs_gp_put_id(d, sc->centres[i].id);
+            fprintf(d, ",%zu,%d,", v, c->slot[v]);
+            vs_gp_put_num(d, res->point_cni[i]);
+            fputc(',', d);
+            vs_gp_put_num(d, l);
+            fputc(',', d);
+            vs_gp_put_num(d, pc);
+            fputc(',', d);
+            vs_gp_put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
+            fputc('\n', d);
+        }
+        /* Need-proportional funding per person at CNI x is A / N * x: the
+         * line spans the chart, so the axis covers it too (how far the
+         * centres are from it is the point of the chart). */
+        slope[v] = N > 0 ? A / N : NAN;
+        if (isfinite(slope[v])) {
+            lo = fmin(lo, slope[v] * clo);
+            hi = fmax(hi, slope[v] * chi);
+        }
+    }
+
+    /* One panel per variant other than the baseline (or the baseline
+     * alone), 1 to 3 columns. */
+    size_t panels = c->K ? c->K : 1;
+    size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
+    size_t rows = (panels + cols - 1) / cols;
+    const double W = 16, left = 1.0, title_h = 1.9;
+    double cw = (W - left) / (double)cols;
+    double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
+    double head_h = 1.15, ticks_h = 0.7, cell = head_h + ph + ticks_h;
+    double xlab_h = 0.6, key_h = 4 * 0.48 + 0.4;
+    double H = title_h + (double)rows * cell + xlab_h + key_h;
+
+    if (lo > hi)
+        lo = 0, hi = 1;
+    pad(&lo, &hi, 0.03);
+    vs_gp_axis ay, ax;
+    vs_gp_axis_fit(&ay, lo, hi, 5, 0);
+    vs_gp_axis_fit_room(c->g.sv, &ax, clo, chi, cw - 1.45, 7, 0);
+
+    FILE *f = script_begin(c, "per_capita",
+                 "funding per listed person against CNI, one panel per variant",
+                 "chart_per_capita.csv", W, H);
+    if (!f)
+        goto done;
+    vs_gp_assign(&c->g, f, "t_title", c->L->pc_title);
+    vs_gp_assign(&c->g, f, "t_y", c->L->pc_y);
+    vs_gp_assign(&c->g, f, "t_x", c->L->cni);
+    vs_gp_assign(&c->g, f, "t_base_is", c->L->pc_base);
+    vs_gp_assign(&c->g, f, "t_variant", c->L->pc_variant);
+    vs_gp_assign(&c->g, f, "t_need", c->L->pc_need);
+    vs_gp_assign(&c->g, f, "t_size", c->L->pc_size);
+    /* Panel titles: the variant names on up to two lines that fit. */
+    size_t max_chars = vs_gp_chars_in(cw - 1.2, 7.5);
+    if (max_chars < 8)
+        max_chars = 8;
+    for (size_t v = 0; v < V; v++) {
+        char var[32];
+        snprintf(var, sizeof var, "t_panel%zu", v);
+        vs_gp_assign_wrapped(&c->g, f, var, sc->variants[v].name, max_chars, 2);
+    }
+    fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
+          "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
+    fputs("set multiplot\n", f);
+    vs_gp_put_titles(f, W, H);
+    vs_gp_put_axis(&c->g, f, "x", &ax);
+    vs_gp_put_axis(&c->g, f, "y", &ay);
+    fputs("set tics font ',7'\n", f);
+    /* Axis titles once for the page, as labels in the margins; they are
+     * unset after the first panel so they are drawn once. */
+    double panels_bottom = H - title_h - (double)rows * cell;
+    fputs("set label 1 t_y", f);
+    vs_gp_put_at(f, W, H, 0.45, (H - title_h + panels_bottom) / 2);
+    fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
+    vs_gp_put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
+    fputs(" center noenhanced\n", f);
+
+    size_t p = 0;
+    for (size_t v = 0; v < V; v++) {
+        if (c->K > 0 && v == c->base)
+            continue;
+        double col = (double)(p % cols), row = (double)(p / cols);
+        double x0 = left + col * cw + 1.0, x1 = left + (col + 1) * cw - 0.45;
+        double top = H - title_h - row * cell - head_h;
+        fprintf(f, "\n# Panel %zu\n", p + 1);
+        vs_gp_put_margins(f, W, H, x0, x1, top - ph, top);
+        fprintf(f, "set label 3 t_panel%zu", v);
+        vs_gp_put_at(f, W, H, x0, top + head_h - 0.3);
+        fputs(" left font ',7.5' noenhanced\nplot ", f);
+        if (isfinite(slope[v])) {
+            vs_gp_put_num(f, slope[v]);
+            fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
+                  f);
+        }
+        if (v != c->base)
+            fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
+                       "NaN):7:8 with points pt 7 ps variable lt %d notitle, "
+                       "\\\n  ", v, c->slot[v]);
+        fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
+                   "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
+                   "vs_grey notitle\n", c->base);
+        if (p == 0)
+            fputs("unset label 1; unset label 2; unset label 101; "
+                  "unset label 102\n", f);
+        p++;
+    }
+
+    fputs("\n# The key.\n", f);
+    vs_gp_key_strip(f, W, H, 0.2, key_h, 4);
+    fputs("unset label\nplot NaN with points pt 6 ps 1.4 lw 1 lc rgb vs_grey "
+          "title t_base_is . t_baseline, \\\n", f);
+    if (c->K > 0)
+        fputs("  NaN with points pt 7 ps 1.4 lc rgb vs_ink title t_variant, \\\n",
+              f);
+    fputs("  NaN with lines dt 2 lw 1.2 lc rgb vs_ink title t_need, \\\n"
+          "  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
+          "unset multiplot\n", f);
+done:
+    free(slope);
+}
+
+/* ------------------------------------------------------------------ */
+/* The output set                                                      */
+
+static const char *const chart_names[] = {"allocation", "concentration",
+                                          "metrics", "per_capita"};
+#define N_CHARTS (sizeof chart_names / sizeof chart_names[0])
+
+typedef struct ranked {
+    double cni;
+    size_t i;
+} ranked;
+
+static int by_cni(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->cni != y->cni)
+        return x->cni < y->cni ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int vs_charts_write(const vs_scenario *sc, const vs_results *res,
+                    const char *dir, vs_outset *set, vs_gp_list *list,
+                    vs_err *err)
+{
+    int st = vs_gp_check_names(sc, err);
+    if (st != VS_OK)
+        return st;
+    if (res->n_centres == 0 || res->n_variants == 0)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "no centres or variants to chart");
+
+    ctx c;
+    memset(&c, 0, sizeof c);
+    vs_gp_init(&c.g, dir, set, strcmp(sc->lang, "sv") == 0, list, err);
+    c.sc = sc;
+    c.res = res;
+    c.L = c.g.sv ? &lang_sv : &lang_en;
+    c.V = res->n_variants;
+    c.C = res->n_centres;
+    c.base = (size_t)sc->baseline;
+    c.K = c.V - 1;
+    snprintf(c.size_what, sizeof c.size_what, "%zu variants and %zu centres",
+             c.V, c.C);
+    c.order = malloc(c.C * sizeof *c.order);
+    c.slot = malloc(c.V * sizeof *c.slot);
+    ranked *rk = malloc(c.C * sizeof *rk);
+    if (!c.order || !c.slot || !rk) {
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < c.C; i++)
+        rk[i] = (ranked){res->point_cni[i], i};
+    qsort(rk, c.C, sizeof *rk, by_cni);
+    for (size_t i = 0; i < c.C; i++)
+        c.order[i] = rk[i].i;
+    /* The baseline is black (linetype 1); the others take the palette in
+     * file order, the same colour in every chart. */
+    for (size_t v = 0, j = 0; v < c.V; v++)
+        c.slot[v] = v == c.base ? 1 : 2 + (int)(j++ % 7);
+
+    FILE *f = vs_gp_open(&c.g, "style.gp");
+    if (f)
+        fputs(vs_gp_style(), f);
+    write_allocation(&c);
+    write_concentration(&c);
+    write_metrics(&c);
+    write_per_capita(&c);
+    st = c.g.st;
+
+    /* Images from an earlier run into this folder would show old numbers
+     * beside the new tables: remove ours (and only ours). */
+    if (st == VS_OK)
+        st = vs_gp_remove_old(dir, chart_names, N_CHARTS, 0, err);
+done:
+    free(rk);
+    free(c.order);
+    free(c.slot);
+    return st;
+}
+
+int vs_charts_render_folder(const char *dir, const char *formats, vs_err *err)
+{
+    vs_gp_list list;
+    vs_gp_list_init(&list);
+    for (size_t k = 0; k < N_CHARTS; k++)
+        snprintf(list.names[list.n++], sizeof list.names[0], "%s",
+                 chart_names[k]);
+    return vs_gp_render(dir, &list, formats, err);
+}

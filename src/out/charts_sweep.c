@@ -1,0 +1,1013 @@
+/* charts_sweep.c: the charts of `vardsim sweep` (see out/sweep_write.h).
+ *
+ * A one-way sweep gets one chart per metric (the mean against the swept
+ * value, with its p05-p95 band, per variant), a two-way sweep heat maps of
+ * the mean of ci_need and dissimilarity, one panel per variant.  Every
+ * script is written with the one gnuplot writer (out/gp.h): text from the
+ * scenario (its name, variant names, the swept paths) only in
+ * single-quoted literals, assigned once near the top of each script;
+ * everything noenhanced; the data files hold numbers only.  Each script
+ * carries its own copy of the house style (plots/vardsim.gp) so it
+ * renders on its own in the output folder. */
+#include "out/sweep_write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/gp.h"
+#include "vardsim/metrics.h"
+
+/* ------------------------------------------------------------------ */
+/* Labels                                                              */
+
+typedef struct lang {
+    const char *met_name[VS_M_COUNT]; /* high_need_share: %s = threshold */
+    const char *better[3];            /* by vs_better */
+    const char *baseline_suffix;
+    const char *zoom_title, *band_title; /* the two panels */
+    const char *note_mean;   /* %s: iterations */
+    const char *note_point;
+    const char *note_band;
+    const char *note_dashed;
+    const char *note_crn;
+    const char *in_file;     /* %s: the scenario's own value */
+    const char *best;        /* %s: the swept value */
+    const char *heat_title;  /* %s: the metric */
+    const char *heat_note;   /* %s: iterations */
+    const char *heat_point;
+    const char *heat_hidden; /* %s: how many variants */
+} lang;
+
+static const lang lang_sv = {
+    {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
+     "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
+     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%)",
+     "Största förlust mot jämförelsealternativet (%)",
+     "Antal som förlorar mer än 1 %"},
+    {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
+    " (jämförelsealternativ)",
+    "Medelvärde, förstorat",
+    "Medelvärde med 90 % osäkerhetsintervall",
+    "Linje: medelvärde av %s simuleringar per punkt.",
+    "Linje: punktskattning (inga simuleringar).",
+    "Band: 90 % osäkerhetsintervall (5:e till 95:e percentilen).",
+    "Streckad linje: alternativ som svepet inte påverkar.",
+    "Samma slumptal i varje punkt: skillnader längs en linje beror på det svepta värdet.",
+    "i scenariot: %s",
+    "bäst: %s",
+    "%s: medelvärde i varje punkt",
+    "Färg och tal: medelvärde av %s simuleringar per punkt, samma slumptal i varje punkt.",
+    "Färg och tal: punktskattning (inga simuleringar).",
+    "Alternativ som svepet inte påverkar visas inte (%s st.).",
+};
+
+static const lang lang_en = {
+    {"Gini of funding per person", "Concentration index by need",
+     "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
+     "Theil T of money per need unit", "Share to CNI above %s (%)",
+     "Largest loss against the baseline (%)",
+     "Centres losing more than 1 %"},
+    {"lower is better", "higher is better", "closer to 0 is better"},
+    " (baseline)",
+    "Mean, enlarged",
+    "Mean with 90 % uncertainty interval",
+    "Line: mean of %s simulations per point.",
+    "Line: point estimate (no simulations).",
+    "Band: 90 % uncertainty interval (5th to 95th percentile).",
+    "Dashed line: a variant the sweep does not change.",
+    "Same random numbers at every point: differences along a line come from the swept value.",
+    "in the scenario: %s",
+    "best: %s",
+    "%s: mean at each point",
+    "Colour and numbers: mean of %s simulations per point, the same random numbers at every point.",
+    "Colour and numbers: point estimate (no simulations).",
+    "Variants the sweep does not change are not shown (%s).",
+};
+
+/* Metrics shown in percent. */
+static int is_percent(int m)
+{
+    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
+           m == VS_M_MAX_LOSS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Charts: which scripts a result gets                                 */
+
+/* Heat maps of a two-way sweep: these metrics. */
+static const int heat_metrics[] = {VS_M_CI_NEED, VS_M_DISSIMILARITY};
+#define N_HEAT (sizeof heat_metrics / sizeof heat_metrics[0])
+
+/* Script k (without .gp) of a result into buf; 0 when there is none. */
+int vs_sweep_chart_name(const vs_sweep_result *r, size_t k, char *buf, size_t n)
+{
+    if (r->n_axes == 1 && k < VS_M_COUNT) {
+        snprintf(buf, n, "sweep_%s", vs_metric_name((vs_metric)k));
+        return 1;
+    }
+    if (r->n_axes == 2 && k < N_HEAT) {
+        snprintf(buf, n, "heatmap_%s",
+                 vs_metric_name((vs_metric)heat_metrics[k]));
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing scripts                                                     */
+
+typedef struct ctx {
+    vs_gp g;            /* output set, language, first failure */
+    const vs_scenario *sc;
+    const vs_sweep_result *r;
+    const lang *L;
+    size_t V, base;
+    int *slot;          /* linetype per variant (as the run's charts) */
+    unsigned char *affected; /* per variant: does any statistic move? */
+    char size_what[64]; /* "N variants", for a refusal */
+} ctx;
+
+static const vs_stat *stat_at(const ctx *c, size_t p, size_t v, int m)
+{
+    return &c->r->stats[(p * c->V + v) * VS_STAT_COUNT + (size_t)m];
+}
+
+/* Open the script `chart`.gp for a w x h cm page (NULL when it is not
+ * drawn) and write its opening: the style copied in (a sweep folder has
+ * no style.gp), the scenario's name and the variants' names. */
+static FILE *script_begin(ctx *c, const char *chart, const char *what,
+                          const char *data, double w_cm, double h_cm)
+{
+    FILE *f = vs_gp_open_script(&c->g, chart, w_cm, h_cm, c->size_what);
+    if (!f)
+        return NULL;
+    vs_gp_script s = {chart, what, data, " sweep", w_cm, h_cm, 1};
+    vs_gp_script_begin(&c->g, f, &s);
+    char name[4 * 110 + 1];
+    vs_gp_shorten(c->sc->name ? c->sc->name : "", 110, name, sizeof name);
+    vs_gp_assign(&c->g, f, "t_scenario", name);
+    vs_gp_assign_variants(&c->g, f, c->sc, c->L->baseline_suffix, 80);
+    return f;
+}
+
+/* The axis text for swept path a: the path, and the money unit. */
+static void axis_text(const ctx *c, size_t a, double *div, char *buf,
+                      size_t n)
+{
+    const vs_sweep_axis *ax = &c->r->axes[a];
+    *div = 1;
+    if (c->r->money[a]) {
+        double m = 0;
+        for (size_t i = 0; i < ax->n; i++)
+            m = fmax(m, fabs(ax->values[i]));
+        const char *unit = vs_gp_money_unit(m, c->g.sv, div);
+        snprintf(buf, n, "%s (%s)", ax->path, unit);
+    } else {
+        snprintf(buf, n, "%s", ax->path);
+    }
+}
+
+/* The metric's label, e.g. "Andel till CNI över 1,1 (%)". */
+static void metric_label(const ctx *c, int m, char *buf, size_t n)
+{
+    char thr[64];
+    vs_gp_format_number(c->sc->high_need_cni,
+                            vs_gp_short_decimals(c->sc->high_need_cni), c->g.sv, thr,
+                            sizeof thr);
+    vs_gp_fill(buf, n, c->L->met_name[m], thr);
+}
+
+/* Point indices of a one-way sweep in ascending order of the value (a
+ * list may be given in any order; lines need it sorted). */
+static size_t *sorted_points(const ctx *c)
+{
+    size_t np = c->r->n_points;
+    size_t *idx = malloc(np * sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (size_t i = 0; i < np; i++)
+        idx[i] = i;
+    /* insertion sort: stable, and grids are small */
+    for (size_t i = 1; i < np; i++) {
+        size_t k = idx[i], j = i;
+        while (j > 0 && c->r->x[idx[j - 1]] > c->r->x[k]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = k;
+    }
+    return idx;
+}
+
+/* chart_sweep.csv: one block per (metric, variant), block number
+ * m * V + v, rows in ascending swept value: x, point, mean, p05, p95. */
+static void write_line_data(ctx *c, const size_t *order)
+{
+    FILE *d = vs_gp_open(&c->g, "chart_sweep.csv");
+    if (!d)
+        return;
+    fputs("# chart_sweep.csv: data of the sweep_*.gp charts (vardsim sweep).\n"
+          "# One block per metric and variant (blocks separated by two blank "
+          "lines,\n# block number = metric number x variants + variant "
+          "number, both from 0).\n# Columns: swept value, point, mean, p05, "
+          "p95\n", d);
+    for (int m = 0; m < VS_M_COUNT; m++)
+        for (size_t v = 0; v < c->V; v++) {
+            if (m || v)
+                fputs("\n\n", d);
+            for (size_t i = 0; i < c->r->n_points; i++) {
+                size_t p = order[i];
+                const vs_stat *s = stat_at(c, p, v, m);
+                vs_gp_put_num(d, c->r->x[p]);
+                double cols[4] = {s->point, s->mean, s->p05, s->p95};
+                for (int k = 0; k < 4; k++) {
+                    fputc(',', d);
+                    vs_gp_put_num(d, cols[k]);
+                }
+                fputc('\n', d);
+            }
+        }
+}
+
+/* The point of variant v with the best mean for metric m (first on
+ * ties), or -1 when no mean is defined. */
+static long best_point(const ctx *c, size_t v, int m, const size_t *order)
+{
+    long best = -1;
+    double bv = NAN;
+    vs_better dir = vs_metric_better((vs_metric)m);
+    for (size_t i = 0; i < c->r->n_points; i++) {
+        double y = stat_at(c, order[i], v, m)->mean;
+        if (isnan(y))
+            continue;
+        int better = best < 0 ||
+                     (dir == VS_BETTER_LOWER && y < bv) ||
+                     (dir == VS_BETTER_HIGHER && y > bv) ||
+                     (dir == VS_BETTER_ZERO && fabs(y) < fabs(bv));
+        if (better) {
+            best = (long)order[i];
+            bv = y;
+        }
+    }
+    return best;
+}
+
+/* [*lo, *hi] widened by `share` of its span on each side, or around a
+ * single value when it is flat. */
+static void pad_range(double *lo, double *hi, double share)
+{
+    if (!isfinite(*lo) || !isfinite(*hi)) {
+        *lo = 0;
+        *hi = 1;
+        return;
+    }
+    double w = *hi - *lo;
+    if (!(w > 0))
+        w = *lo != 0 ? fabs(*lo) * 0.1 : 1;
+    *lo -= w * share;
+    *hi += w * share;
+}
+
+/* set <ax>range, a tidy tick step and a fixed number of decimals. */
+static void put_range(FILE *f, const char *ax, double lo, double hi,
+                      int integer)
+{
+    int d;
+    double step = vs_gp_nice_step(hi - lo, 5, &d);
+    if (integer && step < 1) {
+        step = 1;
+        d = 0;
+    }
+    fprintf(f, "set %srange [", ax);
+    vs_gp_put_num(f, lo);
+    fputc(':', f);
+    vs_gp_put_num(f, hi);
+    fprintf(f, "]\nset %stics ", ax);
+    vs_gp_put_num(f, step);
+    fprintf(f, "\nset format %s '%%.%df'\n", ax, d);
+}
+
+/* One line chart being written: its metric, layout in cm (top down) and
+ * ranges. */
+typedef struct line_chart {
+    int m, bands, marker, any_moves;
+    vs_better dir;
+    const size_t *order;
+    unsigned char *moves; /* per variant: does this metric's mean move? */
+    double ys, div, file_value;
+    double W, H, zoom_top, zoom_bottom, band_top, band_bottom, left, right;
+    double key_h, notes_h;
+    size_t n_notes;
+    double xlo, xhi, zlo, zhi, blo, bhi;
+    int xd;
+} line_chart;
+
+/* The page: titles, the enlarged panel, the band panel (with -n > 0),
+ * the x axis, the key and the notes. */
+static void line_layout(const ctx *c, line_chart *lc)
+{
+    const double W = 16, top_h = 1.55, zoom_h = 5.2, gap = 0.75,
+                 band_h = lc->bands ? 3.6 : 0, axis_h = 1.7, key_row = 0.45;
+    lc->n_notes = lc->bands ? 4 : 3;
+    lc->key_h = key_row * (double)c->V + 0.15;
+    lc->notes_h = 0.38 * (double)lc->n_notes + 0.15;
+    lc->W = W;
+    lc->H = top_h + zoom_h + (lc->bands ? gap + band_h : 0) + axis_h +
+            lc->key_h + lc->notes_h + 0.2;
+    lc->zoom_top = lc->H - top_h;
+    lc->zoom_bottom = lc->zoom_top - zoom_h;
+    lc->band_top = lc->zoom_bottom - gap;
+    lc->band_bottom = lc->band_top - band_h;
+    lc->left = 2.1;
+    lc->right = W - 0.6;
+}
+
+/* The lines this metric moves: the enlarged panel is about them (when
+ * the sweep moves none, it shows every line). */
+static void line_moves(const ctx *c, line_chart *lc)
+{
+    for (size_t v = 0; v < c->V; v++) {
+        double y0 = stat_at(c, 0, v, lc->m)->mean;
+        for (size_t p = 1; p < c->r->n_points && !lc->moves[v]; p++) {
+            double y = stat_at(c, p, v, lc->m)->mean;
+            lc->moves[v] = !(y == y0 || (isnan(y) && isnan(y0)));
+        }
+        lc->any_moves |= lc->moves[v];
+    }
+}
+
+/* The chart's text: title, axes, panel titles, notes, the file's value. */
+static void line_texts(ctx *c, FILE *f, line_chart *lc)
+{
+    char buf[512], num[64], label[256];
+    metric_label(c, lc->m, label, sizeof label);
+    vs_gp_assign(&c->g, f, "t_title", label);
+    snprintf(buf, sizeof buf, "%s %s",
+             lc->dir == VS_BETTER_LOWER    ? "\xe2\x86\x93"
+             : lc->dir == VS_BETTER_HIGHER ? "\xe2\x86\x91"
+                                           : "\xe2\x86\x95",
+             c->L->better[lc->dir]);
+    vs_gp_assign(&c->g, f, "t_y", buf);
+    axis_text(c, 0, &lc->div, buf, sizeof buf);
+    vs_gp_assign(&c->g, f, "t_x", buf);
+    vs_gp_assign(&c->g, f, "t_zoom", c->L->zoom_title);
+    vs_gp_assign(&c->g, f, "t_band", c->L->band_title);
+    if (lc->bands) {
+        vs_gp_format_number((double)c->r->iterations, 0, c->g.sv, num,
+                            sizeof num);
+        vs_gp_fill(buf, sizeof buf, c->L->note_mean, num);
+    } else {
+        snprintf(buf, sizeof buf, "%s", c->L->note_point);
+    }
+    vs_gp_assign(&c->g, f, "t_note1", buf);
+    vs_gp_assign(&c->g, f, "t_note2",
+                 lc->bands ? c->L->note_band : c->L->note_dashed);
+    vs_gp_assign(&c->g, f, "t_note3",
+                 lc->bands ? c->L->note_dashed : c->L->note_crn);
+    if (lc->bands)
+        vs_gp_assign(&c->g, f, "t_note4", c->L->note_crn);
+    lc->marker = isfinite(lc->file_value);
+    if (lc->marker) {
+        double xv = lc->file_value / lc->div;
+        vs_gp_format_number(xv, vs_gp_short_decimals(xv), c->g.sv, num,
+                            sizeof num);
+        vs_gp_fill(buf, sizeof buf, c->L->in_file, num);
+        vs_gp_assign(&c->g, f, "t_in_file", buf);
+    }
+}
+
+/* Ranges.  The enlarged panel fits the lines the sweep moves, and the
+ * fixed lines near them; the band panel fits everything. */
+static void line_ranges(const ctx *c, line_chart *lc)
+{
+    const vs_sweep_result *r = c->r;
+    size_t nv = c->V, np = r->n_points;
+    int m = lc->m;
+    double ys = lc->ys;
+    lc->xlo = INFINITY, lc->xhi = -INFINITY;
+    lc->xd = 0;
+    for (size_t p = 0; p < np; p++) {
+        double x = r->x[p] / lc->div;
+        lc->xlo = fmin(lc->xlo, x);
+        lc->xhi = fmax(lc->xhi, x);
+        int d = vs_gp_short_decimals(x);
+        lc->xd = d > lc->xd ? d : lc->xd;
+    }
+    double zlo = INFINITY, zhi = -INFINITY, blo = INFINITY, bhi = -INFINITY;
+    for (size_t v = 0; v < nv; v++)
+        for (size_t p = 0; p < np; p++) {
+            const vs_stat *s = stat_at(c, p, v, m);
+            double y = s->mean * ys;
+            if (isfinite(y) && (lc->moves[v] || !lc->any_moves)) {
+                zlo = fmin(zlo, y);
+                zhi = fmax(zhi, y);
+            }
+            double ends[3] = {y, c->affected[v] ? s->p05 * ys : y,
+                              c->affected[v] ? s->p95 * ys : y};
+            for (int q = 0; q < 3; q++)
+                if (isfinite(ends[q])) {
+                    blo = fmin(blo, ends[q]);
+                    bhi = fmax(bhi, ends[q]);
+                }
+        }
+    if (isfinite(zlo)) {
+        double span = zhi > zlo ? zhi - zlo : fabs(zlo) * 0.1;
+        for (size_t v = 0; v < nv; v++) {
+            double y = stat_at(c, 0, v, m)->mean * ys;
+            if (!lc->moves[v] && isfinite(y) && y >= zlo - span &&
+                y <= zhi + span) {
+                zlo = fmin(zlo, y);
+                zhi = fmax(zhi, y);
+            }
+        }
+    }
+    pad_range(&zlo, &zhi, 0.12);
+    pad_range(&blo, &bhi, 0.06);
+    if (m == VS_M_LOSERS || m == VS_M_MAX_LOSS) {
+        /* counts and losses start at 0 */
+        zlo = fmax(zlo, m == VS_M_LOSERS ? -0.5 : zlo);
+        blo = fmax(blo, m == VS_M_LOSERS ? -0.5 : blo);
+    }
+    lc->zlo = zlo, lc->zhi = zhi, lc->blo = blo, lc->bhi = bhi;
+}
+
+/* The notes at the bottom of the page, and where the key goes. */
+static void line_notes(const ctx *c, FILE *f, const line_chart *lc)
+{
+    double W = lc->W, H = lc->H;
+    size_t n = lc->n_notes;
+    vs_gp_put_titles(f, W, H);
+    fputs("set label 103 t_note1", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n - 1));
+    fputs(" left font ',7' noenhanced\nset label 104 t_note2", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n - 2));
+    fputs(" left font ',7' noenhanced\nset label 105 t_note3", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n - 3));
+    fputs(" left font ',7' noenhanced\n", f);
+    if (lc->bands) {
+        fputs("set label 106 t_note4", f);
+        vs_gp_put_at(f, W, H, 0.5, 0.2);
+        fputs(" left font ',7' noenhanced\n", f);
+    }
+    fputs("set key", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.2 + lc->notes_h + lc->key_h);
+    fprintf(f, " left top Left reverse vertical maxrows %zu font ',7.5' "
+               "noenhanced\n", c->V);
+}
+
+/* A dashed line at the scenario's own value of the swept path. */
+static int line_put_marker(FILE *f, const line_chart *lc, int arrow)
+{
+    double x = lc->file_value / lc->div;
+    if (!(lc->marker && x >= lc->xlo && x <= lc->xhi))
+        return 0;
+    fprintf(f, "set arrow %d from first ", arrow);
+    vs_gp_put_num(f, x);
+    fputs(", graph 0 to first ", f);
+    vs_gp_put_num(f, x);
+    fputs(", graph 1 nohead dt 2 lc rgb vs_grey lw 1\n", f);
+    return 1;
+}
+
+/* The best mean of each variant the sweep moves, when it is not the same
+ * at every point; the label on the side with room. */
+static void line_best_labels(ctx *c, FILE *f, const line_chart *lc)
+{
+    const vs_sweep_result *r = c->r;
+    char buf[512], num[64];
+    int lab = 10;
+    for (size_t v = 0; v < c->V; v++) {
+        if (!c->affected[v] || v == c->base)
+            continue;
+        long bp = best_point(c, v, lc->m, lc->order);
+        if (bp < 0)
+            continue;
+        double y = stat_at(c, (size_t)bp, v, lc->m)->mean;
+        int varies = 0;
+        for (size_t p = 0; p < r->n_points; p++)
+            varies |= stat_at(c, p, v, lc->m)->mean != y;
+        if (!varies)
+            continue;
+        double xb = r->x[bp] / lc->div;
+        int right_half = lc->xhi > lc->xlo && xb > (lc->xlo + lc->xhi) / 2;
+        int upper_half = y * lc->ys > (lc->zlo + lc->zhi) / 2; /* label below */
+        vs_gp_format_number(xb, vs_gp_short_decimals(xb), c->g.sv, num,
+                            sizeof num);
+        vs_gp_fill(buf, sizeof buf, c->L->best, num);
+        fprintf(f, "set label %d ", lab++);
+        vs_gp_put_q(&c->g, f, buf);
+        fputs(" at first ", f);
+        vs_gp_put_num(f, xb);
+        fputs(", first ", f);
+        vs_gp_put_num(f, y * lc->ys);
+        fprintf(f, " point lt %d pt 6 ps 2.2 offset %s, %s %s font ',7' "
+                   "textcolor lt %d boxed noenhanced\n", c->slot[v],
+                right_half ? "-0.9" : "0.9", upper_half ? "-1.1" : "1.1",
+                right_half ? "right" : "left", c->slot[v]);
+    }
+}
+
+/* Panel 1: the means, enlarged. */
+static void line_zoom_panel(ctx *c, FILE *f, const line_chart *lc)
+{
+    size_t nv = c->V;
+    vs_gp_put_margins(f, lc->W, lc->H, lc->left, lc->right, lc->zoom_bottom,
+                      lc->zoom_top - 0.35);
+    if (lc->xhi > lc->xlo) {
+        int d;
+        vs_gp_nice_step(lc->xhi - lc->xlo, 6, &d);
+        put_range(f, "x", lc->xlo, lc->xhi, 0);
+        fprintf(f, "set format x '%%.%df'\n", d > lc->xd ? lc->xd : d);
+    }
+    put_range(f, "y", lc->zlo, lc->zhi, lc->m == VS_M_LOSERS);
+    if (lc->bands)
+        fputs("set format x ''\nunset xlabel\n", f);
+    else
+        fputs("set xlabel t_x noenhanced\n", f);
+    fputs("set ylabel t_y noenhanced\n", f);
+    fputs("set label 107 t_zoom at graph 0, graph 1 offset 0, 0.55 left "
+          "font ',7.5' noenhanced\n"
+          "set style textbox opaque fc rgb '#ffffff' noborder margins 1, 1\n",
+          f);
+    if (line_put_marker(f, lc, 1)) {
+        fputs("set label 1 t_in_file at first ", f);
+        vs_gp_put_num(f, lc->file_value / lc->div);
+        /* away from the best points: those of "higher is better" are at
+         * the top */
+        fputs(lc->dir == VS_BETTER_HIGHER ? ", graph 0 offset 0.4, 0.7"
+                                          : ", graph 1 offset 0.4, -0.7", f);
+        fputs(" left font ',7' textcolor rgb vs_grey boxed noenhanced\n", f);
+    }
+    line_best_labels(c, f, lc);
+    const char *with = c->r->n_points > 30 ? "lines" : "linespoints";
+    fputs("plot \\\n", f);
+    for (size_t v = 0; v < nv; v++)
+        fprintf(f, "  'chart_sweep.csv' index M * V + %zu using ($1 / XU):"
+                   "($3 * YS) with %s lt %d%s title t_v%zu%s\n",
+                v, c->affected[v] ? with : "lines", c->slot[v],
+                c->affected[v] ? "" : " dt 2 lw 1", v,
+                v + 1 < nv ? ", \\" : "");
+}
+
+/* Panel 2: the means with their bands; the key is drawn once. */
+static void line_band_panel(ctx *c, FILE *f, const line_chart *lc)
+{
+    size_t nv = c->V;
+    fputs("\nunset label; unset arrow\nset key off\n", f);
+    vs_gp_put_margins(f, lc->W, lc->H, lc->left, lc->right, lc->band_bottom,
+                      lc->band_top - 0.35);
+    put_range(f, "y", lc->blo, lc->bhi, lc->m == VS_M_LOSERS);
+    if (lc->xhi > lc->xlo) {
+        int d;
+        vs_gp_nice_step(lc->xhi - lc->xlo, 6, &d);
+        fprintf(f, "set format x '%%.%df'\n", d > lc->xd ? lc->xd : d);
+    } else {
+        fputs("set format x '% h'\n", f);
+    }
+    fputs("set xlabel t_x noenhanced\nunset ylabel\n"
+          "set label 108 t_band at graph 0, graph 1 offset 0, 0.55 left "
+          "font ',7.5' noenhanced\n", f);
+    line_put_marker(f, lc, 2);
+    fputs("set style fill transparent solid 0.2 noborder\nplot \\\n", f);
+    for (size_t v = 0; v < nv; v++) /* bands under every line */
+        if (c->affected[v])
+            fprintf(f, "  'chart_sweep.csv' index M * V + %zu using ($1 / XU):"
+                       "($4 * YS):($5 * YS) with filledcurves lt %d notitle, \\\n",
+                    v, c->slot[v]);
+    for (size_t v = 0; v < nv; v++)
+        fprintf(f, "  'chart_sweep.csv' index M * V + %zu using ($1 / XU):"
+                   "($3 * YS) with lines lt %d%s notitle%s\n",
+                v, c->slot[v], c->affected[v] ? "" : " dt 2 lw 1",
+                v + 1 < nv ? ", \\" : "");
+}
+
+/* One line chart: metric m against the swept value, in two panels: the
+ * means enlarged (the shape of each line: common random numbers make
+ * small differences between points real), and the means with their
+ * p05-p95 bands (how sure the level is).  With -n 0 only the first. */
+static void write_line_chart(ctx *c, int m, const size_t *order,
+                             double file_value)
+{
+    char name[64], buf[512];
+    vs_sweep_chart_name(c->r, (size_t)m, name, sizeof name);
+    line_chart lc;
+    memset(&lc, 0, sizeof lc);
+    lc.m = m;
+    lc.order = order;
+    lc.file_value = file_value;
+    lc.bands = c->r->iterations > 0;
+    lc.ys = is_percent(m) ? 100 : 1;
+    lc.dir = vs_metric_better((vs_metric)m);
+    lc.moves = calloc(c->V, 1);
+    if (!lc.moves) {
+        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0,
+                                     "out of memory"));
+        return;
+    }
+    line_moves(c, &lc);
+    line_layout(c, &lc);
+    snprintf(buf, sizeof buf, "%s against the swept value",
+             vs_metric_name((vs_metric)m));
+    FILE *f = script_begin(c, name, buf, "chart_sweep.csv", lc.W, lc.H);
+    if (f) {
+        line_texts(c, f, &lc);
+        fputs("\n# chart_sweep.csv: block M * V + v holds this metric for "
+              "variant v; columns\n# 1 swept value, 2 point, 3 mean, 4 p05, "
+              "5 p95.\n", f);
+        fprintf(f, "V = %zu  # variants\nM = %d  # this metric's number\n",
+                c->V, m);
+        fputs("XU = ", f);
+        vs_gp_put_num(f, lc.div);
+        fputs("  # swept value per axis unit\nYS = ", f);
+        vs_gp_put_num(f, lc.ys);
+        fputs("  # axis unit per value (100: percent)\n", f);
+        line_ranges(c, &lc);
+        line_notes(c, f, &lc);
+        fputs("set multiplot\n", f);
+        line_zoom_panel(c, f, &lc);
+        if (lc.bands)
+            line_band_panel(c, f, &lc);
+        fputs("unset multiplot\n", f);
+    }
+    free(lc.moves);
+}
+
+/* chart_heatmap.csv: one block per (heat metric k, variant), block
+ * number k * V + v, one row per point: the cell's x from-to, y from-to,
+ * its centre x and y, and the mean.  Cells reach halfway to the
+ * neighbouring values. */
+static void cell_edges(const vs_sweep_axis *ax, size_t i, double *lo,
+                       double *hi)
+{
+    double v = ax->values[i], below = -INFINITY, above = INFINITY;
+    for (size_t j = 0; j < ax->n; j++) {
+        double w = ax->values[j];
+        if (w < v && w > below)
+            below = w;
+        if (w > v && w < above)
+            above = w;
+    }
+    double half_lo = isfinite(below) ? (v - below) / 2 : NAN;
+    double half_hi = isfinite(above) ? (above - v) / 2 : NAN;
+    if (isnan(half_lo))
+        half_lo = isnan(half_hi) ? (v != 0 ? fabs(v) * 0.05 : 0.5) : half_hi;
+    if (isnan(half_hi))
+        half_hi = half_lo;
+    *lo = v - half_lo;
+    *hi = v + half_hi;
+}
+
+static void write_heat_data(ctx *c)
+{
+    FILE *d = vs_gp_open(&c->g, "chart_heatmap.csv");
+    if (!d)
+        return;
+    const vs_sweep_result *r = c->r;
+    fputs("# chart_heatmap.csv: data of the heatmap_*.gp charts (vardsim "
+          "sweep).\n# One block per metric and variant (two blank lines "
+          "between blocks),\n# block number = k x variants + variant "
+          "number, k = 0 ci_need, 1 dissimilarity.\n# Columns: x from, x "
+          "to, y from, y to, x, y, mean\n", d);
+    for (size_t k = 0; k < N_HEAT; k++)
+        for (size_t v = 0; v < c->V; v++) {
+            if (k || v)
+                fputs("\n\n", d);
+            for (size_t p = 0; p < r->n_points; p++) {
+                size_t i = p / r->axes[1].n, j = p % r->axes[1].n;
+                double x0, x1, y0, y1;
+                cell_edges(&r->axes[0], i, &x0, &x1);
+                cell_edges(&r->axes[1], j, &y0, &y1);
+                double cols[7] = {x0, x1, y0, y1, r->x[p * 2], r->x[p * 2 + 1],
+                                  stat_at(c, p, v, heat_metrics[k])->mean};
+                for (int q = 0; q < 7; q++) {
+                    if (q)
+                        fputc(',', d);
+                    vs_gp_put_num(d, cols[q]);
+                }
+                fputc('\n', d);
+            }
+        }
+}
+
+/* Ticks for swept axis a of a heat map: at every value when there are
+ * few (labels as the analyst typed them), else a tidy step. */
+static void put_heat_ticks(ctx *c, FILE *f, const char *ax, size_t a,
+                           double div, double lo, double hi)
+{
+    const vs_sweep_axis *axis = &c->r->axes[a];
+    fprintf(f, "set %srange [", ax);
+    vs_gp_put_num(f, lo);
+    fputc(':', f);
+    vs_gp_put_num(f, hi);
+    fputs("]\n", f);
+    if (axis->n > 12) {
+        int d;
+        double step = vs_gp_nice_step(hi - lo, 6, &d);
+        fprintf(f, "set %stics ", ax);
+        vs_gp_put_num(f, step);
+        fprintf(f, "\nset format %s '%%.%df'\n", ax, d);
+        return;
+    }
+    int d = 0; /* one number of decimals for every label */
+    for (size_t i = 0; i < axis->n; i++) {
+        int di = vs_gp_short_decimals(axis->values[i] / div);
+        d = di > d ? di : d;
+    }
+    fprintf(f, "set %stics (", ax);
+    for (size_t i = 0; i < axis->n; i++) {
+        char num[64];
+        double x = axis->values[i] / div;
+        vs_gp_format_number(x, d, c->g.sv, num, sizeof num);
+        if (i)
+            fputs(", ", f);
+        vs_gp_put_tic(&c->g, f, num, x);
+    }
+    fputs(")\n", f);
+}
+
+/* One heat map being written: its metric, the variants shown, layout in
+ * cm and the colour scale. */
+typedef struct heat_chart {
+    size_t k;
+    int m, dark_low, dec, numbers;
+    const unsigned char *show; /* variants drawn; NULL: every one */
+    size_t shown, hidden, cols, rows;
+    double W, H, top_h, cbar_w, panel_w, panel_h;
+    double divx, divy, zs, lo, hi;
+} heat_chart;
+
+/* Which variants get a panel (those the sweep moves, or every one if it
+ * moves none), and the page. */
+static void heat_layout(const ctx *c, heat_chart *hc)
+{
+    int any = 0;
+    for (size_t v = 0; v < c->V; v++)
+        any |= c->affected[v];
+    for (size_t v = 0; v < c->V; v++) {
+        if (!any || c->affected[v])
+            hc->shown++;
+        else
+            hc->hidden++;
+    }
+    hc->show = any ? c->affected : NULL;
+    hc->cols = hc->shown <= 1 ? 1 : 2;
+    hc->rows = (hc->shown + hc->cols - 1) / hc->cols;
+    double notes_h = hc->hidden ? 1.0 : 0.65;
+    hc->W = 16, hc->top_h = 1.6, hc->cbar_w = 3.0;
+    hc->panel_w = (hc->W - hc->cbar_w - 0.3) / (double)hc->cols;
+    hc->panel_h = hc->cols == 1 ? 9.0 : 6.4;
+    hc->H = hc->top_h + hc->panel_h * (double)hc->rows + notes_h;
+}
+
+/* The chart's text: title, axes, colour scale, notes. */
+static void heat_texts(ctx *c, FILE *f, heat_chart *hc)
+{
+    char buf[512], label[256], num[64];
+    metric_label(c, hc->m, label, sizeof label);
+    vs_gp_fill(buf, sizeof buf, c->L->heat_title, label);
+    vs_gp_assign(&c->g, f, "t_title", buf);
+    axis_text(c, 0, &hc->divx, buf, sizeof buf);
+    vs_gp_assign(&c->g, f, "t_x", buf);
+    axis_text(c, 1, &hc->divy, buf, sizeof buf);
+    vs_gp_assign(&c->g, f, "t_y", buf);
+    vs_gp_assign(&c->g, f, "t_cb",
+                 c->L->better[vs_metric_better((vs_metric)hc->m)]);
+    if (c->r->iterations > 0) {
+        vs_gp_format_number((double)c->r->iterations, 0, c->g.sv, num,
+                            sizeof num);
+        vs_gp_fill(buf, sizeof buf, c->L->heat_note, num);
+    } else {
+        snprintf(buf, sizeof buf, "%s", c->L->heat_point);
+    }
+    vs_gp_assign(&c->g, f, "t_note", buf);
+    if (hc->hidden) {
+        snprintf(num, sizeof num, "%zu", hc->hidden);
+        vs_gp_fill(buf, sizeof buf, c->L->heat_hidden, num);
+        vs_gp_assign(&c->g, f, "t_hidden", buf);
+    }
+}
+
+/* One colour scale over the panels drawn: its range, palette (cividis-
+ * like: readable in grey and by colour-blind readers; the light end is
+ * the better one), ticks and box. */
+static void heat_scale(const ctx *c, FILE *f, heat_chart *hc)
+{
+    const vs_sweep_result *r = c->r;
+    double lo = INFINITY, hi = -INFINITY, W = hc->W, H = hc->H;
+    hc->zs = is_percent(hc->m) ? 100 : 1;
+    for (size_t p = 0; p < r->n_points; p++)
+        for (size_t v = 0; v < c->V; v++) {
+            double y = stat_at(c, p, v, hc->m)->mean * hc->zs;
+            if ((!hc->show || hc->show[v]) && isfinite(y)) {
+                lo = fmin(lo, y);
+                hi = fmax(hi, y);
+            }
+        }
+    pad_range(&lo, &hi, 0.0);
+    vs_gp_nice_step(hi - lo, 5, &hc->dec);
+    hc->lo = lo, hc->hi = hi;
+    fputs("\n# chart_heatmap.csv: block K * V + v holds variant v; columns "
+          "1-2 the cell's x\n# from-to, 3-4 its y from-to, 5-6 the point, 7 "
+          "the mean.\n", f);
+    fprintf(f, "V = %zu\nK = %zu\nXU = ", c->V, hc->k);
+    vs_gp_put_num(f, hc->divx);
+    fputs("\nYU = ", f);
+    vs_gp_put_num(f, hc->divy);
+    fputs("\nZS = ", f);
+    vs_gp_put_num(f, hc->zs);
+    fputs("  # 100: percent\nMID = ", f);
+    vs_gp_put_num(f, (lo + hi) / 2);
+    fputs("  # numbers on the darker half are white\n", f);
+    hc->dark_low = vs_metric_better((vs_metric)hc->m) != VS_BETTER_LOWER;
+    if (hc->dark_low)
+        fputs("set palette defined (0 '#00224E', 0.5 '#7C7B78', 1 '#FDE725')\n",
+              f);
+    else
+        fputs("set palette defined (0 '#FDE725', 0.5 '#7C7B78', 1 '#00224E')\n",
+              f);
+    fputs("set cbrange [", f);
+    vs_gp_put_num(f, lo);
+    fputc(':', f);
+    vs_gp_put_num(f, hi);
+    int cd;
+    double step = vs_gp_nice_step(hi - lo, 5, &cd);
+    fputs("]\nset cbtics ", f);
+    vs_gp_put_num(f, step);
+    fprintf(f, "\nset format cb '%%.%df'\n", cd);
+    fputs("set cblabel t_cb noenhanced\n"
+          "set xlabel t_x noenhanced\nset ylabel t_y noenhanced\n"
+          "unset grid\nset tics out\nset border 15 lc rgb vs_ink lw 0.8\n"
+          "set style fill solid 1.0 noborder\n", f);
+    fputs("set colorbox user origin screen ", f);
+    vs_gp_put_num(f, (W - hc->cbar_w + 0.2) / W);
+    fputs(", screen ", f);
+    vs_gp_put_num(f, (H - hc->top_h - hc->panel_h + 1.4) / H);
+    fputs(" size screen ", f);
+    vs_gp_put_num(f, 0.35 / W);
+    fputs(", screen ", f);
+    vs_gp_put_num(f, (hc->panel_h - 1.9) / H);
+    fputc('\n', f);
+}
+
+/* The axes over every cell, and whether numbers fit in the cells: about
+ * 0.16 cm a character at 6 points, and a character of room. */
+static void heat_axes(ctx *c, FILE *f, heat_chart *hc)
+{
+    const vs_sweep_result *r = c->r;
+    double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+    for (size_t i = 0; i < r->axes[0].n; i++) {
+        double a0, a1;
+        cell_edges(&r->axes[0], i, &a0, &a1);
+        xlo = fmin(xlo, a0 / hc->divx);
+        xhi = fmax(xhi, a1 / hc->divx);
+    }
+    for (size_t j = 0; j < r->axes[1].n; j++) {
+        double b0, b1;
+        cell_edges(&r->axes[1], j, &b0, &b1);
+        ylo = fmin(ylo, b0 / hc->divy);
+        yhi = fmax(yhi, b1 / hc->divy);
+    }
+    put_heat_ticks(c, f, "x", 0, hc->divx, xlo, xhi);
+    put_heat_ticks(c, f, "y", 1, hc->divy, ylo, yhi);
+    char widest[64];
+    snprintf(widest, sizeof widest, "%.*f", hc->dec,
+             fmax(fabs(hc->lo), fabs(hc->hi)));
+    double plot_w = hc->panel_w - 2.4;
+    hc->numbers = r->axes[1].n <= 20 &&
+                  plot_w / (double)r->axes[0].n >=
+                      0.16 * (double)(strlen(widest) + 2);
+}
+
+/* The notes, then one panel per variant shown. */
+static void heat_panels(ctx *c, FILE *f, const heat_chart *hc)
+{
+    double W = hc->W, H = hc->H;
+    vs_gp_put_titles(f, W, H);
+    fputs("set label 103 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, hc->hidden ? 0.65 : 0.3);
+    fputs(" left font ',7' noenhanced\n", f);
+    if (hc->hidden) {
+        fputs("set label 104 t_hidden", f);
+        vs_gp_put_at(f, W, H, 0.5, 0.3);
+        fputs(" left font ',7' noenhanced\n", f);
+    }
+    fputs("set multiplot\n", f);
+    const char *cmp = hc->dark_low ? "<" : ">";
+    size_t slot = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (hc->show && !hc->show[v])
+            continue;
+        size_t row = slot / hc->cols, col = slot % hc->cols;
+        double x0 = 0.2 + hc->panel_w * (double)col;
+        double y1 = H - hc->top_h - hc->panel_h * (double)row;
+        vs_gp_put_margins(f, W, H, x0 + 1.9, x0 + hc->panel_w - 0.5,
+                          y1 - hc->panel_h + 1.4, y1 - 0.5);
+        fprintf(f, "set title t_v%zu noenhanced font ',8'\n", v);
+        fprintf(f, "plot 'chart_heatmap.csv' index K * V + %zu using "
+                   "($5 / XU):($6 / YU):($1 / XU):($2 / XU):($3 / YU):($4 / YU):"
+                   "($7 * ZS) with boxxyerror fc palette notitle", v);
+        if (hc->numbers)
+            fprintf(f, ", \\\n  '' index K * V + %zu using ($5 / XU):($6 / YU):"
+                       "($7 * ZS %s MID ? gprintf('%%.%df', $7 * ZS) : '') with "
+                       "labels font ',6' textcolor rgb '#ffffff' notitle, \\\n"
+                       "  '' index K * V + %zu using ($5 / XU):($6 / YU):"
+                       "($7 * ZS %s MID ? '' : gprintf('%%.%df', $7 * ZS)) with "
+                       "labels font ',6' textcolor rgb '#000000' notitle",
+                    v, cmp, hc->dec, v, cmp, hc->dec);
+        fputc('\n', f);
+        if (slot == 0)
+            fputs("unset label 101; unset label 102; unset label 103; "
+                  "unset label 104; unset colorbox\n", f);
+        slot++;
+    }
+    fputs("unset multiplot\n", f);
+}
+
+/* A heat map of heat metric k: one panel per variant the sweep moves,
+ * one colour scale for all of them (drawn once, on the right). */
+static void write_heat_chart(ctx *c, size_t k)
+{
+    char name[64], buf[512];
+    vs_sweep_chart_name(c->r, k, name, sizeof name);
+    heat_chart hc;
+    memset(&hc, 0, sizeof hc);
+    hc.k = k;
+    hc.m = heat_metrics[k];
+    heat_layout(c, &hc);
+    snprintf(buf, sizeof buf, "mean %s over the grid, a panel per variant "
+             "the sweep changes", vs_metric_name((vs_metric)hc.m));
+    FILE *f = script_begin(c, name, buf, "chart_heatmap.csv", hc.W, hc.H);
+    if (!f)
+        return;
+    heat_texts(c, f, &hc);
+    heat_scale(c, f, &hc);
+    heat_axes(c, f, &hc);
+    heat_panels(c, f, &hc);
+}
+
+/* ------------------------------------------------------------------ */
+/* The charts of one result                                            */
+
+/* A variant is affected when any of its summaries differs between points
+ * (bitwise: common random numbers make unaffected variants exactly
+ * equal). */
+static void find_affected(ctx *c)
+{
+    for (size_t v = 0; v < c->V; v++)
+        for (size_t p = 1; p < c->r->n_points && !c->affected[v]; p++)
+            for (int m = 0; m < VS_STAT_COUNT; m++) {
+                const vs_stat *a = stat_at(c, 0, v, m), *b = stat_at(c, p, v, m);
+                double x[4] = {a->point, a->mean, a->p05, a->p95};
+                double y[4] = {b->point, b->mean, b->p05, b->p95};
+                for (int q = 0; q < 4; q++)
+                    if (!(x[q] == y[q] || (isnan(x[q]) && isnan(y[q]))))
+                        c->affected[v] = 1;
+            }
+}
+
+int vs_sweep_charts_write(const vs_scenario *sc, const vs_sweep_result *r,
+                          const char *dir, vs_outset *set, vs_gp_list *list,
+                          vs_err *err)
+{
+    if (r->n_axes > 2)
+        return VS_OK;
+    ctx c;
+    memset(&c, 0, sizeof c);
+    vs_gp_init(&c.g, dir, set, strcmp(sc->lang, "sv") == 0, list, err);
+    c.sc = sc;
+    c.r = r;
+    c.L = c.g.sv ? &lang_sv : &lang_en;
+    c.V = sc->n_variants;
+    c.base = (size_t)sc->baseline;
+    snprintf(c.size_what, sizeof c.size_what, "%zu variants", c.V);
+    c.slot = malloc(c.V * sizeof *c.slot);
+    c.affected = calloc(c.V, 1);
+    size_t *order = r->n_axes == 1 ? sorted_points(&c) : NULL;
+    int st;
+    if (!c.slot || !c.affected || (r->n_axes == 1 && !order)) {
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    /* The baseline is black (linetype 1); the others take the palette in
+     * file order, as in the charts of `run`. */
+    for (size_t v = 0, j = 0; v < c.V; v++)
+        c.slot[v] = v == c.base ? 1 : 2 + (int)(j++ % 7);
+    find_affected(&c);
+    if (r->n_axes == 1) {
+        write_line_data(&c, order);
+        for (int m = 0; m < VS_M_COUNT; m++)
+            write_line_chart(&c, m, order, r->before[0]);
+    } else {
+        write_heat_data(&c);
+        for (size_t k = 0; k < N_HEAT; k++)
+            write_heat_chart(&c, k);
+    }
+    st = c.g.st;
+done:
+    free(order);
+    free(c.slot);
+    free(c.affected);
+    return st;
+}

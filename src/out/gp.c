@@ -1,0 +1,945 @@
+/* gp.c: the one gnuplot writer (see gp.h and docs/gnuplot-notes.md).
+ *
+ * The style is kept here as a string (style_text) and must equal
+ * plots/vardsim.gp byte for byte; tests/cli/charts.sh compares them.  That
+ * keeps the binary self-contained (no install path to find at run time)
+ * without a generated header in the build.
+ *
+ * Numbers: data files use '.' decimals whatever the locale.  Axis tick
+ * labels are written as explicit (label, position) lists, so Swedish
+ * charts get decimal commas and spaces between thousands exactly
+ * (gnuplot's own formats cannot group thousands without a locale). */
+#include "out/gp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* The shared style: identical to plots/vardsim.gp                     */
+
+static const char style_text[] =
+    "# vardsim chart style.  The source is plots/vardsim.gp; vardsim writes an\n"
+    "# identical copy as style.gp beside the chart scripts of every run, and\n"
+    "# each script loads it, so an output folder renders on its own.\n"
+    "#\n"
+    "# A chart script sets, before loading this file:\n"
+    "#   vs_format     'png' (pngcairo, 200 dpi), 'svg' or 'pdf' (pdfcairo)\n"
+    "#   vs_output     the file to write\n"
+    "#   vs_width_cm   and vs_height_cm: the size on paper (A4 text is 16 cm wide)\n"
+    "#\n"
+    "# Fonts: DejaVu Sans (fonts-dejavu-core, installed with gnuplot-nox).\n"
+    "# Enhanced text is off everywhere: names from scenarios print verbatim.\n"
+    "\n"
+    "set encoding utf8\n"
+    "vs_font = 'DejaVu Sans,8'\n"
+    "vs_dpi = 200.0\n"
+    "# Text at its true size on paper: pdfcairo halves fonts unless told\n"
+    "# fontscale 1; pngcairo draws a point as one pixel, so scale by vs_dpi / 72.\n"
+    "\n"
+    "if (vs_format eq 'svg') {\n"
+    "    set terminal svg size int(vs_width_cm / 2.54 * 72 + 0.5), int(vs_height_cm / 2.54 * 72 + 0.5) font vs_font noenhanced background '#ffffff'\n"
+    "} else {\n"
+    "    if (vs_format eq 'pdf') {\n"
+    "        set terminal pdfcairo size vs_width_cm cm, vs_height_cm cm font vs_font fontscale 1 noenhanced\n"
+    "    } else {\n"
+    "        if (vs_format eq 'png') {\n"
+    "            set terminal pngcairo size int(vs_width_cm / 2.54 * vs_dpi + 0.5), int(vs_height_cm / 2.54 * vs_dpi + 0.5) font vs_font fontscale vs_dpi / 72 linewidth vs_dpi / 72 noenhanced background '#ffffff'\n"
+    "        } else {\n"
+    "            exit error 'unknown vs_format: use png, svg or pdf'\n"
+    "        }\n"
+    "    }\n"
+    "}\n"
+    "set output vs_output\n"
+    "set termoption noenhanced\n"
+    "\n"
+    "# Okabe-Ito palette (colour-blind safe).  Linetype 1 is the baseline\n"
+    "# (black); 2-8 are the other variants in file order.  Yellow comes last:\n"
+    "# it is the weakest on white paper.\n"
+    "set linetype 1 lc rgb '#000000' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 2 lc rgb '#E69F00' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 3 lc rgb '#56B4E9' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 4 lc rgb '#009E73' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 5 lc rgb '#0072B2' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 6 lc rgb '#D55E00' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 7 lc rgb '#CC79A7' lw 1.5 pt 7 ps 0.8\n"
+    "set linetype 8 lc rgb '#F0E442' lw 1.5 pt 7 ps 0.8\n"
+    "\n"
+    "# Reference lines (diagonal, need, zero) and quiet furniture.\n"
+    "vs_grey = '#767676'\n"
+    "vs_light = '#DDDDDD'\n"
+    "vs_ink = '#333333'\n"
+    "set border 3 lc rgb vs_ink lw 0.8\n"
+    "set tics nomirror out scale 0.6 textcolor rgb vs_ink\n"
+    "set grid back lc rgb vs_light lw 0.6 dt 1\n"
+    "set key noenhanced nobox textcolor rgb vs_ink samplen 2 spacing 1.1\n"
+    "set title noenhanced textcolor rgb vs_ink\n"
+    "set style fill solid 0.9 noborder\n"
+    "set datafile separator ','\n";
+
+const char *vs_gp_style(void)
+{
+    return style_text;
+}
+
+/* ------------------------------------------------------------------ */
+/* Quoting and numbers                                                 */
+
+char *vs_gp_quote(const char *text, vs_err *err)
+{
+    /* Pieces between quotes become 'piece'; each quote becomes "\047";
+     * all joined by " . ".  Worst case (every byte a quote) is 9 bytes
+     * per input byte. */
+    static const char q_expr[] = "\"\\047\"", join[] = " . ";
+    size_t n = 3;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p < 0x20) {
+            vs_err_set(err, VS_EINPUT, NULL, 0,
+                       "text for a chart holds a control character "
+                       "(byte 0x%02x): refused", *p);
+            return NULL;
+        }
+        n += *p == '\'' ? sizeof q_expr + 2 * sizeof join : 1 + 2 + sizeof join;
+    }
+    char *out = malloc(n), *o = out;
+    if (!out) {
+        vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    if (!*text) {
+        strcpy(out, "''");
+        return out;
+    }
+    for (const char *p = text; *p;) {
+        if (o != out) {
+            memcpy(o, join, sizeof join - 1);
+            o += sizeof join - 1;
+        }
+        if (*p == '\'') {
+            memcpy(o, q_expr, sizeof q_expr - 1);
+            o += sizeof q_expr - 1;
+            p++;
+        } else {
+            size_t len = strcspn(p, "'");
+            *o++ = '\'';
+            memcpy(o, p, len);
+            o += len;
+            *o++ = '\'';
+            p += len;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+int vs_gp_put_quoted(FILE *f, const char *text, vs_err *err)
+{
+    char *q = vs_gp_quote(text, err);
+    if (!q)
+        return err->code != VS_OK ? err->code : VS_ENOMEM;
+    fputs(q, f);
+    free(q);
+    return VS_OK;
+}
+
+void vs_gp_put_num(FILE *f, double v)
+{
+    char buf[40];
+    if (!isfinite(v)) {
+        fputs("NaN", f);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.10g", v);
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    fputs(buf, f);
+}
+
+const char *vs_gp_money_unit(double max_abs_sek, int swedish, double *divisor)
+{
+    double m = isnan(max_abs_sek) ? 0 : fabs(max_abs_sek);
+    if (m < 1e4) {
+        *divisor = 1;
+        return swedish ? "kr" : "SEK";
+    }
+    if (m < 1e6) {
+        *divisor = 1e3;
+        return swedish ? "tkr" : "kSEK";
+    }
+    *divisor = 1e6;
+    return "MSEK";
+}
+
+char *vs_gp_format_number(double v, int decimals, int swedish, char *buf,
+                          size_t n)
+{
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!isfinite(v))
+        return buf;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    char digits[48];
+    if (fabs(v) >= 1e15) {
+        /* Never a chart amount; keep the buffer bound honest. */
+        snprintf(buf, n, "%.3e", v);
+        return buf;
+    }
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+    /* The integer digits end at the first non-digit: '.' in the C locale,
+     * whatever mark another locale would have put there. */
+    size_t int_len = strspn(digits, "0123456789");
+    int zero = strspn(digits, "0.,") == strlen(digits);
+    char sep = swedish ? ' ' : ',';
+    char *o = buf, *end = buf + n - 1;
+#define PUT(ch) do { if (o < end) *o++ = (ch); } while (0)
+    if (v < 0 && !zero && end - o >= 3) {
+        PUT('\xe2'); PUT('\x88'); PUT('\x92'); /* U+2212 minus sign */
+    }
+    for (size_t i = 0; i < int_len; i++) {
+        if (i > 0 && int_len >= 4 && (int_len - i) % 3 == 0)
+            PUT(sep);
+        PUT(digits[i]);
+    }
+    if (decimals > 0) {
+        PUT(swedish ? ',' : '.');
+        for (const char *p = digits + int_len + 1; *p; p++)
+            PUT(*p);
+    }
+#undef PUT
+    *o = '\0';
+    return buf;
+}
+
+int vs_gp_short_decimals(double v)
+{
+    for (int d = 0; d < 6; d++) {
+        double x = v * pow(10, d);
+        if (fabs(x - round(x)) < 1e-6 * fmax(1, fabs(x)))
+            return d;
+    }
+    return 6;
+}
+
+char *vs_gp_shorten(const char *text, size_t max_chars, char *buf, size_t n)
+{
+#define STARTS_CHAR(b) (((unsigned char)(b) & 0xC0) != 0x80)
+    if (n == 0)
+        return buf;
+    size_t chars = 0;
+    for (const char *p = text; *p; p++)
+        chars += STARTS_CHAR(*p);
+    int cut = chars > max_chars;
+    size_t keep = cut ? (max_chars > 0 ? max_chars - 1 : 0) : chars;
+    /* Bytes of the first `keep` characters. */
+    size_t len = 0, seen = 0;
+    for (; text[len]; len++)
+        if (STARTS_CHAR(text[len]) && seen++ == keep)
+            break;
+    const char *tail = cut ? "\xe2\x80\xa6" : ""; /* … */
+    /* A buffer too small for that: drop whole characters until it fits,
+     * and the ellipsis too if even it does not fit. */
+    size_t full = len;
+    for (int pass = 0; pass < 2; pass++) {
+        while (len > 0 && len + strlen(tail) + 1 > n)
+            do
+                len--;
+            while (len > 0 && !STARTS_CHAR(text[len]));
+        if (len + strlen(tail) + 1 <= n)
+            break;
+        tail = "";
+        len = full;
+    }
+    memcpy(buf, text, len);
+    strcpy(buf + len, tail);
+    return buf;
+#undef STARTS_CHAR
+}
+
+void vs_gp_fill(char *buf, size_t n, const char *tmpl, const char *arg)
+{
+    const char *at = strstr(tmpl, "%s");
+    if (at)
+        snprintf(buf, n, "%.*s%s%s", (int)(at - tmpl), tmpl, arg, at + 2);
+    else
+        snprintf(buf, n, "%s", tmpl);
+}
+
+double vs_gp_nice_step(double span, int target, int *decimals)
+{
+    if (!(span > 0) || !isfinite(span))
+        span = 1;
+    double raw = span / target, mag = pow(10, floor(log10(raw)));
+    double f = raw / mag;
+    double step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+    *decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    return step;
+}
+
+/* DejaVu Sans advances are about 0.3 em for narrow marks and letters,
+ * 0.6 for most letters and digits, 0.7-1.0 for capitals and wide signs;
+ * cairo draws the font about 1.25 times its nominal size (measured on
+ * pngcairo and pdfcairo alike). */
+double vs_gp_text_cm(const char *text, double pt)
+{
+    double em = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue; /* inside a UTF-8 character */
+        if (strchr(" .,:;'`!|iljtfr()[]{}-\"", *p))
+            em += 0.33;
+        else if ((*p >= 'A' && *p <= 'Z') || strchr("mwMW@%&<>=~_#", *p))
+            em += 0.78;
+        else
+            em += 0.64; /* including Å Ä Ö å ä ö */
+    }
+    return em * 1.25 * 1.05 * pt / 72 * 2.54;
+}
+
+/* Swedish names average 0.56 em a character. */
+size_t vs_gp_chars_in(double cm, double pt)
+{
+    double per_char = 0.56 * 1.25 * pt / 72 * 2.54;
+    return cm > per_char ? (size_t)(cm / per_char) : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Page geometry                                                       */
+
+void vs_gp_put_at(FILE *f, double w, double h, double x, double y)
+{
+    fputs(" at screen ", f);
+    vs_gp_put_num(f, x / w);
+    fputs(", screen ", f);
+    vs_gp_put_num(f, y / h);
+}
+
+void vs_gp_put_margins(FILE *f, double w, double h, double x0, double x1,
+                       double y0, double y1)
+{
+    fputs("set lmargin at screen ", f);
+    vs_gp_put_num(f, x0 / w);
+    fputs("; set rmargin at screen ", f);
+    vs_gp_put_num(f, x1 / w);
+    fputs("; set bmargin at screen ", f);
+    vs_gp_put_num(f, y0 / h);
+    fputs("; set tmargin at screen ", f);
+    vs_gp_put_num(f, y1 / h);
+    fputc('\n', f);
+}
+
+void vs_gp_put_titles(FILE *f, double w, double h)
+{
+    fputs("set label 101 t_title", f);
+    vs_gp_put_at(f, w, h, w / 2, h - 0.5);
+    fputs(" center font ',10' noenhanced\nset label 102 t_scenario", f);
+    vs_gp_put_at(f, w, h, w / 2, h - 0.95);
+    fputs(" center noenhanced\n", f);
+}
+
+void vs_gp_key_strip(FILE *f, double w, double h, double y0, double y1,
+                     size_t rows)
+{
+    vs_gp_put_margins(f, w, h, 0.6, w - 0.6, y0, y1);
+    fprintf(f, "unset border; unset xtics; unset ytics; unset grid; "
+               "unset xlabel; unset ylabel; unset title; unset arrow\n"
+               "unset xzeroaxis; unset yzeroaxis\n"
+               "set xrange [0:1]; set yrange [0:1]\n"
+               "set key inside left top Left reverse vertical maxrows %zu "
+               "noenhanced samplen 2\n", rows);
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer                                                          */
+
+void vs_gp_list_init(vs_gp_list *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void vs_gp_init(vs_gp *g, const char *dir, vs_outset *set, int swedish,
+                vs_gp_list *list, vs_err *err)
+{
+    memset(g, 0, sizeof *g);
+    g->dir = dir;
+    g->set = set;
+    g->sv = swedish;
+    g->list = list;
+    g->err = err;
+}
+
+void vs_gp_fail(vs_gp *g, int st)
+{
+    if (g->st == VS_OK)
+        g->st = st;
+}
+
+int vs_gp_check_text(vs_err *err, const char *what, const char *id,
+                     const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+        if (*p < 0x20)
+            return vs_err_set(err, VS_EINPUT, NULL, 0,
+                              "%s '%s': the name holds a control character "
+                              "(byte 0x%02x), which a chart cannot carry",
+                              what, id, *p);
+    return VS_OK;
+}
+
+int vs_gp_check_names(const vs_scenario *sc, vs_err *err)
+{
+    int st = vs_gp_check_text(err, "scenario", "name", sc->name);
+    for (size_t v = 0; st == VS_OK && v < sc->n_variants; v++)
+        st = vs_gp_check_text(err, "variant", sc->variants[v].id,
+                              sc->variants[v].name);
+    for (size_t i = 0; st == VS_OK && i < sc->n_centres; i++)
+        st = vs_gp_check_text(err, "centre", sc->centres[i].id,
+                              sc->centres[i].name);
+    return st;
+}
+
+FILE *vs_gp_open(vs_gp *g, const char *name)
+{
+    if (g->st != VS_OK)
+        return NULL;
+    FILE *f = vs_outset_open(g->set, g->dir, name, g->err);
+    if (!f)
+        vs_gp_fail(g, g->err->code != VS_OK ? g->err->code : VS_EIO);
+    return f;
+}
+
+FILE *vs_gp_open_script(vs_gp *g, const char *chart, double w, double h,
+                        const char *what)
+{
+    char name[80];
+    snprintf(name, sizeof name, "%s.gp", chart);
+    FILE *f = vs_gp_open(g, name);
+    if (!f)
+        return NULL;
+    vs_gp_list *l = g->list;
+    if (h <= VS_GP_MAX_PAGE_CM && w <= VS_GP_MAX_PAGE_CM) {
+        if (l && l->n < VS_GP_MAX_CHARTS)
+            snprintf(l->names[l->n++], sizeof l->names[0], "%s", chart);
+        return f;
+    }
+    /* The reason holds no scenario text (only counts), so it can go in a
+     * double-quoted string and a comment as it is. */
+    char why[300];
+    snprintf(why, sizeof why,
+             "%s.gp not drawn: %s would need a page %.0f cm tall; charts "
+             "are drawn up to %.0f cm (the tables hold every number)",
+             chart, what, fmax(w, h), VS_GP_MAX_PAGE_CM);
+    fprintf(f, "# %s\nexit error \"%s\"\n", why, why);
+    if (l) {
+        if (l->n_refused++ == 0)
+            snprintf(l->refused, sizeof l->refused, "%s", why);
+    }
+    return NULL;
+}
+
+void vs_gp_put_q(vs_gp *g, FILE *f, const char *text)
+{
+    if (g->st == VS_OK)
+        vs_gp_fail(g, vs_gp_put_quoted(f, text, g->err));
+}
+
+void vs_gp_assign(vs_gp *g, FILE *f, const char *name, const char *text)
+{
+    fprintf(f, "%s = ", name);
+    vs_gp_put_q(g, f, text);
+    fputc('\n', f);
+}
+
+void vs_gp_assign_lines(vs_gp *g, FILE *f, const char *name, const char *text)
+{
+    char part[512];
+    fprintf(f, "%s = ", name);
+    const char *p = text;
+    for (int first = 1;; first = 0) {
+        size_t len = strcspn(p, "|");
+        snprintf(part, sizeof part, "%.*s", (int)len, p);
+        if (!first)
+            fputs(" . \"\\n\" . ", f);
+        vs_gp_put_q(g, f, part);
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    fputc('\n', f);
+}
+
+/* The end of the next line of at most max_chars characters from p: at
+ * the end of the text, else at its last space, else after max_chars. */
+static const char *line_end(const char *p, size_t max_chars)
+{
+    const char *q = p, *space = NULL;
+    size_t chars = 0;
+    while (*q) {
+        if (*q == ' ')
+            space = q;
+        if (++chars > max_chars)
+            break;
+        q++;
+        while (((unsigned char)*q & 0xC0) == 0x80)
+            q++;
+    }
+    return !*q ? q : space && space > p ? space : q;
+}
+
+void vs_gp_assign_wrapped(vs_gp *g, FILE *f, const char *name,
+                          const char *text, size_t max_chars, int max_lines)
+{
+    char line[4 * 120 + 4];
+    if (max_chars > 120)
+        max_chars = 120;
+    fprintf(f, "%s = ", name);
+    const char *p = text;
+    for (int n_line = 1;; n_line++) {
+        while (*p == ' ')
+            p++;
+        const char *end = line_end(p, max_chars);
+        if (n_line == max_lines && *end) {
+            vs_gp_shorten(p, max_chars, line, sizeof line);
+            end = p + strlen(p);
+        } else {
+            snprintf(line, sizeof line, "%.*s", (int)(end - p), p);
+        }
+        if (n_line > 1)
+            fputs(" . \"\\n\" . ", f);
+        vs_gp_put_q(g, f, line);
+        p = end;
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+    }
+    fputc('\n', f);
+}
+
+void vs_gp_assign_variants(vs_gp *g, FILE *f, const vs_scenario *sc,
+                           const char *base_suffix, size_t max_chars)
+{
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        char var[32], text[4 * 120 + 64], name[4 * 120 + 1];
+        const char *suffix =
+            base_suffix && v == (size_t)sc->baseline ? base_suffix : "";
+        const char *shown = sc->variants[v].name;
+        if (max_chars > 0) {
+            /* suffixes are short and ASCII-counted */
+            size_t room = max_chars > strlen(suffix) + 2
+                              ? max_chars - strlen(suffix) : 2;
+            shown = vs_gp_shorten(shown, room < 120 ? room : 120, name,
+                                  sizeof name);
+        }
+        snprintf(var, sizeof var, "t_v%zu", v);
+        if (*suffix) {
+            snprintf(text, sizeof text, "%s%s", shown, suffix);
+            shown = text;
+        }
+        vs_gp_assign(g, f, var, shown);
+    }
+}
+
+void vs_gp_put_tic(vs_gp *g, FILE *f, const char *label, double value)
+{
+    /* gnuplot reads an explicit tic label as a format: % must be %%. */
+    size_t n = strlen(label), pct = 0;
+    for (const char *p = label; *p; p++)
+        pct += *p == '%';
+    if (pct == 0) {
+        vs_gp_put_q(g, f, label);
+    } else {
+        char *esc = malloc(n + pct + 1), *o = esc;
+        if (!esc) {
+            vs_gp_fail(g, vs_err_set(g->err, VS_ENOMEM, NULL, 0,
+                                     "out of memory"));
+            return;
+        }
+        for (const char *p = label; *p; p++) {
+            *o++ = *p;
+            if (*p == '%')
+                *o++ = '%';
+        }
+        *o = '\0';
+        vs_gp_put_q(g, f, esc);
+        free(esc);
+    }
+    fputc(' ', f);
+    vs_gp_put_num(f, value);
+}
+
+void vs_gp_put_id(FILE *f, const char *id)
+{
+    if (id[0] == '-')
+        fputc('\'', f);
+    for (const char *p = id; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                 *p == '_' || *p == '-';
+        fputc(ok ? *p : '_', f);
+    }
+}
+
+void vs_gp_script_begin(vs_gp *g, FILE *f, const vs_gp_script *s)
+{
+    fprintf(f,
+            "# %s.gp: %s.\n"
+            "# Written by vardsim%s; reads %s%s in this folder.\n"
+            "# Render inside this folder:  gnuplot %s.gp      (writes %s.png)\n"
+            "#   other formats:  gnuplot -e \"vs_format='svg'\" %s.gp   (or 'pdf')\n"
+            "if (!exists('vs_format')) vs_format = 'png'\n"
+            "if (!exists('vs_output')) vs_output = '%s.' . vs_format\n",
+            s->chart, s->what, s->by ? s->by : "",
+            s->embed_style ? "" : "style.gp and ", s->data, s->chart, s->chart,
+            s->chart, s->chart);
+    fputs("vs_width_cm = ", f);
+    vs_gp_put_num(f, s->w_cm);
+    fputs("\nvs_height_cm = ", f);
+    vs_gp_put_num(f, s->h_cm);
+    if (s->embed_style) {
+        fputs("\n\n# House style (plots/vardsim.gp)\n", f);
+        fputs(style_text, f);
+    } else {
+        fputs("\nload 'style.gp'\n", f);
+    }
+    if (g->sv)
+        fputs("set decimalsign ','\n", f);
+    fputs("\n# Text from the scenario and labels: single-quoted strings, "
+          "which gnuplot\n# prints as they are (no backquote or macro "
+          "expansion inside them).\n", f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Axes with explicit tick labels                                      */
+
+void vs_gp_axis_fit(vs_gp_axis *a, double lo, double hi, int target,
+                    double min_step)
+{
+    if (!isfinite(lo) || !isfinite(hi)) {
+        lo = 0;
+        hi = 1;
+    }
+    if (!(hi > lo)) {
+        double m = lo != 0 ? fabs(lo) * 0.1 : 1;
+        lo -= m;
+        hi += m;
+    }
+    int decimals;
+    double step = vs_gp_nice_step(hi - lo, target, &decimals);
+    if (step < min_step)
+        step = min_step;
+    a->step = step;
+    /* Widen the range to the next tick when that costs little (a tidy
+     * end), else keep it and put the first/last tick inside. */
+    long first = (long)floor(lo / step + 1e-9);
+    long last = (long)ceil(hi / step - 1e-9);
+    double slack = 0.15 * (hi - lo);
+    if (lo - (double)first * step <= slack)
+        lo = (double)first * step;
+    else
+        first++;
+    if ((double)last * step - hi <= slack)
+        hi = (double)last * step;
+    else
+        last--;
+    a->first = first;
+    a->count = last - first + 1;
+    a->lo = lo;
+    a->hi = hi;
+    a->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+}
+
+void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
+                         double room_cm, double pt, double min_step)
+{
+    char buf[64];
+    for (int target = 8;; target--) {
+        vs_gp_axis_fit(a, lo, hi, target, min_step);
+        double need = 0;
+        for (long i = 0; i < a->count; i++)
+            need += vs_gp_text_cm(vs_gp_format_number(
+                                      (double)(a->first + i) * a->step,
+                                      a->decimals, swedish, buf, sizeof buf),
+                                  pt) + 0.3;
+        if (need <= room_cm || target <= 2)
+            return;
+    }
+}
+
+void vs_gp_put_axis(vs_gp *g, FILE *f, const char *ax, const vs_gp_axis *a)
+{
+    char buf[64];
+    fprintf(f, "set %srange [", ax);
+    vs_gp_put_num(f, a->lo);
+    fputc(':', f);
+    vs_gp_put_num(f, a->hi);
+    fprintf(f, "]\nset %stics (", ax);
+    for (long i = 0; i < a->count; i++) {
+        double v = (double)(a->first + i) * a->step;
+        if (i)
+            fputs(", ", f);
+        vs_gp_put_tic(g, f, vs_gp_format_number(v, a->decimals, g->sv, buf,
+                                                sizeof buf), v);
+    }
+    fputs(")\n", f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering                                                           */
+
+enum { FMT_PNG = 1, FMT_SVG = 2, FMT_PDF = 4 };
+static const char *const fmt_names[] = {"png", "svg", "pdf"};
+
+static int parse_formats(const char *formats, unsigned *mask, vs_err *err)
+{
+    *mask = 0;
+    if (!formats || !*formats)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "no chart format given: use png, svg or pdf");
+    const char *p = formats;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        int found = -1;
+        for (int i = 0; i < 3; i++)
+            if (len == 3 && memcmp(p, fmt_names[i], 3) == 0)
+                found = i;
+        if (len == 0)
+            return vs_err_set(err, VS_EINPUT, NULL, 0,
+                              "empty chart format in '%.64s': use png, svg "
+                              "or pdf", formats);
+        if (found < 0)
+            return vs_err_set(err, VS_EINPUT, NULL, 0,
+                              "unknown chart format '%.*s': use png, svg or "
+                              "pdf", (int)(len < 32 ? len : 32), p);
+        *mask |= 1u << found;
+        if (p[len] == '\0')
+            return VS_OK;
+        p += len + 1;
+    }
+}
+
+int vs_gp_check_formats(const char *formats, vs_err *err)
+{
+    unsigned mask;
+    return parse_formats(formats, &mask, err);
+}
+
+/* The gnuplot on PATH, as an absolute path in buf.  Relative and empty
+ * PATH entries are skipped: gnuplot runs inside the output folder, and a
+ * program found there is not one to run.  Returns 1 when found. */
+static int find_gnuplot(char *buf, size_t n)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path;;) {
+        size_t len = strcspn(p, ":");
+        if (len > 0 && p[0] == '/' &&
+            snprintf(buf, n, "%.*s/gnuplot", (int)len, p) < (int)n) {
+            struct stat st;
+            if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+                access(buf, X_OK) == 0)
+                return 1;
+        }
+        if (p[len] == '\0')
+            return 0;
+        p += len + 1;
+    }
+}
+
+/* gnuplot's first error line in its stderr `text`: the line naming the
+ * script and a line number that is not a warning, else the first line
+ * that is not a warning, else "".  Control bytes become '?' so the
+ * message is safe to print on a terminal. */
+static void first_error(const char *text, char *out, size_t n)
+{
+    const char *pick = NULL, *fallback = NULL;
+    size_t pick_len = 0, fallback_len = 0;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        int blank = strspn(p, " \t^") >= len;
+        int warning = 0;
+        for (size_t i = 0; i + 8 <= len; i++)
+            if (strncmp(p + i, "warning:", 8) == 0)
+                warning = 1;
+        int located = 0;
+        for (size_t i = 0; i + 7 <= len; i++)
+            if (strncmp(p + i, "\" line ", 7) == 0)
+                located = 1;
+        if (!blank && !warning) {
+            if (located && !pick) {
+                pick = p;
+                pick_len = len;
+            }
+            if (!fallback) {
+                fallback = p;
+                fallback_len = len;
+            }
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    if (!pick) {
+        pick = fallback;
+        pick_len = fallback_len;
+    }
+    if (!pick) {
+        pick = "";
+        pick_len = 0;
+    }
+    snprintf(out, n, "%.*s", (int)pick_len, pick);
+    for (char *q = out; *q; q++)
+        if ((unsigned char)*q < 0x20)
+            *q = '?';
+}
+
+/* Run `gnuplot -d -e "vs_format='F'; vs_output='TMP'" CHART.gp` inside dir
+ * (no shell: nothing is interpreted), then rename TMP to CHART.F. */
+static int render_one(const char *gnuplot, const char *dir,
+                      const char *chart, const char *fmt, vs_err *err)
+{
+    char script[64], tmp[96], cmd[256], tmp_path[4096], final_path[4096];
+    snprintf(script, sizeof script, "%s.gp", chart);
+    snprintf(tmp, sizeof tmp, ".%s.%s.%ld.tmp", chart, fmt, (long)getpid());
+    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='%s'", fmt, tmp);
+    if (snprintf(tmp_path, sizeof tmp_path, "%s/%s", dir, tmp) >=
+            (int)sizeof tmp_path ||
+        snprintf(final_path, sizeof final_path, "%s/%s.%s", dir, chart, fmt) >=
+            (int)sizeof final_path)
+        return vs_err_set(err, VS_ERUN, dir, 0, "output folder name is too long");
+    {
+        char sp[4096];
+        snprintf(sp, sizeof sp, "%s/%s", dir, script);
+        if (access(sp, R_OK) != 0)
+            return vs_err_set(err, VS_ERUN, sp, 0,
+                              "chart script missing: %s", strerror(errno));
+    }
+
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
+                          strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
+                          strerror(e));
+    }
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls until exec. */
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0 || chdir(dir) != 0 || dup2(null, 0) < 0 ||
+            dup2(null, 1) < 0 || dup2(pipefd[1], 2) < 0)
+            _exit(127);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        close(null);
+        char *const argv[] = {"gnuplot", "-d", "-e", cmd, script, NULL};
+        execv(gnuplot, argv);
+        _exit(127);
+    }
+    close(pipefd[1]);
+
+    /* Keep the start of gnuplot's stderr; drain the rest so it never
+     * blocks on a full pipe. */
+    char text[8192];
+    size_t used = 0;
+    for (;;) {
+        char chunk[4096];
+        ssize_t got = read(pipefd[0], chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        size_t room = sizeof text - 1 - used;
+        size_t take = (size_t)got < room ? (size_t)got : room;
+        memcpy(text + used, chunk, take);
+        used += take;
+    }
+    text[used] = '\0';
+    close(pipefd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            unlink(tmp_path);
+            return vs_err_set(err, VS_ERUN, NULL, 0, "cannot wait for gnuplot: %s",
+                              strerror(errno));
+        }
+
+    char line[512];
+    struct stat st;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+        stat(tmp_path, &st) == 0 && st.st_size > 0) {
+        if (rename(tmp_path, final_path) == 0)
+            return VS_OK;
+        int e = errno;
+        unlink(tmp_path);
+        return vs_err_set(err, VS_ERUN, final_path, 0, "cannot write: %s",
+                          strerror(e));
+    }
+    unlink(tmp_path);
+    first_error(text, line, sizeof line);
+    if (WIFSIGNALED(status))
+        return vs_err_set(err, VS_ERUN, NULL, 0,
+                          "gnuplot was stopped by signal %d while rendering "
+                          "%s/%s to %s", WTERMSIG(status), dir, script, fmt);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && used == 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run %s", gnuplot);
+    return vs_err_set(err, VS_ERUN, NULL, 0,
+                      "gnuplot failed on %s/%s (%s): %s", dir, script, fmt,
+                      *line ? line : "no image written");
+}
+
+int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
+                 vs_err *err)
+{
+    unsigned mask;
+    int st = parse_formats(formats, &mask, err);
+    if (st != VS_OK)
+        return st;
+    if (list->n_refused > 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0, "%s", list->refused);
+    char gnuplot[4096];
+    if (!find_gnuplot(gnuplot, sizeof gnuplot))
+        return vs_err_set(err, VS_ERUN, NULL, 0,
+                          "gnuplot not found on PATH: install gnuplot-nox, "
+                          "or run without --render");
+    for (size_t k = 0; k < list->n; k++)
+        for (int i = 0; i < 3; i++)
+            if (mask & (1u << i)) {
+                st = render_one(gnuplot, dir, list->names[k], fmt_names[i],
+                                err);
+                if (st != VS_OK)
+                    return st;
+            }
+    return VS_OK;
+}
+
+int vs_gp_remove_old(const char *dir, const char *const *names, size_t n,
+                     int with_scripts, vs_err *err)
+{
+    static const char *const ext[] = {"png", "svg", "pdf", "gp"};
+    for (size_t k = 0; k < n; k++)
+        for (int i = 0; i < (with_scripts ? 4 : 3); i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.%s", dir, names[k], ext[i]);
+            if (unlink(path) != 0 && errno != ENOENT)
+                return vs_err_set(err, VS_EIO, path, 0,
+                                  "cannot remove an earlier chart: %s",
+                                  strerror(errno));
+        }
+    return VS_OK;
+}
