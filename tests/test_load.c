@@ -943,7 +943,7 @@ static void test_files(void **state)
     free(path);
 }
 
-/* cni prints as typed (DESIGN section 6): the literal from the file,
+/* cni prints as typed (docs/outputs.md): the literal from the file,
  * trailing zeros and all; the shortest exact form when the literal is not
  * on the setting's line. */
 static void test_cni_as_typed(void **state)

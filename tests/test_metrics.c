@@ -1,7 +1,7 @@
-/* test_metrics.c: equity metrics (src/metrics.c, DESIGN section 4).
+/* test_metrics.c: equity metrics (src/engine/metrics.c, docs/methods.md).
  *
  * Every expected value is worked by hand in the comment beside it, from
- * the definitions in DESIGN section 4: f_i = a_i / p_i, n_i = p_i c_i,
+ * the definitions in docs/methods.md: f_i = a_i / p_i, n_i = p_i c_i,
  * R_i the population-weighted need rank, dev_i = R_i - mean R. */
 #include "helpers.h"
 
@@ -320,7 +320,7 @@ static unsigned long rnd(unsigned long *s, unsigned long n)
     return (*s >> 33) % n;
 }
 
-/* The metrics straight from DESIGN section 4, O(n^2). */
+/* The metrics straight from docs/methods.md, O(n^2). */
 static void brute_force(size_t n, const double *p, const double *c,
                         const vs_ore *a, double *gini, double *ci, double *hi,
                         double *dis, double *theil)

@@ -387,7 +387,7 @@ static void test_inherited_rule_reaches_extending(void **state)
 }
 
 /* Changing one number leaves every other input's draws alone: the
- * streams are per path (DESIGN section 5).  cut's total depends only on
+ * streams are per path (docs/methods.md, "Monte Carlo").  cut's total depends only on
  * the deficit, which is fixed; the shared-stream uniform pot of `top`
  * draws the same values whatever threshold is set. */
 static void test_other_draws_unchanged(void **state)

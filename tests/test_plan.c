@@ -158,9 +158,9 @@ static void test_over_target(void **state)
     assert_int_equal(y.bind[0] | y.bind[1] | y.bind[2], 0);
 }
 
-/* A binding cap's excess follows the gaps (DESIGN's settled reading), so
- * it can carry a centre past its target: start 1 000, 1 000, 8 000,
- * shares 0.2, 0.1, 0.7, B_1 = 11 000: T = 2 200, 1 100, 7 700, R = 1 000,
+/* A binding cap's excess follows the gaps (as water-filling hands on an
+ * excess, docs/methods.md), so it can carry a centre past its target:
+ * start 1 000, 1 000, 8 000, shares 0.2, 0.1, 0.7, B_1 = 11 000: T = 2 200, 1 100, 7 700, R = 1 000,
  * G = 1 200, 100, 0.  With max_growth 0.5 (caps 1 500, 1 500, 12 000) the
  * first passes its cap (1 923.08 > 1 500), and its 423.08 excess goes by
  * gap to the only other centre with one, which ends at its cap 1 500:

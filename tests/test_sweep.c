@@ -475,7 +475,7 @@ static void test_write(void **state)
     vs_err_init(&err);
     vs_outset set;
     vs_outset_init(&set);
-    vs_sweep_write_opts wo = {dir, 0, "sweep test", 7, NULL, 0};
+    vs_sweep_write_opts wo = {dir, 0};
     assert_int_equal(vs_sweep_write(sc, r, &wo, &set, NULL, &err), VS_OK);
     assert_int_equal(vs_outset_commit(&set, &err), VS_OK);
     vs_outset_free(&set);
@@ -510,7 +510,7 @@ static void test_write(void **state)
         assert_int_equal(vs_output_mkdir(rdir, &err), VS_OK);
         vs_outset rs;
         vs_outset_init(&rs);
-        vs_report_opts ro = {rdir, 0, 0, "", 7, 30, 0};
+        vs_report_opts ro = {rdir, 0, 0, 0};
         assert_int_equal(vs_report_write(one, res, &ro, &rs, &err), VS_OK);
         assert_int_equal(vs_outset_commit(&rs, &err), VS_OK);
         vs_outset_free(&rs);
@@ -542,7 +542,11 @@ static void test_write(void **state)
     snprintf(path, sizeof path, "%s/manifest.txt", dir);
     char *man = slurp(path);
     assert_non_null(strstr(man, "over: top.cni_threshold.threshold = 1.1, 1 (2 values)"));
-    assert_non_null(strstr(man, "iterations: 30 per point"));
+    assert_non_null(strstr(man, "\niterations: 30\n"));
+    assert_non_null(strstr(man, "\nanalysis: sweep\n"));
+    assert_non_null(strstr(man, "\nseed: 7\n"));
+    assert_non_null(strstr(man, "points: 2 (the first path outermost), each "
+                                "with the iterations above"));
     free(man);
     snprintf(path, sizeof path, "%s/sweep_ci_need.gp", dir);
     char *gp = slurp(path);

@@ -1,4 +1,4 @@
-/* metrics.h: equity metrics (DESIGN section 4) as pure functions.
+/* metrics.h: equity metrics (docs/methods.md, "Equity metrics") as pure functions.
  *
  * Per iteration, vs_metrics_prepare ranks the centres by need once (the
  * ranking is shared by every variant of the iteration); vs_metrics_compute

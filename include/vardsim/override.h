@@ -1,6 +1,6 @@
 /* override.h: --set PATH=VALUE, changing one number of a loaded scenario.
  *
- * PATH names a number as in DESIGN section 7: region.deficit,
+ * PATH names a number as in docs/scenario-format.md ("Paths"): region.deficit,
  * VARIANT.RULE.PARAM (a rule by its id; an inherited rule through the
  * variant that defines it, which reaches every variant extending it),
  * region.age_weights[I], VARIANT.RULE.amounts[I],

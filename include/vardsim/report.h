@@ -1,6 +1,6 @@
-/* report.h: the tables of a run (DESIGN sections 6 and 9): metrics.csv,
+/* report.h: the tables of a run (docs/outputs.md): metrics.csv,
  * centres.csv, explain.csv, draws.csv (optional), warnings.txt and
- * manifest.txt. */
+ * manifest.txt (from the result's provenance record). */
 #ifndef VARDSIM_REPORT_H
 #define VARDSIM_REPORT_H
 
@@ -15,9 +15,6 @@ typedef struct vs_report_opts {
     const char *dir;          /* output folder (must exist) */
     int swedish_csv;          /* --csv sv */
     int draws;                /* --draws */
-    const char *command_line; /* for the manifest */
-    uint64_t seed;
-    long iterations_asked;
     double precision;         /* 0 when off */
     const char *more_warnings;/* further warning lines (the plan's), each
                                  ending in '\n', or NULL */

@@ -1,4 +1,4 @@
-/* sim.h: the Monte Carlo loop and its summaries (DESIGN section 5).
+/* sim.h: the Monte Carlo loop and its summaries (docs/methods.md, "Monte Carlo").
  *
  * Iteration 0 is the point estimate; iterations 1..N draw.  Iteration k's
  * inputs depend only on (seed, k), every variant of an iteration sees the
@@ -14,6 +14,7 @@
 
 #include "vardsim/error.h"
 #include "vardsim/metrics.h"
+#include "vardsim/provenance.h"
 #include "vardsim/scenario.h"
 
 /* Region-level statistics per variant: the metrics of metrics.h, then
@@ -48,7 +49,7 @@ typedef struct vs_sim_opts {
                               and NAN elsewhere */
 } vs_sim_opts;
 
-/* One summary (DESIGN section 5).  NAN marks an empty cell. */
+/* One summary (docs/methods.md, "Monte Carlo").  NAN marks an empty cell. */
 typedef struct vs_stat {
     double point, mean, sd, p05, p50, p95, mcse, diff_mean, p_better;
     long n; /* iterations in which the value was defined */
@@ -98,6 +99,8 @@ typedef struct vs_results {
     vs_shortfall_sum *shortfalls; /* n_rules */
     vs_ore *steps;          /* n_rules * n_centres: each rule's change to
                                each centre at iteration 0 (explain.csv) */
+    vs_provenance prov;     /* seed, iterations, threads, wall time... (the
+                               fields above repeat three of them) */
 } vs_results;
 
 /* Run the Monte Carlo simulation.  Returns VS_OK and sets *out (free with

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/dist.h"
 #include "engine/draw.h"
@@ -303,13 +302,6 @@ static int run_sobol(sens *s, vs_sensitivity_result *res, vs_err *err)
 
 /* ---- run -------------------------------------------------------------- */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void vs_sensitivity_free(vs_sensitivity_result *r)
 {
     if (!r)
@@ -380,7 +372,9 @@ static void keep_shortfalls(const sens *s, vs_sensitivity_result *res)
 int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
                        vs_sensitivity_result **out, vs_err *err)
 {
-    double t0 = now_seconds();
+    vs_provenance prov;
+    double t0 = vs_provenance_begin(&prov, sc->file, o->seed, o->n,
+                                    o->threads);
     *out = NULL;
     sens s;
     memset(&s, 0, sizeof s);
@@ -437,7 +431,10 @@ int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
             res->cells[c].sobol = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
     }
     keep_shortfalls(&s, res);
-    res->wall_seconds = now_seconds() - t0;
+    prov.threads = res->threads;
+    vs_provenance_end(&prov, t0, res->n);
+    res->prov = prov;
+    res->wall_seconds = prov.wall_seconds;
     sens_free(&s);
     *out = res;
     return VS_OK;

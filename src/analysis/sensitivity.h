@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "vardsim/error.h"
+#include "vardsim/provenance.h"
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 #include "analysis/sobol.h"
@@ -91,6 +92,8 @@ typedef struct vs_sensitivity_result {
     vs_shortfall_sum *shortfalls; /* n_rules, in file order */
     vs_stat *point_stats;       /* n_variants x VS_STAT_COUNT: only .point
                                    is set, from the point evaluation */
+    vs_provenance prov;         /* seed, N asked and done, threads, wall
+                                   time... (repeated above in part) */
 } vs_sensitivity_result;
 
 /* Run the tornado and (N > 0) the Sobol analysis.  Returns VS_OK and sets

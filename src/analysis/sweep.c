@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "vardsim/override.h"
 
@@ -270,18 +269,13 @@ static void point_progress(void *ctx, long done, long total)
     p->o->progress(p->o->progress_ctx, p->offset + done, p->total);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
                  const vs_sweep_opts *opts, vs_sweep_result **out,
                  vs_err *err)
 {
-    double t0 = now_seconds();
+    vs_provenance prov;
+    double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
+                                    opts->iterations, opts->threads);
     *out = NULL;
     if (n_axes == 0 || n_axes > 16)
         return vs_err_set(err, VS_EINPUT, NULL, 0,
@@ -386,7 +380,10 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
             goto fail;
         }
     }
-    r->wall_seconds = now_seconds() - t0;
+    prov.threads = r->threads;
+    vs_provenance_end(&prov, t0, r->iterations);
+    r->prov = prov;
+    r->wall_seconds = prov.wall_seconds;
     *out = r;
     return VS_OK;
 fail:

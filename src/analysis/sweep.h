@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "vardsim/error.h"
+#include "vardsim/provenance.h"
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 
@@ -78,6 +79,8 @@ typedef struct vs_sweep_result {
     long iterations;
     int threads;
     double wall_seconds;
+    vs_provenance prov;   /* seed, iterations per point, threads, wall
+                             time... (the three fields above repeat them) */
 } vs_sweep_result;
 
 /* Run the sweep: every value of every axis is checked first (unknown

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "vardsim/error.h"
+#include "vardsim/provenance.h"
 
 /* EXIT_STRICT: --strict and at least one warning, after writing every
  * output; 1 and 2 outrank it. */
@@ -61,6 +62,14 @@ void vs_cli_common_free(vs_cli_common *c);
  * a usage error (exit 2). */
 int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c);
 
+/* Parse argv[1..]: the shared options into c, every other word through
+ * `own` (at argv[*i]; it may take a value, advancing *i), which returns
+ * EXIT_DONE or the exit status of a usage error.  Returns EXIT_DONE or
+ * that status. */
+typedef int (*vs_cli_arg_fn)(int argc, char **argv, int *i, void *ctx);
+int vs_cli_parse_args(int argc, char **argv, vs_cli_common *c,
+                      vs_cli_arg_fn own, void *ctx);
+
 /* Load `file` and apply every --set.  Returns VS_OK, or VS_EINPUT for an
  * unreadable or bad scenario or a bad --set (exit 2), with err filled. */
 int vs_cli_load(const vs_cli_common *c, const char *file,
@@ -69,9 +78,6 @@ int vs_cli_load(const vs_cli_common *c, const char *file,
 /* The output folder: -o, else out/<stem><suffix> ("" or "-sweep"). */
 void vs_cli_out_dir(const vs_cli_common *c, const char *file,
                     const char *suffix, char *buf, size_t n);
-
-/* Monotonic seconds. */
-double vs_cli_now(void);
 
 /* A progress bar on standard error (only when it is a terminal and the
  * user did not ask for quiet). */
@@ -84,6 +90,53 @@ typedef struct vs_cli_progress {
 void vs_cli_progress_init(vs_cli_progress *p, const char *label, int quiet);
 /* vs_progress_fn-compatible callback: ctx is a vs_cli_progress. */
 void vs_cli_progress_show(void *ctx, long done, long total);
+
+/* The seed and iterations of a run: the option's, else the scenario's. */
+uint64_t vs_cli_seed(const vs_cli_common *c, const struct vs_scenario *sc);
+long vs_cli_iterations(const vs_cli_common *c, const struct vs_scenario *sc);
+
+/* One command's run of one scenario (job.c): the skeleton run, sweep and
+ * sensitivity share.  vs_cli_job_run loads `file` and applies --set,
+ * records the invocation (command line, --set values, the file's SHA-256)
+ * in `invocation`, calls run, creates `dir`, calls write (every file into
+ * one set, chart scripts recorded in the list), commits unless
+ * interrupted, renders with --render, calls after and summary, and reports
+ * a problem or an interrupt ("FILE: interrupted: no output written") on
+ * standard error.  Returns the library status. */
+struct vs_outset;
+struct vs_gp_list;
+typedef struct vs_cli_job vs_cli_job;
+struct vs_cli_job {
+    const vs_cli_common *c;
+    const char *file;          /* the scenario */
+    const char *dir;           /* the output folder */
+    const char *command_line;  /* for the manifest */
+    vs_provenance invocation;  /* filled before run */
+    vs_cli_progress progress;  /* ready before run */
+    void *cmd;                 /* the command's own state */
+    size_t warned;             /* warnings printed (set by after) */
+    /* Compute the result (VS_EINTR when interrupted). */
+    int (*run)(vs_cli_job *j, struct vs_scenario *sc, vs_err *err);
+    /* Open and write every file in `set`; copy j->invocation into the
+     * result's provenance first. */
+    int (*write)(vs_cli_job *j, const struct vs_scenario *sc,
+                 struct vs_outset *set, struct vs_gp_list *charts,
+                 vs_err *err);
+    /* After the commit and rendering: print the warnings to standard
+     * error (even with --quiet) and count them in j->warned (may be
+     * NULL). */
+    int (*after)(vs_cli_job *j, const struct vs_scenario *sc, vs_err *err);
+    /* What to print when done and not --quiet (may be NULL). */
+    void (*summary)(vs_cli_job *j, const struct vs_scenario *sc);
+    /* Free the result (may be NULL). */
+    void (*free)(vs_cli_job *j);
+};
+int vs_cli_job_run(vs_cli_job *j);
+
+/* vs_cli_job_run for a command of one scenario: the command line from
+ * argv, the folder from -o or out/<stem><suffix>; returns the exit
+ * status (EXIT_STRICT with --strict when a warning was printed). */
+int vs_cli_job_main(vs_cli_job *j, int argc, char **argv, const char *suffix);
 
 /* The scenario file name without folder and .cfg, into buf. */
 void vs_cli_stem(const char *file, char *buf, size_t n);

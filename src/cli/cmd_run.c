@@ -6,9 +6,9 @@
 
 #include "analysis/plan.h"
 #include "cli.h"
+#include "out/charts.h"
 #include "out/charts_plan.h"
 #include "out/plan_write.h"
-#include "out/charts.h"
 #include "out/gp.h"
 #include "out/report_html.h"
 #include "vardsim/load.h"
@@ -25,40 +25,136 @@ typedef struct run_opts {
     int n_files;
 } run_opts;
 
+/* One word of the command line that is not a shared option. */
+static int run_arg(int argc, char **argv, int *i, void *ctx)
+{
+    run_opts *o = ctx;
+    const char *a = argv[*i];
+    if (strcmp(a, "--precision") == 0) {
+        if (*i + 1 >= argc)
+            return vs_cli_usage_error("option %s needs a value", a);
+        const char *val = argv[++*i];
+        if (vs_cli_parse_double(val, &o->precision) != 0 || !(o->precision > 0))
+            return vs_cli_usage_error("--precision needs a number above 0, not '%s'", val);
+    } else if (strcmp(a, "--draws") == 0) {
+        o->draws = 1;
+    } else if (strcmp(a, "--report") == 0) {
+        o->report = 1;
+    } else if (strcmp(a, "--pdf") == 0) {
+        o->report = o->pdf = 1;
+    } else if (a[0] == '-' && a[1] != '\0') {
+        return vs_cli_usage_error("unknown option '%s'", a);
+    } else {
+        o->files[o->n_files++] = a;
+    }
+    return EXIT_DONE;
+}
+
 static int parse_run(int argc, char **argv, run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->files = calloc((size_t)argc, sizeof *o->files);
     if (vs_cli_common_init(&o->c, argc, -1, 100000000L, 1) != 0 || !o->files)
         return EXIT_RUN;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int r = vs_cli_common_option(argc, argv, &i, &o->c);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--precision") == 0) {
-            if (i + 1 >= argc)
-                return vs_cli_usage_error("option %s needs a value", a);
-            const char *val = argv[++i];
-            if (vs_cli_parse_double(val, &o->precision) != 0 || !(o->precision > 0))
-                return vs_cli_usage_error("--precision needs a number above 0, not '%s'", val);
-        } else if (strcmp(a, "--draws") == 0) {
-            o->draws = 1;
-        } else if (strcmp(a, "--report") == 0) {
-            o->report = 1;
-        } else if (strcmp(a, "--pdf") == 0) {
-            o->report = o->pdf = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return vs_cli_usage_error("unknown option '%s'", a);
-        } else {
-            o->files[o->n_files++] = a;
-        }
-    }
+    int rc = vs_cli_parse_args(argc, argv, &o->c, run_arg, o);
+    if (rc != EXIT_DONE)
+        return rc;
     if (o->n_files == 0)
         return vs_cli_usage_error("run needs a scenario file%s", "");
     return EXIT_DONE;
+}
+
+/* One scenario's run (a vs_cli_job's state). */
+typedef struct run_job {
+    const run_opts *o;
+    vs_results *res;
+    vs_plan_results *plan; /* when the scenario has a plan */
+    char *plan_warn;       /* the plan's warning lines (NULL: none) */
+} run_job;
+
+static int run_compute(vs_cli_job *j, vs_scenario *sc, vs_err *err)
+{
+    run_job *r = j->cmd;
+    vs_sim_opts so;
+    memset(&so, 0, sizeof so);
+    so.seed = vs_cli_seed(j->c, sc);
+    so.iterations = vs_cli_iterations(j->c, sc);
+    so.threads = j->c->threads;
+    so.precision = r->o->precision;
+    so.progress = vs_cli_progress_show;
+    so.progress_ctx = &j->progress;
+    so.stop = &vs_cli_interrupted;
+    int st = vs_sim_run(sc, &so, &r->res, err);
+    if (st != VS_OK || !sc->plan)
+        return st;
+    /* The plan on the run's own draws: the same seed and the iterations
+     * the run took (--precision may stop it early).  Its warnings join
+     * the run's: warnings.txt, the manifest's count, standard error and
+     * --strict. */
+    so.iterations = r->res->iterations;
+    if ((st = vs_plan_run(sc, &so, &r->plan, err)) != VS_OK)
+        return st;
+    if (!(r->plan_warn = vs_plan_warnings(sc, r->plan)))
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    return VS_OK;
+}
+
+/* The tables, then the chart scripts into the same set, so they appear
+ * together. */
+static int run_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
+                     vs_gp_list *charts, vs_err *err)
+{
+    run_job *r = j->cmd;
+    vs_provenance_copy_invocation(&r->res->prov, &j->invocation);
+    vs_report_opts ro = {j->dir, j->c->swedish_csv, r->o->draws,
+                         r->o->precision, r->plan_warn};
+    int st = vs_report_write(sc, r->res, &ro, set, err);
+    if (st == VS_OK)
+        st = vs_charts_write(sc, r->res, j->dir, set, charts, err);
+    if (st == VS_OK && r->plan &&
+        (st = vs_plan_write(sc, r->plan, j->dir, j->c->swedish_csv, set,
+                            err)) == VS_OK)
+        st = vs_plan_chart_write(sc, r->plan, j->dir, set, charts, err);
+    return st;
+}
+
+/* The report reads the committed folder, as `vardsim report` does. */
+static int run_after(vs_cli_job *j, const vs_scenario *sc, vs_err *err)
+{
+    run_job *r = j->cmd;
+    int st = VS_OK;
+    if (r->o->report)
+        st = vs_report_html_write(j->dir, sc, err);
+    if (st == VS_OK && r->o->pdf)
+        st = vs_report_html_pdf(j->dir, err);
+    vs_report_opts ro = {j->dir, j->c->swedish_csv, r->o->draws,
+                         r->o->precision, r->plan_warn};
+    if (st == VS_OK)
+        j->warned = vs_report_print_warnings(sc, r->res, &ro, stderr);
+    return st;
+}
+
+static void run_summary(vs_cli_job *j, const vs_scenario *sc)
+{
+    run_job *r = j->cmd;
+    vs_cli_print_summary(stdout, sc, r->res);
+    char *text = r->plan ? vs_plan_summary_text(sc, r->plan) : NULL;
+    if (text)
+        fprintf(stdout, "\n%s", text);
+    free(text);
+    fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", j->file,
+            r->res->iterations, r->res->wall_seconds, j->dir);
+}
+
+static void run_free(vs_cli_job *j)
+{
+    run_job *r = j->cmd;
+    vs_results_free(r->res);
+    vs_plan_results_free(r->plan);
+    free(r->plan_warn);
+    r->res = NULL;
+    r->plan = NULL;
+    r->plan_warn = NULL;
 }
 
 /* Simulate `file` into `dir`.  Returns a library status; *warned is set
@@ -66,107 +162,11 @@ static int parse_run(int argc, char **argv, run_opts *o)
 static int run_one(const run_opts *o, const char *file, const char *dir,
                    const char *cmdline, size_t *warned)
 {
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    vs_results *res = NULL;
-    vs_plan_results *plan = NULL;
-    char *plan_warn = NULL;
-    vs_outset set;
-    vs_outset_init(&set);
-    int st = vs_cli_load(&o->c, file, &sc, &err);
-    if (st != VS_OK)
-        goto done;
-
-    vs_sim_opts so;
-    memset(&so, 0, sizeof so);
-    so.seed = o->c.have_seed ? o->c.seed : sc->seed;
-    so.iterations = o->c.iterations >= 0 ? o->c.iterations : sc->iterations;
-    so.threads = o->c.threads;
-    so.precision = o->precision;
-    vs_cli_progress pr;
-    vs_cli_progress_init(&pr, file, o->c.quiet);
-    so.progress = vs_cli_progress_show;
-    so.progress_ctx = &pr;
-    so.stop = &vs_cli_interrupted;
-    st = vs_sim_run(sc, &so, &res, &err);
-    if (st == VS_EINTR) {
-        vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
-        goto done;
-    }
-    if (st != VS_OK)
-        goto done;
-    if (sc->plan) {
-        /* The plan on the run's own draws: the same seed and the
-         * iterations the run took (--precision may stop it early). */
-        vs_sim_opts po = so;
-        po.iterations = res->iterations;
-        st = vs_plan_run(sc, &po, &plan, &err);
-        if (st == VS_EINTR)
-            vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
-        if (st != VS_OK)
-            goto done;
-    }
-
-    if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
-        goto done;
-    /* The plan's warnings join the run's: warnings.txt, the manifest's
-     * count, standard error and --strict. */
-    plan_warn = plan ? vs_plan_warnings(sc, plan) : NULL;
-    if (plan && !plan_warn) {
-        st = vs_err_set(&err, VS_ENOMEM, NULL, 0, "out of memory");
-        goto done;
-    }
-    vs_report_opts ro = {dir, o->c.swedish_csv, o->draws, cmdline, so.seed,
-                         so.iterations, o->precision, plan_warn};
-    if ((st = vs_report_write(sc, res, &ro, &set, &err)) != VS_OK)
-        goto done;
-    if (vs_cli_interrupted) {
-        st = vs_err_set(&err, VS_EINTR, NULL, 0, "interrupted: no output written");
-        goto done;
-    }
-    /* Chart scripts go into the same set, so they appear with the tables. */
-    vs_gp_list charts;
-    vs_gp_list_init(&charts);
-    if ((st = vs_charts_write(sc, res, dir, &set, &charts, &err)) != VS_OK)
-        goto done;
-    if (plan && ((st = vs_plan_write(sc, plan, dir, o->c.swedish_csv, &set,
-                                     &err)) != VS_OK ||
-                 (st = vs_plan_chart_write(sc, plan, dir, &set, &charts, &err)) != VS_OK))
-        goto done;
-    st = vs_outset_commit(&set, &err);
-    /* Images need the committed CSV and scripts; a gnuplot failure is
-     * exit 1 and leaves the tables in place. */
-    if (st == VS_OK && o->c.render)
-        st = vs_gp_render(dir, &charts, o->c.render, &err);
-    else if (st == VS_OK && charts.n_refused)
-        fprintf(stderr, "%s: warning: %s\
-", file, charts.refused);
-    /* The report reads the committed folder, as `vardsim report` does. */
-    if (st == VS_OK && o->report)
-        st = vs_report_html_write(dir, sc, &err);
-    if (st == VS_OK && o->pdf)
-        st = vs_report_html_pdf(dir, &err);
-    if (st == VS_OK)
-        *warned = vs_report_print_warnings(sc, res, &ro, stderr);
-    if (st == VS_OK && !o->c.quiet) {
-        vs_cli_print_summary(stdout, sc, res);
-        char *text = plan ? vs_plan_summary_text(sc, plan) : NULL;
-        if (text)
-            fprintf(stdout, "\n%s", text);
-        free(text);
-        fprintf(stderr, "%s: %ld iterations in %.2f s, wrote %s/\n", file,
-                res->iterations, res->wall_seconds, dir);
-    }
-done:
-    if (st != VS_OK)
-        vs_cli_print_err(&err);
-    vs_outset_free(&set);
-    vs_plan_results_free(plan);
-    free(plan_warn);
-    vs_results_free(res);
-    vs_scenario_free(sc);
-    vs_err_free(&err);
+    run_job r = {o, NULL, NULL, NULL};
+    vs_cli_job j = {&o->c, file, dir, cmdline, {0}, {0}, &r, 0, run_compute,
+                    run_write, run_after, run_summary, run_free};
+    int st = vs_cli_job_run(&j);
+    *warned = j.warned;
     return st;
 }
 

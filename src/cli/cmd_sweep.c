@@ -31,6 +31,36 @@ static void free_opts(sweep_opts *o)
     vs_cli_common_free(&o->c);
 }
 
+/* One word of the command line that is not a shared option. */
+static int sweep_arg(int argc, char **argv, int *i, void *ctx)
+{
+    sweep_opts *o = ctx;
+    const char *a = argv[*i];
+    if (strcmp(a, "--over") == 0) {
+        if (*i + 1 >= argc)
+            return vs_cli_usage_error("option %s needs a value", a);
+        const char *val = argv[++*i];
+        vs_err err;
+        vs_err_init(&err);
+        int st = vs_sweep_axis_parse(val, &o->axes[o->n_axes], &err);
+        if (st == VS_OK)
+            o->n_axes++;
+        else
+            fprintf(stderr, "vardsim: --over %s: %s\nTry 'vardsim --help'.\n",
+                    val, err.msg);
+        vs_err_free(&err);
+        if (st != VS_OK)
+            return vs_cli_exit_for(st);
+    } else if (a[0] == '-' && a[1] != '\0') {
+        return vs_cli_usage_error("unknown option '%s'", a);
+    } else if (o->file) {
+        return vs_cli_usage_error("sweep takes one scenario file, not also '%s'", a);
+    } else {
+        o->file = a;
+    }
+    return EXIT_DONE;
+}
+
 static int parse_sweep(int argc, char **argv, sweep_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -39,36 +69,9 @@ static int parse_sweep(int argc, char **argv, sweep_opts *o)
         fprintf(stderr, "vardsim: out of memory\n");
         return EXIT_RUN;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int r = vs_cli_common_option(argc, argv, &i, &o->c);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--over") == 0) {
-            if (i + 1 >= argc)
-                return vs_cli_usage_error("option %s needs a value", a);
-            const char *val = argv[++i];
-            vs_err err;
-            vs_err_init(&err);
-            int st = vs_sweep_axis_parse(val, &o->axes[o->n_axes], &err);
-            if (st == VS_OK)
-                o->n_axes++;
-            else
-                fprintf(stderr, "vardsim: --over %s: %s\nTry 'vardsim --help'.\n",
-                        val, err.msg);
-            vs_err_free(&err);
-            if (st != VS_OK)
-                return vs_cli_exit_for(st);
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return vs_cli_usage_error("unknown option '%s'", a);
-        } else if (o->file) {
-            return vs_cli_usage_error("sweep takes one scenario file, not also '%s'", a);
-        } else {
-            o->file = a;
-        }
-    }
+    int rc = vs_cli_parse_args(argc, argv, &o->c, sweep_arg, o);
+    if (rc != EXIT_DONE)
+        return rc;
     if (!o->file)
         return vs_cli_usage_error("sweep needs a scenario file%s", "");
     if (o->n_axes == 0)
@@ -117,6 +120,59 @@ static void print_summary(FILE *f, const vs_scenario *sc,
     }
 }
 
+/* The sweep of one scenario (a vs_cli_job's state). */
+typedef struct sweep_job {
+    const sweep_opts *o;
+    vs_sweep_result *res;
+} sweep_job;
+
+static int sweep_compute(vs_cli_job *j, vs_scenario *sc, vs_err *err)
+{
+    sweep_job *w = j->cmd;
+    vs_sweep_opts so;
+    memset(&so, 0, sizeof so);
+    so.seed = vs_cli_seed(j->c, sc);
+    so.iterations = vs_cli_iterations(j->c, sc);
+    so.threads = j->c->threads;
+    so.progress = vs_cli_progress_show;
+    so.progress_ctx = &j->progress;
+    so.stop = &vs_cli_interrupted;
+    return vs_sweep_run(sc, w->o->axes, w->o->n_axes, &so, &w->res, err);
+}
+
+static int sweep_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
+                       vs_gp_list *charts, vs_err *err)
+{
+    sweep_job *w = j->cmd;
+    vs_provenance_copy_invocation(&w->res->prov, &j->invocation);
+    vs_sweep_write_opts wo = {j->dir, j->c->swedish_csv};
+    return vs_sweep_write(sc, w->res, &wo, set, charts, err);
+}
+
+static int sweep_after(vs_cli_job *j, const vs_scenario *sc, vs_err *err)
+{
+    (void)err;
+    sweep_job *w = j->cmd;
+    j->warned = vs_warnings_sweep(stderr, sc, w->res);
+    return VS_OK;
+}
+
+static void sweep_summary(vs_cli_job *j, const vs_scenario *sc)
+{
+    sweep_job *w = j->cmd;
+    print_summary(stdout, sc, w->res);
+    fprintf(stderr, "%s: %zu points x %ld iterations in %.2f s, wrote %s/\n",
+            j->file, w->res->n_points, w->res->iterations,
+            w->res->wall_seconds, j->dir);
+}
+
+static void sweep_free(vs_cli_job *j)
+{
+    sweep_job *w = j->cmd;
+    vs_sweep_free(w->res);
+    w->res = NULL;
+}
+
 int vs_cmd_sweep(int argc, char **argv)
 {
     sweep_opts o;
@@ -125,70 +181,10 @@ int vs_cmd_sweep(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
-    size_t warned = 0; /* warnings printed (for --strict) */
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
-    vs_sweep_result *res = NULL;
-    vs_outset set;
-    vs_outset_init(&set);
-    char *cmdline = vs_cli_join_argv(argc, argv);
-    char dir[4096];
-    vs_cli_out_dir(&o.c, o.file, "-sweep", dir, sizeof dir);
-
-    int st = vs_cli_load(&o.c, o.file, &sc, &err);
-    if (st != VS_OK)
-        goto done;
-
-    vs_sweep_opts so;
-    memset(&so, 0, sizeof so);
-    so.seed = o.c.have_seed ? o.c.seed : sc->seed;
-    so.iterations = o.c.iterations >= 0 ? o.c.iterations : sc->iterations;
-    so.threads = o.c.threads;
-    vs_cli_progress pr;
-    vs_cli_progress_init(&pr, o.file, o.c.quiet);
-    so.progress = vs_cli_progress_show;
-    so.progress_ctx = &pr;
-    so.stop = &vs_cli_interrupted;
-    if ((st = vs_sweep_run(sc, o.axes, o.n_axes, &so, &res, &err)) != VS_OK)
-        goto done;
-
-    if ((st = vs_output_mkdir(dir, &err)) != VS_OK)
-        goto done;
-    vs_sweep_write_opts wo = {dir, o.c.swedish_csv, cmdline, so.seed, o.c.sets,
-                              (size_t)o.c.n_sets};
-    vs_gp_list charts;
-    vs_gp_list_init(&charts);
-    if ((st = vs_sweep_write(sc, res, &wo, &set, &charts, &err)) != VS_OK)
-        goto done;
-    if (vs_cli_interrupted) {
-        st = VS_EINTR;
-        goto done;
-    }
-    st = vs_outset_commit(&set, &err);
-    /* Images need the committed data and scripts; a gnuplot failure is
-     * exit 1 and leaves the tables in place. */
-    if (st == VS_OK && o.c.render)
-        st = vs_gp_render(dir, &charts, o.c.render, &err);
-    if (st == VS_OK)
-        warned = vs_warnings_sweep(stderr, sc, res);
-    if (st == VS_OK && !o.c.quiet) {
-        print_summary(stdout, sc, res);
-        fprintf(stderr, "%s: %zu points x %ld iterations in %.2f s, wrote %s/\n",
-                o.file, res->n_points, res->iterations, res->wall_seconds, dir);
-    }
-done:
-    if (st == VS_EINTR)
-        fprintf(stderr, "vardsim: interrupted: no output written\n");
-    else if (st != VS_OK)
-        vs_cli_print_err(&err);
-    vs_outset_free(&set);
-    vs_sweep_free(res);
-    vs_scenario_free(sc);
-    vs_err_free(&err);
-    free(cmdline);
+    sweep_job w = {&o, NULL};
+    vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
+                    sweep_write, sweep_after, sweep_summary, sweep_free};
+    rc = vs_cli_job_main(&j, argc, argv, "-sweep");
     free_opts(&o);
-    if (st != VS_OK)
-        return vs_cli_exit_for(st);
-    return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
+    return rc;
 }

@@ -7,10 +7,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "vardsim/version.h"
 
-#ifndef VS_VERSION
-#define VS_VERSION "0.0.0"
-#endif
 
 /* See cli.h: a signal handler can only reach a process-wide flag. */
 volatile sig_atomic_t vs_cli_interrupted;
@@ -136,7 +134,7 @@ int main(int argc, char **argv)
         return EXIT_DONE;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("vardsim %s\n", VS_VERSION);
+        printf("vardsim %s\n", vs_version());
         return EXIT_DONE;
     }
     struct sigaction sa;

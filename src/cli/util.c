@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -68,17 +67,10 @@ int vs_cli_parse_double(const char *s, double *out)
     return 0;
 }
 
-double vs_cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void vs_cli_progress_init(vs_cli_progress *p, const char *label, int quiet)
 {
     p->enabled = !quiet && isatty(STDERR_FILENO);
-    p->t0 = vs_cli_now();
+    p->t0 = vs_provenance_clock();
     p->label = label;
 }
 
@@ -87,7 +79,7 @@ void vs_cli_progress_show(void *ctx, long done, long total)
     vs_cli_progress *p = ctx;
     if (!p->enabled || total <= 0)
         return;
-    double el = vs_cli_now() - p->t0, rate = el > 0 ? done / el : 0;
+    double el = vs_provenance_clock() - p->t0, rate = el > 0 ? done / el : 0;
     double left = rate > 0 ? (total - done) / rate : 0;
     int width = 30, fill = (int)(width * (double)done / (double)total);
     fprintf(stderr, "\r%s [", p->label);
@@ -208,6 +200,19 @@ int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
         c->render = val;
     }
     return 1;
+}
+
+int vs_cli_parse_args(int argc, char **argv, vs_cli_common *c,
+                      vs_cli_arg_fn own, void *ctx)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = vs_cli_common_option(argc, argv, &i, c);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r == 0 && (r = own(argc, argv, &i, ctx)) != EXIT_DONE)
+            return r;
+    }
+    return EXIT_DONE;
 }
 
 int vs_cli_load(const vs_cli_common *c, const char *file,

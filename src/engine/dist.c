@@ -35,7 +35,7 @@ static double clamp(double x, double lo, double hi)
 
 /* Switch this thread's numeric locale to "C" for strtod / snprintf, so a
  * caller that ran setlocale(LC_ALL, "") under a Swedish locale still
- * reads and writes "2.5" (PITFALLS: "2.5" would otherwise read as 2).
+ * reads and writes "2.5" (under a locale with a decimal comma "2.5" would read as 2).
  * uselocale is per thread, so this is safe in worker threads.  If the
  * locale object cannot be made (out of memory) we go on in the current
  * locale, which is "C" in the vardsim binary anyway. */

@@ -1,11 +1,11 @@
-/* metrics.c: equity metrics of DESIGN section 4 (see metrics.h).
+/* metrics.c: equity metrics of docs/methods.md (see metrics.h).
  *
  * The Monte Carlo loop calls vs_metrics_prepare once per iteration and
  * vs_metrics_compute once per variant, on about a thousand centres,
  * thousands of times a second.  So both run in O(n log n) or better and
  * allocate nothing: every scratch array lives in the workspace.
  *
- * Notation (DESIGN section 4): listed p_i, CNI c_i, allocation a_i (öre),
+ * Notation (docs/methods.md, "Equity metrics"): listed p_i, CNI c_i, allocation a_i (öre),
  * need n_i = p_i c_i, totals P, N, A.  "Kept" centres are those with
  * p_i > 0; gini, ci_need, hi and theil use only them (with P, A, N and
  * the ranks recomputed over them), the other metrics use every centre. */
@@ -90,7 +90,7 @@ vs_better vs_metric_better(vs_metric m)
     return (unsigned)m < VS_M_COUNT ? metric_info[m].better : VS_BETTER_LOWER;
 }
 
-/* Strict, per DESIGN section 5; any NaN compares false, so an undefined
+/* Strict (docs/methods.md, "Monte Carlo": P(better) counts strict wins); any NaN compares false, so an undefined
  * value is never better. */
 int vs_metric_is_better(vs_metric m, double v, double b)
 {

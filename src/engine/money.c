@@ -54,7 +54,7 @@ int vs_money_from_ore_double(double ore, vs_ore *out)
 char *vs_money_format(vs_ore v, char decimal, char *buf, size_t n)
 {
     /* Work on the magnitude as unsigned so INT64_MIN formats too; integer
-     * division keeps every öre (a double would not, see PITFALLS). */
+     * division keeps every öre (a double holds whole öre only up to 2^53). */
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     snprintf(buf, n, "%s%" PRIu64 "%c%02u", v < 0 ? "-" : "", mag / 100,
              decimal, (unsigned)(mag % 100));
@@ -390,7 +390,7 @@ vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
 /* Water-filling                                                       */
 
 /* Bounds in whole öre: a lower bound rounded up, an upper bound rounded
- * down (DESIGN section 3), absent or huge ones infinite. */
+ * down (docs/methods.md, "Water-filling"), absent or huge ones infinite. */
 /* floor and ceil, through a conversion to int64 where that is exact
  * (0 <= x < BOUND_BIG, where truncation is the floor): the CPU baseline
  * has no rounding instruction, and libm's took a fifth of the
@@ -437,7 +437,7 @@ static inline double upper_ore(const double *hi, size_t i)
  *    ones above their upper bound.  Equal: t is the level, fix both.
  *    Stop when nothing is violated.  Every round fixes at least one item;
  *    in practice a handful of rounds.  For one-sided bounds this is the
- *    "clamp, hand the excess to the rest, repeat" of DESIGN.
+ *    "clamp, hand the excess to the rest, repeat" of docs/methods.md.
  * 2. Öre.  Fixed items hold their bound (already whole öre); the free
  *    items share amount - fixed by largest remainder on w.  Their quotas
  *    equal t w_i, inside whole-öre bounds, so floor and ceiling stay

@@ -42,7 +42,7 @@ vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
                                  size_t n, vs_ore *out, double *rem,
                                  size_t *idx);
 
-/* Water-filling apportionment with per-item bounds (DESIGN section 3).
+/* Water-filling apportionment with per-item bounds (docs/methods.md, "Water-filling").
  *
  * In real numbers each item gets x_i = clamp(t * w_i, lo_i, hi_i) with t
  * chosen so that sum x_i == amount (amount >= 0 here).  Then in öre, once:

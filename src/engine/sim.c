@@ -117,13 +117,6 @@ static void *big_alloc(size_t bytes)
     return p;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
                     vs_outcome *out, vs_metric_ws *mws, double *row,
                     vs_err *err)
@@ -839,7 +832,9 @@ static void sim_free(sim *s)
 int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
                vs_results **out, vs_err *err)
 {
-    double t0 = now_seconds();
+    vs_provenance prov;
+    double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
+                                    opts->iterations, 0);
     *out = NULL;
     sim s;
     memset(&s, 0, sizeof s);
@@ -1033,7 +1028,10 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         goto fail_point;
     res->draws = s.draws;
     s.draws = NULL;
-    res->wall_seconds = now_seconds() - t0;
+    prov.threads = s.threads;
+    vs_provenance_end(&prov, t0, done);
+    res->prov = prov;
+    res->wall_seconds = prov.wall_seconds;
     free(prow), vs_outcome_free(pt), vs_draw_free(pin);
     sim_free(&s);
     *out = res;

@@ -995,8 +995,8 @@ static void parse_region(loader *L, const config_setting_t *g)
 /* centres = ( { ... }, ... )                                           */
 
 /* The literal an analyst typed for `key` on the setting's line, e.g.
- * "0.90" for `cni = 0.90;`, so centres.csv can print it as typed (DESIGN
- * section 6).  Falls back to the shortest text that reads back as `v` when
+ * "0.90" for `cni = 0.90;`, so centres.csv can print it as typed
+ * (docs/outputs.md).  Falls back to the shortest text that reads back as `v` when
  * the line holds no such literal (the key on another line, say). */
 static void typed_text(const loader *L, const config_setting_t *s,
                        const char *key, double v, char *buf, size_t n)

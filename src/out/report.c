@@ -1,22 +1,17 @@
 /* report.c: metrics.csv, centres.csv, explain.csv, draws.csv,
- * warnings.txt and manifest.txt. */
+ * warnings.txt and manifest.txt of a run (the manifest through
+ * out/manifest.c). */
 #include "vardsim/report.h"
 
-#include <gsl/gsl_version.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/dist.h"
 #include "engine/quantile.h"
 #include "model/need.h"
+#include "out/manifest.h"
 #include "out/warnings.h"
-#include "util/sha256.h"
-
-#ifndef VS_VERSION
-#define VS_VERSION "0.0.0"
-#endif
 
 __extension__ typedef __int128 vs_i128;
 
@@ -224,30 +219,23 @@ static void write_draws(const vs_scenario *sc, const vs_results *res,
             }
 }
 
-static void write_manifest(const vs_scenario *sc, const vs_results *res,
-                           const vs_report_opts *o, FILE *f)
+typedef struct run_details {
+    const vs_scenario *sc;
+    const vs_results *res;
+    const vs_report_opts *o;
+} run_details;
+
+/* The run's own lines of manifest.txt (manifest.c writes the rest). */
+static void manifest_details(FILE *f, const void *ctx)
 {
-    char hex[65] = "unreadable";
-    if (vs_sha256_file(sc->file, hex) != 0)
-        snprintf(hex, sizeof hex, "unreadable");
-    fprintf(f, "vardsim %s\n", VS_VERSION);
-    fprintf(f, "scenario: %s\n", sc->file);
-    fprintf(f, "scenario_sha256: %s\n", hex);
-    fprintf(f, "scenario_name: %s\n", sc->name);
-    fprintf(f, "seed: %llu\n", (unsigned long long)o->seed);
-    fprintf(f, "iterations: %ld\n", res->iterations);
-    fprintf(f, "iterations_asked: %ld\n", o->iterations_asked);
-    if (o->precision > 0)
-        fprintf(f, "precision: %.10g (%s %ld iterations)\n", o->precision,
+    const run_details *d = ctx;
+    const vs_results *res = d->res;
+    if (d->o->precision > 0)
+        fprintf(f, "precision: %.10g (%s %ld iterations)\n", d->o->precision,
                 res->converged ? "reached after" : "NOT reached within",
                 res->iterations);
-    fprintf(f, "threads: %d\n", res->threads);
-    fprintf(f, "wall_seconds: %.3f\n", res->wall_seconds);
     fprintf(f, "iterations_per_second: %.0f\n",
             res->wall_seconds > 0 ? (double)res->iterations / res->wall_seconds : 0.0);
-    fprintf(f, "generator: gsl %s, one %s stream per input and iteration, "
-               "seeded by splitmix64(seed, iteration, input path)\n",
-            GSL_VERSION, vs_stream_type()->name);
     if (res->exact_centre_quantiles)
         fprintf(f, "centre_quantiles: exact (type 7)\n");
     else
@@ -255,12 +243,11 @@ static void write_manifest(const vs_scenario *sc, const vs_results *res,
                    "first %ld iterations; error at most one bucket "
                    "(2 x pilot range / %d)\n",
                 VS_HIST_BUCKETS, VS_SIM_PILOT, VS_HIST_BUCKETS);
-    fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
     char need[160];
-    fprintf(f, "need: %s\n", vs_need_describe(sc, sc->lang, need, sizeof need));
+    fprintf(f, "need: %s\n",
+            vs_need_describe(d->sc, d->sc->lang, need, sizeof need));
     fprintf(f, "warnings: %zu (warnings.txt)\n",
-            vs_report_print_warnings(sc, res, o, NULL));
-    fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
+            vs_report_print_warnings(d->sc, res, d->o, NULL));
 }
 
 int vs_report_write(const vs_scenario *sc, const vs_results *res,
@@ -298,6 +285,8 @@ int vs_report_write(const vs_scenario *sc, const vs_results *res,
 
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
-    write_manifest(sc, res, o, f);
+    run_details d = {sc, res, o};
+    vs_manifest_write(f, "run", sc, &res->prov, o->swedish_csv,
+                      manifest_details, &d);
     return VS_OK;
 }

@@ -2,19 +2,13 @@
  * `vardsim sensitivity` (see out/sensitivity_write.h). */
 #include "out/sensitivity_write.h"
 
-#include <gsl/gsl_version.h>
 #include <math.h>
 #include <stdio.h>
 
-#include "engine/dist.h"
+#include "out/manifest.h"
 #include "out/warnings.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
-#include "util/sha256.h"
-
-#ifndef VS_VERSION
-#define VS_VERSION "0.0.0"
-#endif
 
 static void write_csv(const vs_scenario *sc, const vs_sensitivity_result *r,
                       vs_csv *c)
@@ -48,18 +42,16 @@ static void write_csv(const vs_scenario *sc, const vs_sensitivity_result *r,
             }
 }
 
-static void write_manifest(const vs_scenario *sc, const vs_sensitivity_result *r,
-                           const vs_sensitivity_write_opts *o, FILE *f)
+/* The analysis's own lines of manifest.txt (manifest.c writes the rest). */
+typedef struct details {
+    const vs_scenario *sc;
+    const vs_sensitivity_result *r;
+} details;
+
+static void manifest_details(FILE *f, const void *ctx)
 {
-    char hex[65] = "unreadable";
-    if (vs_sha256_file(sc->file, hex) != 0)
-        snprintf(hex, sizeof hex, "unreadable");
-    fprintf(f, "vardsim %s\n", VS_VERSION);
-    fprintf(f, "analysis: sensitivity\n");
-    fprintf(f, "scenario: %s\n", sc->file);
-    fprintf(f, "scenario_sha256: %s\n", hex);
-    fprintf(f, "scenario_name: %s\n", sc->name);
-    fprintf(f, "seed: %llu\n", (unsigned long long)o->seed);
+    const details *d = ctx;
+    const vs_sensitivity_result *r = d->r;
     fprintf(f, "inputs: %zu\n", r->n_inputs);
     fprintf(f, "sobol_n: %ld\n", r->n);
     fprintf(f, "sobol_sampling: %s\n",
@@ -76,14 +68,8 @@ static void write_manifest(const vs_scenario *sc, const vs_sensitivity_result *r
                "over %d draws each\n",
             VS_SENSITIVITY_LOW_U, VS_SENSITIVITY_HIGH_U, r->tornado_reps);
     fprintf(f, "evaluations: %ld\n", r->evaluations);
-    fprintf(f, "threads: %d\n", r->threads);
-    fprintf(f, "wall_seconds: %.3f\n", r->wall_seconds);
-    fprintf(f, "generator: gsl %s, %s streams seeded by splitmix64\n",
-            GSL_VERSION, vs_stream_type()->name);
-    fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
-    vs_warn_src w = vs_warn_src_of_sensitivity(sc, r);
+    vs_warn_src w = vs_warn_src_of_sensitivity(d->sc, r);
     fprintf(f, "warnings: %zu (warnings.txt)\n", vs_warnings_print(NULL, NULL, &w));
-    fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
 }
 
 int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
@@ -105,6 +91,7 @@ int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
     vs_warnings_print(f, NULL, &w);
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
-    write_manifest(sc, r, o, f);
+    vs_manifest_write(f, "sensitivity", sc, &r->prov, o->swedish_csv,
+                      manifest_details, &(details){sc, r});
     return VS_OK;
 }

@@ -16,8 +16,6 @@
 typedef struct vs_sensitivity_write_opts {
     const char *dir;          /* output folder (must exist) */
     int swedish_csv;          /* --csv sv */
-    const char *command_line; /* for the manifest */
-    uint64_t seed;
 } vs_sensitivity_write_opts;
 
 /* Open sensitivity.csv, tornado.dat, tornado.gp and manifest.txt in `set`

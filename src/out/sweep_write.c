@@ -3,20 +3,14 @@
 #include "out/sweep_write.h"
 
 #include <errno.h>
-#include <gsl/gsl_version.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/dist.h"
+#include "out/manifest.h"
 #include "out/warnings.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
-#include "util/sha256.h"
-
-#ifndef VS_VERSION
-#define VS_VERSION "0.0.0"
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Tables                                                              */
@@ -47,18 +41,16 @@ static void write_csv(const vs_scenario *sc, const vs_sweep_result *r,
             }
 }
 
-static void write_manifest(const vs_scenario *sc, const vs_sweep_result *r,
-                           const vs_sweep_write_opts *o, FILE *f)
+/* The sweep's own lines of manifest.txt (manifest.c writes the rest). */
+typedef struct details {
+    const vs_scenario *sc;
+    const vs_sweep_result *r;
+} details;
+
+static void manifest_details(FILE *f, const void *ctx)
 {
-    char hex[65];
-    if (vs_sha256_file(sc->file, hex) != 0)
-        snprintf(hex, sizeof hex, "unreadable");
-    fprintf(f, "vardsim %s\n", VS_VERSION);
-    fprintf(f, "scenario: %s\n", sc->file);
-    fprintf(f, "scenario_sha256: %s\n", hex);
-    fprintf(f, "scenario_name: %s\n", sc->name);
-    for (size_t i = 0; o->sets && i < o->n_sets; i++)
-        fprintf(f, "set: %s\n", o->sets[i]);
+    const details *d = ctx;
+    const vs_sweep_result *r = d->r;
     for (size_t a = 0; a < r->n_axes; a++) {
         const vs_sweep_axis *ax = &r->axes[a];
         fprintf(f, "over: %s = ", ax->path);
@@ -66,17 +58,10 @@ static void write_manifest(const vs_scenario *sc, const vs_sweep_result *r,
             fprintf(f, "%s%.15g", i ? ", " : "", ax->values[i]);
         fprintf(f, " (%zu values)\n", ax->n);
     }
-    fprintf(f, "points: %zu (the first path outermost)\n", r->n_points);
-    fprintf(f, "seed: %llu (the same at every point: common random numbers)\n",
-            (unsigned long long)o->seed);
-    fprintf(f, "iterations: %ld per point\n", r->iterations);
-    fprintf(f, "threads: %d\n", r->threads);
-    fprintf(f, "wall_seconds: %.3f\n", r->wall_seconds);
-    fprintf(f, "generator: gsl %s, one %s stream per input and iteration, "
-               "seeded by splitmix64(seed, iteration, input path)\n",
-            GSL_VERSION, vs_stream_type()->name);
-    fprintf(f, "csv: %s\n", o->swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");
-    fprintf(f, "warnings: %zu (warnings.txt)\n", vs_warnings_sweep(NULL, sc, r));
+    fprintf(f, "points: %zu (the first path outermost), each with the "
+               "iterations above and the same seed (common random "
+               "numbers)\n", r->n_points);
+    fprintf(f, "warnings: %zu (warnings.txt)\n", vs_warnings_sweep(NULL, d->sc, r));
     fprintf(f, "charts: ");
     char name[64];
     size_t k = 0;
@@ -84,7 +69,6 @@ static void write_manifest(const vs_scenario *sc, const vs_sweep_result *r,
         fprintf(f, "%s%s.gp", k ? ", " : "", name);
     fprintf(f, "%s\n", k ? "" : "none (charts are drawn for one or two swept "
                                 "paths)");
-    fprintf(f, "command: %s\n", o->command_line ? o->command_line : "");
 }
 
 /* Remove what an earlier sweep into `dir` may have left that this one
@@ -137,6 +121,7 @@ int vs_sweep_write(const vs_scenario *sc, const vs_sweep_result *r,
     vs_warnings_sweep(f, sc, r);
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
-    write_manifest(sc, r, o, f);
+    vs_manifest_write(f, "sweep", sc, &r->prov, o->swedish_csv,
+                      manifest_details, &(details){sc, r});
     return vs_sweep_charts_write(sc, r, o->dir, set, list, err);
 }

@@ -2,7 +2,8 @@
  *
  * sweep.csv, the swept paths first (one column each, headed by the path)
  * and then exactly the columns of metrics.csv (report.h), one row per
- * point x variant x statistic; manifest.txt; and standalone gnuplot
+ * point x variant x statistic; manifest.txt (from the result's provenance
+ * record, out/manifest.c); and standalone gnuplot
  * scripts (charts_sweep.c): for a one-way sweep one chart per metric, for
  * a two-way sweep heat maps of the mean of ci_need and dissimilarity. */
 #ifndef VS_OUT_SWEEP_WRITE_H
@@ -19,11 +20,6 @@
 typedef struct vs_sweep_write_opts {
     const char *dir;          /* output folder (must exist) */
     int swedish_csv;          /* --csv sv */
-    const char *command_line; /* for the manifest */
-    uint64_t seed;
-    const char *const *sets;  /* the --set assignments applied, for the
-                                 manifest; may be NULL */
-    size_t n_sets;
 } vs_sweep_write_opts;
 
 /* Open sweep.csv, manifest.txt, the chart data files and scripts in `set`

@@ -173,6 +173,18 @@ no_markers "tornado by hand"
 mv "$out/tornado.svg" "$out/hand-tornado.svg" 2>/dev/null
 while IFS= read -r n; do svg_has "$out/hand-tornado.svg" "$n"; done <"$TMP/variants"
 
+# --- manifest.txt: one "key: value" per line, the same provenance keys ----------
+for d in run sweep1 sens; do
+    m="$TMP/$d/manifest.txt"
+    bad_lines=$(sed 1d "$m" | grep -cv '^[a-z_0-9]*: ')
+    [ "$(head -1 "$m" | cut -d' ' -f1)" = vardsim ] && [ "$bad_lines" -eq 0 ] && ok ||
+        bad "$m: not one key: value per line"
+    for k in analysis scenario scenario_sha256 scenario_name seed iterations_asked \
+             iterations threads wall_seconds generator gsl_version csv command; do
+        grep -q "^$k: " "$m" && ok || bad "$m: no $k line"
+    done
+done
+
 # --- a chain of 1,000 variants: refused before rendering ---------------------------
 chain="$TMP/chain.cfg"
 {
