@@ -206,6 +206,19 @@ static int key_span(const sort_item *a, size_t n, uint64_t *lo)
     return width;
 }
 
+/* The start both radix sorts share: a short run is sorted by insertion,
+ * and equal keys need nothing; else the keys' span (smallest key *lo,
+ * significant bits *width).  Returns 0 when the items are sorted. */
+static int sort_start(sort_item *a, size_t n, uint64_t *lo, int *width)
+{
+    if (n <= SORT_SMALL) {
+        insertion_sort(a, n);
+        return 0;
+    }
+    *width = key_span(a, n, lo);
+    return *width != 0;
+}
+
 /* Sort n items by key (stably), with tmp[n] as scratch: the fallback of
  * sort_items for long runs of nearly equal keys.
  *
@@ -218,14 +231,10 @@ static int key_span(const sort_item *a, size_t n, uint64_t *lo)
  * resolves SORT_BITS more bits and no input is quadratic. */
 static void sort_msd(sort_item *a, sort_item *tmp, size_t n)
 {
-    if (n <= SORT_SMALL) {
-        insertion_sort(a, n);
-        return;
-    }
     uint64_t lo;
-    int width = key_span(a, n, &lo);
-    if (width == 0)
-        return; /* all equal */
+    int width;
+    if (!sort_start(a, n, &lo, &width))
+        return;
     int shift = width > SORT_BITS ? width - SORT_BITS : 0;
 
     uint32_t start[SORT_BUCKETS + 1];
@@ -275,14 +284,10 @@ enum { LSD_BITS = 8, LSD_PASSES = 2, LSD_BUCKETS = 1 << LSD_BITS };
  * of any stable sort by key: ties keep their input order. */
 static void sort_items(sort_item *a, sort_item *tmp, size_t n)
 {
-    if (n <= SORT_SMALL) {
-        insertion_sort(a, n);
-        return;
-    }
     uint64_t lo;
-    int width = key_span(a, n, &lo);
-    if (width == 0)
-        return; /* all equal */
+    int width;
+    if (!sort_start(a, n, &lo, &width))
+        return;
     int shift = width > LSD_BITS * LSD_PASSES ? width - LSD_BITS * LSD_PASSES : 0;
 
     uint32_t count[LSD_PASSES][LSD_BUCKETS];

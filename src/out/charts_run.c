@@ -189,26 +189,25 @@ static FILE *script_begin(ctx *c, const char *chart, const char *what,
 /* ------------------------------------------------------------------ */
 /* 1. allocation: change per centre against the baseline               */
 
-static void write_allocation(ctx *c)
+/* The data: one row per non-baseline variant and centre, at height y
+ * (centre rank by CNI, 1 = lowest, so the highest need is on top), bars
+ * of half-height `half`; money in SEK.  Sets the range of the values
+ * (SEK, 0 included).  Returns 0 when the file could not be opened. */
+static int alloc_data(ctx *c, double *lo, double *hi)
 {
     const vs_scenario *sc = c->sc;
-    size_t C = c->C, K = c->K;
-    char buf[160], num[64];
-
-    /* The data: one row per non-baseline variant and centre, at height y
-     * (centre rank by CNI, 1 = lowest, so the highest need is on top),
-     * bars of half-height `half`; money in SEK. */
+    char buf[160];
     FILE *d = vs_gp_open(&c->g, "chart_allocation.csv");
     if (!d)
-        return;
+        return 0;
     fputs("variant,centre,v,slot,y,half,change,change_p05,change_p95\n", d);
-    double lo = 0, hi = 0;
-    double band = 0.8 / (double)(K ? K : 1);
+    *lo = 0, *hi = 0;
+    double band = 0.8 / (double)(c->K ? c->K : 1);
     size_t j = 0;
     for (size_t v = 0; v < c->V; v++) {
         if (v == c->base)
             continue;
-        for (size_t r = 0; r < C; r++) {
+        for (size_t r = 0; r < c->C; r++) {
             size_t i = c->order[r];
             const vs_centre_stat *s = cstat(c, v, i), *b = cstat(c, c->base, i);
             vs_ore change = s->point - b->point;
@@ -217,8 +216,8 @@ static void write_allocation(ctx *c)
                               ore_to_sek(s->change_p95)};
             for (int k = 0; k < 3; k++)
                 if (isfinite(vals[k])) {
-                    lo = fmin(lo, vals[k]);
-                    hi = fmax(hi, vals[k]);
+                    *lo = fmin(*lo, vals[k]);
+                    *hi = fmax(*hi, vals[k]);
                 }
             vs_gp_put_id(d, sc->variants[v].id);
             fputc(',', d);
@@ -235,132 +234,125 @@ static void write_allocation(ctx *c)
         }
         j++;
     }
+    return 1;
+}
 
-    /* Tick labels "name  CNI", and the room they need on the left. */
-    const double tick_pt = 7, W = 16;
+/* The allocation chart's page: tick labels, the threshold split, the
+ * layout in cm and the money axis. */
+typedef struct alloc_page {
+    char **labels;      /* "name  CNI" per row */
+    size_t n_low;       /* rows at or below the high-need threshold */
+    int split;          /* both kinds of rows exist: draw the line */
+    char above[96], below[96];
+    double W, H, left, right, bottom, top_h, key_h, notes_h, div;
+    const char *unit;
+    vs_gp_axis ax;
+} alloc_page;
+
+/* Tick labels "name  CNI", and the room they need on the left (cm).
+ * Returns 0 when out of memory (recorded). */
+static int alloc_labels(ctx *c, alloc_page *p, double *label_w)
+{
+    char num[64];
     int cni_d = cni_decimals(c);
-    double label_w = 0;
-    char **labels = calloc(C, sizeof *labels);
-    if (!labels) {
-        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
-        return;
-    }
-    for (size_t r = 0; r < C; r++) {
+    *label_w = 0;
+    p->labels = calloc(c->C, sizeof *p->labels);
+    for (size_t r = 0; p->labels && r < c->C; r++) {
         size_t i = c->order[r];
         char name[4 * 40 + 1], label[sizeof name + 80];
-        vs_gp_shorten(sc->centres[i].name, 40, name, sizeof name);
+        vs_gp_shorten(c->sc->centres[i].name, 40, name, sizeof name);
         fmt_num(c, c->res->point_cni[i], cni_d, num, sizeof num);
         snprintf(label, sizeof label, "%s  %s", name, num);
-        labels[r] = strdup(label);
-        if (!labels[r]) {
-            vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
-            goto done;
-        }
-        label_w = fmax(label_w, vs_gp_text_cm(label, tick_pt));
+        if (!(p->labels[r] = strdup(label)))
+            break;
+        *label_w = fmax(*label_w, vs_gp_text_cm(label, 7));
     }
+    if (!p->labels || (c->C > 0 && !p->labels[c->C - 1])) {
+        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0,
+                                     "out of memory"));
+        return 0;
+    }
+    return 1;
+}
 
-    /* Centres above the high-need threshold: rows n_low+1 .. C. */
-    size_t n_low = 0;
-    for (size_t r = 0; r < C; r++)
-        n_low += !(c->res->point_cni[c->order[r]] > sc->high_need_cni);
-    int split = n_low > 0 && n_low < C;
-
-    char above[96], below[96], thr[64];
+/* Rows of at most 0.6 cm; the chart fits an A4 page when it can. */
+static void alloc_layout(ctx *c, alloc_page *p, double label_w, double lo,
+                         double hi)
+{
+    const vs_scenario *sc = c->sc;
+    char thr[64];
+    for (size_t r = 0; r < c->C; r++)
+        p->n_low += !(c->res->point_cni[c->order[r]] > sc->high_need_cni);
+    p->split = p->n_low > 0 && p->n_low < c->C;
     fmt_num(c, sc->high_need_cni, vs_gp_short_decimals(sc->high_need_cni), thr,
             sizeof thr);
-    vs_gp_fill(above, sizeof above, c->L->above, thr);
-    vs_gp_fill(below, sizeof below, c->L->below, thr);
+    vs_gp_fill(p->above, sizeof p->above, c->L->above, thr);
+    vs_gp_fill(p->below, sizeof p->below, c->L->below, thr);
 
-    /* Layout in cm.  Rows of at most 0.6 cm; the chart fits an A4 page. */
-    double left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
-    double right = W - 0.5;
-    double key_h = 0.48 * (double)K + 0.3, notes_h = 0.95;
-    double bottom = 0.3 + notes_h + key_h + 0.4 + 0.5 + 0.7;
-    double top_h = 2.3;
-    double row = fmin(0.16 + 0.11 * (double)(K ? K : 1),
-                      (25.0 - bottom - top_h) / (double)C);
+    p->W = 16;
+    p->left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
+    p->right = p->W - 0.5;
+    p->key_h = 0.48 * (double)c->K + 0.3, p->notes_h = 0.95;
+    p->bottom = 0.3 + p->notes_h + p->key_h + 0.4 + 0.5 + 0.7;
+    p->top_h = 2.3;
+    double row = fmin(0.16 + 0.11 * (double)(c->K ? c->K : 1),
+                      (25.0 - p->bottom - p->top_h) / (double)c->C);
     if (row < 0.25)
         row = 0.25;
-    double H = bottom + top_h + row * (double)C;
-    if (split)
-        right -= fmax(vs_gp_text_cm(above, 7), vs_gp_text_cm(below, 7)) + 0.2;
-
-    double div;
-    const char *unit =
-        vs_gp_money_unit(fmax(fabs(lo), fabs(hi)), c->g.sv, &div);
-    lo /= div;
-    hi /= div;
+    p->H = p->bottom + p->top_h + row * (double)c->C;
+    if (p->split)
+        p->right -= fmax(vs_gp_text_cm(p->above, 7),
+                         vs_gp_text_cm(p->below, 7)) + 0.2;
+    p->unit = vs_gp_money_unit(fmax(fabs(lo), fabs(hi)), c->g.sv, &p->div);
+    lo /= p->div;
+    hi /= p->div;
     pad(&lo, &hi, 0.03);
-    vs_gp_axis ax;
-    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, right - left, 8, 0);
+    vs_gp_axis_fit_room(c->g.sv, &p->ax, lo, hi, p->right - p->left, 8, 0);
+}
 
-    FILE *f = script_begin(c, "allocation",
-                 "change in allocation per centre against the baseline",
-                 "chart_allocation.csv", W, H);
-    if (!f)
-        goto done;
-    vs_gp_assign(&c->g, f, "t_title", c->L->alloc_title);
-    snprintf(buf, sizeof buf, "%s (%s)", c->L->alloc_axis, unit);
-    vs_gp_assign(&c->g, f, "t_axis", buf);
-    vs_gp_assign(&c->g, f, "t_note", c->L->alloc_note);
-    vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
-    vs_gp_assign(&c->g, f, "t_cni", c->L->cni);
-
-    fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 colour, "
-          "5 bar centre,\n# 6 bar half-height, 7 change (SEK), 8-9 its 5th "
-          "and 95th percentiles.\nU = ", f);
-    vs_gp_put_num(f, div);
-    fputs("  # SEK per axis unit\n", f);
-    vs_gp_put_margins(f, W, H, left, right, bottom, H - top_h);
-    /* Titles as labels on the page: gnuplot centres `set title` over the
-     * plot, which the long tick labels push to the right. */
-    vs_gp_put_titles(f, W, H);
-    fputs("set label 103 t_baseline_is . t_baseline", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + notes_h - 0.35);
-    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.1);
-    fputs(" left font ',7' noenhanced\n", f);
-    fputs("set xlabel t_axis noenhanced\n", f);
-    vs_gp_put_axis(&c->g, f, "x", &ax);
-    fputs("unset grid\nset grid xtics back lc rgb vs_light\n"
-          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
-    fprintf(f, "set yrange [0.5:%zu.5]\n", C);
+/* The rows: centre names as tick labels, "CNI" over their column, and a
+ * dashed line between the centres above the high-need threshold and the
+ * rest, named in the right margin. */
+static void alloc_rows(ctx *c, FILE *f, const alloc_page *p)
+{
+    fprintf(f, "set yrange [0.5:%zu.5]\n", c->C);
     fputs("set ytics scale 0 font ',7' noenhanced (", f);
-    for (size_t r = 0; r < C; r++) {
+    for (size_t r = 0; r < c->C; r++) {
         if (r)
             fputs(", \\\n  ", f);
-        vs_gp_put_tic(&c->g, f, labels[r], (double)(r + 1));
+        vs_gp_put_tic(&c->g, f, p->labels[r], (double)(r + 1));
     }
     fputs(")\n", f);
-    /* "CNI" over the CNI column of the tick labels. */
     fputs("set label 1 t_cni at graph 0, graph 1 offset -0.9, 0.8 right "
           "font ',7' noenhanced\n", f);
+    if (!p->split)
+        return;
+    fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
+               "%zu.5 nohead dt 2 lc rgb vs_grey\n", p->n_low, p->n_low);
+    fputs("set label 2 ", f);
+    vs_gp_put_q(&c->g, f, p->above);
+    fprintf(f, " at graph 1, first %zu.5 offset 0.6, 0.55 left font ',7' "
+               "textcolor rgb vs_grey noenhanced\n", p->n_low);
+    fputs("set label 3 ", f);
+    vs_gp_put_q(&c->g, f, p->below);
+    fprintf(f, " at graph 1, first %zu.5 offset 0.6, -0.55 left font ',7' "
+               "textcolor rgb vs_grey noenhanced\n", p->n_low);
+}
 
-    /* A dashed line between the centres above the high-need threshold
-     * and the rest, named in the right margin. */
-    if (split) {
-        fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
-                   "%zu.5 nohead dt 2 lc rgb vs_grey\n", n_low, n_low);
-        fputs("set label 2 ", f);
-        vs_gp_put_q(&c->g, f, above);
-        fprintf(f, " at graph 1, first %zu.5 offset 0.6, 0.55 left font ',7' "
-                   "textcolor rgb vs_grey noenhanced\n", n_low);
-        fputs("set label 3 ", f);
-        vs_gp_put_q(&c->g, f, below);
-        fprintf(f, " at graph 1, first %zu.5 offset 0.6, -0.55 left font ',7' "
-                   "textcolor rgb vs_grey noenhanced\n", n_low);
-    }
-
-    if (K == 0) {
+/* The bars and whiskers (or a note when there is only the baseline). */
+static void alloc_plot(ctx *c, FILE *f, const alloc_page *p)
+{
+    if (c->K == 0) {
         fputs("set label 4 ", f);
         vs_gp_put_q(&c->g, f, c->L->only_baseline);
         fputs(" at graph 0.5, graph 0.5 center noenhanced\n"
               "plot NaN notitle\n", f);
-        goto done;
+        return;
     }
     fputs("set key", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + notes_h + key_h);
-    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", K);
+    vs_gp_put_at(f, p->W, p->H, 0.5, 0.3 + p->notes_h + p->key_h);
+    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n",
+            c->K);
     fputs("set errorbars 0.6\nplot \\\n", f);
     for (size_t v = 0; v < c->V; v++) {
         if (v == c->base)
@@ -372,25 +364,75 @@ static void write_allocation(ctx *c)
     }
     fputs("  'chart_allocation.csv' skip 1 using ($7 / U):5:($8 / U):($9 / U) "
           "with xerrorbars lc rgb vs_ink lw 0.7 pt 7 ps 0 notitle\n", f);
+}
+
+static void write_allocation(ctx *c)
+{
+    double lo, hi, label_w;
+    char buf[160];
+    if (!alloc_data(c, &lo, &hi))
+        return;
+    alloc_page p;
+    memset(&p, 0, sizeof p);
+    if (!alloc_labels(c, &p, &label_w))
+        goto done;
+    alloc_layout(c, &p, label_w, lo, hi);
+    double W = p.W, H = p.H;
+    FILE *f = script_begin(c, "allocation",
+                 "change in allocation per centre against the baseline",
+                 "chart_allocation.csv", W, H);
+    if (!f)
+        goto done;
+    vs_gp_assign(&c->g, f, "t_title", c->L->alloc_title);
+    snprintf(buf, sizeof buf, "%s (%s)", c->L->alloc_axis, p.unit);
+    vs_gp_assign(&c->g, f, "t_axis", buf);
+    vs_gp_assign(&c->g, f, "t_note", c->L->alloc_note);
+    vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
+    vs_gp_assign(&c->g, f, "t_cni", c->L->cni);
+
+    fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 colour, "
+          "5 bar centre,\n# 6 bar half-height, 7 change (SEK), 8-9 its 5th "
+          "and 95th percentiles.\nU = ", f);
+    vs_gp_put_num(f, p.div);
+    fputs("  # SEK per axis unit\n", f);
+    vs_gp_put_margins(f, W, H, p.left, p.right, p.bottom, H - p.top_h);
+    /* Titles as labels on the page: gnuplot centres `set title` over the
+     * plot, which the long tick labels push to the right. */
+    vs_gp_put_titles(f, W, H);
+    fputs("set label 103 t_baseline_is . t_baseline", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + p.notes_h - 0.35);
+    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.1);
+    fputs(" left font ',7' noenhanced\n", f);
+    fputs("set xlabel t_axis noenhanced\n", f);
+    vs_gp_put_axis(&c->g, f, "x", &p.ax);
+    fputs("unset grid\nset grid xtics back lc rgb vs_light\n"
+          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
+    alloc_rows(c, f, &p);
+    alloc_plot(c, f, &p);
 done:
-    for (size_t r = 0; r < C; r++)
-        free(labels[r]);
-    free(labels);
+    for (size_t r = 0; p.labels && r < c->C; r++)
+        free(p.labels[r]);
+    free(p.labels);
 }
 
 /* ------------------------------------------------------------------ */
 /* 2. concentration: cumulative money against cumulative population    */
 
-static void write_concentration(ctx *c)
+/* chart_curves.csv: per centre by CNI rank, the cumulative shares of the
+ * listed, the need and each variant's money, and each variant's shift.
+ * Sets the range of the shifts.  Returns 0 when the file could not be
+ * opened or memory ran out (recorded). */
+static int conc_data(ctx *c, double *lo_out, double *hi_out)
 {
     const vs_scenario *sc = c->sc;
     const vs_results *res = c->res;
     size_t C = c->C, V = c->V;
     double P = 0, N = 0, *A = calloc(V, sizeof *A), *cum = calloc(V, sizeof *cum);
+    int ok = 0;
     if (!A || !cum) {
-        free(A), free(cum);
         vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
-        return;
+        goto done;
     }
     for (size_t i = 0; i < C; i++) {
         P += res->point_listed[i];
@@ -455,33 +497,25 @@ static void write_concentration(ctx *c)
         fputc('\n', d);
     }
 
-    /* Layout in cm, from the bottom: the key, the shift panel (with its
-     * axis title), the curves, the titles. */
-    const double W = 16, left = 2.7, right = W - 0.5;
-    double key_h = 0.48 * (double)(V + 2) + 0.2;
-    double shift_y0 = 0.3 + key_h + 1.6, shift_y1 = shift_y0 + 5.5;
-    double curve_y0 = shift_y1 + 1.2, curve_y1 = curve_y0 + 8.5;
-    double H = curve_y1 + 2.0;
-    FILE *f = script_begin(c, "concentration",
-                 "concentration curves of money and need by CNI rank",
-                 "chart_curves.csv", W, H);
-    if (!f)
-        goto done;
-    vs_gp_assign(&c->g, f, "t_title", c->L->conc_title);
-    vs_gp_assign(&c->g, f, "t_x", c->L->conc_x);
-    vs_gp_assign(&c->g, f, "t_y", c->L->conc_y);
-    vs_gp_assign(&c->g, f, "t_equal", c->L->conc_equal);
-    vs_gp_assign(&c->g, f, "t_need", c->L->conc_need);
-    vs_gp_assign_lines(&c->g, f, "t_shift", c->L->conc_shift_y);
-    vs_gp_assign(&c->g, f, "t_shift_note", c->L->conc_shift_note);
-    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
-    fputs("\n# Columns of chart_curves.csv: 4 cumulative share of listed (%), "
-          "5 of need,\n# 6 onwards of money per variant, then the shifts "
-          "(percentage points).\n", f);
-    fputs("set multiplot\n", f);
-    vs_gp_put_titles(f, W, H);
+    *lo_out = lo, *hi_out = hi;
+    ok = 1;
+done:
+    free(A);
+    free(cum);
+    return ok;
+}
 
-    /* Top panel: the curves. */
+/* Layout in cm, from the bottom: the key, the shift panel (with its axis
+ * title), the curves, the titles. */
+typedef struct conc_page {
+    double W, left, right, key_h, shift_y0, shift_y1, curve_y0, curve_y1, H;
+} conc_page;
+
+static void conc_curves_panel(ctx *c, FILE *f, const conc_page *p)
+{
+    size_t V = c->V;
+    double W = p->W, H = p->H, left = p->left, right = p->right;
+    double key_h = p->key_h, curve_y0 = p->curve_y0, curve_y1 = p->curve_y1;
     vs_gp_axis pct;
     vs_gp_axis_fit(&pct, 0, 100, 5, 0);
     vs_gp_put_margins(f, W, H, left, right, curve_y0, curve_y1);
@@ -503,7 +537,15 @@ static void write_concentration(ctx *c)
     fprintf(f, ", \\\n  'chart_curves.csv' skip 1 using 4:%zu with lines lt 1 "
                "lw 1 title t_v%zu . t_base_suffix\n", 6 + c->base, c->base);
 
-    /* Bottom panel: the shift of each variant against the baseline. */
+}
+
+/* The shift of each variant against the baseline. */
+static void conc_shift_panel(ctx *c, FILE *f, const conc_page *p, double lo,
+                             double hi)
+{
+    size_t V = c->V;
+    double W = p->W, H = p->H, left = p->left, right = p->right;
+    double shift_y0 = p->shift_y0, shift_y1 = p->shift_y1;
     pad(&lo, &hi, 0.08);
     vs_gp_axis sh;
     vs_gp_axis_fit(&sh, lo, hi, 4, 0);
@@ -533,10 +575,41 @@ static void write_concentration(ctx *c)
         }
         fputc('\n', f);
     }
+}
+
+static void write_concentration(ctx *c)
+{
+    double lo, hi;
+    if (!conc_data(c, &lo, &hi))
+        return;
+    conc_page p;
+    p.W = 16, p.left = 2.7, p.right = p.W - 0.5;
+    p.key_h = 0.48 * (double)(c->V + 2) + 0.2;
+    p.shift_y0 = 0.3 + p.key_h + 1.6, p.shift_y1 = p.shift_y0 + 5.5;
+    p.curve_y0 = p.shift_y1 + 1.2, p.curve_y1 = p.curve_y0 + 8.5;
+    p.H = p.curve_y1 + 2.0;
+    double W = p.W, H = p.H;
+    FILE *f = script_begin(c, "concentration",
+                 "concentration curves of money and need by CNI rank",
+                 "chart_curves.csv", W, H);
+    if (!f)
+        return;
+    vs_gp_assign(&c->g, f, "t_title", c->L->conc_title);
+    vs_gp_assign(&c->g, f, "t_x", c->L->conc_x);
+    vs_gp_assign(&c->g, f, "t_y", c->L->conc_y);
+    vs_gp_assign(&c->g, f, "t_equal", c->L->conc_equal);
+    vs_gp_assign(&c->g, f, "t_need", c->L->conc_need);
+    vs_gp_assign_lines(&c->g, f, "t_shift", c->L->conc_shift_y);
+    vs_gp_assign(&c->g, f, "t_shift_note", c->L->conc_shift_note);
+    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    fputs("\n# Columns of chart_curves.csv: 4 cumulative share of listed (%), "
+          "5 of need,\n# 6 onwards of money per variant, then the shifts "
+          "(percentage points).\n", f);
+    fputs("set multiplot\n", f);
+    vs_gp_put_titles(f, W, H);
+    conc_curves_panel(c, f, &p);
+    conc_shift_panel(c, f, &p, lo, hi);
     fputs("unset multiplot\n", f);
-done:
-    free(A);
-    free(cum);
 }
 
 /* ------------------------------------------------------------------ */
@@ -565,23 +638,21 @@ static void p_label(const ctx *c, double p, char *buf, size_t n)
         snprintf(buf, n, "%.0f%s", 100 * p, pc);
 }
 
-static void write_metrics(ctx *c)
+/* chart_metrics.csv: values as shown (shares in per cent).  Returns 0
+ * when the file could not be opened. */
+static int metrics_data(ctx *c)
 {
-    const vs_scenario *sc = c->sc;
     size_t V = c->V;
-    char buf[128], num[64];
-
     FILE *d = vs_gp_open(&c->g, "chart_metrics.csv");
     if (!d)
-        return;
-    /* Values as shown: shares in per cent. */
+        return 0;
     fputs("metric,variant,m,v,slot,row,point,p05,p95,p_better\n", d);
     for (int m = 0; m < VS_M_COUNT; m++)
         for (size_t v = 0; v < V; v++) {
             const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
             double k = metric_scale(m);
             fprintf(d, "%s,", vs_metric_name((vs_metric)m));
-            vs_gp_put_id(d, sc->variants[v].id);
+            vs_gp_put_id(d, c->sc->variants[v].id);
             fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
             vs_gp_put_num(d, k * s->point);
             fputc(',', d);
@@ -592,20 +663,102 @@ static void write_metrics(ctx *c)
             vs_gp_put_num(d, s->p_better);
             fputc('\n', d);
         }
+    return 1;
+}
 
-    /* Layout in cm: titles, 4 rows of 2 panels (each with a two-line
-     * header and its tick labels), the key, a two-line note. */
-    const double W = 16, title_h = 1.9;
-    double ph = 0.4 * (double)V + 0.2;
-    double head_h = 0.8, ticks_h = 0.65, cell = head_h + ph + ticks_h;
-    double key_h = 0.48 * (double)V + 0.4, note_h = 0.9;
-    double H = title_h + 4 * cell + 0.35 + key_h + note_h;
+/* Layout in cm: titles, 4 rows of 2 panels (each with a two-line header
+ * and its tick labels), the key, a two-line note. */
+typedef struct metrics_page {
+    double W, H, title_h, ph, head_h, cell, key_h, note_h;
+} metrics_page;
 
-    FILE *f = script_begin(c, "metrics",
-                 "equity metrics per variant with 90 % intervals",
-                 "chart_metrics.csv", W, H);
-    if (!f)
-        return;
+/* The range of metric m over the variants (shown scale); 0 when no value
+ * is defined. */
+static int metric_range(const ctx *c, int m, double *lo_out, double *hi_out)
+{
+    double lo = INFINITY, hi = -INFINITY, k = metric_scale(m);
+    for (size_t v = 0; v < c->V; v++) {
+        const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+        double x[3] = {s->point, s->p05, s->p95};
+        for (int q = 0; q < 3; q++)
+            if (isfinite(x[q])) {
+                lo = fmin(lo, k * x[q]);
+                hi = fmax(hi, k * x[q]);
+            }
+    }
+    int defined = lo <= hi;
+    if (!defined)
+        lo = 0, hi = 1;
+    else if (hi > lo)
+        pad(&lo, &hi, 0.06);
+    *lo_out = lo, *hi_out = hi;
+    return defined;
+}
+
+/* Panel m: its header, axis, the baseline's value, P(better) labels and
+ * the points with their intervals. */
+static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
+{
+    size_t V = c->V;
+    double W = p->W, H = p->H, k = metric_scale(m), lo, hi;
+    char buf[128];
+    int defined = metric_range(c, m, &lo, &hi);
+    double col = (double)(m % 2), row = (double)(m / 2);
+    double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
+    vs_gp_axis ax;
+    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
+                        m == VS_M_LOSERS ? 1 : 0);
+    double top = H - p->title_h - row * p->cell - p->head_h;
+    fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
+    vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
+    fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
+    vs_gp_put_at(f, W, H, x0, top + 0.5);
+    fprintf(f, " left noenhanced\nset label 2 t_better%d",
+            (int)vs_metric_better((vs_metric)m));
+    vs_gp_put_at(f, W, H, x0, top + 0.15);
+    fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
+    vs_gp_put_axis(&c->g, f, "x", &ax);
+    const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
+    if (isfinite(bs->point)) {
+        fputs("set arrow 1 from ", f);
+        vs_gp_put_num(f, k * bs->point);
+        fputs(", graph 0 to ", f);
+        vs_gp_put_num(f, k * bs->point);
+        fputs(", graph 1 nohead dt 2 lc rgb vs_grey\n", f);
+    }
+    for (size_t v = 0; v < V; v++) {
+        const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+        if (v == c->base)
+            snprintf(buf, sizeof buf, "%s", c->L->met_base);
+        else
+            p_label(c, s->p_better, buf, sizeof buf);
+        fprintf(f, "set label %zu ", 10 + v);
+        vs_gp_put_q(&c->g, f, buf);
+        fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',7.5' "
+                   "noenhanced\n", V - v);
+    }
+    if (!defined) {
+        fputs("set label 3 ", f);
+        vs_gp_put_q(&c->g, f, "\xe2\x80\x93"); /* – */
+        fputs(" at graph 0.5, graph 0.5 center\n", f);
+    }
+    fprintf(f, "plot 'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : "
+               "NaN):6:8:9:($6 - 0.14):($6 + 0.14):5 with boxxyerror "
+               "fs solid 0.35 lc variable notitle, \\\n"
+               "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
+               "6:5 with points pt 7 ps 1.0 lc variable notitle, \\\n"
+               "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
+               "6 with points pt 6 ps 1.0 lc rgb vs_ink lw 0.6 notitle\n",
+            m, m, m);
+    if (m == 0)
+        fputs("unset label 101; unset label 102\n", f);
+}
+
+/* The titles of the panels and the notes. */
+static void metrics_texts(ctx *c, FILE *f)
+{
+    char buf[128], num[64];
+    const vs_scenario *sc = c->sc;
     vs_gp_assign(&c->g, f, "t_title", c->L->met_title);
     vs_gp_assign_lines(&c->g, f, "t_note", c->L->met_note);
     vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
@@ -613,8 +766,9 @@ static void write_metrics(ctx *c)
         char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
         vs_gp_fill(buf, sizeof buf, c->L->met_name[m],
-                 fmt_num(c, sc->high_need_cni,
-                         vs_gp_short_decimals(sc->high_need_cni), num, sizeof num));
+                   fmt_num(c, sc->high_need_cni,
+                           vs_gp_short_decimals(sc->high_need_cni), num,
+                           sizeof num));
         vs_gp_assign(&c->g, f, var, buf);
     }
     for (int k = 0; k < 3; k++) {
@@ -622,6 +776,27 @@ static void write_metrics(ctx *c)
         snprintf(var, sizeof var, "t_better%d", k);
         vs_gp_assign(&c->g, f, var, c->L->better[k]);
     }
+}
+
+static void write_metrics(ctx *c)
+{
+    size_t V = c->V;
+    if (!metrics_data(c))
+        return;
+    metrics_page p;
+    p.W = 16, p.title_h = 1.9;
+    p.ph = 0.4 * (double)V + 0.2;
+    p.head_h = 0.8;
+    p.cell = p.head_h + p.ph + 0.65; /* and the tick labels */
+    p.key_h = 0.48 * (double)V + 0.4, p.note_h = 0.9;
+    p.H = p.title_h + 4 * p.cell + 0.35 + p.key_h + p.note_h;
+    double W = p.W, H = p.H;
+    FILE *f = script_begin(c, "metrics",
+                 "equity metrics per variant with 90 % intervals",
+                 "chart_metrics.csv", W, H);
+    if (!f)
+        return;
+    metrics_texts(c, f);
     fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);
@@ -629,78 +804,13 @@ static void write_metrics(ctx *c)
     vs_gp_put_titles(f, W, H);
     fputs("unset grid\nset grid xtics back lc rgb vs_light\nunset ytics\n", f);
     fprintf(f, "set yrange [0.4:%zu.6]\n", V);
-
-    for (int m = 0; m < VS_M_COUNT; m++) {
-        double lo = INFINITY, hi = -INFINITY, k = metric_scale(m);
-        for (size_t v = 0; v < V; v++) {
-            const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
-            double x[3] = {s->point, s->p05, s->p95};
-            for (int q = 0; q < 3; q++)
-                if (isfinite(x[q])) {
-                    lo = fmin(lo, k * x[q]);
-                    hi = fmax(hi, k * x[q]);
-                }
-        }
-        int defined = lo <= hi;
-        if (!defined)
-            lo = 0, hi = 1;
-        else if (hi > lo)
-            pad(&lo, &hi, 0.06);
-        double col = (double)(m % 2), row = (double)(m / 2);
-        double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
-        vs_gp_axis ax;
-        vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
-                      m == VS_M_LOSERS ? 1 : 0);
-        double top = H - title_h - row * cell - head_h;
-        fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
-        vs_gp_put_margins(f, W, H, x0, x1, top - ph, top);
-        fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
-        vs_gp_put_at(f, W, H, x0, top + 0.5);
-        fprintf(f, " left noenhanced\nset label 2 t_better%d",
-                (int)vs_metric_better((vs_metric)m));
-        vs_gp_put_at(f, W, H, x0, top + 0.15);
-        fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
-        vs_gp_put_axis(&c->g, f, "x", &ax);
-        const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
-        if (isfinite(bs->point)) {
-            fputs("set arrow 1 from ", f);
-            vs_gp_put_num(f, k * bs->point);
-            fputs(", graph 0 to ", f);
-            vs_gp_put_num(f, k * bs->point);
-            fputs(", graph 1 nohead dt 2 lc rgb vs_grey\n", f);
-        }
-        for (size_t v = 0; v < V; v++) {
-            const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
-            if (v == c->base)
-                snprintf(buf, sizeof buf, "%s", c->L->met_base);
-            else
-                p_label(c, s->p_better, buf, sizeof buf);
-            fprintf(f, "set label %zu ", 10 + v);
-            vs_gp_put_q(&c->g, f, buf);
-            fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',7.5' "
-                       "noenhanced\n", V - v);
-        }
-        if (!defined) {
-            fputs("set label 3 ", f);
-            vs_gp_put_q(&c->g, f, "\xe2\x80\x93"); /* – */
-            fputs(" at graph 0.5, graph 0.5 center\n", f);
-        }
-        fprintf(f, "plot 'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : "
-                   "NaN):6:8:9:($6 - 0.14):($6 + 0.14):5 with boxxyerror "
-                   "fs solid 0.35 lc variable notitle, \\\n"
-                   "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
-                   "6:5 with points pt 7 ps 1.0 lc variable notitle, \\\n"
-                   "  'chart_metrics.csv' skip 1 using ($3 == %d ? $7 : NaN):"
-                   "6 with points pt 6 ps 1.0 lc rgb vs_ink lw 0.6 notitle\n",
-                m, m, m);
-        if (m == 0)
-            fputs("unset label 101; unset label 102\n", f);
-    }
+    for (int m = 0; m < VS_M_COUNT; m++)
+        metrics_panel(c, f, &p, m);
 
     fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
-    vs_gp_key_strip(f, W, H, note_h, note_h + key_h, V);
+    vs_gp_key_strip(f, W, H, p.note_h, p.note_h + p.key_h, V);
     fputs("unset label\nset label 1 t_note", f);
-    vs_gp_put_at(f, W, H, 0.5, note_h - 0.3);
+    vs_gp_put_at(f, W, H, 0.5, p.note_h - 0.3);
     fputs(" left font ',7' textcolor rgb vs_ink noenhanced\nplot ", f);
     for (size_t v = 0; v < V; v++)
         fprintf(f, "%sNaN with points pt 7 ps 1.2 lt %d title t_v%zu%s",
@@ -712,12 +822,25 @@ static void write_metrics(ctx *c)
 /* ------------------------------------------------------------------ */
 /* 4. per_capita: funding per listed person against CNI                */
 
-static void write_per_capita(ctx *c)
+/* The per-capita chart's page: one panel per variant other than the
+ * baseline (or the baseline alone), 1 to 3 columns; sizes in cm. */
+typedef struct pc_page {
+    size_t cols, rows;
+    double W, left, title_h, cw, ph, head_h, cell, key_h, H;
+    double clo, chi; /* the CNI axis */
+    double *slope;   /* per variant: need-proportional SEK per listed per CNI */
+} pc_page;
+
+/* chart_per_capita.csv (columns: 3 variant number, 4 colour, 5 cni, 6
+ * listed, 7 SEK per listed person, 8 point size, area in proportion to
+ * listed), the CNI range and each variant's need line; the range of the
+ * values into lo, hi.  Returns 0 when the file could not be opened or
+ * memory ran out (recorded). */
+static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
 {
     const vs_scenario *sc = c->sc;
     const vs_results *res = c->res;
     size_t C = c->C, V = c->V;
-
     double maxl = 0, N = 0, clo = INFINITY, chi = -INFINITY;
     for (size_t i = 0; i < C; i++) {
         maxl = fmax(maxl, res->point_listed[i]);
@@ -728,20 +851,18 @@ static void write_per_capita(ctx *c)
     if (!(clo <= chi))
         clo = 0, chi = 2;
     double cpad = chi > clo ? 0.04 * (chi - clo) : 0.1;
-    clo -= cpad;
-    chi += cpad;
+    p->clo = clo -= cpad;
+    p->chi = chi += cpad;
 
-    /* Columns: 3 variant number, 4 colour, 5 cni, 6 listed, 7 SEK per
-     * listed person, 8 point size (area in proportion to listed). */
     FILE *d = vs_gp_open(&c->g, "chart_per_capita.csv");
     if (!d)
-        return;
+        return 0;
     fputs("variant,centre,v,slot,cni,listed,per_capita,size\n", d);
     double lo = INFINITY, hi = -INFINITY;
-    double *slope = calloc(V, sizeof *slope);
+    double *slope = p->slope = calloc(V, sizeof *slope);
     if (!slope) {
         vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
-        return;
+        return 0;
     }
     for (size_t v = 0; v < V; v++) {
         double A = 0;
@@ -775,31 +896,29 @@ static void write_per_capita(ctx *c)
             hi = fmax(hi, slope[v] * chi);
         }
     }
+    *lo_out = lo, *hi_out = hi;
+    return 1;
+}
 
-    /* One panel per variant other than the baseline (or the baseline
-     * alone), 1 to 3 columns. */
+static void pc_layout(const ctx *c, pc_page *p)
+{
     size_t panels = c->K ? c->K : 1;
-    size_t cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
-    size_t rows = (panels + cols - 1) / cols;
-    const double W = 16, left = 1.0, title_h = 1.9;
-    double cw = (W - left) / (double)cols;
-    double ph = cols == 1 ? 8.0 : cols == 2 ? 5.0 : 3.8;
-    double head_h = 1.15, ticks_h = 0.7, cell = head_h + ph + ticks_h;
-    double xlab_h = 0.6, key_h = 4 * 0.48 + 0.4;
-    double H = title_h + (double)rows * cell + xlab_h + key_h;
+    p->cols = panels == 1 ? 1 : panels <= 4 ? 2 : 3;
+    p->rows = (panels + p->cols - 1) / p->cols;
+    p->W = 16, p->left = 1.0, p->title_h = 1.9;
+    p->cw = (p->W - p->left) / (double)p->cols;
+    p->ph = p->cols == 1 ? 8.0 : p->cols == 2 ? 5.0 : 3.8;
+    p->head_h = 1.15;
+    p->cell = p->head_h + p->ph + 0.7; /* and the tick labels */
+    p->key_h = 4 * 0.48 + 0.4;
+    p->H = p->title_h + (double)p->rows * p->cell + 0.6 /* x label */ +
+           p->key_h;
+}
 
-    if (lo > hi)
-        lo = 0, hi = 1;
-    pad(&lo, &hi, 0.03);
-    vs_gp_axis ay, ax;
-    vs_gp_axis_fit(&ay, lo, hi, 5, 0);
-    vs_gp_axis_fit_room(c->g.sv, &ax, clo, chi, cw - 1.45, 7, 0);
-
-    FILE *f = script_begin(c, "per_capita",
-                 "funding per listed person against CNI, one panel per variant",
-                 "chart_per_capita.csv", W, H);
-    if (!f)
-        goto done;
+/* The chart's text; panel titles are the variant names on up to two
+ * lines that fit. */
+static void pc_texts(ctx *c, FILE *f, const pc_page *p)
+{
     vs_gp_assign(&c->g, f, "t_title", c->L->pc_title);
     vs_gp_assign(&c->g, f, "t_y", c->L->pc_y);
     vs_gp_assign(&c->g, f, "t_x", c->L->cni);
@@ -807,45 +926,36 @@ static void write_per_capita(ctx *c)
     vs_gp_assign(&c->g, f, "t_variant", c->L->pc_variant);
     vs_gp_assign(&c->g, f, "t_need", c->L->pc_need);
     vs_gp_assign(&c->g, f, "t_size", c->L->pc_size);
-    /* Panel titles: the variant names on up to two lines that fit. */
-    size_t max_chars = vs_gp_chars_in(cw - 1.2, 7.5);
+    size_t max_chars = vs_gp_chars_in(p->cw - 1.2, 7.5);
     if (max_chars < 8)
         max_chars = 8;
-    for (size_t v = 0; v < V; v++) {
+    for (size_t v = 0; v < c->V; v++) {
         char var[32];
         snprintf(var, sizeof var, "t_panel%zu", v);
-        vs_gp_assign_wrapped(&c->g, f, var, sc->variants[v].name, max_chars, 2);
+        vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[v].name,
+                             max_chars, 2);
     }
-    fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
-          "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
-    fputs("set multiplot\n", f);
-    vs_gp_put_titles(f, W, H);
-    vs_gp_put_axis(&c->g, f, "x", &ax);
-    vs_gp_put_axis(&c->g, f, "y", &ay);
-    fputs("set tics font ',7'\n", f);
-    /* Axis titles once for the page, as labels in the margins; they are
-     * unset after the first panel so they are drawn once. */
-    double panels_bottom = H - title_h - (double)rows * cell;
-    fputs("set label 1 t_y", f);
-    vs_gp_put_at(f, W, H, 0.45, (H - title_h + panels_bottom) / 2);
-    fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
-    vs_gp_put_at(f, W, H, (left + W) / 2, panels_bottom - 0.3);
-    fputs(" center noenhanced\n", f);
+}
 
-    size_t p = 0;
-    for (size_t v = 0; v < V; v++) {
+/* One panel per variant: its need line, its dots, the baseline's rings. */
+static void pc_panels(ctx *c, FILE *f, const pc_page *p)
+{
+    double W = p->W, H = p->H;
+    size_t k = 0;
+    for (size_t v = 0; v < c->V; v++) {
         if (c->K > 0 && v == c->base)
             continue;
-        double col = (double)(p % cols), row = (double)(p / cols);
-        double x0 = left + col * cw + 1.0, x1 = left + (col + 1) * cw - 0.45;
-        double top = H - title_h - row * cell - head_h;
-        fprintf(f, "\n# Panel %zu\n", p + 1);
-        vs_gp_put_margins(f, W, H, x0, x1, top - ph, top);
+        double col = (double)(k % p->cols), row = (double)(k / p->cols);
+        double x0 = p->left + col * p->cw + 1.0;
+        double x1 = p->left + (col + 1) * p->cw - 0.45;
+        double top = H - p->title_h - row * p->cell - p->head_h;
+        fprintf(f, "\n# Panel %zu\n", k + 1);
+        vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
         fprintf(f, "set label 3 t_panel%zu", v);
-        vs_gp_put_at(f, W, H, x0, top + head_h - 0.3);
+        vs_gp_put_at(f, W, H, x0, top + p->head_h - 0.3);
         fputs(" left font ',7.5' noenhanced\nplot ", f);
-        if (isfinite(slope[v])) {
-            vs_gp_put_num(f, slope[v]);
+        if (isfinite(p->slope[v])) {
+            vs_gp_put_num(f, p->slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
                   f);
         }
@@ -856,14 +966,54 @@ static void write_per_capita(ctx *c)
         fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
                    "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
                    "vs_grey notitle\n", c->base);
-        if (p == 0)
+        if (k == 0)
             fputs("unset label 1; unset label 2; unset label 101; "
                   "unset label 102\n", f);
-        p++;
+        k++;
     }
+}
+
+static void write_per_capita(ctx *c)
+{
+    pc_page p;
+    memset(&p, 0, sizeof p);
+    double lo, hi;
+    if (!pc_data(c, &p, &lo, &hi))
+        goto done;
+    pc_layout(c, &p);
+    double W = p.W, H = p.H;
+    if (lo > hi)
+        lo = 0, hi = 1;
+    pad(&lo, &hi, 0.03);
+    vs_gp_axis ay, ax;
+    vs_gp_axis_fit(&ay, lo, hi, 5, 0);
+    vs_gp_axis_fit_room(c->g.sv, &ax, p.clo, p.chi, p.cw - 1.45, 7, 0);
+
+    FILE *f = script_begin(c, "per_capita",
+                 "funding per listed person against CNI, one panel per variant",
+                 "chart_per_capita.csv", W, H);
+    if (!f)
+        goto done;
+    pc_texts(c, f, &p);
+    fputs("\n# Columns of chart_per_capita.csv: 3 variant number, 4 colour, "
+          "5 cni,\n# 6 listed, 7 SEK per listed person, 8 point size.\n", f);
+    fputs("set multiplot\n", f);
+    vs_gp_put_titles(f, W, H);
+    vs_gp_put_axis(&c->g, f, "x", &ax);
+    vs_gp_put_axis(&c->g, f, "y", &ay);
+    fputs("set tics font ',7'\n", f);
+    /* Axis titles once for the page, as labels in the margins; they are
+     * unset after the first panel so they are drawn once. */
+    double panels_bottom = H - p.title_h - (double)p.rows * p.cell;
+    fputs("set label 1 t_y", f);
+    vs_gp_put_at(f, W, H, 0.45, (H - p.title_h + panels_bottom) / 2);
+    fputs(" center rotate by 90 noenhanced\nset label 2 t_x", f);
+    vs_gp_put_at(f, W, H, (p.left + W) / 2, panels_bottom - 0.3);
+    fputs(" center noenhanced\n", f);
+    pc_panels(c, f, &p);
 
     fputs("\n# The key.\n", f);
-    vs_gp_key_strip(f, W, H, 0.2, key_h, 4);
+    vs_gp_key_strip(f, W, H, 0.2, p.key_h, 4);
     fputs("unset label\nplot NaN with points pt 6 ps 1.4 lw 1 lc rgb vs_grey "
           "title t_base_is . t_baseline, \\\n", f);
     if (c->K > 0)
@@ -873,7 +1023,7 @@ static void write_per_capita(ctx *c)
           "  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
           "unset multiplot\n", f);
 done:
-    free(slope);
+    free(p.slope);
 }
 
 /* ------------------------------------------------------------------ */
