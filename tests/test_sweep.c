@@ -555,7 +555,8 @@ static void test_write(void **state)
     assert_non_null(strstr(gp, "t_scenario = 'Sweep test: it' . \"\\047\" . "
                                "'s `quoted` @x'"));
     assert_non_null(strstr(gp, "t_v0 = 'A' . \"\\047\" . 's base (baseline)'"));
-    assert_non_null(strstr(gp, "t_x = 'top.cni_threshold.threshold'"));
+    /* the swept path in words: key, rule type, variant name */
+    assert_non_null(strstr(gp, "t_x = 'CNI threshold, CNI top-up: Top-up'"));
     assert_null(strstr(gp, "\"Sweep"));
     free(gp);
     snprintf(path, sizeof path, "%s/chart_sweep.csv", dir);

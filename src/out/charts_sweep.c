@@ -152,20 +152,115 @@ static FILE *script_begin(ctx *c, const char *chart, const char *what,
     return f;
 }
 
-/* The axis text for swept path a: the path, and the money unit. */
+/* Words for the last part of a path (the key), by language. */
+static const char *key_words(const char *key, int sv)
+{
+    static const struct { const char *key, *sv, *en; } words[] = {
+        {"threshold", "CNI-gr\xc3\xa4ns", "CNI threshold"},
+        {"pot", "pott", "pot"},
+        {"amount", "belopp", "amount"},
+        {"cap", "tak per enhet", "cap per centre"},
+        {"floor", "golv per enhet", "floor per centre"},
+        {"per_capita", "belopp per listad", "amount per listed person"},
+        {"per_listed", "belopp per listad", "amount per listed person"},
+        {"per_unit", "belopp per enhet", "amount per unit"},
+        {"cni_share", "CNI-andel", "CNI share"},
+        {"deficit", "underskott", "deficit"},
+        {"deficit_share", "andel av underskottet", "share of the deficit"},
+        {"max_cut_share", "st\xc3\xb6rsta neddragning (andel)",
+         "largest cut (share)"},
+        {"alpha", "behovsskydd (alfa)", "need protection (alpha)"},
+        {"top", "antal mottagare", "number of recipients"},
+        {"above", "tr\xc3\xb6skel", "threshold"},
+        {"sigma", "os\xc3\xa4kerhet (sigma)", "uncertainty (sigma)"},
+        {"sd", "os\xc3\xa4kerhet (sd)", "uncertainty (sd)"},
+        {"age_weights", "\xc3\xa5ldersvikt", "age weight"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(key, words[i].key) == 0)
+            return sv ? words[i].sv : words[i].en;
+    return key;
+}
+
+/* Words for a rule type, by language. */
+static const char *rule_words(int type, int sv)
+{
+    static const char *const w_sv[VS_RULE_COUNT] = {
+        "kapitering", "CNI-till\xc3\xa4gg", "trappa", "riktat bidrag",
+        "riktad pott", "neddragning", "begr\xc3\xa4nsning", "belopp per enhet"};
+    static const char *const w_en[VS_RULE_COUNT] = {
+        "capitation", "CNI top-up", "tiers", "grant", "targeted pot", "cut",
+        "limit", "amount per unit"};
+    return type >= 0 && type < VS_RULE_COUNT ? (sv ? w_sv : w_en)[type] : "";
+}
+
+/* A swept path in words: "CNI-gräns, CNI-tillägg: CNI över 1,1" for
+ * VARIANT.RULE.KEY (the key, the rule's type, the variant's name; an
+ * index kept as "nr I"), "underskott, regionen" for region.KEY,
+ * "osäkerhet (sigma): cni" for uncertainty.GROUP.KEY; the path itself
+ * when it names nothing known. */
+static void path_words(const ctx *c, const char *path, char *buf, size_t n)
+{
+    int sv = c->g.sv;
+    char head[256], mid[256], key[128], idx[32] = "";
+    const char *d1 = strchr(path, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    const char *last = strrchr(path, '.');
+    snprintf(key, sizeof key, "%s", last ? last + 1 : path);
+    /* amounts[2], tiers[1].above, age_weights[0]: the index in words */
+    const char *br = strchr(d2 ? d2 : d1 ? d1 : path, '[');
+    if (br)
+        snprintf(idx, sizeof idx, " %s %ld", sv ? "nr" : "no.",
+                 strtol(br + 1, NULL, 10) + 1);
+    char *kbr = strchr(key, '[');
+    if (kbr)
+        *kbr = '\0';
+    snprintf(head, sizeof head, "%.*s", d1 ? (int)(d1 - path) : 0, path);
+    snprintf(mid, sizeof mid, "%.*s", d1 && d2 ? (int)(d2 - d1 - 1) : 0,
+             d1 ? d1 + 1 : "");
+    char *mbr = strchr(mid, '[');
+    if (mbr)
+        *mbr = '\0';
+    if (strcmp(head, "region") == 0) {
+        snprintf(buf, n, "%s%s, %s", key_words(key, sv), idx,
+                 sv ? "regionen" : "region");
+        return;
+    }
+    if (strcmp(head, "uncertainty") == 0 && *mid) {
+        snprintf(buf, n, "%s: %s", key_words(key, sv), mid);
+        return;
+    }
+    int v = vs_scenario_find_variant(c->sc, head);
+    if (v >= 0 && *mid) {
+        const vs_variant *var = &c->sc->variants[v];
+        int type = vs_rule_type_from_name(mid);
+        for (size_t k = 0; k < var->n_rules; k++)
+            if (var->rules[k].id && strcmp(var->rules[k].id, mid) == 0)
+                type = (int)var->rules[k].type;
+        snprintf(buf, n, "%s%s, %s: %s", key_words(key, sv), idx,
+                 rule_words(type, sv), var->name);
+        return;
+    }
+    snprintf(buf, n, "%s", path);
+}
+
+/* The axis text for swept path a: the path in words, and the money
+ * unit. */
 static void axis_text(const ctx *c, size_t a, double *div, char *buf,
                       size_t n)
 {
     const vs_sweep_axis *ax = &c->r->axes[a];
+    char words[400];
+    path_words(c, ax->path, words, sizeof words);
     *div = 1;
     if (c->r->money[a]) {
         double m = 0;
         for (size_t i = 0; i < ax->n; i++)
             m = fmax(m, fabs(ax->values[i]));
         const char *unit = vs_gp_money_unit(m, c->g.sv, div);
-        snprintf(buf, n, "%s (%s)", ax->path, unit);
+        snprintf(buf, n, "%s (%s)", words, unit);
     } else {
-        snprintf(buf, n, "%s", ax->path);
+        snprintf(buf, n, "%s", words);
     }
 }
 
@@ -378,6 +473,30 @@ static void line_texts(ctx *c, FILE *f, line_chart *lc)
     }
 }
 
+/* Monte Carlo noise of variant v's line of metric m: 2 x the largest
+ * mcse along it (0 without draws).  A difference below it is not worth
+ * a zoom or a "best". */
+static double line_noise(const ctx *c, size_t v, int m)
+{
+    double mcse = 0;
+    for (size_t p = 0; p < c->r->n_points; p++) {
+        double e = stat_at(c, p, v, m)->mcse;
+        if (isfinite(e))
+            mcse = fmax(mcse, e);
+    }
+    return 2 * mcse;
+}
+
+/* Widen [*lo, *hi] around its middle to at least `span`. */
+static void widen_to(double *lo, double *hi, double span)
+{
+    if (!isfinite(*lo) || !isfinite(*hi) || *hi - *lo >= span)
+        return;
+    double mid = (*lo + *hi) / 2;
+    *lo = mid - span / 2;
+    *hi = mid + span / 2;
+}
+
 /* Ranges.  The enlarged panel fits the lines the sweep moves, and the
  * fixed lines near them; the band panel fits everything. */
 static void line_ranges(const ctx *c, line_chart *lc)
@@ -423,6 +542,14 @@ static void line_ranges(const ctx *c, line_chart *lc)
             }
         }
     }
+    /* Never zoom into noise: the enlarged panel spans at least the
+     * lines' Monte Carlo noise and 2 % of the values' magnitude (with
+     * -n 0, floating-point differences of 1e-10 would fill it). */
+    double noise = 0;
+    for (size_t v = 0; v < nv; v++)
+        if (lc->moves[v] || !lc->any_moves)
+            noise = fmax(noise, line_noise(c, v, m) * ys);
+    widen_to(&zlo, &zhi, fmax(noise, 0.02 * fmax(fabs(zlo), fabs(zhi))));
     pad_range(&zlo, &zhi, 0.12);
     pad_range(&blo, &bhi, 0.06);
     if (m == VS_M_LOSERS || m == VS_M_MAX_LOSS) {
@@ -484,11 +611,15 @@ static void line_best_labels(ctx *c, FILE *f, const line_chart *lc)
         long bp = best_point(c, v, lc->m, lc->order);
         if (bp < 0)
             continue;
-        double y = stat_at(c, (size_t)bp, v, lc->m)->mean;
-        int varies = 0;
-        for (size_t p = 0; p < r->n_points; p++)
-            varies |= stat_at(c, p, v, lc->m)->mean != y;
-        if (!varies)
+        /* Only a best that stands out of the line's noise (and, with
+         * -n 0, of floating-point noise) is marked. */
+        double y = stat_at(c, (size_t)bp, v, lc->m)->mean, spread = 0;
+        for (size_t p = 0; p < r->n_points; p++) {
+            double yp = stat_at(c, p, v, lc->m)->mean;
+            if (isfinite(yp))
+                spread = fmax(spread, fabs(yp - y));
+        }
+        if (!(spread > fmax(line_noise(c, v, lc->m), 1e-9 * fabs(y))))
             continue;
         double xb = r->x[bp] / lc->div;
         int right_half = lc->xhi > lc->xlo && xb > (lc->xlo + lc->xhi) / 2;

@@ -38,6 +38,34 @@ awk 'FNR == NR { want = want $0 "\n"; next } { have = have $0 "\n" }
      END { exit index(have, want) ? 0 : 1 }' "$ROOT/plots/vardsim.gp" "$a1/sweep_ci_need.gp" \
     && ok || bad "sweep_ci_need.gp: the style differs from plots/vardsim.gp"
 
+# charts a committee can read: the swept path in words, never the raw
+# path; no chart zooms into noise (its y range spans at least 2 % of the
+# values' magnitude)
+for gp in "$a1"/sweep_*.gp; do
+    n=$(basename "$gp")
+    tx=$(grep "^t_x = " "$gp")
+    case "$tx" in
+    *"CNI-gr"*"CNI-till"*) ok ;;
+    *) bad "$n: x axis not in words: $tx" ;;
+    esac
+    case "$tx" in *cni_topup.cni_threshold*) bad "$n: raw path on the x axis" ;; *) ok ;; esac
+    sed -n 's/^set yrange \[\(.*\):\(.*\)\]$/\1 \2/p' "$gp" | head -1 |
+        awk '{ lo = $1; hi = $2; m = (lo < 0 ? -lo : lo); if ((hi < 0 ? -hi : hi) > m) m = (hi < 0 ? -hi : hi);
+               exit !(hi - lo >= 0.02 * m) }' && ok || bad "$n: the y range zooms into noise"
+done
+# -n 0 on an input no point estimate depends on: flat lines, no "best"
+# and no zoom into floating-point noise
+a0="$TMP/a0"
+expect_status 0 "$VARDSIM" sweep "$cfg" --over "uncertainty.cni.sigma=0.01:0.05:0.01" -n 0 -o "$a0" --quiet
+grep -l "'b\(ä\|e\)st: " "$a0"/sweep_*.gp >"$TMP/best" 2>/dev/null
+[ ! -s "$TMP/best" ] && ok || bad "a flat sweep marks a best: $(cat "$TMP/best")"
+expect_in "$a0/sweep_gini.gp" "t_x = 'osäkerhet (sigma): cni'"
+for gp in "$a0"/sweep_*.gp; do
+    sed -n 's/^set yrange \[\(.*\):\(.*\)\]$/\1 \2/p' "$gp" | head -1 |
+        awk '{ lo = $1; hi = $2; m = (lo < 0 ? -lo : lo); if ((hi < 0 ? -hi : hi) > m) m = (hi < 0 ? -hi : hi);
+               exit !(hi - lo >= 0.02 * m) }' && ok || bad "$(basename "$gp"): -n 0 zooms into noise"
+done
+
 # --- byte-identical for any thread count (all but manifest.txt) ----------
 a2="$TMP/a2"
 expect_status 0 "$VARDSIM" sweep "$cfg" --over "$over" -n 200 --threads 2 -o "$a2" --quiet
