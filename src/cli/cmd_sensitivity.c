@@ -47,7 +47,7 @@ static int parse_sensitivity(int argc, char **argv, sens_opts *o)
     /* -n is the Sobol sample: N (inputs + 2) evaluations, every one kept
      * for the bootstrap (8 bytes x variants x 10 statistics each), so N is
      * capped where that stays a few hundred MB. */
-    if (vs_cli_common_init(&o->c, argc, VS_SENSITIVITY_DEFAULT_N, 100000L, 0) != 0)
+    if (vs_cli_common_init(&o->c, argc, VS_SENSITIVITY_DEFAULT_N, 100000L, 1) != 0)
         return EXIT_RUN;
     int rc = vs_cli_parse_args(argc, argv, &o->c, sensitivity_arg, o);
     if (rc != EXIT_DONE)

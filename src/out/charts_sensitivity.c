@@ -95,7 +95,10 @@ static void write_gp(vs_gp *g, const vs_scenario *sc,
           "# its 5 % and 95 % quantiles (a noise group: the metric's p05 and\n"
           "# p95 over draws of that group alone).\n",
           f);
-    fputs("if (!exists(\"fmt\")) fmt = 'png'\n"
+    /* vs_format and vs_output are what vardsim --render passes to every
+     * chart script (out/gp.h, vs_gp_render). */
+    fputs("if (exists(\"vs_format\")) fmt = vs_format\n"
+          "if (!exists(\"fmt\")) fmt = 'png'\n"
           "if (!exists(\"metric\")) metric = 'ci_need'\n", f);
     fputs("metrics = '", f);
     for (int m = 0; m < VS_STAT_COUNT; m++)
@@ -143,7 +146,7 @@ static void write_gp(vs_gp *g, const vs_scenario *sc,
             "} else {\n"
             "    exit error sprintf('tornado.gp: fmt must be png, svg or pdf, not %%s', fmt)\n"
             "} } }\n"
-            "set output 'tornado.' . fmt\n",
+            "set output (exists(\"vs_output\") ? vs_output : 'tornado.' . fmt)\n",
             height);
     if (sv)
         fputs("set decimalsign ','\n", f);
@@ -207,5 +210,9 @@ int vs_sensitivity_charts_write(const vs_scenario *sc,
              r->n_inputs);
     if ((f = vs_gp_open_script(&g, "tornado", 25.4, height * 0.0254, what)))
         write_gp(&g, sc, r, f, height);
+    /* Images of an earlier analysis would show old numbers. */
+    static const char *const names[] = {"tornado"};
+    if (g.st == VS_OK)
+        g.st = vs_gp_remove_old(dir, names, 1, 0, err);
     return g.st;
 }

@@ -1,5 +1,5 @@
-/* warnings.h: the lines that say what a run could not do (DESIGN
- * section 9, "never a silent shortfall").
+/* warnings.h: the lines that say what a run could not do
+ * (docs/methods.md, "Warnings: never a silent shortfall").
  *
  * One warning per rule whose own shortfall (eval.h: nobody eligible, a
  * pot not placed, a cut not taken, a limit that cannot restore the total,

@@ -120,6 +120,19 @@ else
     echo "SKIP: gnuplot not found; tornado.gp not rendered"
 fi
 
+# --- --render: vardsim draws the tornado; a rerun without it removes them ----
+if command -v gnuplot >/dev/null 2>&1; then
+    rout="$TMP/render"
+    expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 0 --render png,svg,pdf -o "$rout" --quiet
+    for fmt in png svg pdf; do [ -s "$rout/tornado.$fmt" ] && ok || bad "--render: tornado.$fmt missing"; done
+    head -c 8 "$rout/tornado.png" | od -An -c | grep -q "P   N   G" && ok || bad "--render: tornado.png is not a PNG"
+    [ -z "$(find "$rout" -name '.*' -type f)" ] && ok || bad "--render: temporary files left"
+    expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 0 -o "$rout" --quiet
+    [ ! -e "$rout/tornado.png" ] && [ ! -e "$rout/tornado.svg" ] && ok || bad "rerun without --render left stale images"
+fi
+expect_status 2 "$VARDSIM" sensitivity "$cfg" -n 0 --render gif -o "$TMP/gif" --quiet
+expect_in "$TMP/err" "unknown chart format 'gif'"
+
 # --- Ctrl-C: stops cleanly, writes nothing --------------------------------------------
 "$VARDSIM" sensitivity "$cfg" -n 100000 --threads 2 -o "$TMP/intr" --quiet >/dev/null 2>"$TMP/err" &
 pid=$!
