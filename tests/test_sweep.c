@@ -510,7 +510,7 @@ static void test_write(void **state)
         assert_int_equal(vs_output_mkdir(rdir, &err), VS_OK);
         vs_outset rs;
         vs_outset_init(&rs);
-        vs_report_opts ro = {rdir, 0, 0, 0};
+        vs_report_opts ro = {rdir, 0, 0, 0, NULL};
         assert_int_equal(vs_report_write(one, res, &ro, &rs, &err), VS_OK);
         assert_int_equal(vs_outset_commit(&rs, &err), VS_OK);
         vs_outset_free(&rs);
