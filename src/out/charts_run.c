@@ -38,7 +38,7 @@ typedef struct lang {
         *conc_shift_y, *conc_shift_note, *base_suffix;
     /* metrics */
     const char *met_title, *met_note, *met_name[VS_M_COUNT], *better[3],
-        *met_base;
+        *met_base, *met_p_head;
     /* per capita */
     const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size;
 } lang;
@@ -70,6 +70,7 @@ static const lang lang_sv = {
      "Antal som förlorar mer än 1 %"},
     {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
     "jämf.",
+    "P(bättre)",
     "Finansiering per listad och vårdbehov (CNI)",
     "Finansiering per listad (kr)",
     "Jämförelsealternativet: ",
@@ -104,6 +105,7 @@ static const lang lang_en = {
      "Centres losing more than 1 %"},
     {"lower is better", "higher is better", "closer to 0 is better"},
     "base",
+    "P(better)",
     "Funding per person and care need (CNI)",
     "Funding per listed person (SEK)",
     "Baseline: ",
@@ -670,6 +672,10 @@ static int metrics_data(ctx *c)
  * and its tick labels), the key, a two-line note. */
 typedef struct metrics_page {
     double W, H, title_h, ph, head_h, cell, key_h, note_h;
+    double names_w; /* the variants' names left of the first column */
+    size_t name_chars;
+    size_t title_chars;          /* of a panel title on one line */
+    int two_lines[VS_M_COUNT];   /* the panel's title takes two lines */
 } metrics_page;
 
 /* The range of metric m over the variants (shown scale); 0 when no value
@@ -704,7 +710,9 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
     char buf[128];
     int defined = metric_range(c, m, &lo, &hi);
     double col = (double)(m % 2), row = (double)(m / 2);
-    double x0 = col * W / 2 + 0.8, x1 = (col + 1) * W / 2 - 1.4;
+    double col_w = (W - p->names_w) / 2;
+    double x0 = p->names_w + col * col_w + 0.3;
+    double x1 = p->names_w + (col + 1) * col_w - 1.8;
     vs_gp_axis ax;
     vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
                         m == VS_M_LOSERS ? 1 : 0);
@@ -712,12 +720,31 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
     fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
     vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
     fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
-    vs_gp_put_at(f, W, H, x0, top + 0.5);
-    fprintf(f, " left noenhanced\nset label 2 t_better%d",
+    vs_gp_put_at(f, W, H, x0, top + (p->two_lines[m] ? 0.97 : 0.5));
+    fprintf(f, " left font ',7.5' noenhanced\nset label 2 t_better%d",
             (int)vs_metric_better((vs_metric)m));
     vs_gp_put_at(f, W, H, x0, top + 0.15);
     fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
     vs_gp_put_axis(&c->g, f, "x", &ax);
+    /* Each row names its variant: the names left of the first column
+     * (the second column's rows are the same). */
+    if (m % 2 == 0) {
+        fputs("set ytics scale 0 font ',7' noenhanced (", f);
+        for (size_t v = 0; v < V; v++) {
+            char name[4 * 60 + 1];
+            vs_gp_shorten(c->sc->variants[v].name, p->name_chars, name,
+                          sizeof name);
+            fputs(v ? ", " : "", f);
+            vs_gp_put_tic(&c->g, f, name, (double)(V - v));
+        }
+        fputs(")\n", f);
+    } else {
+        fputs("unset ytics\n", f);
+    }
+    /* The column of P(better) is headed as such, so a share never reads
+     * as a loss. */
+    fputs("set label 4 t_p_head at graph 1, graph 1 offset 0.8, 0.45 left "
+          "font ',6.5' textcolor rgb vs_grey noenhanced\n", f);
     const vs_stat *bs = &c->res->stats[c->base * VS_STAT_COUNT + (size_t)m];
     if (isfinite(bs->point)) {
         fputs("set arrow 1 from ", f);
@@ -754,14 +781,16 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
         fputs("unset label 101; unset label 102\n", f);
 }
 
-/* The titles of the panels and the notes. */
-static void metrics_texts(ctx *c, FILE *f)
+/* The titles of the panels (wrapped to their column: never cut or run
+ * into the next) and the notes. */
+static void metrics_texts(ctx *c, FILE *f, metrics_page *p)
 {
     char buf[128], num[64];
     const vs_scenario *sc = c->sc;
     vs_gp_assign(&c->g, f, "t_title", c->L->met_title);
     vs_gp_assign_lines(&c->g, f, "t_note", c->L->met_note);
     vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    vs_gp_assign(&c->g, f, "t_p_head", c->L->met_p_head);
     for (int m = 0; m < VS_M_COUNT; m++) {
         char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
@@ -769,7 +798,11 @@ static void metrics_texts(ctx *c, FILE *f)
                    fmt_num(c, sc->high_need_cni,
                            vs_gp_short_decimals(sc->high_need_cni), num,
                            sizeof num));
-        vs_gp_assign(&c->g, f, var, buf);
+        size_t chars = 0;
+        for (const char *q = buf; *q; q++)
+            chars += ((unsigned char)*q & 0xC0) != 0x80;
+        p->two_lines[m] = chars > p->title_chars;
+        vs_gp_assign_wrapped(&c->g, f, var, buf, p->title_chars, 2);
     }
     for (int k = 0; k < 3; k++) {
         char var[24];
@@ -784,19 +817,23 @@ static void write_metrics(ctx *c)
     if (!metrics_data(c))
         return;
     metrics_page p;
+    memset(&p, 0, sizeof p);
     p.W = 16, p.title_h = 1.9;
     p.ph = 0.4 * (double)V + 0.2;
-    p.head_h = 0.8;
+    p.head_h = 1.15; /* two lines of title, one of "lower is better" */
     p.cell = p.head_h + p.ph + 0.65; /* and the tick labels */
     p.key_h = 0.48 * (double)V + 0.4, p.note_h = 0.9;
     p.H = p.title_h + 4 * p.cell + 0.35 + p.key_h + p.note_h;
+    p.names_w = 4.0;
+    p.name_chars = vs_gp_chars_in(p.names_w - 0.4, 7);
+    p.title_chars = vs_gp_chars_in((p.W - p.names_w) / 2 - 0.4, 7.5);
     double W = p.W, H = p.H;
     FILE *f = script_begin(c, "metrics",
                  "equity metrics per variant with 90 % intervals",
                  "chart_metrics.csv", W, H);
     if (!f)
         return;
-    metrics_texts(c, f);
+    metrics_texts(c, f, &p);
     fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);

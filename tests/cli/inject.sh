@@ -116,6 +116,14 @@ done
 while IFS= read -r n; do svg_has "$out/allocation.svg" "$n"; done <"$TMP/centres"
 while IFS= read -r n; do
     svg_has "$out/metrics.svg" "$n"; svg_has "$out/concentration.svg" "$n"; done <"$TMP/variants"
+# metrics: each row names its variant (beside the key's entry: twice at
+# least), and the P(better) column is headed as such
+svg_has "$out/metrics.svg" "P(bättre)"
+while IFS= read -r n; do
+    head=$(printf '%s' "$n" | cut -c1-12)
+    k=$(svg_text "$out/metrics.svg" | grep -cF -- "$head")
+    [ "$k" -ge 2 ] && ok || bad "metrics.svg: the rows do not name '$n' ($k times)"
+done <"$TMP/variants"
 # "Hälsan 100%" is a tic label: gnuplot would read a lone % as a format
 svg_text "$out/allocation.svg" | grep -qF '>Hälsan 100%  1,4<' && ok ||
     bad "allocation.svg: the tick label 'Hälsan 100%  1,4' is not printed as typed"
