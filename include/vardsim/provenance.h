@@ -21,7 +21,8 @@ typedef struct vs_provenance {
     int threads;
     double wall_seconds;
     char generator[32];      /* the GSL generator of every stream */
-    char gsl_version[16];
+    char gsl[16];            /* the GSL version (a public header names no
+                                GSL type or macro) */
     const char *version;     /* vs_version() */
     const char *scenario_path;  /* the scenario as loaded (may be NULL) */
     /* How it was asked for; empty until vs_provenance_invocation. */

@@ -21,8 +21,8 @@ void vs_manifest_write(FILE *f, const char *analysis, const vs_scenario *sc,
     fprintf(f, "wall_seconds: %.3f\n", p->wall_seconds);
     fprintf(f, "generator: gsl %s, one %s stream per input and iteration, "
                "seeded by splitmix64(seed, iteration, input path)\n",
-            p->gsl_version, p->generator);
-    fprintf(f, "gsl_version: %s\n", p->gsl_version);
+            p->gsl, p->generator);
+    fprintf(f, "gsl_version: %s\n", p->gsl);
     if (details)
         details(f, ctx);
     fprintf(f, "csv: %s\n", swedish_csv ? "sv (; , CRLF BOM)" : "RFC 4180");

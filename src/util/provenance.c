@@ -26,7 +26,7 @@ double vs_provenance_begin(vs_provenance *p, const char *scenario_path,
     p->iterations_asked = iterations_asked;
     p->threads = threads;
     snprintf(p->generator, sizeof p->generator, "%s", vs_stream_type()->name);
-    snprintf(p->gsl_version, sizeof p->gsl_version, "%s", GSL_VERSION);
+    snprintf(p->gsl, sizeof p->gsl, "%s", GSL_VERSION);
     p->version = vs_version();
     p->scenario_path = scenario_path;
     return vs_provenance_clock();
