@@ -88,6 +88,16 @@ static void reason(const vs_rule *r, const vs_shortfall_sum *s, char *buf,
     }
 }
 
+size_t vs_warnings_of_variant(const vs_warn_src *w, size_t v)
+{
+    size_t ri = 0, n = 0;
+    for (size_t u = 0; u < v && u < w->sc->n_variants; u++)
+        ri += w->sc->variants[u].n_rules;
+    for (size_t k = 0; v < w->sc->n_variants && k < w->sc->variants[v].n_rules; k++)
+        n += w->sf[ri + k].kinds != 0;
+    return n;
+}
+
 size_t vs_warnings_print(FILE *f, const char *prefix, const vs_warn_src *w)
 {
     const vs_scenario *sc = w->sc;

@@ -33,6 +33,10 @@ typedef struct vs_warn_src {
 /* The warnings of a simulation result (point_only 0). */
 vs_warn_src vs_warn_src_of(const vs_scenario *sc, const vs_results *res);
 
+/* The number of warnings on variant v (its own rules), for a chart
+ * legend or a report that marks the variants that fall short. */
+size_t vs_warnings_of_variant(const vs_warn_src *w, size_t v);
+
 /* Write each warning as one line to `f` (NULL: only count them), each
  * line beginning with `prefix` (NULL or "" for none; a sweep gives
  * "PATH=VALUE: ").  Returns the number of warnings. */
