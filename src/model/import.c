@@ -295,8 +295,9 @@ static role classify_other(importer *im, size_t c)
     return any && !what ? C_ATTR : C_SKIP;
 }
 
-/* Attribute keys: valid libconfig names (a letter first), not the
- * reserved listed and cni, unique. */
+/* Attribute keys: valid libconfig names (a letter first), unique, and
+ * none of the names rules give their own meaning (listed and cni are
+ * reserved; age and centre are units and `where` keys of their own). */
 static void make_key(importer *im, size_t c)
 {
     char base[ID_MAX + 1];
@@ -304,7 +305,8 @@ static void make_key(importer *im, size_t c)
     char *key = im->cols[c].key;
     if (base[0] >= '0' && base[0] <= '9')
         snprintf(key, ID_MAX + 1, "a_%.58s", base);
-    else if (strcmp(base, "listed") == 0 || strcmp(base, "cni") == 0)
+    else if (strcmp(base, "listed") == 0 || strcmp(base, "cni") == 0 ||
+             strcmp(base, "age") == 0 || strcmp(base, "centre") == 0)
         snprintf(key, ID_MAX + 1, "%.58s_attr", base);
     else
         snprintf(key, ID_MAX + 1, "%s", base);

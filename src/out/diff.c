@@ -248,7 +248,8 @@ static int compare_group(const side *A, const side *B, int k, int c,
                 return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
         }
     }
-    qsort(*rows + start, *n - start, sizeof **rows, by_size);
+    if (*n > start) /* rows is NULL while nothing differs */
+        qsort(*rows + start, *n - start, sizeof **rows, by_size);
     return VS_OK;
 }
 

@@ -10,17 +10,21 @@ expect_status 0 "$VARDSIM" check "$TMP/stdout.cfg"
 expect_in "$TMP/out" "variants:  1 (baseline baseline)"
 
 # Every rule type is shown, commented out.
-for t in capitation cni_threshold tiered grant targeted cut limit; do
+for t in capitation cni_threshold tiered grant targeted cut limit per_unit; do
     grep -q "^# .*type = \"$t\"" "$TMP/stdout.cfg" && ok || bad "init: no commented-out $t rule"
 done
 grep -q '^# uncertainty = {' "$TMP/stdout.cfg" && ok || bad "init: no commented-out uncertainty"
+grep -q '^# need = {' "$TMP/stdout.cfg" && ok || bad "init: no commented-out need"
+grep -q '^#  .*where = {.*except = ' "$TMP/stdout.cfg" && ok || bad "init: no where/except example"
 
 # Switched on, all of it: a scenario that checks and runs.
 sed 's/^\( *\)# \{0,1\}/\1/' "$TMP/stdout.cfg" >"$TMP/all.cfg"
 expect_status 0 "$VARDSIM" check "$TMP/all.cfg"
-expect_in "$TMP/out" "variants:  8 (baseline baseline)"
+expect_in "$TMP/out" "variants:  9 (baseline baseline)"
 expect_in "$TMP/out" "2 per-centre noise groups"
-for t in capitation cni_threshold tiered grant targeted cut limit; do
+expect_in "$TMP/out" "warnings:  0 at the point estimate"
+grep -q 'warning:' "$TMP/err" && bad "the switched-on starter warns: $(cat "$TMP/err")" || ok
+for t in capitation cni_threshold tiered grant targeted cut limit per_unit; do
     expect_in "$TMP/out" "      $t"
 done
 expect_status 0 "$VARDSIM" run "$TMP/all.cfg" -n 20 --quiet -o "$TMP/all-out"
