@@ -736,6 +736,8 @@ static int read_strings(book *b, sst *s)
     return st;
 }
 
+static int starts_like_zip(const char *path);
+
 static int read_xlsx(const char *path, const char *want, vs_table *t,
                      vs_err *err)
 {
@@ -743,10 +745,12 @@ static int read_xlsx(const char *path, const char *want, vs_table *t,
     zip_t *z = zip_open(path, ZIP_RDONLY, &code);
     if (!z) {
         if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS)
-            return vs_err_set(err, VS_EINPUT, path, 0,
-                              "not an Excel workbook (.xlsx): not a zip "
-                              "archive%s", code == ZIP_ER_INCONS
-                                               ? " (or a damaged one)" : "");
+            return vs_err_set(err, VS_EINPUT, path, 0, "%s",
+                              code == ZIP_ER_INCONS || starts_like_zip(path)
+                                  ? "a damaged or truncated Excel workbook "
+                                    "(its zip archive is incomplete)"
+                                  : "not an Excel workbook (.xlsx): not a "
+                                    "zip archive");
         if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ)
             return vs_err_set(err, VS_EIO, path, 0, "cannot open: %s",
                               strerror(errno));

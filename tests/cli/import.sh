@@ -73,6 +73,8 @@ bad_import "row 1: columns 'listed' and 'listade' mean the same" "$TMP/dupheader
 bad_import "no sheet 'Nope'; the workbook has 'Vårdcentraler', 'Other'" "$TMP/centres.xlsx" --sheet Nope --pot 1
 printf 'this is not a zip' >"$TMP/fake.xlsx"
 bad_import "fake.xlsx: not an Excel workbook (.xlsx): not a zip archive" "$TMP/fake.xlsx" --pot 1
+head -c 2000 "$TMP/centres.xlsx" >"$TMP/truncated.xlsx"
+bad_import "truncated.xlsx: a damaged or truncated Excel workbook" "$TMP/truncated.xlsx" --pot 1
 python3 - "$TMP/centres.xlsx" "$TMP/corrupt.xlsx" <<'PY'
 import sys, zipfile
 src, dst = sys.argv[1], sys.argv[2]
