@@ -17,6 +17,7 @@
 #include "out/describe.h"
 #include "util/csv_read.h"
 #include "out/charts.h"
+#include "out/charts_plan.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
@@ -930,7 +931,73 @@ static const chart_text chart_texts[] = {
      "efter CNI från lägst till högst.",
      "Concentration curves: share of the money against share of the listed "
      "persons, ordered by CNI from lowest to highest."},
+    {"plan",
+     "Linjediagram: planens belopp år för år för de enheter som låg längst från "
+     "sitt mål, med målet streckat och 5–95 % av dragningarna i grått. Samma "
+     "siffror står i tabellen över planen och i plan.csv.",
+     "Line chart: the plan's amounts year by year for the centres that started "
+     "furthest from their targets, the target dashed and 5–95 % of draws in "
+     "grey. The same figures are in the plan table and in plan.csv."},
 };
+
+/* The plan (plan_summary.csv, when the run had one): per centre the year
+ * it reaches its target and how sure that is. */
+static void put_plan(rep *r)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/plan_summary.csv", r->dir);
+    vs_csv_table t;
+    memset(&t, 0, sizeof t);
+    vs_err err;
+    vs_err_init(&err);
+    if (access(path, R_OK) != 0 || vs_csv_read_file(path, &t, &err) != VS_OK ||
+        t.n_rows < 1) {
+        vs_err_free(&err);
+        vs_csv_table_free(&t);
+        return;
+    }
+    vs_err_free(&err);
+    FILE *f = r->f;
+    const vs_plan *p = r->sc->plan;
+    long last = p ? p->first_year - 1 + p->years : 0;
+    fprintf(f, "<section aria-labelledby=\"s-plan\">\n<h2 id=\"s-plan\">%s</h2>\n",
+            T(r, "Planen: vägen mot målet", "The plan: the path to target"));
+    fprintf(f, "<table>\n<caption>%s %ld</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s %ld</th>"
+               "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+            T(r, "När varje enhet når sitt mål, och hur säkert, fram till",
+              "When each centre reaches its target, and how sure that is, up to"),
+            last, T(r, "Enhet", "Centre"),
+            T(r, "Når målet (punktskattning)", "Reaches it (point estimate)"),
+            T(r, "Andel dragningar vid målet", "Share of draws at target in"), last,
+            T(r, "Största minskning på ett år (kr)", "Largest fall in a year (SEK)"));
+    for (size_t row = 1; row < t.n_rows; row++) {
+        const char *year = vs_csv_cell(&t, row, 2);
+        char num[64];
+        snprintf(num, sizeof num, "%s", vs_csv_cell(&t, row, 3));
+        for (char *q = num; *q; q++)
+            if (*q == ',')
+                *q = '.'; /* the Swedish dialect's decimal comma */
+        double share = strtod(num, NULL);
+        fputs("<tr><th scope=\"row\">", f);
+        esc(f, vs_csv_cell(&t, row, 1));
+        fputs("</th><td>", f);
+        if (*year)
+            esc(f, year);
+        else
+            fprintf(f, "%s %ld", T(r, "inte till och med", "not by"), last);
+        fputs("</td>", f);
+        td_num(r, 100 * share, 1, " %");
+        int64_t fall;
+        if (parse_ore(vs_csv_cell(&t, row, 4), &fall) == 0)
+            td_num(r, (double)fall / 100, 0, "");
+        else
+            fputs("<td></td>", f);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", f);
+    vs_csv_table_free(&t);
+}
 
 static void put_charts(rep *r)
 {
@@ -1027,13 +1094,19 @@ static void rep_free(rep *r)
 static int ensure_svg(const char *dir, vs_err *err)
 {
     char gp[4096], svg[4096];
-    for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
+    int run_done = 0, st = VS_OK;
+    for (size_t i = 0; st == VS_OK && i < sizeof chart_texts / sizeof *chart_texts; i++) {
         snprintf(gp, sizeof gp, "%s/%s.gp", dir, chart_texts[i].name);
         snprintf(svg, sizeof svg, "%s/%s.svg", dir, chart_texts[i].name);
-        if (access(gp, R_OK) == 0 && access(svg, R_OK) != 0)
-            return vs_charts_render_folder(dir, "svg", err);
+        if (access(gp, R_OK) != 0 || access(svg, R_OK) == 0)
+            continue;
+        /* the plan's chart is rendered on its own; the run's all at once */
+        if (strcmp(chart_texts[i].name, "plan") == 0)
+            st = vs_plan_chart_render(dir, "svg", err);
+        else if (!run_done++)
+            st = vs_charts_render_folder(dir, "svg", err);
     }
-    return VS_OK;
+    return st;
 }
 
 int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
@@ -1062,6 +1135,7 @@ int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
         put_metrics(&r);
         put_committee(&r);
         put_movers(&r);
+        put_plan(&r);
         put_charts(&r);
         put_method(&r);
         fputs("</main>\n</body>\n</html>\n", r.f);

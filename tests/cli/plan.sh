@@ -104,5 +104,15 @@ else
     echo "plan: gnuplot not found, chart checks skipped"
 fi
 
+# --- the report shows the plan ---------------------------------------------
+expect_status 0 "$VARDSIM" run "$cfg" -n 100 --report -o "$TMP/rep" --quiet
+expect_in "$TMP/rep/report.html" '<h2 id="s-plan">Planen: vägen mot målet</h2>'
+expect_in "$TMP/rep/report.html" '<tr><th scope="row">Ålidhems hälsocentral</th><td>2026</td>'
+if command -v gnuplot >/dev/null 2>&1; then
+    expect_in "$TMP/rep/report.html" "Linjediagram: planens belopp år för år"
+fi
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 20 --report -o "$TMP/rep2" --quiet
+if grep -q 's-plan' "$TMP/rep2/report.html"; then bad "a report without a plan has a plan section"; else ok; fi
+
 echo "plan: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
