@@ -18,6 +18,7 @@
 #include "util/csv_read.h"
 #include "out/charts.h"
 #include "out/charts_plan.h"
+#include "out/gp.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
@@ -1101,8 +1102,12 @@ static int ensure_svg(const char *dir, vs_err *err)
         if (access(gp, R_OK) != 0 || access(svg, R_OK) == 0)
             continue;
         /* the plan's chart is rendered on its own; the run's all at once */
-        if (strcmp(chart_texts[i].name, "plan") == 0)
-            st = vs_plan_chart_render(dir, "svg", err);
+        if (strcmp(chart_texts[i].name, "plan") == 0) {
+            vs_gp_list list;
+            vs_gp_list_init(&list);
+            snprintf(list.names[list.n++], sizeof list.names[0], "plan");
+            st = vs_gp_render(dir, &list, "svg", err);
+        }
         else if (!run_done++)
             st = vs_charts_render_folder(dir, "svg", err);
     }
