@@ -1,10 +1,13 @@
 /* test_output.c: CSV dialects and escaping, atomic output sets, SHA-256. */
 #include "helpers.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,6 +145,220 @@ static void test_outset_commit_and_abort(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static int exists(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static void touch(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void rm_rf(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A new folder in /tmp as top, dir = top/out (not made), err ready. */
+static void out_below_tmp(char top[64], char dir[256], vs_err *err)
+{
+    snprintf(top, 64, "/tmp/vs_test_outXXXXXX");
+    assert_non_null(mkdtemp(top));
+    snprintf(dir, 256, "%s/out", top);
+    vs_err_init(err);
+}
+
+/* begin locks: a second set on the same folder is refused, naming the
+ * first; the lock file goes with the set; a folder begin made and nothing
+ * was committed to is removed again. */
+static void test_outset_lock(void **state)
+{
+    (void)state;
+    char top[64], dir[256];
+    vs_err err;
+    out_below_tmp(top, dir, &err);
+    vs_outset a, b;
+    vs_outset_init(&a);
+    vs_outset_init(&b);
+    assert_int_equal(vs_outset_begin(&a, dir, "run x.cfg -o out", &err), VS_OK);
+    assert_true(exists(dir, VS_OUTPUT_LOCK_NAME));
+    /* flock belongs to the open file, so this process conflicts with itself */
+    assert_int_equal(vs_outset_begin(&b, dir, "other", &err), VS_EIO);
+    assert_non_null(strstr(err.msg, "in use by another vardsim run (pid "));
+    assert_non_null(strstr(err.msg, ": run x.cfg -o out)"));
+    vs_outset_free(&b);
+    assert_true(exists(dir, VS_OUTPUT_LOCK_NAME)); /* b did not take a's lock away */
+    fputs("x\n", vs_outset_open(&a, dir, "a.csv", &err));
+    vs_outset_free(&a); /* never committed: the folder it made goes */
+    assert_false(exists(top, "out"));
+
+    /* committed: the folder stays, the lock file goes, the next begin works */
+    vs_outset_init(&a);
+    assert_int_equal(vs_outset_begin(&a, dir, NULL, &err), VS_OK);
+    fputs("x\n", vs_outset_open(&a, dir, "a.csv", &err));
+    assert_int_equal(vs_outset_commit(&a, &err), VS_OK);
+    vs_outset_free(&a);
+    assert_true(exists(dir, "a.csv"));
+    assert_false(exists(dir, VS_OUTPUT_LOCK_NAME));
+    vs_outset_init(&a);
+    assert_int_equal(vs_outset_begin(&a, dir, NULL, &err), VS_OK);
+    vs_outset_free(&a);
+    assert_true(exists(dir, "a.csv")); /* a folder it did not make stays */
+    /* one set, one folder */
+    vs_outset_init(&a);
+    assert_int_equal(vs_outset_begin(&a, dir, NULL, &err), VS_OK);
+    assert_null(vs_outset_open(&a, top, "a.csv", &err));
+    vs_outset_free(&a);
+    vs_err_free(&err);
+    rm_rf(top);
+}
+
+/* Stale temporaries (our prefix, regular files, this folder) go at begin;
+ * everything else stays. */
+static void test_outset_stale(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vs_test_staleXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    touch(dir, VS_OUTPUT_TMP_PREFIX "4711.0", "stale");
+    touch(dir, VS_OUTPUT_TMP_PREFIX "4711.render", "stale");
+    touch(dir, ".metrics.csv.AbCdEf", "not ours");
+    touch(dir, "metrics.csv", "kept");
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/" VS_OUTPUT_TMP_PREFIX "dir", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    vs_err err;
+    vs_err_init(&err);
+    vs_outset s;
+    vs_outset_init(&s);
+    assert_int_equal(vs_outset_begin(&s, dir, NULL, &err), VS_OK);
+    assert_false(exists(dir, VS_OUTPUT_TMP_PREFIX "4711.0"));
+    assert_false(exists(dir, VS_OUTPUT_TMP_PREFIX "4711.render"));
+    assert_true(exists(dir, ".metrics.csv.AbCdEf"));
+    assert_true(exists(dir, "metrics.csv"));
+    assert_true(exists(dir, VS_OUTPUT_TMP_PREFIX "dir"));
+    vs_outset_free(&s);
+    vs_err_free(&err);
+    rm_rf(dir);
+}
+
+/* Removals wait for the commit: a failed set keeps the earlier files, a
+ * committed one removes them, but never a file it has just written. */
+static void test_outset_removals(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vs_test_rmXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    touch(dir, "old.png", "old");
+    touch(dir, "same.gp", "old");
+    vs_err err;
+    vs_err_init(&err);
+    vs_outset s;
+    vs_outset_init(&s);
+    assert_int_equal(vs_outset_remove(&s, dir, "old.png", &err), VS_OK);
+    fputs("x", vs_outset_open(&s, dir, "new.csv", &err));
+    vs_outset_free(&s); /* abandoned */
+    assert_true(exists(dir, "old.png"));
+    vs_outset_init(&s);
+    assert_int_equal(vs_outset_remove(&s, dir, "old.png", &err), VS_OK);
+    assert_int_equal(vs_outset_remove(&s, dir, "same.gp", &err), VS_OK);
+    assert_int_equal(vs_outset_remove(&s, dir, "never.svg", &err), VS_OK);
+    fputs("new", vs_outset_open(&s, dir, "same.gp", &err));
+    assert_int_equal(vs_outset_commit(&s, &err), VS_OK);
+    vs_outset_free(&s);
+    assert_false(exists(dir, "old.png"));
+    assert_true(exists(dir, "same.gp"));
+    assert_int_equal(count_entries(dir), 1);
+    vs_err_free(&err);
+    rm_rf(dir);
+}
+
+/* A write past the file-size limit is reported with its own errno (the
+ * first version reported whatever errno a later call had left), and the
+ * earlier file stays. */
+static void test_outset_real_errno(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vs_test_fszXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    touch(dir, "a.csv", "earlier");
+    struct rlimit old, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    small = old;
+    small.rlim_cur = 4096;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    vs_err err;
+    vs_err_init(&err);
+    vs_outset s;
+    vs_outset_init(&s);
+    FILE *f = vs_outset_open(&s, dir, "a.csv", &err);
+    assert_non_null(f);
+    for (int i = 0; i < 10000; i++)
+        fputs("0123456789", f);
+    errno = ENOENT; /* what a later unlink might leave */
+    int st = vs_outset_commit(&s, &err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, was);
+    assert_int_equal(st, VS_EIO);
+    assert_non_null(strstr(err.msg, "write failed: File too large"));
+    vs_outset_free(&s);
+    assert_int_equal(count_entries(dir), 1);
+    char path[300];
+    snprintf(path, sizeof path, "%s/a.csv", dir);
+    FILE *g = fopen(path, "r");
+    char text[16] = "";
+    assert_non_null(fgets(text, sizeof text, g));
+    fclose(g);
+    assert_string_equal(text, "earlier");
+    vs_err_free(&err);
+    rm_rf(dir);
+}
+
+/* What a signal handler does: every temporary named so far, the lock, and
+ * the folder begin made go. */
+static void test_outset_abandon(void **state)
+{
+    (void)state;
+    char top[64], dir[256];
+    vs_err err;
+    out_below_tmp(top, dir, &err);
+    vs_outset s;
+    vs_outset_init(&s);
+    assert_int_equal(vs_outset_begin(&s, dir, NULL, &err), VS_OK);
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "f%d", i);
+        FILE *f = vs_outset_open(&s, dir, name, &err);
+        assert_non_null(f);
+        fputs("x", f);
+        fflush(f);
+    }
+    char render[512];
+    assert_int_equal(vs_output_render_tmp(dir, render, sizeof render), 0);
+    FILE *r = fopen(render, "w");
+    assert_non_null(r);
+    fclose(r);
+    assert_int_equal(count_entries(dir), 22);
+    vs_outset_abandon(&s);
+    assert_false(exists(top, "out"));
+    vs_outset_abandon(NULL);
+    vs_outset_free(&s);
+    vs_err_free(&err);
+    rm_rf(top);
+}
+
 static void test_mkdir_parents(void **state)
 {
     (void)state;
@@ -200,6 +417,11 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_change_pct),
         cmocka_unit_test(test_outset_commit_and_abort),
+        cmocka_unit_test(test_outset_lock),
+        cmocka_unit_test(test_outset_stale),
+        cmocka_unit_test(test_outset_removals),
+        cmocka_unit_test(test_outset_real_errno),
+        cmocka_unit_test(test_outset_abandon),
         cmocka_unit_test(test_mkdir_parents),
         cmocka_unit_test(test_sha256_vectors),
     };

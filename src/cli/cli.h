@@ -19,6 +19,14 @@ enum { EXIT_DONE = 0, EXIT_RUN = 1, EXIT_USAGE = 2, EXIT_STRICT = 3 };
  * else. */
 extern volatile sig_atomic_t vs_cli_interrupted;
 
+/* The output set being written, if any (set by the command, read by the
+ * signal handler).  SIGINT and SIGTERM end the process at once in every
+ * phase, loading included (libconfig's parse cannot be interrupted any
+ * other way): the handler removes this set's temporaries and lock, says
+ * so and exits 1.  See main.c. */
+struct vs_outset;
+extern struct vs_outset *volatile vs_cli_active_set;
+
 /* Print "vardsim: MESSAGE" and a hint to standard error; returns 2. */
 int vs_cli_usage_error(const char *fmt, const char *arg);
 
@@ -140,6 +148,20 @@ int vs_cli_job_main(vs_cli_job *j, int argc, char **argv, const char *suffix);
 
 /* The scenario file name without folder and .cfg, into buf. */
 void vs_cli_stem(const char *file, char *buf, size_t n);
+
+/* 0 when the stem of `file` can name an output folder; otherwise -1 after
+ * printing why (empty, ".", "..", hidden, or a control character: each
+ * would write somewhere the user did not mean). */
+int vs_cli_check_stem(const char *file);
+
+/* Lock `dir` for `set` (vs_outset_begin) and make the set the one the
+ * signal handler cleans up. */
+int vs_cli_begin_output(struct vs_outset *set, const char *dir,
+                        const char *cmdline, vs_err *err);
+
+/* No set for the handler any more, then vs_outset_free (which also
+ * unlocks the folder). */
+void vs_cli_end_output(struct vs_outset *set);
 
 /* argv joined by spaces (for the manifest); caller frees. */
 char *vs_cli_join_argv(int argc, char **argv);

@@ -170,6 +170,49 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
     return st;
 }
 
+/* Where file's output goes: -o itself for one file, else a folder named
+ * after the file inside -o (or out/). */
+static void out_dir(const run_opts *o, const char *file, char *buf, size_t n)
+{
+    char name[1024];
+    vs_cli_stem(file, name, sizeof name);
+    if (o->n_files == 1 && o->c.out_dir)
+        snprintf(buf, n, "%s", o->c.out_dir);
+    else
+        snprintf(buf, n, "%s/%s", o->c.out_dir ? o->c.out_dir : "out", name);
+}
+
+/* Before anything runs: every folder name made from a file name must be
+ * a plain name, and no two files may share one.  Two files with one stem
+ * are refused rather than given made-up distinct folders (s, s-2): which
+ * folder held which file would then depend on the order of the
+ * arguments, and the second run would still look like the first one's
+ * result to whoever opens DIR/s. */
+static int check_stems(const run_opts *o)
+{
+    if (o->n_files == 1 && o->c.out_dir)
+        return EXIT_DONE; /* -o names the folder: the stem is not used */
+    for (int i = 0; i < o->n_files; i++) {
+        if (vs_cli_check_stem(o->files[i]) != 0)
+            return EXIT_USAGE;
+        char a[1024], b[1024];
+        vs_cli_stem(o->files[i], a, sizeof a);
+        for (int j = 0; j < i; j++) {
+            vs_cli_stem(o->files[j], b, sizeof b);
+            if (strcmp(a, b) != 0)
+                continue;
+            char dir[4096];
+            out_dir(o, o->files[i], dir, sizeof dir);
+            fprintf(stderr, "vardsim: %s and %s would both write %s/ (one "
+                            "folder per file name): rename one of them or run "
+                            "them one at a time with -o\n",
+                    o->files[j], o->files[i], dir);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_DONE;
+}
+
 int vs_cmd_run(int argc, char **argv)
 {
     run_opts o;
@@ -179,16 +222,17 @@ int vs_cmd_run(int argc, char **argv)
         vs_cli_common_free(&o.c);
         return rc;
     }
+    if ((rc = check_stems(&o)) != EXIT_DONE) {
+        free(o.files);
+        vs_cli_common_free(&o.c);
+        return rc;
+    }
     char *cmdline = vs_cli_join_argv(argc, argv);
     int worst = VS_OK;
     size_t warned = 0;
     for (int i = 0; i < o.n_files && !vs_cli_interrupted; i++) {
-        char name[1024], dir[4096];
-        vs_cli_stem(o.files[i], name, sizeof name);
-        if (o.n_files == 1 && o.c.out_dir)
-            snprintf(dir, sizeof dir, "%s", o.c.out_dir);
-        else
-            snprintf(dir, sizeof dir, "%s/%s", o.c.out_dir ? o.c.out_dir : "out", name);
+        char dir[4096];
+        out_dir(&o, o.files[i], dir, sizeof dir);
         size_t w = 0;
         int st = run_one(&o, o.files[i], dir, cmdline, &w);
         warned += w;

@@ -23,26 +23,27 @@ long vs_cli_iterations(const vs_cli_common *c, const vs_scenario *sc)
     return c->iterations >= 0 ? c->iterations : sc->iterations;
 }
 
-/* Compute, then write, commit and render; the folder is created only when
- * there is something to write. */
+/* Lock the folder, compute, then write, commit and render.  The folder
+ * is locked (and created) before the computation, so a run into a folder
+ * another run holds is refused before it spends its time, and stays
+ * locked through rendering and the report; a folder made here and never
+ * committed to is removed again (vs_outset_free). */
 static int compute_and_write(vs_cli_job *j, vs_scenario *sc, vs_err *err)
 {
-    int st = j->run(j, sc, err);
-    if (st != VS_OK)
-        return st;
     vs_outset set;
     vs_outset_init(&set);
     vs_gp_list charts;
     vs_gp_list_init(&charts);
-    if ((st = vs_output_mkdir(j->dir, err)) == VS_OK &&
-        (st = j->write(j, sc, &set, &charts, err)) == VS_OK) {
+    int st = vs_cli_begin_output(&set, j->dir, j->command_line, err);
+    if (st == VS_OK)
+        st = j->run(j, sc, err);
+    if (st == VS_OK && (st = j->write(j, sc, &set, &charts, err)) == VS_OK) {
         /* Nothing appears when the user stopped us while writing. */
         if (vs_cli_interrupted)
             st = VS_EINTR;
         else
             st = vs_outset_commit(&set, err);
     }
-    vs_outset_free(&set);
     /* Images need the committed data and scripts; a gnuplot failure is
      * exit 1 and leaves the tables in place. */
     if (st == VS_OK && j->c->render)
@@ -52,6 +53,7 @@ static int compute_and_write(vs_cli_job *j, vs_scenario *sc, vs_err *err)
                 charts.n_refused > 1 ? " (and more charts: see their .gp)" : "");
     if (st == VS_OK && j->after)
         st = j->after(j, sc, err);
+    vs_cli_end_output(&set);
     return st;
 }
 
@@ -83,6 +85,8 @@ int vs_cli_job_run(vs_cli_job *j)
 
 int vs_cli_job_main(vs_cli_job *j, int argc, char **argv, const char *suffix)
 {
+    if (!j->c->out_dir && vs_cli_check_stem(j->file) != 0)
+        return EXIT_USAGE;
     char *cmdline = vs_cli_join_argv(argc, argv);
     char dir[4096];
     vs_cli_out_dir(j->c, j->file, suffix, dir, sizeof dir);

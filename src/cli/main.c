@@ -3,20 +3,38 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "vardsim/output.h"
 #include "vardsim/version.h"
 
 
-/* See cli.h: a signal handler can only reach a process-wide flag. */
+/* See cli.h: a signal handler can only reach process-wide variables. */
 volatile sig_atomic_t vs_cli_interrupted;
+vs_outset *volatile vs_cli_active_set;
 
+/* Exit within a moment whatever the phase: waiting for the loader, a
+ * worker or a writer to look at a flag took seconds to minutes (or
+ * forever, in libconfig's parse).  Nothing of the run is kept: the set's
+ * temporaries and lock are removed (async-signal-safe calls only), and
+ * a commit is never split, as it runs with these signals blocked. */
 static void on_signal(int sig)
 {
     (void)sig;
     vs_cli_interrupted = 1;
+    const vs_outset *s = vs_cli_active_set;
+    int committed = s && s->committed;
+    vs_outset_abandon(s);
+    static const char none[] = "vardsim: interrupted: no output written\n";
+    static const char some[] = "vardsim: interrupted after the tables were "
+                               "written: charts and report not finished\n";
+    ssize_t w = committed ? write(STDERR_FILENO, some, sizeof some - 1)
+                          : write(STDERR_FILENO, none, sizeof none - 1);
+    (void)w;
+    _exit(EXIT_RUN);
 }
 
 static const char usage_text[] =
@@ -143,6 +161,9 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Past a file-size limit (ulimit -f), a write fails with EFBIG, which
+     * is reported and cleaned up, instead of killing the process. */
+    signal(SIGXFSZ, SIG_IGN);
 
     int rc = -1;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

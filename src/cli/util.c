@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "out/gp.h"
 #include "vardsim/load.h"
+#include "vardsim/output.h"
 #include "vardsim/override.h"
 
 int vs_cli_usage_error(const char *fmt, const char *arg)
@@ -99,6 +100,41 @@ void vs_cli_stem(const char *file, char *buf, size_t n)
     if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
         len -= 4;
     snprintf(buf, n, "%.*s", (int)len, base);
+}
+
+int vs_cli_check_stem(const char *file)
+{
+    char stem[1024];
+    vs_cli_stem(file, stem, sizeof stem);
+    const char *why = NULL;
+    if (stem[0] == '\0')
+        why = "is empty";
+    else if (strcmp(stem, ".") == 0 || strcmp(stem, "..") == 0)
+        why = "would name the folder itself or its parent";
+    else if (stem[0] == '.')
+        why = "would make a hidden folder";
+    for (const unsigned char *p = (const unsigned char *)stem; !why && *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            why = "holds a control character";
+    if (!why)
+        return 0;
+    fprintf(stderr, "vardsim: %s: the output folder is named after the file "
+                    "('%s' without .cfg), and that name %s; rename the file "
+                    "or give -o DIR\n", file, stem, why);
+    return -1;
+}
+
+int vs_cli_begin_output(struct vs_outset *set, const char *dir,
+                        const char *cmdline, vs_err *err)
+{
+    vs_cli_active_set = set;
+    return vs_outset_begin(set, dir, cmdline, err);
+}
+
+void vs_cli_end_output(struct vs_outset *set)
+{
+    vs_cli_active_set = NULL;
+    vs_outset_free(set);
 }
 
 char *vs_cli_join_argv(int argc, char **argv)

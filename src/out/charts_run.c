@@ -1133,9 +1133,9 @@ int vs_charts_write(const vs_scenario *sc, const vs_results *res,
     st = c.g.st;
 
     /* Images from an earlier run into this folder would show old numbers
-     * beside the new tables: remove ours (and only ours). */
+     * beside the new tables: remove ours (and only ours), at the commit. */
     if (st == VS_OK)
-        st = vs_gp_remove_old(dir, chart_names, N_CHARTS, 0, err);
+        st = vs_gp_remove_old(set, dir, chart_names, N_CHARTS, 0, err);
 done:
     free(rk);
     free(c.order);

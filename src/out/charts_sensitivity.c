@@ -213,6 +213,6 @@ int vs_sensitivity_charts_write(const vs_scenario *sc,
     /* Images of an earlier analysis would show old numbers. */
     static const char *const names[] = {"tornado"};
     if (g.st == VS_OK)
-        g.st = vs_gp_remove_old(dir, names, 1, 0, err);
+        g.st = vs_gp_remove_old(set, dir, names, 1, 0, err);
     return g.st;
 }

@@ -17,10 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 /* ------------------------------------------------------------------ */
 /* The shared style: identical to plots/vardsim.gp                     */
@@ -809,15 +813,17 @@ static void first_error(const char *text, char *out, size_t n)
 static int render_one(const char *gnuplot, const char *dir,
                       const char *chart, const char *fmt, vs_err *err)
 {
-    char script[64], tmp[96], cmd[256], tmp_path[4096], final_path[4096];
+    char script[64], cmd[256], tmp_path[4096], final_path[4096];
     snprintf(script, sizeof script, "%s.gp", chart);
-    snprintf(tmp, sizeof tmp, ".%s.%s.%ld.tmp", chart, fmt, (long)getpid());
-    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='%s'", fmt, tmp);
-    if (snprintf(tmp_path, sizeof tmp_path, "%s/%s", dir, tmp) >=
-            (int)sizeof tmp_path ||
+    /* The output set's temporary pattern (vs_output_render_tmp), so an
+     * interrupted render is removed by the signal handler, or by the next
+     * run into the folder if this one is killed. */
+    if (vs_output_render_tmp(dir, tmp_path, sizeof tmp_path) != 0 ||
         snprintf(final_path, sizeof final_path, "%s/%s.%s", dir, chart, fmt) >=
             (int)sizeof final_path)
         return vs_err_set(err, VS_ERUN, dir, 0, "output folder name is too long");
+    const char *tmp = tmp_path + strlen(dir) + 1; /* gnuplot runs inside dir */
+    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='%s'", fmt, tmp);
     {
         char sp[4096];
         snprintf(sp, sizeof sp, "%s/%s", dir, script);
@@ -830,7 +836,8 @@ static int render_one(const char *gnuplot, const char *dir,
     if (pipe(pipefd) != 0)
         return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
                           strerror(errno));
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
+    (void)parent;
     if (pid < 0) {
         int e = errno;
         close(pipefd[0]);
@@ -840,6 +847,11 @@ static int render_one(const char *gnuplot, const char *dir,
     }
     if (pid == 0) {
         /* Child: only async-signal-safe calls until exec. */
+#ifdef __linux__
+        /* A vardsim killed by a signal takes its gnuplot with it. */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+            _exit(127);
+#endif
         int null = open("/dev/null", O_RDWR);
         if (null < 0 || chdir(dir) != 0 || dup2(null, 0) < 0 ||
             dup2(null, 1) < 0 || dup2(pipefd[1], 2) < 0)
@@ -928,18 +940,18 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
     return VS_OK;
 }
 
-int vs_gp_remove_old(const char *dir, const char *const *names, size_t n,
+int vs_gp_remove_old(vs_outset *set, const char *dir,
+                     const char *const *names, size_t n,
                      int with_scripts, vs_err *err)
 {
     static const char *const ext[] = {"png", "svg", "pdf", "gp"};
     for (size_t k = 0; k < n; k++)
         for (int i = 0; i < (with_scripts ? 4 : 3); i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.%s", dir, names[k], ext[i]);
-            if (unlink(path) != 0 && errno != ENOENT)
-                return vs_err_set(err, VS_EIO, path, 0,
-                                  "cannot remove an earlier chart: %s",
-                                  strerror(errno));
+            char name[256];
+            snprintf(name, sizeof name, "%s.%s", names[k], ext[i]);
+            int st = vs_outset_remove(set, dir, name, err);
+            if (st != VS_OK)
+                return st;
         }
     return VS_OK;
 }

@@ -231,8 +231,10 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
                  vs_err *err);
 
 /* Remove dir/NAME.EXT for every name and the image formats (and .gp when
- * with_scripts): images of an earlier run would show old numbers. */
-int vs_gp_remove_old(const char *dir, const char *const *names, size_t n,
+ * with_scripts) at the set's commit (vs_outset_remove): images of an
+ * earlier run would show old numbers, but a run that fails keeps them. */
+int vs_gp_remove_old(vs_outset *set, const char *dir,
+                     const char *const *names, size_t n,
                      int with_scripts, vs_err *err);
 
 #endif

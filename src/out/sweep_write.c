@@ -71,9 +71,10 @@ static void manifest_details(FILE *f, const void *ctx)
                                 "paths)");
 }
 
-/* Remove what an earlier sweep into `dir` may have left that this one
- * does not overwrite: every chart script and image a sweep can write. */
-static int remove_old(const char *dir, vs_err *err)
+/* Remove, at the commit, what an earlier sweep into `dir` may have left
+ * that this one does not overwrite: every chart script and image a sweep
+ * can write.  Not before: a sweep that fails keeps the earlier one whole. */
+static int remove_old(vs_outset *set, const char *dir, vs_err *err)
 {
     static const char *const data[] = {"chart_sweep.csv", "chart_heatmap.csv"};
     char names[2 * VS_M_COUNT][64];
@@ -85,14 +86,9 @@ static int remove_old(const char *dir, vs_err *err)
                      vs_metric_name((vs_metric)m));
             list[2 * m + kind] = n;
         }
-    int st = vs_gp_remove_old(dir, list, 2 * VS_M_COUNT, 1, err);
-    for (int i = 0; st == VS_OK && i < 2; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, data[i]);
-        if (unlink(path) != 0 && errno != ENOENT)
-            st = vs_err_set(err, VS_EIO, path, 0, "cannot remove: %s",
-                            strerror(errno));
-    }
+    int st = vs_gp_remove_old(set, dir, list, 2 * VS_M_COUNT, 1, err);
+    for (int i = 0; st == VS_OK && i < 2; i++)
+        st = vs_outset_remove(set, dir, data[i], err);
     return st;
 }
 
@@ -109,7 +105,7 @@ int vs_sweep_write(const vs_scenario *sc, const vs_sweep_result *r,
     if (r->n_variants != sc->n_variants || sc->n_variants == 0)
         return vs_err_set(err, VS_EINPUT, NULL, 0,
                           "the sweep's results do not match the scenario");
-    if ((st = remove_old(o->dir, err)) != VS_OK)
+    if ((st = remove_old(set, o->dir, err)) != VS_OK)
         return st;
 
     FILE *f = vs_outset_open(set, o->dir, "sweep.csv", err);
