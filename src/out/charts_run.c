@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/need.h"
 #include "out/gp.h"
 #include "vardsim/metrics.h"
 
@@ -40,7 +41,8 @@ typedef struct lang {
     const char *met_title, *met_note, *met_name[VS_M_COUNT], *better[3],
         *met_base, *met_p_head;
     /* per capita */
-    const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size;
+    const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size,
+        *pc_need_as; /* %s: the declared need */
 } lang;
 
 /* better[] is indexed by vs_better: lower, higher, closer to zero. */
@@ -77,6 +79,7 @@ static const lang lang_sv = {
     "Alternativet i rutans rubrik",
     "Behovsproportionell nivå: samma summa fördelad efter listade × CNI",
     "Punktens yta visar antalet listade.",
+    "Behovsproportionell nivå: samma summa fördelad efter %s",
 };
 
 static const lang lang_en = {
@@ -112,6 +115,7 @@ static const lang lang_en = {
     "The variant named above the panel",
     "Need-proportional level: the same total split by listed × CNI",
     "The area of a dot shows the number of listed persons.",
+    "Need-proportional level: the same total split by %s",
 };
 
 /* ------------------------------------------------------------------ */
@@ -866,6 +870,10 @@ typedef struct pc_page {
     double W, left, title_h, cw, ph, head_h, cell, key_h, H;
     double clo, chi; /* the CNI axis */
     double *slope;   /* per variant: need-proportional SEK per listed per CNI */
+    double *level;   /* per variant and centre: the need-proportional SEK
+                        per listed person (the declared need's share) */
+    int need_line;   /* need = listed x CNI: the level is a line in CNI */
+    size_t title_chars, title_lines; /* panel titles, never cut */
 } pc_page;
 
 /* chart_per_capita.csv (columns: 3 variant number, 4 colour, 5 cni, 6
@@ -878,6 +886,8 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     const vs_scenario *sc = c->sc;
     const vs_results *res = c->res;
     size_t C = c->C, V = c->V;
+    p->need_line = !res->point_need || (sc->need.base == VS_ATTR_LISTED &&
+                                        sc->need.cni_share == VS_NONE);
     double maxl = 0, N = 0, clo = INFINITY, chi = -INFINITY;
     for (size_t i = 0; i < C; i++) {
         maxl = fmax(maxl, res->point_listed[i]);
@@ -894,19 +904,23 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     FILE *d = vs_gp_open(&c->g, "chart_per_capita.csv");
     if (!d)
         return 0;
-    fputs("variant,centre,v,slot,cni,listed,per_capita,size\n", d);
+    fputs(p->need_line ? "variant,centre,v,slot,cni,listed,per_capita,size\n"
+                       : "variant,centre,v,slot,cni,listed,per_capita,size,"
+                         "need_level\n", d);
     double lo = INFINITY, hi = -INFINITY;
     double *slope = p->slope = calloc(V, sizeof *slope);
-    if (!slope) {
+    p->level = calloc(V * C + 1, sizeof *p->level);
+    if (!slope || !p->level) {
         vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
         return 0;
     }
     for (size_t v = 0; v < V; v++) {
         double A = 0;
+        for (size_t i = 0; i < C; i++)
+            A += (double)cstat(c, v, i)->point / 100.0;
         for (size_t i = 0; i < C; i++) {
             double l = res->point_listed[i];
             double pc = l > 0 ? (double)cstat(c, v, i)->point / 100.0 / l : NAN;
-            A += (double)cstat(c, v, i)->point / 100.0;
             if (isfinite(pc)) {
                 lo = fmin(lo, pc);
                 hi = fmax(hi, pc);
@@ -922,15 +936,33 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
             vs_gp_put_num(d, pc);
             fputc(',', d);
             vs_gp_put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
+            if (!p->need_line) { /* column 9: the need-proportional level */
+                fputc(',', d);
+                vs_gp_put_num(d, N > 0 && l > 0
+                                     ? A * vs_results_need(res, i) / N / l
+                                     : NAN);
+            }
             fputc('\n', d);
         }
         /* Need-proportional funding per person at CNI x is A / N * x: the
          * line spans the chart, so the axis covers it too (how far the
          * centres are from it is the point of the chart). */
         slope[v] = N > 0 ? A / N : NAN;
-        if (isfinite(slope[v])) {
+        if (isfinite(slope[v]) && p->need_line) {
             lo = fmin(lo, slope[v] * clo);
             hi = fmax(hi, slope[v] * chi);
+        }
+        /* Each centre's level under the declared need: its share of the
+         * need, per listed person (on the line when need = listed x CNI). */
+        for (size_t i = 0; i < C; i++) {
+            double l = res->point_listed[i];
+            double lv = N > 0 && l > 0 ? A * vs_results_need(res, i) / N / l
+                                       : NAN;
+            p->level[v * C + i] = lv;
+            if (isfinite(lv) && !p->need_line) {
+                lo = fmin(lo, lv);
+                hi = fmax(hi, lv);
+            }
         }
     }
     *lo_out = lo, *hi_out = hi;
@@ -945,7 +977,19 @@ static void pc_layout(const ctx *c, pc_page *p)
     p->W = 16, p->left = 1.0, p->title_h = 1.9;
     p->cw = (p->W - p->left) / (double)p->cols;
     p->ph = p->cols == 1 ? 8.0 : p->cols == 2 ? 5.0 : 3.8;
-    p->head_h = 1.15;
+    /* Panel titles (the variant names) on as many lines as they need:
+     * never cut. */
+    p->title_chars = vs_gp_chars_in(p->cw - 1.2, 7.5);
+    if (p->title_chars < 8)
+        p->title_chars = 8;
+    p->title_lines = 2;
+    for (size_t v = 0; v < c->V; v++) {
+        size_t n = vs_gp_wrap_lines(c->sc->variants[v].name, p->title_chars);
+        p->title_lines = n > p->title_lines ? n : p->title_lines;
+    }
+    if (p->title_lines > 6)
+        p->title_lines = 6;
+    p->head_h = 1.15 + 0.35 * (double)(p->title_lines - 2);
     p->cell = p->head_h + p->ph + 0.7; /* and the tick labels */
     p->key_h = 4 * 0.48 + 0.4;
     p->H = p->title_h + (double)p->rows * p->cell + 0.6 /* x label */ +
@@ -961,17 +1005,71 @@ static void pc_texts(ctx *c, FILE *f, const pc_page *p)
     vs_gp_assign(&c->g, f, "t_x", c->L->cni);
     vs_gp_assign(&c->g, f, "t_base_is", c->L->pc_base);
     vs_gp_assign(&c->g, f, "t_variant", c->L->pc_variant);
-    vs_gp_assign(&c->g, f, "t_need", c->L->pc_need);
+    if (p->need_line) {
+        vs_gp_assign(&c->g, f, "t_need", c->L->pc_need);
+    } else { /* the declared need, in words */
+        char need[160], text[320];
+        vs_need_describe(c->sc, c->g.sv ? "sv" : "en", need, sizeof need);
+        vs_gp_fill(text, sizeof text, c->L->pc_need_as, need);
+        vs_gp_assign_wrapped(&c->g, f, "t_need", text,
+                             vs_gp_chars_in(p->W - 2.5, 8), 2);
+    }
     vs_gp_assign(&c->g, f, "t_size", c->L->pc_size);
-    size_t max_chars = vs_gp_chars_in(p->cw - 1.2, 7.5);
-    if (max_chars < 8)
-        max_chars = 8;
     for (size_t v = 0; v < c->V; v++) {
         char var[32];
         snprintf(var, sizeof var, "t_panel%zu", v);
         vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[v].name,
-                             max_chars, 2);
+                             p->title_chars, (int)p->title_lines);
     }
+}
+
+/* The centres that stand out in variant v's panel, named: the three
+ * furthest from their need-proportional level (relative to it).
+ * Returns how many labels (20, 21, ...) were set. */
+#define PC_NAMED 3
+static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v)
+{
+    size_t best[PC_NAMED];
+    double dev[PC_NAMED];
+    int n = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        double l = c->res->point_listed[i], lv = p->level[v * c->C + i];
+        if (!(l > 0) || !(lv > 0))
+            continue;
+        double d = fabs((double)cstat(c, v, i)->point / 100.0 / l - lv) / lv;
+        int at = n < PC_NAMED ? n++ : PC_NAMED;
+        while (at > 0 && dev[at - 1] < d) { /* ties keep file order */
+            if (at < PC_NAMED) {
+                dev[at] = dev[at - 1];
+                best[at] = best[at - 1];
+            }
+            at--;
+        }
+        if (at < PC_NAMED) {
+            dev[at] = d;
+            best[at] = i;
+        }
+    }
+    for (int q = 0; q < n; q++) {
+        size_t i = best[q];
+        char name[4 * 24 + 1];
+        vs_gp_shorten(c->sc->centres[i].name, 24, name, sizeof name);
+        fprintf(f, "set label %d ", 20 + q);
+        vs_gp_put_q(&c->g, f, name);
+        fputs(" at first ", f);
+        vs_gp_put_num(f, c->res->point_cni[i]);
+        fputs(", first ", f);
+        vs_gp_put_num(f, (double)cstat(c, v, i)->point / 100.0 /
+                             c->res->point_listed[i]);
+        /* Beside the dot, towards the middle of the panel; the three
+         * staggered so that neighbours do not print over each other. */
+        int right = c->res->point_cni[i] > (p->clo + p->chi) / 2;
+        static const char *const dy[PC_NAMED] = {"0", "-1", "1"};
+        fprintf(f, " offset %s, %s %s font ',6' textcolor rgb vs_ink "
+                   "noenhanced\n", right ? "-0.7" : "0.7", dy[q],
+                right ? "right" : "left");
+    }
+    return n;
 }
 
 /* One panel per variant: its need line, its dots, the baseline's rings. */
@@ -990,8 +1088,14 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
         fprintf(f, "set label 3 t_panel%zu", v);
         vs_gp_put_at(f, W, H, x0, top + p->head_h - 0.3);
-        fputs(" left font ',7.5' noenhanced\nplot ", f);
-        if (isfinite(p->slope[v])) {
+        fputs(" left font ',7.5' noenhanced\n", f);
+        int named = pc_names(c, f, p, v);
+        fputs("plot ", f);
+        if (!p->need_line)
+            fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
+                       "NaN):9 with points pt 2 ps 0.7 lw 1 lc rgb vs_ink "
+                       "notitle, \\\n  ", v);
+        else if (isfinite(p->slope[v])) {
             vs_gp_put_num(f, p->slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
                   f);
@@ -1003,6 +1107,8 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
                    "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
                    "vs_grey notitle\n", c->base);
+        for (int q = 0; q < named; q++)
+            fprintf(f, "unset label %d\n", 20 + q);
         if (k == 0)
             fputs("unset label 1; unset label 2; unset label 101; "
                   "unset label 102\n", f);
@@ -1056,11 +1162,13 @@ static void write_per_capita(ctx *c)
     if (c->K > 0)
         fputs("  NaN with points pt 7 ps 1.4 lc rgb vs_ink title t_variant, \\\n",
               f);
-    fputs("  NaN with lines dt 2 lw 1.2 lc rgb vs_ink title t_need, \\\n"
-          "  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
+    fputs(p.need_line ? "  NaN with lines dt 2 lw 1.2 lc rgb vs_ink title t_need, \\\n"
+                      : "  NaN with points pt 2 ps 0.9 lw 1 lc rgb vs_ink title t_need, \\\n", f);
+    fputs("  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
           "unset multiplot\n", f);
 done:
     free(p.slope);
+    free(p.level);
 }
 
 /* ------------------------------------------------------------------ */

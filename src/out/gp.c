@@ -501,6 +501,23 @@ static const char *line_end(const char *p, size_t max_chars)
     return !*q ? q : space && space > p ? space : q;
 }
 
+size_t vs_gp_wrap_lines(const char *text, size_t max_chars)
+{
+    if (max_chars > 120)
+        max_chars = 120;
+    size_t lines = 0;
+    const char *p = text;
+    do {
+        while (*p == ' ')
+            p++;
+        p = line_end(p, max_chars);
+        while (*p == ' ')
+            p++;
+        lines++;
+    } while (*p);
+    return lines;
+}
+
 void vs_gp_assign_wrapped(vs_gp *g, FILE *f, const char *name,
                           const char *text, size_t max_chars, int max_lines)
 {

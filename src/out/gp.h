@@ -174,6 +174,9 @@ void vs_gp_assign_lines(vs_gp *g, FILE *f, const char *name,
  * max_chars characters; what does not fit ends in "…". */
 void vs_gp_assign_wrapped(vs_gp *g, FILE *f, const char *name,
                           const char *text, size_t max_chars, int max_lines);
+/* Lines vs_gp_assign_wrapped needs for `text` at max_chars a line, with
+ * no limit on the lines (at least 1). */
+size_t vs_gp_wrap_lines(const char *text, size_t max_chars);
 /* t_v<index> = each variant's name; the baseline's followed by
  * base_suffix (may be NULL), each shortened to max_chars in all (0: no
  * limit). */

@@ -104,6 +104,23 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     done
 done
 
+# --- per_capita: outlying centres named; the declared need's level --------
+out="$TMP/run-vasterbotten-2023"
+if [ -d "$out" ]; then
+    grep -q "^set label 20 '" "$out/per_capita.gp" && ok || bad "per_capita.gp names no centre"
+    svg_has "$out/per_capita.svg" "Ersboda hälsocentral"
+    head -1 "$out/chart_per_capita.csv" | grep -q 'need_level' && bad "listed x CNI: need_level column written" || ok
+fi
+out="$TMP/run-gavleborg-2024"
+if [ -d "$out" ]; then
+    head -1 "$out/chart_per_capita.csv" | grep -q ',size,need_level$' && ok ||
+        bad "gavleborg: chart_per_capita.csv lacks the need_level column"
+    grep -q '^t_need = .*samma summa fördelad efter behov' "$out/per_capita.gp" && ok ||
+        bad "gavleborg: per_capita.gp does not name the declared need"
+    grep -q 'using (\$3 == [0-9]* ? \$5 : NaN):9 with points pt 2' "$out/per_capita.gp" && ok ||
+        bad "gavleborg: per_capita.gp does not draw each centre's need level"
+fi
+
 # --- a folder renders on its own -------------------------------------------
 out="$TMP/run-vasterbotten-2023"
 if [ -d "$out" ]; then
