@@ -373,6 +373,44 @@ static void test_apportion_large(void **state)
 
 /* vs_money_rank_top on adversarial orders: sorted, reversed, all equal
  * (the index decides), checked against the sorted reference. */
+/* Weights of any finite size (a listed of 1e305, a sum that overflows to
+ * infinity, subnormal ones) are scaled by a power of two: the same parts
+ * as the same weights at a sane scale, never an infinite quota. */
+static void test_apportion_extreme_weights(void **state)
+{
+    (void)state;
+    double sane[3] = {1, 2, 5}, w[3];
+    vs_ore want[3], got[3], a = 100000000007LL;
+    double rem[3], x[3], hi[3];
+    size_t idx[3];
+    unsigned char cl[3];
+    assert_int_equal(vs_money_apportion(a, sane, 3, want, rem, idx), a);
+    const double scales[] = {0x1p1000, 0x1p1020, 0x1p-1060, 0x1p-600, 0x1p600};
+    for (size_t s = 0; s < sizeof scales / sizeof *scales; s++) {
+        for (int i = 0; i < 3; i++)
+            w[i] = sane[i] * scales[s];
+        assert_int_equal(vs_money_apportion(a, w, 3, got, rem, idx), a);
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(got[i], want[i]);
+        /* summed by the caller: an overflowed sum is infinite */
+        double W = w[0] + w[1] + w[2];
+        assert_int_equal(vs_money_apportion_summed(a, w, W, 3, got, rem, idx), a);
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(got[i], want[i]);
+        /* water-filling: a cap that binds on the first item */
+        hi[0] = 1000, hi[1] = INFINITY, hi[2] = INFINITY;
+        assert_int_equal(vs_money_waterfill(a, w, NULL, hi, 3, got, x, rem, idx, cl), a);
+        assert_int_equal(got[0], 1000);
+        assert_int_equal(got[1] + got[2], a - 1000);
+        assert_true(got[2] > 2 * got[1] && got[2] < 3 * got[1]);
+    }
+    /* 1e305 twice: the sum is infinite, the split even */
+    w[0] = w[1] = 1e305;
+    assert_int_equal(vs_money_apportion(101, w, 2, got, rem, idx), 101);
+    assert_int_equal(got[0], 51);
+    assert_int_equal(got[1], 50);
+}
+
 static void test_rank_top(void **state)
 {
     (void)state;
@@ -653,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_apportion_floors_exceed),
         cmocka_unit_test(test_apportion_random),
         cmocka_unit_test(test_apportion_large),
+        cmocka_unit_test(test_apportion_extreme_weights),
         cmocka_unit_test(test_rank_top),
         cmocka_unit_test(test_waterfill_hand),
         cmocka_unit_test(test_waterfill_fast_path),

@@ -62,16 +62,21 @@ static void fill_numbers(vs_csv *c)
     vs_csv_money_d(c, 12.5);  /* half an öre rounds away from zero */
     vs_csv_money_d(c, -12.5);
     vs_csv_num(c, -2.5);      /* negative numbers are numbers, not formulas */
+    /* undefined or non-finite: empty cells, never inf or nan */
+    vs_csv_num(c, INFINITY);
+    vs_csv_num(c, -INFINITY);
+    vs_csv_money_d(c, INFINITY);
+    vs_csv_money_d(c, NAN);
 }
 
 static void test_numbers(void **state)
 {
     (void)state;
     char *s = row(0, fill_numbers);
-    assert_string_equal(s, "0.1234567891,,-1234567.89,0.05,0.13,-0.13,-2.5\n");
+    assert_string_equal(s, "0.1234567891,,-1234567.89,0.05,0.13,-0.13,-2.5,,,,\n");
     free(s);
     s = row(1, fill_numbers);
-    assert_string_equal(s, "\xEF\xBB\xBF" "0,1234567891;;-1234567,89;0,05;0,13;-0,13;-2,5\r\n");
+    assert_string_equal(s, "\xEF\xBB\xBF" "0,1234567891;;-1234567,89;0,05;0,13;-0,13;-2,5;;;;\r\n");
     free(s);
 }
 

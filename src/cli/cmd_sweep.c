@@ -110,7 +110,7 @@ static void print_summary(FILE *f, const vs_scenario *sc,
             fprintf(f, "  %-14.10g", r->x[p]);
             for (size_t k = 0; k < 4; k++) {
                 double y = r->stats[(p * nv + v) * VS_STAT_COUNT + (size_t)shown[k]].mean;
-                if (isnan(y))
+                if (!isfinite(y))
                     fprintf(f, " %16s", "");
                 else
                     fprintf(f, " %16.6g", y);

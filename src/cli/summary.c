@@ -19,6 +19,10 @@ static void head(FILE *f, const char *s)
 static void kronor(FILE *f, double ore)
 {
     char digits[32], out[48];
+    if (!isfinite(ore)) { /* undefined: an empty cell */
+        fprintf(f, " %*s", COLW, "");
+        return;
+    }
     double kr = round(ore / 100.0);
     snprintf(digits, sizeof digits, "%.0f", fabs(kr));
     size_t n = strlen(digits), k = 0;
@@ -53,7 +57,7 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
             double x = res->stats[v * VS_STAT_COUNT + (size_t)m].point;
             if (m >= VS_M_COUNT)
                 kronor(f, x);
-            else if (isnan(x))
+            else if (!isfinite(x))
                 fprintf(f, " %*s", COLW, "");
             else if (m == VS_M_LOSERS)
                 fprintf(f, " %*.0f", COLW, x);

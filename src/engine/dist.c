@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 
 #include "vardsim/error.h"
@@ -473,11 +476,23 @@ double vs_dist_draw(const vs_dist *d, gsl_rng *r)
     return NAN;
 }
 
+static void gsl_errors_off_once(void)
+{
+    gsl_set_error_handler_off();
+}
+
+void vs_dist_gsl_errors_off(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, gsl_errors_off_once);
+}
+
 /* Inverse of the Beta(al, be) CDF.  gsl_cdf_beta_Pinv returns NaN if its
  * Newton iteration fails (after calling the GSL error handler, which
  * vardsim turns off); fall back to bisection on the CDF then. */
 static double beta_quantile(double u, double al, double be)
 {
+    vs_dist_gsl_errors_off();
     double x = gsl_cdf_beta_Pinv(u, al, be);
     if (isfinite(x))
         return x;

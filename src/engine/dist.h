@@ -31,4 +31,13 @@ const gsl_rng_type *vs_stream_type(void);
  * iteration k.  Cheap: a few hash rounds and a state write. */
 void vs_stream_seed(gsl_rng *r, uint64_t seed, uint64_t k, const char *path);
 
+/* GSL's default error handler prints and calls abort(), which would end a
+ * program that embeds vardsim (gsl_cdf_beta_Pinv reports a failure to
+ * converge that way, at a pert's u = 1e-300 say).  vardsim checks every
+ * result itself, so the library turns the handler off, once per process
+ * (thread-safe), before its GSL calls that can report an error (the beta
+ * quantile of a pert, gsl_rng_alloc in vs_draw_alloc).  A program
+ * that installs its own handler after that keeps it. */
+void vs_dist_gsl_errors_off(void);
+
 #endif

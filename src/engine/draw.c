@@ -26,6 +26,7 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
     d->need = calloc(nc ? nc : 1, sizeof *d->need);
     if (sc->n_age_bands)
         d->listed_by_age = calloc(nc * sc->n_age_bands, sizeof *d->listed_by_age);
+    vs_dist_gsl_errors_off(); /* gsl_rng_alloc reports no memory so */
     d->rng = gsl_rng_alloc(vs_stream_type());
     if (!d->vals || !d->listed || !d->cni || !d->attrs || !d->rng ||
         !d->typed_listed || !d->typed_cni || !d->typed_attrs || !d->noise ||

@@ -12,6 +12,7 @@
 #include "vardsim/metrics.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -744,8 +745,11 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      * vardsim, so A < 0 is treated alike).  gini, ci_need, hi and theil
      * need kept centres with money; theil also no negative amount. */
     double A = p.A, Ak = p.Ak;
-    int with_d = A > 0 && ws->N > 0;
-    int with_k = m > 0 && Ak > 0;
+    /* Totals of persons or need beyond a double (listed near 1e308, say)
+     * leave the metrics built on them undefined too, not 0 or inf. */
+    int finite = ws->N <= DBL_MAX && ws->P <= DBL_MAX;
+    int with_d = A > 0 && ws->N > 0 && finite;
+    int with_k = m > 0 && Ak > 0 && finite;
     int with_t = with_k && !p.negative;
     if (A > 0)
         out[VS_M_HIGH_NEED_SHARE] = p.high / A;
@@ -819,6 +823,9 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
         out[VS_M_THEIL] = t;
     if (ws->need_apart)
         out[VS_M_THEIL] = theil_by_need(ws, alloc);
+    /* a ratio s_i N / n_i can overflow: undefined then, not inf */
+    if (!isfinite(out[VS_M_THEIL]))
+        out[VS_M_THEIL] = NAN;
     /* ci_need = 2 cov_p(f, R) / mu = 2 sum a_i dev_i / Ak (see prepare) */
     out[VS_M_CI_NEED] = 2 * cov / Ak;
     out[VS_M_HI] = out[VS_M_CI_NEED] - ws->ci_cni;

@@ -20,7 +20,7 @@
 #include "vardsim/error.h"
 
 /* Bounds of magnitude beyond this many öre are treated as absent: no real
- * amount comes near (VS_MONEY_MAX_SEK is 1e17 öre) and it keeps every
+ * amount comes near (VS_MONEY_MAX_SEK is 9e15 öre) and it keeps every
  * conversion to int64 defined. */
 #define BOUND_BIG 1e18
 
@@ -63,7 +63,7 @@ char *vs_money_format(vs_ore v, char decimal, char *buf, size_t n)
 
 char *vs_money_format_double(double ore, char decimal, char *buf, size_t n)
 {
-    if (isnan(ore) || n == 0) {
+    if (!isfinite(ore) || n == 0) {
         if (n)
             buf[0] = '\0';
         return buf;
@@ -251,35 +251,56 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
         out[idx[j]] += 1;
 }
 
-/* The largest remainder method over the `count` items list[0..count), in
- * increasing index order (items 0..count-1 when list is NULL); out[i] of
- * the other items is left alone.  list may be idx itself: entry j is read
- * before idx[j] or anything after it is written.  Shared by
- * vs_money_apportion and the free items of vs_money_waterfill, so that
- * water-filling with no bound binding is apportionment, bit for bit.  The
- * water-filling passes the list of its free items rather than flags over
- * all n, which saves it a pass over the fixed ones and a branch the
- * predictor misses where free and fixed items alternate.
- * Returns amount, or 0 when the weights sum to 0; on return idx[0..m)
- * lists (in no particular order) the m items of positive weight. */
-static vs_ore apportion_core(vs_ore amount, const double *w,
-                             const size_t *list, size_t count, double W_sum,
-                             vs_ore *out, double *rem, size_t *idx,
-                             size_t *m_out)
+/* Weights are scaled (exactly, by a power of two) when their sum lies
+ * outside [2^-500, 2^500]: there A w_i / W and the water level t w_i can
+ * neither overflow nor sink into subnormals, and no real weight (persons,
+ * öre, CNI products) comes anywhere near either end.  Scaling by 2^-k
+ * changes no quota, so any finite weights work, however large (a listed
+ * of 1e305) or small, even when their sum overflows to infinity. */
+#define W_SAFE_LO 0x1p-500
+#define W_SAFE_HI 0x1p500
+
+static inline int weights_unsafe(double W)
+{
+    return !(W >= W_SAFE_LO && W <= W_SAFE_HI);
+}
+
+/* Weight i scaled by 2^-k; k == 0 (a constant in the usual instance of
+ * the loops below) compiles to the plain load. */
+static inline double wk(const double *w, size_t i, int k)
+{
+    return k ? ldexp(w[i], -k) : w[i];
+}
+
+/* The exponent k (never 0) that brings the largest of the listed weights
+ * to about 1, and their sum scaled by 2^-k in list order (below 2^41 for
+ * any n, and at least 1/2 when a weight is positive). */
+static double weights_rescale(const double *w, const size_t *list,
+                              size_t count, int *k)
+{
+    double mx = 0;
+    for (size_t j = 0; j < count; j++) {
+        double v = w[list ? list[j] : j];
+        if (v > mx)
+            mx = v;
+    }
+    *k = mx > 0 ? ilogb(mx) : 1;
+    if (*k == 0)
+        *k = 1; /* 0 would mean "not scaled" to wk; 2^-1 is as good */
+    double W = 0;
+    for (size_t j = 0; j < count; j++)
+        W += wk(w, list ? list[j] : j, *k);
+    return W;
+}
+
+/* apportion_core's work once W is known and safe (see there).  Inlined
+ * twice: with k == 0, the usual case, and with a scale. */
+static inline __attribute__((always_inline)) vs_ore
+apportion_body(vs_ore amount, const double *w, int k, const size_t *list,
+               size_t count, double W, vs_ore *out, double *rem,
+               size_t *idx, size_t *m_out)
 {
 #define ITEM(j) (list ? list[j] : (j))
-    /* W_sum: the caller's sum of the weights in list order when it has
-     * one (the water-filling does, from step 1), else NAN */
-    double W = W_sum;
-    if (isnan(W)) {
-        W = 0;
-        for (size_t j = 0; j < count; j++) {
-            size_t i = ITEM(j);
-            assert(w[i] >= 0 && isfinite(w[i]));
-            W += w[i];
-        }
-    }
-    assert(isfinite(W));
     *m_out = 0;
     if (amount == 0 || !(W > 0)) {
         for (size_t j = 0; j < count; j++)
@@ -299,7 +320,7 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
         if (w[i] > 0) {
             /* q >= 0, so truncation is the floor (and much cheaper than
              * floor() where the CPU baseline lacks a rounding instruction) */
-            double q = A * w[i] / W;
+            double q = A * wk(w, i, k) / W;
             out[i] = (vs_ore)q;
             rem[i] = q - (double)out[i];
             bins[bin_of(rem[i])]++; /* give_top's histogram */
@@ -324,6 +345,20 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
             left -= per * (vs_ore)m;
         }
         give_top(rem, idx, m, (size_t)left, bins, out);
+    }
+    /* Floors beyond the amount by more than one round (only adversarial
+     * weights at the largest amounts come near): whole rounds back first,
+     * each at most what an item holds, so the scan below runs < m times.
+     * The items hold more than -left in all, so every round takes some. */
+    while (left < 0 && (uint64_t)-left > m) {
+        vs_ore per = -left / (vs_ore)m;
+        for (size_t j = 0; j < m && left < 0; j++) {
+            size_t i = idx[j];
+            vs_ore t = out[i] < per ? out[i] : per;
+            out[i] -= t;
+            rem[i] += (double)t;
+            left += t;
+        }
     }
     /* Rounding made the floors exceed the amount (a quota rounded up to
      * the next integer): take one öre back at a time from the smallest
@@ -367,13 +402,53 @@ static vs_ore apportion_core(vs_ore amount, const double *w,
     return amount;
 }
 
+/* The largest remainder method over the `count` items list[0..count), in
+ * increasing index order (items 0..count-1 when list is NULL); out[i] of
+ * the other items is left alone.  list may be idx itself: entry j is read
+ * before idx[j] or anything after it is written.  Shared by
+ * vs_money_apportion and the free items of vs_money_waterfill, so that
+ * water-filling with no bound binding is apportionment, bit for bit.  The
+ * water-filling passes the list of its free items rather than flags over
+ * all n, which saves it a pass over the fixed ones and a branch the
+ * predictor misses where free and fixed items alternate.  w[i] is read
+ * as w[i] x 2^-k (k = 0: as is); weights whose sum is out of the safe
+ * range are rescaled here.
+ * Returns amount, or 0 when the weights sum to 0; on return idx[0..m)
+ * lists (in no particular order) the m items of positive weight. */
+static vs_ore apportion_core(vs_ore amount, const double *w, int k,
+                             const size_t *list, size_t count, double W_sum,
+                             vs_ore *out, double *rem, size_t *idx,
+                             size_t *m_out)
+{
+    /* W_sum: the caller's sum of the weights in list order when it has
+     * one (the water-filling does, from step 1), else NAN */
+    double W = W_sum;
+    if (isnan(W)) {
+        W = 0;
+        for (size_t j = 0; j < count; j++) {
+            size_t i = list ? list[j] : j;
+            assert(w[i] >= 0 && isfinite(w[i]));
+            W += wk(w, i, k);
+        }
+    }
+    if (W != 0 && weights_unsafe(W)) {
+        W = weights_rescale(w, list, count, &k);
+        return apportion_body(amount, w, k, list, count, W, out, rem, idx,
+                              m_out);
+    }
+    if (k == 0)
+        return apportion_body(amount, w, 0, list, count, W, out, rem, idx,
+                              m_out);
+    return apportion_body(amount, w, k, list, count, W, out, rem, idx, m_out);
+}
+
 vs_ore vs_money_apportion(vs_ore amount, const double *w, size_t n,
                           vs_ore *out, double *rem, size_t *idx)
 {
     if (n == 0)
         return 0;
     size_t m;
-    return apportion_core(amount, w, NULL, n, NAN, out, rem, idx, &m);
+    return apportion_core(amount, w, 0, NULL, n, NAN, out, rem, idx, &m);
 }
 
 vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
@@ -383,7 +458,7 @@ vs_ore vs_money_apportion_summed(vs_ore amount, const double *w, double W,
     if (n == 0)
         return 0;
     size_t m;
-    return apportion_core(amount, w, NULL, n, W, out, rem, idx, &m);
+    return apportion_core(amount, w, 0, NULL, n, W, out, rem, idx, &m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -422,6 +497,91 @@ static inline double upper_ore(const double *hi, size_t i)
         return INFINITY;
     double h = floor_ore(hi[i]);
     return h > -BOUND_BIG ? h : -BOUND_BIG;
+}
+
+/* Steps 1 and 2 of vs_money_waterfill (see there) once the items are set
+ * up: nf free ones listed in idx with weight sum WF, `fixed` placed.  w[i]
+ * is read as w[i] x 2^-k; inlined with k == 0, the usual case, and with a
+ * scale for weights out of the safe range. */
+static inline __attribute__((always_inline)) vs_ore
+waterfill_solve(vs_ore amount, const double *w, int k, const double *hi,
+                size_t n, vs_ore *out, double *x, double *rem, size_t *idx,
+                unsigned char *clamped, vs_ore fixed, size_t nf, double WF)
+{
+    /* Step 1: fix the items whose bounds bind at the real water level. */
+    while (nf > 0) {
+        double t = (double)(amount - fixed) / WF;
+        double VL = 0, VU = 0;
+        for (size_t j = 0; j < nf; j++) {
+            size_t i = idx[j];
+            double v = t * wk(w, i, k);
+            if (v < x[i])
+                VL += x[i] - v;
+            else if (v > rem[i])
+                VU += v - rem[i];
+        }
+        if (VL == 0 && VU == 0)
+            break;
+        int fix_low = VL >= VU, fix_high = VU >= VL;
+        size_t still = 0;
+        WF = 0;
+        for (size_t j = 0; j < nf; j++) {
+            size_t i = idx[j];
+            double v = t * wk(w, i, k);
+            if (fix_low && v < x[i]) {
+                out[i] = (vs_ore)x[i];
+            } else if (fix_high && v > rem[i]) {
+                out[i] = (vs_ore)rem[i];
+            } else {
+                idx[still++] = i;
+                WF += wk(w, i, k);
+                continue;
+            }
+            clamped[i] = 1;
+            fixed += out[i];
+        }
+        nf = still;
+    }
+    size_t nfree = nf;
+
+    /* Step 2: the free items share the rest in whole öre.  idx[0..nfree)
+     * lists them in index order (step 1 kept that order), and WF is their
+     * weights' sum in that order: the W the apportionment would add up. */
+    while (nfree > 0) {
+        size_t m;
+        apportion_core(amount - fixed, w, k, idx, nfree, WF, out, rem, idx, &m);
+        /* Every free item has weight > 0, so idx[0..nfree) still lists
+         * them (reordered, or untouched when there was nothing to share).
+         * The order of this check does not matter: it only moves items to
+         * their bounds and adds whole öre. */
+        assert(m == nfree || m == 0);
+        size_t moved = 0;
+        for (size_t j = 0; j < nfree; j++) {
+            size_t i = idx[j];
+            double o = (double)out[i];
+            if (o < x[i]) {
+                out[i] = (vs_ore)x[i];
+            } else if (hi && !(o <= hi[i]) && o > upper_ore(hi, i)) {
+                /* o is a whole number, so o <= hi means o <= floor(hi):
+                 * the usual case skips rounding the bound again */
+                out[i] = (vs_ore)upper_ore(hi, i);
+            } else {
+                continue;
+            }
+            clamped[i] = 1;
+            fixed += out[i];
+            moved++;
+        }
+        if (moved == 0)
+            return amount;
+        /* Rare (floating-point noise at a bound): list the rest again. */
+        nfree = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!clamped[i])
+                idx[nfree++] = i;
+        WF = NAN; /* apportion_core sums them */
+    }
+    return fixed;
 }
 
 /* The water level solved in two steps.
@@ -524,80 +684,14 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         }
     }
 
-    /* Step 1: fix the items whose bounds bind at the real water level. */
-    while (nf > 0) {
-        double t = (double)(amount - fixed) / WF;
-        double VL = 0, VU = 0;
-        for (size_t j = 0; j < nf; j++) {
-            size_t i = idx[j];
-            double v = t * w[i];
-            if (v < x[i])
-                VL += x[i] - v;
-            else if (v > rem[i])
-                VU += v - rem[i];
-        }
-        if (VL == 0 && VU == 0)
-            break;
-        int fix_low = VL >= VU, fix_high = VU >= VL;
-        size_t still = 0;
-        WF = 0;
-        for (size_t j = 0; j < nf; j++) {
-            size_t i = idx[j];
-            double v = t * w[i];
-            if (fix_low && v < x[i]) {
-                out[i] = (vs_ore)x[i];
-            } else if (fix_high && v > rem[i]) {
-                out[i] = (vs_ore)rem[i];
-            } else {
-                idx[still++] = i;
-                WF += w[i];
-                continue;
-            }
-            clamped[i] = 1;
-            fixed += out[i];
-        }
-        nf = still;
+    if (nf > 0 && weights_unsafe(WF)) {
+        int k;
+        WF = weights_rescale(w, idx, nf, &k);
+        return waterfill_solve(amount, w, k, hi, n, out, x, rem, idx, clamped,
+                               fixed, nf, WF);
     }
-    size_t nfree = nf;
-
-    /* Step 2: the free items share the rest in whole öre.  idx[0..nfree)
-     * lists them in index order (step 1 kept that order), and WF is their
-     * weights' sum in that order: the W the apportionment would add up. */
-    while (nfree > 0) {
-        size_t m;
-        apportion_core(amount - fixed, w, idx, nfree, WF, out, rem, idx, &m);
-        /* Every free item has weight > 0, so idx[0..nfree) still lists
-         * them (reordered, or untouched when there was nothing to share).
-         * The order of this check does not matter: it only moves items to
-         * their bounds and adds whole öre. */
-        assert(m == nfree || m == 0);
-        size_t moved = 0;
-        for (size_t j = 0; j < nfree; j++) {
-            size_t i = idx[j];
-            double o = (double)out[i];
-            if (o < x[i]) {
-                out[i] = (vs_ore)x[i];
-            } else if (hi && !(o <= hi[i]) && o > upper_ore(hi, i)) {
-                /* o is a whole number, so o <= hi means o <= floor(hi):
-                 * the usual case skips rounding the bound again */
-                out[i] = (vs_ore)upper_ore(hi, i);
-            } else {
-                continue;
-            }
-            clamped[i] = 1;
-            fixed += out[i];
-            moved++;
-        }
-        if (moved == 0)
-            return amount;
-        /* Rare (floating-point noise at a bound): list the rest again. */
-        nfree = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!clamped[i])
-                idx[nfree++] = i;
-        WF = NAN; /* apportion_core sums them */
-    }
-    return fixed;
+    return waterfill_solve(amount, w, 0, hi, n, out, x, rem, idx, clamped,
+                           fixed, nf, WF);
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,6 +16,7 @@
 #define _DEFAULT_SOURCE
 #include "engine/sim.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -789,15 +790,21 @@ static int summarise(sim *s, const vs_outcome *pt, const double *prow,
             st = jobs[t].status;
 
     /* Fair shares: the variant's total by the scenario's need, to the
-     * öre; undefined (empty cells) when no centre has need. */
+     * öre; undefined (empty cells) when no centre has need, or when a
+     * need is beyond a double (no share of it means anything then). */
     double N = 0;
+    int finite = 1;
     for (size_t c = 0; c < nc; c++) {
         need[c] = pin->need[c];
+        finite &= need[c] <= DBL_MAX;
         N += need[c];
     }
-    res->fair_share_defined = N > 0;
+    res->fair_share_defined = N > 0 && finite;
     for (size_t v = 0; v < nv; v++) {
-        vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
+        if (!res->fair_share_defined)
+            memset(fair, 0, nc * sizeof *fair);
+        else
+            vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
         for (size_t c = 0; c < nc; c++)
             res->centres[v * nc + c].fair_share = fair[c];
     }

@@ -517,7 +517,8 @@ void vs_csv_num_text(vs_csv *c, const char *s)
 void vs_csv_num(vs_csv *c, double v)
 {
     char buf[64] = "";
-    if (!isnan(v))
+    /* undefined (NaN) or non-finite: an empty cell, in every table */
+    if (isfinite(v))
         snprintf(buf, sizeof buf, "%.10g", v);
     vs_csv_num_text(c, buf);
 }
