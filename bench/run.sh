@@ -1,8 +1,8 @@
 #!/bin/sh
 # make bench: iterations per second and peak memory of vardsim on the
 # synthetic national scenario (1 and 2 threads) and on the shipped
-# scenarios at 100,000 iterations, then the time of each stage of one
-# iteration (bench/stages.c).  Figures go to standard output and to
+# scenarios at 100,000 iterations, `check` on 1,000, 10,000 and 100,000
+# centres, then the time of each stage of one iteration (bench/stages.c).  Figures go to standard output and to
 # build/bench.txt.  Set BENCH_N to change the national iteration count and
 # BENCH_REPEAT the runs per line (the best rate is kept: on a shared
 # machine the others measure the neighbours too).
@@ -46,6 +46,29 @@ measure "national 1150 centres, 6 variants, 2 threads" run "$B/national.cfg" -n 
 measure "national, 100000 iterations, 2 threads" run "$B/national.cfg" -n 100000 --threads 2 -o "$B/out"
 for cfg in "$ROOT"/scenarios/*.cfg; do
     measure "$(basename "$cfg") 100000 it, 2 threads" run "$cfg" -n 100000 --threads 2 -o "$B/out"
+done
+# check (load and validate) on generated files of 1,000, 10,000 and
+# 100,000 centres: loading is near-linear in the file (ids hashed, lines
+# indexed); CPU seconds (user + sys) of the fastest of REPEAT runs, since
+# on a shared machine the wall clock measures the neighbours too.
+for nc in 1000 10000 100000; do
+    "$B/gen_national" "$nc" >"$B/check$nc.cfg"
+    best=
+    r=0
+    while [ "$r" -lt "$REPEAT" ]; do
+        r=$((r + 1))
+        /usr/bin/time -v "$VARDSIM" check "$B/check$nc.cfg" >/dev/null 2>"$B/time.txt"
+        cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$B/time.txt")
+        if [ -z "$best" ] || awk "BEGIN {exit !($cpu < $best)}"; then
+            best=$cpu
+            rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$B/time.txt")
+            elapsed=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$B/time.txt")
+        fi
+    done
+    line=$(printf '%-44s %8s s cpu  %6.1f MB file  peak %6.1f MB  (wall %s)' \
+        "check, $nc centres" "$best" "$(wc -c <"$B/check$nc.cfg" | awk '{print $1/1e6}')" \
+        "$(echo "$rss" | awk '{print $1/1024}')" "$elapsed")
+    echo "$line" | tee -a "$REPORT"
 done
 if [ -n "${STAGES:-}" ]; then
     "$STAGES" "$B/national.cfg" 5000 | tee -a "$REPORT"

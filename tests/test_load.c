@@ -7,6 +7,8 @@
  * that no scenario comes out, and the exact "t.cfg:LINE: message" text. */
 #include "helpers.h"
 
+#include <stdarg.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "vardsim/load.h"
+#include "vardsim/sim.h"
 #include "vardsim/money.h"
 
 /* ------------------------------------------------------------------ */
@@ -859,10 +862,116 @@ static void test_oversize(void **state)
     assert_non_null(text);
     memset(text, ' ', n);
     text[n] = '\0';
-    expect_error(text, "t.cfg: file is 4194305 bytes; the limit is 4 MiB");
+    expect_error(text, "t.cfg: file is 33554433 bytes; the limit is 32 MiB");
     /* Exactly the limit is fine as far as size goes (and parses empty). */
     text[n - 1] = '\0';
     expect_error(text, "missing required key 'scenario' at top level");
+    free(text);
+}
+
+/* Every size a file can ask for is bounded with a message (issue 12
+ * class 4): iterations, centres, variants, their product, any list; and
+ * past VS_LOAD_MAX_PROBLEMS problems the rest are only counted (their
+ * did-you-mean searches made 20,000 bad references take 20 s). */
+static char *grow_text(char *text, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int w = vsnprintf(text + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        assert_true(w >= 0);
+        if ((size_t)w < *cap - *len) {
+            *len += (size_t)w;
+            return text;
+        }
+        *cap *= 2;
+        text = realloc(text, *cap);
+        assert_non_null(text);
+    }
+}
+
+/* A file with nc centres and nv variants (each extending the first, or an
+ * unknown variant when `unknown`). */
+static char *sized_text(size_t nc, size_t nv, int unknown)
+{
+    size_t len = 0, cap = 1 << 16;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    t = grow_text(t, &len, &cap, "scenario = { name = \"t\"; };\ncentres = (\n");
+    for (size_t i = 0; i < nc; i++)
+        t = grow_text(t, &len, &cap, "{ id = \"c%zu\"; name = \"C\"; listed = 10; cni = 1.0; }%s\n",
+                      i, i + 1 < nc ? "," : "");
+    t = grow_text(t, &len, &cap, ");\nvariants = (\n{ id = \"v0\"; name = \"V\"; rules = "
+                  "( { type = \"capitation\"; pot = 1000.0; } ); }%s\n", nv > 1 ? "," : "");
+    for (size_t v = 1; v < nv; v++)
+        t = grow_text(t, &len, &cap, "{ id = \"v%zu\"; name = \"V\"; extends = \"%s%zu\"; }%s\n",
+                      v, unknown ? "zz" : "v", unknown ? v : (size_t)0,
+                      v + 1 < nv ? "," : "");
+    return grow_text(t, &len, &cap, ");\n");
+}
+
+static void test_sizes_bounded(void **state)
+{
+    (void)state;
+    expect_error("scenario = { name = \"t\"; iterations = 1000000000000L; };\n" L2 L3,
+                 "t.cfg:1: number too large: 'iterations' is 1e+12; the limit is 1e+08");
+    vs_scenario *sc = load_ok("scenario = { name = \"t\"; iterations = 100000000; };\n" L2 L3);
+    assert_int_equal(sc->iterations, VS_SIM_MAX_ITERATIONS);
+    vs_scenario_free(sc);
+
+    char *t = sized_text(1, VS_LOAD_MAX_VARIANTS + 1, 0);
+    expect_error(t, "t.cfg:5: 'variants' has 10001 entries; at most 10000 are allowed");
+    free(t);
+    t = sized_text(201, VS_LOAD_MAX_VARIANTS, 0);
+    expect_error(t, "10000 variants x 201 centres is 2010000 rows of centres.csv; at most 2000000");
+    free(t);
+    /* at the bounds: loads (10,000 variants in a chain of extends too) */
+    t = sized_text(200, VS_LOAD_MAX_VARIANTS, 0);
+    sc = load_ok(t);
+    assert_int_equal(sc->n_variants, VS_LOAD_MAX_VARIANTS);
+    assert_int_equal(sc->order[0], 0);
+    vs_scenario_free(sc);
+    free(t);
+
+    /* a list past VS_LOAD_MAX_ITEMS, named by its path */
+    size_t len = 0, cap = 1 << 20;
+    t = malloc(cap);
+    assert_non_null(t);
+    t = grow_text(t, &len, &cap, L1 L2 "variants = ( { id = \"v\"; name = \"V\"; rules = ( "
+                  "{ type = \"grant\"; to = [\"a\"]; amounts = [");
+    for (long i = 0; i <= VS_LOAD_MAX_ITEMS; i++)
+        t = grow_text(t, &len, &cap, "%s1.0", i ? "," : "");
+    t = grow_text(t, &len, &cap, "]; } ); } );\n");
+    expect_error(t, "t.cfg:3: 'variants[0].rules[0].amounts' has 200001 entries; at most 200000");
+    free(t);
+
+    /* 10,000 unknown `extends`: 50 listed, the rest counted */
+    t = sized_text(1, VS_LOAD_MAX_VARIANTS, 1);
+    expect_error(t, "t.cfg:56: unknown variant 'zz50' in 'extends'");
+    expect_error(t, "t.cfg: more problems not listed (only the first 50 are)");
+    vs_err err;
+    vs_err_init(&err);
+    assert_int_equal(vs_load_string(t, "t.cfg", &sc, &err), VS_EINPUT);
+    assert_null(strstr(err.log, "'zz51'"));
+    assert_int_equal(err.count, VS_LOAD_MAX_PROBLEMS + 1);
+    vs_err_free(&err);
+    free(t);
+}
+
+/* A message too long for its buffer says it was cut (an unknown key of
+ * 600 letters, say). */
+static void test_long_message_cut(void **state)
+{
+    (void)state;
+    char key[601];
+    memset(key, 'k', 600);
+    key[600] = '\0';
+    char *text = malloc(2000);
+    assert_non_null(text);
+    snprintf(text, 2000, "scenario = { name = \"t\"; %s = 1; };\n" L2 L3, key);
+    expect_error(text, "t.cfg:1: unknown key 'kkkk");
+    expect_error(text, "[... message cut]");
     free(text);
 }
 
@@ -936,7 +1045,7 @@ static void test_files(void **state)
     path = write_temp(big, n);
     free(big);
     assert_int_equal(vs_load_file(path, &sc, &err), VS_EINPUT);
-    snprintf(want, sizeof want, "%s: file is 4194404 bytes; the limit is 4 MiB", path);
+    snprintf(want, sizeof want, "%s: file is 33554532 bytes; the limit is 32 MiB", path);
     assert_non_null(strstr(err.log, want));
     vs_err_free(&err);
     unlink(path);
@@ -997,6 +1106,8 @@ int main(void)
         cmocka_unit_test(test_many_encoding_errors_are_summed_up),
         cmocka_unit_test(test_include_refused),
         cmocka_unit_test(test_oversize),
+        cmocka_unit_test(test_sizes_bounded),
+        cmocka_unit_test(test_long_message_cut),
         cmocka_unit_test(test_two_problems_reported),
         cmocka_unit_test(test_files),
     };

@@ -292,6 +292,12 @@ static void test_unknown_path(void **state)
     set_bad(sc, "a.capitation.per_capita=100", "unknown path", NULL);
     /* top_share: the targeted rule uses a count instead */
     set_bad(sc, "tg.targeted.top_share=0.5", "unknown path", NULL);
+    /* The last part right, the start missing (RULE.KEY) or the rule
+     * missing (VARIANT.KEY): the full path is the nearest */
+    set_bad(sc, "cni_threshold.threshold=1.2",
+            "unknown path 'cni_threshold.threshold'; nearest: top.cni_threshold.threshold", NULL);
+    set_bad(sc, "top.threshold=1.2",
+            "unknown path 'top.threshold'; nearest: top.cni_threshold.threshold", NULL);
     /* An inherited rule through an extending variant: the defining path
      * comes first, with the reason. */
     set_bad(sc, "top.capitation.pot=2e6",

@@ -502,6 +502,28 @@ static void test_failure_in_histogram_block(void **state)
     vs_scenario_free(sc);
 }
 
+/* More iterations than VS_SIM_MAX_ITERATIONS (as a library caller could
+ * ask) is an error, not a run until killed. */
+static void test_iterations_capped(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load("scenario = { name = \"c\"; };\n"
+        "centres = ( { id = \"a\"; name = \"A\"; listed = 10; cni = 1.0; } );\n"
+        "variants = ( { id = \"v\"; name = \"V\"; rules = ( { type = \"capitation\"; pot = 1.0; } ); } );\n");
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.iterations = VS_SIM_MAX_ITERATIONS + 1;
+    o.threads = 1;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *r = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_EINPUT);
+    assert_null(r);
+    assert_non_null(strstr(err.log, "100000001 iterations asked for; at most 100000000"));
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
 /* Nobody listed at the point: fair shares are undefined (empty cells). */
 static void test_fair_share_undefined(void **state)
 {
@@ -566,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_streaming_tiles_and_threads),
         cmocka_unit_test(test_record_fast_and_scalar_paths),
         cmocka_unit_test(test_failure_in_histogram_block),
+        cmocka_unit_test(test_iterations_capped),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
         cmocka_unit_test(test_shortfalls_over_draws),

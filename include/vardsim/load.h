@@ -8,9 +8,19 @@
 #include "vardsim/error.h"
 #include "vardsim/scenario.h"
 
-/* Files larger than this are refused before parsing: libconfig 1.5 parses
- * a long token in quadratic time. */
-#define VS_LOAD_MAX_BYTES (4L * 1024 * 1024)
+/* Files larger than this are refused before parsing.  32 MiB holds the
+ * 100,000-centre bench file (13 MB) with room for listed_by_age and
+ * attributes on every centre (about 25 MB); libconfig parses that much in
+ * a few seconds (docs/scenario-format.md, Limits). */
+#define VS_LOAD_MAX_BYTES (32L * 1024 * 1024)
+
+/* Sizes a file may ask for (each refused with a message beyond): */
+#define VS_LOAD_MAX_CENTRES 200000L  /* entries of `centres` */
+#define VS_LOAD_MAX_VARIANTS 10000L  /* entries of `variants` */
+#define VS_LOAD_MAX_CELLS 2000000L   /* variants x centres: rows of centres.csv */
+#define VS_LOAD_MAX_ITEMS 200000L    /* any other list, array or group */
+/* Problems listed in err->log; the rest are counted and said to exist. */
+#define VS_LOAD_MAX_PROBLEMS 50
 
 /* Load and validate the scenario file at `path`.  On success returns VS_OK
  * and sets *out (free with vs_scenario_free).  On failure returns

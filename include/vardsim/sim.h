@@ -30,6 +30,11 @@
 #define VS_SIM_EXACT_LIMIT 4000000L
 #define VS_SIM_PILOT 250L
 
+/* Most Monte Carlo iterations a run may ask for, by -n or by `iterations`
+ * in the file (10^8: hours on a national scenario; and iterations x sweep
+ * points stays far inside a long). */
+#define VS_SIM_MAX_ITERATIONS 100000000L
+
 /* Blocks of iterations for --precision checks. */
 #define VS_SIM_PRECISION_BLOCK 1000L
 

@@ -285,6 +285,10 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
             if (strcmp(axes[a].path, axes[b].path) == 0)
                 return vs_err_set(err, VS_EINPUT, NULL, 0,
                                   "'%s' is swept twice", axes[a].path);
+    if (opts->iterations > VS_SIM_MAX_ITERATIONS)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "%ld iterations asked for; at most %ld", opts->iterations,
+                          VS_SIM_MAX_ITERATIONS);
     size_t np = vs_sweep_points(axes, n_axes);
     if (np == 0)
         return vs_err_set(err, VS_EINPUT, NULL, 0, "the sweep has no values");

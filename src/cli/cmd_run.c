@@ -54,7 +54,7 @@ static int parse_run(int argc, char **argv, run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (vs_cli_common_init(&o->c, argc, -1, 100000000L, 1) != 0 || !o->files)
+    if (vs_cli_common_init(&o->c, argc, -1, VS_SIM_MAX_ITERATIONS, 1) != 0 || !o->files)
         return EXIT_RUN;
     int rc = vs_cli_parse_args(argc, argv, &o->c, run_arg, o);
     if (rc != EXIT_DONE)

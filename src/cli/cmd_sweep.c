@@ -65,7 +65,7 @@ static int parse_sweep(int argc, char **argv, sweep_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->axes = calloc((size_t)argc, sizeof *o->axes);
-    if (vs_cli_common_init(&o->c, argc, -1, 100000000L, 1) != 0 || !o->axes) {
+    if (vs_cli_common_init(&o->c, argc, -1, VS_SIM_MAX_ITERATIONS, 1) != 0 || !o->axes) {
         fprintf(stderr, "vardsim: out of memory\n");
         return EXIT_RUN;
     }

@@ -843,6 +843,10 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
                                     opts->iterations, 0);
     *out = NULL;
+    if (opts->iterations > VS_SIM_MAX_ITERATIONS)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "%ld iterations asked for; at most %ld", opts->iterations,
+                          VS_SIM_MAX_ITERATIONS);
     sim s;
     memset(&s, 0, sizeof s);
     s.sc = sc;

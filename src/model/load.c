@@ -34,10 +34,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "load_text.h"
 #include "schema.h"
+#include "util/idmap.h"
 #include "vardsim/money.h"
 
 #if defined(__GNUC__)
@@ -62,6 +64,11 @@ typedef struct loader {
     const config_setting_t *baseline; /* resolved once variants are known */
     const config_setting_t *need;     /* read once centres are known */
     int *extends_line;                /* per variant: line of `extends` */
+    /* Lookups by id in near-constant time (a linear search made loading
+     * quadratic: 100,000 variants took minutes). */
+    vs_idmap centre_ix, variant_ix;
+    size_t *line_start; /* offset of each line's first byte, built lazily */
+    size_t n_lines;
 } loader;
 
 static int line_of(const config_setting_t *s)
@@ -74,11 +81,24 @@ static void problem(loader *L, const config_setting_t *s, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
+    /* Past VS_LOAD_MAX_PROBLEMS only count: a file with 20,000 bad
+     * references would otherwise spend its time on messages (and their
+     * did-you-mean searches) nobody reads; load_buffer says how many. */
+    if (L->problems++ >= VS_LOAD_MAX_PROBLEMS)
+        return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int len = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    L->problems++;
+    if (len >= (int)sizeof msg) /* say that the message was cut */
+        memcpy(msg + sizeof msg - sizeof " [... message cut]",
+               " [... message cut]", sizeof " [... message cut]");
     vs_err_set(L->err, VS_EINPUT, L->file, line_of(s), "%s", msg);
+}
+
+/* Whether a message would still be listed: hints are searched only then. */
+static int listing(const loader *L)
+{
+    return L->problems < VS_LOAD_MAX_PROBLEMS;
 }
 
 static void out_of_memory(loader *L)
@@ -637,27 +657,29 @@ static void take_fields(loader *L, const members *m, void *base,
 /* ------------------------------------------------------------------ */
 /* Lookups that tolerate the holes left by earlier problems             */
 
-static int find_centre(const vs_scenario *sc, const char *id)
+static int find_centre(const loader *L, const char *id)
 {
-    for (size_t i = 0; i < sc->n_centres; i++)
-        if (sc->centres[i].id && strcmp(sc->centres[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    return vs_idmap_get(&L->centre_ix, id);
 }
 
-static int find_variant(const vs_scenario *sc, const char *id)
+static int find_variant(const loader *L, const char *id)
 {
-    for (size_t i = 0; i < sc->n_variants; i++)
-        if (sc->variants[i].id && strcmp(sc->variants[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    return vs_idmap_get(&L->variant_ix, id);
+}
+
+/* Record the id of centre or variant i (the first of a duplicate stays). */
+static void index_id(loader *L, vs_idmap *ix, const char *id, size_t i)
+{
+    if (id && vs_idmap_put(ix, id, (int)i) == -2)
+        out_of_memory(L);
 }
 
 /* " (did you mean 'x'?)" for an unknown variant id, or "". */
-static const char *variant_hint(const vs_scenario *sc, const char *id, hint *h)
+static const char *variant_hint(const loader *L, const char *id, hint *h)
 {
+    const vs_scenario *sc = L->sc;
     hint_start(h, id);
-    for (size_t j = 0; j < sc->n_variants; j++)
+    for (size_t j = 0; listing(L) && j < sc->n_variants; j++)
         hint_consider(h, sc->variants[j].id);
     return hint_text(h);
 }
@@ -821,6 +843,8 @@ static size_t centre_list(loader *L, const config_setting_t *list,
         return 0;
     }
     int *centre = alloc_array(L, n, sizeof *centre);
+    vs_idmap seen; /* for "twice": near-linear for long lists */
+    vs_idmap_init(&seen);
     for (size_t i = 0; centre && i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
         centre[i] = VS_NONE;
@@ -833,21 +857,34 @@ static size_t centre_list(loader *L, const config_setting_t *list,
         const char *id = string_of(L, e, name);
         if (!id)
             continue;
-        int c = find_centre(sc, id);
+        int c = find_centre(L, id);
         if (c < 0) {
             hint h;
             hint_start(&h, id);
-            for (size_t j = 0; j < sc->n_centres; j++)
+            for (size_t j = 0; listing(L) && j < sc->n_centres; j++)
                 hint_consider(&h, sc->centres[j].id);
-            problem(L, e, "unknown centre '%s' in '%s'%s", id, key,
-                    hint_text(&h));
+            /* an analyst may write the centre's name instead of its id */
+            const char *by_name = NULL;
+            for (size_t j = 0; !h.best && listing(L) && j < sc->n_centres; j++)
+                if (sc->centres[j].id && sc->centres[j].name &&
+                    strcasecmp(sc->centres[j].name, id) == 0)
+                    by_name = sc->centres[j].id;
+            if (by_name)
+                problem(L, e, "unknown centre '%s' in '%s' (that is the name "
+                        "of centre '%s': '%s' takes ids)", id, key, by_name, key);
+            else
+                problem(L, e, "unknown centre '%s' in '%s'%s", id, key,
+                        hint_text(&h));
             continue;
         }
-        for (size_t j = 0; j < i; j++)
-            if (centre[j] == c)
-                problem(L, e, "centre '%s' appears twice in '%s'", id, key);
+        int first = vs_idmap_put(&seen, sc->centres[c].id, (int)i);
+        if (first == -2)
+            out_of_memory(L);
+        else if (first >= 0)
+            problem(L, e, "centre '%s' appears twice in '%s'", id, key);
         centre[i] = c;
     }
+    vs_idmap_free(&seen);
     *out = centre;
     return centre ? n : 0;
 }
@@ -994,6 +1031,29 @@ static void parse_region(loader *L, const config_setting_t *g)
 /* ------------------------------------------------------------------ */
 /* centres = ( { ... }, ... )                                           */
 
+/* The start of line `line` (1-based) of the text, or NULL.  The offsets of
+ * every line are found once: a scan from the top for each centre's cni
+ * made checking 10,000 centres take seconds. */
+static const char *line_text(loader *L, int line)
+{
+    if (!L->line_start && !L->oom) {
+        size_t n = 1;
+        for (const char *p = L->text; (p = strchr(p, '\n')); p++)
+            n++;
+        L->line_start = alloc_array(L, n, sizeof *L->line_start);
+        if (!L->line_start)
+            return NULL;
+        size_t k = 0;
+        L->line_start[k++] = 0;
+        for (const char *p = L->text; (p = strchr(p, '\n')); p++)
+            L->line_start[k++] = (size_t)(p + 1 - L->text);
+        L->n_lines = k;
+    }
+    if (!L->line_start || line < 1 || (size_t)line > L->n_lines)
+        return NULL;
+    return L->text + L->line_start[line - 1];
+}
+
 /* The literal an analyst typed for `key` on the setting's line, e.g.
  * "0.90" for `cni = 0.90;`, so centres.csv can print it as typed
  * (docs/outputs.md).  Falls back to the shortest text that reads back as `v` when
@@ -1001,11 +1061,7 @@ static void parse_region(loader *L, const config_setting_t *g)
 static void typed_text(const loader *L, const config_setting_t *s,
                        const char *key, double v, char *buf, size_t n)
 {
-    int line = line_of(s);
-    const char *p = L->text;
-    for (int l = 1; p && l < line; l++)
-        if ((p = strchr(p, '\n')))
-            p++;
+    const char *p = line_text((loader *)L, line_of(s));
     size_t klen = strlen(key);
     for (; p && *p && *p != '\n'; p++) {
         if (strncmp(p, key, klen) != 0 ||
@@ -1151,12 +1207,14 @@ static void parse_centre(loader *L, const config_setting_t *g, size_t i)
     const config_setting_t *s = member(&m, "id", NULL);
     const char *id = s ? string_of(L, s, "id") : NULL;
     if (id && id_ok(L, s, "centre", id)) {
-        int dup = find_centre(sc, id);
-        if (dup >= 0)
+        int dup = find_centre(L, id);
+        if (dup >= 0) {
             problem(L, s, "duplicate centre id '%s' (first on line %d)", id,
                     sc->centres[dup].line);
-        else
+        } else {
             c->id = dup_str(L, id);
+            index_id(L, &L->centre_ix, c->id, i);
+        }
     }
     c->name = take_name(L, &m, "name");
     int listed_ok = take_num(L, &m, "listed", &c->listed);
@@ -1526,7 +1584,6 @@ static void rule_cut(loader *L, const members *m, vs_rule *r)
 
 static void rule_limit(loader *L, const members *m, vs_rule *r, size_t self)
 {
-    const vs_scenario *sc = L->sc;
     if (!present(m, "max_loss") && !present(m, "max_gain"))
         problem(L, m->group, "limit rule needs 'max_loss' or 'max_gain' (or "
                 "both)");
@@ -1536,11 +1593,11 @@ static void rule_limit(loader *L, const members *m, vs_rule *r, size_t self)
     const char *id = string_of(L, s, "relative_to");
     if (!id)
         return;
-    int v = find_variant(sc, id);
+    int v = find_variant(L, id);
     if (v < 0) {
         hint h;
         problem(L, s, "unknown variant '%s' in 'relative_to'%s", id,
-                variant_hint(sc, id, &h));
+                variant_hint(L, id, &h));
     } else if ((size_t)v == self) {
         problem(L, s, "limit rule is relative to its own variant '%s'", id);
     } else {
@@ -1584,9 +1641,15 @@ static void parse_rule(loader *L, size_t v, const config_setting_t *g,
     if (t < 0) {
         hint h;
         hint_start(&h, tname);
-        for (int j = 0; j < VS_RULE_COUNT; j++)
-            hint_consider(&h, vs_rule_type_name((vs_rule_type)j));
-        problem(L, ts, "unknown rule type '%s'%s", tname, hint_text(&h));
+        char types[200] = " (the types are ";
+        for (int j = 0; j < VS_RULE_COUNT; j++) {
+            const char *tn = vs_rule_type_name((vs_rule_type)j);
+            hint_consider(&h, tn);
+            size_t u = strlen(types);
+            snprintf(types + u, sizeof types - u, "%s%s", tn,
+                     j + 1 < VS_RULE_COUNT ? ", " : ")");
+        }
+        problem(L, ts, "unknown rule type '%s'%s", tname, hint_or(&h, types));
         return;
     }
     vs_rule_init(r, (vs_rule_type)t);
@@ -1661,13 +1724,14 @@ static void variant_ids(loader *L, const config_setting_t *list)
                                                            : "plan.growth");
             continue;
         }
-        int dup = find_variant(sc, id);
+        int dup = find_variant(L, id);
         if (dup >= 0) {
             problem(L, s, "duplicate variant id '%s' (first on line %d)", id,
                     sc->variants[dup].line);
             continue;
         }
         sc->variants[v].id = dup_str(L, id);
+        index_id(L, &L->variant_ix, sc->variants[v].id, v);
     }
 }
 
@@ -1682,12 +1746,12 @@ static void parse_variant(loader *L, const config_setting_t *g, size_t v)
     const config_setting_t *s = member(&m, "extends", NULL);
     const char *id = s ? string_of(L, s, "extends") : NULL;
     if (id) {
-        int e = find_variant(sc, id);
+        int e = find_variant(L, id);
         L->extends_line[v] = line_of(s);
         if (e < 0) {
             hint h;
             problem(L, s, "unknown variant '%s' in 'extends'%s", id,
-                    variant_hint(sc, id, &h));
+                    variant_hint(L, id, &h));
         } else if ((size_t)e == v) {
             problem(L, s, "variant '%s' extends itself", id);
         } else {
@@ -1749,11 +1813,11 @@ static int plan_variant(loader *L, const members *m, const char *key)
     const char *id = s ? string_of(L, s, key) : NULL;
     if (!id)
         return VS_NONE;
-    int v = find_variant(L->sc, id);
+    int v = find_variant(L, id);
     if (v < 0) {
         hint h;
         problem(L, s, "unknown variant '%s' in plan '%s'%s", id, key,
-                variant_hint(L->sc, id, &h));
+                variant_hint(L, id, &h));
     }
     return v;
 }
@@ -1830,11 +1894,11 @@ static void resolve_baseline(loader *L)
     const char *id = string_of(L, s, "baseline");
     if (!id)
         return;
-    int v = find_variant(sc, id);
+    int v = find_variant(L, id);
     if (v < 0) {
         hint h;
         problem(L, s, "unknown baseline variant '%s'%s", id,
-                variant_hint(sc, id, &h));
+                variant_hint(L, id, &h));
         return;
     }
     sc->baseline = v;
@@ -1922,12 +1986,17 @@ static void report_cycle(loader *L, size_t start, const unsigned char *done,
             }
             if (i == (size_t)pos[v])
                 first_line = line;
-            int w = snprintf(msg + used, sizeof msg - used, "%s '%s' %s '%s'",
+            int w = snprintf(msg + used, sizeof msg - used - 48, "%s '%s' %s '%s'",
                              i == (size_t)pos[v] ? "" : ",", sc->variants[a].id,
                              is_limit ? "has a limit relative to" : "extends",
                              sc->variants[b].id);
-            if (w < 0 || (size_t)w >= sizeof msg - used)
+            if (w < 0 || (size_t)w >= sizeof msg - used - 48) {
+                /* say that it was cut (48 bytes kept for this) */
+                msg[used] = '\0';
+                snprintf(msg + used, sizeof msg - used, ", ... (%zu variants "
+                         "in the cycle)", len - (size_t)pos[v]);
                 break;
+            }
             used += (size_t)w;
         }
         L->problems++;
@@ -1939,10 +2008,43 @@ static void report_cycle(loader *L, size_t start, const unsigned char *done,
     free(walk);
 }
 
+/* A binary min-heap of variant numbers: the ready variant first in the
+ * file comes out first. */
+static void heap_push(size_t *h, size_t *n, size_t v)
+{
+    size_t i = (*n)++;
+    while (i > 0 && h[(i - 1) / 2] > v) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = v;
+}
+
+static size_t heap_pop(size_t *h, size_t *n)
+{
+    size_t top = h[0], last = h[--*n], i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= last)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n)
+        h[i] = last;
+    return top;
+}
+
 /* sc->order: every variant after the one it extends and after the targets
  * of its limits (those of the variants it extends follow through the
  * extends chain).  Among the variants that are ready, the first in the
- * file goes first, so a file written in order keeps its order. */
+ * file goes first, so a file written in order keeps its order.  Kahn's
+ * algorithm with the ready variants in a min-heap: O(E log n), where
+ * taking the first ready variant by a scan from the top was O(n^2). */
 static void order_variants(loader *L)
 {
     vs_scenario *sc = L->sc;
@@ -1951,40 +2053,112 @@ static void order_variants(loader *L)
         return;
     unsigned char *done = alloc_array(L, n, 1);
     unsigned char *reported = alloc_array(L, n, 1);
+    size_t *waits = alloc_array(L, n, sizeof *waits);    /* edges not yet met */
+    size_t *first = alloc_array(L, n + 1, sizeof *first); /* dependents of d: */
+    size_t *heap = alloc_array(L, n, sizeof *heap);
+    size_t *dep = NULL, n_edges = 0, n_heap = 0;
     sc->order = alloc_array(L, n, sizeof *sc->order);
-    if (!done || !reported || !sc->order) {
-        free(done);
-        free(reported);
+    int line, is_limit, d;
+    for (size_t v = 0; waits && first && v < n; v++)
+        for (size_t k = 0; (d = dependency(L, v, k, &line, &is_limit)) >= 0; k++) {
+            waits[v]++;
+            first[d + 1]++;
+            n_edges++;
+        }
+    if (done && reported && waits && first && heap && sc->order)
+        dep = alloc_array(L, n_edges, sizeof *dep);
+    if (!dep) {
+        free(done), free(reported), free(waits), free(first), free(heap);
         return;
     }
+    /* dep[first[d] .. first[d + 1]) lists the variants waiting on d */
+    for (size_t v = 0; v < n; v++)
+        first[v + 1] += first[v];
+    for (size_t v = 0; v < n; v++) {
+        for (size_t k = 0; (d = dependency(L, v, k, &line, &is_limit)) >= 0; k++)
+            dep[first[d]++] = v;
+    }
+    for (size_t v = n; v > 0; v--) /* first[] moved up by one list: undo */
+        first[v] = first[v - 1];
+    first[0] = 0;
+    for (size_t v = 0; v < n; v++)
+        if (waits[v] == 0)
+            heap_push(heap, &n_heap, v);
     size_t placed = 0;
-    while (placed < n) {
-        size_t v;
-        for (v = 0; v < n; v++) {
-            if (done[v])
-                continue;
-            int ready = 1, line, is_limit, d;
-            for (size_t k = 0; (d = dependency(L, v, k, &line, &is_limit)) >= 0;
-                 k++)
-                if (!done[d])
-                    ready = 0;
-            if (ready)
-                break;
-        }
-        if (v == n)
-            break; /* the rest wait on each other */
+    while (n_heap > 0) {
+        size_t v = heap_pop(heap, &n_heap);
         done[v] = 1;
         sc->order[placed++] = v;
+        for (size_t e = first[v]; e < first[v + 1]; e++)
+            if (--waits[dep[e]] == 0)
+                heap_push(heap, &n_heap, dep[e]);
     }
-    for (size_t v = 0; placed < n && v < n; v++)
-        if (!done[v] && !reported[v])
-            report_cycle(L, v, done, reported);
-    free(done);
-    free(reported);
+    /* The rest wait on each other: report each cycle once. */
+    for (size_t v = 0; placed < n && v < n; v++) {
+        if (done[v] || reported[v])
+            continue;
+        if (!listing(L)) {
+            L->problems++;
+            break;
+        }
+        report_cycle(L, v, done, reported);
+    }
+    free(done), free(reported), free(waits), free(first), free(heap), free(dep);
 }
 
 /* ------------------------------------------------------------------ */
 /* The whole file                                                       */
+
+/* Every size a file can ask for is bounded, with a message, before
+ * anything is allocated for it (docs/scenario-format.md, Limits): the
+ * centres, the variants, their product (the rows of centres.csv, the
+ * columns of a Monte Carlo run), and any other list, array or group. */
+static void check_sizes(loader *L, const config_setting_t *s, int depth,
+                        char *path, size_t used, size_t cap)
+{
+    int t = config_setting_type(s);
+    if (t != CONFIG_TYPE_GROUP && t != CONFIG_TYPE_LIST &&
+        t != CONFIG_TYPE_ARRAY)
+        return;
+    size_t n = (size_t)config_setting_length(s);
+    const char *name = depth == 1 ? config_setting_name(s) : NULL;
+    size_t max = VS_LOAD_MAX_ITEMS;
+    if (name && strcmp(name, "centres") == 0)
+        max = VS_LOAD_MAX_CENTRES;
+    else if (name && strcmp(name, "variants") == 0)
+        max = VS_LOAD_MAX_VARIANTS;
+    if (n > max) {
+        problem(L, s, "'%s' has %zu entries; at most %zu are allowed (see "
+                "docs/scenario-format.md, Limits)", used ? path : "the file",
+                n, max);
+        return;
+    }
+    if (t == CONFIG_TYPE_ARRAY)
+        return; /* scalars only */
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *en = config_setting_name(e);
+        int w = en ? snprintf(path + used, cap - used, "%s%s", used ? "." : "", en)
+                   : snprintf(path + used, cap - used, "[%zu]", i);
+        size_t u = w < 0 || (size_t)w >= cap - used ? used : used + (size_t)w;
+        check_sizes(L, e, depth + 1, path, u, cap);
+        path[used] = '\0';
+    }
+}
+
+static void check_cells(loader *L, const config_setting_t *root)
+{
+    const config_setting_t *c = config_setting_get_member(root, "centres");
+    const config_setting_t *v = config_setting_get_member(root, "variants");
+    if (!c || !v)
+        return;
+    size_t nc = (size_t)config_setting_length(c);
+    size_t nv = (size_t)config_setting_length(v);
+    if (nc * nv > VS_LOAD_MAX_CELLS)
+        problem(L, v, "%zu variants x %zu centres is %zu rows of centres.csv; "
+                "at most %lu are allowed (see docs/scenario-format.md, Limits)",
+                nv, nc, nc * nv, (unsigned long)VS_LOAD_MAX_CELLS);
+}
 
 static void walk(loader *L, const config_setting_t *root)
 {
@@ -2012,6 +2186,135 @@ static void walk(loader *L, const config_setting_t *root)
     order_variants(L);
 }
 
+/* ------------------------------------------------------------------ */
+/* Help for a syntax error                                              */
+
+/* Walks the text as libconfig's scanner would, far enough to tell where
+ * strings and comments are: *in_str / *in_comment say what `p` is in. */
+typedef struct text_walk {
+    const char *p;
+    int line;
+    int in_str, in_line_comment, in_block_comment;
+    int str_line; /* line of the open string's quote */
+} text_walk;
+
+/* Advance one byte; returns the byte stepped over (0 at the end). */
+static char walk_step(text_walk *w)
+{
+    char c = *w->p;
+    if (!c)
+        return 0;
+    char d = w->p[1];
+    w->p++;
+    if (w->in_str) {
+        if (c == '\\' && d)
+            w->p++; /* an escape: the next byte is part of it */
+        else if (c == '"')
+            w->in_str = 0;
+    } else if (w->in_line_comment) {
+        w->in_line_comment = c != '\n';
+    } else if (w->in_block_comment) {
+        if (c == '*' && d == '/') {
+            w->in_block_comment = 0;
+            w->p++;
+        }
+    } else if (c == '"') {
+        w->in_str = 1;
+        w->str_line = w->line;
+    } else if (c == '#' || (c == '/' && d == '/')) {
+        w->in_line_comment = 1;
+    } else if (c == '/' && d == '*') {
+        w->in_block_comment = 1;
+        w->p++;
+    }
+    if (c == '\n')
+        w->line++;
+    return c;
+}
+
+/* A number written with a decimal comma on line `line` ("cni = 1,35;",
+ * the likeliest Swedish mistake): its two parts into a and b. */
+static int decimal_comma(const char *text, int line, char *num, size_t n)
+{
+    text_walk w = {text, 1, 0, 0, 0, 0};
+    while (*w.p && w.line < line)
+        walk_step(&w);
+    /* key = DIGITS,DIGITS (a comma inside [ ] or ( ) separates items, so
+     * only a value right after '=' or ':' counts) */
+    while (*w.p && *w.p != '\n') {
+        int code = !w.in_str && !w.in_line_comment && !w.in_block_comment;
+        char c = walk_step(&w);
+        if (!code || (c != '=' && c != ':'))
+            continue;
+        const char *q = w.p;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        const char *start = q;
+        if (*q == '-')
+            q++;
+        size_t int_len = strspn(q, "0123456789");
+        if (int_len == 0 || q[int_len] != ',')
+            continue;
+        size_t frac_len = strspn(q + int_len + 1, "0123456789");
+        if (frac_len == 0)
+            continue;
+        snprintf(num, n, "%.*s.%.*s", (int)(q + int_len - start), start,
+                 (int)frac_len, q + int_len + 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* What an analyst can act on, for libconfig's bare "syntax error" or its
+ * parser's "memory exhausted": a string left open (libconfig reports the
+ * line where the next quote closes it, often many lines later), a decimal
+ * comma, nesting too deep.  Writes the message and its line; returns 0
+ * when there is nothing better to say than libconfig did. */
+static int syntax_help(const char *text, int err_line, const char *why,
+                       int *line, char *msg, size_t n)
+{
+    /* A string that reaches the end of its line: strings hold no line
+     * breaks in a valid scenario (they are refused in names). */
+    text_walk w = {text, 1, 0, 0, 0, 0};
+    int depth = 0, max_depth = 0, deep_line = 0;
+    while (*w.p) {
+        int code = !w.in_str && !w.in_line_comment && !w.in_block_comment;
+        int was_str = w.in_str, open_line = w.str_line;
+        char c = walk_step(&w);
+        if (was_str && c == '\n' && open_line <= err_line) {
+            *line = open_line;
+            snprintf(msg, n, "unterminated string: the '\"' on line %d has no "
+                     "closing '\"' on its line", open_line);
+            return 1;
+        }
+        if (code && (c == '(' || c == '[' || c == '{')) {
+            if (++depth > max_depth)
+                max_depth = depth;
+            if (depth == 100)
+                deep_line = w.line;
+        } else if (code && (c == ')' || c == ']' || c == '}')) {
+            depth--;
+        }
+    }
+    if (why && strstr(why, "memory exhausted")) {
+        *line = deep_line ? deep_line : err_line;
+        snprintf(msg, n, "groups and lists are nested %d levels deep (more "
+                 "than libconfig can read); a scenario needs fewer than 10",
+                 max_depth);
+        return 1;
+    }
+    char num[64];
+    for (int l = err_line; l >= err_line - 1 && l >= 1; l--)
+        if (decimal_comma(text, l, num, sizeof num)) {
+            *line = l;
+            snprintf(msg, n, "syntax error: use a decimal point: %s (a comma "
+                     "separates the items of a list)", num);
+            return 1;
+        }
+    return 0;
+}
+
+
 /* Load from the `len` bytes at `text` (NUL-terminated at text[len]);
  * `name` stands for the file in messages. */
 static int load_buffer(const char *text, size_t len, const char *name,
@@ -2032,8 +2335,13 @@ static int load_buffer(const char *text, size_t len, const char *name,
     config_init(&cfg);
     if (!config_read_string(&cfg, text)) {
         const char *why = config_error_text(&cfg);
+        char help[300];
+        int help_line;
         /* libconfig's text is often just "syntax error": no stutter. */
-        if (!why || strcmp(why, "syntax error") == 0)
+        if (syntax_help(text, config_error_line(&cfg), why, &help_line, help,
+                        sizeof help))
+            vs_err_set(err, VS_EINPUT, name, help_line, "%s", help);
+        else if (!why || strcmp(why, "syntax error") == 0)
             vs_err_set(err, VS_EINPUT, name, config_error_line(&cfg),
                        "syntax error");
         else
@@ -2063,11 +2371,22 @@ static int load_buffer(const char *text, size_t len, const char *name,
     sc->need.cni_share = VS_NONE;
     sc->file = dup_str(&L, name);
 
-    walk(&L, config_root_setting(&cfg));
+    char path[256] = "";
+    check_sizes(&L, config_root_setting(&cfg), 0, path, 0, sizeof path);
+    if (!L.problems)
+        check_cells(&L, config_root_setting(&cfg));
+    if (!L.problems)
+        walk(&L, config_root_setting(&cfg));
 
     /* Every string was copied out above: libconfig's die here. */
     config_destroy(&cfg);
     free(L.extends_line);
+    free(L.line_start);
+    vs_idmap_free(&L.centre_ix);
+    vs_idmap_free(&L.variant_ix);
+    if (L.problems > VS_LOAD_MAX_PROBLEMS)
+        vs_err_set(err, VS_EINPUT, name, 0, "more problems not listed (only "
+                   "the first %d are)", VS_LOAD_MAX_PROBLEMS);
     if (L.problems || L.oom) {
         vs_scenario_free(sc);
         return L.oom ? VS_ENOMEM : VS_EINPUT;

@@ -298,6 +298,30 @@ static void inherited_path(const vs_scenario *sc, const char *path, char *buf,
     }
 }
 
+/* Whether `full` is what `path` most likely meant though their edit
+ * distance is large: `path` lacks the start of `full` (RULE.KEY for
+ * VARIANT.RULE.KEY), or a middle part (VARIANT.KEY, as in
+ * `cni_tillagg.threshold` for `cni_tillagg.cni_threshold.threshold`):
+ * the same last part, and the same first part or a whole suffix. */
+static int ends_with_part(const char *full, const char *path)
+{
+    size_t n = strlen(full), m = strlen(path);
+    if (m == 0 || n <= m)
+        return 0;
+    if (full[n - m - 1] == '.' && strcmp(full + n - m, path) == 0)
+        return 1;
+    /* a part missing: full has more of them */
+    size_t dots_p = 0, dots_f = 0;
+    for (const char *q = path; *q; q++)
+        dots_p += *q == '.';
+    for (const char *q = full; *q; q++)
+        dots_f += *q == '.';
+    const char *pl = strrchr(path, '.'), *fl = strrchr(full, '.');
+    const char *pf = strchr(path, '.'), *ff = strchr(full, '.');
+    return dots_f > dots_p && pl && fl && strcmp(pl, fl) == 0 &&
+           pf - path == ff - full && strncmp(path, full, (size_t)(pf - path)) == 0;
+}
+
 static int unknown_path(const vs_scenario *sc, const cands *c, const char *path,
                         vs_err *err)
 {
@@ -312,7 +336,7 @@ static int unknown_path(const vs_scenario *sc, const cands *c, const char *path,
     for (size_t i = 0; i < c->n; i++) {
         if (via_known && strcmp(c->v[i].path, via) == 0)
             continue; /* listed first below */
-        size_t d = distance(path, c->v[i].path);
+        size_t d = ends_with_part(c->v[i].path, path) ? 0 : distance(path, c->v[i].path);
         size_t at = k;
         while (at > 0 && dist[at - 1] > d)
             at--;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vardsim/money.h"
+#include "vardsim/sim.h"
 
 /* ------------------------------------------------------------------ */
 /* Ranges and bounds                                                    */
@@ -65,7 +66,7 @@ static const vs_key top_keys[] = {
 static const vs_key scenario_keys[] = {
     KEY("name", VS_K_STR, REQ),
     NUM("seed", VS_K_INT, 0, GE0, 0),
-    NUM("iterations", VS_K_INT, 0, GE0, 0),
+    NUM("iterations", VS_K_INT, 0, GE0, VS_SIM_MAX_ITERATIONS),
     KEY("baseline", VS_K_STR, 0),
     KEY("lang", VS_K_STR, 0),
     NUM("high_need_cni", VS_K_NUM, 0, GT0, LIM_CNI),

@@ -38,16 +38,23 @@ static void log_append(vs_err *e, const char *s)
     e->log_len += n;
 }
 
+/* The end of a message that did not fit its buffer. */
+#define VS_ERR_CUT " [... message cut]"
+
 static void record(vs_err *e, int code, const char *file, int line,
                    const char *msg)
 {
     char buf[1024];
+    int len;
     if (file && *file && line > 0)
-        snprintf(buf, sizeof buf, "%s:%d: %s\n", file, line, msg);
+        len = snprintf(buf, sizeof buf, "%s:%d: %s\n", file, line, msg);
     else if (file && *file)
-        snprintf(buf, sizeof buf, "%s: %s\n", file, msg);
+        len = snprintf(buf, sizeof buf, "%s: %s\n", file, msg);
     else
-        snprintf(buf, sizeof buf, "%s\n", msg);
+        len = snprintf(buf, sizeof buf, "%s\n", msg);
+    if (len >= (int)sizeof buf) /* a long file name: say the line was cut */
+        memcpy(buf + sizeof buf - sizeof VS_ERR_CUT "\n",
+               VS_ERR_CUT "\n", sizeof VS_ERR_CUT "\n");
     if (e->count == 0) {
         e->code = code;
         snprintf(e->file, sizeof e->file, "%s", file ? file : "");
@@ -64,8 +71,10 @@ int vs_err_set(vs_err *e, int code, const char *file, int line,
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int len = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof msg) /* a message cut short says so */
+        memcpy(msg + sizeof msg - sizeof VS_ERR_CUT, VS_ERR_CUT, sizeof VS_ERR_CUT);
     if (e)
         record(e, code, file, line, msg);
     return code;
