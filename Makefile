@@ -53,7 +53,7 @@ TEST_HELPER_OBJ := $(BUILD)/tests/helpers.o
 LIB := $(BUILD)/libvardsim.a
 BIN := $(BUILD)/vardsim
 
-.PHONY: all test headers unit cli-test install-test simd-test bench install clean deps
+.PHONY: all test headers unit cli-test install-test simd-test bench install clean deps fuzz fuzz-ci fuzz-build fuzz-lib valgrind
 all: $(LIB) $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -138,6 +138,47 @@ bench: $(BIN) $(BUILD)/bench/stages
 	@VARDSIM=$(abspath $(BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
 	@if [ -n "$(BASE)" ]; then VARDSIM=$(abspath $(BIN)) BASE=$(abspath $(BASE)) sh bench/paired.sh; fi
 
+# libFuzzer targets (tests/fuzz/*.c) with clang, AddressSanitizer and
+# UBSan, over the library built again in build-fuzz/ (baseline vector
+# code: clang takes the same C).  `make fuzz` runs each target for
+# FUZZ_TIME seconds (default 300); `make fuzz-ci` for 40 s each, about
+# two minutes in all.  New inputs go to build-fuzz/corpus/TARGET, seeded
+# with the shipped scenarios, every bad-input test file and the kept
+# regressions (tests/fuzz/regress); a crash is written to
+# build-fuzz/crash-TARGET-* and fails the target.
+FUZZ_BUILD := build-fuzz
+FUZZ_TARGETS := fuzz_load fuzz_eval fuzz_extreme
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/tests/fuzz/%)
+FUZZ_TIME ?= 300
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# The library again, by this Makefile in $(FUZZ_BUILD)/ with clang.
+fuzz-lib:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SAN= \
+	    CFLAGS="$(CFLAGS) -DVS_NO_CLONES -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    $(FUZZ_BUILD)/libvardsim.a
+
+$(FUZZ_BUILD)/tests/fuzz/%: tests/fuzz/%.c fuzz-lib
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	$(Q)clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Wall -Wextra -Iinclude -Isrc \
+	    $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libvardsim.a $(DEPS_LIBS) -lm -pthread
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) 40 $(FUZZ_TARGETS)
+
+# valgrind (memcheck) on every shipped scenario and the bad-input corpus:
+# no error and no leak of vardsim's own (tests/valgrind.supp names the
+# known libconfig leak it suppresses).
+valgrind: $(BIN)
+	@VARDSIM=$(abspath $(BIN)) sh tests/valgrind.sh
+
+
 # make install PREFIX=/usr/local (DESTDIR honoured): the binary, the
 # library with its public headers only, vardsim.pc, the man pages, the
 # shipped scenarios and the plot style.
@@ -168,6 +209,6 @@ deps:
 	sh scripts/install-deps.sh
 
 clean:
-	rm -rf build build-san build-base build-san-base out
+	rm -rf build build-san build-base build-san-base build-fuzz out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_HELPER_OBJ:.o=.d)

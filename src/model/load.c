@@ -2265,28 +2265,34 @@ static int decimal_comma(const char *text, int line, char *num, size_t n)
     return 0;
 }
 
+/* The line of the first string that reaches the end of its line, or 0.
+ * Strings hold no line breaks in a valid scenario (they are refused in
+ * names), so this is a string left open: libconfig would report the line
+ * where the next quote closes it, often many lines later, and leaks its
+ * buffer on one that never closes.  Checked before libconfig parses. */
+static int unterminated_string(const char *text)
+{
+    text_walk w = {text, 1, 0, 0, 0, 0};
+    while (*w.p) {
+        int was_str = w.in_str, open_line = w.str_line;
+        char c = walk_step(&w);
+        if (was_str && (c == '\n' || !*w.p) && w.in_str)
+            return open_line;
+    }
+    return 0;
+}
+
 /* What an analyst can act on, for libconfig's bare "syntax error" or its
- * parser's "memory exhausted": a string left open (libconfig reports the
- * line where the next quote closes it, often many lines later), a decimal
- * comma, nesting too deep.  Writes the message and its line; returns 0
+ * parser's "memory exhausted": a decimal comma, nesting too deep.  Writes the message and its line; returns 0
  * when there is nothing better to say than libconfig did. */
 static int syntax_help(const char *text, int err_line, const char *why,
                        int *line, char *msg, size_t n)
 {
-    /* A string that reaches the end of its line: strings hold no line
-     * breaks in a valid scenario (they are refused in names). */
     text_walk w = {text, 1, 0, 0, 0, 0};
     int depth = 0, max_depth = 0, deep_line = 0;
     while (*w.p) {
         int code = !w.in_str && !w.in_line_comment && !w.in_block_comment;
-        int was_str = w.in_str, open_line = w.str_line;
         char c = walk_step(&w);
-        if (was_str && c == '\n' && open_line <= err_line) {
-            *line = open_line;
-            snprintf(msg, n, "unterminated string: the '\"' on line %d has no "
-                     "closing '\"' on its line", open_line);
-            return 1;
-        }
         if (code && (c == '(' || c == '[' || c == '{')) {
             if (++depth > max_depth)
                 max_depth = depth;
@@ -2330,6 +2336,12 @@ static int load_buffer(const char *text, size_t len, const char *name,
     }
     if (vs_load_check_text(text, len, name, err) > 0)
         return VS_EINPUT;
+
+    int open_line = unterminated_string(text);
+    if (open_line)
+        return vs_err_set(err, VS_EINPUT, name, open_line, "unterminated "
+                          "string: the '\"' on line %d has no closing '\"' on "
+                          "its line", open_line);
 
     config_t cfg;
     config_init(&cfg);
