@@ -141,8 +141,8 @@ bench: $(BIN) $(BUILD)/bench/stages
 # libFuzzer targets (tests/fuzz/*.c) with clang, AddressSanitizer and
 # UBSan, over the library built again in build-fuzz/ (baseline vector
 # code: clang takes the same C).  `make fuzz` runs each target for
-# FUZZ_TIME seconds (default 300); `make fuzz-ci` for 40 s each, about
-# two minutes in all.  New inputs go to build-fuzz/corpus/TARGET, seeded
+# FUZZ_TIME seconds (default 300); `make fuzz-ci` a reproducible pass of
+# 20,000 executions each with a fixed seed (about two minutes in all).  New inputs go to build-fuzz/corpus/TARGET, seeded
 # with the shipped scenarios, every bad-input test file and the kept
 # regressions (tests/fuzz/regress); a crash is written to
 # build-fuzz/crash-TARGET-* and fails the target.
@@ -170,7 +170,7 @@ fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 fuzz-ci: fuzz-build
-	@sh tests/fuzz/run.sh $(FUZZ_BUILD) 40 $(FUZZ_TARGETS)
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) ci $(FUZZ_TARGETS)
 
 # valgrind (memcheck) on every shipped scenario and the bad-input corpus:
 # no error and no leak of vardsim's own (tests/valgrind.supp names the
