@@ -24,6 +24,25 @@ static void run(size_t n, const double *p, const double *c, double thr,
     vs_metric_ws_free(ws);
 }
 
+/* Totals of persons or need beyond a double (listed 1e300 x cni 1e8, twice:
+ * N = inf) leave the metrics built on them undefined (NaN: an empty cell),
+ * never 0 or inf; the others stay defined. */
+static void test_totals_beyond_double(void **state)
+{
+    (void)state;
+    double p[2] = {1e300, 1e300}, c[2] = {1e8, 1e8}, out[VS_M_COUNT];
+    vs_ore a[2] = {100, 300};
+    run(2, p, c, 1.1, a, NULL, out);
+    assert_true(isnan(out[VS_M_GINI]));
+    assert_true(isnan(out[VS_M_CI_NEED]));
+    assert_true(isnan(out[VS_M_HI]));
+    assert_true(isnan(out[VS_M_DISSIMILARITY]));
+    assert_true(isnan(out[VS_M_THEIL]));
+    assert_close(out[VS_M_HIGH_NEED_SHARE], 1.0, 0, 0);
+    for (int k = 0; k < VS_M_COUNT; k++)
+        assert_false(isinf(out[k]));
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -579,6 +598,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_totals_beyond_double),
         cmocka_unit_test(test_is_better),
         cmocka_unit_test(test_equal_per_capita),
         cmocka_unit_test(test_two_centres),
