@@ -124,6 +124,20 @@ int vs_cmd_check(int argc, char **argv)
         for (size_t r = 0; r < var->n_rules; r++)
             describe_rule(sc, &var->rules[r]);
     }
+    if (sc->plan) {
+        const vs_plan *p = sc->plan;
+        printf("plan:      %ld-%ld from %s towards %s, growth %s, min_growth %g, "
+               "max_growth ", p->first_year, p->first_year - 1 + p->years,
+               sc->variants[p->from].id, sc->variants[p->target].id,
+               p->growth_list ? "one value per year"
+               : p->growth >= 0 && sc->params[p->growth].dist.kind != VS_DIST_FIXED
+                   ? "uncertain" : "fixed", p->min_growth);
+        if (isinf(p->max_growth))
+            printf("none");
+        else
+            printf("%g", p->max_growth);
+        printf(", tolerance %g\n", p->tolerance);
+    }
     fflush(stdout); /* the summary first, then any warning */
     size_t warned = 0;
     st = point_warnings(sc, &warned);

@@ -7,6 +7,10 @@
 cfg="$ROOT/scenarios/vasterbotten-plan.cfg"
 check() { what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 
+# --- check summarises the plan ---------------------------------------------
+expect_status 0 "$VARDSIM" check "$cfg"
+expect_in "$TMP/out" "plan:      2024-2027 from idag towards modell, growth one value per year, min_growth 0, max_growth 0.06, tolerance 0.002"
+
 # --- byte-identical for any thread count; summary and warnings ------------
 for t in 1 2 3; do
     expect_status 0 "$VARDSIM" run "$cfg" -n 600 --seed 5 --threads $t -o "$TMP/t$t"
