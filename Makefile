@@ -21,8 +21,9 @@ else
 Q := @
 endif
 
-# libzip and expat read xlsx centre lists (vardsim import).
-DEPS_PKGS   := gsl libconfig libzip expat
+# libzip and expat read xlsx centre lists (vardsim import); libxlsxwriter
+# writes results.xlsx (--xlsx).
+DEPS_PKGS   := gsl libconfig libzip expat xlsxwriter
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS))
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS))
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka)

@@ -74,6 +74,12 @@ int vs_outset_begin(vs_outset *s, const char *dir, const char *holder,
 FILE *vs_outset_open(vs_outset *s, const char *dir, const char *name,
                      vs_err *err);
 
+/* For a writer that opens files by name (libxlsxwriter): the temporary
+ * path that becomes `dir/name` at the commit (the file exists, empty; the
+ * writer replaces it).  The path belongs to the set; NULL with err. */
+const char *vs_outset_reserve(vs_outset *s, const char *dir, const char *name,
+                              vs_err *err);
+
 /* Remove `dir/name` at the commit, after the renames (an earlier run's
  * image this run does not make); a missing file is fine. */
 int vs_outset_remove(vs_outset *s, const char *dir, const char *name,

@@ -11,6 +11,7 @@
 #include "out/plan_write.h"
 #include "out/gp.h"
 #include "out/report_html.h"
+#include "out/xlsx.h"
 #include "vardsim/load.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
@@ -20,6 +21,7 @@ typedef struct run_opts {
     vs_cli_common c; /* iterations -1: the scenario's */
     double precision;
     int draws;
+    int xlsx; /* --xlsx: results.xlsx */
     int report, pdf; /* --report, --pdf */
     const char **files;
     int n_files;
@@ -38,6 +40,8 @@ static int run_arg(int argc, char **argv, int *i, void *ctx)
             return vs_cli_usage_error("--precision needs a number above 0, not '%s'", val);
     } else if (strcmp(a, "--draws") == 0) {
         o->draws = 1;
+    } else if (strcmp(a, "--xlsx") == 0) {
+        o->xlsx = 1;
     } else if (strcmp(a, "--report") == 0) {
         o->report = 1;
     } else if (strcmp(a, "--pdf") == 0) {
@@ -109,6 +113,8 @@ static int run_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
     vs_report_opts ro = {j->dir, j->c->swedish_csv, r->o->draws,
                          r->o->precision, r->plan_warn};
     int st = vs_report_write(sc, r->res, &ro, set, err);
+    if (st == VS_OK && r->o->xlsx)
+        st = vs_xlsx_write_run(sc, r->res, j->dir, set, err);
     if (st == VS_OK)
         st = vs_charts_write(sc, r->res, j->dir, set, charts, err);
     if (st == VS_OK && r->plan &&

@@ -290,8 +290,9 @@ static int open_tmp(vs_outset *s, vs_outfile *o, vs_err *err)
     return VS_OK;
 }
 
-FILE *vs_outset_open(vs_outset *s, const char *dir, const char *name,
-                     vs_err *err)
+/* A new entry for dir/name with its temporary open (o->fd), or NULL. */
+static vs_outfile *new_file(vs_outset *s, const char *dir, const char *name,
+                            vs_err *err)
 {
     if (!s->dir && set_dir(s, dir, err) != VS_OK)
         return NULL;
@@ -327,6 +328,15 @@ FILE *vs_outset_open(vs_outset *s, const char *dir, const char *name,
     }
     o->sink->fd = o->fd;
     o->sink->err = 0;
+    return o;
+}
+
+FILE *vs_outset_open(vs_outset *s, const char *dir, const char *name,
+                     vs_err *err)
+{
+    vs_outfile *o = new_file(s, dir, name, err);
+    if (!o)
+        return NULL;
     cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
     if (!(o->f = fopencookie(o->sink, "w", io))) {
         vs_err_set(err, VS_ENOMEM, o->path, 0, "cannot write: out of memory");
@@ -337,6 +347,18 @@ FILE *vs_outset_open(vs_outset *s, const char *dir, const char *name,
     }
     s->n++;
     return o->f;
+}
+
+const char *vs_outset_reserve(vs_outset *s, const char *dir, const char *name,
+                              vs_err *err)
+{
+    vs_outfile *o = new_file(s, dir, name, err);
+    if (!o)
+        return NULL;
+    close(o->fd);
+    o->fd = o->sink->fd = -1;
+    s->n++;
+    return o->tmp;
 }
 
 int vs_outset_remove(vs_outset *s, const char *dir, const char *name,

@@ -1,0 +1,388 @@
+/* xlsx.c: results.xlsx of a run (libxlsxwriter), see xlsx.h. */
+#include "out/xlsx.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include "out/manifest.h"
+#include "out/warnings.h"
+#include "vardsim/metrics.h"
+#include "vardsim/report.h"
+
+/* 2000-01-01T00:00:00Z: the workbook's creation time, fixed so the file is
+ * the same bytes on every run (Excel shows it under properties). */
+#define XLSX_CREATED 946684800
+
+typedef struct book {
+    lxw_workbook *wb;
+    int sv;
+    lxw_format *head, *kr, *tkr, *pct, *prob, *num, *bold_tkr, *bold;
+} book;
+
+/* Swedish or English: headers follow the scenario's lang. */
+static const char *tr(const book *b, const char *en, const char *sv)
+{
+    return b->sv ? sv : en;
+}
+
+static void header_row(book *b, lxw_worksheet *ws, const char *const *cols,
+                       int n, const double *widths)
+{
+    for (int c = 0; c < n; c++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], b->head);
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+/* A number, or an empty cell when undefined. */
+static void num(lxw_worksheet *ws, int r, int c, double v, lxw_format *f)
+{
+    if (isfinite(v))
+        worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v, f);
+}
+
+/* Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules),
+ * "N id" with N the variant's place, so two ids cut alike stay apart. */
+static void sheet_name(const char *id, size_t v, char out[32])
+{
+    /* ids are ASCII (the loader's rule); the number makes the name unique
+     * when 31 characters cut two ids alike */
+    int k = snprintf(out, 32, "%zu ", v + 1);
+    for (const char *p = id; *p && k < 31; p++)
+        out[k++] = strchr("[]:*?/\\'", *p) ? '_' : *p;
+    out[k] = '\0';
+}
+
+static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
+    worksheet_write_string(ws, 0, 0, tr(b, "variant", "variant"), b->head);
+    worksheet_write_string(ws, 0, 1, tr(b, "name", "namn"), b->head);
+    worksheet_set_column(ws, 0, 0, 18, NULL);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    static const char *const sub_en[] = {"mean", "p05", "p95", "P(better)"};
+    static const char *const sub_sv[] = {"medel", "p05", "p95", "P(bättre)"};
+    for (int m = 0; m < VS_M_COUNT; m++)
+        for (int k = 0; k < 4; k++) {
+            char h[64];
+            snprintf(h, sizeof h, "%s %s", vs_metric_name((vs_metric)m),
+                     b->sv ? sub_sv[k] : sub_en[k]);
+            lxw_col_t c = (lxw_col_t)(2 + 4 * m + k);
+            worksheet_write_string(ws, 0, c, h, b->head);
+            worksheet_set_column(ws, c, c, 13 + (k == 3) * 2, NULL);
+        }
+    worksheet_freeze_panes(ws, 1, 2);
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        int r = (int)v + 1;
+        worksheet_write_string(ws, (lxw_row_t)r, 0, sc->variants[v].id, NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 1, sc->variants[v].name, NULL);
+        for (int m = 0; m < VS_M_COUNT; m++) {
+            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
+            int c = 2 + 4 * m;
+            num(ws, r, c, s->mean, b->num);
+            num(ws, r, c + 1, s->p05, b->num);
+            num(ws, r, c + 2, s->p95, b->num);
+            if ((int)v != sc->baseline)
+                num(ws, r, c + 3, s->p_better, b->prob);
+        }
+    }
+}
+
+/* The committee table of variant v: amounts in tkr (öre / 100,000). */
+static void write_committee(book *b, const vs_scenario *sc,
+                            const vs_results *res, size_t v)
+{
+    char name[32];
+    sheet_name(sc->variants[v].id, v, name);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+    const char *cols[9] = {
+        tr(b, "centre", "hälsocentral"), tr(b, "listed", "listade"), "CNI",
+        tr(b, "baseline tkr", "utgångsläge tkr"), tr(b, "variant tkr", "variant tkr"),
+        tr(b, "change tkr", "förändring tkr"), tr(b, "change %", "förändring %"),
+        tr(b, "kr per listed", "kr per listad"), tr(b, "P(loss)", "P(förlust)")};
+    static const double w[9] = {34, 10, 8, 16, 16, 15, 13, 14, 11};
+    header_row(b, ws, cols, 9, w);
+    size_t nc = sc->n_centres, base = (size_t)sc->baseline;
+    vs_ore tb = 0, tv = 0;
+    double tl = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const vs_centre_stat *s = &res->centres[v * nc + i];
+        vs_ore bo = res->centres[base * nc + i].point, vo = s->point;
+        int r = (int)i + 1;
+        double listed = res->point_listed[i];
+        worksheet_write_string(ws, (lxw_row_t)r, 0, sc->centres[i].name, NULL);
+        num(ws, r, 1, listed, NULL);
+        num(ws, r, 2, res->point_cni[i], NULL);
+        num(ws, r, 3, (double)bo / 1e5, b->tkr);
+        num(ws, r, 4, (double)vo / 1e5, b->tkr);
+        num(ws, r, 5, (double)(vo - bo) / 1e5, b->tkr);
+        if (bo != 0)
+            num(ws, r, 6, (double)(vo - bo) / (double)bo, b->pct);
+        if (listed > 0)
+            num(ws, r, 7, (double)vo / 100.0 / listed, b->kr);
+        if (v != base)
+            num(ws, r, 8, s->p_loss, b->prob);
+        tb += bo, tv += vo, tl += listed;
+    }
+    int r = (int)nc + 1;
+    worksheet_write_string(ws, (lxw_row_t)r, 0, tr(b, "total", "totalt"), b->bold);
+    num(ws, r, 1, tl, b->bold);
+    num(ws, r, 3, (double)tb / 1e5, b->bold_tkr);
+    num(ws, r, 4, (double)tv / 1e5, b->bold_tkr);
+    num(ws, r, 5, (double)(tv - tb) / 1e5, b->bold_tkr);
+    if (tb != 0)
+        num(ws, r, 6, (double)(tv - tb) / (double)tb, b->pct);
+    if (tl > 0)
+        num(ws, r, 7, (double)tv / 100.0 / tl, b->kr);
+}
+
+/* metrics.csv as a sheet: money (total, unallocated) in kr. */
+static void write_metrics(book *b, const vs_scenario *sc, const vs_results *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Metrics", "Mått"));
+    static const char *const cols[11] = {"variant", "metric", "point", "mean", "sd", "p05",
+                                         "p50", "p95", "mcse", "diff_mean", "p_better"};
+    static const double w[11] = {18, 18, 16, 16, 14, 16, 16, 16, 12, 14, 10};
+    header_row(b, ws, cols, 11, w);
+    int r = 1;
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++, r++) {
+            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
+            double c[8] = {s->point, s->mean, s->sd, s->p05, s->p50, s->p95,
+                           s->mcse, s->diff_mean};
+            worksheet_write_string(ws, (lxw_row_t)r, 0, sc->variants[v].id, NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 1, vs_report_stat_name(m), NULL);
+            for (int k = 0; k < 8; k++)
+                num(ws, r, 2 + k, m >= VS_M_COUNT ? c[k] / 100.0 : c[k],
+                    m >= VS_M_COUNT ? b->kr : b->num);
+            if (m < VS_M_COUNT)
+                num(ws, r, 10, s->p_better, b->prob);
+        }
+}
+
+/* centres.csv as a sheet: money in kr, change_pct as a fraction (%). */
+static void write_centres(book *b, const vs_scenario *sc, const vs_results *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Centres", "Hälsocentraler"));
+    static const char *const cols[14] = {
+        "variant", "centre", "name", "listed", "cni", "point", "mean", "p05",
+        "p95", "per_capita", "fair_share", "change", "change_pct", "p_loss"};
+    static const double w[14] = {18, 18, 34, 10, 8, 17, 17, 17, 17, 12, 17, 15, 11, 9};
+    header_row(b, ws, cols, 14, w);
+    size_t nc = sc->n_centres, base = (size_t)sc->baseline;
+    int r = 1;
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (size_t i = 0; i < nc; i++, r++) {
+            const vs_centre_stat *s = &res->centres[v * nc + i];
+            vs_ore bo = res->centres[base * nc + i].point;
+            double listed = res->point_listed[i];
+            worksheet_write_string(ws, (lxw_row_t)r, 0, sc->variants[v].id, NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 1, sc->centres[i].id, NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 2, sc->centres[i].name, NULL);
+            num(ws, r, 3, sc->centres[i].listed, NULL);
+            num(ws, r, 4, sc->centres[i].cni, NULL);
+            num(ws, r, 5, (double)s->point / 100.0, b->kr);
+            num(ws, r, 6, s->mean / 100.0, b->kr);
+            num(ws, r, 7, s->p05 / 100.0, b->kr);
+            num(ws, r, 8, s->p95 / 100.0, b->kr);
+            if (listed > 0)
+                num(ws, r, 9, (double)s->point / 100.0 / listed, b->kr);
+            if (res->fair_share_defined)
+                num(ws, r, 10, (double)s->fair_share / 100.0, b->kr);
+            if (v != base) {
+                num(ws, r, 11, (double)(s->point - bo) / 100.0, b->kr);
+                if (bo != 0)
+                    num(ws, r, 12, (double)(s->point - bo) / (double)bo, b->pct);
+                num(ws, r, 13, s->p_loss, b->prob);
+            }
+        }
+}
+
+/* Text lines (warnings, manifest) as rows of one or two columns. */
+static void write_lines(book *b, const char *sheet, const char *head,
+                        const char *text, int split)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
+    worksheet_write_string(ws, 0, 0, head, b->head);
+    worksheet_set_column(ws, 0, 0, split ? 22 : 120, NULL);
+    worksheet_set_column(ws, 1, 1, 100, NULL);
+    worksheet_freeze_panes(ws, 1, 0);
+    int r = 1;
+    char line[4096];
+    for (const char *p = text; p && *p; r++) {
+        size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+        char *colon = split ? strstr(line, ": ") : NULL;
+        if (colon) {
+            *colon = '\0';
+            worksheet_write_string(ws, (lxw_row_t)r, 0, line, NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 1, colon + 2, NULL);
+        } else {
+            worksheet_write_string(ws, (lxw_row_t)r, 0, line, NULL);
+        }
+        p += n + (p[n] == '\n');
+    }
+}
+
+/* The manifest without what changes from run to run or with the
+ * machine (wall time, threads, speed, the command line with its -o and
+ * --threads): manifest.txt keeps those. */
+static char *stable_manifest(const vs_scenario *sc, const vs_results *res)
+{
+    char *buf = NULL, *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    vs_manifest_write(f, "run", sc, &res->prov, 0, NULL, NULL);
+    fclose(f);
+    if (!buf || !(out = malloc(len + 1))) {
+        free(buf);
+        return NULL;
+    }
+    static const char *const drop[] = {"threads:", "wall_seconds:",
+                                       "iterations_per_second:", "command:"};
+    size_t o = 0;
+    for (const char *p = buf; *p;) {
+        size_t n = strcspn(p, "\n");
+        int keep = 1;
+        for (size_t k = 0; k < sizeof drop / sizeof *drop; k++)
+            keep &= strncmp(p, drop[k], strlen(drop[k])) != 0;
+        if (keep) {
+            memcpy(out + o, p, n);
+            o += n;
+            out[o++] = '\n';
+        }
+        p += n + (p[n] == '\n');
+    }
+    out[o] = '\0';
+    free(buf);
+    return out;
+}
+
+static char *warning_text(const vs_scenario *sc, const vs_results *res)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    vs_warn_src w = vs_warn_src_of(sc, res);
+    vs_warnings_print(f, NULL, &w);
+    fclose(f);
+    return buf;
+}
+
+/* Does every XML part of the workbook at `path` end as it should?
+ * libxlsxwriter writes each sheet to a temporary file first and does not
+ * check those writes: on a full disk or past a file-size limit it closes
+ * with "no error" and a sheet cut short.  Read back with libzip, a cut
+ * part is found (it lacks its closing tag). */
+static int parts_whole(const char *path)
+{
+    int code = 0, whole = 1;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &code);
+    if (!z)
+        return 0;
+    zip_int64_t n = zip_get_num_entries(z, 0);
+    for (zip_int64_t i = 0; whole && i < n; i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        size_t len = name ? strlen(name) : 0;
+        zip_stat_t st;
+        if (!name || len < 4 || strcmp(name + len - 4, ".xml") != 0)
+            continue;
+        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 ||
+            !(st.valid & ZIP_STAT_SIZE) || st.size < 2) {
+            whole = 0;
+            break;
+        }
+        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+        char *buf = f ? malloc(st.size) : NULL;
+        whole = buf && zip_fread(f, buf, st.size) == (zip_int64_t)st.size;
+        /* the last non-space byte of a whole part closes its root */
+        zip_uint64_t e = st.size;
+        while (whole && e > 0 && (buf[e - 1] == '\n' || buf[e - 1] == '\r'))
+            e--;
+        whole = whole && e > 0 && buf[e - 1] == '>';
+        if (whole && strstr(name, "worksheets/"))
+            whole = e >= 12 && memcmp(buf + e - 12, "</worksheet>", 12) == 0;
+        if (whole && strcmp(name, "xl/sharedStrings.xml") == 0)
+            whole = e >= 6 && memcmp(buf + e - 6, "</sst>", 6) == 0;
+        free(buf);
+        if (f)
+            zip_fclose(f);
+    }
+    zip_discard(z);
+    return whole;
+}
+
+static lxw_format *fmt(book *b, const char *numfmt, int bold)
+{
+    lxw_format *f = workbook_add_format(b->wb);
+    if (numfmt)
+        format_set_num_format(f, numfmt);
+    if (bold)
+        format_set_bold(f);
+    return f;
+}
+
+int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
+                      const char *dir, vs_outset *set, vs_err *err)
+{
+    const char *path = vs_outset_reserve(set, dir, "results.xlsx", err);
+    if (!path)
+        return err->code;
+    char *manifest = stable_manifest(sc, res), *warn = warning_text(sc, res);
+    if (!manifest || !warn) {
+        free(manifest), free(warn);
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    }
+    book b = {0};
+    b.sv = strcmp(sc->lang, "sv") == 0;
+    b.wb = workbook_new(path);
+    if (!b.wb) {
+        free(manifest), free(warn);
+        return vs_err_set(err, VS_EIO, path, 0, "cannot write results.xlsx");
+    }
+    lxw_doc_properties props = {0};
+    props.title = sc->name;
+    props.created = XLSX_CREATED;
+    workbook_set_properties(b.wb, &props);
+    b.head = fmt(&b, NULL, 1);
+    format_set_bottom(b.head, LXW_BORDER_THIN);
+    format_set_text_wrap(b.head);
+    b.kr = fmt(&b, "#,##0.00", 0);
+    b.tkr = fmt(&b, "#,##0.0", 0);
+    b.bold_tkr = fmt(&b, "#,##0.0", 1);
+    b.bold = fmt(&b, NULL, 1);
+    b.pct = fmt(&b, "0.00%", 0);
+    b.prob = fmt(&b, "0.0000", 0);
+    b.num = fmt(&b, "0.000000", 0);
+
+    write_summary(&b, sc, res);
+    for (size_t v = 0; v < sc->n_variants; v++)
+        write_committee(&b, sc, res, v);
+    write_metrics(&b, sc, res);
+    write_centres(&b, sc, res);
+    write_lines(&b, tr(&b, "Warnings", "Varningar"), tr(&b, "warning", "varning"),
+                warn, 0);
+    write_lines(&b, tr(&b, "Manifest", "Manifest"), tr(&b, "key", "nyckel"),
+                manifest, 1);
+    free(manifest);
+    free(warn);
+    lxw_error e = workbook_close(b.wb);
+    if (e != LXW_NO_ERROR)
+        return vs_err_set(err, VS_EIO, dir, 0, "cannot write results.xlsx: %s",
+                          lxw_strerror(e));
+    if (!parts_whole(path))
+        return vs_err_set(err, VS_EIO, dir, 0,
+                          "cannot write results.xlsx: a sheet was cut short "
+                          "(the disk is full or a file-size limit was reached)");
+    return VS_OK;
+}

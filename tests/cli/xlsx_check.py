@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Read results.xlsx with an independent reader (zipfile + xml.etree from
+Python's standard library) and check every number against centres.csv and
+metrics.csv of the same folder.  Usage: xlsx_check.py DIR LANG (sv|en).
+Prints one line per problem; exit 0 when none."""
+import csv
+import re
+import sys
+import zipfile
+import xml.etree.ElementTree as ET
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "pr": "http://schemas.openxmlformats.org/package/2006/relationships"}
+METRICS = ["gini", "ci_need", "hi", "dissimilarity", "theil",
+           "high_need_share", "max_loss", "losers"]
+problems = []
+
+
+def bad(msg):
+    problems.append(msg)
+
+
+def col_index(ref):
+    letters = re.match(r"[A-Z]+", ref).group(0)
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def read_book(path):
+    z = zipfile.ZipFile(path)
+    strings = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS):
+            strings.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
+    wb = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target") for r in rels.findall("pr:Relationship", NS)}
+    sheets = {}
+    frozen = {}
+    for s in wb.find("m:sheets", NS).findall("m:sheet", NS):
+        rid = s.get("{%s}id" % NS["r"])
+        xml = ET.fromstring(z.read("xl/" + target[rid]))
+        rows = []
+        for row in xml.find("m:sheetData", NS).findall("m:row", NS):
+            r = int(row.get("r")) - 1
+            while len(rows) <= r:
+                rows.append([])
+            cells = rows[r]
+            for c in row.findall("m:c", NS):
+                i = col_index(c.get("r"))
+                while len(cells) <= i:
+                    cells.append(None)
+                v = c.find("m:v", NS)
+                if v is None:
+                    continue
+                cells[i] = strings[int(v.text)] if c.get("t") == "s" else float(v.text)
+        sheets[s.get("name")] = rows
+        pane = xml.find(".//m:pane", NS)
+        frozen[s.get("name")] = pane is not None and pane.get("state") == "frozen"
+    styles = z.read("xl/styles.xml").decode()
+    return [s.get("name") for s in wb.find("m:sheets", NS).findall("m:sheet", NS)], sheets, frozen, styles
+
+
+def cell(rows, r, c):
+    return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+
+
+def close(x, want, what, tol=0.0, rel=0.0):
+    """want is a CSV field: '' means the cell must be empty."""
+    if want == "":
+        if x is not None:
+            bad("%s: %r where the CSV is empty" % (what, x))
+        return
+    w = float(want)
+    if not isinstance(x, float):
+        bad("%s: %r, want the number %s" % (what, x, want))
+    elif abs(x - w) > tol + rel * abs(w):
+        bad("%s: %r, want %s" % (what, x, want))
+
+
+def main():
+    folder, lang = sys.argv[1], sys.argv[2]
+    names, sheets, frozen, styles = read_book(folder + "/results.xlsx")
+    centres = list(csv.DictReader(open(folder + "/centres.csv", encoding="utf-8")))
+    metrics = list(csv.DictReader(open(folder + "/metrics.csv", encoding="utf-8")))
+    variants = []
+    for row in centres:
+        if row["variant"] not in variants:
+            variants.append(row["variant"])
+    sv = lang == "sv"
+    want_sheets = (["Sammanfattning" if sv else "Summary"] +
+                   ["%d %s" % (k + 1, v) for k, v in enumerate(variants)] +
+                   ["Mått" if sv else "Metrics", "Hälsocentraler" if sv else "Centres",
+                    "Varningar" if sv else "Warnings", "Manifest"])
+    if names != want_sheets:
+        bad("sheets %r, want %r" % (names, want_sheets))
+        return
+    for n in names:
+        if not frozen[n]:
+            bad("sheet %s: header row not frozen" % n)
+    for f in ("#,##0.00", "#,##0.0", "0.00%"):
+        if 'formatCode="%s"' % f not in styles:
+            bad("number format %s missing" % f)
+
+    # Centres: every cell against centres.csv
+    rows = sheets[want_sheets[-3]]
+    if len(rows) != len(centres) + 1:
+        bad("centres sheet: %d rows, want %d" % (len(rows), len(centres) + 1))
+    money_col = {"point": 5, "mean": 6, "p05": 7, "p95": 8, "per_capita": 9,
+                 "fair_share": 10, "change": 11}
+    for k, c in enumerate(centres):
+        r = k + 1
+        for i, key in enumerate(("variant", "centre", "name")):
+            if cell(rows, r, i) != c[key]:
+                bad("centres row %d %s: %r, want %r" % (r, key, cell(rows, r, i), c[key]))
+        close(cell(rows, r, 3), c["listed"], "centres row %d listed" % r)
+        close(cell(rows, r, 4), c["cni"], "centres row %d cni" % r)
+        for key, i in money_col.items():
+            exact = key in ("point", "fair_share", "change")
+            close(cell(rows, r, i), c[key], "centres row %d %s" % (r, key),
+                  tol=1e-9 if exact else 0.005 + 1e-9, rel=1e-15)
+        x = cell(rows, r, 12)
+        close(None if x is None else x * 100, c["change_pct"], "centres row %d change_pct" % r,
+              tol=0.005 + 1e-9)
+        close(cell(rows, r, 13), c["p_loss"], "centres row %d p_loss" % r, rel=1e-9)
+
+    # Metrics: every cell against metrics.csv
+    rows = sheets[want_sheets[-4]]
+    cols = ["point", "mean", "sd", "p05", "p50", "p95", "mcse", "diff_mean", "p_better"]
+    if len(rows) != len(metrics) + 1:
+        bad("metrics sheet: %d rows, want %d" % (len(rows), len(metrics) + 1))
+    for k, m in enumerate(metrics):
+        r = k + 1
+        if cell(rows, r, 0) != m["variant"] or cell(rows, r, 1) != m["metric"]:
+            bad("metrics row %d: %r %r" % (r, cell(rows, r, 0), cell(rows, r, 1)))
+        money = m["metric"] in ("total", "unallocated")
+        for i, key in enumerate(cols):
+            close(cell(rows, r, 2 + i), m[key], "metrics row %d %s" % (r, key),
+                  tol=0.005 + 1e-9 if money else 1e-15, rel=1e-9)
+
+    # Summary: every section-4 metric's mean, p05, p95, P(better)
+    rows = sheets[want_sheets[0]]
+    by = {(m["variant"], m["metric"]): m for m in metrics}
+    for v, var in enumerate(variants):
+        r = v + 1
+        if cell(rows, r, 0) != var:
+            bad("summary row %d: %r, want %s" % (r, cell(rows, r, 0), var))
+        for j, met in enumerate(METRICS):
+            m = by[(var, met)]
+            for q, key in enumerate(("mean", "p05", "p95", "p_better")):
+                close(cell(rows, r, 2 + 4 * j + q), m[key],
+                      "summary %s %s %s" % (var, met, key), tol=1e-15, rel=1e-9)
+
+    # Committee tables: tkr and kr against centres.csv, totals to the öre
+    base = [c for c in centres if c["variant"] == variants[0]]
+    base_var = [c["variant"] for c in centres if c["change"] == ""][0]
+    base = {c["centre"]: c for c in centres if c["variant"] == base_var}
+    for v, var in enumerate(variants):
+        rows = sheets[want_sheets[1 + v]]
+        mine = [c for c in centres if c["variant"] == var]
+        if len(rows) != len(mine) + 2:
+            bad("committee %s: %d rows, want %d" % (var, len(rows), len(mine) + 2))
+            continue
+        sum_b = sum_v = 0
+        for k, c in enumerate(mine):
+            r = k + 1
+            b = base[c["centre"]]
+            if cell(rows, r, 0) != c["name"]:
+                bad("committee %s row %d: %r" % (var, r, cell(rows, r, 0)))
+            close(cell(rows, r, 1), c["listed"], "committee %s row %d listed" % (var, r))
+            close(cell(rows, r, 2), c["cni"], "committee %s row %d cni" % (var, r))
+            for i, kr in ((3, b["point"]), (4, c["point"]),
+                          (5, "%.2f" % (float(c["point"]) - float(b["point"])))):
+                x = cell(rows, r, i)
+                close(None if x is None else x * 1000, kr,
+                      "committee %s row %d col %d (tkr)" % (var, r, i), tol=1e-6)
+            x = cell(rows, r, 6)
+            pct = c["change_pct"] if var != base_var else ("0" if float(b["point"]) else "")
+            close(None if x is None else x * 100, pct,
+                  "committee %s row %d change %%" % (var, r), tol=0.005 + 1e-9)
+            close(cell(rows, r, 7), c["per_capita"], "committee %s row %d kr per listed" % (var, r),
+                  tol=0.005 + 1e-9)
+            close(cell(rows, r, 8), c["p_loss"], "committee %s row %d P(loss)" % (var, r), rel=1e-9)
+            sum_b += round(float(b["point"]) * 100)
+            sum_v += round(float(c["point"]) * 100)
+        t = len(mine) + 1
+        if cell(rows, t, 0) not in ("total", "totalt"):
+            bad("committee %s: no total row" % var)
+        tot = by[(var, "total")]["point"]
+        for i, ore in ((3, sum_b), (4, sum_v), (5, sum_v - sum_b)):
+            x = cell(rows, t, i)
+            if not isinstance(x, float) or round(x * 1e5) != ore:
+                bad("committee %s total col %d: %r, want %d öre" % (var, i, x, ore))
+        if round(float(tot) * 100) != sum_v:
+            bad("committee %s: centres add up to %d öre, metrics total %s" % (var, sum_v, tot))
+        want_head = "hälsocentral" if sv else "centre"
+        if cell(rows, 0, 0) != want_head:
+            bad("committee %s header %r, want %r" % (var, cell(rows, 0, 0), want_head))
+
+    # Manifest: no wall time, threads or command line
+    rows = sheets["Manifest"]
+    keys = [cell(rows, r, 0) for r in range(1, len(rows))]
+    for k in ("threads", "wall_seconds", "iterations_per_second", "command"):
+        if k in keys:
+            bad("manifest sheet holds %s" % k)
+    for k in ("seed", "scenario_sha256", "iterations"):
+        if k not in keys:
+            bad("manifest sheet lacks %s" % k)
+
+
+main()
+for p in problems[:30]:
+    print(p)
+if len(problems) > 30:
+    print("... and %d more" % (len(problems) - 30))
+sys.exit(1 if problems else 0)
