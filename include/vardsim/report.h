@@ -26,6 +26,14 @@ typedef struct vs_report_opts {
 int vs_report_write(const vs_scenario *sc, const vs_results *res,
                     const vs_report_opts *opts, vs_outset *set, vs_err *err);
 
+/* Every row of explain.csv in its order: variant v, centre i, the step
+ * (DEFINING_VARIANT.RULE_ID) and what that rule gave the centre at the
+ * point estimate, in öre.  VS_OK or VS_ENOMEM. */
+typedef void (*vs_report_explain_fn)(void *ctx, size_t v, size_t i,
+                                     const char *step, vs_ore amount);
+int vs_report_explain_each(const vs_scenario *sc, const vs_results *res,
+                           vs_report_explain_fn fn, void *ctx, vs_err *err);
+
 /* Write the run's warnings (one line each: every rule's shortfall, and
  * --precision not reached), as in warnings.txt, to `f` (NULL: count
  * only).  Returns how many there are; the manifest counts the same. */

@@ -136,17 +136,10 @@ static void write_centres(const vs_scenario *sc, const vs_results *res,
         }
 }
 
-/* explain.csv: for each variant and centre (file order), one row per rule
- * of its extends chain, root first: what the rule added at the point
- * estimate.  The rows of a variant and centre add up to its point. */
-static int write_explain(const vs_scenario *sc, const vs_results *res,
-                         vs_csv *c, vs_err *err)
+int vs_report_explain_each(const vs_scenario *sc, const vs_results *res,
+                           vs_report_explain_fn fn, void *ctx, vs_err *err)
 {
-    static const char *const head[] = {"variant", "centre", "step", "amount"};
     size_t nv = sc->n_variants, nc = sc->n_centres;
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        vs_csv_num_text(c, head[i]);
-    vs_csv_end_row(c);
     size_t *chain = malloc((nv ? nv : 1) * sizeof *chain);
     if (!chain)
         return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
@@ -162,16 +155,43 @@ static int write_explain(const vs_scenario *sc, const vs_results *res,
                     char step[512];
                     snprintf(step, sizeof step, "%s.%s", def->id,
                              r->id ? r->id : vs_rule_type_name(r->type));
-                    vs_csv_text(c, sc->variants[v].id);
-                    vs_csv_text(c, sc->centres[i].id);
-                    vs_csv_text(c, step);
-                    vs_csv_money(c, res->steps[(res->rule_base[chain[l]] + k) * nc + i]);
-                    vs_csv_end_row(c);
+                    fn(ctx, v, i, step,
+                       res->steps[(res->rule_base[chain[l]] + k) * nc + i]);
                 }
             }
     }
     free(chain);
     return VS_OK;
+}
+
+typedef struct explain_csv {
+    const vs_scenario *sc;
+    vs_csv *c;
+} explain_csv;
+
+static void explain_row(void *ctx, size_t v, size_t i, const char *step,
+                        vs_ore amount)
+{
+    explain_csv *e = ctx;
+    vs_csv_text(e->c, e->sc->variants[v].id);
+    vs_csv_text(e->c, e->sc->centres[i].id);
+    vs_csv_text(e->c, step);
+    vs_csv_money(e->c, amount);
+    vs_csv_end_row(e->c);
+}
+
+/* explain.csv: for each variant and centre (file order), one row per rule
+ * of its extends chain, root first: what the rule added at the point
+ * estimate.  The rows of a variant and centre add up to its point. */
+static int write_explain(const vs_scenario *sc, const vs_results *res,
+                         vs_csv *c, vs_err *err)
+{
+    static const char *const head[] = {"variant", "centre", "step", "amount"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        vs_csv_num_text(c, head[i]);
+    vs_csv_end_row(c);
+    explain_csv e = {sc, c};
+    return vs_report_explain_each(sc, res, explain_row, &e, err);
 }
 
 size_t vs_report_print_warnings(const vs_scenario *sc, const vs_results *res,

@@ -10,7 +10,6 @@
 #include <zip.h>
 
 #include "out/manifest.h"
-#include "out/warnings.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
 
@@ -94,6 +93,20 @@ static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
     }
 }
 
+/* Columns 3-7 of a committee row: baseline, variant and change in tkr
+ * (öre / 100,000), change as a fraction, kr per listed. */
+static void amounts(book *b, lxw_worksheet *ws, int r, vs_ore bo, vs_ore vo,
+                    double listed, lxw_format *tkr)
+{
+    num(ws, r, 3, (double)bo / 1e5, tkr);
+    num(ws, r, 4, (double)vo / 1e5, tkr);
+    num(ws, r, 5, (double)(vo - bo) / 1e5, tkr);
+    if (bo != 0)
+        num(ws, r, 6, (double)(vo - bo) / (double)bo, b->pct);
+    if (listed > 0)
+        num(ws, r, 7, (double)vo / 100.0 / listed, b->kr);
+}
+
 /* The committee table of variant v: amounts in tkr (öre / 100,000). */
 static void write_committee(book *b, const vs_scenario *sc,
                             const vs_results *res, size_t v)
@@ -119,13 +132,7 @@ static void write_committee(book *b, const vs_scenario *sc,
         worksheet_write_string(ws, (lxw_row_t)r, 0, sc->centres[i].name, NULL);
         num(ws, r, 1, listed, NULL);
         num(ws, r, 2, res->point_cni[i], NULL);
-        num(ws, r, 3, (double)bo / 1e5, b->tkr);
-        num(ws, r, 4, (double)vo / 1e5, b->tkr);
-        num(ws, r, 5, (double)(vo - bo) / 1e5, b->tkr);
-        if (bo != 0)
-            num(ws, r, 6, (double)(vo - bo) / (double)bo, b->pct);
-        if (listed > 0)
-            num(ws, r, 7, (double)vo / 100.0 / listed, b->kr);
+        amounts(b, ws, r, bo, vo, listed, b->tkr);
         if (v != base)
             num(ws, r, 8, s->p_loss, b->prob);
         tb += bo, tv += vo, tl += listed;
@@ -133,13 +140,7 @@ static void write_committee(book *b, const vs_scenario *sc,
     int r = (int)nc + 1;
     worksheet_write_string(ws, (lxw_row_t)r, 0, tr(b, "total", "totalt"), b->bold);
     num(ws, r, 1, tl, b->bold);
-    num(ws, r, 3, (double)tb / 1e5, b->bold_tkr);
-    num(ws, r, 4, (double)tv / 1e5, b->bold_tkr);
-    num(ws, r, 5, (double)(tv - tb) / 1e5, b->bold_tkr);
-    if (tb != 0)
-        num(ws, r, 6, (double)(tv - tb) / (double)tb, b->pct);
-    if (tl > 0)
-        num(ws, r, 7, (double)tv / 100.0 / tl, b->kr);
+    amounts(b, ws, r, tb, tv, tl, b->bold_tkr);
 }
 
 /* metrics.csv as a sheet: money (total, unallocated) in kr. */
@@ -204,6 +205,36 @@ static void write_centres(book *b, const vs_scenario *sc, const vs_results *res)
         }
 }
 
+typedef struct explain_sheet {
+    book *b;
+    const vs_scenario *sc;
+    lxw_worksheet *ws;
+    int row;
+} explain_sheet;
+
+static void explain_row(void *ctx, size_t v, size_t i, const char *step,
+                        vs_ore amount)
+{
+    explain_sheet *e = ctx;
+    lxw_row_t r = (lxw_row_t)++e->row;
+    worksheet_write_string(e->ws, r, 0, e->sc->variants[v].id, NULL);
+    worksheet_write_string(e->ws, r, 1, e->sc->centres[i].id, NULL);
+    worksheet_write_string(e->ws, r, 2, step, NULL);
+    num(e->ws, e->row, 3, (double)amount / 100.0, e->b->kr);
+}
+
+/* explain.csv as a sheet (amount in kr). */
+static int write_explain(book *b, const vs_scenario *sc, const vs_results *res,
+                         vs_err *err)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Explain", "Förklaring"));
+    static const char *const cols[4] = {"variant", "centre", "step", "amount"};
+    static const double w[4] = {18, 18, 30, 17};
+    header_row(b, ws, cols, 4, w);
+    explain_sheet e = {b, sc, ws, 0};
+    return vs_report_explain_each(sc, res, explain_row, &e, err);
+}
+
 /* Text lines (warnings, manifest) as rows of one or two columns. */
 static void write_lines(book *b, const char *sheet, const char *head,
                         const char *text, int split)
@@ -266,15 +297,16 @@ static char *stable_manifest(const vs_scenario *sc, const vs_results *res)
     return out;
 }
 
-static char *warning_text(const vs_scenario *sc, const vs_results *res)
+/* warnings.txt's lines (the rules', the plan's, --precision's). */
+static char *warning_text(const vs_scenario *sc, const vs_results *res,
+                          const vs_report_opts *ro)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;
-    vs_warn_src w = vs_warn_src_of(sc, res);
-    vs_warnings_print(f, NULL, &w);
+    vs_report_print_warnings(sc, res, ro, f);
     fclose(f);
     return buf;
 }
@@ -333,12 +365,13 @@ static lxw_format *fmt(book *b, const char *numfmt, int bold)
 }
 
 int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
-                      const char *dir, vs_outset *set, vs_err *err)
+                      const vs_report_opts *ro, vs_outset *set, vs_err *err)
 {
+    const char *dir = ro->dir;
     const char *path = vs_outset_reserve(set, dir, "results.xlsx", err);
     if (!path)
         return err->code;
-    char *manifest = stable_manifest(sc, res), *warn = warning_text(sc, res);
+    char *manifest = stable_manifest(sc, res), *warn = warning_text(sc, res, ro);
     if (!manifest || !warn) {
         free(manifest), free(warn);
         return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
@@ -370,6 +403,7 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
         write_committee(&b, sc, res, v);
     write_metrics(&b, sc, res);
     write_centres(&b, sc, res);
+    int st = write_explain(&b, sc, res, err);
     write_lines(&b, tr(&b, "Warnings", "Varningar"), tr(&b, "warning", "varning"),
                 warn, 0);
     write_lines(&b, tr(&b, "Manifest", "Manifest"), tr(&b, "key", "nyckel"),
@@ -377,6 +411,8 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
     free(manifest);
     free(warn);
     lxw_error e = workbook_close(b.wb);
+    if (st != VS_OK)
+        return st;
     if (e != LXW_NO_ERROR)
         return vs_err_set(err, VS_EIO, dir, 0, "cannot write results.xlsx: %s",
                           lxw_strerror(e));

@@ -94,10 +94,12 @@ def main():
     want_sheets = (["Sammanfattning" if sv else "Summary"] +
                    ["%d %s" % (k + 1, v) for k, v in enumerate(variants)] +
                    ["Mått" if sv else "Metrics", "Hälsocentraler" if sv else "Centres",
+                    "Förklaring" if sv else "Explain",
                     "Varningar" if sv else "Warnings", "Manifest"])
     if names != want_sheets:
         bad("sheets %r, want %r" % (names, want_sheets))
         return
+    SHEET_METRICS, SHEET_CENTRES, SHEET_EXPLAIN = want_sheets[-5:-2]
     for n in names:
         if not frozen[n]:
             bad("sheet %s: header row not frozen" % n)
@@ -106,7 +108,7 @@ def main():
             bad("number format %s missing" % f)
 
     # Centres: every cell against centres.csv
-    rows = sheets[want_sheets[-3]]
+    rows = sheets[SHEET_CENTRES]
     if len(rows) != len(centres) + 1:
         bad("centres sheet: %d rows, want %d" % (len(rows), len(centres) + 1))
     money_col = {"point": 5, "mean": 6, "p05": 7, "p95": 8, "per_capita": 9,
@@ -128,7 +130,7 @@ def main():
         close(cell(rows, r, 13), c["p_loss"], "centres row %d p_loss" % r, rel=1e-9)
 
     # Metrics: every cell against metrics.csv
-    rows = sheets[want_sheets[-4]]
+    rows = sheets[SHEET_METRICS]
     cols = ["point", "mean", "sd", "p05", "p50", "p95", "mcse", "diff_mean", "p_better"]
     if len(rows) != len(metrics) + 1:
         bad("metrics sheet: %d rows, want %d" % (len(rows), len(metrics) + 1))
@@ -199,6 +201,25 @@ def main():
         want_head = "hälsocentral" if sv else "centre"
         if cell(rows, 0, 0) != want_head:
             bad("committee %s header %r, want %r" % (var, cell(rows, 0, 0), want_head))
+
+    # Explain: every row against explain.csv
+    explain = list(csv.DictReader(open(folder + "/explain.csv", encoding="utf-8")))
+    rows = sheets[SHEET_EXPLAIN]
+    if len(rows) != len(explain) + 1:
+        bad("explain sheet: %d rows, want %d" % (len(rows), len(explain) + 1))
+    for k, e in enumerate(explain):
+        r = k + 1
+        for i, key in enumerate(("variant", "centre", "step")):
+            if cell(rows, r, i) != e[key]:
+                bad("explain row %d %s: %r, want %r" % (r, key, cell(rows, r, i), e[key]))
+        close(cell(rows, r, 3), e["amount"], "explain row %d amount" % r, tol=1e-9, rel=1e-15)
+
+    # Warnings: the lines of warnings.txt
+    lines = [l for l in open(folder + "/warnings.txt", encoding="utf-8").read().split("\n") if l]
+    rows = sheets[want_sheets[-2]]
+    got = [cell(rows, r, 0) for r in range(1, len(rows))]
+    if got != lines:
+        bad("warnings sheet %r, want %r" % (got[:3], lines[:3]))
 
     # Manifest: no wall time, threads or command line
     rows = sheets["Manifest"]
