@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "out/gp.h"
 #include "vardsim/sim.h"
 
 #define COLW 14
@@ -37,44 +38,86 @@ static void kronor(FILE *f, double ore)
     fprintf(f, " %*s", COLW, out);
 }
 
+/* `text` cut to `chars` characters (UTF-8, "…" when cut) and padded with
+ * spaces to that many: printf's widths count bytes, not letters. */
+static void cell(FILE *f, const char *text, size_t chars)
+{
+    char buf[4 * 64 + 4];
+    if (chars > 64)
+        chars = 64;
+    vs_gp_shorten(text, chars, buf, sizeof buf);
+    size_t n = 0;
+    for (const char *p = buf; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    fputs(buf, f);
+    for (; n < chars; n++)
+        fputc(' ', f);
+}
+
+/* A number printed with '.' in the scenario's decimal mark. */
+static void number(FILE *f, const char *fmt, double x, int sv)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, fmt, COLW, x);
+    for (char *p = buf; sv && *p; p++)
+        if (*p == '.')
+            *p = ',';
+    fputs(buf, f);
+}
+
+/* The tables follow the scenario's language (lang) and show the centres'
+ * names; variants are columns headed by their ids (names would not fit). */
 void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
 {
     size_t nv = sc->n_variants, nc = sc->n_centres, b = (size_t)sc->baseline;
+    int sv = strcmp(sc->lang, "sv") == 0;
     fprintf(f, "\n%s\n", sc->name);
-    fprintf(f, "Point estimates; baseline %s; intervals from %ld draws are in "
-               "metrics.csv and centres.csv\n",
+    fprintf(f, sv ? "Punktskattningar; j\xc3\xa4mf\xc3\xb6relsealternativ %s; "
+                    "intervall fr\xc3\xa5n %ld dragningar finns i metrics.csv "
+                    "och centres.csv\n"
+                  : "Point estimates; baseline %s; intervals from %ld draws "
+                    "are in metrics.csv and centres.csv\n",
             sc->variants[b].id, res->iterations);
-    fprintf(f, "%-16s", "metric");
+    cell(f, sv ? "m\xc3\xa5tt" : "metric", 16);
     for (size_t v = 0; v < nv; v++)
         head(f, sc->variants[v].id);
     fputc('\n', f);
     for (int m = 0; m < VS_STAT_COUNT; m++) {
-        const char *name = m == VS_STAT_TOTAL     ? "total (kr)"
-                           : m == VS_STAT_UNALLOC ? "unallocated"
-                                                  : vs_metric_name((vs_metric)m);
-        fprintf(f, "%-16s", name);
+        const char *name = m == VS_STAT_TOTAL
+                               ? (sv ? "totalt (kr)" : "total (kr)")
+                           : m == VS_STAT_UNALLOC
+                               ? (sv ? "ej f\xc3\xb6rdelat" : "unallocated")
+                               : vs_metric_name((vs_metric)m);
+        cell(f, name, 16);
         for (size_t v = 0; v < nv; v++) {
             double x = res->stats[v * VS_STAT_COUNT + (size_t)m].point;
             if (m >= VS_M_COUNT)
                 kronor(f, x);
             else if (!isfinite(x))
                 fprintf(f, " %*s", COLW, "");
-            else if (m == VS_M_LOSERS)
-                fprintf(f, " %*.0f", COLW, x);
             else
-                fprintf(f, " %*.4f", COLW, x);
+                number(f, m == VS_M_LOSERS ? " %*.0f" : " %*.4f", x, sv);
         }
         fputc('\n', f);
     }
-    fprintf(f, "\nChange against %s per centre (kr, point estimate)\n",
+    fprintf(f, sv ? "\nF\xc3\xb6r\xc3\xa4ndring mot %s per h\xc3\xa4lsocentral "
+                    "(kr, punktskattning)\n"
+                  : "\nChange against %s per centre (kr, point estimate)\n",
             sc->variants[b].id);
-    fprintf(f, "%-24s %6s", "centre", "cni");
+    cell(f, sv ? "h\xc3\xa4lsocentral" : "centre", 24);
+    fprintf(f, " %6s", "cni");
     for (size_t v = 0; v < nv; v++)
         if (v != b)
             head(f, sc->variants[v].id);
     fputc('\n', f);
     for (size_t c = 0; c < nc; c++) {
-        fprintf(f, "%-24.24s %6s", sc->centres[c].id, sc->centres[c].cni_text);
+        char cni[32];
+        snprintf(cni, sizeof cni, "%s", sc->centres[c].cni_text);
+        for (char *p = cni; sv && *p; p++)
+            if (*p == '.')
+                *p = ',';
+        cell(f, sc->centres[c].name, 24);
+        fprintf(f, " %6s", cni);
         for (size_t v = 0; v < nv; v++)
             if (v != b)
                 kronor(f, (double)(res->centres[v * nc + c].point -

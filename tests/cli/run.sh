@@ -107,9 +107,11 @@ cmp -s "$TMP/prec/metrics.csv" "$TMP/prec1/metrics.csv" && ok || bad "precision:
 
 # --- the side-by-side summary on standard output --------------------------
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary"
-expect_in "$TMP/out" "Change against status_2022 per centre"
-grep -E '^alidhem +1.62 +-666 666 +-111 780 +241 579 +-216 666$' "$TMP/out" >/dev/null && ok || bad "summary: alidhem row"
-grep -E '^total \(kr\) +980 000 000 +982 000 000' "$TMP/out" >/dev/null && ok || bad "summary: totals row"
+# in the scenario's language (sv: words, decimal comma) with centre names
+expect_in "$TMP/out" "Förändring mot status_2022 per hälsocentral (kr, punktskattning)"
+grep -E '^Ålidhems hälsocentral +1,62 +-666 666 +-111 780 +241 579 +-216 666$' "$TMP/out" >/dev/null && ok || bad "summary: Ålidhem row"
+grep -E '^totalt \(kr\) +980 000 000 +982 000 000' "$TMP/out" >/dev/null && ok || bad "summary: totals row"
+grep -E '^gini +0,0385 ' "$TMP/out" >/dev/null && ok || bad "summary: gini with a decimal comma"
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary" --quiet
 [ -s "$TMP/out" ] && bad "--quiet still prints" || ok
 
