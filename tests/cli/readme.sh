@@ -44,5 +44,23 @@ done
 grep -q 'better than the baseline in about 73 % of draws' "$R" && ok || bad "README: the 73 % sentence changed"
 awk -F, '$1 == "cni_excess" && $2 == "ci_need" { exit !(int($11 * 100 + 0.5) == 73) }' "$m" && ok || bad "README: cni_excess ci_need p_better is not about 73 %"
 
+# From your own centre list: the commands as shown, the excerpt of the
+# imported scenario, the note, and the report.
+for c in "./build/vardsim import docs/examples/vardcentraler.csv --pot 980000000 -o region.cfg" \
+         "./build/vardsim run region.cfg --report"; do
+    grep -qxF "$c" "$R" && ok || bad "README: the command changed: $c"
+done
+mkdir "$TMP/own"
+cp -r "$ROOT/docs" "$TMP/own/docs"
+(cd "$TMP/own" && "$VARDSIM" import docs/examples/vardcentraler.csv --pot 980000000 -o region.cfg) 2>"$TMP/err" && ok || bad "README: import failed: $(cat "$TMP/err")"
+grep -qF "note: column 'Kommentar' is not numeric (row 2: 'Umeå'): skipped" "$TMP/err" && ok || bad "README: the import's note changed: $(cat "$TMP/err")"
+awk '/^## From your own centre list/ { f = 1 } f && /^```/ { n++; if (n == 3) { b = 1; next } if (n == 4) exit } b { print }' "$R" >"$TMP/own.excerpt"
+[ -s "$TMP/own.excerpt" ] && ok || bad "README: no region.cfg excerpt"
+while IFS= read -r line; do
+    grep -qxF -- "$line" "$TMP/own/region.cfg" && ok || bad "README's region.cfg line is not what import gives: $line"
+done <"$TMP/own.excerpt"
+(cd "$TMP/own" && "$VARDSIM" run region.cfg --report --quiet) >/dev/null 2>&1 && ok || bad "README: run region.cfg --report failed"
+[ -s "$TMP/own/out/region/report.html" ] && ok || bad "README: no out/region/report.html"
+
 echo "readme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
