@@ -946,6 +946,18 @@ static void test_sizes_bounded(void **state)
     expect_error(t, "t.cfg:3: 'variants[0].rules[0].amounts' has 200001 entries; at most 200000");
     free(t);
 
+    /* 65 attribute names over the centres: one too many */
+    len = 0;
+    t = malloc(cap);
+    assert_non_null(t);
+    t = grow_text(t, &len, &cap, L1 "centres = (\n");
+    for (int i = 0; i <= VS_LOAD_MAX_ATTRS; i++)
+        t = grow_text(t, &len, &cap, "{ id = \"c%d\"; name = \"C\"; listed = 10; cni = 1.0; "
+                      "attrs = { a%d = 1.0; }; }%s\n", i, i, i < VS_LOAD_MAX_ATTRS ? "," : "");
+    t = grow_text(t, &len, &cap, ");\n" L3);
+    expect_error(t, "t.cfg:67: more than 64 attribute names in the centres' 'attrs' ('a64' is one too many");
+    free(t);
+
     /* 10,000 unknown `extends`: 50 listed, the rest counted */
     t = sized_text(1, VS_LOAD_MAX_VARIANTS, 1);
     expect_error(t, "t.cfg:56: unknown variant 'zz50' in 'extends'");

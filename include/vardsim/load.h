@@ -19,6 +19,7 @@
 #define VS_LOAD_MAX_VARIANTS 10000L  /* entries of `variants` */
 #define VS_LOAD_MAX_CELLS 2000000L   /* variants x centres: rows of centres.csv */
 #define VS_LOAD_MAX_ITEMS 200000L    /* any other list, array or group */
+#define VS_LOAD_MAX_ATTRS 64         /* distinct attribute names of the centres */
 /* Problems listed in err->log; the rest are counted and said to exist. */
 #define VS_LOAD_MAX_PROBLEMS 50
 

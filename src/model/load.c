@@ -1113,6 +1113,16 @@ static void collect_attr_names(loader *L, const config_setting_t *list)
                 config_setting_name(config_setting_get_elem(attrs, (unsigned)j));
             if (reserved_attr(name) || find_attr(sc, name) >= 0)
                 continue;
+            /* Every centre gets a slot for every attribute name: 100,000
+             * centres with a name each would ask for 80 GB (and find_attr
+             * would be quadratic). */
+            if (sc->n_attrs == (size_t)VS_LOAD_MAX_ATTRS) {
+                problem(L, config_setting_get_elem(attrs, (unsigned)j),
+                        "more than %d attribute names in the centres' 'attrs' "
+                        "('%s' is one too many; see docs/scenario-format.md, "
+                        "Limits)", VS_LOAD_MAX_ATTRS, name);
+                return;
+            }
             if (sc->n_attrs == cap) {
                 cap = cap ? 2 * cap : 8;
                 char **p = realloc(sc->attr_names, cap * sizeof *p);
