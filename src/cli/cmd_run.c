@@ -114,7 +114,7 @@ static int run_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
                          r->o->precision, r->plan_warn};
     int st = vs_report_write(sc, r->res, &ro, set, err);
     if (st == VS_OK && r->o->xlsx)
-        st = vs_xlsx_write_run(sc, r->res, &ro, set, err);
+        st = vs_xlsx_write_run(sc, r->res, r->plan, &ro, set, err);
     if (st == VS_OK)
         st = vs_charts_write(sc, r->res, j->dir, set, charts, err);
     if (st == VS_OK && r->plan &&

@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "analysis/plan.h"
 #include "out/manifest.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
@@ -364,7 +365,53 @@ static lxw_format *fmt(book *b, const char *numfmt, int bold)
     return f;
 }
 
+/* The plan's tables (plan_write.c has them as CSV): per year and centre,
+ * then per centre. */
+static void write_plan(book *b, const vs_scenario *sc, const vs_plan_results *p)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Plan");
+    static const char *const cols[9] = {"year", "centre", "name", "point", "mean",
+                                        "p05", "p95", "target", "distance"};
+    static const double w[9] = {7, 18, 34, 17, 17, 17, 17, 17, 10};
+    header_row(b, ws, cols, 9, w);
+    size_t nc = p->n_centres;
+    int r = 1;
+    for (size_t t = 0; t <= p->years; t++)
+        for (size_t i = 0; i < nc; i++, r++) {
+            size_t j = t * nc + i;
+            num(ws, r, 0, (double)(p->first_year - 1 + (long)t), NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 1, sc->centres[i].id, NULL);
+            worksheet_write_string(ws, (lxw_row_t)r, 2, sc->centres[i].name, NULL);
+            num(ws, r, 3, (double)p->point[j] / 100.0, b->kr);
+            num(ws, r, 4, p->mean[j] / 100.0, b->kr);
+            num(ws, r, 5, p->p05[j] / 100.0, b->kr);
+            num(ws, r, 6, p->p95[j] / 100.0, b->kr);
+            num(ws, r, 7, (double)p->target_ore[j] / 100.0, b->kr);
+            if (p->target[j] > 0)
+                num(ws, r, 8, ((double)p->point[j] - p->target[j]) / p->target[j], b->pct);
+        }
+    ws = workbook_add_worksheet(b->wb, tr(b, "Plan summary", "Plansammanfattning"));
+    static const char *const scols[6] = {"centre", "name", "first_year_at_target",
+                                         "share_at_target", "largest_fall",
+                                         "largest_fall_pct"};
+    static const double sw[6] = {18, 34, 12, 12, 15, 12};
+    header_row(b, ws, scols, 6, sw);
+    for (size_t i = 0; i < nc; i++) {
+        r = (int)i + 1;
+        worksheet_write_string(ws, (lxw_row_t)r, 0, sc->centres[i].id, NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 1, sc->centres[i].name, NULL);
+        if (p->first_at_target[i] >= 0)
+            num(ws, r, 2, (double)(p->first_year - 1 + p->first_at_target[i]), NULL);
+        num(ws, r, 3, p->share_at_target[i], b->pct);
+        num(ws, r, 4, (double)p->largest_fall[i] / 100.0, b->kr);
+        num(ws, r, 5, p->largest_fall_from[i] > 0
+                          ? (double)p->largest_fall[i] / (double)p->largest_fall_from[i]
+                          : 0.0, b->pct);
+    }
+}
+
 int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
+                      const vs_plan_results *plan,
                       const vs_report_opts *ro, vs_outset *set, vs_err *err)
 {
     const char *dir = ro->dir;
@@ -408,6 +455,8 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
                 warn, 0);
     write_lines(&b, tr(&b, "Manifest", "Manifest"), tr(&b, "key", "nyckel"),
                 manifest, 1);
+    if (plan)
+        write_plan(&b, sc, plan);
     free(manifest);
     free(warn);
     lxw_error e = workbook_close(b.wb);

@@ -18,9 +18,13 @@
 #include "vardsim/scenario.h"
 #include "vardsim/sim.h"
 
+struct vs_plan_results;
+
 /* Add ro->dir/results.xlsx to `set` (the warnings as warnings.txt has
- * them, from ro).  VS_OK, or VS_EIO / VS_ENOMEM. */
+ * them, from ro; with `plan` (NULL: none) two more sheets, plan.csv and
+ * plan_summary.csv).  VS_OK, or VS_EIO / VS_ENOMEM. */
 int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
+                      const struct vs_plan_results *plan,
                       const vs_report_opts *ro, vs_outset *set, vs_err *err);
 
 #endif

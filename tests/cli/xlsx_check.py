@@ -4,6 +4,7 @@ Python's standard library) and check every number against centres.csv and
 metrics.csv of the same folder.  Usage: xlsx_check.py DIR LANG (sv|en).
 Prints one line per problem; exit 0 when none."""
 import csv
+import os
 import re
 import sys
 import zipfile
@@ -96,10 +97,37 @@ def main():
                    ["Mått" if sv else "Metrics", "Hälsocentraler" if sv else "Centres",
                     "Förklaring" if sv else "Explain",
                     "Varningar" if sv else "Warnings", "Manifest"])
+    SHEET_METRICS, SHEET_CENTRES, SHEET_EXPLAIN = want_sheets[-5:-2]
+    # a scenario with a plan has its two tables last
+    has_plan = os.path.exists(folder + "/plan.csv")
+    base_sheets = list(want_sheets)
+    if has_plan:
+        want_sheets = want_sheets + ["Plan", "Plansammanfattning" if sv else "Plan summary"]
     if names != want_sheets:
         bad("sheets %r, want %r" % (names, want_sheets))
         return
-    SHEET_METRICS, SHEET_CENTRES, SHEET_EXPLAIN = want_sheets[-5:-2]
+    if has_plan:
+        plan = list(csv.DictReader(open(folder + "/plan.csv", encoding="utf-8")))
+        rows = sheets["Plan"]
+        if len(rows) != len(plan) + 1:
+            bad("plan sheet: %d rows, want %d" % (len(rows), len(plan) + 1))
+        for k, c in enumerate(plan):
+            r = k + 1
+            close(cell(rows, r, 0), c["year"], "plan row %d year" % r)
+            if cell(rows, r, 1) != c["centre"]:
+                bad("plan row %d centre: %r" % (r, cell(rows, r, 1)))
+            for key, i in (("point", 3), ("target", 7)):
+                close(cell(rows, r, i), c[key], "plan row %d %s" % (r, key), tol=1e-9, rel=1e-15)
+            for key, i in (("mean", 4), ("p05", 5), ("p95", 6)):
+                close(cell(rows, r, i), c[key], "plan row %d %s" % (r, key), tol=0.005 + 1e-9, rel=1e-15)
+            close(cell(rows, r, 8), c["distance"], "plan row %d distance" % r, rel=1e-9)
+        summ = list(csv.DictReader(open(folder + "/plan_summary.csv", encoding="utf-8")))
+        rows = sheets[want_sheets[-1]]
+        for k, c in enumerate(summ):
+            r = k + 1
+            close(cell(rows, r, 2), c["first_year_at_target"], "plan summary row %d year" % r)
+            close(cell(rows, r, 3), c["share_at_target"], "plan summary row %d share" % r, rel=1e-9)
+            close(cell(rows, r, 4), c["largest_fall"], "plan summary row %d fall" % r, tol=1e-9)
     for n in names:
         if not frozen[n]:
             bad("sheet %s: header row not frozen" % n)
@@ -144,7 +172,7 @@ def main():
                   tol=0.005 + 1e-9 if money else 1e-15, rel=1e-9)
 
     # Summary: every section-4 metric's mean, p05, p95, P(better)
-    rows = sheets[want_sheets[0]]
+    rows = sheets[base_sheets[0]]
     by = {(m["variant"], m["metric"]): m for m in metrics}
     for v, var in enumerate(variants):
         r = v + 1
@@ -161,7 +189,7 @@ def main():
     base_var = [c["variant"] for c in centres if c["change"] == ""][0]
     base = {c["centre"]: c for c in centres if c["variant"] == base_var}
     for v, var in enumerate(variants):
-        rows = sheets[want_sheets[1 + v]]
+        rows = sheets[base_sheets[1 + v]]
         mine = [c for c in centres if c["variant"] == var]
         if len(rows) != len(mine) + 2:
             bad("committee %s: %d rows, want %d" % (var, len(rows), len(mine) + 2))
@@ -216,7 +244,7 @@ def main():
 
     # Warnings: the lines of warnings.txt
     lines = [l for l in open(folder + "/warnings.txt", encoding="utf-8").read().split("\n") if l]
-    rows = sheets[want_sheets[-2]]
+    rows = sheets[base_sheets[-2]]
     got = [cell(rows, r, 0) for r in range(1, len(rows))]
     if got != lines:
         bad("warnings sheet %r, want %r" % (got[:3], lines[:3]))
