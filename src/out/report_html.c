@@ -747,30 +747,95 @@ static void put_committee(rep *r)
     fputs("</section>\n", r->f);
 }
 
-/* Why a centre gets what it gets: the steps of explain.csv for (variant,
- * centre) that are not zero. */
-static void put_why(rep *r, size_t v, size_t c)
+/* A step of explain.csv ("VARIANT.RULE") in words: the rule's kind and,
+ * when another variant defines it, that variant's name.  *defining gets
+ * the defining variant (-1 when the step names none of the scenario's). */
+static void step_words(const rep *r, const char *step, size_t v, int *defining)
 {
-    if (!r->have_explain)
+    static const char *const sv[VS_RULE_COUNT] = {
+        "Kapitering", "CNI-tillägg", "Belopp efter nivå", "Fasta belopp",
+        "Riktade medel", "Besparing", "Förändringstakt", "Belopp per enhet"};
+    static const char *const en[VS_RULE_COUNT] = {
+        "Capitation", "CNI top-up", "Amounts by band", "Fixed amounts",
+        "Targeted money", "Cut", "Pace of change", "Amount per unit"};
+    char vid[256];
+    const char *dot = strchr(step, '.');
+    size_t n = dot ? (size_t)(dot - step) : strlen(step);
+    snprintf(vid, sizeof vid, "%.*s", (int)(n < 255 ? n : 255), step);
+    *defining = vs_scenario_find_variant(r->sc, vid);
+    const vs_variant *d = *defining >= 0 ? &r->sc->variants[*defining] : NULL;
+    for (size_t k = 0; d && dot && k < d->n_rules; k++) {
+        const vs_rule *rule = &d->rules[k];
+        if (strcmp(rule->id, dot + 1) != 0 || (unsigned)rule->type >= VS_RULE_COUNT)
+            continue;
+        esc(r->f, r->sv ? sv[rule->type] : en[rule->type]);
+        if ((size_t)*defining != v) {
+            fputs(" (", r->f);
+            esc(r->f, d->name);
+            fputs(")", r->f);
+        }
         return;
+    }
+    esc(r->f, step);
+}
+
+/* Is variant d in the extends chain of variant v (v included)? */
+static int in_chain(const rep *r, int v, int d)
+{
+    for (; v != VS_NONE; v = r->sc->variants[v].extends)
+        if (v == d)
+            return 1;
+    return 0;
+}
+
+/* The steps of variant `of` for centre c whose defining variant is not in
+ * the chain of `other`, in words; `absent` marks the baseline's steps that
+ * the variant lacks ("without ...", the amount negated).  Returns how many
+ * have been written, counting `already` earlier ones. */
+static int put_steps(rep *r, size_t of, int other, size_t c, int absent, int already)
+{
     const vs_csv_table *t = &r->explain;
     int cv = vs_csv_column(t, "variant"), cc = vs_csv_column(t, "centre"),
         cs = vs_csv_column(t, "step"), ca = vs_csv_column(t, "amount");
-    const char *vid = r->sc->variants[v].id, *cid = r->sc->centres[c].id;
-    int first = 1;
+    const char *vid = r->sc->variants[of].id, *cid = r->sc->centres[c].id;
+    int n = already;
     for (size_t row = 1; row < t->n_rows; row++) {
         int64_t ore;
         if (strcmp(vs_csv_cell(t, row, cv), vid) != 0 ||
             strcmp(vs_csv_cell(t, row, cc), cid) != 0 ||
             parse_ore(vs_csv_cell(t, row, ca), &ore) != 0 || ore == 0)
             continue;
+        char vname[256];
+        const char *step = vs_csv_cell(t, row, cs);
+        snprintf(vname, sizeof vname, "%.*s", (int)strcspn(step, "."), step);
+        int d = vs_scenario_find_variant(r->sc, vname);
+        if (d >= 0 && in_chain(r, other, d))
+            continue;
+        if (absent)
+            ore = -ore;
         char a[64];
         vs_describe_sek((double)ore / 100.0, r->sv, a, sizeof a);
-        fputs(first ? "" : "; ", r->f);
-        esc(r->f, vs_csv_cell(t, row, cs));
+        fputs(n ? "; " : "", r->f);
+        if (absent)
+            fputs(T(r, "utan ", "without "), r->f);
+        step_words(r, step, of, &d);
         fprintf(r->f, " %s%s", ore > 0 ? "+" : "", a);
-        first = 0;
+        n++;
     }
+    return n;
+}
+
+/* Why a centre's allocation differs from the baseline's: from explain.csv,
+ * the variant's own steps (those outside the baseline's extends chain) and
+ * the baseline's steps that the variant does not have; the common root
+ * gives both the same and explains nothing. */
+static void put_why(rep *r, size_t v, size_t c)
+{
+    if (!r->have_explain)
+        return;
+    int b = r->sc->baseline;
+    int n = put_steps(r, v, b, c, 0, 0);
+    put_steps(r, (size_t)b, (int)v, c, 1, n);
 }
 
 typedef struct ranked {
@@ -812,10 +877,12 @@ static void put_movers(rep *r)
             T(r, "Största vinnare och förlorare", "Largest gains and losses"));
     if (r->have_explain)
         fprintf(f, "<p class=\"note\">%s</p>\n",
-                T(r, "Varför: vad varje regel i alternativets kedja gav eller tog "
-                     "för enheten (explain.csv).",
-                  "Why: what each rule of the variant's chain gave or took for "
-                  "the centre (explain.csv)."));
+                T(r, "Varför: vad alternativets egna regler gav eller tog för "
+                     "enheten, och vad jämförelsealternativets regler gav som "
+                     "alternativet saknar (från explain.csv).",
+                  "Why: what the variant's own rules gave or took for the "
+                  "centre, and what the baseline's rules gave that the variant "
+                  "lacks (from explain.csv)."));
     for (size_t v = 0; v < sc->n_variants; v++) {
         if (v == b)
             continue;
