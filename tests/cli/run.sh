@@ -118,6 +118,7 @@ expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "
 # --- Ctrl-C: stops cleanly, exit 1, nothing written ------------------------
 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 50000000 --quiet -o "$TMP/intr" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
+caught $pid
 sleep 1
 kill -INT $pid
 wait $pid

@@ -136,6 +136,7 @@ expect_in "$TMP/err" "unknown chart format 'gif'"
 # --- Ctrl-C: stops cleanly, writes nothing --------------------------------------------
 "$VARDSIM" sensitivity "$cfg" -n 100000 --threads 2 -o "$TMP/intr" --quiet >/dev/null 2>"$TMP/err" &
 pid=$!
+caught $pid
 sleep 0.3
 kill -INT $pid 2>/dev/null
 wait $pid

@@ -190,6 +190,7 @@ expect_in "$TMP/out" "--set PATH=VALUE"
 # --- Ctrl-C: stops cleanly, writes nothing --------------------------------
 "$VARDSIM" sweep "$cfg" --over "$over" -n 1000000 --threads 2 -o "$TMP/intr" --quiet >/dev/null 2>"$TMP/err" &
 pid=$!
+caught $pid
 sleep 0.5
 kill -INT $pid 2>/dev/null
 wait $pid
