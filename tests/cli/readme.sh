@@ -47,7 +47,8 @@ awk -F, '$1 == "cni_excess" && $2 == "ci_need" { exit !(int($11 * 100 + 0.5) == 
 # From your own centre list: the commands as shown, the excerpt of the
 # imported scenario, the note, and the report.
 for c in "./build/vardsim import docs/examples/vardcentraler.csv --pot 980000000 -o region.cfg" \
-         "./build/vardsim run region.cfg --report"; do
+         "./build/vardsim run region.cfg --xlsx --report" \
+         "./build/vardsim report out/region --pdf"; do
     grep -qxF "$c" "$R" && ok || bad "README: the command changed: $c"
 done
 mkdir "$TMP/own"
@@ -59,8 +60,15 @@ awk '/^## From your own centre list/ { f = 1 } f && /^```/ { n++; if (n == 3) { 
 while IFS= read -r line; do
     grep -qxF -- "$line" "$TMP/own/region.cfg" && ok || bad "README's region.cfg line is not what import gives: $line"
 done <"$TMP/own.excerpt"
-(cd "$TMP/own" && "$VARDSIM" run region.cfg --report --quiet) >/dev/null 2>&1 && ok || bad "README: run region.cfg --report failed"
+(cd "$TMP/own" && "$VARDSIM" run region.cfg --xlsx --report --quiet) >/dev/null 2>&1 && ok || bad "README: run region.cfg --xlsx --report failed"
 [ -s "$TMP/own/out/region/report.html" ] && ok || bad "README: no out/region/report.html"
+[ -s "$TMP/own/out/region/results.xlsx" ] && ok || bad "README: no out/region/results.xlsx"
+if command -v chromium >/dev/null 2>&1; then
+    (cd "$TMP/own" && "$VARDSIM" report out/region --pdf --quiet) >/dev/null 2>&1 && ok || bad "README: report out/region --pdf failed"
+    [ -s "$TMP/own/out/region/report.pdf" ] && ok || bad "README: no out/region/report.pdf"
+else
+    echo "readme: SKIP report --pdf (no chromium)"
+fi
 
 echo "readme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
