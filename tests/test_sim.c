@@ -574,6 +574,45 @@ static void test_region_only(void **state)
     vs_scenario_free(sc);
 }
 
+/* no_difference: 1 for the baseline and for a variant within 1 öre of
+ * it everywhere (a twin; a pot larger by one öre), 0 for a variant that
+ * differs, even if only in the draws (nobody passes the threshold at the
+ * point estimate), the same for any thread count. */
+static void test_no_difference(void **state)
+{
+    (void)state;
+    static const char *text =
+        "scenario = { name = \"nodiff\"; seed = 5; iterations = 300; baseline = \"a\"; };\n"
+        "centres = (\n"
+        "  { id = \"c1\"; name = \"c1\"; listed = 1000; cni = 0.8; },\n"
+        "  { id = \"c2\"; name = \"c2\"; listed = 3000; cni = 1.3; },\n"
+        "  { id = \"c3\"; name = \"c3\"; listed = 2000; cni = 1.05; }\n"
+        ");\n"
+        "uncertainty = { cni = { dist = \"lognormal\"; sigma = 0.1; }; };\n"
+        "variants = (\n"
+        "  { id = \"a\"; name = \"a\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.1; } ); },\n"
+        "  { id = \"twin\"; name = \"twin\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.1; } ); },\n"
+        "  { id = \"ore\"; name = \"ore\"; rules = ( { type = \"capitation\"; pot = 100000000.01; cni_share = 0.1; } ); },\n"
+        "  { id = \"draws\"; name = \"draws\"; extends = \"a\";\n"
+        "    rules = ( { type = \"cni_threshold\"; pot = 1.0e6; threshold = 1.35; } ); },\n"
+        "  { id = \"more\"; name = \"more\"; rules = ( { type = \"capitation\"; pot = 1.0e8; cni_share = 0.5; } ); }\n"
+        ");\n";
+    vs_scenario *sc = load(text);
+    static const int want[5] = {1, 1, 1, 0, 0};
+    for (int t = 1; t <= 3; t++) {
+        vs_results *r = run(sc, 300, t);
+        for (size_t v = 0; v < 5; v++)
+            assert_int_equal(r->no_difference[v], want[v]);
+        vs_results_free(r);
+    }
+    /* At the point estimate alone, "draws" is the baseline's allocation. */
+    vs_results *r0 = run(sc, 0, 1);
+    assert_int_equal(r0->no_difference[3], 1);
+    assert_int_equal(r0->no_difference[4], 0);
+    vs_results_free(r0);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_iterations_capped),
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
+        cmocka_unit_test(test_no_difference),
         cmocka_unit_test(test_shortfalls_over_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

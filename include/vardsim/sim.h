@@ -104,6 +104,12 @@ typedef struct vs_results {
     vs_shortfall_sum *shortfalls; /* n_rules */
     vs_ore *steps;          /* n_rules * n_centres: each rule's change to
                                each centre at iteration 0 (explain.csv) */
+    int *no_difference;     /* n_variants: 1 when the variant's allocation
+                               is within 1 öre of the baseline's at every
+                               centre in every iteration (0..N), else 0;
+                               1 for the baseline itself (docs/methods.md,
+                               "No difference").  An AND over iterations:
+                               the same for any thread count or split. */
     vs_provenance prov;     /* seed, iterations, threads, wall time... (the
                                fields above repeat three of them) */
 } vs_results;

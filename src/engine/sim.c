@@ -55,6 +55,8 @@ typedef struct worker {
     int64_t *losses;
     long *sf_draws;     /* per rule: this worker's draws with a shortfall */
     unsigned *sf_kinds; /* per rule: the kinds it saw */
+    int *nodiff;        /* per variant: no difference so far (see
+                           vs_results.no_difference) */
     long fail_k; /* lowest failing iteration in the block, or -1 */
     vs_err err;
 } worker;
@@ -332,6 +334,26 @@ static void record(sim *s, worker *w, long i, long k)
     }
 }
 
+/* Clear flags[v] for every variant whose allocation in `out` is more than
+ * 1 öre from the baseline's at some centre.  A variant already cleared is
+ * skipped, so after the first iteration that tells them apart this costs
+ * almost nothing. */
+static void note_differences(const vs_outcome *out, size_t nv, size_t nc,
+                             int baseline, int *flags)
+{
+    const vs_ore *base = out->alloc + (size_t)baseline * nc;
+    for (size_t v = 0; v < nv; v++) {
+        if (!flags[v] || (int)v == baseline)
+            continue;
+        const vs_ore *a = out->alloc + v * nc;
+        for (size_t c = 0; c < nc; c++)
+            if (a[c] - base[c] > 1 || base[c] - a[c] > 1) {
+                flags[v] = 0;
+                break;
+            }
+    }
+}
+
 /* Phase 1: this worker's iterations of the block. */
 static void block_eval(sim *s, worker *w)
 {
@@ -350,6 +372,7 @@ static void block_eval(sim *s, worker *w)
             w->sf_draws[r] += kinds != 0;
             w->sf_kinds[r] |= kinds;
         }
+        note_differences(w->out, s->nv, s->nc, s->baseline, w->nodiff);
         if (s->centre_stats)
             record(s, w, i, k);
     }
@@ -478,6 +501,7 @@ static void worker_free(worker *w)
     free(w->losses);
     free(w->sf_draws);
     free(w->sf_kinds);
+    free(w->nodiff);
     vs_err_free(&w->err);
 }
 
@@ -496,8 +520,12 @@ static int worker_init(sim *s, worker *w, int id)
     size_t nr = w->out && w->out->n_rules ? w->out->n_rules : 1;
     w->sf_draws = calloc(nr, sizeof *w->sf_draws);
     w->sf_kinds = calloc(nr, sizeof *w->sf_kinds);
+    w->nodiff = malloc((s->nv ? s->nv : 1) * sizeof *w->nodiff);
+    if (w->nodiff)
+        for (size_t v = 0; v < s->nv; v++)
+            w->nodiff[v] = 1;
     return w->draw && w->ws && w->out && w->mws && w->sums && w->psum &&
-                   w->losses && w->sf_draws && w->sf_kinds
+                   w->losses && w->sf_draws && w->sf_kinds && w->nodiff
                ? VS_OK : VS_ENOMEM;
 }
 
@@ -536,6 +564,7 @@ void vs_results_free(vs_results *r)
     free(r->rule_base);
     free(r->shortfalls);
     free(r->steps);
+    free(r->no_difference);
     free(r);
 }
 
@@ -879,10 +908,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
     res->point_listed = calloc(s.nc ? s.nc : 1, sizeof(double));
     res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
     res->point_need = calloc(s.nc ? s.nc : 1, sizeof(double));
+    res->no_difference = calloc(s.nv ? s.nv : 1, sizeof *res->no_difference);
     s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
     s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
     if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
-        !res->point_need || !s.sums || !s.losses)
+        !res->point_need || !res->no_difference || !s.sums || !s.losses)
         goto fail;
 
     /* Iteration 0: the point estimate, on worker 0's buffers. */
@@ -906,6 +936,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
         free(prow), vs_outcome_free(pt), vs_draw_free(pin);
         goto fail;
     }
+    note_differences(s.w[0].out, s.nv, s.nc, s.baseline, s.w[0].nodiff);
     memcpy(pt->alloc, s.w[0].out->alloc, s.ncol * sizeof *pt->alloc);
     memcpy(pt->total, s.w[0].out->total, s.nv * sizeof *pt->total);
     vs_draw_fill(sc, opts->seed, 0, pin);
@@ -1032,6 +1063,11 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
             res->shortfalls[r].draws += s.w[t].sf_draws[r];
             res->shortfalls[r].kinds |= s.w[t].sf_kinds[r];
         }
+    for (size_t v = 0; v < s.nv; v++) {
+        res->no_difference[v] = 1;
+        for (int t = 0; t < s.n_workers; t++)
+            res->no_difference[v] &= s.w[t].nodiff[v];
+    }
     res->iterations = done;
     res->exact_centre_quantiles = done <= s.exact_cap;
     st = summarise(&s, pt, prow, pin, done, res);
