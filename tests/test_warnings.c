@@ -109,11 +109,63 @@ static void test_lines(void **state)
     vs_scenario_free(sc);
 }
 
+/* The chart mark: the variant's own and inherited shortfalls, in both
+ * languages, amount and share only where they exist. */
+static void test_mark(void **state)
+{
+    (void)state;
+    vs_scenario *sc = vs_test_load(text, "w.cfg");
+    vs_shortfall_sum sf[3];
+    memset(sf, 0, sizeof sf);
+    vs_stat stats[2 * VS_STAT_COUNT];
+    memset(stats, 0, sizeof stats);
+    vs_warn_src w = {sc, sf, stats, 4, 0};
+    char b[256];
+    assert_string_equal(vs_warnings_mark(&w, 0, 1, b, sizeof b), "");
+    assert_string_equal(vs_warnings_mark(&w, 1, 0, b, sizeof b), "");
+
+    /* b.cut: 18 MSEK not taken at the point and in 4 of 4 draws */
+    sf[1] = (vs_shortfall_sum){1800000000LL, VS_SHORT_CUT, 0, VS_SHORT_CUT, 4};
+    assert_string_equal(vs_warnings_mark(&w, 1, 1, b, sizeof b),
+        "\xe2\x9a\xa0 Varning: besparingen togs inte fullt ut "
+        "(18 MSEK vid punktskattningen; i 100,0 % av dragningarna)");
+    assert_string_equal(vs_warnings_mark(&w, 1, 0, b, sizeof b),
+        "\xe2\x9a\xa0 Warning: cut not taken in full "
+        "(18 MSEK at the point estimate; in 100.0 % of draws)");
+    assert_string_equal(vs_warnings_mark(&w, 0, 0, b, sizeof b), "");
+
+    /* a's pot short in 1 of 4 draws only, and b's tie: b inherits a's */
+    sf[0] = (vs_shortfall_sum){0, 0, 0, VS_SHORT_POT, 1};
+    sf[1] = (vs_shortfall_sum){0, 0, 0, 0, 0};
+    sf[2] = (vs_shortfall_sum){500, VS_SHORT_TIE, 0, VS_SHORT_TIE, 2};
+    assert_string_equal(vs_warnings_mark(&w, 0, 0, b, sizeof b),
+        "\xe2\x9a\xa0 Warning: pot not placed in full (in 25.0 % of draws)");
+    assert_string_equal(vs_warnings_mark(&w, 1, 0, b, sizeof b),
+        "\xe2\x9a\xa0 Warning: pot not placed in full, a tie at the cut-off, "
+        "decided by file order (in 25.0 % of draws)");
+    /* check: no share; a tie alone names no amount */
+    w.point_only = 1;
+    sf[0] = (vs_shortfall_sum){0, 0, 0, 0, 0};
+    assert_string_equal(vs_warnings_mark(&w, 1, 1, b, sizeof b),
+        "\xe2\x9a\xa0 Varning: lika poäng vid gränsen, filordningen avgör");
+    /* 1.24 MSEK with one decimal, a small buffer cut and terminated */
+    w.point_only = 0;
+    sf[2] = (vs_shortfall_sum){124000000, VS_SHORT_POT, 0, VS_SHORT_POT, 0};
+    assert_string_equal(vs_warnings_mark(&w, 1, 1, b, sizeof b),
+        "\xe2\x9a\xa0 Varning: potten fördelades inte fullt ut "
+        "(1,2 MSEK vid punktskattningen)");
+    char small[12];
+    vs_warnings_mark(&w, 1, 1, small, sizeof small);
+    assert_true(strlen(small) < sizeof small);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kronor),
         cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,11 +2,13 @@
 #include "out/warnings.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
 #include "engine/eval.h"
+#include "out/gp.h"
 
 vs_warn_src vs_warn_src_of(const vs_scenario *sc, const vs_results *res)
 {
@@ -96,6 +98,86 @@ size_t vs_warnings_of_variant(const vs_warn_src *w, size_t v)
     for (size_t k = 0; v < w->sc->n_variants && k < w->sc->variants[v].n_rules; k++)
         n += w->sf[ri + k].kinds != 0;
     return n;
+}
+
+char *vs_warnings_mark(const vs_warn_src *w, size_t v, int swedish,
+                       char *buf, size_t n)
+{
+    /* Short reasons, in the order of the VS_SHORT_* bits. */
+    static const char *const why_sv[VS_SHORT_KINDS] = {
+        "ingen behörig", "potten fördelades inte fullt ut",
+        "besparingen togs inte fullt ut", "gränsen kan inte återställa totalen",
+        "färre behöriga än top begär", "lika poäng vid gränsen, filordningen avgör"};
+    static const char *const why_en[VS_SHORT_KINDS] = {
+        "nobody eligible", "pot not placed in full", "cut not taken in full",
+        "the limit cannot restore the total", "fewer eligible than top asks for",
+        "a tie at the cut-off, decided by file order"};
+    const unsigned money = VS_SHORT_NOBODY | VS_SHORT_POT | VS_SHORT_CUT |
+                           VS_SHORT_LIMIT;
+    const vs_scenario *sc = w->sc;
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    unsigned kinds = 0;
+    vs_ore point = 0;
+    long draws = 0;
+    /* The chain from v up through extends (each variant at most once:
+     * the loader refuses cycles, the bound only guards the walk). */
+    size_t hops = 0;
+    for (long u = (long)v; u >= 0 && (size_t)u < sc->n_variants &&
+                           hops <= sc->n_variants;
+         u = sc->variants[u].extends, hops++) {
+        size_t ri = 0;
+        for (long t = 0; t < u; t++)
+            ri += sc->variants[t].n_rules;
+        for (size_t k = 0; k < sc->variants[u].n_rules; k++) {
+            const vs_shortfall_sum *s = &w->sf[ri + k];
+            if (!s->kinds)
+                continue;
+            kinds |= s->kinds;
+            if ((s->point_kinds & money) && s->point > 0 &&
+                __builtin_add_overflow(point, s->point, &point))
+                point = INT64_MAX; /* beyond any budget: shown as huge */
+            if ((s->kinds & money) && s->draws > draws)
+                draws = s->draws;
+        }
+        if (sc->variants[u].extends == VS_NONE)
+            break;
+    }
+    if (!kinds)
+        return buf;
+    const char *const *why = swedish ? why_sv : why_en;
+    size_t k = (size_t)snprintf(buf, n, "\xe2\x9a\xa0 %s: ",
+                                swedish ? "Varning" : "Warning");
+    int first = 1;
+    for (int b = 0; b < VS_SHORT_KINDS; b++)
+        if (kinds & (1u << b)) {
+            k += (size_t)snprintf(buf + (k < n ? k : n), k < n ? n - k : 0,
+                                  "%s%s", first ? "" : ", ", why[b]);
+            first = 0;
+        }
+    char amount[96] = "", share[96] = "";
+    if (point > 0) {
+        double sek = (double)point / 100.0, div;
+        const char *unit = vs_gp_money_unit(sek, swedish, &div);
+        char num[64];
+        vs_gp_format_number(sek / div, sek / div < 10 && div > 1 ? 1 : 0,
+                            swedish, num, sizeof num);
+        snprintf(amount, sizeof amount, "%s %s %s", num, unit,
+                 swedish ? "vid punktskattningen" : "at the point estimate");
+    }
+    if (!w->point_only && draws > 0 && w->draws > 0) {
+        /* tenths of a per cent, half up, in integers (as the lines) */
+        long long t = ((long long)draws * 2000 + w->draws) /
+                      (2 * (long long)w->draws);
+        snprintf(share, sizeof share, "%s %lld%c%lld %% %s",
+                 swedish ? "i" : "in", t / 10, swedish ? ',' : '.', t % 10,
+                 swedish ? "av dragningarna" : "of draws");
+    }
+    if (amount[0] || share[0])
+        snprintf(buf + (k < n ? k : n), k < n ? n - k : 0, " (%s%s%s)",
+                 amount, amount[0] && share[0] ? "; " : "", share);
+    return buf;
 }
 
 size_t vs_warnings_print(FILE *f, const char *prefix, const vs_warn_src *w)

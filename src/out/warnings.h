@@ -37,6 +37,26 @@ vs_warn_src vs_warn_src_of(const vs_scenario *sc, const vs_results *res);
  * legend or a report that marks the variants that fall short. */
 size_t vs_warnings_of_variant(const vs_warn_src *w, size_t v);
 
+/* The mark a chart shows with variant v wherever the variant is drawn
+ * (panel title, legend entry) when a rule of its chain fell short: its
+ * own rules and those it inherits through `extends` (an extending
+ * variant carries its parent's shortfall in its money, so a chart marks
+ * it too, although warnings.txt names only the defining variant).  One
+ * line in the chart's language, e.g.
+ *   "⚠ Varning: besparingen togs inte fullt ut (18 MSEK vid
+ *    punktskattningen; i 100,0 % av dragningarna)"
+ *   "⚠ Warning: cut not taken in full (18 MSEK at the point estimate;
+ *    in 100.0 % of draws)"
+ * The reasons of every kind seen, in a fixed order, joined by ", "; the
+ * amount is the money not placed or not taken at the point estimate
+ * (nobody eligible, pot, cut, limit; left out when 0); the share is the
+ * largest share of draws of any of those rules (left out with
+ * point_only or when no draw fell short).  Chart scripts quote it as any
+ * other text (out/gp.h).  Returns buf: "" when the variant has nothing to
+ * say.  256 bytes always suffice. */
+char *vs_warnings_mark(const vs_warn_src *w, size_t v, int swedish,
+                       char *buf, size_t n);
+
 /* Write each warning as one line to `f` (NULL: only count them), each
  * line beginning with `prefix` (NULL or "" for none; a sweep gives
  * "PATH=VALUE: ").  Returns the number of warnings. */
