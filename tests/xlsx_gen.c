@@ -9,7 +9,8 @@
  *   badnum    row 14 of 'listade' holds the text "12 4OO"
  *   nolisted  no listed column
  *   emptycell an empty cni cell in row 3
- *   dupheader both 'listed' and 'listade' */
+ *   dupheader both 'listed' and 'listade'
+ *   lowheader the header on row 4 (rows 1-3 empty), no cni column */
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,12 @@ int main(int argc, char **argv)
         worksheet_write_number(ws, 1, 1, 1000, NULL);
         worksheet_write_number(ws, 1, 2, 1000, NULL);
         worksheet_write_number(ws, 1, 3, 1.0, NULL);
+    } else if (strcmp(kind, "lowheader") == 0) {
+        static const char *const h[] = {"namn", "listade"};
+        for (int c = 0; c < 2; c++)
+            worksheet_write_string(ws, 3, (lxw_col_t)c, h[c], NULL);
+        worksheet_write_string(ws, 4, 0, "A", NULL);
+        worksheet_write_number(ws, 4, 1, 1000, NULL);
     } else {
         fprintf(stderr, "xlsx_gen: unknown kind '%s'\n", kind);
         return 2;

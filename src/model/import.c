@@ -330,6 +330,8 @@ static int read_header(importer *im)
         problem(im, "no rows: the header row (row 1) names the columns");
         return -1;
     }
+    /* The header is the first row with a cell (blank rows above it are
+     * left out of the table), so messages name its real row. */
     const vs_table_row *h = &t->rows[0];
     im->n_cols = h->n;
     for (size_t r = 1; r < t->n_rows; r++)
@@ -374,8 +376,8 @@ static int read_header(importer *im)
         if (found) {
             int prev = im->col_of[ro];
             if (prev >= 0)
-                problem(im, "row 1: columns '%s' and '%s' mean the same; keep one",
-                        im->cols[prev].header, hd);
+                problem(im, "row %ld: columns '%s' and '%s' mean the same; keep one",
+                        h->row, im->cols[prev].header, hd);
             im->col_of[ro] = (int)c;
         } else if (is_band(hd)) {
             ro = C_BAND;
@@ -387,14 +389,14 @@ static int read_header(importer *im)
             make_key(im, c);
     }
     if (im->col_of[C_LISTED] < 0)
-        problem(im, "row 1: no column 'listed' (or 'listade'): the number of "
-                "listed persons of each centre is required");
+        problem(im, "row %ld: no column 'listed' (or 'listade'): the number of "
+                "listed persons of each centre is required", h->row);
     if (im->col_of[C_CNI] < 0)
-        problem(im, "row 1: no column 'cni': each centre's Care Need Index is "
-                "required");
+        problem(im, "row %ld: no column 'cni': each centre's Care Need Index is "
+                "required", h->row);
     if (im->col_of[C_ID] < 0 && im->col_of[C_NAME] < 0)
-        problem(im, "row 1: no column 'id' or 'name' (or 'namn'): centres "
-                "need a name");
+        problem(im, "row %ld: no column 'id' or 'name' (or 'namn'): centres "
+                "need a name", h->row);
     return im->problems ? -1 : 0;
 }
 

@@ -70,6 +70,13 @@ bad_import "nolisted.xlsx: row 1: no column 'listed' (or 'listade')" "$TMP/nolis
 bad_import "emptycell.xlsx: row 3, column 'cni': the cell is empty" "$TMP/emptycell.xlsx" --pot 1
 "$GEN" dupheader "$TMP/dupheader.xlsx"
 bad_import "row 1: columns 'listed' and 'listade' mean the same" "$TMP/dupheader.xlsx" --pot 1
+# A header below empty rows: messages about it name its real row.
+"$GEN" lowheader "$TMP/lowheader.xlsx"
+bad_import "lowheader.xlsx: row 4: no column 'cni'" "$TMP/lowheader.xlsx" --pot 1
+printf '\n\nname,listed,listed\nA,1,2\n' >"$TMP/lowheader.csv"
+bad_import "lowheader.csv: row 3: columns 'listed' and 'listed' mean the same" "$TMP/lowheader.csv" --pot 1
+printf ',,\n,,\nname,listed,cni\nA,1,\n' >"$TMP/lowempty.csv"
+bad_import "lowempty.csv: row 4, column 'cni': the cell is empty" "$TMP/lowempty.csv" --pot 1
 bad_import "no sheet 'Nope'; the workbook has 'Vårdcentraler', 'Other'" "$TMP/centres.xlsx" --sheet Nope --pot 1
 printf 'this is not a zip' >"$TMP/fake.xlsx"
 bad_import "fake.xlsx: not an Excel workbook (.xlsx): not a zip archive" "$TMP/fake.xlsx" --pot 1
