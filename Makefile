@@ -79,7 +79,7 @@ $(BUILD)/tests/%.o: tests/%.c
 # The test objects are intermediates of a chain (test_x.c -> .o -> test_x):
 # without this make deletes them after linking, and `make test` would
 # compile every test program again each time.
-.SECONDARY: $(TEST_BIN:=.o)
+.SECONDARY: $(TEST_BIN:=.o) $(TEST_HELPER_OBJ)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@echo "  LD $@"
@@ -102,8 +102,8 @@ headers:
 	echo "headers: every public header compiles on its own, none names GSL"
 
 unit: $(TEST_BIN)
-	@failed=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed=$$((failed + 1)); done; \
-	if [ $$failed -ne 0 ]; then echo "$$failed unit test program(s) failed"; exit 1; fi
+	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed="$$failed $$t"; done; \
+	if [ -n "$$failed" ]; then echo "unit test program(s) failed:$$failed"; exit 1; fi
 
 # Workbooks written by libxlsxwriter for tests/cli/import.sh (a real
 # writer, so the reader is not tested only against itself).
@@ -117,9 +117,9 @@ $(BUILD)/tests/xlsx_gen: tests/xlsx_gen.c
 # run.sh first, then every other tests/cli/*.sh (charts, sweep, ...) but
 # simd.sh, which needs the second build (simd-test).
 cli-test: $(BIN) $(BUILD)/tests/xlsx_gen
-	@failed=0; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v -e '/run.sh$$' -e '/simd.sh$$'); do \
-	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed=$$((failed + 1)); \
-	done; if [ $$failed -ne 0 ]; then echo "$$failed end-to-end script(s) failed"; exit 1; fi
+	@failed=""; for t in tests/cli/run.sh $$(ls tests/cli/*.sh | grep -v -e '/run.sh$$' -e '/simd.sh$$'); do \
+	    echo "== $$t"; VARDSIM=$(abspath $(BIN)) BUILD=$(BUILD) sh $$t || failed="$$failed $$t"; \
+	done; if [ -n "$$failed" ]; then echo "end-to-end script(s) failed:$$failed"; exit 1; fi
 
 # The same program with only the baseline x86-64 versions of the vector
 # loops (no AVX2 clones), in $(BUILD)-base/, against $(BIN): same bytes.
