@@ -15,22 +15,21 @@
 int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 vs_books *books, vs_err *err)
 {
-    const vs_scenario *sc = ctx->sc;
     const vs_draw *in = ctx->in;
     vs_ws *ws = ctx->ws;
-    size_t n = sc->n_centres;
-    int st;
+    size_t n = ctx->sc->n_centres;
 
     vs_ore C;
+    int st;
     if (r->amount != VS_NONE) {
         st = vs_rule_money(ctx, r, r->amount, &C, err);
     } else if (r->deficit_share != VS_NONE) {
         double share;
-        if (sc->deficit == VS_NONE)
+        if (ctx->sc->deficit == VS_NONE)
             return vs_rule_fail(ctx, r, err, "deficit_share needs region.deficit");
         st = vs_rule_number(ctx, r, r->deficit_share, 0, 0, INFINITY, &share, err);
         if (st == VS_OK)
-            st = vs_rule_money_of(ctx, r, share * in->vals[sc->deficit],
+            st = vs_rule_money_of(ctx, r, share * in->vals[ctx->sc->deficit],
                                   "deficit_share x region.deficit", &C, err);
     } else {
         st = vs_rule_fail(ctx, r, err, "needs amount or deficit_share");

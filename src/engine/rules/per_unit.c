@@ -15,22 +15,20 @@
 int vs_rule_per_unit(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                      vs_books *books, vs_err *err)
 {
-    const vs_scenario *sc = ctx->sc;
     const vs_draw *in = ctx->in;
     vs_ws *ws = ctx->ws;
-    size_t n = sc->n_centres;
-    int st;
+    size_t n = ctx->sc->n_centres;
 
     double amount;
-    if ((st = vs_rule_number(ctx, r, r->amount, 0, 0, VS_MONEY_MAX_SEK, &amount,
-                             err)) != VS_OK)
+    int st = vs_rule_number(ctx, r, r->amount, 0, 0, VS_MONEY_MAX_SEK, &amount, err);
+    if (st != VS_OK)
         return st;
     if (r->amount == VS_NONE)
         return vs_rule_fail(ctx, r, err, "needs an amount");
     size_t k = vs_rule_eligible(ctx, r, ws->flag);
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
-        double u = ws->flag[i] ? vs_draw_value(sc, in, i, r->unit) : 0.0;
+        double u = ws->flag[i] ? vs_draw_value(ctx->sc, in, i, r->unit) : 0.0;
         ws->w[i] = amount * (u > 0 ? u : 0.0);
         ok &= vs_rule_weight_ok(ws->w[i]);
     }

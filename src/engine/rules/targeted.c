@@ -53,13 +53,12 @@ static void report(const vs_rule_ctx *ctx, vs_ore pot, vs_ore placed,
 int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                      vs_books *books, vs_err *err)
 {
-    const vs_scenario *sc = ctx->sc;
     const vs_draw *in = ctx->in;
     vs_ws *ws = ctx->ws;
-    size_t n = sc->n_centres;
-    int st;
+    size_t n = ctx->sc->n_centres;
 
     vs_ore pot;
+    int st;
     if ((st = vs_rule_money(ctx, r, r->pot, &pot, err)) != VS_OK ||
         (st = vs_rule_book(ctx, r, &books->pots, pot, err)) != VS_OK)
         return st;
@@ -76,7 +75,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         }
         double s = 1;
         for (size_t j = 0; j < r->n_score; j++)
-            s *= vs_draw_attr(sc, in, i, r->score[j]);
+            s *= vs_draw_attr(ctx->sc, in, i, r->score[j]);
         ws->score[i] = s;
         if (!isnan(s))
             ws->idx2[m++] = i;
@@ -108,7 +107,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         size_t i = ws->idx2[j];
         switch (r->split) {
         case VS_SPLIT_EQUAL: ws->w[i] = 1; break;
-        case VS_SPLIT_ATTR: ws->w[i] = vs_draw_attr(sc, in, i, r->split_attr); break;
+        case VS_SPLIT_ATTR: ws->w[i] = vs_draw_attr(ctx->sc, in, i, r->split_attr); break;
         case VS_SPLIT_LISTED: ws->w[i] = in->listed[i]; break;
         case VS_SPLIT_LISTED_CNI: ws->w[i] = in->listed[i] * in->cni[i]; break;
         case VS_SPLIT_SCORE:

@@ -30,10 +30,9 @@ static long tier_of(const vs_rule *r, const double *vals, double cni)
 int vs_rule_tiered(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                    vs_books *books, vs_err *err)
 {
-    const vs_scenario *sc = ctx->sc;
     const vs_draw *in = ctx->in;
     vs_ws *ws = ctx->ws;
-    size_t n = sc->n_centres;
+    size_t n = ctx->sc->n_centres;
     int st;
 
     /* Check every tier's numbers once, so the loop below cannot fail on
@@ -56,7 +55,7 @@ int vs_rule_tiered(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     if (filtered)
         vs_rule_eligible(ctx, r, ws->flag);
     for (size_t i = 0; i < n; i++) {
-        double on = r->on == VS_ATTR_CNI ? in->cni[i] : vs_draw_value(sc, in, i, r->on);
+        double on = r->on == VS_ATTR_CNI ? in->cni[i] : vs_draw_value(ctx->sc, in, i, r->on);
         long t = filtered && !ws->flag[i] ? -1 : tier_of(r, in->vals, on);
         double sek = 0;
         if (t >= 0) {
