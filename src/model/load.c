@@ -39,6 +39,7 @@
 
 #include "load_text.h"
 #include "schema.h"
+#include "util/file.h"
 #include "util/idmap.h"
 #include "vardsim/money.h"
 
@@ -2426,47 +2427,24 @@ int vs_load_string(const char *text, const char *name, vs_scenario **out,
 int vs_load_file(const char *path, vs_scenario **out, vs_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *buf;
+    size_t len;
+    /* At most one byte past the limit is read: enough to know the file
+     * is too big without reading all of a huge one. */
+    int rc = vs_file_read(path, (size_t)VS_LOAD_MAX_BYTES, &buf, &len);
+    if (rc == -2)
+        return vs_err_set(err, VS_ENOMEM, path, 0, "out of memory");
+    if (rc != 0)
         return vs_err_set(err, VS_EIO, NULL, 0, "cannot read %s: %s", path,
                           strerror(errno));
-    /* Read at most one byte past the limit: enough to know the file is
-     * too big without reading all of a huge one. */
-    const size_t limit = (size_t)VS_LOAD_MAX_BYTES + 1;
-    size_t cap = 64 * 1024, len = 0;
-    char *buf = malloc(cap + 1);
-    int status = VS_OK;
-    while (buf && len < limit) {
-        if (len == cap) {
-            cap = 2 * cap < limit ? 2 * cap : limit;
-            char *p = realloc(buf, cap + 1);
-            if (!p) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
-    if (!buf) {
-        status = vs_err_set(err, VS_ENOMEM, path, 0, "out of memory");
-    } else if (ferror(f)) {
-        status = vs_err_set(err, VS_EIO, NULL, 0, "cannot read %s: %s", path,
-                            strerror(errno));
-    } else if (len > (size_t)VS_LOAD_MAX_BYTES) {
+    int status;
+    if (len > (size_t)VS_LOAD_MAX_BYTES) {
         struct stat st;
-        long long size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+        long long size = stat(path, &st) == 0 && S_ISREG(st.st_mode)
                              ? (long long)st.st_size : -1;
         vs_load_check_size(size, path, err);
         status = VS_EINPUT;
-    }
-    fclose(f);
-    if (status == VS_OK) {
-        buf[len] = '\0';
+    } else {
         status = load_buffer(buf, len, path, out, err);
     }
     free(buf);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/need.h"
 
 int vs_describe_swedish(const vs_scenario *sc)
 {
@@ -381,10 +380,4 @@ void vs_describe_rule(const vs_scenario *sc, size_t v, size_t ri,
             vs_rule_type_name(r->type));
         break;
     }
-}
-
-void vs_describe_need(const vs_scenario *sc, char *buf, size_t n)
-{
-    /* The scenario's own need measure (scenario.need), in its language. */
-    vs_need_describe(sc, vs_describe_swedish(sc) ? "sv" : "en", buf, n);
 }

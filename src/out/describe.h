@@ -33,7 +33,4 @@ void vs_describe_param(const vs_scenario *sc, int param, char kind,
 void vs_describe_rule(const vs_scenario *sc, size_t v, size_t r,
                       void (*put)(void *ctx, const char *text), void *ctx);
 
-/* The need measure in words ("behov = listade × CNI"). */
-void vs_describe_need(const vs_scenario *sc, char *buf, size_t n);
-
 #endif

@@ -26,6 +26,8 @@
 #include <sys/prctl.h>
 #endif
 
+#include "util/file.h"
+
 /* ------------------------------------------------------------------ */
 /* The shared style: identical to plots/vardsim.gp                     */
 
@@ -755,29 +757,6 @@ int vs_gp_check_formats(const char *formats, vs_err *err)
     return parse_formats(formats, &mask, err);
 }
 
-/* The gnuplot on PATH, as an absolute path in buf.  Relative and empty
- * PATH entries are skipped: gnuplot runs inside the output folder, and a
- * program found there is not one to run.  Returns 1 when found. */
-static int find_gnuplot(char *buf, size_t n)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *p = path;;) {
-        size_t len = strcspn(p, ":");
-        if (len > 0 && p[0] == '/' &&
-            snprintf(buf, n, "%.*s/gnuplot", (int)len, p) < (int)n) {
-            struct stat st;
-            if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
-                access(buf, X_OK) == 0)
-                return 1;
-        }
-        if (p[len] == '\0')
-            return 0;
-        p += len + 1;
-    }
-}
-
 /* gnuplot's first error line in its stderr `text`: the line naming the
  * script and a line number that is not a warning, else the first line
  * that is not a warning, else "".  Control bytes become '?' so the
@@ -942,7 +921,8 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
     if (list->n_refused > 0)
         return vs_err_set(err, VS_ERUN, NULL, 0, "%s", list->refused);
     char gnuplot[4096];
-    if (!find_gnuplot(gnuplot, sizeof gnuplot))
+    /* an absolute path only: gnuplot runs inside the output folder */
+    if (!vs_file_find_program("gnuplot", gnuplot, sizeof gnuplot))
         return vs_err_set(err, VS_ERUN, NULL, 0,
                           "gnuplot not found on PATH: install gnuplot-nox, "
                           "or run without --render");

@@ -19,11 +19,13 @@
 #include "out/charts.h"
 #include "out/charts_plan.h"
 #include "out/gp.h"
+#include "model/need.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
 #include "vardsim/output.h"
 #include "vardsim/override.h"
 #include "vardsim/report.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "vardsim/sim.h"
 
@@ -53,36 +55,13 @@ static const char *manifest_get(const manifest *m, const char *key)
     return NULL;
 }
 
-static char *read_text(const char *path, size_t *len_out)
+/* The whole file at `path` (free with free()), or NULL when it cannot be
+ * read.  No cap: the files are the run's own outputs. */
+static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t got = fread(s + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (cap - len - 1 == 0) {
-            char *t = realloc(s, 2 * cap);
-            if (!t) {
-                free(s);
-                s = NULL;
-                break;
-            }
-            s = t;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (s) {
-        s[len] = '\0';
-        if (len_out)
-            *len_out = len;
-    }
-    return s;
+    char *text;
+    size_t len;
+    return vs_file_read(path, SIZE_MAX - 2, &text, &len) == 0 ? text : NULL;
 }
 
 /* "key: value" lines; the first version line ("vardsim 0.1.0") is kept
@@ -92,7 +71,7 @@ static int manifest_read(const char *dir, manifest *m, vs_err *err)
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.txt", dir);
     memset(m, 0, sizeof *m);
-    char *text = read_text(path, NULL);
+    char *text = read_text(path);
     if (!text)
         return vs_err_set(err, VS_EINPUT, dir, 0,
                           "not a vardsim output folder (no manifest.txt)");
@@ -238,14 +217,13 @@ static int parse_ore(const char *s, int64_t *out)
     return 0;
 }
 
-static int need_column(rep *r, const vs_csv_table *t, const char *file,
+static int need_column(const vs_csv_table *t, const char *file,
                        const char *name, int *col, vs_err *err)
 {
     *col = vs_csv_column(t, name);
     if (*col < 0)
         return vs_err_set(err, VS_EINPUT, file, 1, "no column '%s'", name);
     return VS_OK;
-    (void)r;
 }
 
 static int read_tables(rep *r, vs_err *err)
@@ -263,15 +241,15 @@ static int read_tables(rep *r, vs_err *err)
     if (r->have_explain && (st = vs_csv_read_file(path, &r->explain, err)) != VS_OK)
         return st;
     snprintf(path, sizeof path, "%s/warnings.txt", r->dir);
-    r->warnings = read_text(path, NULL);
+    r->warnings = read_text(path);
 
     snprintf(path, sizeof path, "%s/centres.csv", r->dir);
-    if ((st = need_column(r, &r->centres, path, "listed", &r->c_listed, err)) ||
-        (st = need_column(r, &r->centres, path, "cni", &r->c_cni, err)) ||
-        (st = need_column(r, &r->centres, path, "point", &r->c_point, err)) ||
-        (st = need_column(r, &r->centres, path, "per_capita", &r->c_pcap, err)) ||
-        (st = need_column(r, &r->centres, path, "change_pct", &r->c_chpct, err)) ||
-        (st = need_column(r, &r->centres, path, "p_loss", &r->c_ploss, err)))
+    if ((st = need_column(&r->centres, path, "listed", &r->c_listed, err)) ||
+        (st = need_column(&r->centres, path, "cni", &r->c_cni, err)) ||
+        (st = need_column(&r->centres, path, "point", &r->c_point, err)) ||
+        (st = need_column(&r->centres, path, "per_capita", &r->c_pcap, err)) ||
+        (st = need_column(&r->centres, path, "change_pct", &r->c_chpct, err)) ||
+        (st = need_column(&r->centres, path, "p_loss", &r->c_ploss, err)))
         return st;
     return VS_OK;
 }
@@ -1074,7 +1052,7 @@ static void put_charts(rep *r)
     for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.svg", r->dir, chart_texts[i].name);
-        char *svg = read_text(path, NULL);
+        char *svg = read_text(path);
         if (!svg)
             continue;
         if (!any)
@@ -1097,7 +1075,8 @@ static void put_method(rep *r)
 {
     FILE *f = r->f;
     char need[256];
-    vs_describe_need(r->sc, need, sizeof need);
+    vs_need_describe(r->sc, vs_describe_swedish(r->sc) ? "sv" : "en", need,
+                     sizeof need);
     fprintf(f, "<section aria-labelledby=\"s-need\">\n<h2 id=\"s-need\">%s</h2>\n<p>",
             T(r, "Vad behov betyder här", "What need means here"));
     esc(f, need);
@@ -1220,23 +1199,14 @@ int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
 
 /* ---- PDF through headless Chromium ----------------------------------- */
 
+/* Chromium on PATH under any of its Debian and upstream names. */
 static int find_chromium(char *buf, size_t n)
 {
     static const char *const names[] = {"chromium", "chromium-browser",
                                         "google-chrome"};
-    const char *path = getenv("PATH");
-    for (size_t k = 0; path && k < sizeof names / sizeof *names; k++) {
-        for (const char *p = path; *p;) {
-            size_t len = strcspn(p, ":");
-            if (len > 0 && p[0] == '/' &&
-                snprintf(buf, n, "%.*s/%s", (int)len, p, names[k]) < (int)n &&
-                access(buf, X_OK) == 0)
-                return 0;
-            p += len;
-            if (*p == ':')
-                p++;
-        }
-    }
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (vs_file_find_program(names[k], buf, n))
+            return 0;
     return -1;
 }
 

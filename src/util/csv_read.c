@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/file.h"
 
 /* A growing byte buffer for the cell being read. */
 typedef struct cellbuf {
@@ -164,35 +167,16 @@ nomem:
 int vs_csv_read_file(const char *path, vs_csv_table *out, vs_err *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vs_err_set(err, VS_EIO, path, 0, "cannot open: %s",
+    char *text;
+    size_t len;
+    /* No cap of its own: the tables read are vardsim's own outputs and
+     * centre lists, as large as the scenario they belong to. */
+    int rc = vs_file_read(path, SIZE_MAX - 2, &text, &len);
+    if (rc == -2)
+        return vs_err_set(err, VS_ENOMEM, path, 0, "out of memory");
+    if (rc != 0)
+        return vs_err_set(err, VS_EIO, path, 0, "cannot read: %s",
                           strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 65536 > cap) {
-            size_t c = cap ? 2 * cap : 65536;
-            char *t = realloc(text, c);
-            if (!t) {
-                free(text);
-                fclose(f);
-                return vs_err_set(err, VS_ENOMEM, path, 0, "out of memory");
-            }
-            text = t;
-            cap = c;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(text);
-        return vs_err_set(err, VS_EIO, path, 0, "cannot read");
-    }
     int st = vs_csv_parse(text, len, path, out, err);
     free(text);
     return st;
