@@ -115,6 +115,69 @@ static void test_hist_constant_and_empty(void **state)
     assert_int_equal(vs_hist_slot(h.lo, h.inv_width, nextafter(h.lo, -INFINITY)), 0);
 }
 
+/* Exact sums: the same double however the values are grouped or ordered,
+ * correctly rounded (checked against sums that are exact in double), and
+ * cancellation that a double sum gets wrong. */
+static void test_xsum(void **state)
+{
+    (void)state;
+    vs_xsum a, b, c;
+    vs_xsum_init(&a);
+    assert_true(vs_xsum_value(&a) == 0.0);
+    vs_xsum_add(&a, 1e100);
+    vs_xsum_add(&a, 1.0);
+    vs_xsum_add(&a, -1e100);
+    assert_true(vs_xsum_value(&a) == 1.0); /* a double sum gives 0 */
+    vs_xsum_init(&a);
+    vs_xsum_add(&a, -5.0);
+    vs_xsum_add(&a, 2.0);
+    assert_true(vs_xsum_value(&a) == -3.0);
+    vs_xsum_init(&a); /* ties to even: 1 + 2^-53 is 1, with 2^-100 more it is not */
+    vs_xsum_add(&a, 1.0);
+    vs_xsum_add(&a, ldexp(1, -53));
+    assert_true(vs_xsum_value(&a) == 1.0);
+    vs_xsum_add(&a, ldexp(1, -100));
+    assert_true(vs_xsum_value(&a) == nextafter(1.0, 2.0));
+    vs_xsum_init(&a);
+    vs_xsum_add(&a, 4.9e-324);
+    vs_xsum_add(&a, 4.9e-324);
+    assert_true(vs_xsum_value(&a) == 2 * 4.9e-324);
+    vs_xsum_init(&a);
+    vs_xsum_add(&a, 1e308);
+    vs_xsum_add(&a, 1e308);
+    assert_true(isinf(vs_xsum_value(&a)));
+    vs_xsum_add(&a, NAN);
+    assert_true(isnan(vs_xsum_value(&a)));
+    /* grouping: one sum, two interleaved sums merged, and reversed */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    vs_xsum_init(&a), vs_xsum_init(&b), vs_xsum_init(&c);
+    enum { N = 20000 };
+    double *v = malloc(N * sizeof *v);
+    assert_non_null(v);
+    long double ld = 0;
+    for (int i = 0; i < N; i++) {
+        v[i] = ldexp(gsl_rng_uniform(r) - 0.5, (int)gsl_rng_uniform_int(r, 80) - 40);
+        vs_xsum_add(&a, v[i]);
+        vs_xsum_add(i % 3 ? &b : &c, v[i]);
+        ld += v[i];
+    }
+    vs_xsum_merge(&b, &c);
+    vs_xsum_init(&c);
+    for (int i = N - 1; i >= 0; i--)
+        vs_xsum_add(&c, v[i]);
+    double x = vs_xsum_value(&a);
+    assert_true(x == vs_xsum_value(&b));
+    assert_true(x == vs_xsum_value(&c));
+    assert_close(x, (double)ld, 1e-12 * fabs(x), 0);
+    /* integers below 2^53 sum exactly */
+    vs_xsum_init(&a);
+    for (int i = 1; i <= 1000; i++)
+        vs_xsum_add(&a, (double)i * 1e12);
+    assert_true(vs_xsum_value(&a) == 500500.0 * 1e12);
+    free(v);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_matches_gsl),
         cmocka_unit_test(test_hist_error_bound),
         cmocka_unit_test(test_hist_constant_and_empty),
+        cmocka_unit_test(test_xsum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -613,6 +613,152 @@ static void test_no_difference(void **state)
     vs_scenario_free(sc);
 }
 
+/* Every byte a writer reads from a vs_results (draws when both kept). */
+static int same_summaries(const vs_results *a, const vs_results *b)
+{
+    size_t nv = a->n_variants, nc = a->n_centres;
+    if (a->iterations != b->iterations || a->n_rules != b->n_rules ||
+        memcmp(a->stats, b->stats, nv * VS_STAT_COUNT * sizeof *a->stats) ||
+        memcmp(a->centres, b->centres, nv * nc * sizeof *a->centres) ||
+        memcmp(a->no_difference, b->no_difference, nv * sizeof(int)) ||
+        memcmp(a->shortfalls, b->shortfalls, a->n_rules * sizeof *a->shortfalls) ||
+        (!a->draws) != (!b->draws))
+        return 0;
+    return !a->draws || !memcmp(a->draws, b->draws, (size_t)a->iterations * nv *
+                                                    VS_STAT_COUNT * sizeof(double));
+}
+
+/* Shard K of N's blocks, as docs/partial-format.md says. */
+static void shard_range(long M, long K, long N, long *b0, long *b1)
+{
+    *b0 = (K - 1) * M / N;
+    *b1 = K * M / N;
+}
+
+/* Blocks computed apart (shards of 1..7, some with no block) and joined
+ * in block order give the same bytes as the whole run, in every mode:
+ * per-centre values kept or histograms, region-level values kept or
+ * streamed; and parts joined out of order are refused. */
+static void test_blocks_joined(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    static const long modes[4][2] = {{0, 0}, {10, 0}, {0, 10}, {10, 10}};
+    for (int mode = 0; mode < 4; mode++) {
+        vs_sim_opts o;
+        memset(&o, 0, sizeof o);
+        o.seed = 11;
+        o.iterations = 1337;
+        o.threads = 2;
+        o.exact_limit = modes[mode][0];
+        o.region_exact_limit = modes[mode][1];
+        vs_err err;
+        vs_err_init(&err);
+        vs_results *whole = NULL;
+        assert_int_equal(vs_sim_run(sc, &o, &whole, &err), VS_OK);
+        assert_int_equal(whole->exact_centre_quantiles, mode % 2 == 0);
+        assert_int_equal(whole->draws != NULL, mode < 2);
+        long M = vs_sim_blocks(o.iterations);
+        assert_int_equal(M, 6);
+        for (long N = 1; N <= 7; N++) {
+            vs_sim_acc *all = NULL;
+            for (long K = 1; K <= N; K++) {
+                long b0, b1;
+                shard_range(M, K, N, &b0, &b1);
+                o.threads = (int)(K % 3) + 1;
+                vs_sim_acc *part = NULL;
+                assert_int_equal(vs_sim_compute(sc, &o, b0, b1, &part, &err), VS_OK);
+                if (!all) {
+                    all = part;
+                    continue;
+                }
+                assert_int_equal(vs_sim_acc_append(all, part, &err), VS_OK);
+                vs_sim_acc_free(part);
+            }
+            vs_results *r = NULL;
+            assert_int_equal(vs_sim_finish(sc, all, 2, &r, &err), VS_OK);
+            assert_true(same_summaries(whole, r));
+            vs_results_free(r);
+            vs_sim_acc_free(all);
+        }
+        /* out of order, and a run that is not whole */
+        vs_sim_acc *p1 = NULL, *p2 = NULL;
+        assert_int_equal(vs_sim_compute(sc, &o, 2, 4, &p1, &err), VS_OK);
+        assert_int_equal(vs_sim_compute(sc, &o, 0, 2, &p2, &err), VS_OK);
+        assert_int_equal(vs_sim_acc_append(p1, p2, &err), VS_EINPUT);
+        vs_results *r = NULL;
+        assert_int_equal(vs_sim_finish(sc, p2, 1, &r, &err), VS_EINPUT);
+        assert_null(r);
+        vs_sim_acc_free(p1);
+        vs_sim_acc_free(p2);
+        vs_results_free(whole);
+        vs_err_free(&err);
+    }
+    vs_scenario_free(sc);
+}
+
+/* Region-level values streamed past the documented size: the same means
+ * (exact sums, to rounding), p_better and diff_mean, and quantiles within
+ * the histogram's bound (one bucket: 2 x pilot range / 4096); n counts
+ * the defined values. */
+static void test_region_streamed(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 4;
+    o.iterations = 2000;
+    o.threads = 2;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *exact = NULL, *st = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &exact, &err), VS_OK);
+    o.region_exact_limit = 1;
+    assert_int_equal(vs_sim_run(sc, &o, &st, &err), VS_OK);
+    assert_non_null(exact->draws);
+    assert_null(st->draws);
+    size_t nv = sc->n_variants, stride = nv * VS_STAT_COUNT;
+    int checked = 0;
+    for (size_t it = 0; it < stride; it++) {
+        const vs_stat *a = &exact->stats[it], *b = &st->stats[it];
+        assert_int_equal(a->n, b->n);
+        assert_true(a->point == b->point || (isnan(a->point) && isnan(b->point)));
+        if (a->n == 0) {
+            assert_true(isnan(b->mean) && isnan(b->p50));
+            continue;
+        }
+        double scale = fmax(fabs(a->mean), 1e-300);
+        assert_close(b->mean, a->mean, 1e-9 * scale, 0);
+        if (a->n > 1)
+            assert_close(b->sd, a->sd, 1e-6 * fmax(a->sd, 1e-12 * scale), 0);
+        /* the pilot's range bounds the quantile error */
+        double lo = INFINITY, hi = -INFINITY;
+        for (long k = 0; k < 250; k++) {
+            double v = exact->draws[(size_t)k * stride + it];
+            if (!isnan(v))
+                lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+        double bucket = 2.0 * fmax(hi - lo, fmax(1.0, 1e-6 * fabs(lo))) / 4096.0;
+        assert_close(b->p05, a->p05, 0, bucket + 1e-9 * scale);
+        assert_close(b->p50, a->p50, 0, bucket + 1e-9 * scale);
+        assert_close(b->p95, a->p95, 0, bucket + 1e-9 * scale);
+        if (!isnan(a->p_better))
+            assert_true(a->p_better == b->p_better);
+        if (!isnan(a->diff_mean))
+            assert_close(b->diff_mean, a->diff_mean, 1e-9 * fmax(fabs(a->diff_mean), scale), 0);
+        checked += hi > lo;
+    }
+    assert_true(checked > 10); /* the values really vary */
+    /* the per-centre summaries do not depend on the region's mode */
+    assert_memory_equal(exact->centres, st->centres,
+                        nv * sc->n_centres * sizeof *st->centres);
+    vs_results_free(exact);
+    vs_results_free(st);
+    vs_err_free(&err);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +777,8 @@ int main(void)
         cmocka_unit_test(test_fair_share_undefined),
         cmocka_unit_test(test_region_only),
         cmocka_unit_test(test_no_difference),
+        cmocka_unit_test(test_blocks_joined),
+        cmocka_unit_test(test_region_streamed),
         cmocka_unit_test(test_shortfalls_over_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,6 +52,12 @@ typedef struct vs_sim_opts {
     int region_only;       /* skip the per-centre draw statistics (sweeps
                               write none): centres get point, fair_share
                               and NAN elsewhere */
+    long region_exact_limit; /* 0: keep region-level values exactly up to
+                                the engine's documented size, then stream
+                                them (docs/methods.md); tests lower it */
+    int keep_draws;        /* keep every iteration's region-level values
+                              (results.draws, for draws.csv) whatever N:
+                              memory then grows with iterations */
 } vs_sim_opts;
 
 /* One summary (docs/methods.md, "Monte Carlo").  NAN marks an empty cell. */
@@ -98,7 +104,9 @@ typedef struct vs_results {
                                (NULL in results built without it: then
                                listed x cni) */
     double *draws;          /* iterations * n_variants * VS_STAT_COUNT,
-                               row k-1 = iteration k; NAN = undefined */
+                               row k-1 = iteration k; NAN = undefined;
+                               NULL when they were streamed (long runs
+                               without keep_draws, docs/methods.md) */
     size_t n_rules;         /* every variant's own rules, in file order */
     size_t *rule_base;      /* per variant: index of its first rule */
     vs_shortfall_sum *shortfalls; /* n_rules */

@@ -109,33 +109,149 @@ void vs_hist_init(vs_hist *h, const double *v, size_t n)
 }
 
 /* The r-th smallest value (0-based), spreading a bucket's count evenly. */
-static double order_stat(const vs_hist *h, uint64_t r)
+static double order_stat(const uint32_t *b, size_t buckets, double lo,
+                         double width, uint64_t r)
 {
-    if (r < h->b[0])
-        return h->lo;
-    uint64_t seen = h->b[0];
-    for (size_t i = 0; i < VS_HIST_BUCKETS; i++) {
-        uint32_t c = h->b[i + 1];
+    if (r < b[0])
+        return lo;
+    uint64_t seen = b[0];
+    for (size_t i = 0; i < buckets; i++) {
+        uint32_t c = b[i + 1];
         if (r < seen + c)
-            return h->lo + h->width * ((double)i + ((double)(r - seen) + 0.5) /
-                                                      (double)c);
+            return lo + width * ((double)i + ((double)(r - seen) + 0.5) /
+                                                 (double)c);
         seen += c;
     }
-    return h->lo + h->width * VS_HIST_BUCKETS;
+    return lo + width * (double)buckets;
 }
 
-double vs_hist_quantile(const vs_hist *h, double p)
+double vs_hist_quantile_of(const uint32_t *b, size_t buckets, double lo,
+                           double width, double p)
 {
     uint64_t count = 0;
-    for (size_t i = 0; i < VS_HIST_SLOTS; i++)
-        count += h->b[i];
+    for (size_t i = 0; i < buckets + 2; i++)
+        count += b[i];
     if (count == 0)
         return NAN;
     double index = p * (double)(count - 1);
     uint64_t lhs = (uint64_t)index;
     double delta = index - (double)lhs;
-    double x = order_stat(h, lhs);
+    double x = order_stat(b, buckets, lo, width, lhs);
     if (delta == 0.0 || lhs + 1 >= count)
         return x;
-    return (1 - delta) * x + delta * order_stat(h, lhs + 1);
+    return (1 - delta) * x + delta * order_stat(b, buckets, lo, width, lhs + 1);
+}
+
+double vs_hist_quantile(const vs_hist *h, double p)
+{
+    return vs_hist_quantile_of(h->b, VS_HIST_BUCKETS, h->lo, h->width, p);
+}
+
+/* ---- exact sums ------------------------------------------------------ */
+
+__extension__ typedef unsigned __int128 u128;
+
+#define XSUM_MASK 0xffffffffLL
+/* 2^30 adds of at most 2^32 - 1 each stay inside an int64 limb. */
+#define XSUM_MAX_PENDING (1 << 30)
+
+void vs_xsum_init(vs_xsum *x)
+{
+    memset(x, 0, sizeof *x);
+}
+
+void vs_xsum_normalise(vs_xsum *x)
+{
+    int64_t carry = 0;
+    for (size_t i = 0; i + 1 < VS_XSUM_LIMBS; i++) {
+        int64_t v = x->limb[i] + carry;
+        /* floor division by 2^32, for negative v too */
+        carry = v >> 32;
+        x->limb[i] = v & XSUM_MASK;
+    }
+    x->limb[VS_XSUM_LIMBS - 1] += carry;
+    x->pending = 0;
+}
+
+void vs_xsum_add(vs_xsum *x, double v)
+{
+    if (!isfinite(v)) {
+        x->nonfinite = 1;
+        return;
+    }
+    if (v == 0)
+        return;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int neg = (int)(bits >> 63);
+    int e = (int)((bits >> 52) & 0x7ff);
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    if (e == 0)
+        e = 1; /* subnormal: m x 2^-1074 */
+    else
+        m |= UINT64_C(1) << 52;
+    /* v = m x 2^(e - 1075); bit 0 of limb 0 is 2^-1074 */
+    unsigned p = (unsigned)(e - 1);
+    size_t i = p / 32;
+    u128 w = (u128)m << (p % 32);
+    int64_t part[3] = {(int64_t)(w & XSUM_MASK), (int64_t)((w >> 32) & XSUM_MASK),
+                       (int64_t)(w >> 64)};
+    for (size_t t = 0; t < 3 && i + t < VS_XSUM_LIMBS; t++)
+        x->limb[i + t] += neg ? -part[t] : part[t];
+    if (++x->pending >= XSUM_MAX_PENDING)
+        vs_xsum_normalise(x);
+}
+
+void vs_xsum_merge(vs_xsum *x, const vs_xsum *y)
+{
+    vs_xsum t = *y;
+    vs_xsum_normalise(&t);
+    vs_xsum_normalise(x);
+    for (size_t i = 0; i < VS_XSUM_LIMBS; i++)
+        x->limb[i] += t.limb[i];
+    x->nonfinite |= t.nonfinite;
+    vs_xsum_normalise(x);
+}
+
+double vs_xsum_value(const vs_xsum *in)
+{
+    if (in->nonfinite)
+        return NAN;
+    vs_xsum x = *in;
+    vs_xsum_normalise(&x);
+    int neg = x.limb[VS_XSUM_LIMBS - 1] < 0;
+    if (neg) { /* two's complement over the limbs: the magnitude */
+        int64_t carry = 1;
+        for (size_t i = 0; i < VS_XSUM_LIMBS; i++) {
+            int64_t v = (~x.limb[i] & XSUM_MASK) + carry;
+            carry = v >> 32;
+            x.limb[i] = v & XSUM_MASK;
+        }
+    }
+    int top = VS_XSUM_LIMBS - 1;
+    while (top >= 0 && x.limb[top] == 0)
+        top--;
+    if (top < 0)
+        return 0.0;
+    /* The top 64 bits from the highest limbs, every lower bit folded into
+     * a sticky bit: converting that to double rounds exactly as the whole
+     * integer would (64 > 53 + 2 bits). */
+    uint64_t hi = 0;
+    int taken = 0, used = 0; /* bits in hi; limbs used */
+    int lz = __builtin_clzll((unsigned long long)x.limb[top]) - 32;
+    u128 acc = 0;
+    for (int i = top; i >= 0 && used < 3; i--, used++)
+        acc = (acc << 32) | (uint64_t)x.limb[i];
+    taken = used * 32 - lz;          /* significant bits in acc */
+    int shift = taken > 64 ? taken - 64 : 0;
+    hi = (uint64_t)(acc >> shift);
+    int sticky = shift > 0 && (acc & (((u128)1 << shift) - 1)) != 0;
+    for (int i = top - used; i >= 0 && !sticky; i--)
+        sticky = x.limb[i] != 0;
+    hi |= (uint64_t)sticky;
+    /* hi x 2^(bit of acc's lowest kept bit) */
+    int low_limb = top - used + 1;
+    int exp2 = low_limb * 32 - 1074 + shift;
+    double r = ldexp((double)hi, exp2);
+    return neg ? -r : r;
 }

@@ -69,4 +69,37 @@ static inline void vs_hist_add(vs_hist *h, double v)
  * the values outside the range, the nearest edge is returned. */
 double vs_hist_quantile(const vs_hist *h, double p);
 
+/* The same estimate on any equal-width histogram: counts b[0] below,
+ * b[1 + i] bucket i of `buckets`, b[buckets + 1] at or above the top. */
+double vs_hist_quantile_of(const uint32_t *b, size_t buckets, double lo,
+                           double width, double p);
+
+/* Exact sum of doubles (a "superaccumulator"): every finite double is a
+ * signed integer times a power of two between 2^-1074 and 2^1023, so a
+ * fixed-point integer of VS_XSUM_LIMBS 32-bit limbs holds any sum of
+ * them exactly.  The sum therefore does not depend on the order the
+ * values are added in, nor on how they were split into partial sums
+ * (shards, threads): vs_xsum_value gives the same double, correctly
+ * rounded, however the values were grouped.  Limbs are kept in int64 so
+ * that up to 2^30 values add without a carry (vs_xsum_add normalises
+ * when it gets there); a non-finite value makes the sum NAN. */
+#define VS_XSUM_LIMBS 68
+
+typedef struct vs_xsum {
+    int64_t limb[VS_XSUM_LIMBS]; /* limb i holds multiples of 2^(32 i - 1074) */
+    int32_t pending;             /* adds since the last normalisation */
+    int32_t nonfinite;           /* a non-finite value was added */
+} vs_xsum;
+
+void vs_xsum_init(vs_xsum *x);
+void vs_xsum_add(vs_xsum *x, double v);
+/* x += y (both sums of any values). */
+void vs_xsum_merge(vs_xsum *x, const vs_xsum *y);
+/* Carry every limb into [0, 2^32) but the top one, which keeps the sign:
+ * the one representation of the sum (partial files store it so). */
+void vs_xsum_normalise(vs_xsum *x);
+/* The sum rounded to the nearest double (ties to even; +-HUGE_VAL past
+ * DBL_MAX, NAN after a non-finite value). */
+double vs_xsum_value(const vs_xsum *x);
+
 #endif

@@ -28,17 +28,13 @@
 #include "engine/quantile.h"
 #include "engine/vecmath.h"
 
-#define VS_SIM_BLOCK 250L
-/* A block is all pilot or all histogram slots, and --precision checks
- * fall on block ends. */
-_Static_assert(VS_SIM_PILOT % VS_SIM_BLOCK == 0, "the pilot is whole blocks");
+/* The pilot is the first block: a shard that does not own it computes it
+ * once to calibrate, and a block is all pilot or all histogram slots. */
+_Static_assert(VS_SIM_PILOT == VS_SIM_BLOCK, "the pilot is the first block");
 _Static_assert(VS_SIM_PRECISION_BLOCK % VS_SIM_BLOCK == 0,
                "precision checks fall on block ends");
 /* Histogram slots are stored as uint16_t. */
 _Static_assert(VS_HIST_SLOTS - 1 <= UINT16_MAX, "slots fit uint16_t");
-
-/* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
-__extension__ typedef __int128 vs_i128;
 
 struct sim;
 
@@ -64,32 +60,33 @@ typedef struct worker {
 typedef struct sim {
     const vs_scenario *sc;
     const vs_sim_opts *opts;
-    size_t nv, nc, ncol;
+    vs_sim_acc *acc;  /* what the run leaves (engine/sim.h) */
+    size_t nv, nc, ncol, stride;
     int baseline;
     int threads;   /* workers taking part in blocks */
     int n_workers; /* workers allocated */
     worker *w;
+    long k0;       /* the range's first iteration */
 
-    /* region-level values: draws[(k-1) * nv * VS_STAT_COUNT + ...] */
-    double *draws;
-    long draws_cap;
+    /* region-level rows: acc->draws (exact), else the pilot's and the
+     * current block's rows, folded into acc->rs (see row_at) */
+    double *pilot_rows, *block_rows;
+    int counting;  /* 0 while a shard computes the pilot only to calibrate */
 
     /* per-centre accumulators, one column per (variant, centre).  The
-     * first exact_cap iterations are kept exactly (all of them when they
-     * fit, else a pilot that calibrates the histograms). */
+     * iterations kept_lo .. kept_lo + kept_n - 1 are kept exactly (the
+     * range's when they fit, acc->cvals; else the pilot that calibrates
+     * the histograms). */
     int centre_stats; /* 0: region-level statistics only */
     int exact;
-    long exact_cap;   /* rows kept per column */
-    int64_t *cvals;   /* column j at cvals + j * exact_cap */
+    long kept_lo, kept_n;
+    int64_t *kept;    /* column j at kept + j * kept_n */
     vs_hist *hist;    /* streaming: allocation and change, 2 per column */
     double *scale;    /* lo and inv_width of both histograms of every
                          column, in four arrays of ncol (SCALE_*), copied
                          out of them so the evaluating workers read 32
                          contiguous bytes per column, not a line of each
                          2 KB histogram */
-    vs_i128 *sums;    /* the workers' sums and losses, merged at the end */
-    int64_t *losses;
-
     /* The current block's histogram slots, laid out as slot_at says. */
     uint16_t *block;
     long block_start, block_len;
@@ -298,7 +295,8 @@ static void flush_psum(sim *s, worker *w)
  * keep them exactly or write their slots into row i of the block. */
 static void record(sim *s, worker *w, long i, long k)
 {
-    if (k > s->exact_cap && allocations_small(s, w->out)) {
+    int kept = k >= s->kept_lo && k < s->kept_lo + s->kept_n;
+    if (!kept && allocations_small(s, w->out)) {
         record_fast(s, w, (size_t)i);
         return;
     }
@@ -310,12 +308,12 @@ static void record(sim *s, worker *w, long i, long k)
             w->sums[j] += alloc[j];
             w->losses[j] += alloc[j] < base[c];
         }
-    if (k <= s->exact_cap) {
+    if (kept) {
         /* A scattered write per column, but only for the pilot or a run
          * small enough to keep every value. */
-        size_t cap = (size_t)s->exact_cap;
+        size_t cap = (size_t)s->kept_n;
         for (size_t j = 0; j < s->ncol; j++)
-            s->cvals[j * cap + (size_t)(k - 1)] = alloc[j];
+            s->kept[j * cap + (size_t)(k - s->kept_lo)] = alloc[j];
         return;
     }
     size_t ncol = s->ncol;
@@ -354,16 +352,27 @@ static void note_differences(const vs_outcome *out, size_t nv, size_t nc,
     }
 }
 
+/* Where iteration k's region-level row goes: the run's rows while they
+ * are kept exactly (from the range's first iteration), else the pilot's
+ * rows (which calibrate the histograms) or the current block's. */
+static double *row_at(const sim *s, long k)
+{
+    if (k <= VS_SIM_PILOT && (!s->acc->exact_region || k < s->k0))
+        return s->pilot_rows + (size_t)(k - 1) * s->stride;
+    if (s->acc->exact_region)
+        return s->acc->draws + (size_t)(k - s->k0) * s->stride;
+    return s->block_rows + (size_t)(k - s->block_start) * s->stride;
+}
+
 /* Phase 1: this worker's iterations of the block. */
 static void block_eval(sim *s, worker *w)
 {
-    size_t stride = s->nv * VS_STAT_COUNT;
     w->fail_k = -1;
     long i0 = s->block_len * w->id / s->threads;
     long i1 = s->block_len * (w->id + 1) / s->threads;
     for (long i = i0; i < i1; i++) {
         long k = s->block_start + i;
-        if (eval_iteration(s, w, k, s->draws + (size_t)(k - 1) * stride) != VS_OK) {
+        if (eval_iteration(s, w, k, row_at(s, k)) != VS_OK) {
             w->fail_k = k;
             break;
         }
@@ -373,7 +382,8 @@ static void block_eval(sim *s, worker *w)
             w->sf_kinds[r] |= kinds;
         }
         note_differences(w->out, s->nv, s->nc, s->baseline, w->nodiff);
-        if (s->centre_stats)
+        /* a pilot computed only to calibrate keeps no exact values */
+        if (s->centre_stats && (s->counting || !s->exact))
             record(s, w, i, k);
     }
     if (s->centre_stats)
@@ -385,7 +395,7 @@ static void block_eval(sim *s, worker *w)
  * slots: the pilot is a whole number of blocks. */
 static void block_fold(sim *s, worker *w)
 {
-    if (!s->centre_stats || s->block_start <= s->exact_cap)
+    if (!s->centre_stats || s->exact || s->block_start <= VS_SIM_PILOT)
         return;
     size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
     size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
@@ -407,22 +417,23 @@ static void block_fold(sim *s, worker *w)
 }
 
 /* After the pilot: calibrate each column's histograms on the pilot's
- * values, feed them in and free the pilot.  Depends only on the first
- * VS_SIM_PILOT iterations, never on the thread count. */
+ * values, feed them in (unless the pilot is not the range's) and free the
+ * pilot.  Depends only on the first VS_SIM_PILOT iterations, never on the
+ * thread count or the shard. */
 static int calibrate(sim *s)
 {
-    size_t P = (size_t)s->exact_cap;
+    size_t P = (size_t)s->kept_n;
     double *tmp = malloc(P * sizeof *tmp);
     if (!tmp)
         return VS_ENOMEM;
     size_t b = (size_t)s->baseline;
     for (size_t j = 0; j < s->ncol; j++) {
         size_t v = j / s->nc, c = j % s->nc;
-        const int64_t *a = s->cvals + j * P, *base = s->cvals + (b * s->nc + c) * P;
+        const int64_t *a = s->kept + j * P, *base = s->kept + (b * s->nc + c) * P;
         for (size_t k = 0; k < P; k++)
             tmp[k] = (double)a[k];
         vs_hist_init(&s->hist[2 * j], tmp, P);
-        for (size_t k = 0; k < P; k++)
+        for (size_t k = 0; k < P && s->counting; k++)
             vs_hist_add(&s->hist[2 * j], tmp[k]);
         s->scale[SCALE_LO * s->ncol + j] = s->hist[2 * j].lo;
         s->scale[SCALE_INV * s->ncol + j] = s->hist[2 * j].inv_width;
@@ -431,16 +442,17 @@ static int calibrate(sim *s)
         for (size_t k = 0; k < P; k++)
             tmp[k] = (double)(a[k] - base[k]);
         vs_hist_init(&s->hist[2 * j + 1], tmp, P);
-        for (size_t k = 0; k < P; k++)
+        for (size_t k = 0; k < P && s->counting; k++)
             vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
         s->scale[SCALE_DLO * s->ncol + j] = s->hist[2 * j + 1].lo;
         s->scale[SCALE_DINV * s->ncol + j] = s->hist[2 * j + 1].inv_width;
     }
     free(tmp);
     /* The pilot has done its job: every later value goes to the
-     * histograms, and the summaries read them (n > exact_cap). */
-    free(s->cvals);
-    s->cvals = NULL;
+     * histograms, and the summaries read them. */
+    free(s->kept);
+    s->kept = NULL;
+    s->kept_n = 0;
     return VS_OK;
 }
 
@@ -530,23 +542,23 @@ static int worker_init(sim *s, worker *w, int id)
 }
 
 /* Move iteration 0's rule records from worker w (its steps, which later
- * iterations need not keep, and its shortfalls) into res. */
-static int keep_point_rules(worker *w, vs_results *res)
+ * iterations need not keep, and its shortfalls) into the accumulator. */
+static int keep_point_rules(worker *w, vs_sim_acc *acc)
 {
     const vs_outcome *o = w->out;
     size_t nr = o->n_rules, nv = o->n_variants ? o->n_variants : 1;
-    res->n_rules = nr;
-    res->rule_base = malloc(nv * sizeof *res->rule_base);
-    res->shortfalls = calloc(nr ? nr : 1, sizeof *res->shortfalls);
-    if (!res->rule_base || !res->shortfalls)
+    acc->n_rules = nr;
+    acc->rule_base = malloc(nv * sizeof *acc->rule_base);
+    acc->shortfalls = calloc(nr ? nr : 1, sizeof *acc->shortfalls);
+    if (!acc->rule_base || !acc->shortfalls)
         return VS_ENOMEM;
-    memcpy(res->rule_base, o->rule_base, nv * sizeof *res->rule_base);
+    memcpy(acc->rule_base, o->rule_base, nv * sizeof *acc->rule_base);
     for (size_t r = 0; r < nr; r++) {
         const vs_shortfall *sf = &o->shortfalls[r];
-        res->shortfalls[r] = (vs_shortfall_sum){sf->amount, sf->kinds,
+        acc->shortfalls[r] = (vs_shortfall_sum){sf->amount, sf->kinds,
                                                 sf->eligible, sf->kinds, 0};
     }
-    res->steps = w->out->steps;
+    acc->steps = w->out->steps;
     w->out->steps = NULL;
     return VS_OK;
 }
@@ -638,16 +650,123 @@ void vs_sim_summarise(const double *values, const double *base, long n,
     }
 }
 
+/* ---- region-level values, streamed ------------------------------------ */
+
+/* Calibrate every statistic's vs_rstat on the pilot's rows, and feed
+ * them in when the pilot is part of the range (s->counting). */
+static void region_calibrate(sim *s)
+{
+    vs_sim_acc *a = s->acc;
+    for (size_t it = 0; it < s->nv * VS_STAT_COUNT; it++) {
+        vs_rstat *r = &a->rs[it];
+        double lo = NAN, hi = NAN;
+        for (long k = 0; k < VS_SIM_PILOT; k++) {
+            double v = s->pilot_rows[(size_t)k * s->stride + it];
+            if (isnan(v))
+                continue;
+            if (isnan(lo))
+                r->x0 = lo = hi = v;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (isnan(lo)) /* never defined in the pilot: a window around 0 */
+            lo = hi = 0;
+        double spread = hi - lo;
+        if (!(spread > 0))
+            spread = fmax(1.0, 1e-6 * fabs(lo));
+        r->lo = lo - 0.5 * spread;
+        r->width = 2.0 * spread / VS_RHIST_BUCKETS;
+        r->inv_width = 1.0 / r->width;
+    }
+}
+
+/* Add rows[0..n) (iterations in order) to the streamed statistics. */
+static void region_fold(sim *s, const double *rows, long n)
+{
+    vs_sim_acc *a = s->acc;
+    size_t b = (size_t)s->baseline;
+    for (long k = 0; k < n; k++) {
+        const double *row = rows + (size_t)k * s->stride;
+        for (size_t v = 0; v < s->nv; v++)
+            for (int m = 0; m < VS_STAT_COUNT; m++) {
+                vs_rstat *r = &a->rs[v * VS_STAT_COUNT + (size_t)m];
+                double x = row[v * VS_STAT_COUNT + (size_t)m];
+                double y = row[b * VS_STAT_COUNT + (size_t)m];
+                if (isnan(x))
+                    continue;
+                double d = x - r->x0;
+                r->n++;
+                vs_xsum_add(&r->s, d);
+                vs_xsum_add(&r->q, d * d);
+                double u = (x - r->lo) * r->inv_width;
+                size_t slot = u < 0 ? 0 : u >= VS_RHIST_BUCKETS ? VS_RHIST_BUCKETS + 1
+                                                                 : (size_t)u + 1;
+                r->b[slot]++;
+                if (v == b || isnan(y))
+                    continue;
+                r->both++;
+                vs_xsum_add(&r->d, x - y);
+                if (m < VS_M_COUNT && vs_metric_is_better((vs_metric)m, x, y))
+                    r->better++;
+            }
+    }
+}
+
+/* Mean and sd of a streamed statistic (NAN when undefined). */
+static void rstat_moments(const vs_rstat *r, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    if (r->n == 0)
+        return;
+    double m = (double)r->n, S = vs_xsum_value(&r->s), Q = vs_xsum_value(&r->q);
+    *mean = r->x0 + S / m;
+    if (r->n > 1) {
+        double ss = Q - S * (S / m);
+        *sd = sqrt((ss > 0 ? ss : 0) / (m - 1));
+    }
+}
+
+/* The summary of a streamed statistic (as vs_sim_summarise gives one of
+ * kept values; quantiles from the histogram). */
+static void rstat_summary(const vs_rstat *r, int has_base, double point,
+                          int stat_id, vs_stat *out)
+{
+    int money = stat_id >= VS_M_COUNT;
+    out->point = point;
+    out->diff_mean = out->p_better = NAN;
+    out->n = r->n;
+    rstat_moments(r, &out->mean, &out->sd);
+    out->mcse = r->n > 1 ? out->sd / sqrt((double)r->n) : NAN;
+    if (r->n == 0) {
+        out->p05 = out->p50 = out->p95 = NAN;
+    } else {
+        out->p05 = vs_hist_quantile_of(r->b, VS_RHIST_BUCKETS, r->lo, r->width, 0.05);
+        out->p50 = vs_hist_quantile_of(r->b, VS_RHIST_BUCKETS, r->lo, r->width, 0.50);
+        out->p95 = vs_hist_quantile_of(r->b, VS_RHIST_BUCKETS, r->lo, r->width, 0.95);
+    }
+    if (has_base && r->both > 0) {
+        out->diff_mean = vs_xsum_value(&r->d) / (double)r->both;
+        if (!money)
+            out->p_better = (double)r->better / (double)r->both;
+    }
+}
+
 /* True when every statistic's mcse is below R |mean| (means of 0 ignored). */
 static int converged(sim *s, long n, double r, double *col, double *scratch)
 {
-    size_t stride = s->nv * VS_STAT_COUNT;
     for (size_t v = 0; v < s->nv; v++)
         for (int m = 0; m < VS_STAT_COUNT; m++) {
-            for (long k = 0; k < n; k++)
-                col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + (size_t)m];
+            size_t it = v * VS_STAT_COUNT + (size_t)m;
             vs_stat st;
-            vs_sim_summarise(col, NULL, n, NAN, NAN, m, scratch, &st);
+            if (s->acc->exact_region) {
+                for (long k = 0; k < n; k++)
+                    col[k] = s->acc->draws[(size_t)k * s->stride + it];
+                vs_sim_summarise(col, NULL, n, NAN, NAN, m, scratch, &st);
+            } else {
+                rstat_moments(&s->acc->rs[it], &st.mean, &st.sd);
+                st.mcse = s->acc->rs[it].n > 1
+                    ? st.sd / sqrt((double)s->acc->rs[it].n) : NAN;
+            }
             if (isnan(st.mean) || st.mean == 0.0)
                 continue;
             if (isnan(st.mcse) || !(st.mcse < r * fabs(st.mean)))
@@ -656,39 +775,48 @@ static int converged(sim *s, long n, double r, double *col, double *scratch)
     return 1;
 }
 
-static int grow_draws(sim *s, long need)
+/* Room for `need` kept rows of the range (exact region values). */
+static int grow_draws(sim *s, long need, long range)
 {
-    if (need <= s->draws_cap)
+    vs_sim_acc *a = s->acc;
+    if (need <= a->draws_cap)
         return VS_OK;
-    long cap = s->draws_cap ? s->draws_cap : VS_SIM_PRECISION_BLOCK;
+    long cap = a->draws_cap ? a->draws_cap : VS_SIM_PRECISION_BLOCK;
     while (cap < need)
         cap *= 2;
-    if (cap > s->opts->iterations)
-        cap = s->opts->iterations;
-    double *p = realloc(s->draws, (size_t)cap * s->nv * VS_STAT_COUNT * sizeof *p);
+    if (cap > range)
+        cap = range;
+    double *p = realloc(a->draws, (size_t)cap * s->stride * sizeof *p);
     if (!p)
         return VS_ENOMEM;
-    s->draws = p;
-    s->draws_cap = cap;
+    a->draws = p;
+    a->draws_cap = cap;
     return VS_OK;
 }
 
+/* ---- summaries --------------------------------------------------------- */
+
 /* What the summary jobs share. */
 typedef struct sum_ctx {
-    sim *s;
-    const vs_outcome *pt;
-    const double *prow;
-    long n;
+    const vs_sim_acc *a;
+    size_t b; /* the baseline */
     vs_results *res;
-    int status;
 } sum_ctx;
 
 /* Region-level summaries of items [lo, hi) (item = variant x stat). */
 static int summarise_stats(sum_ctx *x, size_t lo, size_t hi)
 {
-    sim *s = x->s;
-    size_t stride = s->nv * VS_STAT_COUNT, b = (size_t)s->baseline;
-    long n = x->n, len = n > 0 ? n : 1;
+    const vs_sim_acc *a = x->a;
+    size_t stride = a->nv * VS_STAT_COUNT, b = x->b;
+    long n = a->n, len = n > 0 ? n : 1;
+    if (!a->exact_region) {
+        for (size_t it = lo; it < hi; it++) {
+            size_t v = it / VS_STAT_COUNT, m = it % VS_STAT_COUNT;
+            rstat_summary(&a->rs[it], v != b, a->prow[it], (int)m,
+                          &x->res->stats[it]);
+        }
+        return VS_OK;
+    }
     double *col = malloc((size_t)len * 3 * sizeof *col);
     if (!col)
         return VS_ENOMEM;
@@ -696,12 +824,12 @@ static int summarise_stats(sum_ctx *x, size_t lo, size_t hi)
     for (size_t it = lo; it < hi; it++) {
         size_t v = it / VS_STAT_COUNT, m = it % VS_STAT_COUNT;
         for (long k = 0; k < n; k++) {
-            col[k] = s->draws[(size_t)k * stride + v * VS_STAT_COUNT + m];
-            bcol[k] = s->draws[(size_t)k * stride + b * VS_STAT_COUNT + m];
+            col[k] = a->draws[(size_t)k * stride + v * VS_STAT_COUNT + m];
+            bcol[k] = a->draws[(size_t)k * stride + b * VS_STAT_COUNT + m];
         }
         vs_sim_summarise(col, v == b ? NULL : bcol, n,
-                         x->prow[v * VS_STAT_COUNT + m],
-                         x->prow[b * VS_STAT_COUNT + m], (int)m, scratch,
+                         a->prow[v * VS_STAT_COUNT + m],
+                         a->prow[b * VS_STAT_COUNT + m], (int)m, scratch,
                          &x->res->stats[it]);
     }
     free(col);
@@ -712,19 +840,19 @@ static int summarise_stats(sum_ctx *x, size_t lo, size_t hi)
 static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
 {
     static const double ps[2] = {0.05, 0.95};
-    sim *s = x->s;
-    size_t nc = s->nc, b = (size_t)s->baseline;
-    long n = x->n;
+    const vs_sim_acc *a = x->a;
+    size_t nc = a->nc, b = x->b;
+    long n = a->n;
     int64_t *ibuf = malloc((size_t)(n > 0 ? n : 1) * sizeof *ibuf);
     if (!ibuf)
         return VS_ENOMEM;
     for (size_t j = lo; j < hi; j++) {
         size_t v = j / nc, c = j % nc;
         vs_centre_stat *cs = &x->res->centres[j];
-        vs_ore a0 = x->pt->alloc[j], b0 = x->pt->alloc[b * nc + c];
+        vs_ore a0 = a->pt_alloc[j], b0 = a->pt_alloc[b * nc + c];
         double q[2];
         cs->point = a0;
-        if (!s->centre_stats) {
+        if (!a->centre_stats) {
             cs->mean = cs->p05 = cs->p95 = cs->p_loss = NAN;
             cs->change_p05 = cs->change_p95 = NAN;
             continue;
@@ -735,12 +863,12 @@ static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
             cs->change_p05 = cs->change_p95 = v == b ? NAN : (double)(a0 - b0);
             continue;
         }
-        cs->mean = (double)s->sums[j] / (double)n;
-        cs->p_loss = v == b ? NAN : (double)s->losses[j] / (double)n;
+        cs->mean = (double)a->sums[j] / (double)n;
+        cs->p_loss = v == b ? NAN : (double)a->losses[j] / (double)n;
         cs->change_p05 = cs->change_p95 = NAN;
-        if (n <= s->exact_cap) {
-            const int64_t *vals = s->cvals + j * (size_t)s->exact_cap;
-            const int64_t *bvals = s->cvals + (b * nc + c) * (size_t)s->exact_cap;
+        if (a->exact_centres) {
+            const int64_t *vals = a->cvals + j * (size_t)a->cvals_cap;
+            const int64_t *bvals = a->cvals + (b * nc + c) * (size_t)a->cvals_cap;
             memcpy(ibuf, vals, (size_t)n * sizeof *ibuf);
             vs_quantiles_int64(ibuf, (size_t)n, ps, 2, q);
             cs->p05 = q[0], cs->p95 = q[1];
@@ -751,11 +879,11 @@ static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
                 cs->change_p05 = q[0], cs->change_p95 = q[1];
             }
         } else {
-            cs->p05 = vs_hist_quantile(&s->hist[2 * j], 0.05);
-            cs->p95 = vs_hist_quantile(&s->hist[2 * j], 0.95);
+            cs->p05 = vs_hist_quantile(&a->hist[2 * j], 0.05);
+            cs->p95 = vs_hist_quantile(&a->hist[2 * j], 0.95);
             if (v != b) {
-                cs->change_p05 = vs_hist_quantile(&s->hist[2 * j + 1], 0.05);
-                cs->change_p95 = vs_hist_quantile(&s->hist[2 * j + 1], 0.95);
+                cs->change_p05 = vs_hist_quantile(&a->hist[2 * j + 1], 0.05);
+                cs->change_p95 = vs_hist_quantile(&a->hist[2 * j + 1], 0.95);
             }
         }
     }
@@ -775,35 +903,23 @@ typedef struct sum_job {
 static void *sum_job_main(void *arg)
 {
     sum_job *jb = arg;
-    sim *s = jb->x->s;
-    size_t ns = s->nv * VS_STAT_COUNT;
+    const vs_sim_acc *a = jb->x->a;
+    size_t ns = a->nv * VS_STAT_COUNT;
     size_t p = (size_t)jb->part, P = (size_t)jb->parts;
     jb->status = summarise_stats(jb->x, ns * p / P, ns * (p + 1) / P);
     if (jb->status == VS_OK)
-        jb->status = summarise_centres(jb->x, s->ncol * p / P, s->ncol * (p + 1) / P);
+        jb->status = summarise_centres(jb->x, a->ncol * p / P, a->ncol * (p + 1) / P);
     return NULL;
 }
 
-/* Fill the results from the point outcome and the accumulators, spreading
- * the quantile selections over the run's threads. */
-static int summarise(sim *s, const vs_outcome *pt, const double *prow,
-                     const vs_draw *pin, long n, vs_results *res)
+/* Both summary loops, spread over `parts` threads. */
+static int summarise_parallel(sum_ctx *x, int parts)
 {
-    size_t nv = s->nv, nc = s->nc;
-    sum_ctx x = {s, pt, prow, n, res, VS_OK};
-    int parts = s->threads;
     sum_job *jobs = calloc((size_t)parts, sizeof *jobs);
-    double *rem = malloc((nc ? nc : 1) * sizeof *rem);
-    size_t *idx = malloc((nc ? nc : 1) * sizeof *idx);
-    double *need = malloc((nc ? nc : 1) * sizeof *need);
-    vs_ore *fair = malloc((nc ? nc : 1) * sizeof *fair);
-    int st = VS_OK;
-    if (!jobs || !rem || !idx || !need || !fair) {
-        st = VS_ENOMEM;
-        goto out;
-    }
+    if (!jobs)
+        return VS_ENOMEM;
     for (int t = 0; t < parts; t++)
-        jobs[t] = (sum_job){&x, t, parts, VS_OK, 0};
+        jobs[t] = (sum_job){x, t, parts, VS_OK, 0};
     int started = 0; /* jobs 1..started run on their own threads */
     while (started + 1 < parts &&
            pthread_create(&jobs[started + 1].thread, NULL, sum_job_main,
@@ -814,38 +930,104 @@ static int summarise(sim *s, const vs_outcome *pt, const double *prow,
     sum_job_main(&jobs[0]);
     for (int t = 1; t <= started; t++)
         pthread_join(jobs[t].thread, NULL);
+    int st = VS_OK;
     for (int t = 0; t < parts; t++)
         if (jobs[t].status != VS_OK)
             st = jobs[t].status;
-
-    /* Fair shares: the variant's total by the scenario's need, to the
-     * öre; undefined (empty cells) when no centre has need, or when a
-     * need is beyond a double (no share of it means anything then). */
-    double N = 0;
-    int finite = 1;
-    for (size_t c = 0; c < nc; c++) {
-        need[c] = pin->need[c];
-        finite &= need[c] <= DBL_MAX;
-        N += need[c];
-    }
-    res->fair_share_defined = N > 0 && finite;
-    for (size_t v = 0; v < nv; v++) {
-        if (!res->fair_share_defined)
-            memset(fair, 0, nc * sizeof *fair);
-        else
-            vs_money_apportion(pt->total[v], need, nc, fair, rem, idx);
-        for (size_t c = 0; c < nc; c++)
-            res->centres[v * nc + c].fair_share = fair[c];
-    }
-    for (size_t c = 0; c < nc; c++) {
-        res->point_listed[c] = pin->listed[c];
-        res->point_cni[c] = pin->cni[c];
-        res->point_need[c] = pin->need[c];
-    }
-out:
-    free(jobs), free(rem), free(idx), free(need), free(fair);
+    free(jobs);
     return st;
 }
+
+/* Fair shares: the variant's total by the scenario's need, to the öre;
+ * undefined (empty cells) when no centre has need, or when a need is
+ * beyond a double (no share of it means anything then). */
+static int fair_shares(const vs_sim_acc *a, vs_results *res)
+{
+    size_t nv = a->nv, nc = a->nc;
+    double *rem = malloc((nc ? nc : 1) * sizeof *rem);
+    size_t *idx = malloc((nc ? nc : 1) * sizeof *idx);
+    double *need = malloc((nc ? nc : 1) * sizeof *need);
+    vs_ore *fair = malloc((nc ? nc : 1) * sizeof *fair);
+    int st = VS_ENOMEM;
+    if (rem && idx && need && fair) {
+        double N = 0;
+        int finite = 1;
+        for (size_t c = 0; c < nc; c++) {
+            need[c] = a->pt_need[c];
+            finite &= need[c] <= DBL_MAX;
+            N += need[c];
+        }
+        res->fair_share_defined = N > 0 && finite;
+        for (size_t v = 0; v < nv; v++) {
+            if (!res->fair_share_defined)
+                memset(fair, 0, nc * sizeof *fair);
+            else
+                vs_money_apportion(a->pt_total[v], need, nc, fair, rem, idx);
+            for (size_t c = 0; c < nc; c++)
+                res->centres[v * nc + c].fair_share = fair[c];
+        }
+        st = VS_OK;
+    }
+    free(rem), free(idx), free(need), free(fair);
+    return st;
+}
+
+/* ---- the accumulator --------------------------------------------------- */
+
+long vs_sim_blocks(long n)
+{
+    return n > 0 ? (n + VS_SIM_BLOCK - 1) / VS_SIM_BLOCK : 0;
+}
+
+void vs_sim_acc_free(vs_sim_acc *a)
+{
+    if (!a)
+        return;
+    free(a->prow);
+    free(a->pt_alloc);
+    free(a->pt_total);
+    free(a->pt_listed);
+    free(a->pt_cni);
+    free(a->pt_need);
+    free(a->rule_base);
+    free(a->steps);
+    free(a->shortfalls);
+    free(a->nodiff);
+    free(a->sums);
+    free(a->losses);
+    free(a->cvals);
+    free(a->hist);
+    free(a->draws);
+    free(a->rs);
+    free(a);
+}
+
+/* The point-estimate and accumulator arrays of an accumulator whose
+ * sizes and modes are set (everything zeroed; the caller fills). */
+static int acc_alloc(vs_sim_acc *a)
+{
+    size_t nv = a->nv ? a->nv : 1, nc = a->nc ? a->nc : 1, ncol = a->ncol ? a->ncol : 1;
+    a->prow = calloc(nv * VS_STAT_COUNT, sizeof *a->prow);
+    a->pt_alloc = calloc(ncol, sizeof *a->pt_alloc);
+    a->pt_total = calloc(nv, sizeof *a->pt_total);
+    a->pt_listed = calloc(nc, sizeof *a->pt_listed);
+    a->pt_cni = calloc(nc, sizeof *a->pt_cni);
+    a->pt_need = calloc(nc, sizeof *a->pt_need);
+    a->nodiff = calloc(nv, sizeof *a->nodiff);
+    a->sums = calloc(ncol, sizeof *a->sums);
+    a->losses = calloc(ncol, sizeof *a->losses);
+    if (!a->prow || !a->pt_alloc || !a->pt_total || !a->pt_listed ||
+        !a->pt_cni || !a->pt_need || !a->nodiff || !a->sums || !a->losses)
+        return VS_ENOMEM;
+    if (!a->exact_region && !(a->rs = calloc(nv * VS_STAT_COUNT, sizeof *a->rs)))
+        return VS_ENOMEM;
+    if (a->centre_stats && !a->exact_centres && a->ncol > 0 &&
+        !(a->hist = big_alloc(2 * a->ncol * sizeof *a->hist)))
+        return VS_ENOMEM;
+    return VS_OK;
+}
+
+/* ---- one range of blocks ----------------------------------------------- */
 
 static void sim_free(sim *s)
 {
@@ -856,240 +1038,498 @@ static void sim_free(sim *s)
             worker_free(&s->w[t]);
         free(s->w);
     }
-    free(s->draws);
-    free(s->cvals);
-    free(s->hist);
+    if (!s->exact)
+        free(s->kept); /* the pilot (exact: acc->cvals) */
+    free(s->pilot_rows);
+    free(s->block_rows);
     free(s->scale);
-    free(s->sums);
-    free(s->losses);
     free(s->block);
 }
 
-int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
-               vs_results **out, vs_err *err)
+/* Iteration 0 into the accumulator, on worker 0's buffers; it records
+ * each rule's change (explain.csv). */
+static int sim_point(sim *s, vs_err *err)
 {
-    vs_provenance prov;
-    double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
-                                    opts->iterations, 0);
+    vs_sim_acc *a = s->acc;
+    worker *w = &s->w[0];
+    int st = vs_outcome_keep_steps(w->out);
+    if (st == VS_OK)
+        st = eval_iteration(s, w, 0, a->prow);
+    if (st == VS_OK)
+        st = keep_point_rules(w, a);
+    if (st == VS_ERUN)
+        vs_err_merge(err, &w->err);
+    if (st != VS_OK)
+        return st;
+    note_differences(w->out, s->nv, s->nc, s->baseline, w->nodiff);
+    memcpy(a->pt_alloc, w->out->alloc, s->ncol * sizeof *a->pt_alloc);
+    memcpy(a->pt_total, w->out->total, s->nv * sizeof *a->pt_total);
+    for (size_t c = 0; c < s->nc; c++) {
+        a->pt_listed[c] = w->draw->listed[c];
+        a->pt_cni[c] = w->draw->cni[c];
+        a->pt_need[c] = w->draw->need[c];
+    }
+    return VS_OK;
+}
+
+/* Start the helper threads (the main thread is worker 0).  They wait at
+ * a gate until the number that really started is known, so the barriers
+ * can count them exactly; results do not depend on it. */
+static void start_workers(sim *s)
+{
+    if (s->threads <= 1)
+        return;
+    int asked = s->threads, started = 0;
+    for (int t = 1; t < asked; t++) {
+        if (pthread_create(&s->w[t].thread, NULL, worker_main, &s->w[t]) != 0)
+            break;
+        started++;
+    }
+    pthread_mutex_lock(&s->gate_lock);
+    s->threads = started + 1;
+    if (s->threads > 1) {
+        pthread_barrier_init(&s->go, NULL, (unsigned)s->threads);
+        pthread_barrier_init(&s->done, NULL, (unsigned)s->threads);
+    }
+    s->gate_open = 1;
+    pthread_cond_broadcast(&s->gate_cond);
+    pthread_mutex_unlock(&s->gate_lock);
+    s->started = started;
+}
+
+static void stop_workers(sim *s)
+{
+    if (s->started == 0)
+        return;
+    s->quit = 1;
+    pthread_barrier_wait(&s->go);
+    for (int t = 1; t <= s->started; t++)
+        pthread_join(s->w[t].thread, NULL);
+    pthread_barrier_destroy(&s->go);
+    pthread_barrier_destroy(&s->done);
+    s->started = 0;
+}
+
+/* Run the block of iterations start .. start + len - 1 on every worker;
+ * VS_ERUN (with err) when an iteration failed. */
+static int sim_block(sim *s, long start, long len, vs_err *err)
+{
+    s->block_start = start;
+    s->block_len = len;
+    if (s->threads > 1)
+        run_block(s);
+    else {
+        block_eval(s, &s->w[0]);
+        if (!any_failed(s))
+            block_fold(s, &s->w[0]);
+    }
+    long fail_k = -1;
+    int fail_t = -1;
+    for (int t = 0; t < s->threads; t++)
+        if (s->w[t].fail_k >= 0 && (fail_k < 0 || s->w[t].fail_k < fail_k)) {
+            fail_k = s->w[t].fail_k;
+            fail_t = t;
+        }
+    if (fail_k < 0)
+        return VS_OK;
+    vs_err_merge(err, &s->w[fail_t].err);
+    return vs_err_set(err, VS_ERUN, NULL, 0, "in Monte Carlo iteration %ld", fail_k);
+}
+
+/* After the pilot block: calibrate the streaming histograms. */
+static int after_pilot(sim *s)
+{
+    if (s->centre_stats && !s->exact && calibrate(s) != VS_OK)
+        return VS_ENOMEM;
+    if (!s->acc->exact_region) {
+        region_calibrate(s);
+        if (s->counting)
+            region_fold(s, s->pilot_rows, VS_SIM_PILOT);
+    }
+    return VS_OK;
+}
+
+/* A shard that does not own the pilot computes it anyway, to calibrate
+ * its histograms as the whole run does, then forgets its counts. */
+static int pilot_only(sim *s, vs_err *err)
+{
+    s->counting = 0;
+    int st = sim_block(s, 1, VS_SIM_PILOT, err);
+    if (st == VS_OK)
+        st = after_pilot(s);
+    for (int t = 0; t < s->n_workers; t++) {
+        worker *w = &s->w[t];
+        memset(w->sums, 0, s->ncol * sizeof *w->sums);
+        memset(w->losses, 0, s->ncol * sizeof *w->losses);
+        memset(w->sf_draws, 0, s->acc->n_rules * sizeof *w->sf_draws);
+        /* sf_kinds and nodiff are an OR and an AND: the pilot's own
+         * shard brings the same bits, so they may stay. */
+    }
+    s->counting = 1;
+    return st;
+}
+
+/* The blocks of iterations k0 .. k0 + range - 1. */
+static int sim_blocks(sim *s, long range, vs_err *err)
+{
+    const vs_sim_opts *opts = s->opts;
+    vs_sim_acc *a = s->acc;
+    long done = 0;
+    while (done < range) {
+        long len = range - done < VS_SIM_BLOCK ? range - done : VS_SIM_BLOCK;
+        long start = s->k0 + done;
+        if (a->exact_region && grow_draws(s, done + len, range) != VS_OK)
+            return VS_ENOMEM;
+        int st = sim_block(s, start, len, err);
+        if (st != VS_OK)
+            return st;
+        done += len;
+        a->n = done;
+        if (!a->exact_region && start > VS_SIM_PILOT)
+            region_fold(s, s->block_rows, len);
+        if (start == 1 && ((s->centre_stats && !s->exact) || !a->exact_region) &&
+            after_pilot(s) != VS_OK)
+            return VS_ENOMEM;
+        if (opts->progress)
+            opts->progress(opts->progress_ctx, done, range);
+        if (opts->stop && *opts->stop)
+            return VS_EINTR;
+        if (opts->precision > 0 && done % VS_SIM_PRECISION_BLOCK == 0) {
+            double *tmp = malloc((size_t)done * 2 * sizeof *tmp);
+            if (!tmp)
+                return VS_ENOMEM;
+            int ok = converged(s, done, opts->precision, tmp, tmp + done);
+            free(tmp);
+            if (ok) {
+                a->converged = 1;
+                return VS_OK;
+            }
+        }
+    }
+    return VS_OK;
+}
+
+/* The sizes and modes of a run of opts->iterations on sc, blocks
+ * [b0, b1): the per-centre and region-level modes depend only on N. */
+static void acc_shape(vs_sim_acc *a, const vs_scenario *sc,
+                      const vs_sim_opts *opts, long b0, long b1)
+{
+    long N = opts->iterations > 0 ? opts->iterations : 0;
+    a->nv = sc->n_variants;
+    a->nc = sc->n_centres;
+    a->ncol = a->nv * a->nc;
+    a->n_total = N;
+    a->b0 = b0;
+    a->b1 = b1;
+    a->centre_stats = !opts->region_only;
+    long limit = opts->exact_limit > 0 ? opts->exact_limit : VS_SIM_EXACT_LIMIT;
+    a->exact_centres = (double)N * (double)a->ncol <= (double)limit || N <= VS_SIM_PILOT;
+    long rlimit = opts->region_exact_limit > 0 ? opts->region_exact_limit
+                                               : VS_SIM_REGION_EXACT;
+    long rlimit_iter = opts->region_exact_limit > 0 ? VS_SIM_PILOT
+                                                    : VS_SIM_REGION_EXACT_ITER;
+    a->exact_region = opts->keep_draws || N <= rlimit_iter ||
+        (double)N * (double)a->nv * VS_STAT_COUNT <= (double)rlimit;
+}
+
+/* Set up the run's state (zeroed, its lock and condition initialised)
+ * for `range` iterations of the accumulator's blocks. */
+static int sim_init(sim *s, const vs_scenario *sc, const vs_sim_opts *opts,
+                    vs_sim_acc *a, long range)
+{
+    s->sc = sc;
+    s->opts = opts;
+    s->acc = a;
+    s->nv = a->nv;
+    s->nc = a->nc;
+    s->ncol = a->ncol;
+    s->stride = s->nv * VS_STAT_COUNT;
+    s->baseline = sc->baseline;
+    s->k0 = a->b0 * VS_SIM_BLOCK + 1;
+    s->counting = 1;
+    s->threads = opts->threads > 0 ? opts->threads : 1;
+    if (s->threads > 1 && range < s->threads)
+        s->threads = range > 0 ? (int)range : 1;
+    s->w = calloc((size_t)s->threads, sizeof *s->w);
+    if (!s->w)
+        return VS_ENOMEM;
+    s->n_workers = s->threads;
+    for (int t = 0; t < s->threads; t++)
+        if (worker_init(s, &s->w[t], t) != VS_OK)
+            return VS_ENOMEM;
+    s->centre_stats = a->centre_stats;
+    s->exact = a->exact_centres;
+    s->hist = a->hist;
+    long N = a->n_total;
+    int pilot = range > 0 && ((s->centre_stats && !s->exact) || !a->exact_region);
+    if (pilot && (!(s->pilot_rows = malloc((size_t)VS_SIM_PILOT * s->stride * sizeof(double))) ||
+                  (!a->exact_region &&
+                   !(s->block_rows = malloc((size_t)VS_SIM_BLOCK * s->stride * sizeof(double))))))
+        return VS_ENOMEM;
+    if (N > 0 && range > 0 && s->ncol > 0 && s->centre_stats) {
+        s->kept_lo = s->exact ? s->k0 : 1;
+        s->kept_n = s->exact ? range : VS_SIM_PILOT;
+        if (!(s->kept = malloc((size_t)s->kept_n * s->ncol * sizeof *s->kept)))
+            return VS_ENOMEM;
+        if (s->exact) {
+            a->cvals = s->kept;
+            a->cvals_cap = s->kept_n;
+        } else if (!(s->scale = calloc(4 * s->ncol, sizeof *s->scale)) ||
+                   !(s->block = big_alloc(block_slots(s->ncol) * sizeof *s->block)))
+            return VS_ENOMEM;
+    }
+    return VS_OK;
+}
+
+/* Move the workers' integer accumulators into the accumulator. */
+static void collect(sim *s)
+{
+    vs_sim_acc *a = s->acc;
+    for (int t = 0; t < s->n_workers; t++) {
+        const worker *w = &s->w[t];
+        if (a->centre_stats)
+            for (size_t j = 0; j < s->ncol; j++) {
+                a->sums[j] += w->sums[j];
+                a->losses[j] += w->losses[j];
+            }
+        for (size_t r = 0; r < a->n_rules; r++) {
+            a->shortfalls[r].draws += w->sf_draws[r];
+            a->shortfalls[r].kinds |= w->sf_kinds[r];
+        }
+    }
+    for (size_t v = 0; v < s->nv; v++) {
+        a->nodiff[v] = 1;
+        for (int t = 0; t < s->n_workers; t++)
+            a->nodiff[v] &= s->w[t].nodiff[v];
+    }
+}
+
+int vs_sim_compute(const vs_scenario *sc, const vs_sim_opts *opts, long b0,
+                   long b1, vs_sim_acc **out, vs_err *err)
+{
     *out = NULL;
     if (opts->iterations > VS_SIM_MAX_ITERATIONS)
         return vs_err_set(err, VS_EINPUT, NULL, 0,
                           "%ld iterations asked for; at most %ld", opts->iterations,
                           VS_SIM_MAX_ITERATIONS);
+    long M = vs_sim_blocks(opts->iterations);
+    if (b1 < 0 || b1 > M)
+        b1 = M;
+    if (b0 < 0 || b0 > b1)
+        b0 = b1;
+    vs_sim_acc *a = calloc(1, sizeof *a);
+    if (!a)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    a->t0 = vs_provenance_begin(&a->prov, sc->file, opts->seed, opts->iterations, 0);
+    acc_shape(a, sc, opts, b0, b1);
+    long first = b0 * VS_SIM_BLOCK, last = b1 * VS_SIM_BLOCK;
+    long range = (last < a->n_total ? last : a->n_total) - first;
+    if (range < 0)
+        range = 0;
     sim s;
     memset(&s, 0, sizeof s);
-    s.sc = sc;
-    s.opts = opts;
-    s.nv = sc->n_variants;
-    s.nc = sc->n_centres;
-    s.ncol = s.nv * s.nc;
-    s.baseline = sc->baseline;
-    s.threads = opts->threads > 0 ? opts->threads : 1;
     pthread_mutex_init(&s.gate_lock, NULL);
     pthread_cond_init(&s.gate_cond, NULL);
-    long nmax = opts->iterations > 0 ? opts->iterations : 0;
-    if (s.threads > 1 && nmax < s.threads)
-        s.threads = nmax > 0 ? (int)nmax : 1;
-
-    int st = VS_ENOMEM;
-    vs_results *res = calloc(1, sizeof *res);
-    s.w = calloc((size_t)s.threads, sizeof *s.w);
-    if (!res || !s.w)
-        goto fail;
-    s.n_workers = s.threads;
-    for (int t = 0; t < s.threads; t++)
-        if (worker_init(&s, &s.w[t], t) != VS_OK)
-            goto fail;
-    res->n_variants = s.nv;
-    res->n_centres = s.nc;
-    res->threads = s.threads;
-    res->stats = calloc(s.nv * VS_STAT_COUNT, sizeof *res->stats);
-    res->centres = calloc(s.ncol ? s.ncol : 1, sizeof *res->centres);
-    res->point_listed = calloc(s.nc ? s.nc : 1, sizeof(double));
-    res->point_cni = calloc(s.nc ? s.nc : 1, sizeof(double));
-    res->point_need = calloc(s.nc ? s.nc : 1, sizeof(double));
-    res->no_difference = calloc(s.nv ? s.nv : 1, sizeof *res->no_difference);
-    s.sums = calloc(s.ncol ? s.ncol : 1, sizeof *s.sums);
-    s.losses = calloc(s.ncol ? s.ncol : 1, sizeof *s.losses);
-    if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
-        !res->point_need || !res->no_difference || !s.sums || !s.losses)
-        goto fail;
-
-    /* Iteration 0: the point estimate, on worker 0's buffers. */
-    double *prow = calloc(s.nv * VS_STAT_COUNT, sizeof *prow);
-    vs_outcome *pt = vs_outcome_alloc(sc);
-    vs_draw *pin = vs_draw_alloc(sc);
-    if (!prow || !pt || !pin) {
-        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
-        goto fail;
-    }
-    /* Its evaluation records each rule's change (explain.csv). */
-    if (vs_outcome_keep_steps(s.w[0].out) != VS_OK) {
-        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
-        goto fail;
-    }
-    st = eval_iteration(&s, &s.w[0], 0, prow);
+    int st = acc_alloc(a);
     if (st == VS_OK)
-        st = keep_point_rules(&s.w[0], res);
-    if (st != VS_OK) {
-        vs_err_merge(err, &s.w[0].err);
-        free(prow), vs_outcome_free(pt), vs_draw_free(pin);
-        goto fail;
+        st = sim_init(&s, sc, opts, a, range);
+    if (st == VS_OK)
+        st = sim_point(&s, err);
+    if (st == VS_OK) {
+        start_workers(&s);
+        a->threads = s.threads;
+        int pilot = (s.centre_stats && !s.exact) || !a->exact_region;
+        if (range > 0 && pilot && b0 > 0)
+            st = pilot_only(&s, err);
+        if (st == VS_OK)
+            st = sim_blocks(&s, range, err);
+        stop_workers(&s);
     }
-    note_differences(s.w[0].out, s.nv, s.nc, s.baseline, s.w[0].nodiff);
-    memcpy(pt->alloc, s.w[0].out->alloc, s.ncol * sizeof *pt->alloc);
-    memcpy(pt->total, s.w[0].out->total, s.nv * sizeof *pt->total);
-    vs_draw_fill(sc, opts->seed, 0, pin);
-
-    /* Per-centre quantiles: exact while iterations x columns fit the
-     * limit (or the run is no longer than the pilot, kept exactly anyway);
-     * else the first VS_SIM_PILOT iterations are kept exactly and
-     * calibrate one histogram per column (see quantile.h). */
-    long limit = opts->exact_limit > 0 ? opts->exact_limit : VS_SIM_EXACT_LIMIT;
-    s.exact = (double)nmax * (double)s.ncol <= (double)limit || nmax <= VS_SIM_PILOT;
-    s.exact_cap = s.exact ? nmax : VS_SIM_PILOT;
-    st = VS_ENOMEM;
-    s.centre_stats = !opts->region_only;
-    if (nmax > 0 && s.ncol > 0 && s.centre_stats) {
-        s.cvals = malloc((size_t)s.exact_cap * s.ncol * sizeof *s.cvals);
-        if (!s.cvals)
-            goto fail_point;
-        if (!s.exact && (!(s.hist = big_alloc(2 * s.ncol * sizeof *s.hist)) ||
-                         !(s.scale = calloc(4 * s.ncol, sizeof *s.scale)) ||
-                         !(s.block = big_alloc(block_slots(s.ncol) * sizeof *s.block))))
-            goto fail_point;
-    }
-
-    /* Start the helper threads (the main thread is worker 0).  They wait
-     * at a gate until the number that really started is known, so the
-     * barriers can count them exactly; results do not depend on it. */
-    if (s.threads > 1) {
-        int asked = s.threads, started = 0;
-        for (int t = 1; t < asked; t++) {
-            if (pthread_create(&s.w[t].thread, NULL, worker_main, &s.w[t]) != 0)
-                break;
-            started++;
-        }
-        pthread_mutex_lock(&s.gate_lock);
-        s.threads = started + 1;
-        if (s.threads > 1) {
-            pthread_barrier_init(&s.go, NULL, (unsigned)s.threads);
-            pthread_barrier_init(&s.done, NULL, (unsigned)s.threads);
-        }
-        s.gate_open = 1;
-        pthread_cond_broadcast(&s.gate_cond);
-        pthread_mutex_unlock(&s.gate_lock);
-        res->threads = s.threads;
-        s.started = started;
-    }
-
-    long done = 0;
-    st = VS_OK;
-    while (done < nmax) {
-        long len = nmax - done < VS_SIM_BLOCK ? nmax - done : VS_SIM_BLOCK;
-        if (grow_draws(&s, done + len) != VS_OK) {
-            st = VS_ENOMEM;
-            break;
-        }
-        s.block_start = done + 1;
-        s.block_len = len;
-        if (s.threads > 1)
-            run_block(&s);
-        else {
-            block_eval(&s, &s.w[0]);
-            if (!any_failed(&s))
-                block_fold(&s, &s.w[0]);
-        }
-        long fail_k = -1;
-        int fail_t = -1;
-        for (int t = 0; t < s.threads; t++)
-            if (s.w[t].fail_k >= 0 && (fail_k < 0 || s.w[t].fail_k < fail_k)) {
-                fail_k = s.w[t].fail_k;
-                fail_t = t;
-            }
-        if (fail_k >= 0) {
-            vs_err_merge(err, &s.w[fail_t].err);
-            vs_err_set(err, VS_ERUN, NULL, 0, "in Monte Carlo iteration %ld",
-                       fail_k);
-            st = VS_ERUN;
-            break;
-        }
-        done += len;
-        if (s.centre_stats && !s.exact && done == s.exact_cap && done < nmax &&
-            calibrate(&s) != VS_OK) {
-            st = VS_ENOMEM;
-            break;
-        }
-        if (opts->progress)
-            opts->progress(opts->progress_ctx, done, nmax);
-        if (opts->stop && *opts->stop) {
-            st = VS_EINTR;
-            break;
-        }
-        if (opts->precision > 0 && done % VS_SIM_PRECISION_BLOCK == 0) {
-            double *tmp = malloc((size_t)done * 2 * sizeof *tmp);
-            if (!tmp) {
-                st = VS_ENOMEM;
-                break;
-            }
-            int ok = converged(&s, done, opts->precision, tmp, tmp + done);
-            free(tmp);
-            if (ok) {
-                res->converged = 1;
-                break;
-            }
-        }
-    }
-    if (s.started > 0) {
-        s.quit = 1;
-        pthread_barrier_wait(&s.go);
-        for (int t = 1; t <= s.started; t++)
-            pthread_join(s.w[t].thread, NULL);
-        pthread_barrier_destroy(&s.go);
-        pthread_barrier_destroy(&s.done);
-    }
-    if (st != VS_OK)
-        goto fail_point;
-
-    free(s.block); /* before the summaries, the run's peak of memory */
-    s.block = NULL;
-    for (int t = 0; t < s.n_workers; t++)
-        for (size_t j = 0; j < s.ncol; j++) {
-            s.sums[j] += s.w[t].sums[j];
-            s.losses[j] += s.w[t].losses[j];
-        }
-    for (int t = 0; t < s.n_workers; t++)
-        for (size_t r = 0; r < res->n_rules; r++) {
-            res->shortfalls[r].draws += s.w[t].sf_draws[r];
-            res->shortfalls[r].kinds |= s.w[t].sf_kinds[r];
-        }
-    for (size_t v = 0; v < s.nv; v++) {
-        res->no_difference[v] = 1;
-        for (int t = 0; t < s.n_workers; t++)
-            res->no_difference[v] &= s.w[t].nodiff[v];
-    }
-    res->iterations = done;
-    res->exact_centre_quantiles = done <= s.exact_cap;
-    st = summarise(&s, pt, prow, pin, done, res);
-    if (st != VS_OK)
-        goto fail_point;
-    res->draws = s.draws;
-    s.draws = NULL;
-    prov.threads = s.threads;
-    vs_provenance_end(&prov, t0, done);
-    res->prov = prov;
-    res->wall_seconds = prov.wall_seconds;
-    free(prow), vs_outcome_free(pt), vs_draw_free(pin);
+    if (st == VS_OK)
+        collect(&s);
+    if (s.exact)
+        s.kept = NULL; /* acc->cvals owns it */
     sim_free(&s);
+    if (st != VS_OK) {
+        if (st == VS_ENOMEM)
+            vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        vs_sim_acc_free(a);
+        return st;
+    }
+    *out = a;
+    return VS_OK;
+}
+
+/* ---- joining ranges, and the results ---------------------------------- */
+
+/* Concatenate per-column values: a's n1 then b's n2 in each column. */
+static int64_t *join_columns(const int64_t *x, long capx, long n1,
+                             const int64_t *y, long capy, long n2, size_t ncol)
+{
+    long n = n1 + n2;
+    int64_t *r = malloc((size_t)(n > 0 ? n : 1) * (ncol ? ncol : 1) * sizeof *r);
+    if (!r)
+        return NULL;
+    for (size_t j = 0; j < ncol; j++) {
+        if (n1)
+            memcpy(r + j * (size_t)n, x + j * (size_t)capx, (size_t)n1 * sizeof *r);
+        if (n2)
+            memcpy(r + j * (size_t)n + n1, y + j * (size_t)capy, (size_t)n2 * sizeof *r);
+    }
+    return r;
+}
+
+/* Whether two accumulators have the same point estimate and shape. */
+static int same_point(const vs_sim_acc *a, const vs_sim_acc *b)
+{
+    return a->nv == b->nv && a->nc == b->nc && a->n_rules == b->n_rules &&
+           a->n_total == b->n_total && a->centre_stats == b->centre_stats &&
+           a->exact_centres == b->exact_centres &&
+           a->exact_region == b->exact_region &&
+           !memcmp(a->prow, b->prow, a->nv * VS_STAT_COUNT * sizeof *a->prow) &&
+           !memcmp(a->pt_alloc, b->pt_alloc, a->ncol * sizeof *a->pt_alloc) &&
+           !memcmp(a->pt_total, b->pt_total, a->nv * sizeof *a->pt_total) &&
+           (a->n_rules * a->nc < 1 ||
+            !memcmp(a->steps, b->steps, a->n_rules * a->nc * sizeof *a->steps));
+}
+
+int vs_sim_acc_append(vs_sim_acc *a, const vs_sim_acc *b, vs_err *err)
+{
+    if (!same_point(a, b))
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "the parts were not computed from the same run "
+                          "(their point estimates or sizes differ)");
+    if (a->b1 != b->b0 || a->converged || b->converged)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "blocks %ld..%ld do not follow blocks %ld..%ld",
+                          b->b0, b->b1 - 1, a->b0, a->b1 - 1);
+    if (a->centre_stats && a->exact_centres && b->n > 0) {
+        int64_t *c = join_columns(a->cvals, a->cvals_cap, a->n, b->cvals,
+                                  b->cvals_cap, b->n, a->ncol);
+        if (!c)
+            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        free(a->cvals);
+        a->cvals = c;
+        a->cvals_cap = a->n + b->n;
+    }
+    if (a->exact_region && b->n > 0) {
+        size_t stride = a->nv * VS_STAT_COUNT;
+        double *d = realloc(a->draws, (size_t)(a->n + b->n) * stride * sizeof *d);
+        if (!d)
+            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        memcpy(d + (size_t)a->n * stride, b->draws, (size_t)b->n * stride * sizeof *d);
+        a->draws = d;
+        a->draws_cap = a->n + b->n;
+    }
+    if (!a->exact_region)
+        for (size_t it = 0; it < a->nv * VS_STAT_COUNT; it++) {
+            vs_rstat *x = &a->rs[it];
+            const vs_rstat *y = &b->rs[it];
+            if (a->n == 0) { /* a shard of no block: take the calibration */
+                x->x0 = y->x0, x->lo = y->lo, x->width = y->width;
+                x->inv_width = y->inv_width;
+            }
+            x->n += y->n, x->both += y->both, x->better += y->better;
+            vs_xsum_merge(&x->s, &y->s);
+            vs_xsum_merge(&x->q, &y->q);
+            vs_xsum_merge(&x->d, &y->d);
+            for (size_t i = 0; i < VS_RHIST_BUCKETS + 2; i++)
+                x->b[i] += y->b[i];
+        }
+    if (a->centre_stats) {
+        for (size_t j = 0; j < a->ncol; j++) {
+            a->sums[j] += b->sums[j];
+            a->losses[j] += b->losses[j];
+        }
+        if (!a->exact_centres)
+            for (size_t h = 0; h < 2 * a->ncol; h++) {
+                if (a->n == 0)
+                    a->hist[h] = b->hist[h];
+                else
+                    for (size_t i = 0; i < VS_HIST_SLOTS; i++)
+                        a->hist[h].b[i] += b->hist[h].b[i];
+            }
+    }
+    for (size_t r = 0; r < a->n_rules; r++) {
+        a->shortfalls[r].draws += b->shortfalls[r].draws;
+        a->shortfalls[r].kinds |= b->shortfalls[r].kinds;
+    }
+    for (size_t v = 0; v < a->nv; v++)
+        a->nodiff[v] &= b->nodiff[v];
+    a->n += b->n;
+    a->b1 = b->b1;
+    return VS_OK;
+}
+
+int vs_sim_finish(const vs_scenario *sc, vs_sim_acc *a, int threads,
+                  vs_results **out, vs_err *err)
+{
+    *out = NULL;
+    if (a->b0 != 0 || (a->n != a->n_total && !a->converged))
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "%ld of %ld iterations: the run is not whole",
+                          a->n, a->n_total);
+    vs_results *res = calloc(1, sizeof *res);
+    int st = VS_ENOMEM;
+    if (!res)
+        goto fail;
+    size_t nv = a->nv, nc = a->nc, ncol = a->ncol;
+    res->n_variants = nv;
+    res->n_centres = nc;
+    res->threads = a->threads;
+    res->iterations = a->n;
+    res->converged = a->converged;
+    res->exact_centre_quantiles = a->exact_centres;
+    res->stats = calloc(nv * VS_STAT_COUNT, sizeof *res->stats);
+    res->centres = calloc(ncol ? ncol : 1, sizeof *res->centres);
+    res->point_listed = malloc((nc ? nc : 1) * sizeof(double));
+    res->point_cni = malloc((nc ? nc : 1) * sizeof(double));
+    res->point_need = malloc((nc ? nc : 1) * sizeof(double));
+    res->no_difference = malloc((nv ? nv : 1) * sizeof *res->no_difference);
+    res->rule_base = malloc((nv ? nv : 1) * sizeof *res->rule_base);
+    res->shortfalls = malloc((a->n_rules ? a->n_rules : 1) * sizeof *res->shortfalls);
+    res->steps = malloc((a->n_rules * nc > 0 ? a->n_rules * nc : 1) * sizeof *res->steps);
+    if (!res->stats || !res->centres || !res->point_listed || !res->point_cni ||
+        !res->point_need || !res->no_difference || !res->rule_base ||
+        !res->shortfalls || !res->steps)
+        goto fail;
+    memcpy(res->point_listed, a->pt_listed, nc * sizeof(double));
+    memcpy(res->point_cni, a->pt_cni, nc * sizeof(double));
+    memcpy(res->point_need, a->pt_need, nc * sizeof(double));
+    memcpy(res->no_difference, a->nodiff, nv * sizeof *res->no_difference);
+    res->n_rules = a->n_rules;
+    memcpy(res->rule_base, a->rule_base, nv * sizeof *res->rule_base);
+    memcpy(res->shortfalls, a->shortfalls, a->n_rules * sizeof *res->shortfalls);
+    if (a->steps && a->n_rules * nc > 0)
+        memcpy(res->steps, a->steps, a->n_rules * nc * sizeof *res->steps);
+    sum_ctx x = {a, (size_t)sc->baseline, res};
+    if ((st = summarise_parallel(&x, threads > 0 ? threads : 1)) != VS_OK ||
+        (st = fair_shares(a, res)) != VS_OK)
+        goto fail;
+    if (a->exact_region && a->n > 0) { /* moved: the run's peak of memory */
+        res->draws = a->draws;
+        a->draws = NULL;
+        a->draws_cap = 0;
+    }
+    res->prov = a->prov;
+    res->prov.threads = a->threads;
+    vs_provenance_end(&res->prov, a->t0, a->n);
+    res->wall_seconds = res->prov.wall_seconds;
     *out = res;
     return VS_OK;
-
-fail_point:
-    free(prow), vs_outcome_free(pt), vs_draw_free(pin);
 fail:
-    if (st == VS_ENOMEM)
-        vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    sim_free(&s);
     vs_results_free(res);
+    return vs_err_set(err, st, NULL, 0, "out of memory");
+}
+
+int vs_sim_run(const vs_scenario *sc, const vs_sim_opts *opts,
+               vs_results **out, vs_err *err)
+{
+    vs_sim_acc *a = NULL;
+    *out = NULL;
+    int st = vs_sim_compute(sc, opts, 0, -1, &a, err);
+    if (st == VS_OK)
+        st = vs_sim_finish(sc, a, opts->threads, out, err);
+    vs_sim_acc_free(a);
     return st;
 }

@@ -7,8 +7,101 @@
 
 #include "engine/draw.h"
 #include "engine/eval.h"
+#include "engine/quantile.h"
 #include "vardsim/metrics.h"
 #include "vardsim/sim.h"
+
+/* Iterations 1..N run in fixed blocks of VS_SIM_BLOCK (the last one
+ * shorter): the unit threads share, --precision checks and shards
+ * (`--shard K/N`) split.  Block b holds iterations b x VS_SIM_BLOCK + 1 ..
+ * (b + 1) x VS_SIM_BLOCK.  The first block is also the pilot that
+ * calibrates every streaming histogram. */
+#define VS_SIM_BLOCK 250L
+
+/* Region-level values (iterations x variants x VS_STAT_COUNT doubles) are
+ * kept exactly, and summarised as docs/methods.md says, while there are
+ * at most VS_SIM_REGION_EXACT of them or the run has at most
+ * VS_SIM_REGION_EXACT_ITER iterations; past both they stream into a
+ * vs_rstat each (exact sums, a histogram calibrated on the pilot), so
+ * memory does not grow with iterations.  The mode depends only on N and
+ * the scenario's size, never on a shard or thread split. */
+#define VS_SIM_REGION_EXACT 10000000L
+#define VS_SIM_REGION_EXACT_ITER 10000L
+#define VS_RHIST_BUCKETS 4096
+
+/* One region-level statistic of one variant, streamed: count and exact
+ * sums of the defined values' offsets from x0 (the pilot's first defined
+ * value) and of their squares, the comparison with the baseline (count,
+ * better, exact sum of differences), and a histogram of VS_RHIST_BUCKETS
+ * calibrated on the pilot as vs_hist is.  Every part is an integer or an
+ * exact sum, so blocks combine in any grouping to the same bytes. */
+typedef struct vs_rstat {
+    double x0, lo, width, inv_width;
+    int64_t n, both, better;
+    vs_xsum s, q, d;
+    uint32_t b[VS_RHIST_BUCKETS + 2];
+} vs_rstat;
+
+/* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
+__extension__ typedef __int128 vs_i128;
+
+/* What a range of blocks leaves behind before the summaries: the point
+ * estimate (every shard computes it), and the accumulators of the range's
+ * iterations.  vs_sim_acc_append joins the next range's; vs_sim_finish
+ * summarises a whole run.  src/out/partial.c writes and reads it. */
+typedef struct vs_sim_acc {
+    size_t nv, nc, ncol, n_rules;
+    long n_total;        /* N asked: fixes the modes below */
+    long b0, b1;         /* blocks [b0, b1) of vs_sim_blocks(n_total) */
+    long n;              /* iterations done in the range (from b0's first) */
+    int centre_stats;    /* 0: region_only */
+    int exact_centres;   /* per-centre values kept (else hist) */
+    int exact_region;    /* region values kept (else rs) */
+    int converged;       /* --precision reached */
+    int threads;
+    /* iteration 0 */
+    double *prow;        /* nv x VS_STAT_COUNT */
+    vs_ore *pt_alloc;    /* ncol */
+    vs_ore *pt_total;    /* nv */
+    double *pt_listed, *pt_cni, *pt_need; /* nc */
+    size_t *rule_base;   /* nv */
+    vs_ore *steps;       /* n_rules x nc */
+    vs_shortfall_sum *shortfalls; /* n_rules: point, and the range's draws */
+    int *nodiff;         /* nv */
+    /* per centre (when centre_stats) */
+    vs_i128 *sums;       /* ncol */
+    int64_t *losses;     /* ncol */
+    int64_t *cvals;      /* exact: column j at cvals + j x cvals_cap */
+    long cvals_cap;
+    vs_hist *hist;       /* streaming: 2 per column (allocation, change) */
+    /* region level */
+    double *draws;       /* exact: n rows of nv x VS_STAT_COUNT */
+    long draws_cap;      /* rows allocated */
+    vs_rstat *rs;        /* streaming: nv x VS_STAT_COUNT */
+    vs_provenance prov;
+    double t0;
+} vs_sim_acc;
+
+/* Blocks of a run of n iterations: ceil(n / VS_SIM_BLOCK). */
+long vs_sim_blocks(long n);
+
+/* Compute the point estimate and blocks [b0, b1) (b1 < 0: all) into a new
+ * accumulator (free with vs_sim_acc_free).  --precision (opts->precision)
+ * only with the whole run.  Returns as vs_sim_run does. */
+int vs_sim_compute(const vs_scenario *sc, const vs_sim_opts *opts, long b0,
+                   long b1, vs_sim_acc **out, vs_err *err);
+
+/* Join `next` (the blocks right after a's) into a; VS_EINPUT with a
+ * message when they do not fit together. */
+int vs_sim_acc_append(vs_sim_acc *a, const vs_sim_acc *next, vs_err *err);
+
+/* The results of a whole run from its accumulator (all blocks, or a run
+ * --precision stopped).  `threads` share the summaries (results do not
+ * depend on it).  The kept region-level rows move into the results. */
+int vs_sim_finish(const vs_scenario *sc, vs_sim_acc *acc, int threads,
+                  vs_results **out, vs_err *err);
+
+void vs_sim_acc_free(vs_sim_acc *acc);
 
 /* One evaluation's row of region-level statistics, as the Monte Carlo loop
  * computes it for each iteration: evaluate every variant on the inputs
