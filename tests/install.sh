@@ -69,6 +69,21 @@ grep -qx "vardsim $(cat "$ROOT/VERSION"): total 3000000.00 SEK, gini [0-9.]*" "$
 # shellcheck disable=SC2086
 ${CC:-cc} -std=c11 -o "$TMP/hello2" "$ROOT/tests/install/hello.c" $(pkg-config --static --cflags --libs vardsim) 2>"$TMP/cc.err" && ok || bad "hello.c does not build with --static"
 
+# Every object of the static library linked in (--whole-archive), so
+# every library any of them needs (xlsxwriter for results.xlsx, libzip and
+# expat for xlsx centre lists, GSL, libconfig) must be named by the .pc,
+# with and without --static.
+for how in "" --static; do
+    # shellcheck disable=SC2086
+    libs=$(pkg-config $how --libs vardsim | sed "s|-lvardsim|-Wl,--whole-archive -lvardsim -Wl,--no-whole-archive|")
+    # shellcheck disable=SC2086
+    ${CC:-cc} -std=c11 -o "$TMP/hello3" "$ROOT/tests/install/hello.c" $(pkg-config --cflags vardsim) $libs 2>"$TMP/cc.err" && ok ||
+        { bad "the whole library does not link with pkg-config $how --libs vardsim"; sed 's/^/    /' "$TMP/cc.err" | grep -m5 'undefined reference'; }
+done
+for lib in gsl libconfig libzip expat xlsxwriter; do
+    pkg-config --print-requires-private vardsim | grep -qx "$lib" && ok || bad "Requires.private lacks $lib"
+done
+
 # DESTDIR: the same tree under it, the .pc still naming PREFIX.
 D="$TMP/dest"
 (cd "$ROOT" && $MAKE --no-print-directory install DESTDIR="$D" PREFIX=/opt/vs BUILD="$BUILD") >"$TMP/log" 2>&1 && ok || bad "make install DESTDIR"

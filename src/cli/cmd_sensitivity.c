@@ -15,6 +15,7 @@ typedef struct sens_opts {
     vs_cli_common c; /* iterations: the Sobol base sample N */
     const char *file;
     int bootstrap;
+    int xlsx; /* --xlsx: results.xlsx */
 } sens_opts;
 
 /* One word of the command line that is not a shared option. */
@@ -22,7 +23,9 @@ static int sensitivity_arg(int argc, char **argv, int *i, void *ctx)
 {
     sens_opts *o = ctx;
     const char *a = argv[*i];
-    if (strcmp(a, "--bootstrap") == 0) {
+    if (strcmp(a, "--xlsx") == 0) {
+        o->xlsx = 1;
+    } else if (strcmp(a, "--bootstrap") == 0) {
         long x;
         if (*i + 1 >= argc)
             return vs_cli_usage_error("option %s needs a value", a);
@@ -83,7 +86,7 @@ static int sens_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
 {
     sens_job *s = j->cmd;
     vs_provenance_copy_invocation(&s->res->prov, &j->invocation);
-    vs_sensitivity_write_opts wo = {j->dir, j->c->swedish_csv};
+    vs_sensitivity_write_opts wo = {j->dir, j->c->swedish_csv, s->o->xlsx};
     return vs_sensitivity_write(sc, s->res, &wo, set, charts, err);
 }
 

@@ -21,6 +21,7 @@ typedef struct sweep_opts {
     const char *file;
     vs_sweep_axis *axes; /* --over, in order (the first outermost) */
     size_t n_axes;
+    int xlsx; /* --xlsx: results.xlsx */
 } sweep_opts;
 
 static void free_opts(sweep_opts *o)
@@ -36,7 +37,9 @@ static int sweep_arg(int argc, char **argv, int *i, void *ctx)
 {
     sweep_opts *o = ctx;
     const char *a = argv[*i];
-    if (strcmp(a, "--over") == 0) {
+    if (strcmp(a, "--xlsx") == 0) {
+        o->xlsx = 1;
+    } else if (strcmp(a, "--over") == 0) {
         if (*i + 1 >= argc)
             return vs_cli_usage_error("option %s needs a value", a);
         const char *val = argv[++*i];
@@ -145,7 +148,7 @@ static int sweep_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
 {
     sweep_job *w = j->cmd;
     vs_provenance_copy_invocation(&w->res->prov, &j->invocation);
-    vs_sweep_write_opts wo = {j->dir, j->c->swedish_csv};
+    vs_sweep_write_opts wo = {j->dir, j->c->swedish_csv, w->o->xlsx};
     return vs_sweep_write(sc, w->res, &wo, set, charts, err);
 }
 

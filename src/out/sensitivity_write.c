@@ -7,6 +7,7 @@
 
 #include "out/manifest.h"
 #include "out/warnings.h"
+#include "out/xlsx.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
 
@@ -91,7 +92,11 @@ int vs_sensitivity_write(const vs_scenario *sc, const vs_sensitivity_result *r,
     vs_warnings_print(f, NULL, &w);
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
+    details d = {sc, r};
     vs_manifest_write(f, "sensitivity", sc, &r->prov, o->swedish_csv,
-                      manifest_details, &(details){sc, r});
+                      manifest_details, &d);
+    if (o->xlsx)
+        return vs_xlsx_write_sensitivity(sc, r, o->dir, o->swedish_csv,
+                                         manifest_details, &d, set, err);
     return VS_OK;
 }

@@ -16,6 +16,7 @@
 typedef struct vs_sensitivity_write_opts {
     const char *dir;          /* output folder (must exist) */
     int swedish_csv;          /* --csv sv */
+    int xlsx;                 /* --xlsx: results.xlsx too (out/xlsx.h) */
 } vs_sensitivity_write_opts;
 
 /* Open sensitivity.csv, tornado.dat, tornado.gp and manifest.txt in `set`

@@ -9,6 +9,7 @@
 
 #include "out/manifest.h"
 #include "out/warnings.h"
+#include "out/xlsx.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
 
@@ -117,7 +118,12 @@ int vs_sweep_write(const vs_scenario *sc, const vs_sweep_result *r,
     vs_warnings_sweep(f, sc, r);
     if (!(f = vs_outset_open(set, o->dir, "manifest.txt", err)))
         return err->code;
+    details d = {sc, r};
     vs_manifest_write(f, "sweep", sc, &r->prov, o->swedish_csv,
-                      manifest_details, &(details){sc, r});
+                      manifest_details, &d);
+    if (o->xlsx &&
+        (st = vs_xlsx_write_sweep(sc, r, o->dir, o->swedish_csv, manifest_details,
+                                   &d, set, err)) != VS_OK)
+        return st;
     return vs_sweep_charts_write(sc, r, o->dir, set, list, err);
 }

@@ -20,6 +20,7 @@
 typedef struct vs_sweep_write_opts {
     const char *dir;          /* output folder (must exist) */
     int swedish_csv;          /* --csv sv */
+    int xlsx;                 /* --xlsx: results.xlsx too (out/xlsx.h) */
 } vs_sweep_write_opts;
 
 /* Open sweep.csv, manifest.txt, the chart data files and scripts in `set`

@@ -10,7 +10,10 @@
 #include <zip.h>
 
 #include "analysis/plan.h"
+#include "analysis/sensitivity.h"
+#include "analysis/sweep.h"
 #include "out/manifest.h"
+#include "out/warnings.h"
 #include "vardsim/metrics.h"
 #include "vardsim/report.h"
 
@@ -59,13 +62,10 @@ static void sheet_name(const char *id, size_t v, char out[32])
     out[k] = '\0';
 }
 
-static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
+/* The summary's metric columns from column c0 on: every section-4
+ * metric's mean, p05, p95 and P(better), four columns each. */
+static void summary_header(book *b, lxw_worksheet *ws, int c0)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
-    worksheet_write_string(ws, 0, 0, tr(b, "variant", "variant"), b->head);
-    worksheet_write_string(ws, 0, 1, tr(b, "name", "namn"), b->head);
-    worksheet_set_column(ws, 0, 0, 18, NULL);
-    worksheet_set_column(ws, 1, 1, 36, NULL);
     static const char *const sub_en[] = {"mean", "p05", "p95", "P(better)"};
     static const char *const sub_sv[] = {"medel", "p05", "p95", "P(bättre)"};
     for (int m = 0; m < VS_M_COUNT; m++)
@@ -73,24 +73,53 @@ static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
             char h[64];
             snprintf(h, sizeof h, "%s %s", vs_metric_name((vs_metric)m),
                      b->sv ? sub_sv[k] : sub_en[k]);
-            lxw_col_t c = (lxw_col_t)(2 + 4 * m + k);
+            lxw_col_t c = (lxw_col_t)(c0 + 4 * m + k);
             worksheet_write_string(ws, 0, c, h, b->head);
             worksheet_set_column(ws, c, c, 13 + (k == 3) * 2, NULL);
         }
+}
+
+/* One variant's summary cells (stats: its VS_STAT_COUNT statistics). */
+static void summary_cells(book *b, lxw_worksheet *ws, int r, int c0,
+                          const vs_stat *stats, int baseline)
+{
+    for (int m = 0; m < VS_M_COUNT; m++) {
+        const vs_stat *s = &stats[m];
+        int c = c0 + 4 * m;
+        num(ws, r, c, s->mean, b->num);
+        num(ws, r, c + 1, s->p05, b->num);
+        num(ws, r, c + 2, s->p95, b->num);
+        if (!baseline)
+            num(ws, r, c + 3, s->p_better, b->prob);
+    }
+}
+
+/* Columns c0, c0 + 1: a variant's id and name, headed. */
+static void variant_header(book *b, lxw_worksheet *ws, int c0)
+{
+    worksheet_write_string(ws, 0, (lxw_col_t)c0, "variant", b->head);
+    worksheet_write_string(ws, 0, (lxw_col_t)(c0 + 1), tr(b, "name", "namn"), b->head);
+    worksheet_set_column(ws, (lxw_col_t)c0, (lxw_col_t)c0, 18, NULL);
+    worksheet_set_column(ws, (lxw_col_t)(c0 + 1), (lxw_col_t)(c0 + 1), 36, NULL);
+}
+
+static void variant_cells(lxw_worksheet *ws, int r, int c0, const vs_variant *v)
+{
+    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c0, v->id, NULL);
+    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)(c0 + 1), v->name, NULL);
+}
+
+static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
+    variant_header(b, ws, 0);
+    summary_header(b, ws, 2);
     worksheet_freeze_panes(ws, 1, 2);
     for (size_t v = 0; v < sc->n_variants; v++) {
         int r = (int)v + 1;
-        worksheet_write_string(ws, (lxw_row_t)r, 0, sc->variants[v].id, NULL);
-        worksheet_write_string(ws, (lxw_row_t)r, 1, sc->variants[v].name, NULL);
-        for (int m = 0; m < VS_M_COUNT; m++) {
-            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
-            int c = 2 + 4 * m;
-            num(ws, r, c, s->mean, b->num);
-            num(ws, r, c + 1, s->p05, b->num);
-            num(ws, r, c + 2, s->p95, b->num);
-            if ((int)v != sc->baseline)
-                num(ws, r, c + 3, s->p_better, b->prob);
-        }
+        variant_cells(ws, r, 0, &sc->variants[v]);
+        summary_cells(b, ws, r, 2, &res->stats[v * VS_STAT_COUNT],
+                      (int)v == sc->baseline);
     }
 }
 
@@ -144,28 +173,46 @@ static void write_committee(book *b, const vs_scenario *sc,
     amounts(b, ws, r, tb, tv, tl, b->bold_tkr);
 }
 
-/* metrics.csv as a sheet: money (total, unallocated) in kr. */
-static void write_metrics(book *b, const vs_scenario *sc, const vs_results *res)
+/* metrics.csv's columns from c0 on (sweep.csv's after the swept paths). */
+static void metrics_header(book *b, lxw_worksheet *ws, int c0)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Metrics", "Mått"));
     static const char *const cols[11] = {"variant", "metric", "point", "mean", "sd", "p05",
                                          "p50", "p95", "mcse", "diff_mean", "p_better"};
     static const double w[11] = {18, 18, 16, 16, 14, 16, 16, 16, 12, 14, 10};
-    header_row(b, ws, cols, 11, w);
+    for (int c = 0; c < 11; c++) {
+        lxw_col_t k = (lxw_col_t)(c0 + c);
+        worksheet_write_string(ws, 0, k, cols[c], b->head);
+        worksheet_set_column(ws, k, k, w[c], NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+/* One row of metrics.csv from column c0: money (total, unallocated) in kr. */
+static void metrics_cells(book *b, lxw_worksheet *ws, int r, int c0,
+                          const char *variant, int m, const vs_stat *s)
+{
+    double c[8] = {s->point, s->mean, s->sd, s->p05, s->p50, s->p95,
+                   s->mcse, s->diff_mean};
+    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c0, variant, NULL);
+    worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)(c0 + 1),
+                           vs_report_stat_name(m), NULL);
+    for (int k = 0; k < 8; k++)
+        num(ws, r, c0 + 2 + k, m >= VS_M_COUNT ? c[k] / 100.0 : c[k],
+            m >= VS_M_COUNT ? b->kr : b->num);
+    if (m < VS_M_COUNT)
+        num(ws, r, c0 + 10, s->p_better, b->prob);
+}
+
+/* metrics.csv as a sheet. */
+static void write_metrics(book *b, const vs_scenario *sc, const vs_results *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Metrics", "Mått"));
+    metrics_header(b, ws, 0);
     int r = 1;
     for (size_t v = 0; v < sc->n_variants; v++)
-        for (int m = 0; m < VS_STAT_COUNT; m++, r++) {
-            const vs_stat *s = &res->stats[v * VS_STAT_COUNT + (size_t)m];
-            double c[8] = {s->point, s->mean, s->sd, s->p05, s->p50, s->p95,
-                           s->mcse, s->diff_mean};
-            worksheet_write_string(ws, (lxw_row_t)r, 0, sc->variants[v].id, NULL);
-            worksheet_write_string(ws, (lxw_row_t)r, 1, vs_report_stat_name(m), NULL);
-            for (int k = 0; k < 8; k++)
-                num(ws, r, 2 + k, m >= VS_M_COUNT ? c[k] / 100.0 : c[k],
-                    m >= VS_M_COUNT ? b->kr : b->num);
-            if (m < VS_M_COUNT)
-                num(ws, r, 10, s->p_better, b->prob);
-        }
+        for (int m = 0; m < VS_STAT_COUNT; m++, r++)
+            metrics_cells(b, ws, r, 0, sc->variants[v].id, m,
+                          &res->stats[v * VS_STAT_COUNT + (size_t)m]);
 }
 
 /* centres.csv as a sheet: money in kr, change_pct as a fraction (%). */
@@ -262,19 +309,46 @@ static void write_lines(book *b, const char *sheet, const char *head,
     }
 }
 
-/* The manifest without what changes from run to run or with the
- * machine (wall time, threads, speed, the command line with its -o and
- * --threads): manifest.txt keeps those. */
-static char *stable_manifest(const vs_scenario *sc, const vs_results *res)
+/* What `print` writes, as one string (free with free()), or NULL. */
+static char *capture(void (*print)(FILE *f, const void *ctx), const void *ctx)
 {
-    char *buf = NULL, *out = NULL;
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;
-    vs_manifest_write(f, "run", sc, &res->prov, 0, NULL, NULL);
-    fclose(f);
-    if (!buf || !(out = malloc(len + 1))) {
+    print(f, ctx);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The manifest of an analysis (manifest.c's writer, with its own lines). */
+typedef struct manifest_src {
+    const char *analysis;
+    const vs_scenario *sc;
+    const vs_provenance *prov;
+    int swedish_csv;              /* the dialect of the folder's CSV files */
+    vs_manifest_details_fn details;
+    const void *ctx;
+} manifest_src;
+
+static void print_manifest(FILE *f, const void *ctx)
+{
+    const manifest_src *m = ctx;
+    vs_manifest_write(f, m->analysis, m->sc, m->prov, m->swedish_csv, m->details,
+                      m->ctx);
+}
+
+/* The manifest without what changes from run to run or with the
+ * machine (wall time, threads, speed, the command line with its -o and
+ * --threads): manifest.txt keeps those. */
+static char *stable_manifest(const manifest_src *m)
+{
+    char *buf = capture(print_manifest, m), *out = NULL;
+    if (!buf || !(out = malloc(strlen(buf) + 2))) {
         free(buf);
         return NULL;
     }
@@ -298,18 +372,17 @@ static char *stable_manifest(const vs_scenario *sc, const vs_results *res)
     return out;
 }
 
-/* warnings.txt's lines (the rules', the plan's, --precision's). */
-static char *warning_text(const vs_scenario *sc, const vs_results *res,
-                          const vs_report_opts *ro)
+/* warnings.txt's lines of a run (the rules', the plan's, --precision's). */
+typedef struct run_src {
+    const vs_scenario *sc;
+    const vs_results *res;
+    const vs_report_opts *ro;
+} run_src;
+
+static void print_run_warnings(FILE *f, const void *ctx)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    vs_report_print_warnings(sc, res, ro, f);
-    fclose(f);
-    return buf;
+    const run_src *r = ctx;
+    vs_report_print_warnings(r->sc, r->res, r->ro, f);
 }
 
 /* Does every XML part of the workbook at `path` end as it should?
@@ -410,56 +483,59 @@ static void write_plan(book *b, const vs_scenario *sc, const vs_plan_results *p)
     }
 }
 
-int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
-                      const vs_plan_results *plan,
-                      const vs_report_opts *ro, vs_outset *set, vs_err *err)
+/* Open ro->dir/results.xlsx (reserved in `set`) with its formats and a
+ * fixed creation time.  VS_OK, or VS_EIO with err. */
+static int book_open(book *b, const vs_scenario *sc, const char *dir,
+                     vs_outset *set, const char **path, vs_err *err)
 {
-    const char *dir = ro->dir;
-    const char *path = vs_outset_reserve(set, dir, "results.xlsx", err);
-    if (!path)
+    memset(b, 0, sizeof *b);
+    if (!(*path = vs_outset_reserve(set, dir, "results.xlsx", err)))
         return err->code;
-    char *manifest = stable_manifest(sc, res), *warn = warning_text(sc, res, ro);
-    if (!manifest || !warn) {
-        free(manifest), free(warn);
-        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    }
-    book b = {0};
-    b.sv = strcmp(sc->lang, "sv") == 0;
-    b.wb = workbook_new(path);
-    if (!b.wb) {
-        free(manifest), free(warn);
-        return vs_err_set(err, VS_EIO, path, 0, "cannot write results.xlsx");
-    }
+    b->sv = strcmp(sc->lang, "sv") == 0;
+    b->wb = workbook_new(*path);
+    if (!b->wb)
+        return vs_err_set(err, VS_EIO, *path, 0, "cannot write results.xlsx");
     lxw_doc_properties props = {0};
     props.title = sc->name;
     props.created = XLSX_CREATED;
-    workbook_set_properties(b.wb, &props);
-    b.head = fmt(&b, NULL, 1);
-    format_set_bottom(b.head, LXW_BORDER_THIN);
-    format_set_text_wrap(b.head);
-    b.kr = fmt(&b, "#,##0.00", 0);
-    b.tkr = fmt(&b, "#,##0.0", 0);
-    b.bold_tkr = fmt(&b, "#,##0.0", 1);
-    b.bold = fmt(&b, NULL, 1);
-    b.pct = fmt(&b, "0.00%", 0);
-    b.prob = fmt(&b, "0.0000", 0);
-    b.num = fmt(&b, "0.000000", 0);
+    workbook_set_properties(b->wb, &props);
+    b->head = fmt(b, NULL, 1);
+    format_set_bottom(b->head, LXW_BORDER_THIN);
+    format_set_text_wrap(b->head);
+    b->kr = fmt(b, "#,##0.00", 0);
+    b->tkr = fmt(b, "#,##0.0", 0);
+    b->bold_tkr = fmt(b, "#,##0.0", 1);
+    b->bold = fmt(b, NULL, 1);
+    b->pct = fmt(b, "0.00%", 0);
+    b->prob = fmt(b, "0.0000", 0);
+    b->num = fmt(b, "0.000000", 0);
+    return VS_OK;
+}
 
-    write_summary(&b, sc, res);
-    for (size_t v = 0; v < sc->n_variants; v++)
-        write_committee(&b, sc, res, v);
-    write_metrics(&b, sc, res);
-    write_centres(&b, sc, res);
-    int st = write_explain(&b, sc, res, err);
-    write_lines(&b, tr(&b, "Warnings", "Varningar"), tr(&b, "warning", "varning"),
-                warn, 0);
-    write_lines(&b, tr(&b, "Manifest", "Manifest"), tr(&b, "key", "nyckel"),
-                manifest, 1);
-    if (plan)
-        write_plan(&b, sc, plan);
-    free(manifest);
+/* The warnings and manifest sheets every workbook ends with (the
+ * warnings' text as warnings.txt has it; NULL text: out of memory). */
+static int book_warnings_manifest(book *b, char *warn, char *manifest,
+                                  vs_err *err)
+{
+    int st = VS_OK;
+    if (!warn || !manifest)
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    else {
+        write_lines(b, tr(b, "Warnings", "Varningar"), tr(b, "warning", "varning"),
+                    warn, 0);
+        write_lines(b, "Manifest", tr(b, "key", "nyckel"), manifest, 1);
+    }
     free(warn);
-    lxw_error e = workbook_close(b.wb);
+    free(manifest);
+    return st;
+}
+
+/* Close the workbook and check every part is whole; `st` is the status
+ * of writing its sheets (the first failure wins). */
+static int book_close(book *b, const char *path, const char *dir, int st,
+                      vs_err *err)
+{
+    lxw_error e = workbook_close(b->wb);
     if (st != VS_OK)
         return st;
     if (e != LXW_NO_ERROR)
@@ -470,4 +546,225 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
                           "cannot write results.xlsx: a sheet was cut short "
                           "(the disk is full or a file-size limit was reached)");
     return VS_OK;
+}
+
+int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
+                      const vs_plan_results *plan,
+                      const vs_report_opts *ro, vs_outset *set, vs_err *err)
+{
+    book b;
+    const char *path;
+    int st = book_open(&b, sc, ro->dir, set, &path, err);
+    if (st != VS_OK)
+        return st;
+    write_summary(&b, sc, res);
+    for (size_t v = 0; v < sc->n_variants; v++)
+        write_committee(&b, sc, res, v);
+    write_metrics(&b, sc, res);
+    write_centres(&b, sc, res);
+    st = write_explain(&b, sc, res, err);
+    manifest_src m = {"run", sc, &res->prov, ro->swedish_csv, NULL, NULL};
+    run_src w = {sc, res, ro};
+    int st2 = book_warnings_manifest(&b, capture(print_run_warnings, &w),
+                                     stable_manifest(&m), err);
+    if (st == VS_OK)
+        st = st2;
+    if (plan)
+        write_plan(&b, sc, plan);
+    return book_close(&b, path, ro->dir, st, err);
+}
+
+/* ---- sweep ---------------------------------------------------------- */
+
+/* Columns 0 .. n_axes - 1: the swept paths, headed by the path. */
+static void axes_header(book *b, lxw_worksheet *ws, const vs_sweep_result *r)
+{
+    for (size_t a = 0; a < r->n_axes; a++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)a, r->axes[a].path, b->head);
+        worksheet_set_column(ws, (lxw_col_t)a, (lxw_col_t)a, 22, NULL);
+    }
+}
+
+/* Point p's swept values (an amount in kr, any other number as typed). */
+static void axes_cells(book *b, lxw_worksheet *ws, int row,
+                       const vs_sweep_result *r, size_t p)
+{
+    for (size_t a = 0; a < r->n_axes; a++)
+        num(ws, row, (int)a, r->x[p * r->n_axes + a], r->money[a] ? b->kr : NULL);
+}
+
+/* One row per point and variant: the swept values, the variant, and
+ * the summary's columns. */
+static void write_sweep_summary(book *b, const vs_scenario *sc,
+                                const vs_sweep_result *r)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
+    int c0 = (int)r->n_axes;
+    axes_header(b, ws, r);
+    variant_header(b, ws, c0);
+    summary_header(b, ws, c0 + 2);
+    worksheet_freeze_panes(ws, 1, (lxw_col_t)(c0 + 2));
+    int row = 1;
+    for (size_t p = 0; p < r->n_points; p++)
+        for (size_t v = 0; v < r->n_variants; v++, row++) {
+            axes_cells(b, ws, row, r, p);
+            variant_cells(ws, row, c0, &sc->variants[v]);
+            summary_cells(b, ws, row, c0 + 2,
+                          &r->stats[(p * r->n_variants + v) * VS_STAT_COUNT],
+                          (int)v == sc->baseline);
+        }
+}
+
+/* sweep.csv as a sheet. */
+static void write_sweep_table(book *b, const vs_scenario *sc,
+                              const vs_sweep_result *r)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Sweep", "Svep"));
+    int c0 = (int)r->n_axes;
+    metrics_header(b, ws, c0);
+    axes_header(b, ws, r);
+    int row = 1;
+    for (size_t p = 0; p < r->n_points; p++)
+        for (size_t v = 0; v < r->n_variants; v++)
+            for (int m = 0; m < VS_STAT_COUNT; m++, row++) {
+                axes_cells(b, ws, row, r, p);
+                metrics_cells(b, ws, row, c0, sc->variants[v].id, m,
+                              &r->stats[(p * r->n_variants + v) * VS_STAT_COUNT +
+                                        (size_t)m]);
+            }
+}
+
+typedef struct sweep_src {
+    const vs_scenario *sc;
+    const vs_sweep_result *r;
+} sweep_src;
+
+static void print_sweep_warnings(FILE *f, const void *ctx)
+{
+    const sweep_src *s = ctx;
+    vs_warnings_sweep(f, s->sc, s->r);
+}
+
+int vs_xlsx_write_sweep(const vs_scenario *sc, const vs_sweep_result *r,
+                        const char *dir, int swedish_csv,
+                        vs_manifest_details_fn details,
+                        const void *details_ctx, vs_outset *set, vs_err *err)
+{
+    book b;
+    const char *path;
+    int st = book_open(&b, sc, dir, set, &path, err);
+    if (st != VS_OK)
+        return st;
+    write_sweep_summary(&b, sc, r);
+    write_sweep_table(&b, sc, r);
+    manifest_src m = {"sweep", sc, &r->prov, swedish_csv, details, details_ctx};
+    sweep_src w = {sc, r};
+    st = book_warnings_manifest(&b, capture(print_sweep_warnings, &w),
+                                stable_manifest(&m), err);
+    return book_close(&b, path, dir, st, err);
+}
+
+/* ---- sensitivity ---------------------------------------------------- */
+
+static const vs_sensitivity_cell *sens_cell(const vs_sensitivity_result *r,
+                                            size_t v, int m, size_t i)
+{
+    return &r->cells[(v * VS_STAT_COUNT + (size_t)m) * r->n_inputs + i];
+}
+
+/* One row per variant and input: for every section-4 metric the
+ * tornado's swing and the Sobol indices S1 and ST. */
+static void write_sens_summary(book *b, const vs_scenario *sc,
+                               const vs_sensitivity_result *r)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
+    variant_header(b, ws, 0);
+    worksheet_write_string(ws, 0, 2, tr(b, "input", "indata"), b->head);
+    worksheet_set_column(ws, 2, 2, 30, NULL);
+    static const char *const sub_en[] = {"swing", "S1", "ST"};
+    static const char *const sub_sv[] = {"utslag", "S1", "ST"};
+    for (int m = 0; m < VS_M_COUNT; m++)
+        for (int k = 0; k < 3; k++) {
+            char h[64];
+            snprintf(h, sizeof h, "%s %s", vs_metric_name((vs_metric)m),
+                     b->sv ? sub_sv[k] : sub_en[k]);
+            lxw_col_t c = (lxw_col_t)(3 + 3 * m + k);
+            worksheet_write_string(ws, 0, c, h, b->head);
+            worksheet_set_column(ws, c, c, 13, NULL);
+        }
+    worksheet_freeze_panes(ws, 1, 3);
+    int row = 1;
+    for (size_t v = 0; v < r->n_variants; v++)
+        for (size_t i = 0; i < r->n_inputs; i++, row++) {
+            variant_cells(ws, row, 0, &sc->variants[v]);
+            worksheet_write_string(ws, (lxw_row_t)row, 2, r->inputs[i].name, NULL);
+            for (int m = 0; m < VS_M_COUNT; m++) {
+                const vs_sensitivity_cell *x = sens_cell(r, v, m, i);
+                num(ws, row, 3 + 3 * m, x->swing, b->num);
+                num(ws, row, 4 + 3 * m, x->sobol.s1, b->prob);
+                num(ws, row, 5 + 3 * m, x->sobol.st, b->prob);
+            }
+        }
+}
+
+/* sensitivity.csv as a sheet: total and unallocated in kr. */
+static void write_sens_table(book *b, const vs_scenario *sc,
+                             const vs_sensitivity_result *r)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Sensitivity", "Känslighet"));
+    static const char *const cols[13] = {
+        "variant", "metric", "input", "point", "low",   "high",  "swing",
+        "s1",      "s1_lo",  "s1_hi", "st",    "st_lo", "st_hi"};
+    static const double w[13] = {18, 18, 30, 16, 16, 16, 14, 12, 12, 12, 12, 12, 12};
+    header_row(b, ws, cols, 13, w);
+    int row = 1;
+    for (size_t v = 0; v < r->n_variants; v++)
+        for (int m = 0; m < VS_STAT_COUNT; m++)
+            for (size_t i = 0; i < r->n_inputs; i++, row++) {
+                const vs_sensitivity_cell *x = sens_cell(r, v, m, i);
+                double c[10] = {x->point, x->low, x->high, x->swing,
+                                x->sobol.s1, x->sobol.s1_lo, x->sobol.s1_hi,
+                                x->sobol.st, x->sobol.st_lo, x->sobol.st_hi};
+                worksheet_write_string(ws, (lxw_row_t)row, 0, sc->variants[v].id, NULL);
+                worksheet_write_string(ws, (lxw_row_t)row, 1, vs_report_stat_name(m), NULL);
+                worksheet_write_string(ws, (lxw_row_t)row, 2, r->inputs[i].name, NULL);
+                for (int k = 0; k < 4; k++)
+                    num(ws, row, 3 + k, m >= VS_M_COUNT ? c[k] / 100.0 : c[k],
+                        m >= VS_M_COUNT ? b->kr : b->num);
+                for (int k = 4; k < 10; k++)
+                    num(ws, row, 3 + k, c[k], b->num);
+            }
+}
+
+typedef struct sens_src {
+    const vs_scenario *sc;
+    const vs_sensitivity_result *r;
+} sens_src;
+
+static void print_sens_warnings(FILE *f, const void *ctx)
+{
+    const sens_src *s = ctx;
+    vs_warn_src w = vs_warn_src_of_sensitivity(s->sc, s->r);
+    vs_warnings_print(f, NULL, &w);
+}
+
+int vs_xlsx_write_sensitivity(const vs_scenario *sc,
+                              const vs_sensitivity_result *r, const char *dir,
+                              int swedish_csv, vs_manifest_details_fn details,
+                              const void *details_ctx, vs_outset *set,
+                              vs_err *err)
+{
+    book b;
+    const char *path;
+    int st = book_open(&b, sc, dir, set, &path, err);
+    if (st != VS_OK)
+        return st;
+    write_sens_summary(&b, sc, r);
+    write_sens_table(&b, sc, r);
+    manifest_src m = {"sensitivity", sc, &r->prov, swedish_csv, details,
+                      details_ctx};
+    sens_src w = {sc, r};
+    st = book_warnings_manifest(&b, capture(print_sens_warnings, &w),
+                                stable_manifest(&m), err);
+    return book_close(&b, path, dir, st, err);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
-# run --xlsx: results.xlsx read back with an independent reader (python3's
+# run, sweep and sensitivity --xlsx: results.xlsx read back with an independent reader (python3's
 # zipfile and xml.etree, tests/cli/xlsx_check.py), every number checked
-# against centres.csv and metrics.csv; Swedish and English headers; the
+# against centres.csv and metrics.csv (sweep.csv, sensitivity.csv);
+# Swedish and English headers; the
 # same bytes for any thread count and on a later run; written through the
 # output set (nothing when the run fails).
 # Usage: VARDSIM=/abs/path/vardsim sh tests/cli/xlsx.sh
@@ -48,6 +49,65 @@ st=$?
 expect_in "$TMP/err" "cannot write results.xlsx: a sheet was cut short"
 ( cd "$TMP/small" && ls -A | sort | xargs md5sum ) | cmp -s - "$TMP/small.sums" && ok ||
     bad "file-size limit with --xlsx: the earlier result changed"
+
+# sweep --xlsx: one-way (Swedish, both CSV dialects), two-way over an
+# amount in SEK, English; the same bytes for 1 and 2 threads
+over="cni_topup.cni_threshold.threshold=1.0:1.2:0.1"
+expect_status 0 "$VARDSIM" sweep "$cfg" --over "$over" -n 60 --threads 1 --xlsx -o "$TMP/sw1" --quiet
+expect_status 0 "$VARDSIM" sweep "$cfg" --over "$over" -n 60 --threads 2 --xlsx -o "$TMP/sw2" --quiet
+expect_status 0 "$VARDSIM" sweep "$cfg" --over "$over" -n 60 --threads 2 --xlsx --csv sv -o "$TMP/swsv" --quiet
+for d in sw1 swsv; do
+    if python3 "$CHECK" "$TMP/$d" sv sweep >"$TMP/check" 2>&1; then ok; else
+        bad "sweep $d: results.xlsx disagrees with sweep.csv"; sed 's/^/    /' "$TMP/check" | head -20; fi
+done
+cmp -s "$TMP/sw1/results.xlsx" "$TMP/sw2/results.xlsx" && ok || bad "threads change a sweep's results.xlsx"
+gcfg="$ROOT/scenarios/gavleborg-2024.cfg"
+gname=$(sed -n 's/^ *lang *= *"\([a-z]*\)".*/\1/p' "$gcfg" | head -1)
+expect_status 0 "$VARDSIM" sweep "$gcfg" --over modell_2017.acg.pot=89325000:134000000:22337500 \
+    --over uncertainty.cni.sigma=0.01,0.03 -n 30 --threads 2 --xlsx -o "$TMP/sw2way" --quiet
+if python3 "$CHECK" "$TMP/sw2way" "${gname:-sv}" sweep >"$TMP/check" 2>&1; then ok; else
+    bad "two-way sweep: results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
+# the swept pot is in kr (the kr format on its cells)
+python3 - "$TMP/sw2way/results.xlsx" <<'PY' && ok || bad "a swept amount is not formatted as kr"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+styles = z.read("xl/styles.xml").decode()
+sheet = z.read("xl/worksheets/sheet2.xml").decode()
+fmts = re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles)
+kr = [i for i, f in fmts if f == "#,##0.00"][0]
+xfs = re.findall(r'<xf [^>]*numFmtId="(\d+)"', styles.split("<cellXfs")[1])
+a2 = re.search(r'<c r="A2" s="(\d+)"', sheet)
+sys.exit(0 if a2 and xfs[int(a2.group(1))] == kr else 1)
+PY
+expect_status 0 "$VARDSIM" sweep "$TMP/english.cfg" --over "$over" -n 30 --threads 1 --xlsx -o "$TMP/swen" --quiet
+if python3 "$CHECK" "$TMP/swen" en sweep >"$TMP/check" 2>&1; then ok; else
+    bad "english sweep: results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
+expect_status 0 "$VARDSIM" sweep "$cfg" --over "$over" -n 0 --threads 1 -o "$TMP/swplain" --quiet
+[ -e "$TMP/swplain/results.xlsx" ] && bad "a sweep wrote results.xlsx without --xlsx" || ok
+# the checker can fail: one changed number in sweep.csv is found
+cp -r "$TMP/sw1" "$TMP/swchanged"
+awk -F, 'NR == 3 { $4 = $4 * 1.001 } { print }' OFS=, "$TMP/sw1/sweep.csv" >"$TMP/swchanged/sweep.csv"
+python3 "$CHECK" "$TMP/swchanged" sv sweep >/dev/null 2>&1 && bad "the checker missed a changed sweep.csv" || ok
+
+# sensitivity --xlsx: Swedish and English, the same bytes for 1 and 2 threads
+expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 32 --bootstrap 20 --threads 1 --xlsx -o "$TMP/se1" --quiet
+expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 32 --bootstrap 20 --threads 2 --xlsx -o "$TMP/se2" --quiet
+if python3 "$CHECK" "$TMP/se1" sv sensitivity >"$TMP/check" 2>&1; then ok; else
+    bad "sensitivity: results.xlsx disagrees with sensitivity.csv"; sed 's/^/    /' "$TMP/check" | head -20; fi
+cmp -s "$TMP/se1/results.xlsx" "$TMP/se2/results.xlsx" && ok || bad "threads change a sensitivity results.xlsx"
+expect_status 0 "$VARDSIM" sensitivity "$TMP/english.cfg" -n 0 --threads 2 --xlsx -o "$TMP/seen" --quiet
+if python3 "$CHECK" "$TMP/seen" en sensitivity >"$TMP/check" 2>&1; then ok; else
+    bad "english sensitivity (-n 0: no Sobol indices): results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
+cp -r "$TMP/se1" "$TMP/sechanged"
+awk -F, 'NR == 4 { $11 = $11 * 1.001 } { print }' OFS=, "$TMP/se1/sensitivity.csv" >"$TMP/sechanged/sensitivity.csv"
+python3 "$CHECK" "$TMP/sechanged" sv sensitivity >/dev/null 2>&1 && bad "the checker missed a changed sensitivity.csv" || ok
+# a file-size limit: the sweep fails, its earlier result stays whole
+( cd "$TMP/sw1" && ls -A | sort | xargs md5sum ) >"$TMP/sw1.sums"
+( ulimit -f 40; exec "$VARDSIM" sweep "$cfg" --over "$over" -n 60 --threads 1 --xlsx -o "$TMP/sw1" --quiet ) >/dev/null 2>"$TMP/err"
+st=$?
+[ $st -eq 1 ] && ok || bad "file-size limit with sweep --xlsx: exit $st (want 1)"
+( cd "$TMP/sw1" && ls -A | sort | xargs md5sum ) | cmp -s - "$TMP/sw1.sums" && ok ||
+    bad "file-size limit with sweep --xlsx: the earlier result changed"
 
 echo "xlsx: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

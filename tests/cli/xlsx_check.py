@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Read results.xlsx with an independent reader (zipfile + xml.etree from
-Python's standard library) and check every number against centres.csv and
-metrics.csv of the same folder.  Usage: xlsx_check.py DIR LANG (sv|en).
+Python's standard library) and check every number against the CSV files
+of the same folder: centres.csv and metrics.csv (and explain, warnings,
+plan) of a run, sweep.csv of a sweep, sensitivity.csv of a sensitivity
+analysis.  Usage: xlsx_check.py DIR LANG (sv|en) [run|sweep|sensitivity].
 Prints one line per problem; exit 0 when none."""
 import csv
 import os
@@ -82,8 +84,7 @@ def close(x, want, what, tol=0.0, rel=0.0):
         bad("%s: %r, want %s" % (what, x, want))
 
 
-def main():
-    folder, lang = sys.argv[1], sys.argv[2]
+def check_run(folder, lang):
     names, sheets, frozen, styles = read_book(folder + "/results.xlsx")
     centres = list(csv.DictReader(open(folder + "/centres.csv", encoding="utf-8")))
     metrics = list(csv.DictReader(open(folder + "/metrics.csv", encoding="utf-8")))
@@ -242,14 +243,21 @@ def main():
                 bad("explain row %d %s: %r, want %r" % (r, key, cell(rows, r, i), e[key]))
         close(cell(rows, r, 3), e["amount"], "explain row %d amount" % r, tol=1e-9, rel=1e-15)
 
-    # Warnings: the lines of warnings.txt
+    # the run's manifest sheet leaves out the run's own lines
+    # (centre_quantiles, need, warnings)
+    check_tail(folder, sheets, base_sheets[-2], exact=False)
+
+
+def check_tail(folder, sheets, warn_sheet, exact=True):
+    """The warnings sheet against warnings.txt; the manifest sheet has the
+    lines of manifest.txt but wall time, threads, speed and command (with
+    exact=False: some of them, in their order)."""
     lines = [l for l in open(folder + "/warnings.txt", encoding="utf-8").read().split("\n") if l]
-    rows = sheets[base_sheets[-2]]
+    rows = sheets[warn_sheet]
     got = [cell(rows, r, 0) for r in range(1, len(rows))]
     if got != lines:
         bad("warnings sheet %r, want %r" % (got[:3], lines[:3]))
 
-    # Manifest: no wall time, threads or command line
     rows = sheets["Manifest"]
     keys = [cell(rows, r, 0) for r in range(1, len(rows))]
     for k in ("threads", "wall_seconds", "iterations_per_second", "command"):
@@ -258,9 +266,143 @@ def main():
     for k in ("seed", "scenario_sha256", "iterations"):
         if k not in keys:
             bad("manifest sheet lacks %s" % k)
+    dropped = ("threads:", "wall_seconds:", "iterations_per_second:", "command:")
+    want = [l for l in open(folder + "/manifest.txt", encoding="utf-8").read().split("\n")
+            if l and not l.startswith(dropped)]
+    got = []
+    for r in range(1, len(rows)):
+        a, b = cell(rows, r, 0), cell(rows, r, 1)
+        got.append(a if b is None else "%s: %s" % (a, b))
+    it = iter(want)
+    if (got != want) if exact else not all(g in it for g in got):
+        bad("manifest sheet %r, want the lines of manifest.txt %r" % (got, want))
 
 
-main()
+def check_common(names, frozen, styles, want_sheets):
+    if names != want_sheets:
+        bad("sheets %r, want %r" % (names, want_sheets))
+        return False
+    for n in names:
+        if not frozen[n]:
+            bad("sheet %s: header row not frozen" % n)
+    for f in ("#,##0.00", "0.000000"):
+        if 'formatCode="%s"' % f not in styles:
+            bad("number format %s missing" % f)
+    return True
+
+
+def read_csv(path):
+    """A CSV of either dialect as a list of dicts (numbers with '.')."""
+    raw = open(path, encoding="utf-8-sig", newline="").read()
+    semi = raw.split("\n", 1)[0].count(";") > raw.split("\n", 1)[0].count(",")
+    rows = list(csv.reader(raw.splitlines(), delimiter=";" if semi else ","))
+    head = rows[0]
+    out = []
+    for r in rows[1:]:
+        if semi:
+            r = [x.replace(",", ".") for x in r]
+        out.append(dict(zip(head, r)))
+    return head, out
+
+
+def check_sweep(folder, lang):
+    """sweep.csv against the sweep sheet; its means, p05, p95 and
+    P(better) against the summary."""
+    names, sheets, frozen, styles = read_book(folder + "/results.xlsx")
+    sv = lang == "sv"
+    want = ["Sammanfattning" if sv else "Summary", "Svep" if sv else "Sweep",
+            "Varningar" if sv else "Warnings", "Manifest"]
+    if not check_common(names, frozen, styles, want):
+        return
+    head, table = read_csv(folder + "/sweep.csv")
+    axes = head[:head.index("variant")]
+    rows = sheets[want[1]]
+    if [cell(rows, 0, i) for i in range(len(head))] != head:
+        bad("sweep sheet header %r, want %r" % (rows[0] if rows else None, head))
+    if len(rows) != len(table) + 1:
+        bad("sweep sheet: %d rows, want %d" % (len(rows), len(table) + 1))
+    summary = {}
+    for k, t in enumerate(table):
+        r = k + 1
+        for i, a in enumerate(axes):
+            close(cell(rows, r, i), t[a], "sweep row %d %s" % (r, a), rel=1e-14)
+        n = len(axes)
+        if cell(rows, r, n) != t["variant"] or cell(rows, r, n + 1) != t["metric"]:
+            bad("sweep row %d: %r %r" % (r, cell(rows, r, n), cell(rows, r, n + 1)))
+        money = t["metric"] in ("total", "unallocated")
+        for i, key in enumerate(head[n + 2:]):
+            close(cell(rows, r, n + 2 + i), t[key], "sweep row %d %s" % (r, key),
+                  tol=0.005 + 1e-9 if money else 1e-15, rel=1e-9)
+        summary.setdefault(tuple(t[a] for a in axes) + (t["variant"],), {})[t["metric"]] = t
+    rows = sheets[want[0]]
+    if len(rows) != len(summary) + 1:
+        bad("sweep summary: %d rows, want %d" % (len(rows), len(summary) + 1))
+    for k, (key, by) in enumerate(summary.items()):
+        r = k + 1
+        n = len(axes)
+        for i in range(n):
+            close(cell(rows, r, i), key[i], "summary row %d %s" % (r, axes[i]), rel=1e-14)
+        if cell(rows, r, n) != key[n]:
+            bad("summary row %d: variant %r, want %r" % (r, cell(rows, r, n), key[n]))
+        for j, met in enumerate(METRICS):
+            for q, col in enumerate(("mean", "p05", "p95", "p_better")):
+                close(cell(rows, r, n + 2 + 4 * j + q), by[met][col],
+                      "summary row %d %s %s" % (r, met, col), tol=1e-15, rel=1e-9)
+    head0 = cell(rows, 0, len(axes) + 1)
+    if head0 != ("namn" if sv else "name"):
+        bad("summary header %r" % head0)
+    check_tail(folder, sheets, want[2])
+
+
+def check_sensitivity(folder, lang):
+    """sensitivity.csv against its sheet; swing, S1 and ST of every
+    section-4 metric against the summary."""
+    names, sheets, frozen, styles = read_book(folder + "/results.xlsx")
+    sv = lang == "sv"
+    want = ["Sammanfattning" if sv else "Summary", "Känslighet" if sv else "Sensitivity",
+            "Varningar" if sv else "Warnings", "Manifest"]
+    if not check_common(names, frozen, styles, want):
+        return
+    head, table = read_csv(folder + "/sensitivity.csv")
+    rows = sheets[want[1]]
+    if [cell(rows, 0, i) for i in range(len(head))] != head:
+        bad("sensitivity sheet header %r, want %r" % (rows[0] if rows else None, head))
+    if len(rows) != len(table) + 1:
+        bad("sensitivity sheet: %d rows, want %d" % (len(rows), len(table) + 1))
+    by = {}
+    order = []
+    for k, t in enumerate(table):
+        r = k + 1
+        for i, key in enumerate(("variant", "metric", "input")):
+            if cell(rows, r, i) != t[key]:
+                bad("sensitivity row %d %s: %r, want %r" % (r, key, cell(rows, r, i), t[key]))
+        money = t["metric"] in ("total", "unallocated")
+        for i, key in enumerate(head[3:]):
+            m = money and i < 4
+            close(cell(rows, r, 3 + i), t[key], "sensitivity row %d %s" % (r, key),
+                  tol=0.005 + 1e-9 if m else 1e-15, rel=1e-9)
+        vi = (t["variant"], t["input"])
+        if vi not in by:
+            order.append(vi)
+        by.setdefault(vi, {})[t["metric"]] = t
+    rows = sheets[want[0]]
+    if len(rows) != len(order) + 1:
+        bad("sensitivity summary: %d rows, want %d" % (len(rows), len(order) + 1))
+    for k, vi in enumerate(order):
+        r = k + 1
+        if (cell(rows, r, 0), cell(rows, r, 2)) != vi:
+            bad("summary row %d: %r %r, want %r" % (r, cell(rows, r, 0), cell(rows, r, 2), vi))
+        for j, met in enumerate(METRICS):
+            for q, col in enumerate(("swing", "s1", "st")):
+                close(cell(rows, r, 3 + 3 * j + q), by[vi][met][col],
+                      "summary row %d %s %s" % (r, met, col), tol=1e-15, rel=1e-9)
+    if cell(rows, 0, 2) != ("indata" if sv else "input"):
+        bad("summary header %r" % cell(rows, 0, 2))
+    check_tail(folder, sheets, want[2])
+
+
+kind = sys.argv[3] if len(sys.argv) > 3 else "run"
+{"run": check_run, "sweep": check_sweep, "sensitivity": check_sensitivity}[kind](sys.argv[1], sys.argv[2])
 for p in problems[:30]:
     print(p)
 if len(problems) > 30:
