@@ -318,6 +318,26 @@ static void numbers_for_scripts(void **state)
     }
 }
 
+static void put_cell_str(vs_gp *g, FILE *f, const void *arg)
+{
+    (void)g;
+    vs_gp_put_cell(f, *(const double *)arg);
+}
+
+/* Chart data cells: as in scripts, but empty when undefined. */
+static void numbers_for_data(void **state)
+{
+    (void)state;
+    double v[] = {1.5, NAN, INFINITY, -INFINITY, 1e-12, -0.25};
+    const char *want[] = {"1.5", "", "", "", "1e-12", "-0.25"};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        int st;
+        char *s = written_by(put_cell_str, &v[i], 0, &st);
+        assert_string_equal(s, want[i]);
+        free(s);
+    }
+}
+
 static void small_helpers(void **state)
 {
     (void)state;
@@ -504,6 +524,7 @@ int main(void)
         cmocka_unit_test(tic_labels_double_percent),
         cmocka_unit_test(ids_are_protected),
         cmocka_unit_test(numbers_for_scripts),
+        cmocka_unit_test(numbers_for_data),
         cmocka_unit_test(small_helpers),
         cmocka_unit_test(wrapped_text_is_quoted_per_line),
         cmocka_unit_test(variant_names_with_suffix),

@@ -44,10 +44,10 @@ int vs_plan_chart_pick(const vs_plan_results *pr, size_t *order, size_t *n)
 
 static void put_csv_row(FILE *f, double year, const double *v, int n)
 {
-    vs_gp_put_num(f, year);
+    vs_gp_put_cell(f, year);
     for (int k = 0; k < n; k++) {
         fputc(',', f);
-        vs_gp_put_num(f, v[k]);
+        vs_gp_put_cell(f, v[k]);
     }
     fputc('\n', f);
 }

@@ -229,13 +229,13 @@ static int alloc_data(ctx *c, double *lo, double *hi)
             fputc(',', d);
             vs_gp_put_id(d, sc->centres[i].id);
             fprintf(d, ",%zu,%d,", v, c->slot[v]);
-            vs_gp_put_num(d, y);
+            vs_gp_put_cell(d, y);
             fputc(',', d);
-            vs_gp_put_num(d, band * 0.45);
+            vs_gp_put_cell(d, band * 0.45);
             fprintf(d, ",%s,", vs_money_format(change, '.', buf, sizeof buf));
-            vs_gp_put_num(d, vals[1]);
+            vs_gp_put_cell(d, vals[1]);
             fputc(',', d);
-            vs_gp_put_num(d, vals[2]);
+            vs_gp_put_cell(d, vals[2]);
             fputc('\n', d);
         }
         j++;
@@ -463,7 +463,7 @@ static int conc_data(ctx *c, double *lo_out, double *hi_out)
             fputs(",shift_", d);
             vs_gp_put_id(d, sc->variants[v].id);
         }
-    fputs("\n0,,NaN,0,0", d);
+    fputs("\n0,,,0,0", d);
     for (size_t v = 0; v < V; v++)
         fputs(",0", d);
     for (size_t v = 0; v < c->K; v++)
@@ -479,14 +479,14 @@ static int conc_data(ctx *c, double *lo_out, double *hi_out)
         fprintf(d, "%zu,", r + 1);
         vs_gp_put_id(d, sc->centres[i].id);
         fputc(',', d);
-        vs_gp_put_num(d, res->point_cni[i]);
+        vs_gp_put_cell(d, res->point_cni[i]);
         fputc(',', d);
-        vs_gp_put_num(d, P > 0 ? 100 * cl / P : NAN);
+        vs_gp_put_cell(d, P > 0 ? 100 * cl / P : NAN);
         fputc(',', d);
-        vs_gp_put_num(d, N > 0 ? 100 * cn / N : NAN);
+        vs_gp_put_cell(d, N > 0 ? 100 * cn / N : NAN);
         for (size_t v = 0; v < V; v++) {
             fputc(',', d);
-            vs_gp_put_num(d, A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
+            vs_gp_put_cell(d, A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
         }
         double b = A[c->base] != 0 ? 100 * cum[c->base] / A[c->base] : NAN;
         for (size_t v = 0; v < V; v++) {
@@ -494,7 +494,7 @@ static int conc_data(ctx *c, double *lo_out, double *hi_out)
                 continue;
             double s = b - (A[v] != 0 ? 100 * cum[v] / A[v] : NAN);
             fputc(',', d);
-            vs_gp_put_num(d, s);
+            vs_gp_put_cell(d, s);
             if (isfinite(s)) {
                 lo = fmin(lo, s);
                 hi = fmax(hi, s);
@@ -660,13 +660,13 @@ static int metrics_data(ctx *c)
             fprintf(d, "%s,", vs_metric_name((vs_metric)m));
             vs_gp_put_id(d, c->sc->variants[v].id);
             fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
-            vs_gp_put_num(d, k * s->point);
+            vs_gp_put_cell(d, k * s->point);
             fputc(',', d);
-            vs_gp_put_num(d, k * s->p05);
+            vs_gp_put_cell(d, k * s->p05);
             fputc(',', d);
-            vs_gp_put_num(d, k * s->p95);
+            vs_gp_put_cell(d, k * s->p95);
             fputc(',', d);
-            vs_gp_put_num(d, s->p_better);
+            vs_gp_put_cell(d, s->p_better);
             fputc('\n', d);
         }
     return 1;
@@ -929,16 +929,16 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
             fputc(',', d);
             vs_gp_put_id(d, sc->centres[i].id);
             fprintf(d, ",%zu,%d,", v, c->slot[v]);
-            vs_gp_put_num(d, res->point_cni[i]);
+            vs_gp_put_cell(d, res->point_cni[i]);
             fputc(',', d);
-            vs_gp_put_num(d, l);
+            vs_gp_put_cell(d, l);
             fputc(',', d);
-            vs_gp_put_num(d, pc);
+            vs_gp_put_cell(d, pc);
             fputc(',', d);
-            vs_gp_put_num(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
+            vs_gp_put_cell(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
             if (!p->need_line) { /* column 9: the need-proportional level */
                 fputc(',', d);
-                vs_gp_put_num(d, N > 0 && l > 0
+                vs_gp_put_cell(d, N > 0 && l > 0
                                      ? A * vs_results_need(res, i) / N / l
                                      : NAN);
             }

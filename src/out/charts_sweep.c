@@ -315,11 +315,18 @@ static void write_line_data(ctx *c, const size_t *order)
             for (size_t i = 0; i < c->r->n_points; i++) {
                 size_t p = order[i];
                 const vs_stat *s = stat_at(c, p, v, m);
-                vs_gp_put_num(d, c->r->x[p]);
                 double cols[4] = {s->point, s->mean, s->p05, s->p95};
+                /* an undefined value is an empty cell, which gnuplot skips
+                 * without breaking the line: the blank line breaks it */
+                int gap = 0;
+                for (int k = 0; k < 4; k++)
+                    gap |= !isfinite(cols[k]);
+                if (gap && i > 0)
+                    fputc('\n', d);
+                vs_gp_put_cell(d, c->r->x[p]);
                 for (int k = 0; k < 4; k++) {
                     fputc(',', d);
-                    vs_gp_put_num(d, cols[k]);
+                    vs_gp_put_cell(d, cols[k]);
                 }
                 fputc('\n', d);
             }
@@ -815,7 +822,7 @@ static void write_heat_data(ctx *c)
                 for (int q = 0; q < 7; q++) {
                     if (q)
                         fputc(',', d);
-                    vs_gp_put_num(d, cols[q]);
+                    vs_gp_put_cell(d, cols[q]);
                 }
                 fputc('\n', d);
             }

@@ -169,6 +169,12 @@ void vs_gp_put_num(FILE *f, double v)
     fputs(buf, f);
 }
 
+void vs_gp_put_cell(FILE *f, double v)
+{
+    if (isfinite(v))
+        vs_gp_put_num(f, v);
+}
+
 const char *vs_gp_money_unit(double max_abs_sek, int swedish, double *divisor)
 {
     double m = isnan(max_abs_sek) ? 0 : fabs(max_abs_sek);

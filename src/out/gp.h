@@ -46,6 +46,14 @@ int vs_gp_put_quoted(FILE *f, const char *text, vs_err *err);
  * the locale, NaN for an undefined value (gnuplot skips it). */
 void vs_gp_put_num(FILE *f, double v);
 
+/* A cell of a chart data file (chart_*.csv): vs_gp_put_num, but nothing
+ * (an empty cell) for an undefined value, as in every other table.
+ * gnuplot reads an empty field as missing and drops the row; a line drawn
+ * through the rows is not broken there (a NaN broke it), so a line chart
+ * that must not join across an undefined point puts a blank line before
+ * that row (chart_sweep.csv does). */
+void vs_gp_put_cell(FILE *f, double v);
+
 /* Unit for amounts whose largest magnitude is max_abs_sek: below 10 000
  * "kr" (English "SEK"), below 1 000 000 "tkr" ("kSEK"), else "MSEK".
  * Sets *divisor to 1, 1e3 or 1e6.  NaN counts as 0. */

@@ -21,9 +21,9 @@ no_crash "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 20 \
 
 # --- undefined values are empty cells, never inf or nan -------------------
 # (the loader may refuse these numbers as out of range: exit 2 is fine)
-# (chart_*.csv are gnuplot's input, where NaN is its mark of a missing point)
+# (chart_*.csv, gnuplot's input, too: an empty cell is a missing point)
 no_inf() { # no_inf DIR: no inf/nan cell in its tables
-    if ls "$1"/*.csv | grep -v '/chart_' | xargs cat | grep -v '^#' | tr ',;' '\n\n' | grep -qix -e '-\?inf' -e '-\?nan' -e '-\?infinity'; then
+    if cat "$1"/*.csv | grep -v '^#' | tr ',;' '\n\n' | grep -qix -e '-\?inf' -e '-\?nan' -e '-\?infinity'; then
         bad "inf or nan in $1"; grep -il 'inf\|nan' "$1"/*.csv | sed 's/^/    /'
     else ok; fi
 }
@@ -42,6 +42,29 @@ for cmd in run sweep sensitivity; do
         *) bad "$cmd degenerate.cfg: exit $st"; sed 's/^/    /' "$TMP/err" | head ;;
     esac
 done
+
+# --- nobody listed: need-based values undefined, within every bound ------
+# Every table and chart data file has empty cells instead (none says nan),
+# and the charts render; a sweep's line data breaks at an undefined point
+# with a blank line (gnuplot joins a line across an empty cell).
+Z="$X/zero_listed.cfg"
+expect_status 0 "$VARDSIM" run "$Z" --draws -o "$TMP/z-run" --quiet
+no_inf "$TMP/z-run"
+grep -q '^gini,base,0,0,1,2,,,,$' "$TMP/z-run/chart_metrics.csv" && ok ||
+    bad "chart_metrics.csv: an undefined gini is not empty cells"
+expect_status 0 "$VARDSIM" sweep "$Z" --over "g.grant.amounts[0]=0:500000:250000" -n 20 -o "$TMP/z-sweep" --quiet
+no_inf "$TMP/z-sweep"
+# block 0 (gini, base): three points, each undefined, each after a break
+awk 'BEGIN { b = 0 } /^#/ { next } /^$/ { e++; next } { if (e >= 2) b++; e = 0; if (b == 0) n++ } END { exit n == 3 ? 0 : 1 }' "$TMP/z-sweep/chart_sweep.csv" && ok ||
+    bad "chart_sweep.csv: block 0 does not have its three points"
+[ "$(sed -n '/^[^#]/,$p' "$TMP/z-sweep/chart_sweep.csv" | sed -n 1,5p | tr '\n' '|')" = "0,,,,||250000,,,,||500000,,,,|" ] && ok ||
+    bad "chart_sweep.csv: undefined points not empty and apart: $(sed -n '/^[^#]/,$p' "$TMP/z-sweep/chart_sweep.csv" | sed -n 1,5p | tr '\n' '|')"
+expect_status 0 "$VARDSIM" sensitivity "$Z" -n 16 --bootstrap 5 -o "$TMP/z-sens" --quiet
+no_inf "$TMP/z-sens"
+if command -v gnuplot >/dev/null 2>&1; then
+    expect_status 0 "$VARDSIM" run "$Z" -n 20 --render svg -o "$TMP/z-render" --quiet
+    expect_status 0 "$VARDSIM" sweep "$Z" --over "g.grant.amounts[0]=0:500000:250000" -n 20 --render svg -o "$TMP/z-sweep-render" --quiet
+fi
 
 echo "extreme: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
