@@ -58,6 +58,8 @@ typedef struct vs_cli_common {
     const char *render;   /* --render list, or NULL */
     const char **sets;    /* --set PATH=VALUE, in order */
     int n_sets;
+    long shard_k, shard_n; /* --shard K/N (0/0: not sharded) */
+    const char *partial_dir; /* --partial DIR */
 } vs_cli_common;
 
 /* Defaults; `sets` gets room for argc entries (free with _free). */
@@ -113,6 +115,7 @@ long vs_cli_iterations(const vs_cli_common *c, const struct vs_scenario *sc);
  * standard error.  Returns the library status. */
 struct vs_outset;
 struct vs_gp_list;
+struct vs_pbuf;
 typedef struct vs_cli_job vs_cli_job;
 struct vs_cli_job {
     const vs_cli_common *c;
@@ -138,8 +141,42 @@ struct vs_cli_job {
     void (*summary)(vs_cli_job *j, const struct vs_scenario *sc);
     /* Free the result (may be NULL). */
     void (*free)(vs_cli_job *j);
+    /* --shard K/N: compute shard K of N's blocks (of *blocks in all) into
+     * the payload of its partial result (cmd_merge.c writes it).  NULL:
+     * the command takes no --shard. */
+    int (*shard)(vs_cli_job *j, struct vs_scenario *sc, long k, long n,
+                 long *blocks, struct vs_pbuf *payload, vs_err *err);
 };
 int vs_cli_job_run(vs_cli_job *j);
+
+/* Blocks [*b0, *b1) of shard K of N over M blocks:
+ * floor((K-1) M / N) .. floor(K M / N) - 1 (docs/partial-format.md). */
+void vs_cli_shard_range(long m, long k, long n, long *b0, long *b1);
+
+/* vs_cli_job_main with --shard: load, compute the shard through j->shard
+ * and write DIR/partial-K-of-N.vsp (cmd_merge.c).  An exit status: a
+ * partial never exits 3 (merge applies --strict). */
+int vs_cli_shard_main(vs_cli_job *j, int argc, char **argv);
+
+/* The partial results `merge` found, in shard order (cmd_merge.c). */
+typedef struct vs_cli_partials {
+    size_t n;                     /* shards: N */
+    char **paths;                 /* paths[K - 1] */
+    struct vs_partial_head *heads;/* heads[K - 1] */
+} vs_cli_partials;
+
+/* Read every partial of p (a run's) against the loaded scenario and join
+ * them into the results of the whole run.  VS_EINPUT (exit 2) with a
+ * message naming the file when one does not fit. */
+struct vs_results;
+int vs_cli_merge_sim(const vs_cli_partials *p, const struct vs_scenario *sc,
+                     const vs_provenance *invocation, uint64_t seed,
+                     long iterations, int threads, struct vs_results **out,
+                     vs_err *err);
+
+/* `run` of the merged partials: argv as the shards were given it (bar
+ * --shard, --partial, --threads), plus -o OUT. */
+int vs_cmd_run_merged(int argc, char **argv, const vs_cli_partials *p);
 
 /* vs_cli_job_run for a command of one scenario: the command line from
  * argv, the folder from -o or out/<stem><suffix>; returns the exit
@@ -185,6 +222,7 @@ int vs_cmd_check(int argc, char **argv);
 int vs_cmd_diff(int argc, char **argv);
 int vs_cmd_import(int argc, char **argv);
 int vs_cmd_init(int argc, char **argv);
+int vs_cmd_merge(int argc, char **argv);
 int vs_cmd_report(int argc, char **argv);
 int vs_cmd_run(int argc, char **argv);
 int vs_cmd_sensitivity(int argc, char **argv);

@@ -6,6 +6,8 @@
 
 #include "analysis/plan.h"
 #include "cli.h"
+#include "engine/sim.h"
+#include "out/partial.h"
 #include "out/charts.h"
 #include "out/charts_plan.h"
 #include "out/plan_write.h"
@@ -25,6 +27,7 @@ typedef struct run_opts {
     int report, pdf; /* --report, --pdf */
     const char **files;
     int n_files;
+    const vs_cli_partials *merge; /* merge: the shards' partials */
 } run_opts;
 
 /* One word of the command line that is not a shared option. */
@@ -76,19 +79,71 @@ typedef struct run_job {
     char *plan_warn;       /* the plan's warning lines (NULL: none) */
 } run_job;
 
+/* The simulation's options from the command line. */
+static void sim_opts(vs_cli_job *j, const vs_scenario *sc, vs_sim_opts *so)
+{
+    run_job *r = j->cmd;
+    memset(so, 0, sizeof *so);
+    so->seed = vs_cli_seed(j->c, sc);
+    so->iterations = vs_cli_iterations(j->c, sc);
+    so->threads = j->c->threads;
+    so->precision = r->o->precision;
+    so->keep_draws = r->o->draws; /* draws.csv needs every row */
+    so->progress = vs_cli_progress_show;
+    so->progress_ctx = &j->progress;
+    so->stop = &vs_cli_interrupted;
+}
+
+/* Plans (docs/scenario-format.md, "Years") run on the whole run's draws;
+ * they are not split into shards (yet): refused with a message. */
+static int refuse_plan(const vs_scenario *sc, vs_err *err)
+{
+    if (!sc->plan)
+        return VS_OK;
+    return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                      "a scenario with a plan cannot be split into shards: "
+                      "run it whole (without --shard)");
+}
+
+/* --shard K/N: the point estimate and the shard's blocks, as a partial's
+ * payload. */
+static int run_shard(vs_cli_job *j, vs_scenario *sc, long k, long n,
+                     long *blocks, vs_pbuf *payload, vs_err *err)
+{
+    run_job *r = j->cmd;
+    if (r->o->precision > 0)
+        return vs_err_set(err, VS_EINPUT, NULL, 0,
+                          "--precision cannot be used with --shard: a shard "
+                          "cannot know when the whole run is precise enough");
+    int st = refuse_plan(sc, err);
+    if (st != VS_OK)
+        return st;
+    vs_sim_opts so;
+    sim_opts(j, sc, &so);
+    *blocks = vs_sim_blocks(so.iterations);
+    long b0, b1;
+    vs_cli_shard_range(*blocks, k, n, &b0, &b1);
+    vs_sim_acc *a = NULL;
+    if ((st = vs_sim_compute(sc, &so, b0, b1, &a, err)) != VS_OK)
+        return st;
+    vs_partial_put_acc(payload, a);
+    vs_sim_acc_free(a);
+    return payload->failed ? vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory") : VS_OK;
+}
+
 static int run_compute(vs_cli_job *j, vs_scenario *sc, vs_err *err)
 {
     run_job *r = j->cmd;
     vs_sim_opts so;
-    memset(&so, 0, sizeof so);
-    so.seed = vs_cli_seed(j->c, sc);
-    so.iterations = vs_cli_iterations(j->c, sc);
-    so.threads = j->c->threads;
-    so.precision = r->o->precision;
-    so.progress = vs_cli_progress_show;
-    so.progress_ctx = &j->progress;
-    so.stop = &vs_cli_interrupted;
-    int st = vs_sim_run(sc, &so, &r->res, err);
+    sim_opts(j, sc, &so);
+    int st;
+    if (r->o->merge) {
+        if ((st = refuse_plan(sc, err)) != VS_OK)
+            return st;
+        st = vs_cli_merge_sim(r->o->merge, sc, &j->invocation, so.seed,
+                              so.iterations, so.threads, &r->res, err);
+    } else
+        st = vs_sim_run(sc, &so, &r->res, err);
     if (st != VS_OK || !sc->plan)
         return st;
     /* The plan on the run's own draws: the same seed and the iterations
@@ -170,7 +225,7 @@ static int run_one(const run_opts *o, const char *file, const char *dir,
 {
     run_job r = {o, NULL, NULL, NULL};
     vs_cli_job j = {&o->c, file, dir, cmdline, {0}, {0}, &r, 0, run_compute,
-                    run_write, run_after, run_summary, run_free};
+                    run_write, run_after, run_summary, run_free, run_shard};
     int st = vs_cli_job_run(&j);
     *warned = j.warned;
     return st;
@@ -228,6 +283,19 @@ int vs_cmd_run(int argc, char **argv)
         vs_cli_common_free(&o.c);
         return rc;
     }
+    if (o.c.shard_n > 0 || o.c.partial_dir) {
+        if (o.n_files != 1)
+            rc = vs_cli_usage_error("--shard takes one scenario file%s", "");
+        else {
+            run_job r = {&o, NULL, NULL, NULL};
+            vs_cli_job j = {&o.c, o.files[0], NULL, NULL, {0}, {0}, &r, 0, run_compute,
+                            run_write, run_after, run_summary, run_free, run_shard};
+            rc = vs_cli_shard_main(&j, argc, argv);
+        }
+        free(o.files);
+        vs_cli_common_free(&o.c);
+        return rc;
+    }
     if ((rc = check_stems(&o)) != EXIT_DONE) {
         free(o.files);
         vs_cli_common_free(&o.c);
@@ -252,5 +320,28 @@ int vs_cmd_run(int argc, char **argv)
         worst = VS_EINTR;
     if (worst != VS_OK)
         return vs_cli_exit_for(worst);
+    return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
+}
+
+int vs_cmd_run_merged(int argc, char **argv, const vs_cli_partials *p)
+{
+    run_opts o;
+    int rc = parse_run(argc, argv, &o);
+    if (rc == EXIT_DONE && o.n_files != 1)
+        rc = vs_cli_usage_error("merge: the partials name %s scenario files", "several");
+    if (rc != EXIT_DONE) {
+        free(o.files);
+        vs_cli_common_free(&o.c);
+        return rc;
+    }
+    o.merge = p;
+    size_t warned = 0;
+    char *cmdline = vs_cli_join_argv(argc, argv);
+    int st = run_one(&o, o.files[0], o.c.out_dir, cmdline, &warned);
+    free(cmdline);
+    free(o.files);
+    vs_cli_common_free(&o.c);
+    if (st != VS_OK)
+        return vs_cli_exit_for(st);
     return o.c.strict && warned > 0 ? EXIT_STRICT : EXIT_DONE;
 }

@@ -125,7 +125,7 @@ int vs_cmd_sensitivity(int argc, char **argv)
     }
     sens_job s = {&o, NULL};
     vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &s, 0, sens_compute,
-                    sens_write, sens_after, sens_summary, sens_free};
+                    sens_write, sens_after, sens_summary, sens_free, NULL};
     rc = vs_cli_job_main(&j, argc, argv, "-sensitivity");
     vs_cli_common_free(&o.c);
     return rc;

@@ -186,7 +186,7 @@ int vs_cmd_sweep(int argc, char **argv)
     }
     sweep_job w = {&o, NULL};
     vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
-                    sweep_write, sweep_after, sweep_summary, sweep_free};
+                    sweep_write, sweep_after, sweep_summary, sweep_free, NULL};
     rc = vs_cli_job_main(&j, argc, argv, "-sweep");
     free_opts(&o);
     return rc;

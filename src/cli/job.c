@@ -85,6 +85,8 @@ int vs_cli_job_run(vs_cli_job *j)
 
 int vs_cli_job_main(vs_cli_job *j, int argc, char **argv, const char *suffix)
 {
+    if (j->c->shard_n > 0 || j->c->partial_dir)
+        return vs_cli_shard_main(j, argc, argv);
     if (!j->c->out_dir && vs_cli_check_stem(j->file) != 0)
         return EXIT_USAGE;
     char *cmdline = vs_cli_join_argv(argc, argv);

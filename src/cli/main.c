@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  vardsim sensitivity SCENARIO.cfg [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--bootstrap B] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
     "              [--csv sv] [--xlsx] [--quiet] [--strict]\n"
+    "  vardsim run SCENARIO.cfg --shard K/N --partial DIR [options]  one shard\n"
+    "  vardsim merge DIR... -o OUT                 merge the shards of a run\n"
     "  vardsim report OUTDIR [--pdf] [--quiet]     committee report of a run\n"
     "  vardsim diff OUT_A OUT_B [-o DIR]           what changed between two runs\n"
     "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
@@ -111,6 +113,12 @@ static const char usage_more[] =
     "  --bootstrap B   resamples for the 95 % intervals of the indices\n"
     "                  (default 200; 0: none)\n"
     "\n"
+    "--shard K/N --partial DIR computes shard K of N of a run (its blocks of\n"
+    "250 iterations) into DIR/partial-K-of-N.vsp; merge checks the partials\n"
+    "belong together and cover 1..N once, then writes the files the whole run\n"
+    "would (every option but --shard, --partial and --threads is given to the\n"
+    "shards; see docs/partial-format.md and docs/cluster.md).\n"
+    "\n"
     "diff compares two run folders: point and mean of every metric and\n"
     "centre per variant that differ (b - a, largest first), as a table and\n"
     "as DIR/diff.csv (default: the current folder).\n"
@@ -143,6 +151,7 @@ static const command commands[] = {
     {"diff", vs_cmd_diff},
     {"import", vs_cmd_import},
     {"init", vs_cmd_init},
+    {"merge", vs_cmd_merge},
     {"report", vs_cmd_report},
     {"run", vs_cmd_run},
     {"sensitivity", vs_cmd_sensitivity},

@@ -172,7 +172,8 @@ void vs_cli_common_free(vs_cli_common *c)
 int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
 {
     static const char *const with_value[] = {"-o", "-n", "--seed", "--threads",
-                                             "--csv", "--set", "--render"};
+                                             "--csv", "--set", "--render",
+                                             "--shard", "--partial"};
     const char *a = argv[*i];
     int known = 0;
     for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
@@ -224,6 +225,22 @@ int vs_cli_common_option(int argc, char **argv, int *i, vs_cli_common *c)
         c->swedish_csv = 1;
     } else if (strcmp(a, "--set") == 0) {
         c->sets[c->n_sets++] = val;
+    } else if (strcmp(a, "--partial") == 0) {
+        c->partial_dir = val;
+    } else if (strcmp(a, "--shard") == 0) {
+        /* K/N with 1 <= K <= N <= 10^6 */
+        const char *slash = strchr(val, '/');
+        char k[32];
+        long kk, nn;
+        if (!slash || (size_t)(slash - val) >= sizeof k ||
+            (memcpy(k, val, (size_t)(slash - val)), k[slash - val] = '\0',
+             vs_cli_parse_long(k, 1, 1000000, &kk) != 0) ||
+            vs_cli_parse_long(slash + 1, 1, 1000000, &nn) != 0 || kk > nn) {
+            vs_cli_usage_error("--shard needs K/N with 1 <= K <= N (for example 2/3), not '%s'", val);
+            return -1;
+        }
+        c->shard_k = kk;
+        c->shard_n = nn;
     } else { /* --render */
         vs_err ferr;
         vs_err_init(&ferr);

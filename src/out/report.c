@@ -263,6 +263,12 @@ static void manifest_details(FILE *f, const void *ctx)
                    "first %ld iterations; error at most one bucket "
                    "(2 x pilot range / %d)\n",
                 VS_HIST_BUCKETS, VS_SIM_PILOT, VS_HIST_BUCKETS);
+    /* Only when streamed: the line is new, and manifests of runs that
+     * keep every value stay as they were. */
+    if (res->iterations > 0 && !res->draws)
+        fprintf(f, "region_quantiles: histograms of 4096 buckets calibrated on "
+                   "the first %ld iterations, means from exact sums "
+                   "(docs/methods.md)\n", VS_SIM_PILOT);
     char need[160];
     fprintf(f, "need: %s\n",
             vs_need_describe(d->sc, d->sc->lang, need, sizeof need));
