@@ -20,11 +20,14 @@
 #define VS_VECMATH_CLONES /* none: the baseline build only */
 #define vs_vecmath_log vecmath_log_baseline
 #define vs_vecmath_exp vecmath_exp_baseline
+#define vs_vecmath_xlog vecmath_xlog_baseline
 void vecmath_log_baseline(const double *x, double *y, size_t n);
 void vecmath_exp_baseline(const double *x, double *y, size_t n);
+void vecmath_xlog_baseline(const double *s, const double *x, double *y, size_t n);
 #include "../src/engine/vecmath.c"
 #undef vs_vecmath_log
 #undef vs_vecmath_exp
+#undef vs_vecmath_xlog
 
 /* Distance in units in the last place between two finite doubles of one
  * sign: their bit patterns are ordered like the values. */
@@ -154,6 +157,41 @@ static void test_tails_in_place(void **state)
     }
 }
 
+/* s ln x in one pass: the same bits as vs_vecmath_log followed by
+ * s > 0 ? s y : 0 (the Theil terms' two steps it replaces), in both
+ * builds, for every tail length, in place, with s of 0, negative, NaN
+ * and x out of the vector domain among the lanes. */
+static void test_xlog_is_log_times_s(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= 29; n++) {
+        double s[32], x[32], y[32], yb[32], in_place[32], ref[32];
+        for (size_t i = 0; i < 32; i++) {
+            s[i] = i % 5 == 1 ? 0.0 : i % 7 == 3 ? -0.25 : i % 11 == 4 ? NAN
+                                                 : 1e-3 * (double)(i + 1);
+            x[i] = i % 9 == 2 ? 0.0 : i % 13 == 6 ? 1e-310 : 0.37 + 1.9 * (double)i;
+            y[i] = yb[i] = -7.0;
+            in_place[i] = x[i];
+        }
+        vs_vecmath_log(x, ref, n);
+        for (size_t i = 0; i < n; i++)
+            ref[i] = s[i] > 0 ? s[i] * ref[i] : 0.0;
+        vs_vecmath_xlog(s, x, y, n);
+        vecmath_xlog_baseline(s, x, yb, n);
+        vs_vecmath_xlog(s, in_place, in_place, n);
+        for (size_t i = 0; i < 32; i++) {
+            if (i < n) {
+                assert_memory_equal(&y[i], &ref[i], sizeof y[i]);
+                assert_memory_equal(&yb[i], &ref[i], sizeof y[i]);
+                assert_memory_equal(&in_place[i], &ref[i], sizeof y[i]);
+            } else {
+                assert_true(y[i] == -7.0 && yb[i] == -7.0);
+                assert_true(in_place[i] == x[i] || (isnan(x[i]) && isnan(in_place[i])));
+            }
+        }
+    }
+}
+
 /* e^x within 1 ulp of glibc's exp, mostly equal, and the same bits from
  * both builds: noise exponents (a normal times a small sigma), tiny ones,
  * and the whole range the vector lanes take. */
@@ -234,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_exact_points),
         cmocka_unit_test(test_domain_fallback),
         cmocka_unit_test(test_tails_in_place),
+        cmocka_unit_test(test_xlog_is_log_times_s),
         cmocka_unit_test(test_exp_within_one_ulp_of_glibc),
         cmocka_unit_test(test_exp_edges),
     };

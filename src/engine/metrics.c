@@ -54,6 +54,8 @@ struct vs_metric_ws {
     double *cov_term, *dis_term; /* [n] dense_pass: a_i dev_i, and
                                     |a_i - A n_i / N| */
     sort_item *items, *tmp;
+    uint64_t *fkey;      /* [m] double_key of f, by kept centre */
+    uint32_t *sorted;    /* [m] kept centres by f, when sort_items ran */
 
     /* Orders worth trying before sorting per-capita funding (see
      * sort_per_capita): kept centres by need, set by prepare, and the
@@ -129,11 +131,14 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->cov_term = malloc(k * sizeof *ws->cov_term);
     ws->dis_term = malloc(k * sizeof *ws->dis_term);
     ws->items = malloc(k * sizeof *ws->items);
+    ws->fkey = malloc(k * sizeof *ws->fkey);
+    ws->sorted = malloc(k * sizeof *ws->sorted);
     ws->tmp = malloc(k * sizeof *ws->tmp);
     ws->need_order = malloc(k * sizeof *ws->need_order);
     ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
         !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->cov_term || !ws->dis_term || !ws->items || !ws->tmp ||
+        !ws->fkey || !ws->sorted ||
         !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
         return NULL;
@@ -156,6 +161,8 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->cov_term);
     free(ws->dis_term);
     free(ws->items);
+    free(ws->fkey);
+    free(ws->sorted);
     free(ws->tmp);
     free(ws->need_order);
     free(ws->base_order);
@@ -469,27 +476,23 @@ static int below_99_percent(vs_ore a, vs_ore b)
     return 100 * d < 99 * r;
 }
 
-/* Copy the items into out in the given order, as long as that is the
- * order a stable sort by key would give (keys ascending, equal keys by
- * position); returns 0 at the first item out of place.  Checking while
- * copying reads each item once. */
-static int gather_sorted(const sort_item *items, const uint32_t *order,
-                         size_t m, sort_item *out)
+/* Whether `order` is the order a stable sort of the keys would give
+ * (keys ascending, equal keys by position): one pass over the keys in
+ * that order, stopping at the first out of place.  Only the keys are
+ * read, eight bytes each, and nothing is copied: the order itself is the
+ * result when it holds. */
+static int in_order(const uint64_t *key, const uint32_t *order, size_t m)
 {
-    if (m == 0)
-        return 1;
-    out[0] = items[order[0]];
     for (size_t t = 1; t < m; t++) {
-        sort_item x = items[order[t]];
-        if (x.key < out[t - 1].key || (x.key == out[t - 1].key && order[t] < order[t - 1]))
+        uint64_t a = key[order[t - 1]], b = key[order[t]];
+        if (b < a || (b == a && order[t] < order[t - 1]))
             return 0;
-        out[t] = x;
     }
     return 1;
 }
 
-/* ws->items (item j at position j) in ascending order of per-capita
- * funding; returns where the sorted items are (items or tmp).
+/* The kept centres in ascending order of per-capita funding (keys
+ * ws->fkey), as the order of a stable sort by key gives them.
  *
  * Variants of one iteration tend to rank centres alike: a proportional or
  * need-protected cut keeps the baseline's order, and a capitation without
@@ -498,28 +501,31 @@ static int gather_sorted(const sort_item *items, const uint32_t *order,
  * first item out of place); when one of them is the sorted order it is
  * used.  An order is accepted only if it is exactly what the stable sort
  * gives, so the result never depends on which path was taken. */
-static const sort_item *sort_per_capita(vs_metric_ws *ws, int is_base)
+static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
 {
     size_t m = ws->m;
     const uint32_t *order = NULL;
-    if (!is_base && ws->base_order_ok && gather_sorted(ws->items, ws->base_order, m, ws->tmp))
+    if (!is_base && ws->base_order_ok && in_order(ws->fkey, ws->base_order, m))
         order = ws->base_order;
-    else if (gather_sorted(ws->items, ws->need_order, m, ws->tmp))
+    else if (in_order(ws->fkey, ws->need_order, m))
         order = ws->need_order;
-    const sort_item *sorted;
-    if (order) {
-        sorted = ws->tmp;
-    } else {
-        sort_items(ws->items, ws->tmp, m);
-        sorted = ws->items;
+    if (!order) {
+        sort_item *it = ws->items;
+        for (size_t j = 0; j < m; j++) {
+            it[j].key = ws->fkey[j];
+            it[j].idx = (uint32_t)j;
+        }
+        sort_items(it, ws->tmp, m);
+        for (size_t t = 0; t < m; t++)
+            ws->sorted[t] = it[t].idx;
+        order = ws->sorted;
     }
     if (is_base) {
         if (order != ws->base_order)
-            for (size_t t = 0; t < m; t++)
-                ws->base_order[t] = sorted[t].idx;
+            memcpy(ws->base_order, order, m * sizeof *order);
         ws->base_order_ok = 1;
     }
-    return sorted;
+    return order;
 }
 
 /* ------------------------------------------------------------------ */
@@ -573,8 +579,7 @@ static void general_pass(vs_metric_ws *ws, const vs_ore *alloc,
             cov += a * ws->dev[j];
             negative |= a < 0;
             ws->f[j] = a / ws->kp[j];
-            ws->items[j].key = double_key(ws->f[j]);
-            ws->items[j].idx = (uint32_t)j;
+            ws->fkey[j] = double_key(ws->f[j]);
             j++;
         }
     }
@@ -625,10 +630,7 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         /* double_key of f >= 0: its bits with the sign bit set */
         memcpy(&fb, &f, sizeof fb);
         fb |= INT64_MIN;
-        for (int l = 0; l < 4; l++) {
-            ws->items[i + l].key = (uint64_t)fb[l];
-            ws->items[i + l].idx = (uint32_t)(i + (size_t)l);
-        }
+        memcpy(ws->fkey + i, &fb, sizeof fb);
         if (base) {
             vs_v4i b, lose, loss_bits, max_bits;
             vs_v4d bv, loss;
@@ -664,8 +666,7 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         double av = (double)a;
         ws->cov_term[i] = av * ws->dev[i];
         ws->f[i] = av / ws->kp[i];
-        ws->items[i].key = double_key(ws->f[i]);
-        ws->items[i].idx = (uint32_t)i;
+        ws->fkey[i] = double_key(ws->f[i]);
         if (base && base[i] > 0) {
             vs_ore b = base[i];
             used |= (uint64_t)b;
@@ -774,9 +775,7 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
                 d += fabs((double)alloc[i] - A * ws->need_share[i]);
     }
     if (with_t) {
-        vs_vecmath_log(ra, ra, m);
-        for (size_t j = 0; j < m; j++) /* 0 ln 0 = 0; t is never -0 */
-            ra[j] = sh[j] > 0 ? sh[j] * ra[j] : 0.0;
+        vs_vecmath_xlog(sh, ra, ra, m); /* 0 ln 0 = 0; t is never -0 */
     }
     if (!with_k) {
         if (with_d) {
@@ -788,7 +787,7 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
             out[VS_M_THEIL] = theil_by_need(ws, alloc);
         return;
     }
-    const sort_item *sorted = sort_per_capita(ws, base == NULL);
+    const uint32_t *sorted = sort_per_capita(ws, base == NULL);
 
     /* Pass 3, the sums that must add their terms in a fixed order, each a
      * chain of additions that waits on the one before:
@@ -804,7 +803,7 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      * same order, bit for bit, in about the time of one. */
     double W = 0, S = 0, g = 0, t = 0, cov = p.cov;
     for (size_t k = 0; k < m; k++) {
-        uint32_t j = sorted[k].idx;
+        uint32_t j = sorted[k];
         double pj = ws->kp[j];
         g += pj * (ws->f[j] * W - S);
         W += pj;

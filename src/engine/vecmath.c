@@ -74,9 +74,23 @@ static inline int log4_domain(double x)
 #define VS_VECMATH_CLONES VS_SIMD_CLONES
 #endif
 
-/* Whole blocks of four, and the tail padded with ones. */
+/* s x r where s > 0, else +0 (NaN s included), lane by lane: the
+ * products of vs_vecmath_xlog. */
+static inline __attribute__((always_inline)) void times_pos(const v4d *sp, v4d *r)
+{
+    const v4d zero = {0, 0, 0, 0};
+    v4u pos = (v4u)(*sp > zero);
+    v4d p = *sp * *r;
+    v4u pb;
+    memcpy(&pb, &p, sizeof pb);
+    pb &= pos;
+    memcpy(r, &pb, sizeof pb);
+}
+
+/* Whole blocks of four, and the tail padded with ones; with s, each
+ * logarithm times s as times_pos says. */
 VS_VECMATH_CLONES
-static void log_blocks(const double *x, double *y, size_t n)
+static void log_blocks(const double *x, double *y, size_t n, const double *s)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -87,22 +101,38 @@ static void log_blocks(const double *x, double *y, size_t n)
         for (int l = 0; l < 4; l++)
             if (!log4_domain(v[l]))
                 r[l] = log(v[l]);
+        if (s) {
+            v4d sv;
+            memcpy(&sv, s + i, sizeof sv);
+            times_pos(&sv, &r);
+        }
         memcpy(y + i, &r, sizeof r);
     }
     if (i < n) {
-        v4d v = {1.0, 1.0, 1.0, 1.0};
-        for (size_t l = 0; i + l < n; l++)
+        v4d v = {1.0, 1.0, 1.0, 1.0}, sv = {0, 0, 0, 0};
+        for (size_t l = 0; i + l < n; l++) {
             v[l] = x[i + l];
+            sv[l] = s ? s[i + l] : 0.0;
+        }
         v4d r;
         log4(&v, &r);
         for (size_t l = 0; i + l < n; l++)
-            y[i + l] = log4_domain(v[l]) ? r[l] : log(v[l]);
+            r[l] = log4_domain(v[l]) ? r[l] : log(v[l]);
+        if (s)
+            times_pos(&sv, &r);
+        for (size_t l = 0; i + l < n; l++)
+            y[i + l] = r[l];
     }
 }
 
 void vs_vecmath_log(const double *x, double *y, size_t n)
 {
-    log_blocks(x, y, n);
+    log_blocks(x, y, n, NULL);
+}
+
+void vs_vecmath_xlog(const double *s, const double *x, double *y, size_t n)
+{
+    log_blocks(x, y, n, s);
 }
 
 /* fdlibm's e_exp.c: ln 2 in two parts, 1 / ln 2, and the minimax

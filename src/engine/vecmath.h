@@ -51,6 +51,11 @@ static inline __attribute__((always_inline)) void vs_v4_i2d(const vs_v4i *x, vs_
  * get C's log. */
 void vs_vecmath_log(const double *x, double *y, size_t n);
 
+/* y[i] = s[i] > 0 ? s[i] x ln(x[i]) : 0 (NaN s too) for i < n, the log as
+ * vs_vecmath_log's and the product in the same pass: the terms
+ * s_i ln(s_i N / n_i) of the Theil index.  x and y may be the same array. */
+void vs_vecmath_xlog(const double *s, const double *x, double *y, size_t n);
+
 /* y[i] = e^x[i] for i < n, fdlibm's algorithm (error below 1 ulp; within
  * 1 ulp of glibc's exp).  x and y may be the same array.  |x| > 700 (near
  * overflow and underflow), infinities and NaN get C's exp. */
