@@ -2,6 +2,7 @@
 #include "engine/draw.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
         for (size_t a = 0; a < sc->n_attrs; a++)
             d->typed_attrs[i * sc->n_attrs + a] = c->attrs[a];
     }
+    memcpy(d->attrs, d->typed_attrs, nc * sc->n_attrs * sizeof *d->attrs);
+    for (size_t g = 0; g < sc->n_noise; g++)
+        d->attr_noise |= sc->noise[g].target >= 0;
     return d;
 }
 
@@ -65,11 +69,19 @@ void vs_draw_free(vs_draw *d)
 }
 
 /* Round halves away from zero (C's round), never below 0: a drawn listed
- * population is whole persons. */
+ * population is whole persons.  Written out rather than calling round
+ * (a library call per centre and iteration): for 0 < x < 2^52 the
+ * truncation t is exact, so is x - t, and round(x) is t + 1 exactly when
+ * x - t >= 1/2; from 2^52 on x is whole; 0, below and NaN give 0, as
+ * round's result would fail r > 0. */
 static double whole_persons(double x)
 {
-    double r = round(x);
-    return r > 0 ? r : 0;
+    if (!(x > 0))
+        return 0;
+    if (x >= 0x1p52)
+        return x;
+    double t = (double)(int64_t)x;
+    return t + (double)(x - t >= 0.5); /* no branch: a coin toss per centre */
 }
 
 /* Apply one noise group with `d->rng` already seeded: centres drawn in
@@ -111,7 +123,8 @@ static void reset_centres(const vs_scenario *sc, vs_draw *d)
     size_t nc = sc->n_centres;
     memcpy(d->listed, d->typed_listed, nc * sizeof *d->listed);
     memcpy(d->cni, d->typed_cni, nc * sizeof *d->cni);
-    memcpy(d->attrs, d->typed_attrs, nc * sc->n_attrs * sizeof *d->attrs);
+    if (d->attr_noise) /* else they were never moved (vs_draw_alloc) */
+        memcpy(d->attrs, d->typed_attrs, nc * sc->n_attrs * sizeof *d->attrs);
 }
 
 /* The need of every centre from the iteration's values: base x ((1 - s)
@@ -131,7 +144,7 @@ static void fill_need(const vs_scenario *sc, vs_draw *d)
  * scale the age split: the same after any noise; then the need. */
 static void finish_centres(const vs_scenario *sc, vs_draw *d)
 {
-    d->total_listed = 0;
+    double total = 0; /* in a register: d->listed might alias it */
     for (size_t i = 0; i < sc->n_centres; i++) {
         const vs_centre *c = &sc->centres[i];
         d->listed[i] = whole_persons(d->listed[i]);
@@ -139,11 +152,11 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
             d->cni[i] = 1e-6;
         /* Absolute normal noise can push a count below zero; an attribute
          * typed as non-negative stays non-negative, as listed does. */
-        for (size_t a = 0; a < sc->n_attrs; a++)
+        for (size_t a = 0; d->attr_noise && a < sc->n_attrs; a++)
             if (d->typed_attrs[i * sc->n_attrs + a] >= 0 &&
                 d->attrs[i * sc->n_attrs + a] < 0)
                 d->attrs[i * sc->n_attrs + a] = 0;
-        d->total_listed += d->listed[i];
+        total += d->listed[i];
         if (sc->n_age_bands) {
             double *row = &d->listed_by_age[i * sc->n_age_bands];
             /* listed_by_age follows the drawn listed in proportion; a
@@ -154,6 +167,7 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
                 row[b] = c->listed_by_age ? c->listed_by_age[b] * scale : 0;
         }
     }
+    d->total_listed = total;
     fill_need(sc, d);
 }
 

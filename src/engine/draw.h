@@ -29,6 +29,9 @@ typedef struct vs_draw {
      * scenario once, so each iteration starts from three flat copies. */
     double *typed_listed, *typed_cni, *typed_attrs;
     double *noise;         /* n_centres: one noise group's draws (scratch) */
+    int attr_noise;        /* some noise group moves an attribute: attrs
+                              are reset and clamped each fill (otherwise
+                              they hold the typed values throughout) */
 } vs_draw;
 
 vs_draw *vs_draw_alloc(const vs_scenario *sc);
