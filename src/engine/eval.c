@@ -30,7 +30,10 @@ vs_ws *vs_ws_alloc(size_t n)
     ws->clamped = malloc(m);
     ws->flag = malloc(m);
     ws->part = malloc(m * sizeof *ws->part);
-    if (!ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
+    ws->rank_score = malloc(m * sizeof *ws->rank_score);
+    ws->rank_idx = malloc(m * sizeof *ws->rank_idx);
+    ws->rank_m = SIZE_MAX;
+    if (!ws->rank_score || !ws->rank_idx || !ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
         !ws->idx || !ws->idx2 || !ws->clamped || !ws->flag || !ws->part) {
         vs_ws_free(ws);
         return NULL;
@@ -53,6 +56,8 @@ void vs_ws_free(vs_ws *ws)
     free(ws->clamped);
     free(ws->flag);
     free(ws->part);
+    free(ws->rank_score);
+    free(ws->rank_idx);
     free(ws);
 }
 

@@ -21,6 +21,10 @@ typedef struct vs_ws {
     size_t *idx, *idx2;
     unsigned char *clamped, *flag;
     vs_ore *part;
+    /* The last ranking targeted made (see there): its scores, how many it
+     * ranked and took, and the order it left; rank_m == SIZE_MAX: none. */
+    double *rank_score;
+    size_t *rank_idx, rank_m, rank_k;
 } vs_ws;
 
 vs_ws *vs_ws_alloc(size_t n);
