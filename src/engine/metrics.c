@@ -491,6 +491,37 @@ static int in_order(const uint64_t *key, const uint32_t *order, size_t m)
     return 1;
 }
 
+/* `start` (a permutation of 0..m) sorted by (key, position) into out, by
+ * insertion, when that takes at most REPAIR_MOVES moves an item (and a
+ * few more, for short lists, which sort_items sorts by insertion too); returns
+ * 0 (out is scratch then) beyond that.  The order by (key, position) is
+ * the one order a stable sort by key gives, whatever order the items
+ * came in, so this is sort_items' result whenever it finishes.  A
+ * capitation funds nearly in need order: its per-capita amounts follow
+ * need but for the öre of rounding, which swap a few neighbours, and
+ * putting those back is a pass, where a sort is several. */
+enum { REPAIR_MOVES = 2 };
+
+static int repair_order(const uint64_t *key, const uint32_t *start, size_t m,
+                        uint32_t *out)
+{
+    size_t budget = REPAIR_MOVES * m + SORT_SMALL;
+    for (size_t t = 0; t < m; t++) {
+        uint32_t x = start[t];
+        uint64_t kx = key[x];
+        size_t u = t;
+        while (u > 0 && (key[out[u - 1]] > kx ||
+                         (key[out[u - 1]] == kx && out[u - 1] > x))) {
+            if (budget-- == 0)
+                return 0;
+            out[u] = out[u - 1];
+            u--;
+        }
+        out[u] = x;
+    }
+    return 1;
+}
+
 /* The kept centres in ascending order of per-capita funding (keys
  * ws->fkey), as the order of a stable sort by key gives them.
  *
@@ -509,6 +540,8 @@ static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
         order = ws->base_order;
     else if (in_order(ws->fkey, ws->need_order, m))
         order = ws->need_order;
+    if (!order && repair_order(ws->fkey, ws->need_order, m, ws->sorted))
+        order = ws->sorted;
     if (!order) {
         sort_item *it = ws->items;
         for (size_t j = 0; j < m; j++) {

@@ -98,9 +98,14 @@ static void log_blocks(const double *x, double *y, size_t n, const double *s)
         memcpy(&v, x + i, sizeof v);
         v4d r;
         log4(&v, &r);
-        for (int l = 0; l < 4; l++)
-            if (!log4_domain(v[l]))
-                r[l] = log(v[l]);
+        /* the lanes' domain test in one go; a lane outside is rare */
+        const v4d lo = {DBL_MIN, DBL_MIN, DBL_MIN, DBL_MIN};
+        const v4d hi = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+        v4u in = (v4u)(v >= lo) & (v4u)(v <= hi);
+        if ((in[0] & in[1] & in[2] & in[3]) == 0)
+            for (int l = 0; l < 4; l++)
+                if (!log4_domain(v[l]))
+                    r[l] = log(v[l]);
         if (s) {
             v4d sv;
             memcpy(&sv, s + i, sizeof sv);

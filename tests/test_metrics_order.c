@@ -1,0 +1,104 @@
+/* test_metrics_order.c: the orders the metrics try before sorting
+ * (src/engine/metrics.c, sort_per_capita) against the sort itself.
+ *
+ * The per-capita order decides the order in which Gini's sum adds its
+ * terms, so a candidate order may be used only when it is exactly the
+ * order a stable sort by key gives.  The metrics' own tests compare
+ * workspaces, which take the same paths; here the static helpers are
+ * compared with sort_items directly, so a repaired order that is not the
+ * sort's fails even where the metrics would agree to many digits.  The
+ * file includes metrics.c, so these are the library's functions as
+ * built (the test defines every symbol of metrics.o, which the archive
+ * then does not add). */
+#include "helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/engine/metrics.c"
+
+enum { MAXN = 1200 };
+
+static unsigned long next(unsigned long *s)
+{
+    *s = *s * 6364136223846793005UL + 1442695040888963407UL;
+    return *s >> 33;
+}
+
+/* The stable sort of keys 0..m by sort_items, as positions. */
+static void sorted_by_sort(const uint64_t *key, size_t m, uint32_t *out)
+{
+    static sort_item it[MAXN], tmp[MAXN];
+    for (size_t j = 0; j < m; j++)
+        it[j] = (sort_item){key[j], (uint32_t)j, 0};
+    sort_items(it, tmp, m);
+    for (size_t j = 0; j < m; j++)
+        out[j] = it[j].idx;
+}
+
+/* Keys nearly in a known order (a capitation by need rounded to the
+ * öre: neighbours swapped, runs of equal keys), and random keys: the
+ * repair gives the sort's order whenever it finishes, it finishes on the
+ * nearly ordered ones, and in_order accepts an order exactly when it is
+ * the sort's. */
+static void test_repair_is_the_sort(void **state)
+{
+    (void)state;
+    static uint64_t key[MAXN];
+    static uint32_t start[MAXN], want[MAXN], got[MAXN];
+    unsigned long s = 17;
+    int repaired = 0, refused = 0;
+    for (int rep = 0; rep < 600; rep++) {
+        size_t m = rep % 100 == 99 ? 1150 : 1 + next(&s) % 80;
+        int kind = rep % 3;
+        for (size_t j = 0; j < m; j++)
+            start[j] = (uint32_t)j;
+        /* a start order: a random permutation, or for the runs of ties
+         * positions ascending but for a few neighbours swapped (the
+         * stable sort orders ties by position, so a run in random order
+         * is far from sorted) */
+        for (size_t j = m; kind == 1 && j > 1; j--)
+            if (next(&s) % 8 == 0) {
+                uint32_t t = start[j - 1];
+                start[j - 1] = start[j - 2];
+                start[j - 2] = t;
+            }
+        for (size_t j = m; kind != 1 && j > 1; j--) {
+            size_t r = next(&s) % j;
+            uint32_t t = start[j - 1];
+            start[j - 1] = start[r];
+            start[r] = t;
+        }
+        for (size_t t = 0; t < m; t++) {
+            uint32_t j = start[t];
+            if (kind == 0) /* rising along start, a few steps back, ties */
+                key[j] = 1000000 + 100 * t - (next(&s) % 7 == 0 ? 150 : 0) +
+                         (next(&s) % 5 == 0 ? 0 : next(&s) % 3);
+            else if (kind == 1) /* long runs of ties, a step back now and then */
+                key[j] = 5 + t / 16 - (next(&s) % 11 == 0);
+            else /* no relation to start */
+                key[j] = next(&s);
+        }
+        sorted_by_sort(key, m, want);
+        if (repair_order(key, start, m, got)) {
+            assert_memory_equal(got, want, m * sizeof *got);
+            repaired++;
+        } else {
+            refused++;
+            assert_int_equal(kind, 2); /* only the unrelated ones */
+        }
+        assert_int_equal(in_order(key, want, m), 1);
+        int same = memcmp(start, want, m * sizeof *start) == 0;
+        assert_int_equal(in_order(key, start, m), same);
+    }
+    assert_true(repaired > 300);
+    assert_true(refused > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repair_is_the_sort),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
