@@ -6,21 +6,8 @@
 # with a clear error (exit 2) naming the folder.
 # Usage: VARDSIM=/abs/path/vardsim sh tests/cli/shard.sh
 . "$(dirname "$0")/common.inc"
+. "$(dirname "$0")/shard.inc"
 cfg="$ROOT/scenarios/vasterbotten-2023.cfg"
-
-# same_dirs A B WHAT: every file of A (bar manifest.txt) is in B, byte for byte
-same_dirs() {
-    s=1
-    for f in "$1"/*; do
-        n=$(basename "$f")
-        [ "$n" = manifest.txt ] && continue
-        cmp -s "$f" "$2/$n" || { s=0; bad "$3: $n differs"; }
-    done
-    for f in "$2"/*; do
-        [ -e "$1/$(basename "$f")" ] || { s=0; bad "$3: $(basename "$f") only in the merge"; }
-    done
-    [ $s -eq 1 ] && ok
-}
 
 # shards CFG N DIR ARGS...: run shards 1..N of CFG into DIR
 shards() {
@@ -73,25 +60,7 @@ fi
 # 60 variants x 4 centres at 20 100 iterations: 4.8e6 centre values
 # (over 4e6) and 1.2e7 region-level values (over 1e7), both streamed.
 big="$TMP/big.cfg"
-{
-    echo 'scenario = { name = "many variants"; seed = 3; iterations = 10; baseline = "v0"; };'
-    echo 'region = { deficit = { dist = "uniform"; min = 1.0e6; max = 3.0e6; }; };'
-    echo 'centres = ('
-    echo '  { id = "a"; name = "A"; listed = 1000; cni = 0.8; },'
-    echo '  { id = "b"; name = "B"; listed = 3000; cni = 1.3; },'
-    echo '  { id = "c"; name = "C"; listed = 2000; cni = 1.05; },'
-    echo '  { id = "d"; name = "D"; listed = 1500; cni = 1.2; }'
-    echo ');'
-    echo 'uncertainty = { cni = { dist = "lognormal"; sigma = 0.1; }; };'
-    echo 'variants = ('
-    echo '  { id = "v0"; name = "V0"; rules = ( { type = "capitation"; pot = 1.0e8; cni_share = 0.1; } ); }'
-    i=1
-    while [ $i -lt 60 ]; do
-        echo "  ,{ id = \"v$i\"; name = \"V$i\"; extends = \"v0\"; rules = ( { type = \"cut\"; deficit_share = 0.$i; method = \"need_protected\"; } ); }"
-        i=$((i + 1))
-    done
-    echo ');'
-} >"$big"
+many_variants "$big"
 bopts="-n 20100 --quiet"
 expect_status 0 "$VARDSIM" run "$big" $bopts -o "$TMP/bwhole"
 expect_in "$TMP/bwhole/manifest.txt" "histogram"
