@@ -567,6 +567,38 @@ static void test_waterfill_fast_path(void **state)
     }
 }
 
+/* Upper bounds only (the cuts' path, whose set-up takes blocks of four
+ * with bounds in [0, 2^51) öre in vector lanes) against the same bounds
+ * with every lower bound -inf (the general set-up): the same parts, to
+ * the öre, and the same return.  The bounds mix what the centres hold
+ * with negative caps, -0, fractions, 2^51 and beyond, huge and NaN ones
+ * (absent), at every position of a block. */
+static void test_waterfill_caps_only(void **state)
+{
+    (void)state;
+    rng_state = 4242;
+    double w[N_MAX], lo[N_MAX], hi[N_MAX];
+    vs_ore a[N_MAX], b[N_MAX];
+    for (int c = 0; c < 20000; c++) {
+        size_t n = 1 + rnd_int(N_MAX);
+        int odd = c % 3 == 0; /* a third with odd bounds here and there */
+        for (size_t i = 0; i < n; i++) {
+            w[i] = rnd_int(6) == 0 ? 0 : rnd_unif() * 1e6;
+            hi[i] = floor(rnd_unif() * 2e6) + (rnd_int(4) == 0 ? 0.5 : 0);
+            lo[i] = -INFINITY;
+            if (odd && rnd_int(8) == 0) {
+                static const double strange[] = {-3.0, -0.0, 0x1p51, 0x1p51 - 1,
+                                                 1e17, 1e19, INFINITY, NAN};
+                hi[i] = strange[rnd_int(8)];
+            }
+        }
+        vs_ore amount = (vs_ore)(rnd_u64() % 400000000);
+        vs_ore pa = fill(amount, w, NULL, hi, n, a);
+        assert_int_equal(fill(amount, w, lo, hi, n, b), pa);
+        assert_parts(b, a, n);
+    }
+}
+
 /* Random bounds against a reference level found by bisection (long
  * double) on the same whole-öre bounds.  Checks: the sum is the amount
  * whenever the bounds allow it and otherwise the bounds win; every item
@@ -696,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_waterfill_hand),
         cmocka_unit_test(test_waterfill_fast_path),
         cmocka_unit_test(test_waterfill_random),
+        cmocka_unit_test(test_waterfill_caps_only),
         cmocka_unit_test(test_waterlevel_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -605,6 +605,62 @@ static inline double upper_ore(const double *hi, size_t i)
     return h > -BOUND_BIG ? h : -BOUND_BIG;
 }
 
+/* The set-up of vs_money_waterfill with upper bounds only (see there),
+ * four items at a time, as long as every bound of the block is in
+ * [0, VS_V4_I2D_MAX) öre (a cut's bounds are what the centres hold);
+ * returns how many items it did, from 0, for the scalar loop to go on
+ * from.  There H = upper_ore(hi, i) is floor(hi[i]) >= 0, computed as in
+ * quotas4 (round by adding and taking away 2^52 + 2^51, one off where
+ * that rounded up), so an item is free exactly when it has weight, and
+ * out[i] = 0 and `fixed` gains nothing; WF adds the free weights one by
+ * one in item order, as the scalar loop does. */
+VS_SIMD_CLONES
+static size_t caps_setup4(const double *w, const double *hi, size_t n,
+                          vs_ore *out, double *x, double *rem, size_t *idx,
+                          unsigned char *clamped, size_t *nf_io, double *WF_io,
+                          int *ok)
+{
+    const vs_v4d big = {6755399441055744.0, 6755399441055744.0,
+                        6755399441055744.0, 6755399441055744.0}; /* 2^52 + 2^51 */
+    const vs_v4d zero = {0, 0, 0, 0};
+    const vs_v4d top = {(double)VS_V4_I2D_MAX, (double)VS_V4_I2D_MAX,
+                        (double)VS_V4_I2D_MAX, (double)VS_V4_I2D_MAX};
+    const vs_v4d ninf = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    const vs_v4d one = {1, 1, 1, 1};
+    const vs_v4d wmax = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+    size_t nf = *nf_io, i = 0;
+    double WF = *WF_io;
+    vs_v4i good = {-1, -1, -1, -1};
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d h, wv;
+        memcpy(&h, hi + i, sizeof h);
+        vs_v4i in = (vs_v4i)(h >= zero) & (vs_v4i)(h < top);
+        if ((in[0] & in[1] & in[2] & in[3]) == 0)
+            break; /* a bound out of the fast range (or NaN): scalar */
+        memcpy(&wv, w + i, sizeof wv);
+        good &= (vs_v4i)(wv >= zero) & (vs_v4i)(wv <= wmax);
+        vs_v4d r = (h + big) - big;
+        vs_v4d H = r - (vs_v4d)((vs_v4i)(r > h) & (vs_v4i)one);
+        vs_v4i has = (vs_v4i)(wv > zero);
+        vs_v4d xv = (vs_v4d)(~has & (vs_v4i)ninf); /* 0 with weight, else -inf */
+        memcpy(x + i, &xv, sizeof xv);
+        memcpy(rem + i, &H, sizeof H);
+        const vs_v4i izero = {0, 0, 0, 0};
+        memcpy(out + i, &izero, sizeof izero);
+        for (int l = 0; l < 4; l++) {
+            int f = has[l] != 0;
+            clamped[i + (size_t)l] = (unsigned char)!f;
+            idx[nf] = i + (size_t)l;
+            nf += (size_t)f;
+            WF += f ? wv[l] : 0.0;
+        }
+    }
+    *ok &= (good[0] & good[1] & good[2] & good[3]) != 0;
+    *nf_io = nf;
+    *WF_io = WF;
+    return i;
+}
+
 /* Steps 1 and 2 of vs_money_waterfill (see there) once the items are set
  * up: nf free ones listed in idx with weight sum WF, `fixed` placed.  w[i]
  * is read as w[i] x 2^-k; inlined with k == 0, the usual case, and with a
@@ -742,8 +798,11 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
         int ok = 1;
         /* Upper bounds only (the cuts): the loop below with L = -inf, so
          * an item with weight is free unless its cap is negative, and one
-         * without sits at min(H, 0).  Same results, fewer branches. */
-        for (size_t i = 0; i < n; i++) {
+         * without sits at min(H, 0).  Same results, fewer branches.  The
+         * usual blocks of four (bounds of [0, 2^51) öre) go through
+         * caps_setup4 first. */
+        size_t i0 = caps_setup4(w, hi, n, out, x, rem, idx, clamped, &nf, &WF, &ok);
+        for (size_t i = i0; i < n; i++) {
             /* Without branches: where free and fixed items alternate (a
              * pot for some centres) the predictor would miss half the
              * time.  A free item's out is set in step 1 or 2; its rem
