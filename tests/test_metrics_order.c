@@ -95,10 +95,50 @@ static void test_repair_is_the_sort(void **state)
     assert_true(refused > 100);
 }
 
+/* An earlier order with some keys changed (a fifth, half, more than
+ * half; to values among the others', equal ones included): the merge
+ * gives the sort's order of the new keys, or declines past half. */
+static void test_merge_changed_is_the_sort(void **state)
+{
+    (void)state;
+    static uint64_t prev_key[MAXN], key[MAXN];
+    static uint32_t prev[MAXN], want[MAXN], got[MAXN];
+    static sort_item items[MAXN], tmp[MAXN];
+    unsigned long s = 99;
+    int merged = 0, declined = 0;
+    for (int rep = 0; rep < 600; rep++) {
+        size_t m = rep % 100 == 99 ? 1150 : 1 + next(&s) % 90;
+        unsigned long spread = rep % 2 ? 50 : 1000000; /* ties or not */
+        for (size_t j = 0; j < m; j++)
+            prev_key[j] = next(&s) % spread;
+        sorted_by_sort(prev_key, m, prev);
+        unsigned long every = 2 + (unsigned long)(rep % 4); /* 1/2 .. 1/5 */
+        if (rep % 7 == 0)
+            every = 1; /* all of them */
+        for (size_t j = 0; j < m; j++)
+            key[j] = next(&s) % every == 0 ? next(&s) % spread : prev_key[j];
+        size_t changed = 0;
+        for (size_t j = 0; j < m; j++)
+            changed += key[j] != prev_key[j];
+        sorted_by_sort(key, m, want);
+        if (merge_changed(key, prev_key, prev, m, items, tmp, got)) {
+            assert_true(changed <= m / 2);
+            assert_memory_equal(got, want, m * sizeof *got);
+            merged++;
+        } else {
+            assert_true(changed > m / 2);
+            declined++;
+        }
+    }
+    assert_true(merged > 300);
+    assert_true(declined > 30);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_repair_is_the_sort),
+        cmocka_unit_test(test_merge_changed_is_the_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

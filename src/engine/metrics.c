@@ -55,6 +55,7 @@ struct vs_metric_ws {
                                     |a_i - A n_i / N| */
     sort_item *items, *tmp;
     uint64_t *fkey;      /* [m] double_key of f, by kept centre */
+    uint64_t *base_fkey; /* [m] fkey of the call that set base_order */
     uint32_t *sorted;    /* [m] kept centres by f, when sort_items ran */
 
     /* Orders worth trying before sorting per-capita funding (see
@@ -132,13 +133,14 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->dis_term = malloc(k * sizeof *ws->dis_term);
     ws->items = malloc(k * sizeof *ws->items);
     ws->fkey = malloc(k * sizeof *ws->fkey);
+    ws->base_fkey = malloc(k * sizeof *ws->base_fkey);
     ws->sorted = malloc(k * sizeof *ws->sorted);
     ws->tmp = malloc(k * sizeof *ws->tmp);
     ws->need_order = malloc(k * sizeof *ws->need_order);
     ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
         !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->cov_term || !ws->dis_term || !ws->items || !ws->tmp ||
-        !ws->fkey || !ws->sorted ||
+        !ws->fkey || !ws->base_fkey || !ws->sorted ||
         !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
         return NULL;
@@ -162,6 +164,7 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->dis_term);
     free(ws->items);
     free(ws->fkey);
+    free(ws->base_fkey);
     free(ws->sorted);
     free(ws->tmp);
     free(ws->need_order);
@@ -522,6 +525,42 @@ static int repair_order(const uint64_t *key, const uint32_t *start, size_t m,
     return 1;
 }
 
+/* The order by (key, position) from the one of an earlier call: `prev`
+ * sorts the keys prev_key that way, and where key[j] == prev_key[j] (a
+ * centre whose amount the variant left as the baseline had it) the old
+ * order of those items still holds; the others (at most half, else 0 is
+ * returned) are sorted with sort_items in items/tmp and merged in, into
+ * out.  A targeted pot or a top-up moves a fifth of the centres, and
+ * sorting a fifth and merging is a few passes less than sorting all. */
+static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
+                         const uint32_t *prev, size_t m, sort_item *items,
+                         sort_item *tmp, uint32_t *out)
+{
+    size_t c = 0;
+    for (size_t j = 0; j < m; j++)
+        c += key[j] != prev_key[j];
+    if (c > m / 2)
+        return 0;
+    c = 0;
+    for (size_t j = 0; j < m; j++) {
+        items[c] = (sort_item){key[j], (uint32_t)j, 0};
+        c += key[j] != prev_key[j];
+    }
+    sort_items(items, tmp, c); /* stable: ties by position */
+    size_t u = 0, k = 0;
+    for (size_t t = 0; t < m; t++) {
+        while (u < m && key[prev[u]] != prev_key[prev[u]])
+            u++;
+        int take_old = u < m;
+        if (take_old && k < c) {
+            uint32_t a = prev[u], b = items[k].idx;
+            take_old = key[a] < key[b] || (key[a] == key[b] && a < b);
+        }
+        out[t] = take_old ? prev[u++] : items[k++].idx;
+    }
+    return 1;
+}
+
 /* The kept centres in ascending order of per-capita funding (keys
  * ws->fkey), as the order of a stable sort by key gives them.
  *
@@ -530,8 +569,10 @@ static int repair_order(const uint64_t *key, const uint32_t *start, size_t m,
  * age weights funds in need order.  So before sorting, the baseline's
  * order and the need order are tried (one pass each, stopping at the
  * first item out of place); when one of them is the sorted order it is
- * used.  An order is accepted only if it is exactly what the stable sort
- * gives, so the result never depends on which path was taken. */
+ * used; failing that, the baseline's order with the centres the variant
+ * moved sorted and merged in (merge_changed), or the need order repaired
+ * (repair_order).  An order is accepted only if it is exactly what the
+ * stable sort gives, so the result never depends on which path was taken. */
 static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
 {
     size_t m = ws->m;
@@ -540,6 +581,10 @@ static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
         order = ws->base_order;
     else if (in_order(ws->fkey, ws->need_order, m))
         order = ws->need_order;
+    if (!order && !is_base && ws->base_order_ok &&
+        merge_changed(ws->fkey, ws->base_fkey, ws->base_order, m, ws->items,
+                      ws->tmp, ws->sorted))
+        order = ws->sorted;
     if (!order && repair_order(ws->fkey, ws->need_order, m, ws->sorted))
         order = ws->sorted;
     if (!order) {
@@ -556,6 +601,7 @@ static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
     if (is_base) {
         if (order != ws->base_order)
             memcpy(ws->base_order, order, m * sizeof *order);
+        memcpy(ws->base_fkey, ws->fkey, m * sizeof *ws->fkey);
         ws->base_order_ok = 1;
     }
     return order;
