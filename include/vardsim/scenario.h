@@ -199,6 +199,9 @@ typedef struct vs_scenario {
     long iterations;     /* default 10000 */
     int baseline;        /* variant index (default: the first variant) */
     char lang[3];        /* "sv" or "en" (default "en") */
+    char *centre_term;   /* what the region calls a centre; NULL: the
+                            language's default (vs_scenario_centre_term) */
+    char *centre_term_plural; /* NULL: see vs_scenario_centre_term */
     double high_need_cni;/* default 1.1 */
     vs_need need;
 
@@ -243,6 +246,15 @@ int vs_cut_method_from_name(const char *name);
 /* Index of a centre / variant / param by id or path, or -1. */
 int vs_scenario_find_centre(const vs_scenario *sc, const char *id);
 int vs_scenario_find_variant(const vs_scenario *sc, const char *id);
+
+/* What the scenario calls a centre in its titles and report, singular
+ * (plural = 0) or plural: scenario.centre_term / centre_term_plural, by
+ * default "hälsocentral" / "hälsocentraler" (lang "sv") or "health
+ * centre" / "health centres" (lang "en").  A centre_term without a
+ * plural gets the term + "er" (Swedish) or + "s" (English).  The
+ * returned text lives as long as sc (the derived plural is stored in the
+ * scenario by the loader).  Never NULL. */
+const char *vs_scenario_centre_term(const vs_scenario *sc, int plural);
 int vs_scenario_find_param(const vs_scenario *sc, const char *path);
 
 /* The name of a value reference in a file: "listed", "cni", "age",

@@ -65,6 +65,19 @@ static void number(FILE *f, const char *fmt, double x, int sv)
     fputs(buf, f);
 }
 
+/* A metric's row head in words, short enough for the column. */
+static const char *metric_words(int m, int sv)
+{
+    static const char *const w_sv[VS_M_COUNT] = {
+        "Gini", "konc.index behov", "HI", "felplacerad andel", "Theil T",
+        "andel h\xc3\xb6g CNI", "st\xc3\xb6rsta f\xc3\xb6rlust",
+        "f\xc3\xb6rlorar > 1 %"};
+    static const char *const w_en[VS_M_COUNT] = {
+        "Gini", "conc. index need", "HI", "misplaced share", "Theil T",
+        "high-CNI share", "largest loss", "losing > 1 %"};
+    return (sv ? w_sv : w_en)[m];
+}
+
 /* The tables follow the scenario's language (lang) and show the centres'
  * names; variants are columns headed by their ids (names would not fit). */
 void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
@@ -78,17 +91,17 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
                   : "Point estimates; baseline %s; intervals from %ld draws "
                     "are in metrics.csv and centres.csv\n",
             sc->variants[b].id, res->iterations);
-    cell(f, sv ? "m\xc3\xa5tt" : "metric", 16);
+    cell(f, sv ? "M\xc3\xa5tt" : "Metric", 18);
     for (size_t v = 0; v < nv; v++)
         head(f, sc->variants[v].id);
     fputc('\n', f);
     for (int m = 0; m < VS_STAT_COUNT; m++) {
         const char *name = m == VS_STAT_TOTAL
-                               ? (sv ? "totalt (kr)" : "total (kr)")
+                               ? (sv ? "totalt (kr)" : "total (SEK)")
                            : m == VS_STAT_UNALLOC
                                ? (sv ? "ej f\xc3\xb6rdelat" : "unallocated")
-                               : vs_metric_name((vs_metric)m);
-        cell(f, name, 16);
+                               : metric_words(m, sv);
+        cell(f, name, 18);
         for (size_t v = 0; v < nv; v++) {
             double x = res->stats[v * VS_STAT_COUNT + (size_t)m].point;
             if (m >= VS_M_COUNT)
@@ -100,12 +113,24 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
         }
         fputc('\n', f);
     }
-    fprintf(f, sv ? "\nF\xc3\xb6r\xc3\xa4ndring mot %s per h\xc3\xa4lsocentral "
+    const char *term = vs_scenario_centre_term(sc, 0);
+    fprintf(f, sv ? "\nF\xc3\xb6r\xc3\xa4ndring mot %s per %s "
                     "(kr, punktskattning)\n"
-                  : "\nChange against %s per centre (kr, point estimate)\n",
-            sc->variants[b].id);
-    cell(f, sv ? "h\xc3\xa4lsocentral" : "centre", 24);
-    fprintf(f, " %6s", "cni");
+                  : "\nChange against %s per %s (SEK, point estimate)\n",
+            sc->variants[b].id, term);
+    /* The names column as wide as the longest name (up to 40
+     * characters), so that names sharing a beginning stay apart. */
+    size_t namew = 12;
+    for (size_t c = 0; c < nc; c++) {
+        size_t n = 0;
+        for (const char *p = sc->centres[c].name; *p; p++)
+            n += ((unsigned char)*p & 0xC0) != 0x80;
+        namew = n > namew ? n : namew;
+    }
+    namew = namew > 40 ? 40 : namew;
+    char cap[4 * 40 + 8];
+    cell(f, vs_gp_capital(term, cap, sizeof cap), namew);
+    fprintf(f, " %6s", "CNI");
     for (size_t v = 0; v < nv; v++)
         if (v != b)
             head(f, sc->variants[v].id);
@@ -116,7 +141,7 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
         for (char *p = cni; sv && *p; p++)
             if (*p == '.')
                 *p = ',';
-        cell(f, sc->centres[c].name, 24);
+        cell(f, sc->centres[c].name, namew);
         fprintf(f, " %6s", cni);
         for (size_t v = 0; v < nv; v++)
             if (v != b)

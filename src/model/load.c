@@ -953,6 +953,43 @@ static void parse_need(loader *L, const config_setting_t *g)
 /* ------------------------------------------------------------------ */
 /* scenario = { ... }                                                   */
 
+/* A centre term: a display name short enough for a chart title. */
+#define TERM_MAX_CHARS 40
+static char *take_term(loader *L, const members *m, const char *name)
+{
+    char *v = take_name(L, m, name);
+    size_t chars = 0;
+    for (const char *q = v ? v : ""; *q; q++)
+        chars += ((unsigned char)*q & 0xC0) != 0x80;
+    if (chars > TERM_MAX_CHARS) {
+        problem(L, member(m, name, NULL), "'%s' must be at most %d "
+                "characters (it goes into chart titles), got %zu", name,
+                TERM_MAX_CHARS, chars);
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* centre_term and centre_term_plural (docs/scenario-format.md): a plural
+ * needs its singular; a singular alone gets the term + "er" (Swedish) or
+ * + "s" (English), so vs_scenario_centre_term never builds text. */
+static void parse_centre_term(loader *L, const members *m)
+{
+    vs_scenario *sc = L->sc;
+    sc->centre_term = take_term(L, m, "centre_term");
+    sc->centre_term_plural = take_term(L, m, "centre_term_plural");
+    if (sc->centre_term_plural && !sc->centre_term &&
+        !member(m, "centre_term", NULL))
+        problem(L, member(m, "centre_term_plural", NULL),
+                "'centre_term_plural' needs 'centre_term': give the "
+                "singular too");
+    if (sc->centre_term && !sc->centre_term_plural)
+        sc->centre_term_plural = dup_printf(
+            L, "%s%s", sc->centre_term,
+            strcmp(sc->lang, "sv") == 0 ? "er" : "s");
+}
+
 static void parse_scenario(loader *L, const config_setting_t *g)
 {
     vs_scenario *sc = L->sc;
@@ -973,6 +1010,7 @@ static void parse_scenario(loader *L, const config_setting_t *g)
             problem(L, s, "'lang' must be \"sv\" or \"en\", got '%s'", lang);
     }
     take_num(L, &m, "high_need_cni", &sc->high_need_cni);
+    parse_centre_term(L, &m);
     /* The variants are not known yet: resolve_baseline() reads it; the
      * need's base may name an attribute: parse_need() after the centres. */
     L->baseline = member(&m, "baseline", NULL);

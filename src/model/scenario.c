@@ -75,6 +75,16 @@ int vs_scenario_find_variant(const vs_scenario *sc, const char *id)
     return -1;
 }
 
+const char *vs_scenario_centre_term(const vs_scenario *sc, int plural)
+{
+    int sv = strcmp(sc->lang, "sv") == 0;
+    if (sc->centre_term && sc->centre_term_plural)
+        return plural ? sc->centre_term_plural : sc->centre_term;
+    if (sv)
+        return plural ? "h\xc3\xa4lsocentraler" : "h\xc3\xa4lsocentral";
+    return plural ? "health centres" : "health centre";
+}
+
 int vs_scenario_find_param(const vs_scenario *sc, const char *path)
 {
     for (size_t i = 0; i < sc->n_params; i++)
@@ -137,6 +147,8 @@ void vs_scenario_free(vs_scenario *sc)
         return;
     free(sc->file);
     free(sc->name);
+    free(sc->centre_term);
+    free(sc->centre_term_plural);
     free(sc->region_name);
     for (size_t i = 0; i < sc->n_age_bands; i++)
         free(sc->age_bands ? sc->age_bands[i] : NULL);

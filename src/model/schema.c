@@ -69,6 +69,8 @@ static const vs_key scenario_keys[] = {
     NUM("iterations", VS_K_INT, 0, GE0, VS_SIM_MAX_ITERATIONS),
     KEY("baseline", VS_K_STR, 0),
     KEY("lang", VS_K_STR, 0),
+    KEY("centre_term", VS_K_STR, 0),
+    KEY("centre_term_plural", VS_K_STR, 0),
     NUM("high_need_cni", VS_K_NUM, 0, GT0, LIM_CNI),
     KEY("need", VS_K_GROUP, 0),
     END,

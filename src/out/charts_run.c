@@ -38,14 +38,14 @@ typedef struct lang {
     const char *conc_title, *conc_x, *conc_y, *conc_equal, *conc_need,
         *conc_shift_y, *conc_shift_note, *base_suffix;
     /* metrics */
-    const char *met_title, *met_note, *met_name[VS_M_COUNT], *better[3],
-        *met_base, *met_p_head;
+    const char *met_title, *met_note, *met_base, *met_p_head;
     /* per capita */
     const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size,
-        *pc_need_as; /* %s: the declared need */
+        *pc_need_as, /* %s: the declared need */
+        *pc_listed,  /* %s: a number of listed persons */
+        *pc_named;   /* %s: the centre term, plural */
 } lang;
 
-/* better[] is indexed by vs_better: lower, higher, closer to zero. */
 static const lang lang_sv = {
     "Scenariot har bara jämförelsealternativet: inget att jämföra.",
     "Förändring per hälsocentral mot jämförelsealternativet",
@@ -65,21 +65,17 @@ static const lang lang_sv = {
     " (jämförelsealternativ)",
     "Rättvisemått per alternativ",
     "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet slår jämförelsealternativet.",
-    {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
-     "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
-     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%)",
-     "Största förlust mot jämförelsealt. (%)",
-     "Antal som förlorar mer än 1 %"},
-    {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
     "jämf.",
     "P(bättre)",
-    "Finansiering per listad och vårdbehov (CNI)",
-    "Finansiering per listad (kr)",
+    "Finansiering per listad och år mot vårdbehov (CNI)",
+    "Kr per listad och år",
     "Jämförelsealternativet: ",
     "Alternativet i rutans rubrik",
     "Behovsproportionell nivå: samma summa fördelad efter listade × CNI",
-    "Punktens yta visar antalet listade.",
+    "Punktens yta: antal listade",
     "Behovsproportionell nivå: samma summa fördelad efter %s",
+    "%s listade",
+    "Namn: de tre %s längst från sin behovsproportionella nivå (ringade)",
 };
 
 static const lang lang_en = {
@@ -101,21 +97,17 @@ static const lang lang_en = {
     " (baseline)",
     "Equity metrics per variant",
     "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
-    {"Gini of funding per person", "Concentration index by need",
-     "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
-     "Theil T of money per need unit", "Share to CNI above %s (%)",
-     "Largest loss against baseline (%)",
-     "Centres losing more than 1 %"},
-    {"lower is better", "higher is better", "closer to 0 is better"},
     "base",
     "P(better)",
-    "Funding per person and care need (CNI)",
-    "Funding per listed person (SEK)",
+    "Funding per listed person and year against care need (CNI)",
+    "SEK per listed person and year",
     "Baseline: ",
     "The variant named above the panel",
     "Need-proportional level: the same total split by listed × CNI",
-    "The area of a dot shows the number of listed persons.",
+    "Dot area: number of listed persons",
     "Need-proportional level: the same total split by %s",
+    "%s listed",
+    "Names: the three %s furthest from their need-proportional level (ringed)",
 };
 
 /* ------------------------------------------------------------------ */
@@ -725,8 +717,7 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
     vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
     fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
     vs_gp_put_at(f, W, H, x0, top + (p->two_lines[m] ? 0.97 : 0.5));
-    fprintf(f, " left font ',7.5' noenhanced\nset label 2 t_better%d",
-            (int)vs_metric_better((vs_metric)m));
+    fprintf(f, " left font ',7.5' noenhanced\nset label 2 t_better%d", m);
     vs_gp_put_at(f, W, H, x0, top + 0.15);
     fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
     vs_gp_put_axis(&c->g, f, "x", &ax);
@@ -789,7 +780,7 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
  * into the next) and the notes. */
 static void metrics_texts(ctx *c, FILE *f, metrics_page *p)
 {
-    char buf[128], num[64];
+    char buf[128];
     const vs_scenario *sc = c->sc;
     vs_gp_assign(&c->g, f, "t_title", c->L->met_title);
     vs_gp_assign_lines(&c->g, f, "t_note", c->L->met_note);
@@ -798,20 +789,17 @@ static void metrics_texts(ctx *c, FILE *f, metrics_page *p)
     for (int m = 0; m < VS_M_COUNT; m++) {
         char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
-        vs_gp_fill(buf, sizeof buf, c->L->met_name[m],
-                   fmt_num(c, sc->high_need_cni,
-                           vs_gp_short_decimals(sc->high_need_cni), num,
-                           sizeof num));
+        vs_gp_metric_words(sc, m, c->g.sv, buf, sizeof buf);
         size_t chars = 0;
         for (const char *q = buf; *q; q++)
             chars += ((unsigned char)*q & 0xC0) != 0x80;
         p->two_lines[m] = chars > p->title_chars;
         vs_gp_assign_wrapped(&c->g, f, var, buf, p->title_chars, 2);
     }
-    for (int k = 0; k < 3; k++) {
+    for (int m = 0; m < VS_M_COUNT; m++) {
         char var[24];
-        snprintf(var, sizeof var, "t_better%d", k);
-        vs_gp_assign(&c->g, f, var, c->L->better[k]);
+        snprintf(var, sizeof var, "t_better%d", m);
+        vs_gp_assign(&c->g, f, var, vs_gp_better_words(m, c->g.sv));
     }
 }
 
@@ -874,7 +862,23 @@ typedef struct pc_page {
                         per listed person (the declared need's share) */
     int need_line;   /* need = listed x CNI: the level is a line in CNI */
     size_t title_chars, title_lines; /* panel titles, never cut */
+    double maxl;     /* the most listed persons: a dot of size 1.7 */
+    double ylo, yhi; /* the y axis (for placing names in cm) */
+    /* The key, drawn as labels: each entry's text wrapped to key_chars,
+     * and its lines (the baseline, the variant, the need, the dot sizes,
+     * the names). */
+    char base_text[400], need_text[400], named_text[300];
+    size_t key_chars, key_lines[5];
 } pc_page;
+
+#define PC_KEY_LINE 0.42 /* cm per line of the key */
+#define PC_KEY_GAP 0.12  /* cm between its entries */
+
+/* The size of a dot for `listed` persons (column 8 of the data). */
+static double pc_dot(const pc_page *p, double listed)
+{
+    return p->maxl > 0 ? 0.2 + 1.5 * sqrt(listed / p->maxl) : 1;
+}
 
 /* chart_per_capita.csv (columns: 3 variant number, 4 colour, 5 cni, 6
  * listed, 7 SEK per listed person, 8 point size, area in proportion to
@@ -891,6 +895,7 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     double maxl = 0, N = 0, clo = INFINITY, chi = -INFINITY;
     for (size_t i = 0; i < C; i++) {
         maxl = fmax(maxl, res->point_listed[i]);
+        p->maxl = maxl;
         N += vs_results_need(res, i);
         clo = fmin(clo, res->point_cni[i]);
         chi = fmax(chi, res->point_cni[i]);
@@ -935,7 +940,7 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
             fputc(',', d);
             vs_gp_put_cell(d, pc);
             fputc(',', d);
-            vs_gp_put_cell(d, maxl > 0 ? 0.2 + 1.5 * sqrt(l / maxl) : 1);
+            vs_gp_put_cell(d, pc_dot(p, l));
             if (!p->need_line) { /* column 9: the need-proportional level */
                 fputc(',', d);
                 vs_gp_put_cell(d, N > 0 && l > 0
@@ -969,6 +974,28 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     return 1;
 }
 
+/* The key's texts and how many lines each takes (never cut). */
+static void pc_key_texts(const ctx *c, pc_page *p)
+{
+    p->key_chars = vs_gp_chars_in(p->W - 1.8, 8);
+    snprintf(p->base_text, sizeof p->base_text, "%s%s", c->L->pc_base,
+             c->sc->variants[c->base].name);
+    if (p->need_line) {
+        snprintf(p->need_text, sizeof p->need_text, "%s", c->L->pc_need);
+    } else { /* the declared need, in words */
+        char need[160];
+        vs_need_describe(c->sc, c->g.sv ? "sv" : "en", need, sizeof need);
+        vs_gp_fill(p->need_text, sizeof p->need_text, c->L->pc_need_as, need);
+    }
+    vs_gp_fill(p->named_text, sizeof p->named_text, c->L->pc_named,
+               vs_scenario_centre_term(c->sc, 1));
+    p->key_lines[0] = vs_gp_wrap_lines(p->base_text, p->key_chars);
+    p->key_lines[1] = c->K > 0;
+    p->key_lines[2] = vs_gp_wrap_lines(p->need_text, p->key_chars);
+    p->key_lines[3] = 1;
+    p->key_lines[4] = vs_gp_wrap_lines(p->named_text, p->key_chars);
+}
+
 static void pc_layout(const ctx *c, pc_page *p)
 {
     size_t panels = c->K ? c->K : 1;
@@ -991,30 +1018,30 @@ static void pc_layout(const ctx *c, pc_page *p)
         p->title_lines = 6;
     p->head_h = 1.15 + 0.35 * (double)(p->title_lines - 2);
     p->cell = p->head_h + p->ph + 0.7; /* and the tick labels */
-    p->key_h = 4 * 0.48 + 0.4;
+    pc_key_texts(c, p);
+    p->key_h = 0.4;
+    for (int k = 0; k < 5; k++)
+        p->key_h += (double)p->key_lines[k] * PC_KEY_LINE +
+                    (p->key_lines[k] ? PC_KEY_GAP : 0);
     p->H = p->title_h + (double)p->rows * p->cell + 0.6 /* x label */ +
            p->key_h;
 }
 
-/* The chart's text; panel titles are the variant names on up to two
- * lines that fit. */
+/* The chart's text; panel titles are the variant names on the lines
+ * they need. */
 static void pc_texts(ctx *c, FILE *f, const pc_page *p)
 {
     vs_gp_assign(&c->g, f, "t_title", c->L->pc_title);
     vs_gp_assign(&c->g, f, "t_y", c->L->pc_y);
     vs_gp_assign(&c->g, f, "t_x", c->L->cni);
-    vs_gp_assign(&c->g, f, "t_base_is", c->L->pc_base);
+    vs_gp_assign_wrapped(&c->g, f, "t_base_is", p->base_text, p->key_chars,
+                         (int)p->key_lines[0]);
     vs_gp_assign(&c->g, f, "t_variant", c->L->pc_variant);
-    if (p->need_line) {
-        vs_gp_assign(&c->g, f, "t_need", c->L->pc_need);
-    } else { /* the declared need, in words */
-        char need[160], text[320];
-        vs_need_describe(c->sc, c->g.sv ? "sv" : "en", need, sizeof need);
-        vs_gp_fill(text, sizeof text, c->L->pc_need_as, need);
-        vs_gp_assign_wrapped(&c->g, f, "t_need", text,
-                             vs_gp_chars_in(p->W - 2.5, 8), 2);
-    }
+    vs_gp_assign_wrapped(&c->g, f, "t_need", p->need_text, p->key_chars,
+                         (int)p->key_lines[2]);
     vs_gp_assign(&c->g, f, "t_size", c->L->pc_size);
+    vs_gp_assign_wrapped(&c->g, f, "t_named", p->named_text, p->key_chars,
+                         (int)p->key_lines[4]);
     for (size_t v = 0; v < c->V; v++) {
         char var[32];
         snprintf(var, sizeof var, "t_panel%zu", v);
@@ -1027,9 +1054,9 @@ static void pc_texts(ctx *c, FILE *f, const pc_page *p)
  * furthest from their need-proportional level (relative to it).
  * Returns how many labels (20, 21, ...) were set. */
 #define PC_NAMED 3
-static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v)
+static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
+                    size_t best[PC_NAMED])
 {
-    size_t best[PC_NAMED];
     double dev[PC_NAMED];
     int n = 0;
     for (size_t i = 0; i < c->C; i++) {
@@ -1050,24 +1077,51 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v)
             best[at] = i;
         }
     }
+    /* Each name beside its dot, placed in centimetres within the panel
+     * (then in data units): towards the middle of the panel first, else
+     * the other side, a line up or down, at the first place where it
+     * neither leaves the panel nor prints over a name placed before it.
+     * The dots are ringed by the plot (pc_panels). */
+    double xs = (p->chi - p->clo) / pw_cm, ys = (p->yhi - p->ylo) / p->ph;
+    double box[PC_NAMED][4]; /* x0, x1, y0, y1 in cm */
+    static const double dys[] = {0, 0.32, -0.32, 0.64, -0.64, 0.96, -0.96};
     for (int q = 0; q < n; q++) {
         size_t i = best[q];
-        char name[4 * 24 + 1];
-        vs_gp_shorten(c->sc->centres[i].name, 24, name, sizeof name);
+        char name[4 * 32 + 1];
+        vs_gp_shorten(c->sc->centres[i].name, 32, name, sizeof name);
+        double x = c->res->point_cni[i];
+        double y = (double)cstat(c, v, i)->point / 100.0 /
+                   c->res->point_listed[i];
+        double px = (x - p->clo) / xs, py = (y - p->ylo) / ys;
+        double w = 1.1 * vs_gp_text_cm(name, 6);
+        double gap = 0.2 + 0.07 * pc_dot(p, c->res->point_listed[i]);
+        int pref = x > (p->clo + p->chi) / 2; /* 1: the name on the left */
+        int side = pref, found = 0;
+        double dy = 0;
+        for (int t = 0; t < 2 * 7 && !found; t++) {
+            int sd = t < 7 ? pref : !pref;
+            double d = dys[t % 7];
+            double b0 = sd ? px - gap - w : px + gap, b1 = b0 + w;
+            double c0 = py + d - 0.16, c1 = py + d + 0.16;
+            int fits = b0 >= -0.2 && b1 <= pw_cm + 0.2 && c0 >= 0 &&
+                       c1 <= p->ph;
+            for (int k = 0; k < q && fits; k++)
+                fits = b1 < box[k][0] || b0 > box[k][1] || c1 < box[k][2] ||
+                       c0 > box[k][3];
+            if (fits || t == 0) {
+                side = sd, dy = d;
+                box[q][0] = b0, box[q][1] = b1, box[q][2] = c0, box[q][3] = c1;
+                found = fits;
+            }
+        }
         fprintf(f, "set label %d ", 20 + q);
         vs_gp_put_q(&c->g, f, name);
         fputs(" at first ", f);
-        vs_gp_put_num(f, c->res->point_cni[i]);
+        vs_gp_put_num(f, x + (side ? -gap : gap) * xs);
         fputs(", first ", f);
-        vs_gp_put_num(f, (double)cstat(c, v, i)->point / 100.0 /
-                             c->res->point_listed[i]);
-        /* Beside the dot, towards the middle of the panel; the three
-         * staggered so that neighbours do not print over each other. */
-        int right = c->res->point_cni[i] > (p->clo + p->chi) / 2;
-        static const char *const dy[PC_NAMED] = {"0", "-1", "1"};
-        fprintf(f, " offset %s, %s %s font ',6' textcolor rgb vs_ink "
-                   "noenhanced\n", right ? "-0.7" : "0.7", dy[q],
-                right ? "right" : "left");
+        vs_gp_put_num(f, y + dy * ys);
+        fprintf(f, " %s font ',6' textcolor rgb vs_ink noenhanced\n",
+                side ? "right" : "left");
     }
     return n;
 }
@@ -1089,7 +1143,8 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         fprintf(f, "set label 3 t_panel%zu", v);
         vs_gp_put_at(f, W, H, x0, top + p->head_h - 0.3);
         fputs(" left font ',7.5' noenhanced\n", f);
-        int named = pc_names(c, f, p, v);
+        size_t best[PC_NAMED];
+        int named = pc_names(c, f, p, v, x1 - x0, best);
         fputs("plot ", f);
         if (!p->need_line)
             fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
@@ -1106,7 +1161,25 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
                        "\\\n  ", v, c->slot[v]);
         fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
                    "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
-                   "vs_grey notitle\n", c->base);
+                   "vs_grey notitle", c->base);
+        /* The named centres ringed: numbers inline, after the command. */
+        if (named > 0)
+            fputs(", \
+  '-' using 1:2:3 with points pt 6 ps variable lw 1 "
+                  "lc rgb vs_ink notitle", f);
+        fputc('\n', f);
+        for (int q = 0; q < named; q++) {
+            size_t i = best[q];
+            vs_gp_put_num(f, c->res->point_cni[i]); /* ',': style.gp */
+            fputc(',', f);
+            vs_gp_put_num(f, (double)cstat(c, v, i)->point / 100.0 /
+                                 c->res->point_listed[i]);
+            fputc(',', f);
+            vs_gp_put_num(f, pc_dot(p, c->res->point_listed[i]) + 0.6);
+            fputc('\n', f);
+        }
+        if (named > 0)
+            fputs("e\n", f);
         for (int q = 0; q < named; q++)
             fprintf(f, "unset label %d\n", 20 + q);
         if (k == 0)
@@ -1114,6 +1187,91 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
                   "unset label 102\n", f);
         k++;
     }
+}
+
+/* A tidy number of listed persons at most `x` (1, 2, 3 or 5 times a
+ * power of ten), for the key of dot sizes. */
+static double pc_round_listed(double x)
+{
+    if (!(x >= 1))
+        return 1;
+    double e = pow(10, floor(log10(x))), best = e;
+    static const double steps[] = {2, 3, 5};
+    for (int k = 0; k < 3; k++)
+        if (steps[k] * e <= x)
+            best = steps[k] * e;
+    return best;
+}
+
+/* The key below the panels, drawn as labels with their marks (a key
+ * entry of several lines would print over the next): the baseline's
+ * rings, the variant's dots, the need, two dot sizes with their numbers
+ * of listed persons, and which centres are named. */
+static void pc_key(ctx *c, FILE *f, const pc_page *p)
+{
+    double W = p->W, H = p->H, x = 0.9, y = p->key_h - 0.3;
+    fputs("\n# The key.\n", f);
+    vs_gp_key_strip(f, W, H, 0.2, p->key_h, 1);
+    fputs("unset key; unset label\n", f);
+    int id = 1;
+    fprintf(f, "set label %d t_base_is", id++);
+    vs_gp_put_at(f, W, H, x, y);
+    fputs(" left point pt 6 ps 1.4 lw 1 lc rgb vs_grey offset 1.3, 0 "
+          "noenhanced\n", f);
+    y -= (double)p->key_lines[0] * PC_KEY_LINE + PC_KEY_GAP;
+    if (c->K > 0) {
+        fprintf(f, "set label %d t_variant", id++);
+        vs_gp_put_at(f, W, H, x, y);
+        fputs(" left point pt 7 ps 1.4 lc rgb vs_ink offset 1.3, 0 "
+              "noenhanced\n", f);
+        y -= PC_KEY_LINE + PC_KEY_GAP;
+    }
+    if (p->need_line) {
+        fprintf(f, "set arrow %d from screen ", id);
+        vs_gp_put_num(f, (x - 0.4) / W);
+        fputs(", screen ", f);
+        vs_gp_put_num(f, y / H);
+        fputs(" to screen ", f);
+        vs_gp_put_num(f, (x + 0.15) / W);
+        fputs(", screen ", f);
+        vs_gp_put_num(f, y / H);
+        fputs(" nohead dt 2 lw 1.2 lc rgb vs_ink\n", f);
+        fprintf(f, "set label %d t_need", id++);
+        vs_gp_put_at(f, W, H, x, y);
+        fputs(" left offset 1.3, 0 noenhanced\n", f);
+    } else {
+        fprintf(f, "set label %d t_need", id++);
+        vs_gp_put_at(f, W, H, x, y);
+        fputs(" left point pt 2 ps 0.9 lw 1 lc rgb vs_ink offset 1.3, 0 "
+              "noenhanced\n", f);
+    }
+    y -= (double)p->key_lines[2] * PC_KEY_LINE + PC_KEY_GAP;
+    /* Dot sizes: the text, then two rings with their numbers. */
+    fprintf(f, "set label %d t_size", id++);
+    vs_gp_put_at(f, W, H, x - 0.35, y);
+    fputs(" left noenhanced\n", f);
+    double sx = x - 0.35 + 1.15 * vs_gp_text_cm(c->L->pc_size, 8) + 0.8;
+    double big = pc_round_listed(p->maxl);
+    double small = pc_round_listed(p->maxl / 5);
+    double sizes[2] = {small, big};
+    for (int k = 0; k < 2 && p->maxl > 0; k++) {
+        char num[64], text[96];
+        vs_gp_format_number(sizes[k], 0, c->g.sv, num, sizeof num);
+        vs_gp_fill(text, sizeof text, c->L->pc_listed, num);
+        fprintf(f, "set label %d ", id++);
+        vs_gp_put_q(&c->g, f, text);
+        vs_gp_put_at(f, W, H, sx, y);
+        fputs(" left point pt 6 ps ", f);
+        vs_gp_put_num(f, pc_dot(p, sizes[k]));
+        fputs(" lw 1 lc rgb vs_grey offset 1.3, 0 noenhanced\n", f);
+        sx += 1.15 * vs_gp_text_cm(text, 8) + 1.4;
+        if (k == 0 && small == big)
+            break;
+    }
+    y -= PC_KEY_LINE + PC_KEY_GAP;
+    fprintf(f, "set label %d t_named", id++);
+    vs_gp_put_at(f, W, H, x - 0.35, y);
+    fputs(" left noenhanced\nplot NaN notitle\nunset multiplot\n", f);
 }
 
 static void write_per_capita(ctx *c)
@@ -1131,6 +1289,7 @@ static void write_per_capita(ctx *c)
     vs_gp_axis ay, ax;
     vs_gp_axis_fit(&ay, lo, hi, 5, 0);
     vs_gp_axis_fit_room(c->g.sv, &ax, p.clo, p.chi, p.cw - 1.45, 7, 0);
+    p.ylo = ay.lo, p.yhi = ay.hi;
 
     FILE *f = script_begin(c, "per_capita",
                  "funding per listed person against CNI, one panel per variant",
@@ -1155,17 +1314,7 @@ static void write_per_capita(ctx *c)
     fputs(" center noenhanced\n", f);
     pc_panels(c, f, &p);
 
-    fputs("\n# The key.\n", f);
-    vs_gp_key_strip(f, W, H, 0.2, p.key_h, 4);
-    fputs("unset label\nplot NaN with points pt 6 ps 1.4 lw 1 lc rgb vs_grey "
-          "title t_base_is . t_baseline, \\\n", f);
-    if (c->K > 0)
-        fputs("  NaN with points pt 7 ps 1.4 lc rgb vs_ink title t_variant, \\\n",
-              f);
-    fputs(p.need_line ? "  NaN with lines dt 2 lw 1.2 lc rgb vs_ink title t_need, \\\n"
-                      : "  NaN with points pt 2 ps 0.9 lw 1 lc rgb vs_ink title t_need, \\\n", f);
-    fputs("  NaN with points pt 6 ps 0.5 lc rgb vs_grey title t_size\n"
-          "unset multiplot\n", f);
+    pc_key(c, f, &p);
 done:
     free(p.slope);
     free(p.level);

@@ -23,8 +23,6 @@
 /* Labels                                                              */
 
 typedef struct lang {
-    const char *met_name[VS_M_COUNT]; /* high_need_share: %s = threshold */
-    const char *better[3];            /* by vs_better */
     const char *baseline_suffix;
     const char *zoom_title, *band_title; /* the two panels */
     const char *note_mean;   /* %s: iterations */
@@ -41,12 +39,6 @@ typedef struct lang {
 } lang;
 
 static const lang lang_sv = {
-    {"Gini för finansiering per listad", "Koncentrationsindex efter behov",
-     "Horisontell ojämlikhet (HI)", "Felplacerad andel av budgeten (%)",
-     "Theil T för pengar per behovsenhet", "Andel till CNI över %s (%)",
-     "Största förlust mot jämförelsealternativet (%)",
-     "Antal som förlorar mer än 1 %"},
-    {"lägre är bättre", "högre är bättre", "närmare 0 är bättre"},
     " (jämförelsealternativ)",
     "Medelvärde, förstorat",
     "Medelvärde med 90 % osäkerhetsintervall",
@@ -64,12 +56,6 @@ static const lang lang_sv = {
 };
 
 static const lang lang_en = {
-    {"Gini of funding per person", "Concentration index by need",
-     "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
-     "Theil T of money per need unit", "Share to CNI above %s (%)",
-     "Largest loss against the baseline (%)",
-     "Centres losing more than 1 %"},
-    {"lower is better", "higher is better", "closer to 0 is better"},
     " (baseline)",
     "Mean, enlarged",
     "Mean with 90 % uncertainty interval",
@@ -152,98 +138,6 @@ static FILE *script_begin(ctx *c, const char *chart, const char *what,
     return f;
 }
 
-/* Words for the last part of a path (the key), by language. */
-static const char *key_words(const char *key, int sv)
-{
-    static const struct { const char *key, *sv, *en; } words[] = {
-        {"threshold", "CNI-gr\xc3\xa4ns", "CNI threshold"},
-        {"pot", "pott", "pot"},
-        {"amount", "belopp", "amount"},
-        {"cap", "tak per enhet", "cap per centre"},
-        {"floor", "golv per enhet", "floor per centre"},
-        {"per_capita", "belopp per listad", "amount per listed person"},
-        {"per_listed", "belopp per listad", "amount per listed person"},
-        {"per_unit", "belopp per enhet", "amount per unit"},
-        {"cni_share", "CNI-andel", "CNI share"},
-        {"deficit", "underskott", "deficit"},
-        {"deficit_share", "andel av underskottet", "share of the deficit"},
-        {"max_cut_share", "st\xc3\xb6rsta neddragning (andel)",
-         "largest cut (share)"},
-        {"alpha", "behovsskydd (alfa)", "need protection (alpha)"},
-        {"top", "antal mottagare", "number of recipients"},
-        {"above", "tr\xc3\xb6skel", "threshold"},
-        {"sigma", "os\xc3\xa4kerhet (sigma)", "uncertainty (sigma)"},
-        {"sd", "os\xc3\xa4kerhet (sd)", "uncertainty (sd)"},
-        {"age_weights", "\xc3\xa5ldersvikt", "age weight"},
-    };
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (strcmp(key, words[i].key) == 0)
-            return sv ? words[i].sv : words[i].en;
-    return key;
-}
-
-/* Words for a rule type, by language. */
-static const char *rule_words(int type, int sv)
-{
-    static const char *const w_sv[VS_RULE_COUNT] = {
-        "kapitering", "CNI-till\xc3\xa4gg", "trappa", "riktat bidrag",
-        "riktad pott", "neddragning", "begr\xc3\xa4nsning", "belopp per enhet"};
-    static const char *const w_en[VS_RULE_COUNT] = {
-        "capitation", "CNI top-up", "tiers", "grant", "targeted pot", "cut",
-        "limit", "amount per unit"};
-    return type >= 0 && type < VS_RULE_COUNT ? (sv ? w_sv : w_en)[type] : "";
-}
-
-/* A swept path in words: "CNI-gräns, CNI-tillägg: CNI över 1,1" for
- * VARIANT.RULE.KEY (the key, the rule's type, the variant's name; an
- * index kept as "nr I"), "underskott, regionen" for region.KEY,
- * "osäkerhet (sigma): cni" for uncertainty.GROUP.KEY; the path itself
- * when it names nothing known. */
-static void path_words(const ctx *c, const char *path, char *buf, size_t n)
-{
-    int sv = c->g.sv;
-    char head[256], mid[256], key[128], idx[32] = "";
-    const char *d1 = strchr(path, '.');
-    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    const char *last = strrchr(path, '.');
-    snprintf(key, sizeof key, "%s", last ? last + 1 : path);
-    /* amounts[2], tiers[1].above, age_weights[0]: the index in words */
-    const char *br = strchr(d2 ? d2 : d1 ? d1 : path, '[');
-    if (br)
-        snprintf(idx, sizeof idx, " %s %ld", sv ? "nr" : "no.",
-                 strtol(br + 1, NULL, 10) + 1);
-    char *kbr = strchr(key, '[');
-    if (kbr)
-        *kbr = '\0';
-    snprintf(head, sizeof head, "%.*s", d1 ? (int)(d1 - path) : 0, path);
-    snprintf(mid, sizeof mid, "%.*s", d1 && d2 ? (int)(d2 - d1 - 1) : 0,
-             d1 ? d1 + 1 : "");
-    char *mbr = strchr(mid, '[');
-    if (mbr)
-        *mbr = '\0';
-    if (strcmp(head, "region") == 0) {
-        snprintf(buf, n, "%s%s, %s", key_words(key, sv), idx,
-                 sv ? "regionen" : "region");
-        return;
-    }
-    if (strcmp(head, "uncertainty") == 0 && *mid) {
-        snprintf(buf, n, "%s: %s", key_words(key, sv), mid);
-        return;
-    }
-    int v = vs_scenario_find_variant(c->sc, head);
-    if (v >= 0 && *mid) {
-        const vs_variant *var = &c->sc->variants[v];
-        int type = vs_rule_type_from_name(mid);
-        for (size_t k = 0; k < var->n_rules; k++)
-            if (var->rules[k].id && strcmp(var->rules[k].id, mid) == 0)
-                type = (int)var->rules[k].type;
-        snprintf(buf, n, "%s%s, %s: %s", key_words(key, sv), idx,
-                 rule_words(type, sv), var->name);
-        return;
-    }
-    snprintf(buf, n, "%s", path);
-}
-
 /* The axis text for swept path a: the path in words, and the money
  * unit. */
 static void axis_text(const ctx *c, size_t a, double *div, char *buf,
@@ -251,7 +145,7 @@ static void axis_text(const ctx *c, size_t a, double *div, char *buf,
 {
     const vs_sweep_axis *ax = &c->r->axes[a];
     char words[400];
-    path_words(c, ax->path, words, sizeof words);
+    vs_gp_path_words(c->sc, ax->path, c->g.sv, words, sizeof words);
     *div = 1;
     if (c->r->money[a]) {
         double m = 0;
@@ -262,16 +156,6 @@ static void axis_text(const ctx *c, size_t a, double *div, char *buf,
     } else {
         snprintf(buf, n, "%s", words);
     }
-}
-
-/* The metric's label, e.g. "Andel till CNI över 1,1 (%)". */
-static void metric_label(const ctx *c, int m, char *buf, size_t n)
-{
-    char thr[64];
-    vs_gp_format_number(c->sc->high_need_cni,
-                            vs_gp_short_decimals(c->sc->high_need_cni), c->g.sv, thr,
-                            sizeof thr);
-    vs_gp_fill(buf, n, c->L->met_name[m], thr);
 }
 
 /* Point indices of a one-way sweep in ascending order of the value (a
@@ -444,13 +328,13 @@ static void line_moves(const ctx *c, line_chart *lc)
 static void line_texts(ctx *c, FILE *f, line_chart *lc)
 {
     char buf[512], num[64], label[256];
-    metric_label(c, lc->m, label, sizeof label);
+    vs_gp_metric_words(c->sc, lc->m, c->g.sv, label, sizeof label);
     vs_gp_assign(&c->g, f, "t_title", label);
     snprintf(buf, sizeof buf, "%s %s",
              lc->dir == VS_BETTER_LOWER    ? "\xe2\x86\x93"
              : lc->dir == VS_BETTER_HIGHER ? "\xe2\x86\x91"
                                            : "\xe2\x86\x95",
-             c->L->better[lc->dir]);
+             vs_gp_better_words(lc->m, c->g.sv));
     vs_gp_assign(&c->g, f, "t_y", buf);
     axis_text(c, 0, &lc->div, buf, sizeof buf);
     vs_gp_assign(&c->g, f, "t_x", buf);
@@ -903,15 +787,14 @@ static void heat_layout(const ctx *c, heat_chart *hc)
 static void heat_texts(ctx *c, FILE *f, heat_chart *hc)
 {
     char buf[512], label[256], num[64];
-    metric_label(c, hc->m, label, sizeof label);
+    vs_gp_metric_words(c->sc, hc->m, c->g.sv, label, sizeof label);
     vs_gp_fill(buf, sizeof buf, c->L->heat_title, label);
     vs_gp_assign(&c->g, f, "t_title", buf);
     axis_text(c, 0, &hc->divx, buf, sizeof buf);
     vs_gp_assign(&c->g, f, "t_x", buf);
     axis_text(c, 1, &hc->divy, buf, sizeof buf);
     vs_gp_assign(&c->g, f, "t_y", buf);
-    vs_gp_assign(&c->g, f, "t_cb",
-                 c->L->better[vs_metric_better((vs_metric)hc->m)]);
+    vs_gp_assign(&c->g, f, "t_cb", vs_gp_better_words(hc->m, c->g.sv));
     if (c->r->iterations > 0) {
         vs_gp_format_number((double)c->r->iterations, 0, c->g.sv, num,
                             sizeof num);

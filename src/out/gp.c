@@ -11,6 +11,8 @@
  * (gnuplot's own formats cannot group thousands without a locale). */
 #include "out/gp.h"
 
+#include "vardsim/metrics.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -27,6 +29,179 @@
 #endif
 
 #include "util/file.h"
+
+/* ------------------------------------------------------------------ */
+/* Words every chart shares                                            */
+
+/* Words for the last part of a path (the key), by language. */
+static const char *key_words(const char *key, int sv)
+{
+    static const struct { const char *key, *sv, *en; } words[] = {
+        {"threshold", "CNI-gr\xc3\xa4ns", "CNI threshold"},
+        {"pot", "pott", "pot"},
+        {"amount", "belopp", "amount"},
+        {"cap", "tak per enhet", "cap per centre"},
+        {"floor", "golv per enhet", "floor per centre"},
+        {"per_capita", "belopp per listad", "amount per listed person"},
+        {"per_listed", "belopp per listad", "amount per listed person"},
+        {"per_unit", "belopp per enhet", "amount per unit"},
+        {"cni_share", "CNI-andel", "CNI share"},
+        {"deficit", "underskott", "deficit"},
+        {"deficit_share", "andel av underskottet", "share of the deficit"},
+        {"max_cut_share", "st\xc3\xb6rsta neddragning (andel)",
+         "largest cut (share)"},
+        {"alpha", "behovsskydd (alfa)", "need protection (alpha)"},
+        {"top", "antal mottagare", "number of recipients"},
+        {"above", "tr\xc3\xb6skel", "threshold"},
+        {"sigma", "os\xc3\xa4kerhet (sigma)", "uncertainty (sigma)"},
+        {"sd", "os\xc3\xa4kerhet (sd)", "uncertainty (sd)"},
+        {"age_weights", "\xc3\xa5ldersvikt", "age weight"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(key, words[i].key) == 0)
+            return sv ? words[i].sv : words[i].en;
+    return key;
+}
+
+/* Words for a rule type, by language. */
+static const char *rule_words(int type, int sv)
+{
+    static const char *const w_sv[VS_RULE_COUNT] = {
+        "kapitering", "CNI-till\xc3\xa4gg", "trappa", "riktat bidrag",
+        "riktad pott", "neddragning", "begr\xc3\xa4nsning", "belopp per enhet"};
+    static const char *const w_en[VS_RULE_COUNT] = {
+        "capitation", "CNI top-up", "tiers", "grant", "targeted pot", "cut",
+        "limit", "amount per unit"};
+    return type >= 0 && type < VS_RULE_COUNT ? (sv ? w_sv : w_en)[type] : "";
+}
+
+/* The words of a noise group's target: "CNI", "antal listade", an
+ * attribute's name. */
+static const char *noise_words(const char *group, int sv)
+{
+    if (strcmp(group, "cni") == 0)
+        return "CNI";
+    if (strcmp(group, "listed") == 0)
+        return sv ? "antal listade" : "listed persons";
+    return group;
+}
+
+void vs_gp_path_words(const vs_scenario *sc, const char *path, int sv,
+                      char *buf, size_t n)
+{
+    char head[256], mid[256], key[128], idx[32] = "";
+    const char *d1 = strchr(path, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    const char *last = strrchr(path, '.');
+    if (!d1) { /* a shared stream: the number it draws, said once */
+        size_t uses = 0;
+        const char *first = NULL;
+        for (size_t p = 0; p < sc->n_params; p++)
+            if (sc->params[p].stream && strcmp(sc->params[p].stream, path) == 0) {
+                first = first ? first : sc->params[p].path;
+                uses++;
+            }
+        if (!first) {
+            snprintf(buf, n, "%s", path);
+            return;
+        }
+        const char *k = strrchr(first, '.');
+        snprintf(key, sizeof key, "%s", k ? k + 1 : first);
+        char *kb = strchr(key, '[');
+        if (kb)
+            *kb = '\0';
+        if (uses > 1)
+            snprintf(buf, n, sv ? "%s (samma dragning i %zu regler)"
+                                : "%s (one draw for %zu rules)",
+                     key_words(key, sv), uses);
+        else
+            snprintf(buf, n, "%s", key_words(key, sv));
+        return;
+    }
+    snprintf(key, sizeof key, "%s", last + 1);
+    /* amounts[2], tiers[1].above, age_weights[0]: the index in words */
+    const char *br = strchr(d2 ? d2 : d1, '[');
+    if (br)
+        snprintf(idx, sizeof idx, " %s %ld", sv ? "nr" : "no.",
+                 strtol(br + 1, NULL, 10) + 1);
+    char *kbr = strchr(key, '[');
+    if (kbr)
+        *kbr = '\0';
+    snprintf(head, sizeof head, "%.*s", (int)(d1 - path), path);
+    snprintf(mid, sizeof mid, "%.*s", d2 ? (int)(d2 - d1 - 1) : 0, d1 + 1);
+    char *mbr = strchr(mid, '[');
+    if (mbr)
+        *mbr = '\0';
+    if (strcmp(head, "region") == 0) {
+        snprintf(buf, n, "%s%s, %s", key_words(key, sv), idx,
+                 sv ? "regionen" : "region");
+        return;
+    }
+    if (strcmp(head, "uncertainty") == 0) {
+        if (!d2) /* a noise group as a sensitivity input */
+            snprintf(buf, n, sv ? "os\xc3\xa4kerhet i %s" : "uncertainty in %s",
+                     noise_words(key, sv));
+        else
+            snprintf(buf, n, "%s: %s", key_words(key, sv), mid);
+        return;
+    }
+    int v = vs_scenario_find_variant(sc, head);
+    if (v >= 0 && *mid) {
+        const vs_variant *var = &sc->variants[v];
+        int type = vs_rule_type_from_name(mid);
+        for (size_t k = 0; k < var->n_rules; k++)
+            if (var->rules[k].id && strcmp(var->rules[k].id, mid) == 0)
+                type = (int)var->rules[k].type;
+        snprintf(buf, n, "%s%s, %s: %s", key_words(key, sv), idx,
+                 rule_words(type, sv), var->name);
+        return;
+    }
+    snprintf(buf, n, "%s", path);
+}
+
+/* Metric names; high_need_share: %s = the threshold, losers: %s = the
+ * centre term in the plural, with a capital. */
+static const char *const metric_sv[VS_M_COUNT] = {
+    "Gini f\xc3\xb6r finansiering per listad",
+    "Koncentrationsindex efter behov", "Horisontell oj\xc3\xa4mlikhet (HI)",
+    "Felplacerad andel av budgeten (%)",
+    "Theil T f\xc3\xb6r pengar per behovsenhet",
+    "Andel till CNI \xc3\xb6ver %s (%)",
+    "St\xc3\xb6rsta f\xc3\xb6rlust mot j\xc3\xa4mf\xc3\xb6relsealternativet (%)",
+    "%s som f\xc3\xb6rlorar mer \xc3\xa4n 1 %"};
+static const char *const metric_en[VS_M_COUNT] = {
+    "Gini of funding per person", "Concentration index by need",
+    "Horizontal inequity (HI)", "Share of the budget misplaced (%)",
+    "Theil T of money per need unit", "Share to CNI above %s (%)",
+    "Largest loss against the baseline (%)", "%s losing more than 1 %"};
+
+void vs_gp_metric_words(const vs_scenario *sc, int m, int sv, char *buf,
+                        size_t n)
+{
+    char arg[4 * 40 + 8];
+    if (m < 0 || m >= VS_M_COUNT) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    if (m == VS_M_LOSERS)
+        vs_gp_capital(vs_scenario_centre_term(sc, 1), arg, sizeof arg);
+    else
+        vs_gp_format_number(sc->high_need_cni,
+                            vs_gp_short_decimals(sc->high_need_cni), sv, arg,
+                            sizeof arg);
+    vs_gp_fill(buf, n, (sv ? metric_sv : metric_en)[m], arg);
+}
+
+const char *vs_gp_better_words(int m, int sv)
+{
+    static const char *const w_sv[3] = {"l\xc3\xa4gre \xc3\xa4r b\xc3\xa4ttre",
+                                        "h\xc3\xb6gre \xc3\xa4r b\xc3\xa4ttre",
+                                        "n\xc3\xa4rmare 0 \xc3\xa4r b\xc3\xa4ttre"};
+    static const char *const w_en[3] = {"lower is better", "higher is better",
+                                        "closer to 0 is better"};
+    int b = m >= 0 && m < VS_M_COUNT ? (int)vs_metric_better((vs_metric)m) : 0;
+    return (sv ? w_sv : w_en)[b];
+}
 
 /* ------------------------------------------------------------------ */
 /* The shared style: identical to plots/vardsim.gp                     */
@@ -279,6 +454,19 @@ char *vs_gp_shorten(const char *text, size_t max_chars, char *buf, size_t n)
 #undef STARTS_CHAR
 }
 
+char *vs_gp_capital(const char *text, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    snprintf(buf, n, "%s", text);
+    unsigned char *p = (unsigned char *)buf;
+    if (p[0] >= 'a' && p[0] <= 'z')
+        p[0] = (unsigned char)(p[0] - 'a' + 'A');
+    else if (p[0] == 0xC3 && p[1] >= 0xA0 && p[1] <= 0xBE && p[1] != 0xB7)
+        p[1] = (unsigned char)(p[1] - 0x20); /* U+00E0..U+00FE but ÷ */
+    return buf;
+}
+
 void vs_gp_fill(char *buf, size_t n, const char *tmpl, const char *arg)
 {
     const char *at = strstr(tmpl, "%s");
@@ -412,6 +600,11 @@ int vs_gp_check_text(vs_err *err, const char *what, const char *id,
 int vs_gp_check_names(const vs_scenario *sc, vs_err *err)
 {
     int st = vs_gp_check_text(err, "scenario", "name", sc->name);
+    if (st == VS_OK && sc->centre_term)
+        st = vs_gp_check_text(err, "scenario", "centre_term", sc->centre_term);
+    if (st == VS_OK && sc->centre_term_plural)
+        st = vs_gp_check_text(err, "scenario", "centre_term_plural",
+                              sc->centre_term_plural);
     for (size_t v = 0; st == VS_OK && v < sc->n_variants; v++)
         st = vs_gp_check_text(err, "variant", sc->variants[v].id,
                               sc->variants[v].name);

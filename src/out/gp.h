@@ -77,6 +77,12 @@ int vs_gp_short_decimals(double v);
  * max_chars >= 2; buf needs 4 * max_chars + 1 bytes.  Returns buf. */
 char *vs_gp_shorten(const char *text, size_t max_chars, char *buf, size_t n);
 
+/* Copy of UTF-8 `text` in buf with its first letter in capitals (a-z
+ * and the Latin-1 letters à..þ, such as å, ä, ö): "hälsocentraler som"
+ * -> "Hälsocentraler som", for a scenario's centre term at the start of
+ * a title.  Cut to fit n.  Returns buf. */
+char *vs_gp_capital(const char *text, char *buf, size_t n);
+
 /* tmpl with its first "%s" replaced by arg; no other % is special, so
  * fixed text can say "(%)".  Cut to fit n. */
 void vs_gp_fill(char *buf, size_t n, const char *tmpl, const char *arg);
@@ -90,6 +96,28 @@ double vs_gp_nice_step(double span, int target, int *decimals);
  * text fit in `cm`. */
 double vs_gp_text_cm(const char *text, double pt);
 size_t vs_gp_chars_in(double cm, double pt);
+
+/* ---- words every chart shares (no state) -------------------------------- */
+
+/* Metric m's name in words for a chart title or axis ("Andel till CNI
+ * över 1,1 (%)" with the scenario's high_need_cni; losers counted in the
+ * scenario's centre term: "Hälsocentraler som förlorar mer än 1 %").
+ * A share metric says "(%)".  Cut to fit n. */
+void vs_gp_metric_words(const vs_scenario *sc, int m, int swedish,
+                        char *buf, size_t n);
+
+/* "lower is better" / "lägre är bättre" for vs_metric_better(m). */
+const char *vs_gp_better_words(int m, int swedish);
+
+/* A --set / --over path or a sensitivity input in words: VARIANT.RULE.KEY
+ * as "CNI-gräns, CNI-tillägg: <variant name>" (the key, the rule's type,
+ * the variant's name; an index as "nr I"), region.KEY as "underskott,
+ * regionen", uncertainty.GROUP[.KEY] as "osäkerhet i CNI" (the noise of
+ * that input), a shared stream by the key of its first number and "(ett
+ * gemensamt slumptal)"; the path itself when it names nothing known.
+ * Cut to fit n. */
+void vs_gp_path_words(const vs_scenario *sc, const char *path, int swedish,
+                      char *buf, size_t n);
 
 /* The house style (plots/vardsim.gp, byte for byte). */
 const char *vs_gp_style(void);

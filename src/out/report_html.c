@@ -185,6 +185,10 @@ typedef struct rep {
     size_t *mrow;      /* metrics.csv row of (variant, stat), 0 if absent */
     int64_t *point;    /* point allocation in öre, per (variant, centre) */
     int c_listed, c_cni, c_point, c_pcap, c_ploss, c_chpct;
+    /* What the scenario calls a centre (vs_scenario_centre_term), HTML
+     * escaped: as a column head, and in running text singular and
+     * plural. */
+    char Term[6 * 4 * 40 + 8], term[6 * 4 * 40 + 8], terms[6 * 4 * 40 + 8];
 } rep;
 
 /* "38326546.57" (or with a decimal comma) as öre, exactly, without going
@@ -307,6 +311,20 @@ static void esc(FILE *f, const char *s)
         default: fputc(*s, f);
         }
     }
+}
+
+/* esc() into buf (cut to fit n). */
+static void esc_to(char *buf, size_t n, const char *s)
+{
+    char *p = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&p, &len);
+    if (m) {
+        esc(m, s);
+        fclose(m);
+    }
+    snprintf(buf, n, "%s", p ? p : "");
+    free(p);
 }
 
 static void put_esc(void *ctx, const char *text)
@@ -491,7 +509,7 @@ static void put_summary(rep *r)
                            "another variant than"));
     esc(f, sc->variants[b].name);
     fprintf(f, " (%s %s %zu %s)?</p>\n<ul>\n", bt,
-            T(r, "till", "to"), nc, T(r, "enheter", "centres"));
+            T(r, "till", "to"), nc, r->terms);
     for (size_t v = 0; v < sc->n_variants; v++) {
         if (v == b)
             continue;
@@ -677,7 +695,7 @@ static void put_committee_table(rep *r, size_t v)
                "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
                "</tr></thead>\n<tbody>\n",
-            T(r, "Enhet", "Centre"), T(r, "Listade", "Listed"),
+            r->Term, T(r, "Listade", "Listed"),
             T(r, "Jämförelse (tkr)", "Baseline (tkr)"), T(r, "Alternativ (tkr)", "Variant (tkr)"),
             T(r, "Förändring (tkr)", "Change (tkr)"), T(r, "Förändring (%)", "Change (%)"),
             T(r, "Kr per listad", "Kr per listed"), T(r, "P(förlust)", "P(loss)"));
@@ -717,8 +735,8 @@ static void put_committee_table(rep *r, size_t v)
 
 static void put_committee(rep *r)
 {
-    fprintf(r->f, "<section aria-labelledby=\"s-tab\">\n<h2 id=\"s-tab\">%s</h2>\n",
-            T(r, "Per enhet och alternativ", "Per centre and variant"));
+    fprintf(r->f, "<section aria-labelledby=\"s-tab\">\n<h2 id=\"s-tab\">"
+            "Per %s %s</h2>\n", r->term, T(r, "och alternativ", "and variant"));
     for (size_t v = 0; v < r->sc->n_variants; v++)
         if ((int)v != r->sc->baseline)
             put_committee_table(r, v);
@@ -877,7 +895,7 @@ static void put_movers(rep *r)
         fprintf(f, "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
                    "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
                    "</tr></thead>\n<tbody>\n",
-                T(r, "Enhet", "Centre"), T(r, "Förändring (tkr)", "Change (tkr)"),
+                r->Term, T(r, "Förändring (tkr)", "Change (tkr)"),
                 T(r, "Varför", "Why"));
         put_movers_rows(r, v, rk, ng);
         /* Losses largest first. */
@@ -888,9 +906,11 @@ static void put_movers(rep *r)
             losers[nl - 1 - i] = t;
         }
         put_movers_rows(r, v, losers, nl);
-        if (ng + nl == 0)
-            fprintf(f, "<tr><td colspan=\"3\">%s</td></tr>\n",
-                    T(r, "Ingen enhet får mer eller mindre.", "No centre gains or loses."));
+        if (ng + nl == 0) {
+            fprintf(f, "<tr><td colspan=\"3\">%s %s %s</td></tr>\n",
+                    T(r, "Ingen", "No"), r->term,
+                    T(r, "får mer eller mindre.", "gains or loses."));
+        }
         fputs("</tbody>\n</table>\n", f);
     }
     free(rk);
@@ -1013,7 +1033,7 @@ static void put_plan(rep *r)
                "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
             T(r, "När varje enhet når sitt mål, och hur säkert, fram till",
               "When each centre reaches its target, and how sure that is, up to"),
-            last, T(r, "Enhet", "Centre"),
+            last, r->Term,
             T(r, "Når målet (punktskattning)", "Reaches it (point estimate)"),
             T(r, "Andel dragningar vid målet", "Share of draws at target in"), last,
             T(r, "Största minskning på ett år (kr)", "Largest fall in a year (SEK)"));
@@ -1166,6 +1186,11 @@ int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
     memset(&r, 0, sizeof r);
     r.sc = sc;
     r.sv = vs_describe_swedish(sc);
+    char cap[4 * 40 + 8];
+    esc_to(r.term, sizeof r.term, vs_scenario_centre_term(sc, 0));
+    esc_to(r.terms, sizeof r.terms, vs_scenario_centre_term(sc, 1));
+    esc_to(r.Term, sizeof r.Term,
+           vs_gp_capital(vs_scenario_centre_term(sc, 0), cap, sizeof cap));
     r.dir = dir;
     int st = manifest_read(dir, &r.man, err);
     if (st == VS_OK)

@@ -111,7 +111,22 @@ expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "
 expect_in "$TMP/out" "Förändring mot status_2022 per hälsocentral (kr, punktskattning)"
 grep -E '^Ålidhems hälsocentral +1,62 +-666 666 +-111 780 +241 579 +-216 666$' "$TMP/out" >/dev/null && ok || bad "summary: Ålidhem row"
 grep -E '^totalt \(kr\) +980 000 000 +982 000 000' "$TMP/out" >/dev/null && ok || bad "summary: totals row"
-grep -E '^gini +0,0385 ' "$TMP/out" >/dev/null && ok || bad "summary: gini with a decimal comma"
+grep -E '^Gini +0,0385 ' "$TMP/out" >/dev/null && ok || bad "summary: gini with a decimal comma"
+grep -E '^konc.index behov +0,0094 ' "$TMP/out" >/dev/null && ok || bad "summary: metric rows in Swedish words"
+grep -q '^ci_need' "$TMP/out" && bad "summary: a raw metric id as a row head" || ok
+# names that share their first 24 characters stay apart (not cut)
+grep -q '^Bolidens hälsocentral (med Jörn) ' "$TMP/out" && ok || bad "summary: a long centre name cut"
+# scenario.centre_term names the centres; English words and SEK
+sed -e 's/lang = "sv";/lang = "sv"; centre_term = "vårdcentral";/' \
+    "$ROOT/scenarios/vasterbotten-2023.cfg" >"$TMP/vc.cfg"
+expect_status 0 "$VARDSIM" run "$TMP/vc.cfg" -n 0 -o "$TMP/vc"
+expect_in "$TMP/out" "Förändring mot status_2022 per vårdcentral (kr, punktskattning)"
+grep -q '^Vårdcentral  *CNI ' "$TMP/out" && ok || bad "summary: the centre term as the column head"
+sed -e 's/lang = "sv";/lang = "en";/' "$ROOT/scenarios/vasterbotten-2023.cfg" >"$TMP/en.cfg"
+expect_status 0 "$VARDSIM" run "$TMP/en.cfg" -n 0 -o "$TMP/en"
+expect_in "$TMP/out" "Change against status_2022 per health centre (SEK, point estimate)"
+grep -E '^conc. index need +0.0094 ' "$TMP/out" >/dev/null && ok || bad "summary: English metric words, decimal point"
+grep -E '^total \(SEK\) +980 000 000' "$TMP/out" >/dev/null && ok || bad "summary: English totals row"
 expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 0 -o "$TMP/summary" --quiet
 [ -s "$TMP/out" ] && bad "--quiet still prints" || ok
 
