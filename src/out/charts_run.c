@@ -24,6 +24,7 @@
 
 #include "model/need.h"
 #include "out/gp.h"
+#include "out/warnings.h"
 #include "vardsim/metrics.h"
 
 /* ------------------------------------------------------------------ */
@@ -38,7 +39,8 @@ typedef struct lang {
     const char *conc_title, *conc_x, *conc_y, *conc_equal, *conc_need,
         *conc_shift_y, *conc_shift_note, *base_suffix;
     /* metrics */
-    const char *met_title, *met_note, *met_base, *met_p_head;
+    const char *met_title, *met_note, *met_base, *met_p_head, *met_same,
+        *met_same_note; /* %s: the centre term */
     /* per capita */
     const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size,
         *pc_need_as, /* %s: the declared need */
@@ -64,9 +66,11 @@ static const lang lang_sv = {
     "Över 0: större andel till hälsocentraler med högre CNI än i jämförelsealternativet",
     " (jämförelsealternativ)",
     "Rättvisemått per alternativ",
-    "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|Procent till höger: andel av simuleringarna där alternativet slår jämförelsealternativet.",
-    "jämf.",
+    "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|P(bättre): andel av simuleringarna där alternativet är bättre än jämförelsealternativet.",
+    "jämförelse",
     "P(bättre)",
+    "ingen skillnad",
+    "Ingen skillnad: fördelningen skiljer högst 1 öre per %s från jämförelsealternativets i varje simulering.",
     "Finansiering per listad och år mot vårdbehov (CNI)",
     "Kr per listad och år",
     "Jämförelsealternativet: ",
@@ -96,9 +100,11 @@ static const lang lang_en = {
     "Above 0: a larger share to centres with higher CNI than under the baseline",
     " (baseline)",
     "Equity metrics per variant",
-    "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|Percentage on the right: share of simulations in which the variant beats the baseline.",
-    "base",
+    "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|P(better): share of simulations in which the variant is better than the baseline.",
+    "baseline",
     "P(better)",
+    "no difference",
+    "No difference: the allocation is within 1 öre per %s of the baseline's in every simulation.",
     "Funding per listed person and year against care need (CNI)",
     "SEK per listed person and year",
     "Baseline: ",
@@ -664,14 +670,19 @@ static int metrics_data(ctx *c)
     return 1;
 }
 
-/* Layout in cm: titles, 4 rows of 2 panels (each with a two-line header
- * and its tick labels), the key, a two-line note. */
+/* Layout in cm: titles, 4 rows of 2 panels (each with a header of up to
+ * two lines and its tick labels), the key (drawn as labels, one entry per
+ * variant with its warning), the notes. */
 typedef struct metrics_page {
-    double W, H, title_h, ph, head_h, cell, key_h, note_h;
+    double W, H, title_h, ph, head_h, cell, key_h, note_h, row_h;
     double names_w; /* the variants' names left of the first column */
-    size_t name_chars;
+    double p_w;     /* the P(better) column right of each panel */
+    size_t name_chars, name_lines;
     size_t title_chars;          /* of a panel title on one line */
     int two_lines[VS_M_COUNT];   /* the panel's title takes two lines */
+    size_t key_chars, key_lines; /* the key's entries, all lines */
+    size_t note_lines;
+    int any_same;                /* some variant has no difference */
 } metrics_page;
 
 /* The range of metric m over the variants (shown scale); 0 when no value
@@ -697,6 +708,15 @@ static int metric_range(const ctx *c, int m, double *lo_out, double *hi_out)
     return defined;
 }
 
+/* Variant v's allocation is within 1 öre of the baseline's everywhere
+ * (docs/methods.md, "No difference"): its P(better) and difference are
+ * rounding, shown as "no difference". */
+static int metrics_same(const ctx *c, size_t v)
+{
+    return v != c->base && c->res->no_difference &&
+           c->res->no_difference[v];
+}
+
 /* Panel m: its header, axis, the baseline's value, P(better) labels and
  * the points with their intervals. */
 static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
@@ -708,30 +728,28 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
     double col = (double)(m % 2), row = (double)(m / 2);
     double col_w = (W - p->names_w) / 2;
     double x0 = p->names_w + col * col_w + 0.3;
-    double x1 = p->names_w + (col + 1) * col_w - 1.8;
+    double x1 = p->names_w + (col + 1) * col_w - p->p_w;
     vs_gp_axis ax;
-    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 8,
+    /* Tick labels at 7 pt, measured generously (gnuplot's spacing). */
+    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, fmin(x1 - x0, 4.5), 9,
                         m == VS_M_LOSERS ? 1 : 0);
     double top = H - p->title_h - row * p->cell - p->head_h;
     fprintf(f, "\n# Panel %d: %s\n", m + 1, vs_metric_name((vs_metric)m));
+    fputs("set xtics font ',7'\n", f);
     vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
     fprintf(f, "unset label 3; unset arrow 1\nset label 1 t_m%d", m);
-    vs_gp_put_at(f, W, H, x0, top + (p->two_lines[m] ? 0.97 : 0.5));
+    vs_gp_put_at(f, W, H, x0, top + (p->two_lines[m] ? 0.95 : 0.55));
     fprintf(f, " left font ',7.5' noenhanced\nset label 2 t_better%d", m);
-    vs_gp_put_at(f, W, H, x0, top + 0.15);
+    vs_gp_put_at(f, W, H, x0, top + 0.17);
     fputs(" left font ',7' textcolor rgb vs_grey noenhanced\n", f);
     vs_gp_put_axis(&c->g, f, "x", &ax);
     /* Each row names its variant: the names left of the first column
      * (the second column's rows are the same). */
     if (m % 2 == 0) {
-        fputs("set ytics scale 0 font ',7' noenhanced (", f);
-        for (size_t v = 0; v < V; v++) {
-            char name[4 * 60 + 1];
-            vs_gp_shorten(c->sc->variants[v].name, p->name_chars, name,
-                          sizeof name);
-            fputs(v ? ", " : "", f);
-            vs_gp_put_tic(&c->g, f, name, (double)(V - v));
-        }
+        fprintf(f, "set ytics scale 0 font '%s' noenhanced (",
+                p->name_lines > 1 ? ",6.5" : ",7");
+        for (size_t v = 0; v < V; v++)
+            fprintf(f, "%st_row%zu %zu", v ? ", " : "", v, V - v);
         fputs(")\n", f);
     } else {
         fputs("unset ytics\n", f);
@@ -750,14 +768,19 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
     }
     for (size_t v = 0; v < V; v++) {
         const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+        int same = metrics_same(c, v);
         if (v == c->base)
             snprintf(buf, sizeof buf, "%s", c->L->met_base);
+        else if (same)
+            snprintf(buf, sizeof buf, "%s", c->L->met_same);
         else
             p_label(c, s->p_better, buf, sizeof buf);
         fprintf(f, "set label %zu ", 10 + v);
         vs_gp_put_q(&c->g, f, buf);
-        fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font ',7.5' "
-                   "noenhanced\n", V - v);
+        fprintf(f, " at graph 1, first %zu offset 0.8, 0 left font '%s' "
+                   "%snoenhanced\n", V - v,
+                v == c->base || same ? ",6.5" : ",7.5",
+                v == c->base || same ? "textcolor rgb vs_grey " : "");
     }
     if (!defined) {
         fputs("set label 3 ", f);
@@ -776,31 +799,143 @@ static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
         fputs("unset label 101; unset label 102\n", f);
 }
 
-/* The titles of the panels (wrapped to their column: never cut or run
- * into the next) and the notes. */
-static void metrics_texts(ctx *c, FILE *f, metrics_page *p)
+/* Text with each % doubled, for an explicit tic label (gnuplot reads it
+ * as a format). */
+static void tic_text(const char *text, char *buf, size_t n)
 {
-    char buf[128];
+    size_t k = 0;
+    for (const char *q = text; *q && k + 2 < n; q++) {
+        buf[k++] = *q;
+        if (*q == '%')
+            buf[k++] = '%';
+    }
+    buf[k] = '\0';
+}
+
+/* The key's text of variant v: its name, "(baseline)", its warning. */
+static void metrics_key_text(const ctx *c, const vs_warn_src *w, size_t v,
+                             char *buf, size_t n)
+{
+    char mark[400];
+    vs_warnings_mark(w, v, c->g.sv, mark, sizeof mark);
+    snprintf(buf, n, "%s%s%s%s", c->sc->variants[v].name,
+             v == c->base ? c->L->base_suffix : "", *mark ? "  " : "", mark);
+}
+
+/* The titles of the panels (wrapped to their column: never cut or run
+ * into the next), the rows' names, the key and the notes. */
+static void metrics_texts(ctx *c, FILE *f, metrics_page *p,
+                          const vs_warn_src *w)
+{
+    char buf[1024];
     const vs_scenario *sc = c->sc;
     vs_gp_assign(&c->g, f, "t_title", c->L->met_title);
     vs_gp_assign_lines(&c->g, f, "t_note", c->L->met_note);
-    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    vs_gp_fill(buf, sizeof buf, c->L->met_same_note,
+               vs_scenario_centre_term(sc, 0));
+    vs_gp_assign_wrapped(&c->g, f, "t_same", buf, p->key_chars, 2);
     vs_gp_assign(&c->g, f, "t_p_head", c->L->met_p_head);
     for (int m = 0; m < VS_M_COUNT; m++) {
         char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
         vs_gp_metric_words(sc, m, c->g.sv, buf, sizeof buf);
-        size_t chars = 0;
-        for (const char *q = buf; *q; q++)
-            chars += ((unsigned char)*q & 0xC0) != 0x80;
-        p->two_lines[m] = chars > p->title_chars;
+        p->two_lines[m] = vs_gp_wrap_lines(buf, p->title_chars) > 1;
         vs_gp_assign_wrapped(&c->g, f, var, buf, p->title_chars, 2);
-    }
-    for (int m = 0; m < VS_M_COUNT; m++) {
-        char var[24];
         snprintf(var, sizeof var, "t_better%d", m);
         vs_gp_assign(&c->g, f, var, vs_gp_better_words(m, c->g.sv));
     }
+    for (size_t v = 0; v < c->V; v++) {
+        char var[32], name[1024];
+        /* A variant with a warning is marked where it is named. */
+        vs_warnings_mark(w, v, c->g.sv, buf, sizeof buf);
+        snprintf(name, sizeof name, "%s%s", *buf ? "\xe2\x9a\xa0 " : "",
+                 sc->variants[v].name);
+        tic_text(name, buf, sizeof buf);
+        snprintf(var, sizeof var, "t_row%zu", v);
+        vs_gp_assign_wrapped(&c->g, f, var, buf, p->name_chars,
+                             (int)p->name_lines);
+        metrics_key_text(c, w, v, buf, sizeof buf);
+        snprintf(var, sizeof var, "t_key%zu", v);
+        vs_gp_assign_wrapped(&c->g, f, var, buf, p->key_chars, 4);
+    }
+}
+
+/* The page: rows as tall as the names need (two lines at most), the key
+ * as tall as its entries. */
+static void metrics_layout(const ctx *c, metrics_page *p,
+                           const vs_warn_src *w)
+{
+    size_t V = c->V;
+    p->W = 16, p->title_h = 1.9;
+    /* The names column as wide as the names, up to 4.4 cm. */
+    p->names_w = 2.5, p->p_w = 2.2;
+    for (size_t v = 0; v < V; v++)
+        p->names_w = fmax(p->names_w,
+                          0.6 + vs_gp_text_cm(c->sc->variants[v].name, 7));
+    p->names_w = fmin(p->names_w, 4.4);
+    p->name_chars = vs_gp_chars_in(p->names_w - 0.4, 7);
+    p->name_lines = 1;
+    for (size_t v = 0; v < V; v++) {
+        size_t n = vs_gp_wrap_lines(c->sc->variants[v].name, p->name_chars);
+        p->name_lines = n > p->name_lines ? n : p->name_lines;
+    }
+    p->name_lines = p->name_lines > 2 ? 2 : p->name_lines;
+    p->head_h = 1.15; /* two lines of title, one of "lower is better" */
+    /* Names on two lines while the page stays within an A4 page of text
+     * (24 cm); else one line each, cut (the key below has them whole). */
+    if (p->name_lines > 1 &&
+        p->title_h + 4 * (p->head_h + 0.75 * (double)V + 0.2 + 0.95) > 21)
+        p->name_lines = 1;
+    p->row_h = p->name_lines > 1 ? 0.75 : 0.4;
+    p->ph = p->row_h * (double)V + 0.2;
+    p->cell = p->head_h + p->ph + 0.95; /* and the tick labels */
+    p->title_chars = vs_gp_chars_in((p->W - p->names_w) / 2 - 0.4, 7.5);
+    p->key_chars = vs_gp_chars_in(p->W - 1.8, 8);
+    p->key_lines = 0;
+    for (size_t v = 0; v < V; v++) {
+        char buf[1024];
+        metrics_key_text(c, w, v, buf, sizeof buf);
+        size_t n = vs_gp_wrap_lines(buf, p->key_chars);
+        p->key_lines += n > 4 ? 4 : n;
+        p->any_same |= metrics_same(c, v);
+    }
+    if (p->any_same) /* "ingen skillnad" is wider than "97 %" */
+        p->p_w = 2.7;
+    p->key_h = 0.42 * (double)p->key_lines + 0.12 * (double)V + 0.3;
+    p->note_lines = 2 + (p->any_same ? 2 : 0);
+    p->note_h = 0.4 * (double)p->note_lines + 0.3;
+    p->H = p->title_h + 4 * p->cell + 0.1 + p->key_h + p->note_h;
+}
+
+/* The key below the panels as labels (an entry of several lines would
+ * print over the next one): each variant's colour, name and warning;
+ * then the notes. */
+static void metrics_key(ctx *c, FILE *f, const metrics_page *p,
+                        const vs_warn_src *w)
+{
+    double W = p->W, H = p->H, x = 0.9, y = p->note_h + p->key_h - 0.3;
+    fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
+    vs_gp_key_strip(f, W, H, 0.1, p->note_h + p->key_h, 1);
+    fputs("unset key; unset label\n", f);
+    for (size_t v = 0; v < c->V; v++) {
+        char buf[1024];
+        metrics_key_text(c, w, v, buf, sizeof buf);
+        size_t n = vs_gp_wrap_lines(buf, p->key_chars);
+        fprintf(f, "set label %zu t_key%zu", 10 + v, v);
+        vs_gp_put_at(f, W, H, x, y);
+        fprintf(f, " left point pt 7 ps 1.2 lt %d offset 1.3, 0 "
+                   "noenhanced\n", c->slot[v]);
+        y -= 0.42 * (double)(n > 4 ? 4 : n) + 0.12;
+    }
+    fputs("set label 1 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, p->note_h - 0.35);
+    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
+    if (p->any_same) {
+        fputs("set label 2 t_same", f);
+        vs_gp_put_at(f, W, H, 0.5, p->note_h - 0.35 - 0.8);
+        fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
+    }
+    fputs("plot NaN notitle\n", f);
 }
 
 static void write_metrics(ctx *c)
@@ -808,24 +943,17 @@ static void write_metrics(ctx *c)
     size_t V = c->V;
     if (!metrics_data(c))
         return;
+    vs_warn_src w = vs_warn_src_of(c->sc, c->res);
     metrics_page p;
     memset(&p, 0, sizeof p);
-    p.W = 16, p.title_h = 1.9;
-    p.ph = 0.4 * (double)V + 0.2;
-    p.head_h = 1.15; /* two lines of title, one of "lower is better" */
-    p.cell = p.head_h + p.ph + 0.65; /* and the tick labels */
-    p.key_h = 0.48 * (double)V + 0.4, p.note_h = 0.9;
-    p.H = p.title_h + 4 * p.cell + 0.35 + p.key_h + p.note_h;
-    p.names_w = 4.0;
-    p.name_chars = vs_gp_chars_in(p.names_w - 0.4, 7);
-    p.title_chars = vs_gp_chars_in((p.W - p.names_w) / 2 - 0.4, 7.5);
+    metrics_layout(c, &p, &w);
     double W = p.W, H = p.H;
     FILE *f = script_begin(c, "metrics",
                  "equity metrics per variant with 90 % intervals",
                  "chart_metrics.csv", W, H);
     if (!f)
         return;
-    metrics_texts(c, f, &p);
+    metrics_texts(c, f, &p, &w);
     fputs("\n# Columns of chart_metrics.csv: 3 metric number, 4 variant "
           "number, 5 colour,\n# 6 row, 7 point, 8-9 5th and 95th "
           "percentiles (shares in per cent).\n", f);
@@ -835,17 +963,8 @@ static void write_metrics(ctx *c)
     fprintf(f, "set yrange [0.4:%zu.6]\n", V);
     for (int m = 0; m < VS_M_COUNT; m++)
         metrics_panel(c, f, &p, m);
-
-    fputs("\n# The key: one entry per variant, in the panels' order.\n", f);
-    vs_gp_key_strip(f, W, H, p.note_h, p.note_h + p.key_h, V);
-    fputs("unset label\nset label 1 t_note", f);
-    vs_gp_put_at(f, W, H, 0.5, p.note_h - 0.3);
-    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\nplot ", f);
-    for (size_t v = 0; v < V; v++)
-        fprintf(f, "%sNaN with points pt 7 ps 1.2 lt %d title t_v%zu%s",
-                v ? ", \\\n  " : "", c->slot[v], v,
-                v == c->base ? " . t_base_suffix" : "");
-    fputs("\nunset multiplot\n", f);
+    metrics_key(c, f, &p, &w);
+    fputs("unset multiplot\n", f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1164,8 +1283,7 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
                    "vs_grey notitle", c->base);
         /* The named centres ringed: numbers inline, after the command. */
         if (named > 0)
-            fputs(", \
-  '-' using 1:2:3 with points pt 6 ps variable lw 1 "
+            fputs(", \\\n  '-' using 1:2:3 with points pt 6 ps variable lw 1 "
                   "lc rgb vs_ink notitle", f);
         fputc('\n', f);
         for (int q = 0; q < named; q++) {

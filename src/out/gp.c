@@ -893,7 +893,29 @@ void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
                                       (double)(a->first + i) * a->step,
                                       a->decimals, swedish, buf, sizeof buf),
                                   pt) + 0.3;
-        if (need <= room_cm || target <= 2)
+        if (need <= room_cm)
+            return;
+        if (target <= 2)
+            break;
+    }
+    /* Still too wide (a narrow panel, long labels): every second tick,
+     * then every fifth, keeping the range. */
+    vs_gp_axis base = *a;
+    static const int thin[] = {2, 5, 10};
+    for (int k = 0; k < 3; k++) {
+        double step = base.step * thin[k];
+        long first = (long)ceil(base.lo / step - 1e-9);
+        long last = (long)floor(base.hi / step + 1e-9);
+        if (last - first + 1 < 2)
+            return;
+        a->step = step, a->first = first, a->count = last - first + 1;
+        double need = 0;
+        for (long i = 0; i < a->count; i++)
+            need += vs_gp_text_cm(vs_gp_format_number(
+                                      (double)(a->first + i) * a->step,
+                                      a->decimals, swedish, buf, sizeof buf),
+                                  pt) + 0.3;
+        if (need <= room_cm)
             return;
     }
 }

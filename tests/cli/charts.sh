@@ -89,7 +89,9 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
         svg_has "$out/allocation.svg" "Förändring per hälsocentral mot jämförelsealternativet"
         svg_has "$out/concentration.svg" "Kumulativ andel av pengarna (%)"
         svg_has "$out/metrics.svg" "lägre är bättre"
-        svg_has "$out/per_capita.svg" "Finansiering per listad (kr)"
+        svg_has "$out/per_capita.svg" "Kr per listad och år"
+        svg_has "$out/per_capita.svg" "Punktens yta: antal listade"
+        svg_has "$out/per_capita.svg" "Namn: de tre hälsocentraler längst från sin behovsproportionella nivå"
         # numbers with a decimal comma and a space between thousands
         svg_has "$out/concentration.svg" "Behov: listade × CNI"
         if svg_text "$out/per_capita.svg" | grep -q '>[0-9] 000<'; then ok; else
@@ -104,10 +106,64 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     done
 done
 
+# --- metrics and per_capita: every text inside its image ------------------
+for cfg in "$ROOT"/scenarios/*.cfg; do
+    out="$TMP/run-$(basename "$cfg" .cfg)"
+    [ -d "$out" ] || continue
+    python3 "$ROOT/tests/cli/svg_fit.py" "$out/metrics.svg" "$out/per_capita.svg" \
+        >"$TMP/fit" 2>&1 && ok || { bad "$out: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+done
+# a long variant name wraps in the key instead of running off the page
+sed 's/name = "Arbetsutskottet: fasta belopp till sex hälsocentraler"/name = "Arbetsutskottet: fasta belopp till sex hälsocentraler enligt beslut i regionstyrelsens arbetsutskott den 12 december med tillägg"/' \
+    "$ROOT/scenarios/vasterbotten-2023.cfg" >"$TMP/long.cfg"
+if "$VARDSIM" run "$TMP/long.cfg" -n 20 --render svg -o "$TMP/long" --quiet 2>"$TMP/err"; then
+    python3 "$ROOT/tests/cli/svg_fit.py" "$TMP/long/metrics.svg" "$TMP/long/per_capita.svg" \
+        >"$TMP/fit" 2>&1 && ok || { bad "long name: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+else bad "long name: run failed"; fi
+
+# --- metrics: each row named, P(better) headed, "no difference" -------------
+cat >"$TMP/same.cfg" <<'EOF'
+scenario = { name = "Samma fördelning"; baseline = "base"; lang = "sv"; seed = 3;
+             iterations = 200; centre_term = "vårdcentral"; };
+centres = (
+  { id = "a"; name = "Ersboda vårdcentral"; listed = 9800; cni = 1.45; },
+  { id = "b"; name = "Mariehem vårdcentral"; listed = 11200; cni = 1.21; },
+  { id = "c"; name = "Boliden vårdcentral"; listed = 3100; cni = 0.92; }
+);
+uncertainty = { cni = { dist = "lognormal"; sigma = 0.05; }; };
+variants = (
+  { id = "base"; name = "Hälsoval";
+    rules = ( { type = "capitation"; pot = 98000000.0; cni_share = 0.05; } ); },
+  { id = "same"; name = "Ett öre till CNI över 1"; extends = "base";
+    rules = ( { type = "cni_threshold"; pot = 0.01; threshold = 1.0; } ); },
+  { id = "topup"; name = "CNI-tillägg 100%"; extends = "base";
+    rules = ( { type = "cni_threshold"; pot = 2000000.0; threshold = 1.1; } ); }
+);
+EOF
+out="$TMP/same"
+if "$VARDSIM" run "$TMP/same.cfg" --render svg -o "$out" --quiet 2>"$TMP/err"; then
+    # one öre moved: P(better) is rounding (metrics.csv says 0.995 for gini),
+    # so every panel says "ingen skillnad" on that row, none a share
+    n=$(grep -c "^set label 11 'ingen skillnad' " "$out/metrics.gp")
+    check "metrics: 'ingen skillnad' in 8 panels (got $n)" [ "$n" -eq 8 ]
+    grep "^set label 11 " "$out/metrics.gp" | grep -q '%' && bad "metrics: a share on a no-difference row" || ok
+    grep -q "^set label 12 '.* %' " "$out/metrics.gp" && ok || bad "metrics: a real difference lost its P(better)"
+    svg_has "$out/metrics.svg" "ingen skillnad"
+    svg_has "$out/metrics.svg" "Ingen skillnad: fördelningen skiljer högst 1 öre per vårdcentral"
+    svg_has "$out/metrics.svg" "P(bättre)"
+    # every row names its variant (a % in a name is a tic label's %%)
+    for name in "Hälsoval" "Ett öre till CNI över 1" "CNI-tillägg 100%"; do svg_has "$out/metrics.svg" "$name"; done
+    svg_has "$out/metrics.svg" "Vårdcentraler som förlorar"
+    svg_has "$out/per_capita.svg" "Namn: de tre vårdcentraler längst från"
+else bad "same.cfg: run failed"; sed 's/^/    /' "$TMP/err" | head; fi
+
 # --- per_capita: outlying centres named; the declared need's level --------
 out="$TMP/run-vasterbotten-2023"
 if [ -d "$out" ]; then
     grep -q "^set label 20 '" "$out/per_capita.gp" && ok || bad "per_capita.gp names no centre"
+    # the named centres ringed, and a key for dot sizes
+    grep -q "^  '-' using 1:2:3 with points pt 6 ps variable" "$out/per_capita.gp" && ok || bad "per_capita.gp rings no named centre"
+    svg_has "$out/per_capita.svg" "10 000 listade"
     svg_has "$out/per_capita.svg" "Ersboda hälsocentral"
     head -1 "$out/chart_per_capita.csv" | grep -q 'need_level' && bad "listed x CNI: need_level column written" || ok
 fi
@@ -217,7 +273,7 @@ EOF
     done
     # English labels for lang = "en"
     svg_has "$inj/out/allocation.svg" "Change per centre against the baseline"
-    svg_has "$inj/out/per_capita.svg" "Funding per listed person (SEK)"
+    svg_has "$inj/out/per_capita.svg" "SEK per listed person and year"
     # rendering by hand runs nothing either
     (cd "$inj/out" && for c in $CHARTS; do gnuplot "$c.gp" || exit 1; done) >/dev/null 2>&1
     check "injection scripts render by hand" [ $? -eq 0 ]
