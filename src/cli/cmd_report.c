@@ -2,17 +2,34 @@
  * a finished run's folder (report_html.h). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "out/report_html.h"
+#include "vardsim/output.h"
 #include "vardsim/scenario.h"
 
+/* The report reads the folder's tables and charts and writes report.html
+ * (and renders missing SVG charts) into it: it takes the folder's lock
+ * as run, sweep and sensitivity do (vardsim/output.h), so it never reads
+ * a folder a run is writing, and a run waits for no report.  A folder
+ * that does not exist is not created: the report then says it is not an
+ * output folder. */
 int vs_cli_report(const char *dir, int pdf, int quiet)
 {
+    char cmdline[4200]; /* the lock's holder, named to a refused run */
+    snprintf(cmdline, sizeof cmdline, "report %s", dir);
     vs_err err;
     vs_err_init(&err);
     vs_scenario *sc = NULL;
-    int st = vs_report_html_scenario(dir, &sc, &err);
+    vs_outset lock;
+    vs_outset_init(&lock);
+    struct stat sb;
+    int st = VS_OK;
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        st = vs_cli_begin_output(&lock, dir, cmdline, &err);
+    if (st == VS_OK)
+        st = vs_report_html_scenario(dir, &sc, &err);
     if (st == VS_OK)
         st = vs_report_html_write(dir, sc, &err);
     int rc = EXIT_DONE;
@@ -32,6 +49,7 @@ int vs_cli_report(const char *dir, int pdf, int quiet)
             }
         }
     }
+    vs_cli_end_output(&lock);
     vs_scenario_free(sc);
     vs_err_free(&err);
     return rc;

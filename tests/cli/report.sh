@@ -103,5 +103,23 @@ expect_in "$TMP/err" "needs Chromium, which is not installed"
 [ -e "$TMP/vb/report.pdf" ] && bad "report.pdf left without Chromium" || ok
 ls -a "$TMP/vb" | grep -q '\.tmp$' && bad "temporary files left" || ok
 
+# --- the folder's lock: no report of a folder a run is writing -------------
+expect_status 2 "$VARDSIM" report "$TMP/nowhere"
+[ ! -e "$TMP/nowhere" ] && ok || bad "report created a folder that did not exist"
+[ ! -e "$TMP/vb/.vardsim.lock" ] && ok || bad "report left its lock file"
+cp "$TMP/vb/report.html" "$TMP/report.before"
+"$VARDSIM" run "$VB" -n 50000000 --threads 1 -o "$TMP/vb" --quiet >/dev/null 2>&1 &
+held=$!
+n=0
+while [ ! -s "$TMP/vb/.vardsim.lock" ] && [ $n -lt 6000 ]; do n=$((n + 1)); sleep 0.01; done
+expect_status 1 "$VARDSIM" report "$TMP/vb"
+expect_in "$TMP/err" "output folder in use by another vardsim run (pid $held: run "
+cmp -s "$TMP/vb/report.html" "$TMP/report.before" && ok || bad "a refused report changed report.html"
+kill -TERM $held
+wait $held
+cmp -s "$TMP/vb/report.html" "$TMP/report.before" && ok || bad "the stopped run changed report.html"
+expect_status 0 "$VARDSIM" report "$TMP/vb"
+[ ! -e "$TMP/vb/.vardsim.lock" ] && ok || bad "report left its lock file"
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
