@@ -172,7 +172,9 @@ $(BUILD)/bench/stages: bench/stages.c $(LIB)
 # BASE=path/to/old/vardsim adds paired runs against that binary
 # (bench/paired.sh), the way speed changes are judged on a shared machine.
 bench: $(BIN) $(BUILD)/bench/stages
-	@VARDSIM=$(abspath $(BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
+	@if command -v mpirun >/dev/null 2>&1 && $(PKG_CONFIG) --exists ompi; then \
+	    $(MAKE) --no-print-directory MPI=1 $(MPI_BIN); fi
+	@VARDSIM=$(abspath $(BIN)) VARDSIM_MPI=$(abspath $(MPI_BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
 	@if [ -n "$(BASE)" ]; then VARDSIM=$(abspath $(BIN)) BASE=$(abspath $(BASE)) sh bench/paired.sh; fi
 
 # libFuzzer targets (tests/fuzz/*.c) with clang, AddressSanitizer and

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: iterations per second and peak memory of vardsim on the
 # synthetic national scenario (1 and 2 threads) and on the shipped
-# scenarios at 100,000 iterations, `check` on 1,000, 10,000 and 100,000
-# centres, then the time of each stage of one iteration (bench/stages.c).  Figures go to standard output and to
+# scenarios at 100,000 iterations, the national peak at 10^6 iterations,
+# the national workload in 1, 2 and 3 shards merged and under mpirun -np 2,
+# `check` on 1,000, 10,000 and 100,000 centres, then the time of each stage of one iteration (bench/stages.c).  Figures go to standard output and to
 # build/bench.txt.  Set BENCH_N to change the national iteration count and
 # BENCH_REPEAT the runs per line (the best rate is kept: on a shared
 # machine the others measure the neighbours too); BENCH_ONLY=check runs
@@ -49,6 +50,51 @@ measure "national, 100000 iterations, 2 threads" run "$B/national.cfg" -n 100000
 for cfg in "$ROOT"/scenarios/*.cfg; do
     measure "$(basename "$cfg") 100000 it, 2 threads" run "$cfg" -n 100000 --threads 2 -o "$B/out"
 done
+# Memory does not grow with iterations (region-level values stream past
+# 10^7, docs/methods.md): the peak at 10^6 iterations, one run.
+R0=$REPEAT
+REPEAT=1
+measure "national, 1000000 iterations, 2 threads" run "$B/national.cfg" -n 1000000 --threads 2 -o "$B/out"
+REPEAT=$R0
+
+# The same national workload split into shards (one thread each, run one
+# after another, then merged) and under mpirun -np 2: iterations per
+# second per process (iterations / the processes' seconds added up,
+# merge included), beside the one-thread line above, so the cost of
+# splitting shows (docs/cluster.md).
+now() { date +%s.%N; }
+split_line() { # split_line LABEL SECONDS
+    line=$(awk -v l="$1" -v n="$N" -v t="$2" \
+        'BEGIN { printf "%-44s %8d it  %8.2f s proc  %8.0f it/s per process", l, n, t, n / t }')
+    echo "$line" | tee -a "$REPORT"
+}
+for n in 1 2 3; do
+    rm -rf "$B/parts" "$B/outm"
+    total=0
+    k=1
+    while [ "$k" -le "$n" ]; do
+        t0=$(now)
+        "$VARDSIM" run "$B/national.cfg" -n "$N" --threads 1 --quiet --shard "$k/$n" --partial "$B/parts"
+        t1=$(now)
+        total=$(awk -v a="$total" -v b="$t0" -v c="$t1" 'BEGIN { print a + c - b }')
+        k=$((k + 1))
+    done
+    t0=$(now)
+    "$VARDSIM" merge "$B/parts" -o "$B/outm" >/dev/null
+    t1=$(now)
+    total=$(awk -v a="$total" -v b="$t0" -v c="$t1" 'BEGIN { print a + c - b }')
+    split_line "national, $n shard(s) of 1 thread, merged" "$total"
+done
+if command -v mpirun >/dev/null 2>&1 && [ -x "${VARDSIM_MPI:-}" ]; then
+    t0=$(now)
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np 2 \
+        "$VARDSIM_MPI" run "$B/national.cfg" -n "$N" --threads 1 -o "$B/outmpi" >/dev/null
+    t1=$(now)
+    split_line "national, mpirun -np 2 of 1 thread" \
+        "$(awk -v b="$t0" -v c="$t1" 'BEGIN { print 2 * (c - b) }')"
+else
+    echo "national, mpirun -np 2: skipped (no mpirun, or no build/vardsim-mpi: make MPI=1)" | tee -a "$REPORT"
+fi
 fi
 # check (load and validate) on generated files of 1,000, 10,000 and
 # 100,000 centres: loading is near-linear in the file (ids hashed, lines

@@ -353,8 +353,11 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
         if ((st = set_point(sc, axes, n_axes, r->x + p * n_axes, err)) != VS_OK)
             goto fail;
 
-    progress_ctx pc = {opts, 0, (long)np * opts->iterations};
-    for (size_t p = 0; p < np; p++) {
+    size_t first = opts->some ? opts->first : 0;
+    size_t last = opts->some ? (opts->last < np ? opts->last : np) : np;
+    progress_ctx pc = {opts, 0, (long)(last > first ? last - first : 0) * opts->iterations};
+    r->threads = opts->threads; /* the points' own count, when one runs */
+    for (size_t p = first; p < last; p++) {
         if ((st = set_point(sc, axes, n_axes, r->x + p * n_axes, err)) != VS_OK)
             goto fail;
         vs_sim_opts so;

@@ -62,6 +62,10 @@ typedef struct vs_sweep_opts {
                                 sweep, total = points x iterations */
     void *progress_ctx;
     volatile sig_atomic_t *stop; /* may be NULL */
+    int some;                /* 1: simulate only points [first, last) (a
+                                shard, docs/partial-format.md); the other
+                                points' stats and shortfalls stay zero */
+    size_t first, last;
 } vs_sweep_opts;
 
 typedef struct vs_sweep_result {

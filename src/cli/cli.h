@@ -174,9 +174,16 @@ int vs_cli_merge_sim(const vs_cli_partials *p, const struct vs_scenario *sc,
                      long iterations, int threads, struct vs_results **out,
                      vs_err *err);
 
-/* `run` of the merged partials: argv as the shards were given it (bar
- * --shard, --partial, --threads), plus -o OUT. */
+/* The same for a sweep: r is the sweep computed for no point (every
+ * other field filled); each partial's points are read into it. */
+struct vs_sweep_result;
+int vs_cli_merge_sweep(const vs_cli_partials *p, const vs_provenance *invocation,
+                       struct vs_sweep_result *r, vs_err *err);
+
+/* `run` (`sweep`) of the merged partials: argv as the shards were given
+ * it (bar --shard, --partial, --threads), plus -o OUT. */
 int vs_cmd_run_merged(int argc, char **argv, const vs_cli_partials *p);
+int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p);
 
 /* vs_cli_job_run for a command of one scenario: the command line from
  * argv, the folder from -o or out/<stem><suffix>; returns the exit

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "analysis/sweep.h"
 #include "engine/sim.h"
 #include "out/partial.h"
 #include "vardsim/load.h"
@@ -130,6 +131,64 @@ int vs_cli_shard_main(vs_cli_job *j, int argc, char **argv)
     return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
 }
 
+/* Partial i's checks that need the loaded scenario: its SHA-256 and its
+ * blocks (m); its range of blocks into b0, b1. */
+static int part_check(const vs_cli_partials *p, size_t i,
+                      const vs_provenance *invocation, long m, long *b0,
+                      long *b1, vs_err *err)
+{
+    const vs_partial_head *h = &p->heads[i];
+    const char *path = p->paths[i];
+    if (strcmp(h->sha256, invocation->scenario_sha256) != 0)
+        return vs_err_set(err, VS_EINPUT, path, 0,
+                          "made from another scenario file than %s holds now "
+                          "(SHA-256 %.12s..., now %.12s...): run merge where the "
+                          "shards ran, on the same file",
+                          invocation->scenario_path ? invocation->scenario_path : "?",
+                          h->sha256, invocation->scenario_sha256);
+    if (h->blocks != m)
+        return vs_err_set(err, VS_EINPUT, path, 0,
+                          "says %ld blocks, but the options make %ld", h->blocks, m);
+    vs_cli_shard_range(m, h->k, h->n, b0, b1);
+    return VS_OK;
+}
+
+/* The message for a payload that does not fit (st from a reader). */
+static int part_refused(const vs_cli_partials *p, size_t i, int st, long b0,
+                        long b1, size_t at, vs_err *err)
+{
+    const vs_partial_head *h = &p->heads[i];
+    if (st == VS_ENOMEM)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    return vs_err_set(err, VS_EINPUT, p->paths[i], 0,
+                      "damaged partial: its contents do not fit this scenario's "
+                      "shard %ld of %ld (blocks %ld to %ld), near byte %zu of its payload",
+                      h->k, h->n, b0 + 1, b1, at);
+}
+
+int vs_cli_merge_sweep(const vs_cli_partials *p, const vs_provenance *invocation,
+                       vs_sweep_result *r, vs_err *err)
+{
+    int st = VS_OK;
+    for (size_t i = 0; i < p->n && st == VS_OK; i++) {
+        long b0, b1;
+        if ((st = part_check(p, i, invocation, (long)r->n_points, &b0, &b1, err)) != VS_OK)
+            break;
+        unsigned char *buf = NULL;
+        st = vs_partial_read_payload(p->paths[i], &p->heads[i],
+                                     vs_partial_sweep_bound(r, (size_t)b0, (size_t)b1),
+                                     &buf, err);
+        if (st != VS_OK)
+            break;
+        vs_pcur cur = {buf, (size_t)p->heads[i].payload, 0, 0};
+        st = vs_partial_get_sweep(&cur, r, (size_t)b0, (size_t)b1);
+        free(buf);
+        if (st != VS_OK)
+            part_refused(p, i, st, b0, b1, cur.at, err);
+    }
+    return st;
+}
+
 int vs_cli_merge_sim(const vs_cli_partials *p, const vs_scenario *sc,
                      const vs_provenance *invocation, uint64_t seed,
                      long iterations, int threads, vs_results **out,
@@ -144,23 +203,9 @@ int vs_cli_merge_sim(const vs_cli_partials *p, const vs_scenario *sc,
     for (size_t i = 0; i < p->n && st == VS_OK; i++) {
         const vs_partial_head *h = &p->heads[i];
         const char *path = p->paths[i];
-        if (strcmp(h->sha256, invocation->scenario_sha256) != 0) {
-            st = vs_err_set(err, VS_EINPUT, path, 0,
-                            "made from another scenario file than %s holds now "
-                            "(SHA-256 %.12s..., now %.12s...): run merge where the "
-                            "shards ran, on the same file",
-                            invocation->scenario_path ? invocation->scenario_path : "?",
-                            h->sha256, invocation->scenario_sha256);
-            break;
-        }
-        if (h->blocks != m) {
-            st = vs_err_set(err, VS_EINPUT, path, 0,
-                            "says %ld blocks, but %ld iterations make %ld", h->blocks,
-                            iterations, m);
-            break;
-        }
         long b0, b1;
-        vs_cli_shard_range(m, h->k, h->n, &b0, &b1);
+        if ((st = part_check(p, i, invocation, m, &b0, &b1, err)) != VS_OK)
+            break;
         unsigned char *buf = NULL;
         st = vs_partial_read_payload(path, h, vs_partial_acc_bound(sc, iterations, b0, b1),
                                      &buf, err);
@@ -170,15 +215,10 @@ int vs_cli_merge_sim(const vs_cli_partials *p, const vs_scenario *sc,
         vs_sim_acc *a = NULL;
         st = vs_partial_get_acc(&cur, sc, iterations, b0, b1, &a);
         free(buf);
-        if (st == VS_EINPUT)
-            vs_err_set(err, VS_EINPUT, path, 0,
-                       "damaged partial: its contents do not fit this scenario's "
-                       "shard %ld of %ld (blocks %ld to %ld), near byte %zu of its payload",
-                       h->k, h->n, b0 + 1, b1, cur.at);
-        else if (st == VS_ENOMEM)
-            vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-        if (st != VS_OK)
+        if (st != VS_OK) {
+            part_refused(p, i, st, b0, b1, cur.at, err);
             break;
+        }
         if (!all)
             all = a;
         else {
@@ -428,6 +468,8 @@ int vs_cmd_merge(int argc, char **argv)
             rc = EXIT_RUN;
         else if (strcmp(p.heads[0].command, "run") == 0)
             rc = vs_cmd_run_merged(n, v, &p);
+        else if (strcmp(p.heads[0].command, "sweep") == 0)
+            rc = vs_cmd_sweep_merged(n, v, &p);
         else {
             fprintf(stderr, "vardsim: merge: partials of '%s' cannot be merged by "
                             "this vardsim\n", p.heads[0].command);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "out/gp.h"
+#include "out/partial.h"
 #include "out/sweep_write.h"
 #include "out/warnings.h"
 #include "vardsim/load.h"
@@ -22,6 +23,7 @@ typedef struct sweep_opts {
     vs_sweep_axis *axes; /* --over, in order (the first outermost) */
     size_t n_axes;
     int xlsx; /* --xlsx: results.xlsx */
+    const vs_cli_partials *merge; /* merge: the shards' partials */
 } sweep_opts;
 
 static void free_opts(sweep_opts *o)
@@ -129,18 +131,49 @@ typedef struct sweep_job {
     vs_sweep_result *res;
 } sweep_job;
 
+static void sweep_opts_of(vs_cli_job *j, const vs_scenario *sc, vs_sweep_opts *so)
+{
+    memset(so, 0, sizeof *so);
+    so->seed = vs_cli_seed(j->c, sc);
+    so->iterations = vs_cli_iterations(j->c, sc);
+    so->threads = j->c->threads;
+    so->progress = vs_cli_progress_show;
+    so->progress_ctx = &j->progress;
+    so->stop = &vs_cli_interrupted;
+}
+
 static int sweep_compute(vs_cli_job *j, vs_scenario *sc, vs_err *err)
 {
     sweep_job *w = j->cmd;
     vs_sweep_opts so;
-    memset(&so, 0, sizeof so);
-    so.seed = vs_cli_seed(j->c, sc);
-    so.iterations = vs_cli_iterations(j->c, sc);
-    so.threads = j->c->threads;
-    so.progress = vs_cli_progress_show;
-    so.progress_ctx = &j->progress;
-    so.stop = &vs_cli_interrupted;
-    return vs_sweep_run(sc, w->o->axes, w->o->n_axes, &so, &w->res, err);
+    sweep_opts_of(j, sc, &so);
+    /* merge: the sweep of no point (every check, value and name), then
+     * the shards' points */
+    so.some = w->o->merge != NULL;
+    int st = vs_sweep_run(sc, w->o->axes, w->o->n_axes, &so, &w->res, err);
+    if (st == VS_OK && w->o->merge)
+        st = vs_cli_merge_sweep(w->o->merge, &j->invocation, w->res, err);
+    return st;
+}
+
+/* --shard K/N: a block is one point of the grid. */
+static int sweep_shard(vs_cli_job *j, vs_scenario *sc, long k, long n,
+                       long *blocks, vs_pbuf *payload, vs_err *err)
+{
+    sweep_job *w = j->cmd;
+    vs_sweep_opts so;
+    sweep_opts_of(j, sc, &so);
+    *blocks = (long)vs_sweep_points(w->o->axes, w->o->n_axes);
+    long b0, b1;
+    vs_cli_shard_range(*blocks, k, n, &b0, &b1);
+    so.some = 1;
+    so.first = (size_t)b0;
+    so.last = (size_t)b1;
+    int st = vs_sweep_run(sc, w->o->axes, w->o->n_axes, &so, &w->res, err);
+    if (st != VS_OK)
+        return st;
+    vs_partial_put_sweep(payload, w->res, so.first, so.last);
+    return payload->failed ? vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory") : VS_OK;
 }
 
 static int sweep_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
@@ -184,6 +217,23 @@ int vs_cmd_sweep(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
+    sweep_job w = {&o, NULL};
+    vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
+                    sweep_write, sweep_after, sweep_summary, sweep_free, sweep_shard};
+    rc = vs_cli_job_main(&j, argc, argv, "-sweep");
+    free_opts(&o);
+    return rc;
+}
+
+int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p)
+{
+    sweep_opts o;
+    int rc = parse_sweep(argc, argv, &o);
+    if (rc != EXIT_DONE) {
+        free_opts(&o);
+        return rc;
+    }
+    o.merge = p;
     sweep_job w = {&o, NULL};
     vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
                     sweep_write, sweep_after, sweep_summary, sweep_free, NULL};

@@ -432,6 +432,27 @@ enum { FLAG_CENTRES = 1, FLAG_EXACT_CENTRES = 2, FLAG_EXACT_REGION = 4 };
 #define XSUM_BYTES (VS_XSUM_LIMBS * 8 + 4)
 #define RSTAT_BYTES (4 * 8 + 3 * 8 + 3 * XSUM_BYTES + (VS_RHIST_BUCKETS + 2) * 4)
 
+static void put_shortfall(vs_pbuf *b, const vs_shortfall_sum *f)
+{
+    vs_pbuf_i64(b, f->point);
+    vs_pbuf_u32(b, f->point_kinds);
+    vs_pbuf_i64(b, f->point_eligible);
+    vs_pbuf_u32(b, f->kinds);
+    vs_pbuf_i64(b, f->draws);
+}
+
+static void get_shortfall(vs_pcur *c, vs_shortfall_sum *f, long iterations)
+{
+    f->point = vs_pcur_i64(c);
+    f->point_kinds = vs_pcur_u32(c);
+    f->point_eligible = vs_pcur_i64(c);
+    f->kinds = vs_pcur_u32(c);
+    f->draws = vs_pcur_i64(c);
+    if (f->draws < 0 || f->draws > iterations || f->point_eligible < 0 ||
+        (f->kinds & f->point_kinds) != f->point_kinds)
+        c->failed = 1;
+}
+
 void vs_partial_put_acc(vs_pbuf *b, const vs_sim_acc *a)
 {
     size_t S = VS_STAT_COUNT, nv = a->nv, nc = a->nc, ncol = a->ncol;
@@ -463,14 +484,8 @@ void vs_partial_put_acc(vs_pbuf *b, const vs_sim_acc *a)
     }
     for (size_t i = 0; i < a->n_rules * nc; i++)
         vs_pbuf_i64(b, a->steps[i]);
-    for (size_t r = 0; r < a->n_rules; r++) {
-        const vs_shortfall_sum *f = &a->shortfalls[r];
-        vs_pbuf_i64(b, f->point);
-        vs_pbuf_u32(b, f->point_kinds);
-        vs_pbuf_i64(b, f->point_eligible);
-        vs_pbuf_u32(b, f->kinds);
-        vs_pbuf_i64(b, f->draws);
-    }
+    for (size_t r = 0; r < a->n_rules; r++)
+        put_shortfall(b, &a->shortfalls[r]);
     if (a->centre_stats) {
         for (size_t j = 0; j < ncol; j++) {
             __extension__ unsigned __int128 u = (unsigned __int128)a->sums[j];
@@ -591,17 +606,8 @@ static int get_acc_body(vs_pcur *c, vs_sim_acc *a)
     }
     for (size_t i = 0; i < a->n_rules * nc; i++)
         a->steps[i] = vs_pcur_i64(c);
-    for (size_t r = 0; r < a->n_rules; r++) {
-        vs_shortfall_sum *f = &a->shortfalls[r];
-        f->point = vs_pcur_i64(c);
-        f->point_kinds = vs_pcur_u32(c);
-        f->point_eligible = vs_pcur_i64(c);
-        f->kinds = vs_pcur_u32(c);
-        f->draws = vs_pcur_i64(c);
-        if (f->draws < 0 || f->draws > a->n || f->point_eligible < 0 ||
-            (f->kinds & f->point_kinds) != f->point_kinds)
-            c->failed = 1;
-    }
+    for (size_t r = 0; r < a->n_rules; r++)
+        get_shortfall(c, &a->shortfalls[r], a->n);
     if (c->failed)
         return VS_EINPUT;
     if (a->centre_stats) {
@@ -722,4 +728,72 @@ int vs_partial_get_acc(vs_pcur *c, const vs_scenario *sc, long iterations,
     }
     *out = a;
     return VS_OK;
+}
+
+/* ---- a sweep's points --------------------------------------------------- */
+
+#define STAT_BYTES (9 * 8 + 8)
+
+static void put_stat(vs_pbuf *b, const vs_stat *x)
+{
+    const double d[9] = {x->point, x->mean, x->sd, x->p05, x->p50, x->p95,
+                         x->mcse, x->diff_mean, x->p_better};
+    for (int i = 0; i < 9; i++)
+        vs_pbuf_f64(b, d[i]);
+    vs_pbuf_i64(b, x->n);
+}
+
+static void get_stat(vs_pcur *c, vs_stat *x, long iterations)
+{
+    double *d[9] = {&x->point, &x->mean, &x->sd, &x->p05, &x->p50, &x->p95,
+                    &x->mcse, &x->diff_mean, &x->p_better};
+    for (int i = 0; i < 9; i++)
+        *d[i] = vs_pcur_f64(c);
+    x->n = (long)vs_pcur_i64(c);
+    if (x->n < 0 || x->n > iterations + 1)
+        c->failed = 1;
+}
+
+void vs_partial_put_sweep(vs_pbuf *b, const vs_sweep_result *r, size_t p0,
+                          size_t p1)
+{
+    size_t per = r->n_variants * VS_STAT_COUNT;
+    vs_pbuf_u64(b, r->n_points);
+    vs_pbuf_u64(b, r->n_variants);
+    vs_pbuf_u64(b, r->n_rules);
+    vs_pbuf_u64(b, p0);
+    vs_pbuf_u64(b, p1);
+    for (size_t p = p0; p < p1; p++) {
+        for (size_t i = 0; i < per; i++)
+            put_stat(b, &r->stats[p * per + i]);
+        for (size_t k = 0; k < r->n_rules; k++)
+            put_shortfall(b, &r->shortfalls[p * r->n_rules + k]);
+    }
+}
+
+uint64_t vs_partial_sweep_bound(const vs_sweep_result *r, size_t p0, size_t p1)
+{
+    uint64_t n = p1 > p0 ? p1 - p0 : 0;
+    return 5 * 8 + n * (r->n_variants * VS_STAT_COUNT * STAT_BYTES +
+                        r->n_rules * SHORTFALL_BYTES);
+}
+
+int vs_partial_get_sweep(vs_pcur *c, vs_sweep_result *r, size_t p0, size_t p1)
+{
+    size_t per = r->n_variants * VS_STAT_COUNT;
+    expect_u64(c, r->n_points);
+    expect_u64(c, r->n_variants);
+    expect_u64(c, r->n_rules);
+    expect_u64(c, p0);
+    expect_u64(c, p1);
+    if (p1 < p0 || p1 > r->n_points || c->failed ||
+        !vs_pcur_has(c, (uint64_t)(p1 - p0), per * STAT_BYTES + r->n_rules * SHORTFALL_BYTES))
+        return VS_EINPUT;
+    for (size_t p = p0; p < p1; p++) {
+        for (size_t i = 0; i < per; i++)
+            get_stat(c, &r->stats[p * per + i], r->iterations);
+        for (size_t k = 0; k < r->n_rules; k++)
+            get_shortfall(c, &r->shortfalls[p * r->n_rules + k], r->iterations);
+    }
+    return c->failed || c->at != c->len ? VS_EINPUT : VS_OK;
 }

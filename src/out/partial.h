@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/sweep.h"
 #include "engine/sim.h"
 #include "vardsim/error.h"
 #include "vardsim/scenario.h"
@@ -96,5 +97,13 @@ int vs_partial_get_acc(vs_pcur *c, const vs_scenario *sc, long iterations,
  * run of N iterations on sc (a bound for the reader). */
 uint64_t vs_partial_acc_bound(const vs_scenario *sc, long iterations,
                               long b0, long b1);
+
+/* A sweep's points [p0, p1): their statistics and shortfalls; the reader
+ * fills r (a sweep result of every point, computed for none) and checks
+ * every count against it. */
+void vs_partial_put_sweep(vs_pbuf *b, const vs_sweep_result *r, size_t p0,
+                          size_t p1);
+int vs_partial_get_sweep(vs_pcur *c, vs_sweep_result *r, size_t p0, size_t p1);
+uint64_t vs_partial_sweep_bound(const vs_sweep_result *r, size_t p0, size_t p1);
 
 #endif

@@ -32,6 +32,14 @@ for np in 1 2 3; do
     same_dirs "$TMP/bwhole" "$TMP/bmpi$np" "streamed, mpirun -np $np"
 done
 
+# a sweep (a block is one point)
+sw="--over cni_topup.cni_threshold.threshold=1.0:1.5:0.1 -n 150 --xlsx"
+expect_status 0 "$VARDSIM" sweep "$cfg" $sw --quiet -o "$TMP/swhole"
+for np in 2 3; do
+    expect_status 0 mpi $np "$VARDSIM_MPI" sweep "$cfg" $sw -o "$TMP/smpi$np"
+    same_dirs "$TMP/swhole" "$TMP/smpi$np" "sweep, mpirun -np $np"
+done
+
 # --strict: the merge's exit status is the run's
 trial="$ROOT/tests/cli/warn/trial.cfg"
 expect_status 3 mpi 2 "$VARDSIM_MPI" run "$trial" -n 300 --strict -o "$TMP/strict"
@@ -42,7 +50,7 @@ expect_status 2 mpi 2 "$VARDSIM_MPI" run "$cfg" -n 100 --precision 0.1 -o "$TMP/
 expect_in "$TMP/err" "--precision cannot be used with --shard"
 expect_status 2 mpi 2 "$VARDSIM_MPI" run "$cfg" -n 100
 expect_in "$TMP/err" "-o OUT is needed"
-expect_status 2 mpi 2 "$VARDSIM_MPI" sweep "$cfg" -o "$TMP/x"
+expect_status 2 mpi 2 "$VARDSIM_MPI" check "$cfg" -o "$TMP/x"
 [ ! -e "$TMP/x" ] && ok || bad "a failed mpi run wrote $TMP/x"
 [ -z "$(ls -A "$TMPDIR")" ] && ok || bad "partials left in $TMPDIR: $(ls "$TMPDIR")"
 

@@ -71,6 +71,34 @@ shards "$big" 2 "$TMP/bp2" $bopts
 expect_status 0 "$VARDSIM" merge "$TMP/bp2" -o "$TMP/bm2"
 same_dirs "$TMP/bwhole" "$TMP/bm2" "streamed, 2 shards"
 
+# --- sweep: a block is one point of the grid (11 points; 3, 2, 13 shards) --
+sw="--over cni_topup.cni_threshold.threshold=1.0:1.5:0.1 --over cni_topup.cni_threshold.pot=1e6,3e6 -n 150 --xlsx --quiet"
+expect_status 0 "$VARDSIM" sweep "$cfg" $sw -o "$TMP/swhole"
+for n in 3 2 13; do
+    k=1
+    while [ $k -le $n ]; do
+        expect_status 0 "$VARDSIM" sweep "$cfg" $sw --shard "$k/$n" --partial "$TMP/sp$n"
+        k=$((k + 1))
+    done
+    expect_status 0 "$VARDSIM" merge "$TMP/sp$n" -o "$TMP/sm$n"
+    same_dirs "$TMP/swhole" "$TMP/sm$n" "sweep, $n shards"
+done
+# a sweep's warnings (warnings.txt and --strict) come through the merge
+tw="--over topup.cni_threshold.pot=1e6,4e6 -n 100 --strict --quiet"
+expect_status 3 "$VARDSIM" sweep "$ROOT/tests/cli/warn/trial.cfg" $tw -o "$TMP/tws"
+for k in 1 2; do
+    expect_status 0 "$VARDSIM" sweep "$ROOT/tests/cli/warn/trial.cfg" $tw --shard $k/2 --partial "$TMP/twp"
+done
+expect_status 3 "$VARDSIM" merge "$TMP/twp" -o "$TMP/twm"
+same_dirs "$TMP/tws" "$TMP/twm" "sweep --strict"
+[ -s "$TMP/twm/warnings.txt" ] && ok || bad "sweep merge: no warnings"
+# a run's partial and a sweep's do not merge
+mkdir -p "$TMP/mix"
+cp "$TMP/sp2/partial-1-of-2.vsp" "$TMP/mix/"
+cp "$TMP/p2a/partial-1-of-2.vsp" "$TMP/mix/partial-2-of-2.vsp"
+expect_status 2 "$VARDSIM" merge "$TMP/mix" -o "$TMP/x"
+expect_in "$TMP/err" "shard 1 of 2"
+
 # --- --strict: a partial never exits 3, merge does ------------------------
 trial="$ROOT/tests/cli/warn/trial.cfg"
 expect_status 0 "$VARDSIM" run "$trial" -n 300 --strict --quiet --shard 1/2 --partial "$TMP/ps"
