@@ -36,6 +36,8 @@ typedef struct lang {
     const char *heat_note;   /* %s: iterations */
     const char *heat_point;
     const char *heat_hidden; /* %s: how many variants */
+    const char *swept_x;  /* after a swept variant's name; %s: the key */
+    const char *swept_xy;
 } lang;
 
 static const lang lang_sv = {
@@ -53,6 +55,8 @@ static const lang lang_sv = {
     "Färg och tal: medelvärde av %s simuleringar per punkt, samma slumptal i varje punkt.",
     "Färg och tal: punktskattning (inga simuleringar).",
     "Alternativ som svepet inte påverkar visas inte (%s st.).",
+    " \xe2\x80\x93 men %s enligt x-axeln",
+    " \xe2\x80\x93 med v\xc3\xa4rdena p\xc3\xa5 axlarna",
 };
 
 static const lang lang_en = {
@@ -70,6 +74,8 @@ static const lang lang_en = {
     "Colour and numbers: mean of %s simulations per point, the same random numbers at every point.",
     "Colour and numbers: point estimate (no simulations).",
     "Variants the sweep does not change are not shown (%s).",
+    " \xe2\x80\x93 but %s as on the x axis",
+    " \xe2\x80\x93 with the values on the axes",
 };
 
 /* Metrics shown in percent. */
@@ -120,6 +126,25 @@ static const vs_stat *stat_at(const ctx *c, size_t p, size_t v, int m)
     return &c->r->stats[(p * c->V + v) * VS_STAT_COUNT + (size_t)m];
 }
 
+/* Variant v defines or inherits a rule whose number is swept (a path
+ * VARIANT.RULE...: v is VARIANT or extends it). */
+static int swept_variant(const ctx *c, size_t v)
+{
+    for (size_t a = 0; a < c->r->n_axes; a++) {
+        const char *path = c->r->axes[a].path, *dot = strchr(path, '.');
+        char head[128];
+        snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - path) : 0, path);
+        int h = vs_scenario_find_variant(c->sc, head);
+        for (int u = (int)v, hops = 0; h >= 0 && u >= 0 &&
+                                       hops <= (int)c->V; hops++) {
+            if (u == h)
+                return 1;
+            u = c->sc->variants[u].extends;
+        }
+    }
+    return 0;
+}
+
 /* Open the script `chart`.gp for a w x h cm page (NULL when it is not
  * drawn) and write its opening: the style copied in (a sweep folder has
  * no style.gp), the scenario's name and the variants' names. */
@@ -135,6 +160,28 @@ static FILE *script_begin(ctx *c, const char *chart, const char *what,
     vs_gp_shorten(c->sc->name ? c->sc->name : "", 110, name, sizeof name);
     vs_gp_assign(&c->g, f, "t_scenario", name);
     vs_gp_assign_variants(&c->g, f, c->sc, c->L->baseline_suffix, 80);
+    /* A swept variant's name may state the value being swept ("CNI över
+     * 1,1"): its legend says that the value is the axis's. */
+    for (size_t v = 0; v < c->V; v++) {
+        if (!swept_variant(c, v))
+            continue;
+        char var[32], text[4 * 80 + 1024], cut[4 * 80 + 1];
+        vs_gp_shorten(c->sc->variants[v].name, 80, cut, sizeof cut);
+        char words[512], tail[600];
+        vs_gp_path_words(c->sc, c->r->axes[0].path, c->g.sv, words,
+                         sizeof words);
+        char *comma = strchr(words, ',');
+        if (comma)
+            *comma = '\0'; /* the key's words: "CNI-gräns" */
+        if (c->r->n_axes == 1)
+            vs_gp_fill(tail, sizeof tail, c->L->swept_x, words);
+        else
+            snprintf(tail, sizeof tail, "%s", c->L->swept_xy);
+        snprintf(text, sizeof text, "%s%s%s", cut,
+                 v == c->base ? c->L->baseline_suffix : "", tail);
+        snprintf(var, sizeof var, "t_v%zu", v);
+        vs_gp_assign(&c->g, f, var, text);
+    }
     return f;
 }
 

@@ -111,7 +111,7 @@ void vs_gp_path_words(const vs_scenario *sc, const char *path, int sv,
         if (kb)
             *kb = '\0';
         if (uses > 1)
-            snprintf(buf, n, sv ? "%s (samma dragning i %zu regler)"
+            snprintf(buf, n, sv ? "%s (gemensam f\xc3\xb6r %zu regler)"
                                 : "%s (one draw for %zu rules)",
                      key_words(key, sv), uses);
         else

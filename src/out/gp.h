@@ -113,8 +113,8 @@ const char *vs_gp_better_words(int m, int swedish);
  * as "CNI-gräns, CNI-tillägg: <variant name>" (the key, the rule's type,
  * the variant's name; an index as "nr I"), region.KEY as "underskott,
  * regionen", uncertainty.GROUP[.KEY] as "osäkerhet i CNI" (the noise of
- * that input), a shared stream by the key of its first number and "(ett
- * gemensamt slumptal)"; the path itself when it names nothing known.
+ * that input), a shared stream by the key of its first number and "(gemensam
+ * för N regler)"; the path itself when it names nothing known.
  * Cut to fit n. */
 void vs_gp_path_words(const vs_scenario *sc, const char *path, int swedish,
                       char *buf, size_t n);

@@ -127,6 +127,24 @@ if command -v gnuplot >/dev/null 2>&1; then
     for fmt in png svg pdf; do [ -s "$rout/tornado.$fmt" ] && ok || bad "--render: tornado.$fmt missing"; done
     head -c 8 "$rout/tornado.png" | od -An -c | grep -q "P   N   G" && ok || bad "--render: tornado.png is not a PNG"
     [ -z "$(find "$rout" -name '.*' -type f)" ] && ok || bad "--render: temporary files left"
+    # a committee's tornado: the house style, words for the metric and the
+    # inputs (never a raw path), one scale for every panel, every text
+    # inside the image
+    awk 'NR == FNR { want = want $0 "\n"; next } { have = have $0 "\n" }
+         END { exit index(have, want) ? 0 : 1 }' "$ROOT/plots/vardsim.gp" "$rout/tornado.gp" \
+        && ok || bad "tornado.gp: not the house style"
+    svg=$(sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' "$rout/tornado.svg")
+    for t in "Vilken osäker indata påverkar mest?" "osäkerhet i CNI" \
+        "osäkerhet i antal listade" "andel av underskottet" \
+        "Koncentrationsindex efter behov, högre är bättre" "indata på sin 5:e percentil"; do
+        printf '%s' "$svg" | grep -qF -- "$t" && ok || bad "tornado.svg lacks: $t"
+    done
+    printf '%s' "$svg" | grep -q 'uncertainty\.\|>ci_need<\|primary_care_share' && bad "tornado.svg shows a raw path or id" || ok
+    n=$(grep -c 'autoscale' "$rout/tornado.gp")
+    check_scale=$(awk '/^if \(m == [0-9]+\) \{/ { inb = 1 } inb && /^set xrange/ { n++ } /^}/ { inb = 0 } END { print n + 0 }' "$rout/tornado.gp")
+    [ "$n" -eq 0 ] && [ "$check_scale" -eq 10 ] && ok || bad "tornado.gp: not one fixed scale per metric ($n autoscale, $check_scale ranges)"
+    python3 "$ROOT/tests/cli/svg_fit.py" "$rout/tornado.svg" >"$TMP/fit" 2>&1 && ok ||
+        { bad "tornado.svg: a text leaves the image"; sed 's/^/    /' "$TMP/fit" | head -5; }
     expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 0 -o "$rout" --quiet
     [ ! -e "$rout/tornado.png" ] && [ ! -e "$rout/tornado.svg" ] && ok || bad "rerun without --render left stale images"
 fi

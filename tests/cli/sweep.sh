@@ -53,6 +53,10 @@ for gp in "$a1"/sweep_*.gp; do
         awk '{ lo = $1; hi = $2; m = (lo < 0 ? -lo : lo); if ((hi < 0 ? -hi : hi) > m) m = (hi < 0 ? -hi : hi);
                exit !(hi - lo >= 0.02 * m) }' && ok || bad "$n: the y range zooms into noise"
 done
+# the swept variant's legend says its value is the axis's, not only the
+# fixed value its name states ("CNI över 1,1"); the others keep their names
+expect_in "$a1/sweep_gini.gp" "t_v2 = 'Förslag: 2 MSEK i kapiteringen, CNI över 1,1 – men CNI-gräns enligt x-axeln'"
+grep -q "^t_v3 = .*enligt x-axeln" "$a1/sweep_gini.gp" && bad "an unswept variant's legend says it is swept" || ok
 # -n 0 on an input no point estimate depends on: flat lines, no "best"
 # and no zoom into floating-point noise
 a0="$TMP/a0"
