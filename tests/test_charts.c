@@ -110,7 +110,7 @@ static int fixture_teardown(void **state)
                            "metrics.gp", "per_capita.gp",
                            "chart_allocation.csv", "chart_curves.csv",
                            "chart_metrics.csv", "chart_per_capita.csv",
-                           "allocation.png"};
+                           "chart_concentration.csv", "allocation.png"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", fx->dir, files[k]);
@@ -157,7 +157,7 @@ static int write_and_commit(fixture *fx, vs_err *err)
     vs_outset set;
     vs_outset_init(&set);
     vs_gp_list_init(&written);
-    int st = vs_charts_write(&fx->sc, &fx->res, fx->dir, &set, &written, err);
+    int st = vs_charts_write(&fx->sc, &fx->res, NULL, fx->dir, &set, &written, err);
     if (st == VS_OK)
         st = vs_outset_commit(&set, err);
     vs_outset_free(&set);
@@ -188,16 +188,25 @@ static void write_data_files(void **state)
 
     char *alloc = slurp(fx->dir, "chart_allocation.csv");
     assert_non_null(alloc);
-    /* Rows of the one non-baseline variant in CNI order b, c, a; with one
-     * variant the bar band is 0.8, centred on the row (y = rank), half
-     * height 0.8 * 0.45 = 0.36.  Centre a: +100.00 SEK, whiskers 50 and
-     * 150 SEK from change_p05/p95 in öre. */
+    /* Rows of the one non-baseline variant in CNI order b, c, a.  Only
+     * a changes at the point (+100.00 SEK, 40 % of its 250), so only a
+     * is in the panel (panel 0, row 1); b and c are not shown (panel -1)
+     * and have no whisker: their interval [0, 0] holds 0.  Whiskers 50
+     * and 150 SEK from change_p05/p95 in öre. */
     assert_string_equal(alloc,
-                        "variant,centre,v,slot,y,half,change,change_p05,change_p95\n"
-                        "grant,b,1,2,1,0.36,0.00,0,0\n"
-                        "grant,c,1,2,2,0.36,0.00,0,0\n"
-                        "grant,a,1,2,3,0.36,100.00,50,150\n");
+                        "variant,centre,v,panel,row,change,change_p05,change_p95,"
+                        "whisker,change_pct\n"
+                        "grant,b,1,-1,,0.00,0,0,0,0\n"
+                        "grant,c,1,-1,,0.00,0,0,0,0\n"
+                        "grant,a,1,0,1,100.00,50,150,1,40\n");
     free(alloc);
+
+    /* The index panel's data: ci_need 0.1 for both, so no change. */
+    char *conc = slurp(fx->dir, "chart_concentration.csv");
+    assert_non_null(conc);
+    assert_string_equal(conc, "variant,v,row,ci_need,ci_change\n"
+                              "grant,1,1,0.1,0\n");
+    free(conc);
 
     char *curves = slurp(fx->dir, "chart_curves.csv"), line[256];
     assert_non_null(curves);
@@ -321,14 +330,76 @@ static void write_scripts_quote_names(void **state)
         free(s);
     }
     /* The allocation tick labels: name, two spaces, CNI with a decimal
-     * comma (one decimal shows every CNI here: 0,8 1,0 1,5). */
+     * comma (one decimal shows every CNI here: 0,8 1,0 1,5); only the
+     * centre whose point change is not 0 öre. */
     char *a = slurp(fx->dir, "allocation.gp");
-    assert_non_null(strstr(a, "'It' . \"\\047\" . 's `touch MARKER` @m  1,5' 3"));
-    assert_non_null(strstr(a, "'B\xc3\xa5st  0,8' 1"));
-    /* Money axis: changes up to 150 SEK, so kr. */
+    assert_non_null(strstr(a, "'It' . \"\\047\" . 's `touch MARKER` @m  1,5' 1"));
+    assert_null(strstr(a, "'B\xc3\xa5st  0,8'"));
+    /* Money axis: changes up to 150 SEK, so kr; the value and its per
+     * cent in the column beside the bars; the panel's total and count; no warning. */
     assert_non_null(strstr(a, "t_axis = 'F\xc3\xb6r\xc3\xa4ndring mot "
                               "j\xc3\xa4mf\xc3\xb6relsealternativet (kr)'"));
+    assert_non_null(strstr(a, "set label 1000 '+100 (+40,0 %)' at screen "));
+    assert_non_null(strstr(a, "t_total0 = 'Summa +100 kr (+10,0 %); 1 av 3 "
+                              "h\xc3\xa4lsocentraler f\xc3\xa5r en annan summa'"));
+    assert_null(strstr(a, "t_mark0"));
     free(a);
+    vs_err_free(&err);
+}
+
+/* --all-centres and --variants: every centre in the panel, whiskers only
+ * where they mean something; a variant with a shortfall is marked in its
+ * panel's head; an unknown or baseline id is refused. */
+static void write_allocation_options(void **state)
+{
+    fixture *fx = *state;
+    vs_err err;
+    vs_err_init(&err);
+    vs_charts_opts o = {"grant", 1};
+    vs_shortfall_sum sf = {500000, 1u << 2, 0, 1u << 2, 10}; /* a cut */
+    fx->variants[1].n_rules = 1;
+    fx->res.shortfalls = &sf;
+    fx->res.n_rules = 1;
+    vs_outset set;
+    vs_outset_init(&set);
+    assert_int_equal(vs_charts_write(&fx->sc, &fx->res, &o, fx->dir, &set,
+                                     NULL, &err), VS_OK);
+    assert_int_equal(vs_outset_commit(&set, &err), VS_OK);
+    vs_outset_free(&set);
+    fx->variants[1].n_rules = 0;
+    fx->res.shortfalls = NULL;
+    fx->res.n_rules = 0;
+    char *alloc = slurp(fx->dir, "chart_allocation.csv");
+    assert_string_equal(alloc,
+                        "variant,centre,v,panel,row,change,change_p05,change_p95,"
+                        "whisker,change_pct\n"
+                        "grant,b,1,0,1,0.00,0,0,0,0\n"
+                        "grant,c,1,0,2,0.00,0,0,0,0\n"
+                        "grant,a,1,0,3,100.00,50,150,1,40\n");
+    free(alloc);
+    char *a = slurp(fx->dir, "allocation.gp");
+    assert_non_null(strstr(a, "'B\xc3\xa5st  0,8' 1"));
+    assert_non_null(strstr(a, "set label 1000 '0 (0 %)' at screen "));
+    assert_non_null(strstr(a, "t_mark0 = '\xe2\x9a\xa0 Varning: besparingen "
+                              "togs inte fullt ut (5 000 kr vid "
+                              "punktskattningen; i' . \"\\n\" . '100,0 % av "
+                              "dragningarna)'"));
+    assert_non_null(strstr(a, "set label 12 t_mark0"));
+    free(a);
+
+    assert_int_equal(vs_charts_check_variants(&fx->sc, "grant", &err), VS_OK);
+    assert_int_equal(vs_charts_check_variants(&fx->sc, NULL, &err), VS_OK);
+    assert_int_equal(vs_charts_check_variants(&fx->sc, "grant,nope", &err),
+                     VS_EINPUT);
+    assert_string_equal(err.msg, "--variants: no variant 'nope' in the "
+                                 "scenario (its variants: grant)");
+    vs_err_free(&err);
+    assert_int_equal(vs_charts_check_variants(&fx->sc, "base", &err), VS_EINPUT);
+    assert_non_null(strstr(err.msg, "'base' is the baseline"));
+    vs_err_free(&err);
+    assert_int_equal(vs_charts_check_variants(&fx->sc, "grant,", &err),
+                     VS_EINPUT);
+    assert_non_null(strstr(err.msg, "an empty id"));
     vs_err_free(&err);
 }
 
@@ -462,6 +533,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(write_data_files, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(write_allocation_options,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(write_scripts_quote_names,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(write_style_matches_plots,

@@ -25,6 +25,7 @@ typedef struct run_opts {
     int draws;
     int xlsx; /* --xlsx: results.xlsx */
     int report, pdf; /* --report, --pdf */
+    vs_charts_opts charts; /* --variants, --all-centres */
     const char **files;
     int n_files;
     const vs_cli_partials *merge; /* merge: the shards' partials */
@@ -49,6 +50,12 @@ static int run_arg(int argc, char **argv, int *i, void *ctx)
         o->report = 1;
     } else if (strcmp(a, "--pdf") == 0) {
         o->report = o->pdf = 1;
+    } else if (strcmp(a, "--variants") == 0) {
+        if (*i + 1 >= argc)
+            return vs_cli_usage_error("option %s needs a value", a);
+        o->charts.variants = argv[++*i];
+    } else if (strcmp(a, "--all-centres") == 0) {
+        o->charts.all_centres = 1;
     } else if (a[0] == '-' && a[1] != '\0') {
         return vs_cli_usage_error("unknown option '%s'", a);
     } else {
@@ -134,9 +141,13 @@ static int run_shard(vs_cli_job *j, vs_scenario *sc, long k, long n,
 static int run_compute(vs_cli_job *j, vs_scenario *sc, vs_err *err)
 {
     run_job *r = j->cmd;
+    /* A --variants id the scenario lacks is bad usage: say so before the
+     * simulation, not after it. */
+    int st = vs_charts_check_variants(sc, r->o->charts.variants, err);
+    if (st != VS_OK)
+        return st;
     vs_sim_opts so;
     sim_opts(j, sc, &so);
-    int st;
     if (r->o->merge) {
         if ((st = refuse_plan(sc, err)) != VS_OK)
             return st;
@@ -171,7 +182,8 @@ static int run_write(vs_cli_job *j, const vs_scenario *sc, vs_outset *set,
     if (st == VS_OK && r->o->xlsx)
         st = vs_xlsx_write_run(sc, r->res, r->plan, &ro, set, err);
     if (st == VS_OK)
-        st = vs_charts_write(sc, r->res, j->dir, set, charts, err);
+        st = vs_charts_write(sc, r->res, &r->o->charts, j->dir, set,
+                             charts, err);
     if (st == VS_OK && r->plan &&
         (st = vs_plan_write(sc, r->plan, j->dir, j->c->swedish_csv, set,
                             err)) == VS_OK)

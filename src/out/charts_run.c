@@ -33,11 +33,10 @@
 typedef struct lang {
     const char *only_baseline;
     /* allocation */
-    const char *alloc_title, *alloc_axis, *alloc_note, *baseline_is, *cni,
-        *above, *below; /* %s: the high-need threshold */
-    /* concentration */
-    const char *conc_title, *conc_x, *conc_y, *conc_equal, *conc_need,
-        *conc_shift_y, *conc_shift_note, *base_suffix;
+    const char *alloc_title, *baseline_is, *cni, *above,
+        *below; /* %s: the high-need threshold */
+    /* concentration (the rest of its words: conc_text) */
+    const char *conc_title, *conc_x, *base_suffix;
     /* metrics */
     const char *met_title, *met_note, *met_base, *met_p_head, *met_same,
         *met_same_note; /* %s: the centre term */
@@ -51,19 +50,12 @@ typedef struct lang {
 static const lang lang_sv = {
     "Scenariot har bara jämförelsealternativet: inget att jämföra.",
     "Förändring per hälsocentral mot jämförelsealternativet",
-    "Förändring mot jämförelsealternativet",
-    "Stapel: punktskattning.  Streck: 90 % osäkerhetsintervall (5:e till 95:e percentilen).",
     "Jämförelsealternativ: ",
     "CNI",
     "\xe2\x86\x91 CNI > %s",
     "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
     "Koncentrationskurvor: följer pengarna behovet?",
     "Kumulativ andel av listade (%), ordnade efter CNI, lägst först",
-    "Kumulativ andel av pengarna (%)",
-    "Lika mycket per listad (diagonalen)",
-    "Behov: listade × CNI",
-    "Förskjutning mot högre CNI|(procentenheter)",
-    "Över 0: större andel till hälsocentraler med högre CNI än i jämförelsealternativet",
     " (jämförelsealternativ)",
     "Rättvisemått per alternativ",
     "Punkt: punktskattning.  Stapel: 90 % osäkerhetsintervall.  Streckat: jämförelsealternativet.|P(bättre): andel av simuleringarna där alternativet är bättre än jämförelsealternativet.",
@@ -85,19 +77,12 @@ static const lang lang_sv = {
 static const lang lang_en = {
     "The scenario has only the baseline: nothing to compare.",
     "Change per centre against the baseline",
-    "Change against the baseline",
-    "Bar: point estimate.  Whisker: 90 % uncertainty interval (5th to 95th percentile).",
     "Baseline: ",
     "CNI",
     "\xe2\x86\x91 CNI > %s",
     "\xe2\x86\x93 CNI \xe2\x89\xa4 %s",
     "Concentration curves: does the money follow need?",
     "Cumulative share of listed persons (%), by CNI, lowest first",
-    "Cumulative share of the money (%)",
-    "Same amount per person (diagonal)",
-    "Need: listed × CNI",
-    "Shift towards higher CNI|(percentage points)",
-    "Above 0: a larger share to centres with higher CNI than under the baseline",
     " (baseline)",
     "Equity metrics per variant",
     "Dot: point estimate.  Bar: 90 % uncertainty interval.  Dashed: the baseline.|P(better): share of simulations in which the variant is better than the baseline.",
@@ -129,6 +114,8 @@ typedef struct ctx {
     size_t *order;      /* centres by point CNI ascending, ties by index */
     int *slot;          /* linetype per variant (style.gp) */
     char size_what[96]; /* "N variants and M centres", for a refusal */
+    const vs_charts_opts *opts; /* may be NULL */
+    vs_warn_src warn;   /* each variant's warning mark */
 } ctx;
 
 static const char *fmt_num(const ctx *c, double v, int decimals, char *buf,
@@ -193,231 +180,637 @@ static FILE *script_begin(ctx *c, const char *chart, const char *what,
 /* ------------------------------------------------------------------ */
 /* 1. allocation: change per centre against the baseline               */
 
-/* The data: one row per non-baseline variant and centre, at height y
- * (centre rank by CNI, 1 = lowest, so the highest need is on top), bars
- * of half-height `half`; money in SEK.  Sets the range of the values
- * (SEK, 0 included).  Returns 0 when the file could not be opened. */
-static int alloc_data(ctx *c, double *lo, double *hi)
+/* The allocation chart's own words (docs/outputs.md, "Charts"). */
+typedef struct alloc_text {
+    const char *axis;  /* %s: the panel's unit */
+    const char *total; /* "Total" */
+    const char *unchanged; /* a total change of 0 öre */
+    const char *of;    /* "%zu of %zu centres change" */
+    const char *none;  /* a variant that changes no centre */
+    const char *gain, *loss, *whisker, *note;
+} alloc_text;
+
+static const alloc_text alloc_sv = {
+    "Förändring mot jämförelsealternativet (%s)",
+    "Summa",
+    "0 kr (oförändrad)",
+    "%zu av %zu hälsocentraler får en annan summa",
+    "Ingen hälsocentral får en annan summa vid punktskattningen.",
+    "Ökning (fylld stapel)",
+    "Minskning (randig stapel)",
+    "5\xe2\x80\x93" "95 % av förändringen över dragningarna",
+    "Siffrorna till höger: förändringen vid punktskattningen och, inom "
+    "parentes, i procent av jämförelsealternativets belopp.  Strecket: där 90 % av "
+    "förändringarna hamnar över simuleringens dragningar (samma slumptal "
+    "för alla alternativ); visas där stapeln finns eller intervallet inte "
+    "rymmer 0.  Varje ruta har sin egen skala.",
+};
+
+static const alloc_text alloc_en = {
+    "Change against the baseline (%s)",
+    "Total",
+    "0 SEK (unchanged)",
+    "%zu of %zu centres get a different amount",
+    "No centre gets a different amount at the point estimate.",
+    "Increase (solid bar)",
+    "Decrease (striped bar)",
+    "5\xe2\x80\x93" "95 % of the change over the draws",
+    "The figures on the right: the change at the point estimate and, in "
+    "brackets, in per cent of the baseline's amount.  The whisker: where 90 % of the "
+    "changes fall over the simulation's draws (the same random numbers for "
+    "every variant); shown where the bar exists or the interval excludes "
+    "0.  Each panel has its own scale.",
+};
+
+/* One panel: a variant and the centres it shows, bottom to top. */
+typedef struct alloc_panel {
+    size_t v, n;       /* variant; rows shown */
+    size_t *rows;      /* centre indices, CNI ascending (top = highest) */
+    size_t n_low;      /* rows at or below the high-need threshold */
+    double div;        /* SEK per axis unit */
+    const char *unit;
+    int dec;           /* decimals of the value labels */
+    vs_gp_axis ax;
+    size_t name_lines, mark_lines; /* the head: the name, the total, the
+                                      warning */
+    double head_h;
+    double y0, y1;     /* plot area, cm from the bottom of the page */
+    char mark[256];
+} alloc_panel;
+
+typedef struct alloc_page {
+    const alloc_text *T;
+    alloc_panel *p;
+    size_t n;          /* panels */
+    double W, H, left, right, row, foot_h, note_lines, name_chars;
+    double val_w;      /* the column of values right of the plot */
+    char above[96], below[96];
+} alloc_page;
+
+static vs_ore alloc_change(const ctx *c, size_t v, size_t i)
 {
-    const vs_scenario *sc = c->sc;
+    return cstat(c, v, i)->point - cstat(c, c->base, i)->point;
+}
+
+/* A whisker only where it means something: the bar exists, or the
+ * interval of the change over the draws does not hold 0 (docs/outputs.md). */
+static int alloc_whisker(const ctx *c, size_t v, size_t i)
+{
+    const vs_centre_stat *s = cstat(c, v, i);
+    if (!isfinite(s->change_p05) || !isfinite(s->change_p95))
+        return 0;
+    return alloc_change(c, v, i) != 0 || s->change_p05 > 0 ||
+           s->change_p95 < 0;
+}
+
+/* The change in per cent of the baseline's amount (NaN without one). */
+static double alloc_pct(const ctx *c, size_t v, size_t i)
+{
+    vs_ore b = cstat(c, c->base, i)->point;
+    return b != 0 ? 100.0 * (double)alloc_change(c, v, i) / (double)b : NAN;
+}
+
+/* v with `decimals` and a sign: "+1 234", "−667" (U+2212), "0" when it
+ * rounds to zero. */
+static void alloc_signed(const ctx *c, double v, int decimals, char *buf,
+                         size_t n)
+{
+    char num[60];
+    double scale = pow(10, decimals);
+    if (round(fabs(v) * scale) == 0) {
+        fmt_num(c, 0, 0, buf, n);
+        return;
+    }
+    fmt_num(c, v, decimals, num, sizeof num);
+    snprintf(buf, n, "%s%s", v > 0 ? "+" : "", num);
+}
+
+/* The decimals a per cent needs: one, two below 0.1 %. */
+static int pct_decimals(double q)
+{
+    return fabs(q) < 0.095 ? 2 : 1;
+}
+
+/* "+1 234 (+4,6 %)": the value in the panel's unit and its per cent. */
+static void alloc_value_label(const ctx *c, const alloc_panel *p, size_t i,
+                              char *buf, size_t n)
+{
+    char num[72], pct[72];
+    alloc_signed(c, (double)alloc_change(c, p->v, i) / 100.0 / p->div, p->dec,
+                 num, sizeof num);
+    double q = alloc_pct(c, p->v, i);
+    if (!isfinite(q)) {
+        snprintf(buf, n, "%s", num);
+        return;
+    }
+    alloc_signed(c, q, pct_decimals(q), pct, sizeof pct);
+    snprintf(buf, n, "%s (%s %%)", num, pct);
+}
+
+/* The panels: the variants of --variants (in its order) or every variant
+ * but the baseline (file order); in each the centres whose point change is
+ * not 0 öre (every centre with --all-centres).  Returns 0 when out of
+ * memory (recorded). */
+static int alloc_panels(ctx *c, alloc_page *pg)
+{
+    const vs_charts_opts *o = c->opts;
+    size_t *vs = calloc(c->V + 1, sizeof *vs);
+    if (!vs)
+        goto oom;
+    pg->n = 0;
+    if (o && o->variants && *o->variants) {
+        /* ids were checked before the run (vs_charts_check_variants) */
+        const char *s = o->variants;
+        while (*s) {
+            size_t len = strcspn(s, ",");
+            for (size_t v = 0; v < c->V; v++)
+                if (v != c->base && strlen(c->sc->variants[v].id) == len &&
+                    strncmp(c->sc->variants[v].id, s, len) == 0) {
+                    int dup = 0;
+                    for (size_t k = 0; k < pg->n; k++)
+                        dup |= vs[k] == v;
+                    if (!dup && pg->n < c->V)
+                        vs[pg->n++] = v;
+                }
+            s += len + (s[len] == ',');
+        }
+    } else {
+        for (size_t v = 0; v < c->V; v++)
+            if (v != c->base)
+                vs[pg->n++] = v;
+    }
+    pg->p = calloc(pg->n ? pg->n : 1, sizeof *pg->p);
+    if (!pg->p)
+        goto oom;
+    for (size_t k = 0; k < pg->n; k++) {
+        alloc_panel *p = &pg->p[k];
+        p->v = vs[k];
+        if (!(p->rows = malloc((c->C ? c->C : 1) * sizeof *p->rows)))
+            goto oom;
+        for (size_t r = 0; r < c->C; r++) {
+            size_t i = c->order[r];
+            if ((o && o->all_centres) || alloc_change(c, p->v, i) != 0) {
+                p->rows[p->n++] = i;
+                p->n_low += !(c->res->point_cni[i] > c->sc->high_need_cni);
+            }
+        }
+    }
+    free(vs);
+    return 1;
+oom:
+    free(vs);
+    vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
+    return 0;
+}
+
+/* chart_allocation.csv: every variant but the baseline and every centre
+ * (by CNI, lowest first), whether shown or not: panel (0 = top; -1 not
+ * shown), row in the panel (1 = bottom), the change and its 5th and 95th
+ * percentiles over the draws in SEK, whisker drawn (1/0), per cent of the
+ * baseline's amount. */
+static int alloc_data(ctx *c, const alloc_page *pg)
+{
     char buf[160];
     FILE *d = vs_gp_open(&c->g, "chart_allocation.csv");
     if (!d)
         return 0;
-    fputs("variant,centre,v,slot,y,half,change,change_p05,change_p95\n", d);
-    *lo = 0, *hi = 0;
-    double band = 0.8 / (double)(c->K ? c->K : 1);
-    size_t j = 0;
+    fputs("variant,centre,v,panel,row,change,change_p05,change_p95,whisker,"
+          "change_pct\n", d);
     for (size_t v = 0; v < c->V; v++) {
         if (v == c->base)
             continue;
+        const alloc_panel *p = NULL;
+        long panel = -1;
+        for (size_t k = 0; k < pg->n; k++)
+            if (pg->p[k].v == v)
+                p = &pg->p[k], panel = (long)k;
         for (size_t r = 0; r < c->C; r++) {
             size_t i = c->order[r];
-            const vs_centre_stat *s = cstat(c, v, i), *b = cstat(c, c->base, i);
-            vs_ore change = s->point - b->point;
-            double y = (double)(r + 1) + 0.4 - ((double)j + 0.5) * band;
-            double vals[3] = {(double)change / 100.0, ore_to_sek(s->change_p05),
-                              ore_to_sek(s->change_p95)};
-            for (int k = 0; k < 3; k++)
-                if (isfinite(vals[k])) {
-                    *lo = fmin(*lo, vals[k]);
-                    *hi = fmax(*hi, vals[k]);
-                }
-            vs_gp_put_id(d, sc->variants[v].id);
+            long row = -1;
+            for (size_t q = 0; p && q < p->n; q++)
+                if (p->rows[q] == i)
+                    row = (long)q + 1;
+            const vs_centre_stat *s = cstat(c, v, i);
+            vs_gp_put_id(d, c->sc->variants[v].id);
             fputc(',', d);
-            vs_gp_put_id(d, sc->centres[i].id);
-            fprintf(d, ",%zu,%d,", v, c->slot[v]);
-            vs_gp_put_cell(d, y);
+            vs_gp_put_id(d, c->sc->centres[i].id);
+            fprintf(d, ",%zu,%ld,", v, row > 0 ? panel : -1L);
+            vs_gp_put_cell(d, row > 0 ? (double)row : NAN);
+            fprintf(d, ",%s,", vs_money_format(alloc_change(c, v, i), '.', buf,
+                                               sizeof buf));
+            vs_gp_put_cell(d, ore_to_sek(s->change_p05));
             fputc(',', d);
-            vs_gp_put_cell(d, band * 0.45);
-            fprintf(d, ",%s,", vs_money_format(change, '.', buf, sizeof buf));
-            vs_gp_put_cell(d, vals[1]);
-            fputc(',', d);
-            vs_gp_put_cell(d, vals[2]);
+            vs_gp_put_cell(d, ore_to_sek(s->change_p95));
+            fprintf(d, ",%d,", alloc_whisker(c, v, i));
+            vs_gp_put_cell(d, alloc_pct(c, v, i));
             fputc('\n', d);
         }
-        j++;
     }
     return 1;
 }
 
-/* The allocation chart's page: tick labels, the threshold split, the
- * layout in cm and the money axis. */
-typedef struct alloc_page {
-    char **labels;      /* "name  CNI" per row */
-    size_t n_low;       /* rows at or below the high-need threshold */
-    int split;          /* both kinds of rows exist: draw the line */
-    char above[96], below[96];
-    double W, H, left, right, bottom, top_h, key_h, notes_h, div;
-    const char *unit;
-    vs_gp_axis ax;
-} alloc_page;
-
-/* Tick labels "name  CNI", and the room they need on the left (cm).
- * Returns 0 when out of memory (recorded). */
-static int alloc_labels(ctx *c, alloc_page *p, double *label_w)
+/* Tick label "name  CNI" of centre i. */
+static void alloc_tick(const ctx *c, size_t i, int cni_d, char *buf, size_t n)
 {
-    char num[64];
-    int cni_d = cni_decimals(c);
-    *label_w = 0;
-    p->labels = calloc(c->C, sizeof *p->labels);
-    for (size_t r = 0; p->labels && r < c->C; r++) {
-        size_t i = c->order[r];
-        char name[4 * 40 + 1], label[sizeof name + 80];
-        vs_gp_shorten(c->sc->centres[i].name, 40, name, sizeof name);
-        fmt_num(c, c->res->point_cni[i], cni_d, num, sizeof num);
-        snprintf(label, sizeof label, "%s  %s", name, num);
-        if (!(p->labels[r] = strdup(label)))
-            break;
-        *label_w = fmax(*label_w, vs_gp_text_cm(label, 7));
-    }
-    if (!p->labels || (c->C > 0 && !p->labels[c->C - 1])) {
-        vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0,
-                                     "out of memory"));
-        return 0;
-    }
-    return 1;
+    char name[4 * 40 + 1], num[64];
+    vs_gp_shorten(c->sc->centres[i].name, 40, name, sizeof name);
+    fmt_num(c, c->res->point_cni[i], cni_d, num, sizeof num);
+    snprintf(buf, n, "%s  %s", name, num);
 }
 
-/* Rows of at most 0.6 cm; the chart fits an A4 page when it can. */
-static void alloc_layout(ctx *c, alloc_page *p, double label_w, double lo,
-                         double hi)
+/* Each panel's scale: the unit (kr below 10 000 SEK, else tkr: a cut of
+ * millions per centre still reads in whole tkr), the range of its bars
+ * and shown whiskers with 0, and tidy ticks.  The values are printed in a
+ * column beside the panel, not beside the bars: labels beside bars of
+ * both signs in a 4 to 6 cm plot would take most of its width (a panel
+ * of Västerbotten's plan needed 7 times its bars' span). */
+/* Row i's outer end in axis units: its bar's end, or its whisker's when
+ * that reaches further on the bar's side. */
+static double alloc_end(const ctx *c, const alloc_panel *p, size_t i)
 {
-    const vs_scenario *sc = c->sc;
+    const vs_centre_stat *s = cstat(c, p->v, i);
+    double x = (double)alloc_change(c, p->v, i) / 100.0 / p->div;
+    if (!alloc_whisker(c, p->v, i))
+        return x;
+    return x < 0 ? fmin(x, s->change_p05 / 100.0 / p->div)
+                 : fmax(x, s->change_p95 / 100.0 / p->div);
+}
+
+static void alloc_unit(const ctx *c, alloc_panel *p)
+{
+    double m = 0;
+    for (size_t q = 0; q < p->n; q++) {
+        size_t i = p->rows[q];
+        const vs_centre_stat *s = cstat(c, p->v, i);
+        m = fmax(m, fabs((double)alloc_change(c, p->v, i) / 100.0));
+        if (alloc_whisker(c, p->v, i))
+            m = fmax(m, fmax(fabs(s->change_p05), fabs(s->change_p95)) / 100.0);
+    }
+    p->div = m < 1e4 ? 1 : 1e3;
+    p->unit = m < 1e4 ? (c->g.sv ? "kr" : "SEK") : (c->g.sv ? "tkr" : "kSEK");
+    p->dec = m / p->div < 1 ? 2 : m / p->div < 10 ? 1 : 0;
+}
+
+static void alloc_scale(ctx *c, const alloc_page *pg, alloc_panel *p)
+{
+    double lo = 0, hi = 0;
+    for (size_t q = 0; q < p->n; q++) {
+        double e = alloc_end(c, p, p->rows[q]);
+        lo = fmin(lo, e);
+        hi = fmax(hi, e);
+    }
+    pad(&lo, &hi, 0.04);
+    vs_gp_axis_fit_room(c->g.sv, &p->ax, lo, hi, pg->right - pg->left, 7, 0);
+}
+
+/* Page layout in cm, from the top: titles, then each panel (its head,
+ * its rows, its axis), then the key and the note. */
+static void alloc_layout(ctx *c, alloc_page *pg, double label_w)
+{
     char thr[64];
-    for (size_t r = 0; r < c->C; r++)
-        p->n_low += !(c->res->point_cni[c->order[r]] > sc->high_need_cni);
-    p->split = p->n_low > 0 && p->n_low < c->C;
-    fmt_num(c, sc->high_need_cni, vs_gp_short_decimals(sc->high_need_cni), thr,
-            sizeof thr);
-    vs_gp_fill(p->above, sizeof p->above, c->L->above, thr);
-    vs_gp_fill(p->below, sizeof p->below, c->L->below, thr);
-
-    p->W = 16;
-    p->left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
-    p->right = p->W - 0.5;
-    p->key_h = 0.48 * (double)c->K + 0.3, p->notes_h = 0.95;
-    p->bottom = 0.3 + p->notes_h + p->key_h + 0.4 + 0.5 + 0.7;
-    p->top_h = 2.3;
-    double row = fmin(0.16 + 0.11 * (double)(c->K ? c->K : 1),
-                      (25.0 - p->bottom - p->top_h) / (double)c->C);
-    if (row < 0.25)
-        row = 0.25;
-    p->H = p->bottom + p->top_h + row * (double)c->C;
-    if (p->split)
-        p->right -= fmax(vs_gp_text_cm(p->above, 7),
-                         vs_gp_text_cm(p->below, 7)) + 0.2;
-    p->unit = vs_gp_money_unit(fmax(fabs(lo), fabs(hi)), c->g.sv, &p->div);
-    lo /= p->div;
-    hi /= p->div;
-    pad(&lo, &hi, 0.03);
-    vs_gp_axis_fit_room(c->g.sv, &p->ax, lo, hi, p->right - p->left, 8, 0);
+    fmt_num(c, c->sc->high_need_cni, vs_gp_short_decimals(c->sc->high_need_cni),
+            thr, sizeof thr);
+    vs_gp_fill(pg->above, sizeof pg->above, c->L->above, thr);
+    vs_gp_fill(pg->below, sizeof pg->below, c->L->below, thr);
+    pg->W = 16;
+    pg->left = fmin(fmax(label_w + 0.5, 2.5), 8.0);
+    int split = 0;
+    for (size_t k = 0; k < pg->n; k++)
+        split |= pg->p[k].n_low > 0 && pg->p[k].n_low < pg->p[k].n;
+    pg->right = pg->W - 0.5;
+    /* each panel's unit first: the value labels depend on it */
+    pg->val_w = 0;
+    for (size_t k = 0; k < pg->n; k++) {
+        alloc_panel *p = &pg->p[k];
+        char lab[160];
+        alloc_unit(c, p);
+        snprintf(lab, sizeof lab, "%s (%%)", p->unit);
+        pg->val_w = fmax(pg->val_w, vs_gp_text_cm(lab, 7));
+        for (size_t q = 0; q < p->n; q++) {
+            alloc_value_label(c, p, p->rows[q], lab, sizeof lab);
+            pg->val_w = fmax(pg->val_w, vs_gp_text_cm(lab, 7));
+        }
+    }
+    pg->val_w += 0.5;
+    pg->right -= pg->val_w;
+    if (split) /* the threshold's two labels in the right margin */
+        pg->right -= fmax(vs_gp_text_cm(pg->above, 7),
+                          vs_gp_text_cm(pg->below, 7)) + 0.3;
+    pg->row = 0.42;
+    pg->name_chars = (double)vs_gp_chars_in(pg->W - 1.0, 8.5);
+    pg->note_lines = (double)vs_gp_wrap_lines(pg->T->note,
+                                              vs_gp_chars_in(pg->W - 1.0, 7));
+    pg->foot_h = 0.3 + 0.36 * pg->note_lines + 0.65 /* baseline */ +
+                 3 * 0.45 + 0.3 /* key */;
+    double y = 1.7; /* from the top */
+    for (size_t k = 0; k < pg->n; k++) {
+        alloc_panel *p = &pg->p[k];
+        alloc_scale(c, pg, p);
+        size_t name_lines = vs_gp_wrap_lines(c->sc->variants[p->v].name,
+                                             (size_t)pg->name_chars);
+        if (name_lines > 3)
+            name_lines = 3;
+        vs_warnings_mark(&c->warn, p->v, c->g.sv, p->mark, sizeof p->mark);
+        size_t mark_lines = p->mark[0]
+            ? vs_gp_wrap_lines(p->mark, vs_gp_chars_in(pg->W - 1.0, 7.5)) : 0;
+        if (mark_lines > 3)
+            mark_lines = 3;
+        p->name_lines = name_lines, p->mark_lines = mark_lines;
+        p->head_h = 0.45 * (double)name_lines + 0.4 * (double)(1 + mark_lines) +
+                    0.65; /* and the CNI column's head */
+        y += p->head_h;
+        p->y1 = y;
+        y += pg->row * (double)(p->n ? p->n : 2);
+        p->y0 = y;
+        y += 1.55; /* tick labels, the axis title and a gap */
+    }
+    pg->H = y + pg->foot_h;
+    /* from the bottom */
+    for (size_t k = 0; k < pg->n; k++) {
+        pg->p[k].y0 = pg->H - pg->p[k].y0;
+        pg->p[k].y1 = pg->H - pg->p[k].y1;
+    }
 }
 
-/* The rows: centre names as tick labels, "CNI" over their column, and a
- * dashed line between the centres above the high-need threshold and the
- * rest, named in the right margin. */
-static void alloc_rows(ctx *c, FILE *f, const alloc_page *p)
+/* Panel k: its head (name, total, warning), rows, bars, whiskers and
+ * value labels. */
+static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
+                              int cni_d)
 {
-    fprintf(f, "set yrange [0.5:%zu.5]\n", c->C);
+    const alloc_panel *p = &pg->p[k];
+    const alloc_text *T = pg->T;
+    double W = pg->W, H = pg->H;
+    char buf[512], num[64], pct[64], var[32];
+    fprintf(f, "\n# Panel %zu: variant %zu\n", k + 1, p->v);
+    snprintf(var, sizeof var, "t_panel%zu", k);
+    vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[p->v].name,
+                         (size_t)pg->name_chars, 3);
+    /* The variant's total change, in MSEK from a million on. */
+    /* Sums in öre (a total of 0 must read as 0, not as a double's
+     * rounding); the baseline's total as a double (only for the per cent). */
+    vs_ore tot_ore = 0;
+    double tb = 0;
+    for (size_t i = 0; i < c->C; i++) {
+        if (__builtin_add_overflow(tot_ore, alloc_change(c, p->v, i), &tot_ore))
+            tot_ore = 0; /* beyond any budget: the sim refuses such totals */
+        tb += (double)cstat(c, c->base, i)->point / 100.0;
+    }
+    double tot = (double)tot_ore / 100.0;
+    double tdiv;
+    const char *tunit = vs_gp_money_unit(tot, c->g.sv, &tdiv);
+    char of[160];
+    size_t changed = 0;
+    for (size_t i = 0; i < c->C; i++)
+        changed += alloc_change(c, p->v, i) != 0;
+    snprintf(of, sizeof of, T->of, changed, c->C);
+    if (tot_ore == 0) {
+        snprintf(buf, sizeof buf, "%s %s; %s", T->total, T->unchanged, of);
+    } else {
+        double x = tot / tdiv; /* öre-sized totals keep their öre */
+        alloc_signed(c, x, fabs(x) < 1 ? 2 : fabs(x) < 100 ? 1 : 0, num,
+                     sizeof num);
+        int k2 = snprintf(buf, sizeof buf, "%s %s %s", T->total, num, tunit);
+        double q = tb != 0 ? 100 * tot / tb : 0;
+        if (round(fabs(q) * 100) > 0 && k2 > 0 && (size_t)k2 < sizeof buf) {
+            alloc_signed(c, q, pct_decimals(q), pct, sizeof pct);
+            snprintf(buf + k2, sizeof buf - (size_t)k2, " (%s %%)", pct);
+        }
+        size_t len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, "; %s", of);
+    }
+    snprintf(var, sizeof var, "t_total%zu", k);
+    vs_gp_assign(&c->g, f, var, buf);
+    if (p->mark[0]) {
+        snprintf(var, sizeof var, "t_mark%zu", k);
+        vs_gp_assign_wrapped(&c->g, f, var, p->mark,
+                             vs_gp_chars_in(W - 1.0, 7.5), 3);
+    }
+    snprintf(buf, sizeof buf, T->axis, p->unit);
+    vs_gp_assign(&c->g, f, "t_axis", buf);
+
+    vs_gp_put_margins(f, W, H, pg->left, pg->right, p->y0, p->y1);
+    /* Multi-line labels hang from their first line. */
+    double top = p->y1 + p->head_h, nl = (double)p->name_lines;
+    fprintf(f, "set label 10 t_panel%zu", k);
+    vs_gp_put_at(f, W, H, 0.5, top - 0.3);
+    fputs(" left font ',8.5' noenhanced\n", f);
+    fprintf(f, "set label 11 t_total%zu", k);
+    vs_gp_put_at(f, W, H, 0.5, top - 0.3 - 0.45 * nl);
+    fputs(" left font ',7.5' noenhanced\n", f);
+    if (p->mark[0]) {
+        /* The warning in the panel's head, in the losses' colour and
+         * with its sign and word, which survive grey-scale print. */
+        fprintf(f, "set label 12 t_mark%zu", k);
+        vs_gp_put_at(f, W, H, 0.5, top - 0.3 - 0.45 * nl - 0.4);
+        fputs(" left font ',7.5' textcolor lt 6 noenhanced\n", f);
+    } else {
+        fputs("unset label 12\n", f);
+    }
+    fputs("set xlabel t_axis noenhanced offset 0, 0.3\n", f);
+    vs_gp_put_axis(&c->g, f, "x", &p->ax);
+    if (p->n == 0) {
+        fputs("set yrange [0:1]\nunset ytics\nunset label 1\nunset arrow 1\n"
+              "unset label 2\nunset label 3\nset label 4 ", f);
+        vs_gp_put_q(&c->g, f, T->none);
+        fputs(" at graph 0.5, graph 0.5 center font ',7.5' noenhanced\n"
+              "plot NaN notitle\nunset label 4\n", f);
+        return;
+    }
+    fprintf(f, "set yrange [0.5:%zu.5]\n", p->n);
     fputs("set ytics scale 0 font ',7' noenhanced (", f);
-    for (size_t r = 0; r < c->C; r++) {
-        if (r)
+    for (size_t q = 0; q < p->n; q++) {
+        if (q)
             fputs(", \\\n  ", f);
-        vs_gp_put_tic(&c->g, f, p->labels[r], (double)(r + 1));
+        alloc_tick(c, p->rows[q], cni_d, buf, sizeof buf);
+        vs_gp_put_tic(&c->g, f, buf, (double)(q + 1));
     }
     fputs(")\n", f);
-    fputs("set label 1 t_cni at graph 0, graph 1 offset -0.9, 0.8 right "
+    fputs("set label 1 t_cni at graph 0, graph 1 offset -0.9, 0.55 right "
           "font ',7' noenhanced\n", f);
-    if (!p->split)
-        return;
-    fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
-               "%zu.5 nohead dt 2 lc rgb vs_grey\n", p->n_low, p->n_low);
-    fputs("set label 2 ", f);
-    vs_gp_put_q(&c->g, f, p->above);
-    fprintf(f, " at graph 1, first %zu.5 offset 0.6, 0.55 left font ',7' "
-               "textcolor rgb vs_grey noenhanced\n", p->n_low);
-    fputs("set label 3 ", f);
-    vs_gp_put_q(&c->g, f, p->below);
-    fprintf(f, " at graph 1, first %zu.5 offset 0.6, -0.55 left font ',7' "
-               "textcolor rgb vs_grey noenhanced\n", p->n_low);
+    if (p->n_low > 0 && p->n_low < p->n) {
+        /* across the plot (not through the values), named right of them */
+        double xe = (pg->right + pg->val_w) / W, xl = xe + 0.2 / W;
+        fprintf(f, "set arrow 1 from graph 0, first %zu.5 to graph 1, first "
+                   "%zu.5 nohead dt 2 lc rgb vs_grey\n", p->n_low, p->n_low);
+        fputs("set label 2 t_above at screen ", f);
+        vs_gp_put_num(f, xl);
+        fprintf(f, ", first %zu.5 offset 0, 0.55 left font ',7' "
+                   "textcolor rgb vs_grey noenhanced\n", p->n_low);
+        fputs("set label 3 t_below at screen ", f);
+        vs_gp_put_num(f, xl);
+        fprintf(f, ", first %zu.5 offset 0, -0.55 left font ',7' "
+                   "textcolor rgb vs_grey noenhanced\n", p->n_low);
+    } else {
+        fputs("unset arrow 1; unset label 2; unset label 3\n", f);
+    }
+    /* The values in a column right of the plot, one per row, right
+     * aligned, under a head naming the unit. */
+    snprintf(buf, sizeof buf, "%s (%%)", p->unit);
+    fputs("set label 5 ", f);
+    vs_gp_put_q(&c->g, f, buf);
+    fputs(" at screen ", f);
+    vs_gp_put_num(f, (pg->right + pg->val_w) / W);
+    fputs(", graph 1 offset 0, 0.55 right font ',7' noenhanced\n", f);
+    for (size_t q = 0; q < p->n; q++) {
+        alloc_value_label(c, p, p->rows[q], buf, sizeof buf);
+        fprintf(f, "set label %zu ", 1000 + q);
+        vs_gp_put_q(&c->g, f, buf);
+        fputs(" at screen ", f);
+        vs_gp_put_num(f, (pg->right + pg->val_w) / W);
+        fprintf(f, ", first %zu right font ',7' textcolor rgb vs_ink "
+                   "noenhanced\n", q + 1);
+    }
+    fputs("U = ", f);
+    vs_gp_put_num(f, p->div);
+    fprintf(f, "  # SEK per axis unit\nK = %zu  # this panel\n", k);
+    fputs("plot 'chart_allocation.csv' skip 1 using ($4 == K && $6 > 0 ? "
+          "$6 / U : NaN):5:(0):($6 / U):($5 - 0.3):($5 + 0.3) with "
+          "boxxyerror fs solid 1.0 noborder lt 5 notitle, \\\n"
+          "  '' skip 1 using ($4 == K && $6 < 0 ? $6 / U : NaN):5:($6 / U):(0):"
+          "($5 - 0.3):($5 + 0.3) with boxxyerror fs pattern 4 border lt 6 "
+          "lt 6 notitle, \\\n"
+          "  '' skip 1 using ($4 == K && $9 == 1 ? $6 / U : NaN):5:($7 / U):"
+          "($8 / U) with xerrorbars lc rgb vs_ink lw 0.8 pt 7 ps 0 notitle\n",
+          f);
+    for (size_t q = 0; q < p->n; q++)
+        fprintf(f, "unset label %zu\n", 1000 + q);
 }
 
-/* The bars and whiskers (or a note when there is only the baseline). */
-static void alloc_plot(ctx *c, FILE *f, const alloc_page *p)
+int vs_charts_check_variants(const vs_scenario *sc, const char *list,
+                             vs_err *err)
 {
-    if (c->K == 0) {
-        fputs("set label 4 ", f);
-        vs_gp_put_q(&c->g, f, c->L->only_baseline);
-        fputs(" at graph 0.5, graph 0.5 center noenhanced\n"
-              "plot NaN notitle\n", f);
-        return;
+    if (!list || !*list)
+        return VS_OK;
+    for (const char *s = list;;) {
+        size_t len = strcspn(s, ",");
+        int found = -1;
+        for (size_t v = 0; v < sc->n_variants; v++)
+            if (strlen(sc->variants[v].id) == len &&
+                strncmp(sc->variants[v].id, s, len) == 0)
+                found = (int)v;
+        if (found == sc->baseline)
+            return vs_err_set(err, VS_EINPUT, NULL, 0,
+                              "--variants: '%.*s' is the baseline: the "
+                              "allocation chart shows changes against it",
+                              (int)len, s);
+        if (found < 0) {
+            char names[512];
+            size_t k = 0;
+            names[0] = '\0';
+            for (size_t v = 0; v < sc->n_variants && k < sizeof names; v++)
+                if ((int)v != sc->baseline)
+                    k += (size_t)snprintf(names + k, sizeof names - k, "%s%s",
+                                          k ? ", " : "", sc->variants[v].id);
+            if (len == 0)
+                return vs_err_set(err, VS_EINPUT, NULL, 0,
+                                  "--variants: an empty id in '%s' (ids "
+                                  "between commas: %s)", list, names);
+            return vs_err_set(err, VS_EINPUT, NULL, 0,
+                              "--variants: no variant '%.*s' in %s (its "
+                              "variants: %s)", (int)len, s,
+                              sc->file ? sc->file : "the scenario", names);
+        }
+        if (!s[len])
+            return VS_OK;
+        s += len + 1;
     }
-    fputs("set key", f);
-    vs_gp_put_at(f, p->W, p->H, 0.5, 0.3 + p->notes_h + p->key_h);
-    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n",
-            c->K);
-    fputs("set errorbars 0.6\nplot \\\n", f);
-    for (size_t v = 0; v < c->V; v++) {
-        if (v == c->base)
-            continue;
-        fprintf(f, "  'chart_allocation.csv' skip 1 using ($3 == %zu ? $7 / U : "
-                   "NaN):5:($7 < 0 ? $7 / U : 0):($7 < 0 ? 0 : $7 / U):"
-                   "($5 - $6):($5 + $6) with boxxyerror lt %d title t_v%zu, \\\n",
-                v, c->slot[v], v);
-    }
-    fputs("  'chart_allocation.csv' skip 1 using ($7 / U):5:($8 / U):($9 / U) "
-          "with xerrorbars lc rgb vs_ink lw 0.7 pt 7 ps 0 notitle\n", f);
 }
 
 static void write_allocation(ctx *c)
 {
-    double lo, hi, label_w;
-    char buf[160];
-    if (!alloc_data(c, &lo, &hi))
-        return;
-    alloc_page p;
-    memset(&p, 0, sizeof p);
-    if (!alloc_labels(c, &p, &label_w))
+    alloc_page pg;
+    memset(&pg, 0, sizeof pg);
+    pg.T = c->g.sv ? &alloc_sv : &alloc_en;
+    if (!alloc_panels(c, &pg))
         goto done;
-    alloc_layout(c, &p, label_w, lo, hi);
-    double W = p.W, H = p.H;
+    if (!alloc_data(c, &pg))
+        goto done;
+    /* The labels' room: the longest tick label of any panel. */
+    int cni_d = cni_decimals(c);
+    double label_w = 0;
+    char buf[512];
+    for (size_t k = 0; k < pg.n; k++)
+        for (size_t q = 0; q < pg.p[k].n; q++) {
+            alloc_tick(c, pg.p[k].rows[q], cni_d, buf, sizeof buf);
+            label_w = fmax(label_w, vs_gp_text_cm(buf, 7));
+        }
+    alloc_layout(c, &pg, label_w);
+    double W = pg.W, H = pg.H;
     FILE *f = script_begin(c, "allocation",
-                 "change in allocation per centre against the baseline",
-                 "chart_allocation.csv", W, H);
+                 "change in allocation per centre against the baseline, one "
+                 "panel per variant", "chart_allocation.csv", W, H);
     if (!f)
         goto done;
+    const alloc_text *T = pg.T;
     vs_gp_assign(&c->g, f, "t_title", c->L->alloc_title);
-    snprintf(buf, sizeof buf, "%s (%s)", c->L->alloc_axis, p.unit);
-    vs_gp_assign(&c->g, f, "t_axis", buf);
-    vs_gp_assign(&c->g, f, "t_note", c->L->alloc_note);
     vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
     vs_gp_assign(&c->g, f, "t_cni", c->L->cni);
-
-    fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 colour, "
-          "5 bar centre,\n# 6 bar half-height, 7 change (SEK), 8-9 its 5th "
-          "and 95th percentiles.\nU = ", f);
-    vs_gp_put_num(f, p.div);
-    fputs("  # SEK per axis unit\n", f);
-    vs_gp_put_margins(f, W, H, p.left, p.right, p.bottom, H - p.top_h);
-    /* Titles as labels on the page: gnuplot centres `set title` over the
-     * plot, which the long tick labels push to the right. */
+    vs_gp_assign(&c->g, f, "t_above", pg.above);
+    vs_gp_assign(&c->g, f, "t_below", pg.below);
+    vs_gp_assign(&c->g, f, "t_gain", T->gain);
+    vs_gp_assign(&c->g, f, "t_loss", T->loss);
+    vs_gp_assign(&c->g, f, "t_whisker", T->whisker);
+    vs_gp_assign_wrapped(&c->g, f, "t_note", T->note,
+                         vs_gp_chars_in(W - 1.0, 7), 8);
+    fputs("\n# Columns of chart_allocation.csv: 3 variant number, 4 panel "
+          "(-1: not shown),\n# 5 row, 6 change (SEK), 7-8 its 5th and 95th "
+          "percentiles, 9 whisker drawn,\n# 10 change in per cent.\n", f);
+    fputs("set multiplot\n", f);
     vs_gp_put_titles(f, W, H);
-    fputs("set label 103 t_baseline_is . t_baseline", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + p.notes_h - 0.35);
-    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.1);
-    fputs(" left font ',7' noenhanced\n", f);
-    fputs("set xlabel t_axis noenhanced\n", f);
-    vs_gp_put_axis(&c->g, f, "x", &p.ax);
     fputs("unset grid\nset grid xtics back lc rgb vs_light\n"
-          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
-    alloc_rows(c, f, &p);
-    alloc_plot(c, f, &p);
+          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\nset tics font ',7'\n"
+          "set style textbox opaque noborder margins 0.3, 0.1\n", f);
+    if (pg.n == 0) {
+        vs_gp_put_margins(f, W, H, 1, W - 1, pg.foot_h + 1, H - 2);
+        fputs("unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]\n"
+              "set label 4 ", f);
+        vs_gp_put_q(&c->g, f, c->L->only_baseline);
+        fputs(" at graph 0.5, graph 0.5 center noenhanced\n"
+              "plot NaN notitle\n", f);
+    }
+    for (size_t k = 0; k < pg.n; k++) {
+        alloc_panel_write(c, f, &pg, k, cni_d);
+        if (k == 0)
+            fputs("unset label 101; unset label 102\n", f);
+    }
+    fputs("\n# The key and the note.\n", f);
+    vs_gp_key_strip(f, W, H, 0.3 + 0.36 * pg.note_lines + 0.65,
+                    pg.foot_h - 0.1, 3);
+    fputs("unset label\nset label 103 t_baseline_is . t_baseline", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.36 * pg.note_lines + 0.2);
+    fputs(" left font ',7' noenhanced\nset label 104 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, 0.3 + 0.36 * pg.note_lines - 0.15);
+    fputs(" left font ',7' noenhanced\n", f);
+    /* Only what the chart shows has a key entry. */
+    int gains = 0, losses = 0, whiskers = 0;
+    for (size_t k = 0; k < pg.n; k++)
+        for (size_t q = 0; q < pg.p[k].n; q++) {
+            size_t i = pg.p[k].rows[q];
+            vs_ore d = alloc_change(c, pg.p[k].v, i);
+            gains |= d > 0;
+            losses |= d < 0;
+            whiskers |= alloc_whisker(c, pg.p[k].v, i);
+        }
+    const char *sep = "plot ";
+    if (gains) {
+        fprintf(f, "%sNaN with boxes fs solid 1.0 noborder lt 5 title t_gain", sep);
+        sep = ", \\\n  ";
+    }
+    if (losses) {
+        fprintf(f, "%sNaN with boxes fs pattern 4 border lt 6 lt 6 title t_loss",
+                sep);
+        sep = ", \\\n  ";
+    }
+    if (whiskers) {
+        fprintf(f, "%sNaN with lines lc rgb vs_ink lw 0.8 title t_whisker", sep);
+        sep = ", \\\n  ";
+    }
+    fputs(sep[0] == 'p' ? "plot NaN notitle\n" : "\n", f);
+    fputs("unset multiplot\n", f);
 done:
-    for (size_t r = 0; p.labels && r < c->C; r++)
-        free(p.labels[r]);
-    free(p.labels);
+    for (size_t k = 0; pg.p && k < pg.n; k++)
+        free(pg.p[k].rows);
+    free(pg.p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -509,110 +902,356 @@ done:
     return ok;
 }
 
-/* Layout in cm, from the bottom: the key, the shift panel (with its axis
- * title), the curves, the titles. */
-typedef struct conc_page {
-    double W, left, right, key_h, shift_y0, shift_y1, curve_y0, curve_y1, H;
-} conc_page;
+/* The concentration chart's own words. */
+typedef struct conc_text {
+    const char *y, *note, *idx_title, *idx_axis, *idx_note,
+        *idx_note_nan;
+} conc_text;
 
-static void conc_curves_panel(ctx *c, FILE *f, const conc_page *p)
+static const conc_text conc_sv = {
+    "Förskjutning (procentenheter)",
+    "Kurvan: hur mycket mindre av pengarna (i procentenheter) än i "
+    "jämförelsealternativet som går till de listade med lägst CNI, upp till "
+    "varje andel av de listade.  Över 0: pengarna flyttas mot högre CNI.  "
+    "Under 0: mot lägre.  0: som jämförelsealternativet.",
+    "Förändring i koncentrationsindex (pengar per listad efter CNI)",
+    "Förändring mot jämförelsealternativet (indexenheter)",
+    "Över 0: mer pengar per listad till högre CNI.  Jämförelsealternativet "
+    "har %s; om pengarna följde behovet (listade × CNI) vore indexet %s.",
+    "Över 0: mer pengar per listad till högre CNI.",
+};
+
+static const conc_text conc_en = {
+    "Shift (percentage points)",
+    "The curve: how much less of the money (in percentage points) than under "
+    "the baseline goes to the listed persons with the lowest CNI, up to each "
+    "share of the listed.  Above 0: the money moves towards higher CNI.  "
+    "Below 0: towards lower.  0: as under the baseline.",
+    "Change in the concentration index (money per person by CNI)",
+    "Change against the baseline (index units)",
+    "Above 0: more money per person to higher CNI.  The baseline has %s; if "
+    "the money followed need (listed × CNI) the index would be %s.",
+    "Above 0: more money per person to higher CNI.",
+};
+
+/* Decimals that show three significant digits of v (0 to 6). */
+static int sig3(double v)
 {
-    size_t V = c->V;
-    double W = p->W, H = p->H, left = p->left, right = p->right;
-    double key_h = p->key_h, curve_y0 = p->curve_y0, curve_y1 = p->curve_y1;
-    vs_gp_axis pct;
-    vs_gp_axis_fit(&pct, 0, 100, 5, 0);
-    vs_gp_put_margins(f, W, H, left, right, curve_y0, curve_y1);
-    vs_gp_put_axis(&c->g, f, "x", &pct);
-    vs_gp_put_axis(&c->g, f, "y", &pct);
-    fputs("set ylabel t_y\nset key", f);
-    vs_gp_put_at(f, W, H, 0.5, 0.3 + key_h);
-    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced\n", V + 2);
-    fputs("plot x with lines dt 3 lw 1.2 lc rgb vs_grey title t_equal, \\\n"
-          "  'chart_curves.csv' skip 1 using 4:5 with lines dt 2 lw 2.5 "
-          "lc rgb vs_ink title t_need", f);
-    for (size_t v = 0; v < V; v++) {
-        if (v == c->base)
-            continue;
-        fprintf(f, ", \\\n  'chart_curves.csv' skip 1 using 4:%zu with lines "
-                   "lt %d lw 2 title t_v%zu", 6 + v, c->slot[v], v);
-    }
-    /* The baseline last, thinner, so it stays visible on top. */
-    fprintf(f, ", \\\n  'chart_curves.csv' skip 1 using 4:%zu with lines lt 1 "
-               "lw 1 title t_v%zu . t_base_suffix\n", 6 + c->base, c->base);
-
+    double m = fabs(v);
+    return m > 0 && isfinite(m) ? (int)fmin(6, fmax(0, 2 - floor(log10(m)))) : 3;
 }
 
-/* The shift of each variant against the baseline. */
+/* A row of the index panel, in cm: the name, and the bar under it. */
+#define CONC_ROW 0.9
+
+/* Line and point types per variant (the j-th shown), so that the curves
+ * stay apart in grey-scale print: dash pattern and marker differ. */
+static int conc_dt(size_t j) { return (int)(j % 5) + 1; }
+static int conc_pt(size_t j)
+{
+    static const int pt[] = {7, 5, 9, 11, 13, 4, 6, 8};
+    return pt[j % (sizeof pt / sizeof pt[0])];
+}
+
+/* Layout in cm, from the top: titles, the note, the shift panel, its
+ * key (and the warnings of the variants in it), the index panel and its
+ * note. */
+typedef struct conc_page {
+    double W, left, right, H;
+    double note_h, shift_y0, shift_y1, key_y0, key_y1, idx_y0, idx_y1;
+    size_t note_lines, idx_note_lines, warned_lines, idx_label_chars;
+    double idx_dec;
+} conc_page;
+
+/* The concentration index (ci_need) of variant v and its change against
+ * the baseline at the point estimate, as metrics.csv has them. */
+static double conc_ci(const ctx *c, size_t v)
+{
+    return c->res->stats[v * VS_STAT_COUNT + VS_M_CI_NEED].point;
+}
+
+/* Variant v's change in the index against the baseline; a change below
+ * 1e-9 is a double's rounding of the same shares (a proportional cut
+ * gives -2e-12) and reads as 0, not as a striped sliver. */
+static double conc_change(const ctx *c, size_t v)
+{
+    double d = conc_ci(c, v) - conc_ci(c, c->base);
+    return fabs(d) <= 1e-9 ? 0 : d;
+}
+
+/* "Name: ⚠ Warning: ..." for a variant of the key with a warning; 0 when
+ * it has none. */
+static int conc_warned(const ctx *c, size_t v, char *buf, size_t n)
+{
+    char mark[256];
+    if (v == c->base ||
+        !vs_warnings_mark(&c->warn, v, c->g.sv, mark, sizeof mark)[0])
+        return 0;
+    snprintf(buf, n, "%s: %s", c->sc->variants[v].name, mark);
+    return 1;
+}
+
+static void conc_layout(ctx *c, conc_page *p, const conc_text *T,
+                        double *ilo, double *ihi)
+{
+    p->W = 16, p->left = 2.0, p->right = p->W - 0.5;
+    p->note_lines = vs_gp_wrap_lines(T->note, vs_gp_chars_in(p->W - 1.0, 7));
+    p->note_h = 0.36 * (double)p->note_lines + 0.3;
+    p->warned_lines = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        char line[640];
+        if (conc_warned(c, v, line, sizeof line))
+            p->warned_lines += vs_gp_wrap_lines(line, vs_gp_chars_in(p->W - 1.0, 7));
+    }
+    p->idx_label_chars = 36; /* the index panel's names at the left */
+    p->idx_note_lines = 2;
+    double y = 2.0; /* from the top: the titles */
+    y += p->note_h;
+    p->shift_y1 = y;
+    y += 7.5;
+    p->shift_y0 = y;
+    y += 1.3; /* ticks and the axis title */
+    p->key_y1 = y;
+    y += 0.45 * (double)(c->K + 1) + 0.36 * (double)p->warned_lines + 0.2;
+    p->key_y0 = y;
+    y += 0.9; /* the index panel's title */
+    p->idx_y1 = y;
+    y += CONC_ROW * (double)(c->K ? c->K : 1) + 0.1;
+    p->idx_y0 = y;
+    y += 1.6 + 0.42 * (double)(p->idx_note_lines + 1) + 0.2; /* and the
+                                                     baseline's name */
+    p->H = y;
+    p->shift_y0 = p->H - p->shift_y0, p->shift_y1 = p->H - p->shift_y1;
+    p->key_y0 = p->H - p->key_y0, p->key_y1 = p->H - p->key_y1;
+    p->idx_y0 = p->H - p->idx_y0, p->idx_y1 = p->H - p->idx_y1;
+    /* the index changes' range, with room for their labels */
+    double m = 0;
+    *ilo = 0, *ihi = 0;
+    for (size_t v = 0; v < c->V; v++)
+        if (v != c->base && isfinite(conc_change(c, v))) {
+            double d = conc_change(c, v);
+            *ilo = fmin(*ilo, d);
+            *ihi = fmax(*ihi, d);
+            m = fmax(m, fabs(d));
+        }
+    p->idx_dec = sig3(m);
+}
+
+/* The curves of the shift against the baseline, one per variant. */
 static void conc_shift_panel(ctx *c, FILE *f, const conc_page *p, double lo,
                              double hi)
 {
-    size_t V = c->V;
-    double W = p->W, H = p->H, left = p->left, right = p->right;
-    double shift_y0 = p->shift_y0, shift_y1 = p->shift_y1;
+    double W = p->W, H = p->H;
+    /* Never zoom into a double's rounding: at least 0.01 points. */
+    double m = fmax(fmax(fabs(lo), fabs(hi)), 0.005);
+    lo = fmin(lo, -0.05 * m), hi = fmax(hi, 0.05 * m);
+    if (hi - lo < 0.01)
+        lo -= 0.005, hi += 0.005;
     pad(&lo, &hi, 0.08);
-    vs_gp_axis sh;
-    vs_gp_axis_fit(&sh, lo, hi, 4, 0);
-    vs_gp_put_margins(f, W, H, left, right, shift_y0, shift_y1);
-    fputs("unset key; unset label 101; unset label 102\n"
-          "set ylabel t_shift font ',7'\nset xlabel t_x\n", f);
+    vs_gp_axis sh, pct;
+    vs_gp_axis_fit(&sh, lo, hi, 5, 0);
+    vs_gp_axis_fit(&pct, 0, 100, 5, 0);
+    vs_gp_put_margins(f, W, H, p->left, p->right, p->shift_y0, p->shift_y1);
+    vs_gp_put_axis(&c->g, f, "x", &pct);
     vs_gp_put_axis(&c->g, f, "y", &sh);
-    fputs("set xzeroaxis lt -1 lc rgb vs_ink lw 1\n"
-          "set label 1 t_shift_note", f);
-    vs_gp_put_at(f, W, H, left, shift_y1 + 0.2);
-    fputs(" left font ',7' textcolor rgb vs_ink noenhanced\n", f);
+    fputs("set ylabel t_y offset 0.5, 0 noenhanced\n"
+          "set xlabel t_x noenhanced offset 0, 0.3\n"
+          "set xzeroaxis lt -1 lc rgb vs_ink lw 1\n", f);
+    fputs("set key", f);
+    vs_gp_put_at(f, W, H, 0.5, p->key_y1);
+    fprintf(f, " left top Left reverse vertical maxrows %zu noenhanced "
+               "samplen 4\n", c->K + 1);
     if (c->K == 0) {
         fputs("set label 2 ", f);
         vs_gp_put_q(&c->g, f, c->L->only_baseline);
         fputs(" at graph 0.5, graph 0.5 center noenhanced\nplot NaN notitle\n",
               f);
-    } else {
-        fputs("plot ", f);
-        size_t j = 0;
-        for (size_t v = 0; v < V; v++) {
-            if (v == c->base)
-                continue;
-            fprintf(f, "%s'chart_curves.csv' skip 1 using 4:%zu with lines "
-                       "lt %d lw 2 notitle", j ? ", \\\n  " : "",
-                    6 + V + j, c->slot[v]);
-            j++;
-        }
-        fputc('\n', f);
+        return;
     }
+    fputs("plot ", f);
+    size_t j = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        char mark[256];
+        int warned = vs_warnings_mark(&c->warn, v, c->g.sv, mark,
+                                      sizeof mark)[0] != '\0';
+        fprintf(f, "%s'chart_curves.csv' skip 1 using 4:%zu with linespoints "
+                   "lt %d dt %d pt %d ps 0.7 pi -4 lw 2 title t_v%zu%s",
+                j ? ", \\\n  " : "", 6 + c->V + j, c->slot[v], conc_dt(j),
+                conc_pt(j), v, warned ? " . t_warn_sign" : "");
+        j++;
+    }
+    fputc('\n', f);
+}
+
+/* The change in the concentration index per variant: bars with their
+ * values, gains solid and losses striped as in the allocation chart; the
+ * variant's whole name above its bar. */
+static void conc_index_panel(ctx *c, FILE *f, const conc_page *p,
+                             double lo, double hi)
+{
+    double W = p->W, H = p->H;
+    char buf[320];
+    if (c->K == 0)
+        return;
+    double vw = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        alloc_signed(c, conc_change(c, v), (int)p->idx_dec,
+                     buf, sizeof buf);
+        vw = fmax(vw, vs_gp_text_cm(buf, 7));
+    }
+    double left = 1.0, right = p->right - 0.4, pw = right - left;
+    double span = hi - lo > 0 ? hi - lo : 1e-3;
+    /* each side that holds a bar gets room for a label */
+    double room = (vw + 0.5) / pw;
+    if (room < 0.45) {
+        double s = span / (1 - room * ((lo < 0) + (hi > 0)));
+        if (lo < 0)
+            lo -= room * s;
+        if (hi > 0)
+            hi += room * s;
+    }
+    if (!(hi > lo))
+        lo = -1e-3, hi = 1e-3;
+    vs_gp_axis ax;
+    vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, pw, 7, 0);
+    fputs("\n# The change in the concentration index.\n", f);
+    vs_gp_put_margins(f, W, H, left, right, p->idx_y0, p->idx_y1);
+    fputs("unset label 1; unset key; unset xzeroaxis; unset ytics\n"
+          "set yzeroaxis lt -1 lc rgb vs_ink lw 1\n"
+          "set style textbox opaque noborder margins 0.5, 0.2\n"
+          "set ylabel ''\nset xlabel t_idx_axis noenhanced offset 0, 0.3\n"
+          "set label 3 t_idx_title", f);
+    vs_gp_put_at(f, W, H, 0.5, p->idx_y1 + 0.45);
+    fputs(" left font ',8.5' noenhanced\nset label 4 t_idx_note", f);
+    vs_gp_put_at(f, W, H, 0.5, p->idx_y0 - 1.65);
+    fputs(" left font ',7' noenhanced\nset label 6 t_baseline_is . t_baseline", f);
+    vs_gp_put_at(f, W, H, 0.5,
+                 p->idx_y0 - 1.65 - 0.42 * (double)p->idx_note_lines);
+    fputs(" left font ',7' noenhanced\n", f);
+    vs_gp_put_axis(&c->g, f, "x", &ax);
+    fprintf(f, "set yrange [0.5:%zu.5]\n", c->K);
+    size_t j = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        double y = (double)(c->K - j), d = conc_change(c, v);
+        fprintf(f, "set label %zu t_v%zu at graph 0, first ", 200 + j, v);
+        vs_gp_put_num(f, y + 0.22);
+        fputs(" left offset 0.4, 0 front boxed font ',7' noenhanced\n", f);
+        if (isfinite(d)) {
+            alloc_signed(c, d, (int)p->idx_dec, buf, sizeof buf);
+            fprintf(f, "set label %zu ", 1000 + j);
+            vs_gp_put_q(&c->g, f, buf);
+            fputs(" at first ", f);
+            vs_gp_put_num(f, d);
+            fputs(", first ", f);
+            vs_gp_put_num(f, y - 0.2);
+            fprintf(f, " %s font ',7' textcolor rgb vs_ink noenhanced\n",
+                    d < 0 ? "right offset -0.6, 0" : "left offset 0.6, 0");
+        }
+        j++;
+    }
+    fputs("plot 'chart_concentration.csv' skip 1 using ($5 > 0 ? $5 : NaN):3:"
+          "(0):5:($3 - 0.4):($3 - 0.02) with boxxyerror fs solid 1.0 noborder "
+          "lt 5 notitle, \\\n"
+          "  '' skip 1 using ($5 < 0 ? $5 : NaN):3:5:(0):($3 - 0.4):($3 - 0.02) "
+          "with boxxyerror fs pattern 4 border lt 6 lt 6 notitle\n", f);
+}
+
+/* chart_concentration.csv: per variant but the baseline, its row in the
+ * index panel (1 = bottom), its concentration index (ci_need) and the
+ * change against the baseline, at the point estimate. */
+static int conc_index_data(ctx *c)
+{
+    FILE *d = vs_gp_open(&c->g, "chart_concentration.csv");
+    if (!d)
+        return 0;
+    fputs("variant,v,row,ci_need,ci_change\n", d);
+    size_t j = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        if (v == c->base)
+            continue;
+        vs_gp_put_id(d, c->sc->variants[v].id);
+        fprintf(d, ",%zu,%zu,", v, c->K - j);
+        vs_gp_put_cell(d, conc_ci(c, v));
+        fputc(',', d);
+        vs_gp_put_cell(d, conc_change(c, v));
+        fputc('\n', d);
+        j++;
+    }
+    return 1;
 }
 
 static void write_concentration(ctx *c)
 {
-    double lo, hi;
-    if (!conc_data(c, &lo, &hi))
+    double lo, hi, ilo, ihi;
+    if (!conc_data(c, &lo, &hi) || !conc_index_data(c))
         return;
+    const conc_text *T = c->g.sv ? &conc_sv : &conc_en;
     conc_page p;
-    p.W = 16, p.left = 2.7, p.right = p.W - 0.5;
-    p.key_h = 0.48 * (double)(c->V + 2) + 0.2;
-    p.shift_y0 = 0.3 + p.key_h + 1.6, p.shift_y1 = p.shift_y0 + 5.5;
-    p.curve_y0 = p.shift_y1 + 1.2, p.curve_y1 = p.curve_y0 + 8.5;
-    p.H = p.curve_y1 + 2.0;
+    memset(&p, 0, sizeof p);
+    conc_layout(c, &p, T, &ilo, &ihi);
     double W = p.W, H = p.H;
     FILE *f = script_begin(c, "concentration",
-                 "concentration curves of money and need by CNI rank",
-                 "chart_curves.csv", W, H);
+                 "where the money moves along the CNI ranking, and the change "
+                 "in the concentration index", "chart_curves.csv and "
+                 "chart_concentration.csv", W, H);
     if (!f)
         return;
+    char buf[640], a[72], b[72];
     vs_gp_assign(&c->g, f, "t_title", c->L->conc_title);
     vs_gp_assign(&c->g, f, "t_x", c->L->conc_x);
-    vs_gp_assign(&c->g, f, "t_y", c->L->conc_y);
-    vs_gp_assign(&c->g, f, "t_equal", c->L->conc_equal);
-    vs_gp_assign(&c->g, f, "t_need", c->L->conc_need);
-    vs_gp_assign_lines(&c->g, f, "t_shift", c->L->conc_shift_y);
-    vs_gp_assign(&c->g, f, "t_shift_note", c->L->conc_shift_note);
-    vs_gp_assign(&c->g, f, "t_base_suffix", c->L->base_suffix);
+    vs_gp_assign(&c->g, f, "t_y", T->y);
+    vs_gp_assign_wrapped(&c->g, f, "t_note", T->note,
+                         vs_gp_chars_in(W - 1.0, 7), (int)p.note_lines);
+    vs_gp_assign(&c->g, f, "t_idx_title", T->idx_title);
+    vs_gp_assign(&c->g, f, "t_idx_axis", T->idx_axis);
+    vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
+    vs_gp_assign(&c->g, f, "t_warn_sign", " \xe2\x9a\xa0");
+    /* The baseline's index and the one that need would give: the scale
+     * against which a change reads (hi = ci_need - the index of CNI). */
+    double cb = conc_ci(c, c->base);
+    double cn = cb - c->res->stats[c->base * VS_STAT_COUNT + VS_M_HI].point;
+    if (isfinite(cb) && isfinite(cn)) {
+        fmt_num(c, cb, sig3(cb), a, sizeof a);
+        fmt_num(c, cn, sig3(cn), b, sizeof b);
+        snprintf(buf, sizeof buf, T->idx_note, a, b);
+    } else {
+        snprintf(buf, sizeof buf, "%s", T->idx_note_nan);
+    }
+    vs_gp_assign_wrapped(&c->g, f, "t_idx_note", buf,
+                         vs_gp_chars_in(W - 1.0, 7), (int)p.idx_note_lines);
     fputs("\n# Columns of chart_curves.csv: 4 cumulative share of listed (%), "
           "5 of need,\n# 6 onwards of money per variant, then the shifts "
           "(percentage points).\n", f);
     fputs("set multiplot\n", f);
     vs_gp_put_titles(f, W, H);
-    conc_curves_panel(c, f, &p);
+    fputs("set label 5 t_note", f);
+    vs_gp_put_at(f, W, H, 0.5, H - 1.75);
+    fputs(" left font ',7' noenhanced\nset tics font ',7'\n", f);
     conc_shift_panel(c, f, &p, lo, hi);
+    fputs("unset label 101; unset label 102; unset label 5\n", f);
+    /* The warnings of the variants in the key, under it. */
+    double wy = p.key_y0 + 0.36 * (double)p.warned_lines - 0.1;
+    size_t k = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        char var[32];
+        if (!conc_warned(c, v, buf, sizeof buf))
+            continue;
+        size_t chars = vs_gp_chars_in(W - 1.0, 7);
+        snprintf(var, sizeof var, "t_warned%zu", k);
+        vs_gp_assign_wrapped(&c->g, f, var, buf, chars, 20);
+        fprintf(f, "set label %zu %s", 20 + k, var);
+        vs_gp_put_at(f, W, H, 0.5, wy);
+        fputs(" left font ',7' textcolor lt 6 noenhanced\n", f);
+        wy -= 0.36 * (double)vs_gp_wrap_lines(buf, chars);
+        k++;
+    }
+    conc_index_panel(c, f, &p, ilo, ihi);
     fputs("unset multiplot\n", f);
 }
 
@@ -1459,8 +2098,8 @@ static int by_cni(const void *a, const void *b)
 }
 
 int vs_charts_write(const vs_scenario *sc, const vs_results *res,
-                    const char *dir, vs_outset *set, vs_gp_list *list,
-                    vs_err *err)
+                    const vs_charts_opts *opts, const char *dir,
+                    vs_outset *set, vs_gp_list *list, vs_err *err)
 {
     int st = vs_gp_check_names(sc, err);
     if (st != VS_OK)
@@ -1479,6 +2118,8 @@ int vs_charts_write(const vs_scenario *sc, const vs_results *res,
     c.C = res->n_centres;
     c.base = (size_t)sc->baseline;
     c.K = c.V - 1;
+    c.opts = opts;
+    c.warn = vs_warn_src_of(sc, res);
     snprintf(c.size_what, sizeof c.size_what, "%zu variants and %zu centres",
              c.V, c.C);
     c.order = malloc(c.C * sizeof *c.order);

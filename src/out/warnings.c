@@ -118,6 +118,8 @@ char *vs_warnings_mark(const vs_warn_src *w, size_t v, int swedish,
     if (n == 0)
         return buf;
     buf[0] = '\0';
+    if (!w->sf || !sc)
+        return buf; /* results built without shortfall records */
     unsigned kinds = 0;
     vs_ore point = 0;
     long draws = 0;

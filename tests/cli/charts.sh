@@ -33,14 +33,14 @@ size_of() { wc -c <"$1" | tr -d ' '; }
 blank_png() {
     gnuplot -d -e "set terminal pngcairo size $1,$2 background '#ffffff'; set output '$3'; unset border; unset tics; unset key; set xrange [0:1]; set yrange [0:1]; plot NaN notitle" 2>/dev/null
 }
-check_png() { # check_png FILE
-    f=$1
+check_png() { # check_png FILE [MAX_HEIGHT]
+    f=$1 maxh=${2:-2400}
     if ! is_png "$f"; then bad "$f is not a PNG"; return; fi
     ok
     set -- $(png_dims "$f")
     w=$1 h=$2
-    if [ "$w" -eq "$PNG_WIDTH" ] && [ "$h" -ge 600 ] && [ "$h" -le 2400 ]; then ok; else
-        bad "$f is ${w}x${h}, want width $PNG_WIDTH and a height for an A4 page"; fi
+    if [ "$w" -eq "$PNG_WIDTH" ] && [ "$h" -ge 600 ] && [ "$h" -le "$maxh" ]; then ok; else
+        bad "$f is ${w}x${h}, want width $PNG_WIDTH and a height of at most $maxh"; fi
     blank_png "$w" "$h" "$TMP/blank.png"
     if [ "$(size_of "$f")" -gt $(( $(size_of "$TMP/blank.png") * 4 )) ]; then ok; else
         bad "$f ($(size_of "$f") bytes) looks blank next to an empty ${w}x${h} image ($(size_of "$TMP/blank.png") bytes)"; fi
@@ -63,7 +63,9 @@ check_set() { # check_set DIR: every chart in every format, no leftovers
         for fmt in png svg pdf; do
             [ -s "$1/$c.$fmt" ] && ok || bad "$1/$c.$fmt missing"
         done
-        check_png "$1/$c.png"
+        # allocation: one panel per variant, as tall as its rows need (at
+        # most the 400 cm page of docs/gnuplot-notes.md); the rest an A4 page
+        if [ "$c" = allocation ]; then check_png "$1/$c.png" 31496; else check_png "$1/$c.png"; fi
         check_svg "$1/$c.svg"
         check_pdf "$1/$c.pdf"
     done
@@ -87,13 +89,13 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     for c in $CHARTS; do svg_has "$out/$c.svg" "$scen"; done
     if [ "$lang" = sv ]; then
         svg_has "$out/allocation.svg" "Förändring per hälsocentral mot jämförelsealternativet"
-        svg_has "$out/concentration.svg" "Kumulativ andel av pengarna (%)"
+        svg_has "$out/concentration.svg" "Förskjutning (procentenheter)"
         svg_has "$out/metrics.svg" "lägre är bättre"
         svg_has "$out/per_capita.svg" "Kr per listad och år"
         svg_has "$out/per_capita.svg" "Punktens yta: antal listade"
         svg_has "$out/per_capita.svg" "Namn: de tre hälsocentraler längst från sin behovsproportionella nivå"
         # numbers with a decimal comma and a space between thousands
-        svg_has "$out/concentration.svg" "Behov: listade × CNI"
+        svg_has "$out/concentration.svg" "Förändring i koncentrationsindex (pengar per listad efter CNI)"
         if svg_text "$out/per_capita.svg" | grep -q '>[0-9] 000<'; then ok; else
             bad "$name: per_capita.svg has no tick like '3 000'"; fi
         if svg_text "$out/metrics.svg" | grep -q '>[0-9]*,[0-9][0-9]*<'; then ok; else
@@ -156,6 +158,128 @@ if "$VARDSIM" run "$TMP/same.cfg" --render svg -o "$out" --quiet 2>"$TMP/err"; t
     svg_has "$out/metrics.svg" "Vårdcentraler som förlorar"
     svg_has "$out/per_capita.svg" "Namn: de tre vårdcentraler längst från"
 else bad "same.cfg: run failed"; sed 's/^/    /' "$TMP/err" | head; fi
+
+# --- allocation: a panel per variant, only what changes, values at bars ----
+# alloc_rules DIR [all]: allocation.gp, allocation.svg and
+# chart_allocation.csv of a run agree with the chart's rules.
+alloc_rules() {
+    d=$1 all=${2:-} csv=$1/chart_allocation.csv
+    shown=$(awk -F, 'NR > 1 && $4 >= 0' "$csv" | wc -l)
+    [ "$shown" -gt 0 ] && ok || bad "$d: no row shown in the allocation chart"
+    if [ -z "$all" ]; then
+        # only centres whose point change is not 0 öre, and all of those
+        k=$(awk -F, 'NR > 1 && $4 >= 0 && $6 + 0 == 0' "$csv" | wc -l)
+        [ "$k" -eq 0 ] && ok || bad "$d: $k centres without a change are in the allocation chart"
+        k=$(awk -F, 'NR > 1 && $4 < 0 && $6 + 0 != 0' "$csv" | wc -l)
+        [ "$k" -eq 0 ] && ok || bad "$d: $k centres with a change are left out"
+    else
+        # every centre of each variant that has a panel
+        k=$(awk -F, 'NR > 1 && $4 >= 0 { p[$1] = 1 } NR > 1 { r[NR] = $1 "," $4 }
+                END { for (i in r) { split(r[i], a, ","); if ((a[1] in p) && a[2] < 0) n++ } print n + 0 }' "$csv")
+        [ "$k" -eq 0 ] && ok || bad "$d: --all-centres left $k rows out"
+    fi
+    # whiskers only where they mean something (a bar, or an interval
+    # without 0), and there always
+    k=$(awk -F, 'NR > 1 && $9 == 1 && $6 + 0 == 0 && !($7 > 0 || $8 < 0)' "$csv" | wc -l)
+    [ "$k" -eq 0 ] && ok || bad "$d: $k whiskers on centres without a change, around 0"
+    k=$(awk -F, 'NR > 1 && $4 >= 0 && $9 == 0 && $7 != "" && ($6 + 0 != 0 || $7 > 0 || $8 < 0)' "$csv" | wc -l)
+    [ "$k" -eq 0 ] && ok || bad "$d: $k meaningful whiskers not drawn"
+    # a value label at every bar, with its per cent, drawn in the SVG
+    k=$(grep -c "^set label 1[0-9][0-9][0-9] '" "$d/allocation.gp")
+    [ "$k" -eq "$shown" ] && ok || bad "$d: $shown rows but $k value labels"
+    k=$(grep -c "^set label 1[0-9][0-9][0-9] '.* %)' at" "$d/allocation.gp")
+    s=$(svg_text "$d/allocation.svg" | grep -c '>[-+−0-9][^<]* ([-+−0-9][^<]*%)<')
+    [ "$k" -gt 0 ] && [ "$s" -eq "$k" ] && ok || bad "$d: $k per-cent labels in allocation.gp, $s in the SVG"
+    # the tick labels are the shown centres' names (centres.csv), with CNI
+    awk -F, 'NR > 1 && $4 >= 0 { print $2 }' "$csv" | sort -u >"$TMP/shown_ids"
+    awk -F, 'NR > 1 && !seen[$2]++ { print $2 "," $3 }' "$d/centres.csv" >"$TMP/names"
+    while IFS= read -r id; do
+        n=$(grep "^$id," "$TMP/names" | head -1 | cut -d, -f2-)
+        if svg_text "$d/allocation.svg" | grep -qF -- ">$n  "; then ok; else
+            bad "$d: allocation.svg has no tick label for '$n'"; fi
+    done <"$TMP/shown_ids"
+    # each panel has its own scale: its largest value is at least a tenth
+    # of its axis (a reallocation beside a cut stays readable)
+    awk -F, 'NR > 1 && $4 >= 0 { a = $6 < 0 ? -$6 : $6; if (a > m[$4]) m[$4] = a }
+             END { for (k in m) print k, m[k] }' "$csv" | sort -n >"$TMP/pmax"
+    grep '^U = ' "$d/allocation.gp" | awk '{ print $3 }' >"$TMP/pu"
+    grep '^set xrange \[[^;]*$' "$d/allocation.gp" | sed 's/^set xrange \[\(.*\):\(.*\)\]$/\1 \2/' >"$TMP/pr"
+    k=$(paste -d' ' "$TMP/pu" "$TMP/pr" | awk 'NR == FNR { m[$1] = $2; next }
+            ((FNR - 1) in m) { if (m[FNR - 1] / $1 < 0.1 * ($3 - $2)) print FNR }' "$TMP/pmax" - | wc -l)
+    [ "$k" -eq 0 ] && ok || bad "$d: $k allocation panels whose bars are under a tenth of their axis"
+    python3 "$ROOT/tests/cli/svg_fit.py" "$d/allocation.svg" "$d/concentration.svg" >"$TMP/bounds" 2>&1
+    [ $? -eq 0 ] && ok || { bad "$d: text outside the image"; sed 's/^/    /' "$TMP/bounds" | head -5; }
+}
+
+for name in vasterbotten-2023 vasterbotten-deficit-2023 gavleborg-2024 ostergotland-2021 vasterbotten-plan; do
+    [ -d "$TMP/run-$name" ] && alloc_rules "$TMP/run-$name"
+done
+out="$TMP/run-vasterbotten-2023"
+if [ -d "$out" ]; then
+    # one panel per variant but the baseline, each named, with its total
+    [ "$(grep -c '^# Panel ' "$out/allocation.gp")" -eq 4 ] && ok || bad "vasterbotten: not 4 allocation panels"
+    for n in "Hälsoval: kapitering utan riktade medel" "Förslag: 2 MSEK i kapiteringen, CNI över 1,1" \
+        "Arbetsutskottet: fasta belopp till sex hälsocentraler"; do
+        svg_has "$out/allocation.svg" "$n"; done
+    svg_has "$out/allocation.svg" "Summa −2,0 MSEK (−0,2 %); 3 av 37 hälsocentraler får en annan summa"
+    svg_has "$out/allocation.svg" "Summa 0 kr (oförändrad); 6 av 37"
+    svg_has "$out/allocation.svg" "5–95 % av förändringen över dragningarna"
+    # Lycksele gets money only in some draws: not shown, and with
+    # --all-centres shown without a whisker (its interval holds 0)
+    grep -q '^cni_topup,lycksele,[0-9]*,-1,,0.00,' "$out/chart_allocation.csv" && ok ||
+        bad "vasterbotten: Lycksele (no change) is in the chart"
+fi
+"$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 200 --all-centres --variants au_grant,cni_topup \
+    --render svg -o "$TMP/all" --quiet 2>"$TMP/err"
+check "--all-centres --variants: exit 0" [ $? -eq 0 ]
+if [ -s "$TMP/all/allocation.gp" ]; then
+    alloc_rules "$TMP/all" all
+    # the panels of --variants, in its order
+    [ "$(grep -c '^t_panel[0-9] = ' "$TMP/all/allocation.gp")" -eq 2 ] &&
+        grep -q "^t_panel0 = 'Arbetsutskottet: fasta belopp" "$TMP/all/allocation.gp" &&
+        grep -q "^t_panel1 = 'Förslag: 2 MSEK i kapiteringen" "$TMP/all/allocation.gp" && ok ||
+        bad "--variants au_grant,cni_topup: not those two panels in that order"
+    grep -q '^cni_topup,lycksele,[0-9]*,1,[0-9]*,0.00,0,[1-9][0-9.e+]*,0,' "$TMP/all/chart_allocation.csv" && ok ||
+        bad "--all-centres: Lycksele shown with a whisker around 0"
+    svg_has "$TMP/all/allocation.svg" "Lycksele hälsocentral  1,04"
+    grep -q '^halsoval,' "$TMP/all/chart_allocation.csv" && grep -q '^halsoval,[^,]*,[0-9]*,-1,' "$TMP/all/chart_allocation.csv" &&
+        ! grep -q '^halsoval,[^,]*,[0-9]*,[0-9]' "$TMP/all/chart_allocation.csv" && ok ||
+        bad "--variants: a variant not chosen has rows in a panel"
+fi
+for v in nope status_2022 ,au_grant; do
+    expect_status 2 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 10 --variants "$v" -o "$TMP/badv" --quiet
+    [ ! -e "$TMP/badv" ] && ok || bad "--variants $v: output written"
+done
+expect_in "$TMP/err" "--variants: an empty id in ',au_grant'"
+"$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 10 --variants nope -o "$TMP/badv" --quiet 2>"$TMP/err"
+expect_in "$TMP/err" "--variants: no variant 'nope' in"
+expect_in "$TMP/err" "(its variants: halsoval, cni_topup, cni_excess, au_grant)"
+
+# --- warnings marked where the variant is shown ------------------------------
+out="$TMP/run-vasterbotten-deficit-2023"
+if [ -d "$out" ] && grep -q "variant 'cut_per_capita_limited'" "$out/warnings.txt"; then
+    svg_has "$out/allocation.svg" "⚠ Varning: gränsen kan inte återställa totalen"
+    svg_has "$out/concentration.svg" "Lika belopp per listad, högst 8 % förlust: ⚠ Varning: gränsen kan inte"
+    k=$(svg_text "$out/allocation.svg" | grep -c '⚠ Varning')
+    [ "$k" -eq 1 ] && ok || bad "deficit: $k warning marks in allocation.svg, want 1"
+fi
+
+# --- concentration: what moves, in words, inside the image -----------------
+out="$TMP/run-vasterbotten-2023"
+if [ -d "$out" ]; then
+    svg_has "$out/concentration.svg" "Kurvan: hur mycket mindre av pengarna"
+    svg_has "$out/concentration.svg" "Jämförelsealternativ: 2022: tilläggsuppdrag till tre hälsocentraler"
+    # the change in the index per variant, labelled, each in the SVG
+    k=$(awk -F, 'NR > 1' "$out/chart_concentration.csv" | wc -l)
+    [ "$k" -eq 4 ] && ok || bad "chart_concentration.csv: $k rows, want 4"
+    sed -n "s/^set label 100[0-9] '\([^']*\)' at .*/\1/p" "$out/concentration.gp" >"$TMP/idx"
+    [ "$(wc -l <"$TMP/idx")" -eq 4 ] && ok || bad "concentration.gp: not 4 index labels"
+    while IFS= read -r n; do svg_has "$out/concentration.svg" "$n"; done <"$TMP/idx"
+    # the shift axis spans its curves: the largest shift is a fifth of it
+    k=$(grep '^set yrange' "$out/concentration.gp" | head -1 | sed 's/^set yrange \[\(.*\):\(.*\)\]$/\1 \2/')
+    m=$(awk -F, 'NR > 2 { for (i = 11; i <= NF; i++) { a = $i < 0 ? -$i : $i; if (a > m) m = a } } END { print m }' "$out/chart_curves.csv")
+    echo "$k $m" | awk '{ exit !($3 >= 0.2 * ($2 - $1)) }' && ok || bad "concentration: shift axis $k for shifts up to $m"
+fi
 
 # --- per_capita: outlying centres named; the declared need's level --------
 out="$TMP/run-vasterbotten-2023"
@@ -239,7 +363,8 @@ variants = (
     rules = ( { type = "grant"; to = ["c1", "c4"]; amounts = [300000.0, 100000.0]; } ); }
 );
 EOF
-(cd "$inj/work" && "$VARDSIM" run ../inject.cfg -n 50 --render png,svg,pdf -o "$inj/out" --quiet) \
+# --all-centres: every hostile name in the allocation chart, changed or not
+(cd "$inj/work" && "$VARDSIM" run ../inject.cfg -n 50 --all-centres --render png,svg,pdf -o "$inj/out" --quiet) \
     >"$TMP/out" 2>"$TMP/err"
 st=$?
 if [ $st -eq 0 ]; then ok; else bad "injection scenario: exit $st"; sed 's/^/    /' "$TMP/err" | head; fi
@@ -261,10 +386,19 @@ back\slash\
 EOF
     # variant names in the keys, the scenario name on every chart
     while IFS= read -r n; do
-        svg_has "$inj/out/concentration.svg" "$n"
         svg_has "$inj/out/metrics.svg" "$n"
     done <<'EOF'
 Base "2022" @t_scenario (baseline)
+'; system('touch MARKER7'); '
+`touch MARKER8` "`touch MARKER9`" '' \
+EOF
+    # concentration and allocation: the variants (key, index panel, panel
+    # titles), the baseline named under them
+    while IFS= read -r n; do
+        svg_has "$inj/out/concentration.svg" "$n"
+        svg_has "$inj/out/allocation.svg" "$n"
+    done <<'EOF'
+Baseline: Base "2022" @t_scenario
 '; system('touch MARKER7'); '
 `touch MARKER8` "`touch MARKER9`" '' \
 EOF
