@@ -43,7 +43,7 @@ static const char usage_text[] =
     "  vardsim run SCENARIO.cfg... [-o DIR] [-n N] [--seed S] [--threads T]\n"
     "              [--precision R] [--set PATH=VALUE]... [--render png,svg,pdf]\n"
     "              [--csv sv] [--draws] [--xlsx] [--report] [--pdf] [--quiet]\n"
-    "              [--strict]\n"
+    "              [--strict] [--variants ID,ID...] [--all-centres]\n"
     "  vardsim sweep SCENARIO.cfg --over PATH=FROM:TO:STEP [--over ...] [-o DIR]\n"
     "              [-n N] [--seed S] [--threads T] [--set PATH=VALUE]...\n"
     "              [--render png,svg,pdf] [--csv sv] [--xlsx] [--quiet] [--strict]\n"
