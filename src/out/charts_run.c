@@ -244,6 +244,7 @@ typedef struct alloc_page {
     size_t n;          /* panels */
     double W, H, left, right, row, foot_h, note_lines, name_chars;
     double val_w;      /* the column of values right of the plot */
+    double font;       /* points of the rows' labels and values */
     char above[96], below[96];
 } alloc_page;
 
@@ -496,7 +497,6 @@ static void alloc_layout(ctx *c, alloc_page *pg, double label_w)
     if (split) /* the threshold's two labels in the right margin */
         pg->right -= fmax(vs_gp_text_cm(pg->above, 7),
                           vs_gp_text_cm(pg->below, 7)) + 0.3;
-    pg->row = 0.42;
     pg->name_chars = (double)vs_gp_chars_in(pg->W - 1.0, 8.5);
     pg->note_lines = (double)vs_gp_wrap_lines(pg->T->note,
                                               vs_gp_chars_in(pg->W - 1.0, 7));
@@ -617,7 +617,9 @@ static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
         return;
     }
     fprintf(f, "set yrange [0.5:%zu.5]\n", p->n);
-    fputs("set ytics scale 0 font ',7' noenhanced (", f);
+    fputs("set ytics scale 0 font ',", f);
+    vs_gp_put_num(f, pg->font);
+    fputs("' noenhanced (", f);
     for (size_t q = 0; q < p->n; q++) {
         if (q)
             fputs(", \\\n  ", f);
@@ -657,8 +659,9 @@ static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
         vs_gp_put_q(&c->g, f, buf);
         fputs(" at screen ", f);
         vs_gp_put_num(f, (pg->right + pg->val_w) / W);
-        fprintf(f, ", first %zu right font ',7' textcolor rgb vs_ink "
-                   "noenhanced\n", q + 1);
+        fprintf(f, ", first %zu right font ',", q + 1);
+        vs_gp_put_num(f, pg->font);
+        fputs("' textcolor rgb vs_ink noenhanced\n", f);
     }
     fputs("U = ", f);
     vs_gp_put_num(f, p->div);
@@ -734,7 +737,21 @@ static void write_allocation(ctx *c)
             alloc_tick(c, pg.p[k].rows[q], cni_d, buf, sizeof buf);
             label_w = fmax(label_w, vs_gp_text_cm(buf, 7));
         }
+    /* Rows of 0.42 cm (7 pt labels); a page that would pass the tallest
+     * one vardsim draws takes rows down to 0.25 cm and smaller labels
+     * first, so that a national scenario's variant (1 150 centres) is
+     * still drawn. */
+    size_t rows = 0;
+    for (size_t k = 0; k < pg.n; k++)
+        rows += pg.p[k].n ? pg.p[k].n : 2;
+    pg.row = 0.42, pg.font = 7;
     alloc_layout(c, &pg, label_w);
+    if (pg.H > VS_GP_MAX_PAGE_CM - 5 && rows > 0) {
+        double fixed = pg.H - pg.row * (double)rows;
+        pg.row = fmax(0.25, (VS_GP_MAX_PAGE_CM - 5 - fixed) / (double)rows);
+        pg.font = fmax(4.5, fmin(7, pg.row * 16.7));
+        alloc_layout(c, &pg, label_w);
+    }
     double W = pg.W, H = pg.H;
     FILE *f = script_begin(c, "allocation",
                  "change in allocation per centre against the baseline, one "

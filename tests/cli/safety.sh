@@ -205,7 +205,10 @@ if [ -n "$render" ]; then
     "$TMP/gen_national" 1150 >"$TMP/nat.cfg"
     for sig in INT TERM; do
         rm -rf "$TMP/render"
-        "$VARDSIM" run "$TMP/nat.cfg" -n 0 --threads 2 -o "$TMP/render" --render png,svg,pdf --quiet 2>"$TMP/err.r" &
+        # one allocation panel of 1 150 rows (every variant's would pass
+        # the 400 cm page and not be drawn at all)
+        "$VARDSIM" run "$TMP/nat.cfg" -n 0 --threads 2 -o "$TMP/render" --render png,svg,pdf \
+            --variants cni_share --all-centres --quiet 2>"$TMP/err.r" &
         p=$!
         wait_for -f "$TMP/render/metrics.csv" || bad "rendering: no tables"
         if kill -0 $p 2>/dev/null; then stop $sig $p "rendering" "$TMP/err.r"; else
