@@ -33,7 +33,7 @@
 typedef struct lang {
     const char *only_baseline;
     /* allocation */
-    const char *alloc_title, *baseline_is, *cni, *above,
+    const char *alloc_title /* %s: the centre term */, *baseline_is, *cni, *above,
         *below; /* %s: the high-need threshold */
     /* concentration (the rest of its words: conc_text) */
     const char *conc_title, *conc_x, *base_suffix;
@@ -49,7 +49,7 @@ typedef struct lang {
 
 static const lang lang_sv = {
     "Scenariot har bara jämförelsealternativet: inget att jämföra.",
-    "Förändring per hälsocentral mot jämförelsealternativet",
+    "Förändring per %s mot jämförelsealternativet",
     "Jämförelsealternativ: ",
     "CNI",
     "\xe2\x86\x91 CNI > %s",
@@ -76,7 +76,7 @@ static const lang lang_sv = {
 
 static const lang lang_en = {
     "The scenario has only the baseline: nothing to compare.",
-    "Change per centre against the baseline",
+    "Change per %s against the baseline",
     "Baseline: ",
     "CNI",
     "\xe2\x86\x91 CNI > %s",
@@ -185,8 +185,9 @@ typedef struct alloc_text {
     const char *axis;  /* %s: the panel's unit */
     const char *total; /* "Total" */
     const char *unchanged; /* a total change of 0 öre */
-    const char *of;    /* "%zu of %zu centres change" */
-    const char *none;  /* a variant that changes no centre */
+    const char *of;    /* "%zu of %zu %s change" (%s: the centre term,
+                          plural) */
+    const char *none;  /* a variant that changes no centre (%s: the term) */
     const char *gain, *loss, *whisker, *note;
 } alloc_text;
 
@@ -194,8 +195,8 @@ static const alloc_text alloc_sv = {
     "Förändring mot jämförelsealternativet (%s)",
     "Summa",
     "0 kr (oförändrad)",
-    "%zu av %zu hälsocentraler får en annan summa",
-    "Ingen hälsocentral får en annan summa vid punktskattningen.",
+    "%zu av %zu %s får en annan summa",
+    "Ingen %s får en annan summa vid punktskattningen.",
     "Ökning (fylld stapel)",
     "Minskning (randig stapel)",
     "5\xe2\x80\x93" "95 % av förändringen över dragningarna",
@@ -210,8 +211,8 @@ static const alloc_text alloc_en = {
     "Change against the baseline (%s)",
     "Total",
     "0 SEK (unchanged)",
-    "%zu of %zu centres get a different amount",
-    "No centre gets a different amount at the point estimate.",
+    "%zu of %zu %s get a different amount",
+    "No %s gets a different amount at the point estimate.",
     "Increase (solid bar)",
     "Decrease (striped bar)",
     "5\xe2\x80\x93" "95 % of the change over the draws",
@@ -562,7 +563,8 @@ static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
     size_t changed = 0;
     for (size_t i = 0; i < c->C; i++)
         changed += alloc_change(c, p->v, i) != 0;
-    snprintf(of, sizeof of, T->of, changed, c->C);
+    snprintf(of, sizeof of, T->of, changed, c->C,
+             vs_scenario_centre_term(c->sc, 1));
     if (tot_ore == 0) {
         snprintf(buf, sizeof buf, "%s %s; %s", T->total, T->unchanged, of);
     } else {
@@ -611,7 +613,8 @@ static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
     if (p->n == 0) {
         fputs("set yrange [0:1]\nunset ytics\nunset label 1\nunset arrow 1\n"
               "unset label 2\nunset label 3\nset label 4 ", f);
-        vs_gp_put_q(&c->g, f, T->none);
+        vs_gp_fill(buf, sizeof buf, T->none, vs_scenario_centre_term(c->sc, 0));
+        vs_gp_put_q(&c->g, f, buf);
         fputs(" at graph 0.5, graph 0.5 center font ',7.5' noenhanced\n"
               "plot NaN notitle\nunset label 4\n", f);
         return;
@@ -759,7 +762,9 @@ static void write_allocation(ctx *c)
     if (!f)
         goto done;
     const alloc_text *T = pg.T;
-    vs_gp_assign(&c->g, f, "t_title", c->L->alloc_title);
+    vs_gp_fill(buf, sizeof buf, c->L->alloc_title,
+               vs_scenario_centre_term(c->sc, 0));
+    vs_gp_assign(&c->g, f, "t_title", buf);
     vs_gp_assign(&c->g, f, "t_baseline_is", c->L->baseline_is);
     vs_gp_assign(&c->g, f, "t_cni", c->L->cni);
     vs_gp_assign(&c->g, f, "t_above", pg.above);

@@ -158,6 +158,11 @@ if "$VARDSIM" run "$TMP/same.cfg" --render svg -o "$out" --quiet 2>"$TMP/err"; t
     svg_has "$out/metrics.svg" "Vårdcentraler som förlorar"
     svg_has "$out/per_capita.svg" "Namn: de tre vårdcentraler längst från"
 else bad "same.cfg: run failed"; sed 's/^/    /' "$TMP/err" | head; fi
+# the allocation chart names centres by the scenario's centre_term
+if [ -s "$TMP/same/allocation.svg" ]; then
+    svg_has "$TMP/same/allocation.svg" "Förändring per vårdcentral mot jämförelsealternativet"
+    svg_has "$TMP/same/allocation.svg" "av 3 vårdcentraler får en annan summa"
+fi
 
 # --- allocation: a panel per variant, only what changes, values at bars ----
 # alloc_rules DIR [all]: allocation.gp, allocation.svg and
@@ -406,7 +411,7 @@ EOF
         svg_has "$inj/out/$c.svg" "Inj '@t_title' \"y\" \`touch MARKER1\` \$(touch MARKER2)"
     done
     # English labels for lang = "en"
-    svg_has "$inj/out/allocation.svg" "Change per centre against the baseline"
+    svg_has "$inj/out/allocation.svg" "Change per health centre against the baseline"
     svg_has "$inj/out/per_capita.svg" "SEK per listed person and year"
     # rendering by hand runs nothing either
     (cd "$inj/out" && for c in $CHARTS; do gnuplot "$c.gp" || exit 1; done) >/dev/null 2>&1

@@ -131,10 +131,11 @@ st=$?
 expect_in "$TMP/err" "write failed: File too large"
 grep -q "No such file" "$TMP/err" && bad "file-size limit: reported as a missing file" || ok
 sums "$TMP/full" | cmp -s - "$TMP/full.sums" && ok || bad "file-size limit: the earlier result changed"
-# a real full file system, where one can be mounted (root, tmpfs)
+# a real full file system, where one can be mounted (root, tmpfs): 2 MB holds
+# the first run with its four PNGs (1.2 MB) but not the second's draws
 mnt="$TMP/mnt"
 mkdir "$mnt"
-if mount -t tmpfs -o size=1m tmpfs "$mnt" 2>/dev/null; then
+if mount -t tmpfs -o size=2m tmpfs "$mnt" 2>/dev/null; then
     trap 'umount "$mnt" 2>/dev/null; rm -rf "$TMP"' EXIT
     # shellcheck disable=SC2086
     expect_status 0 "$VARDSIM" run "$CFG" -n 0 --threads 1 -o "$mnt/out" --quiet $render
