@@ -286,12 +286,17 @@ static int run_sobol(sens *s, vs_sensitivity_result *res, vs_err *err)
     so.seed = o->seed;
     so.bootstrap = o->bootstrap;
     so.pool = pool_of(s);
-    s->done_before = (long)s->tornado_jobs;
+    so.rows_only = o->rows_only;
+    so.row_lo = o->row_lo;
+    so.row_hi = o->row_hi;
+    so.f_out = o->f_out;
+    so.f_in = o->f_in;
+    s->done_before = o->rows_only ? 0 : (long)s->tornado_jobs;
     vs_sobol_result *sr = NULL;
     int st = vs_sobol_run(&so, sobol_eval, s, &sr, err);
     free(names);
-    if (st != VS_OK)
-        return st;
+    if (st != VS_OK || !sr)
+        return st; /* rows_only: no indices */
     res->quasi_random = sr->quasi_random;
     for (size_t c = 0; c < s->n_row; c++)
         for (size_t i = 0; i < s->n_inputs; i++)
@@ -347,7 +352,7 @@ static int plan(sens *s)
         j += s->inputs[i].kind == VS_SENSITIVITY_PARAM ? 2 : (size_t)s->reps;
     }
     s->tornado_jobs = j;
-    s->rows = malloc(j * s->n_row * sizeof *s->rows);
+    s->rows = calloc(j * s->n_row > 0 ? j * s->n_row : 1, sizeof *s->rows);
     return s->rows ? VS_OK : VS_ENOMEM;
 }
 
@@ -421,8 +426,11 @@ int vs_sensitivity_run(const vs_scenario *sc, const vs_sensitivity_opts *o,
     res->evaluations = s.grand_total;
     res->threads = s.threads;
 
-    if ((st = run_tornado(&s, res, err)) != VS_OK)
+    if (!o->rows_only && (st = run_tornado(&s, res, err)) != VS_OK)
         goto fail_quiet;
+    if (o->rows_only)
+        for (size_t c = 0; c < s.n_row * s.n_inputs; c++)
+            res->cells[c].sobol = (vs_sobol_index){NAN, NAN, NAN, NAN, NAN, NAN};
     if (res->n > 0) {
         if ((st = run_sobol(&s, res, err)) != VS_OK)
             goto fail_quiet;

@@ -67,6 +67,14 @@ typedef struct vs_sensitivity_opts {
     vs_sobol_progress_fn progress; /* may be NULL; evaluations done/total */
     void *progress_ctx;
     volatile sig_atomic_t *stop;   /* may be NULL; nonzero stops early */
+    /* Shards (docs/partial-format.md; a block is one Sobol base row with
+     * its runs): rows_only skips the tornado and evaluates Sobol rows
+     * [row_lo, row_hi) into f_out (see vs_sobol_opts), leaving the indices
+     * NAN; f_in gives every row's values instead of evaluating them. */
+    int rows_only;
+    size_t row_lo, row_hi;
+    double *f_out;
+    const double *f_in;
 } vs_sensitivity_opts;
 
 /* One variant x statistic x input.  Statistics total and unallocated are

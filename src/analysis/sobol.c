@@ -157,6 +157,7 @@ typedef struct sobol_run {
     vs_sobol_fn fn;
     void *ctx;
     size_t d, rows_per;  /* inputs; evaluations per base row (d + 2) */
+    size_t job0;         /* the first job evaluated (rows_only: a shard) */
     const char *const *names; /* d names used in the stream hashes */
     char **own_names;    /* numbered names when the caller gave none */
     double *ua, *ub;     /* N x n_u each: the u inputs of A and B */
@@ -218,6 +219,7 @@ static int eval_job(void *ctx, int worker, size_t j, vs_err *err)
     sobol_run *s = ctx;
     const vs_sobol_opts *o = s->o;
     size_t nu = o->n_u, nk = o->n_key;
+    j += s->job0;
     long r = (long)(j / s->rows_per);
     size_t m = j % s->rows_per;
     double *u = s->u_scratch + (size_t)worker * nu;
@@ -512,9 +514,24 @@ int vs_sobol_run(const vs_sobol_opts *o, vs_sobol_fn fn, void *ctx,
     if ((st = fill_u(&s)) != VS_OK)
         goto fail;
 
-    st = vs_sobol_parallel(&o->pool, n * s.rows_per, eval_job, &s, err);
-    if (st != VS_OK)
-        goto fail_quiet;
+    size_t lo = o->rows_only ? o->row_lo : 0;
+    size_t hi = o->rows_only ? (o->row_hi < n ? o->row_hi : n) : n;
+    size_t per_row = s.rows_per * o->n_out;
+    if (o->f_in) {
+        memcpy(s.f, o->f_in, n * per_row * sizeof *s.f);
+    } else if (hi > lo) {
+        s.job0 = lo * s.rows_per;
+        st = vs_sobol_parallel(&o->pool, (hi - lo) * s.rows_per, eval_job, &s, err);
+        if (st != VS_OK)
+            goto fail_quiet;
+    }
+    if (o->rows_only) {
+        if (hi > lo)
+            memcpy(o->f_out, s.f + lo * per_row, (hi - lo) * per_row * sizeof *s.f);
+        run_free(&s, threads);
+        vs_sobol_free(res);
+        return VS_OK;
+    }
     st = sobol_estimate_all(&s, res, err);
     if (st != VS_OK)
         goto fail_quiet;

@@ -75,6 +75,15 @@ typedef struct vs_sobol_opts {
     uint64_t seed;
     int bootstrap;          /* resamples for the intervals; 0: none */
     vs_sobol_pool pool;     /* threads, progress, stop */
+    /* Shards (docs/partial-format.md): with rows_only, evaluate base rows
+     * [row_lo, row_hi) only, into f_out ((row_hi - row_lo) x (n_u + n_key
+     * + 2) x n_out, row by row, each row's f(A), f(B), f(AB_i) in order)
+     * and estimate nothing (*out stays NULL); with f_in, evaluate nothing
+     * and estimate from every row's values (N rows laid out so). */
+    int rows_only;
+    size_t row_lo, row_hi;
+    double *f_out;
+    const double *f_in;
 } vs_sobol_opts;
 
 /* Indices of one input for one output.  NAN where undefined: V = 0, an

@@ -184,6 +184,14 @@ int vs_cli_merge_sweep(const vs_cli_partials *p, const vs_provenance *invocation
  * it (bar --shard, --partial, --threads), plus -o OUT. */
 int vs_cmd_run_merged(int argc, char **argv, const vs_cli_partials *p);
 int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p);
+int vs_cmd_sensitivity_merged(int argc, char **argv, const vs_cli_partials *p);
+
+/* The same for a sensitivity analysis of N base rows of per_row values:
+ * every partial's rows into f (N x per_row), its shortfalls added into
+ * kinds and draws (n_rules each). */
+int vs_cli_merge_sens(const vs_cli_partials *p, const vs_provenance *invocation,
+                      long n, size_t per_row, double *f, size_t n_rules,
+                      unsigned *kinds, long *draws, vs_err *err);
 
 /* vs_cli_job_run for a command of one scenario: the command line from
  * argv, the folder from -o or out/<stem><suffix>; returns the exit

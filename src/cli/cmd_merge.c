@@ -189,6 +189,32 @@ int vs_cli_merge_sweep(const vs_cli_partials *p, const vs_provenance *invocation
     return st;
 }
 
+int vs_cli_merge_sens(const vs_cli_partials *p, const vs_provenance *invocation,
+                      long n, size_t per_row, double *f, size_t n_rules,
+                      unsigned *kinds, long *draws, vs_err *err)
+{
+    int st = VS_OK;
+    for (size_t i = 0; i < p->n && st == VS_OK; i++) {
+        long b0, b1;
+        if ((st = part_check(p, i, invocation, n, &b0, &b1, err)) != VS_OK)
+            break;
+        unsigned char *buf = NULL;
+        st = vs_partial_read_payload(p->paths[i], &p->heads[i],
+                                     vs_partial_sens_bound(per_row, (size_t)b0,
+                                                           (size_t)b1, n_rules),
+                                     &buf, err);
+        if (st != VS_OK)
+            break;
+        vs_pcur cur = {buf, (size_t)p->heads[i].payload, 0, 0};
+        st = vs_partial_get_sens(&cur, n, per_row, (size_t)b0, (size_t)b1, f,
+                                 n_rules, kinds, draws);
+        free(buf);
+        if (st != VS_OK)
+            part_refused(p, i, st, b0, b1, cur.at, err);
+    }
+    return st;
+}
+
 int vs_cli_merge_sim(const vs_cli_partials *p, const vs_scenario *sc,
                      const vs_provenance *invocation, uint64_t seed,
                      long iterations, int threads, vs_results **out,
@@ -470,6 +496,8 @@ int vs_cmd_merge(int argc, char **argv)
             rc = vs_cmd_run_merged(n, v, &p);
         else if (strcmp(p.heads[0].command, "sweep") == 0)
             rc = vs_cmd_sweep_merged(n, v, &p);
+        else if (strcmp(p.heads[0].command, "sensitivity") == 0)
+            rc = vs_cmd_sensitivity_merged(n, v, &p);
         else {
             fprintf(stderr, "vardsim: merge: partials of '%s' cannot be merged by "
                             "this vardsim\n", p.heads[0].command);

@@ -115,7 +115,9 @@ static int run_shard(int argc, char **argv, int rank, int ranks,
     v[n++] = (char *)tmp;
     v[n++] = "--quiet";
     int rc = !*out ? EXIT_USAGE
-             : strcmp(argv[1], "sweep") == 0 ? vs_cmd_sweep(n, v) : vs_cmd_run(n, v);
+             : strcmp(argv[1], "sweep") == 0 ? vs_cmd_sweep(n, v)
+             : strcmp(argv[1], "sensitivity") == 0 ? vs_cmd_sensitivity(n, v)
+             : vs_cmd_run(n, v);
     if (!*out && rank == 0)
         fprintf(stderr, "vardsim-mpi: -o OUT is needed (the folder rank 0 writes)\n");
     free(v);
@@ -170,9 +172,10 @@ int main(int argc, char **argv)
     int rc = EXIT_DONE;
     char tmp[4096] = "";
     const char *out = NULL;
-    if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "sweep") != 0)) {
+    if (argc < 3 || (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "sweep") != 0 &&
+                     strcmp(argv[1], "sensitivity") != 0)) {
         if (rank == 0)
-            fprintf(stderr, "usage: mpirun -np R vardsim-mpi run|sweep SCENARIO.cfg "
+            fprintf(stderr, "usage: mpirun -np R vardsim-mpi run|sweep|sensitivity SCENARIO.cfg "
                             "[its options] -o OUT\n");
         rc = EXIT_USAGE;
     } else if (make_tmp(tmp, sizeof tmp) != 0) {

@@ -797,3 +797,54 @@ int vs_partial_get_sweep(vs_pcur *c, vs_sweep_result *r, size_t p0, size_t p1)
     }
     return c->failed || c->at != c->len ? VS_EINPUT : VS_OK;
 }
+
+/* ---- a sensitivity analysis's Sobol rows -------------------------------- */
+
+void vs_partial_put_sens(vs_pbuf *b, long n, size_t per_row, size_t r0,
+                         size_t r1, const double *rows, size_t n_rules,
+                         const vs_shortfall_sum *sf)
+{
+    vs_pbuf_i64(b, n);
+    vs_pbuf_u64(b, per_row);
+    vs_pbuf_u64(b, n_rules);
+    vs_pbuf_u64(b, r0);
+    vs_pbuf_u64(b, r1);
+    for (size_t i = 0; i < (r1 - r0) * per_row; i++)
+        vs_pbuf_f64(b, rows[i]);
+    for (size_t r = 0; r < n_rules; r++) {
+        vs_pbuf_u32(b, sf[r].kinds);
+        vs_pbuf_i64(b, sf[r].draws);
+    }
+}
+
+uint64_t vs_partial_sens_bound(size_t per_row, size_t r0, size_t r1,
+                               size_t n_rules)
+{
+    return 5 * 8 + (uint64_t)(r1 - r0) * per_row * 8 + (uint64_t)n_rules * 12;
+}
+
+int vs_partial_get_sens(vs_pcur *c, long n, size_t per_row, size_t r0,
+                        size_t r1, double *f, size_t n_rules,
+                        unsigned *kinds, long *draws)
+{
+    expect_u64(c, (uint64_t)n);
+    expect_u64(c, per_row);
+    expect_u64(c, n_rules);
+    expect_u64(c, r0);
+    expect_u64(c, r1);
+    if (c->failed || r1 < r0 || r1 > (size_t)n ||
+        !vs_pcur_has(c, (uint64_t)(r1 - r0) * per_row, 8))
+        return VS_EINPUT;
+    for (size_t i = 0; i < (r1 - r0) * per_row; i++)
+        f[r0 * per_row + i] = vs_pcur_f64(c);
+    /* a row's evaluations: at most per_row / outputs of them short */
+    for (size_t r = 0; r < n_rules; r++) {
+        unsigned k = vs_pcur_u32(c);
+        int64_t d = vs_pcur_i64(c);
+        if (d < 0 || (uint64_t)d > (uint64_t)(r1 - r0) * per_row)
+            c->failed = 1;
+        kinds[r] |= k;
+        draws[r] += (long)d;
+    }
+    return c->failed || c->at != c->len ? VS_EINPUT : VS_OK;
+}

@@ -106,4 +106,18 @@ void vs_partial_put_sweep(vs_pbuf *b, const vs_sweep_result *r, size_t p0,
 int vs_partial_get_sweep(vs_pcur *c, vs_sweep_result *r, size_t p0, size_t p1);
 uint64_t vs_partial_sweep_bound(const vs_sweep_result *r, size_t p0, size_t p1);
 
+/* A sensitivity analysis's Sobol base rows [r0, r1) of N: their values
+ * (per_row doubles each: f(A), f(B), f(AB_i) of every statistic) and the
+ * rules' shortfalls in them (kinds, evaluations short).  The reader
+ * writes the rows into f (N x per_row) and adds the shortfalls into
+ * kinds / draws (n_rules each). */
+void vs_partial_put_sens(vs_pbuf *b, long n, size_t per_row, size_t r0,
+                         size_t r1, const double *rows, size_t n_rules,
+                         const vs_shortfall_sum *sf);
+int vs_partial_get_sens(vs_pcur *c, long n, size_t per_row, size_t r0,
+                        size_t r1, double *f, size_t n_rules,
+                        unsigned *kinds, long *draws);
+uint64_t vs_partial_sens_bound(size_t per_row, size_t r0, size_t r1,
+                               size_t n_rules);
+
 #endif

@@ -2,7 +2,8 @@
 # End-to-end tests of build/vardsim-mpi (make MPI=1, docs/cluster.md):
 # mpirun -np 1, 2 and 3 give the single process's bytes (manifest aside)
 # for a run with exact quantiles and one with streamed ones (per-centre
-# histograms and region-level streams); a failing rank fails the run.
+# histograms and region-level streams), a sweep and a sensitivity
+# analysis; a failing rank fails the run.
 # Usage: VARDSIM=/abs/vardsim VARDSIM_MPI=/abs/vardsim-mpi sh tests/cli/mpi.sh
 . "$(dirname "$0")/common.inc"
 . "$(dirname "$0")/shard.inc"
@@ -38,6 +39,14 @@ expect_status 0 "$VARDSIM" sweep "$cfg" $sw --quiet -o "$TMP/swhole"
 for np in 2 3; do
     expect_status 0 mpi $np "$VARDSIM_MPI" sweep "$cfg" $sw -o "$TMP/smpi$np"
     same_dirs "$TMP/swhole" "$TMP/smpi$np" "sweep, mpirun -np $np"
+done
+
+# a sensitivity analysis (a block is one Sobol base row)
+se="-n 48 --bootstrap 10 --xlsx"
+expect_status 0 "$VARDSIM" sensitivity "$cfg" $se --quiet -o "$TMP/sewhole"
+for np in 2 3; do
+    expect_status 0 mpi $np "$VARDSIM_MPI" sensitivity "$cfg" $se -o "$TMP/sempi$np"
+    same_dirs "$TMP/sewhole" "$TMP/sempi$np" "sensitivity, mpirun -np $np"
 done
 
 # --strict: the merge's exit status is the run's

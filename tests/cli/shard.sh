@@ -92,6 +92,29 @@ done
 expect_status 3 "$VARDSIM" merge "$TMP/twp" -o "$TMP/twm"
 same_dirs "$TMP/tws" "$TMP/twm" "sweep --strict"
 [ -s "$TMP/twm/warnings.txt" ] && ok || bad "sweep merge: no warnings"
+# --- sensitivity: a block is one Sobol base row with its runs ------------
+# (the tornado is merge's); warnings counted over every evaluation
+trial="$ROOT/tests/cli/warn/trial.cfg"
+so="-n 40 --bootstrap 10 --xlsx --quiet --strict"
+expect_status 3 "$VARDSIM" sensitivity "$trial" $so -o "$TMP/sewhole"
+for n in 3 2; do
+    k=1
+    while [ $k -le $n ]; do
+        expect_status 0 "$VARDSIM" sensitivity "$trial" $so --shard "$k/$n" --partial "$TMP/sep$n"
+        k=$((k + 1))
+    done
+    expect_status 3 "$VARDSIM" merge "$TMP/sep$n" -o "$TMP/sem$n"
+    same_dirs "$TMP/sewhole" "$TMP/sem$n" "sensitivity, $n shards"
+done
+expect_in "$TMP/sem3/warnings.txt" "in 17.2 % of draws"
+# -n 0: the tornado only, every shard without a row
+expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 0 --quiet -o "$TMP/se0"
+for k in 1 2; do
+    expect_status 0 "$VARDSIM" sensitivity "$cfg" -n 0 --quiet --shard $k/2 --partial "$TMP/se0p"
+done
+expect_status 0 "$VARDSIM" merge "$TMP/se0p" -o "$TMP/se0m"
+same_dirs "$TMP/se0" "$TMP/se0m" "sensitivity -n 0"
+
 # a run's partial and a sweep's do not merge
 mkdir -p "$TMP/mix"
 cp "$TMP/sp2/partial-1-of-2.vsp" "$TMP/mix/"
