@@ -1754,6 +1754,21 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     return 1;
 }
 
+/* Panel v's title: the variant's name and its warning, if any. */
+static void pc_panel_title(const ctx *c, size_t v, char *buf, size_t n)
+{
+    char mark[400];
+    vs_warn_src w = vs_warn_src_of(c->sc, c->res);
+    vs_warnings_mark(&w, v, c->g.sv, mark, sizeof mark);
+    /* A panel is narrow: the reason, without the amounts (the metrics
+     * chart's key and warnings.txt have them). */
+    char *amounts = strstr(mark, " (");
+    if (amounts)
+        *amounts = '\0';
+    snprintf(buf, n, "%s%s%s", c->sc->variants[v].name, *mark ? "  " : "",
+             mark);
+}
+
 /* The key's texts and how many lines each takes (never cut). */
 static void pc_key_texts(const ctx *c, pc_page *p)
 {
@@ -1791,13 +1806,15 @@ static void pc_layout(const ctx *c, pc_page *p)
         p->title_chars = 8;
     p->title_lines = 2;
     for (size_t v = 0; v < c->V; v++) {
-        size_t n = vs_gp_wrap_lines(c->sc->variants[v].name, p->title_chars);
+        char text[1024];
+        pc_panel_title(c, v, text, sizeof text);
+        size_t n = vs_gp_wrap_lines(text, p->title_chars);
         p->title_lines = n > p->title_lines ? n : p->title_lines;
     }
     if (p->title_lines > 6)
         p->title_lines = 6;
     p->head_h = 1.15 + 0.35 * (double)(p->title_lines - 2);
-    p->cell = p->head_h + p->ph + 0.7; /* and the tick labels */
+    p->cell = p->head_h + p->ph + 0.9; /* and the tick labels */
     pc_key_texts(c, p);
     p->key_h = 0.4;
     for (int k = 0; k < 5; k++)
@@ -1824,9 +1841,11 @@ static void pc_texts(ctx *c, FILE *f, const pc_page *p)
                          (int)p->key_lines[4]);
     for (size_t v = 0; v < c->V; v++) {
         char var[32];
+        char text[1024];
+        pc_panel_title(c, v, text, sizeof text);
         snprintf(var, sizeof var, "t_panel%zu", v);
-        vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[v].name,
-                             p->title_chars, (int)p->title_lines);
+        vs_gp_assign_wrapped(&c->g, f, var, text, p->title_chars,
+                             (int)p->title_lines);
     }
 }
 

@@ -274,6 +274,18 @@ static void manifest_details(FILE *f, const void *ctx)
             vs_need_describe(d->sc, d->sc->lang, need, sizeof need));
     fprintf(f, "warnings: %zu (warnings.txt)\n",
             vs_report_print_warnings(d->sc, res, d->o, NULL));
+    /* The variants whose allocation is within 1 öre of the baseline's
+     * everywhere (docs/methods.md, "No difference"), for the report; the
+     * line only when there is one, so other manifests stay as they were. */
+    int any = 0;
+    for (size_t v = 0; res->no_difference && v < res->n_variants; v++)
+        if ((int)v != d->sc->baseline && res->no_difference[v]) {
+            fprintf(f, "%s%s", any ? " " : "no_difference: ",
+                    d->sc->variants[v].id);
+            any = 1;
+        }
+    if (any)
+        fputc('\n', f);
 }
 
 int vs_report_write(const vs_scenario *sc, const vs_results *res,

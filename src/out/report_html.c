@@ -332,6 +332,23 @@ static void put_esc(void *ctx, const char *text)
     esc(ctx, text);
 }
 
+/* Is variant v listed on the manifest's no_difference line (its
+ * allocation within 1 öre of the baseline's everywhere)? */
+static int no_difference(const rep *r, size_t v)
+{
+    const char *list = manifest_get(&r->man, "no_difference");
+    const char *id = r->sc->variants[v].id;
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, id, n) == 0)
+            return 1;
+        p = e ? e + 1 : p + len;
+    }
+    return 0;
+}
+
 static const char *T(const rep *r, const char *sv, const char *en)
 {
     return r->sv ? sv : en;
@@ -552,7 +569,7 @@ static void put_summary(rep *r)
             fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet är "
                             "%s %% mot %s %%", "; the share of the budget misplaced "
                             "against need is %s %% against %s %%"), a, bt);
-            if (isfinite(p)) {
+            if (isfinite(p) && !no_difference(r, v)) {
                 vs_describe_number(100.0 * p, 1, r->sv, c, sizeof c);
                 fprintf(f, T(r, " (lägre i %s %% av dragningarna)",
                              " (lower in %s %% of the draws)"), c);
@@ -652,7 +669,8 @@ static void put_metric_table(rep *r, int m)
         }
         double d = mval(r, v, m, "diff_mean"), p = mval(r, v, m, "p_better");
         /* A difference that only öre rounding makes is no difference. */
-        if (isfinite(d) && fabs(d) < 1e-9 && (!isfinite(p) || p == 0)) {
+        if (no_difference(r, v) ||
+            (isfinite(d) && fabs(d) < 1e-9 && (!isfinite(p) || p == 0))) {
             fprintf(f, "<td class=\"num\" colspan=\"2\">%s</td></tr>\n",
                     T(r, "ingen skillnad", "no difference"));
             continue;

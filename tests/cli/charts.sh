@@ -286,6 +286,23 @@ if [ -d "$out" ]; then
     echo "$k $m" | awk '{ exit !($3 >= 0.2 * ($2 - $1)) }' && ok || bad "concentration: shift axis $k for shifts up to $m"
 fi
 
+# --- warnings: every chart that shows a variant marks its shortfall --------
+out="$TMP/trial"
+if "$VARDSIM" run "$ROOT/tests/cli/warn/trial.cfg" -n 50 -o "$out" --render svg --quiet 2>"$TMP/err"; then
+    # (wrapped texts joined again: 'a' . "\n" . 'b' -> 'a b')
+    join() { sed -e "s/' \. \"\\\\n\" \. '/ /g" "$1"; }
+    # metrics: the key has the whole warning, the row a mark
+    join "$out/metrics.gp" | grep -q "^t_key2 = '45 MSEK cut, nobody loses more than 3 %  ⚠ Warning: cut not taken in full (27 MSEK" && ok ||
+        bad "metrics.gp: the key lacks the warning"
+    grep -q "^t_row2 = '⚠ " "$out/metrics.gp" && ok || bad "metrics.gp: a warned row is not marked"
+    grep -q "^t_row1 = '⚠ " "$out/metrics.gp" && bad "metrics.gp: a row without a warning marked" || ok
+    # per_capita: the panel title says why, without the amounts
+    join "$out/per_capita.gp" | grep -q "^t_panel2 = '45 MSEK cut, nobody loses more than 3 %  ⚠ Warning: cut not taken in full'$" && ok ||
+        bad "per_capita.gp: the panel title lacks the warning"
+    python3 "$ROOT/tests/cli/svg_fit.py" "$out/metrics.svg" "$out/per_capita.svg" >"$TMP/fit" 2>&1 && ok ||
+        { bad "trial: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+else bad "trial.cfg: run failed"; sed 's/^/    /' "$TMP/err" | head; fi
+
 # --- per_capita: outlying centres named; the declared need's level --------
 out="$TMP/run-vasterbotten-2023"
 if [ -d "$out" ]; then
