@@ -6,6 +6,8 @@
 # of NEW/OLD.  Usage (from `make bench BASE=path/to/old/vardsim`):
 #   VARDSIM=new BASE=old sh bench/paired.sh [PAIRS]
 # The workload is the synthetic national scenario, 1 thread per binary.
+# bench/instructions.sh gives a figure the machine's load does not change
+# (callgrind's instructions per iteration, by stage).
 set -eu
 : "${VARDSIM:?set VARDSIM}" "${BASE:?set BASE to the previous binary}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
