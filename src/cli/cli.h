@@ -226,6 +226,11 @@ void vs_cli_print_summary(FILE *f, const struct vs_scenario *sc,
 /* The committee report of output folder `dir` (and report.pdf with
  * `pdf`): an exit status.  `run --report` calls it after its commit. */
 int vs_cli_report(const char *dir, int pdf, int quiet);
+/* The same, first writing the allocation chart again with `charts` (the
+ * report's --variants/--all-centres; NULL: as the run wrote it). */
+struct vs_charts_opts;
+int vs_cli_report_opts(const char *dir, int pdf, int quiet,
+                       const struct vs_charts_opts *charts);
 
 /* Write `len` bytes of `text` to `path` atomically (a temporary file in
  * the same folder, renamed when complete).  Returns VS_OK, or VS_EIO /

@@ -53,6 +53,7 @@ static const char usage_text[] =
     "  vardsim run SCENARIO.cfg --shard K/N --partial DIR [run's options]\n"
     "  vardsim merge DIR... -o OUT                 merge a run's shards\n"
     "  vardsim report OUTDIR [--pdf] [--quiet]     committee report of a run\n"
+    "              [--variants ID,ID...] [--all-centres]\n"
     "  vardsim diff OUT_A OUT_B [-o DIR]           what changed between two runs\n"
     "  vardsim import FILE.csv|FILE.xlsx [--sheet NAME] [--pot SEK]\n"
     "              [--centres-only] [-o SCENARIO.cfg]  centres into a scenario\n"

@@ -43,6 +43,16 @@ int vs_charts_write(const vs_scenario *sc, const vs_results *res,
                     const vs_charts_opts *opts, const char *dir,
                     vs_outset *set, struct vs_gp_list *list, vs_err *err);
 
+/* The allocation chart of a run folder again, with other options
+ * (`vardsim report --variants ... --all-centres`): from the folder's
+ * centres.csv, chart_allocation.csv and warnings.txt (the warning marks),
+ * allocation.gp and chart_allocation.csv into `set`, and the folder's
+ * allocation images removed at its commit.  Returns VS_OK, VS_EIO,
+ * VS_ENOMEM, or VS_EINPUT naming a file that is not this scenario's. */
+int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
+                                 const vs_charts_opts *opts, vs_outset *set,
+                                 vs_err *err);
+
 /* Render the run charts of a folder written earlier (`vardsim report`
  * inlines them) to each format of `formats`, as vs_gp_render does.  A
  * chart that was not drawn stops with its reason, quoted in err. */

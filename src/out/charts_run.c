@@ -15,6 +15,7 @@
  * name with a " would shift or swallow fields. */
 #include "out/charts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,9 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/eval.h"
 #include "model/need.h"
 #include "out/gp.h"
 #include "out/warnings.h"
+#include "util/csv_read.h"
+#include "util/file.h"
 #include "vardsim/metrics.h"
 
 /* ------------------------------------------------------------------ */
@@ -2138,9 +2142,11 @@ static int by_cni(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-int vs_charts_write(const vs_scenario *sc, const vs_results *res,
-                    const vs_charts_opts *opts, const char *dir,
-                    vs_outset *set, vs_gp_list *list, vs_err *err)
+/* The charts of a run (only_alloc: its allocation chart alone). */
+static int charts_write(const vs_scenario *sc, const vs_results *res,
+                        const vs_charts_opts *opts, const char *dir,
+                        vs_outset *set, vs_gp_list *list, int only_alloc,
+                        vs_err *err)
 {
     int st = vs_gp_check_names(sc, err);
     if (st != VS_OK)
@@ -2184,19 +2190,188 @@ int vs_charts_write(const vs_scenario *sc, const vs_results *res,
     if (f)
         fputs(vs_gp_style(), f);
     write_allocation(&c);
-    write_concentration(&c);
-    write_metrics(&c);
-    write_per_capita(&c);
+    if (!only_alloc) {
+        write_concentration(&c);
+        write_metrics(&c);
+        write_per_capita(&c);
+    }
     st = c.g.st;
 
     /* Images from an earlier run into this folder would show old numbers
      * beside the new tables: remove ours (and only ours), at the commit. */
     if (st == VS_OK)
-        st = vs_gp_remove_old(set, dir, chart_names, N_CHARTS, 0, err);
+        st = vs_gp_remove_old(set, dir, chart_names, only_alloc ? 1 : N_CHARTS,
+                              0, err);
 done:
     free(rk);
     free(c.order);
     free(c.slot);
+    return st;
+}
+
+int vs_charts_write(const vs_scenario *sc, const vs_results *res,
+                    const vs_charts_opts *opts, const char *dir,
+                    vs_outset *set, vs_gp_list *list, vs_err *err)
+{
+    return charts_write(sc, res, opts, dir, set, list, 0, err);
+}
+
+/* ---- the allocation chart of a folder again (report) --------------- */
+
+/* Öre of a number cell of t (SEK with two decimals: exact). */
+static int cell_ore(const vs_csv_table *t, size_t r, int col, vs_ore *out)
+{
+    double x;
+    if (vs_csv_read_number(t, vs_csv_cell(t, r, col), &x) != 0 ||
+        !(fabs(x) < 9e13))
+        return -1;
+    *out = (vs_ore)llround(x * 100);
+    return 0;
+}
+
+/* warnings.txt back into shortfall records, as far as the chart's mark
+ * needs them: the kinds (from the reason's words, which warnings.c
+ * writes), the amount at the point estimate in whole kr, the share of
+ * draws in tenths of a per cent (iterations taken as 1000). */
+static void read_warnings(const vs_scenario *sc, const char *text,
+                          vs_shortfall_sum *sf, const size_t *rule_base)
+{
+    static const struct { const char *words; unsigned kind; } why[] = {
+        {"nobody eligible", VS_SHORT_NOBODY}, {"pot not placed", VS_SHORT_POT},
+        {"cut not taken", VS_SHORT_CUT}, {"the limit cannot restore", VS_SHORT_LIMIT},
+        {"top asks for", VS_SHORT_TOP}, {"a tie at the cut-off", VS_SHORT_TIE}};
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        p += len + (e != NULL);
+        char vid[256], rid[256];
+        int n = 0;
+        if (sscanf(line, "warning: variant '%255[^']': rule '%255[^']': %n", vid,
+                   rid, &n) != 2 || n == 0)
+            continue;
+        int v = vs_scenario_find_variant(sc, vid);
+        if (v < 0)
+            continue;
+        const vs_variant *var = &sc->variants[v];
+        size_t k = 0;
+        while (k < var->n_rules &&
+               strcmp(var->rules[k].id ? var->rules[k].id
+                                       : vs_rule_type_name(var->rules[k].type),
+                      rid) != 0)
+            k++;
+        if (k == var->n_rules)
+            continue;
+        vs_shortfall_sum *s = &sf[rule_base[v] + k];
+        for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
+            if (strstr(line + n, why[w].words))
+                s->kinds |= why[w].kind;
+        const char *at = strstr(line + n, " kr at the point estimate");
+        if (at) {
+            const char *b = at;
+            while (b > line + n && (isdigit((unsigned char)b[-1]) ||
+                                    b[-1] == ' ' || b[-1] == '-'))
+                b--;
+            long long kr = 0;
+            for (const char *d = b; d < at; d++)
+                if (isdigit((unsigned char)*d))
+                    kr = kr * 10 + (*d - '0');
+            s->point = (vs_ore)kr * 100;
+            s->point_kinds = kr > 0 ? s->kinds : 0;
+        }
+        const char *in = strstr(line + n, ", in ");
+        double share;
+        if (in && sscanf(in, ", in %lf %% of draws", &share) == 1)
+            s->draws = (long)llround(share * 10);
+    }
+}
+
+int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
+                                 const vs_charts_opts *opts, vs_outset *set,
+                                 vs_err *err)
+{
+    size_t V = sc->n_variants, C = sc->n_centres, nr = 0;
+    char path[4096];
+    vs_csv_table ct, at;
+    memset(&ct, 0, sizeof ct);
+    memset(&at, 0, sizeof at);
+    vs_results r;
+    memset(&r, 0, sizeof r);
+    char *warn = NULL;
+    size_t wlen;
+    for (size_t v = 0; v < V; v++)
+        nr += sc->variants[v].n_rules;
+    r.n_variants = V, r.n_centres = C, r.iterations = 1000, r.n_rules = nr;
+    r.centres = calloc(V * C + 1, sizeof *r.centres);
+    r.point_listed = calloc(C + 1, sizeof *r.point_listed);
+    r.point_cni = calloc(C + 1, sizeof *r.point_cni);
+    r.shortfalls = calloc(nr + 1, sizeof *r.shortfalls);
+    r.rule_base = calloc(V + 1, sizeof *r.rule_base);
+    int st = VS_OK;
+    if (!r.centres || !r.point_listed || !r.point_cni || !r.shortfalls ||
+        !r.rule_base) {
+        st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t v = 1; v < V; v++)
+        r.rule_base[v] = r.rule_base[v - 1] + sc->variants[v - 1].n_rules;
+    for (size_t k = 0; k < V * C; k++)
+        r.centres[k].change_p05 = r.centres[k].change_p95 = NAN;
+    snprintf(path, sizeof path, "%s/centres.csv", dir);
+    if ((st = vs_csv_read_file(path, &ct, err)) != VS_OK)
+        goto done;
+    int cv = vs_csv_column(&ct, "variant"), cc = vs_csv_column(&ct, "centre"),
+        cl = vs_csv_column(&ct, "listed"), cn = vs_csv_column(&ct, "cni"),
+        cp = vs_csv_column(&ct, "point");
+    for (size_t row = 1; row < ct.n_rows; row++) {
+        int v = vs_scenario_find_variant(sc, vs_csv_cell(&ct, row, cv));
+        int i = vs_scenario_find_centre(sc, vs_csv_cell(&ct, row, cc));
+        vs_ore pt;
+        if (v < 0 || i < 0 || cl < 0 || cn < 0 || cell_ore(&ct, row, cp, &pt) ||
+            vs_csv_read_number(&ct, vs_csv_cell(&ct, row, cl), &r.point_listed[i]) ||
+            vs_csv_read_number(&ct, vs_csv_cell(&ct, row, cn), &r.point_cni[i])) {
+            st = vs_err_set(err, VS_EINPUT, path, ct.rows[row].line,
+                            "not a row of this scenario's centres.csv");
+            goto done;
+        }
+        r.centres[(size_t)v * C + (size_t)i].point = pt;
+    }
+    snprintf(path, sizeof path, "%s/chart_allocation.csv", dir);
+    if ((st = vs_csv_read_file(path, &at, err)) != VS_OK)
+        goto done;
+    int av = vs_csv_column(&at, "variant"), ac = vs_csv_column(&at, "centre"),
+        a5 = vs_csv_column(&at, "change_p05"), a95 = vs_csv_column(&at, "change_p95");
+    if (a5 < 0 || a95 < 0) {
+        st = vs_err_set(err, VS_EINPUT, path, 1,
+                        "no change_p05/change_p95 columns (a folder of an "
+                        "older vardsim: run it again)");
+        goto done;
+    }
+    for (size_t row = 1; row < at.n_rows; row++) {
+        int v = vs_scenario_find_variant(sc, vs_csv_cell(&at, row, av));
+        int i = vs_scenario_find_centre(sc, vs_csv_cell(&at, row, ac));
+        double a, b;
+        if (v < 0 || i < 0)
+            continue;
+        vs_centre_stat *s = &r.centres[(size_t)v * C + (size_t)i];
+        if (vs_csv_read_number(&at, vs_csv_cell(&at, row, a5), &a) == 0 &&
+            vs_csv_read_number(&at, vs_csv_cell(&at, row, a95), &b) == 0)
+            s->change_p05 = a * 100, s->change_p95 = b * 100;
+    }
+    snprintf(path, sizeof path, "%s/warnings.txt", dir);
+    if (vs_file_read(path, 1 << 22, &warn, &wlen) == 0)
+        read_warnings(sc, warn, r.shortfalls, r.rule_base);
+    st = charts_write(sc, &r, opts, dir, set, NULL, 1, err);
+done:
+    free(warn);
+    vs_csv_table_free(&ct);
+    vs_csv_table_free(&at);
+    free(r.centres);
+    free(r.point_listed);
+    free(r.point_cni);
+    free(r.shortfalls);
+    free(r.rule_base);
     return st;
 }
 

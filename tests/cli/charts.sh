@@ -260,6 +260,32 @@ expect_in "$TMP/err" "--variants: an empty id in ',au_grant'"
 expect_in "$TMP/err" "--variants: no variant 'nope' in"
 expect_in "$TMP/err" "(its variants: halsoval, cni_topup, cni_excess, au_grant)"
 
+# report --variants/--all-centres: the same chart as run's, from the folder
+out="$TMP/run-vasterbotten-deficit-2023"
+if [ -d "$out" ]; then
+    cp -R "$out" "$TMP/rep"
+    "$VARDSIM" run "$ROOT/scenarios/vasterbotten-deficit-2023.cfg" -n 200 --render png,svg,pdf \
+        --variants cut_per_capita_limited,cut_need_strong -o "$TMP/rep-run" --quiet 2>/dev/null
+    "$VARDSIM" report "$TMP/rep" --variants cut_per_capita_limited,cut_need_strong --quiet 2>"$TMP/err"
+    check "report --variants: exit 0" [ $? -eq 0 ]
+    cmp -s "$TMP/rep/allocation.gp" "$TMP/rep-run/allocation.gp" &&
+        cmp -s "$TMP/rep/chart_allocation.csv" "$TMP/rep-run/chart_allocation.csv" && ok ||
+        bad "report --variants: allocation.gp or its data differ from run --variants'"
+    grep -q "^t_mark0 = '⚠ Varning: gränsen kan inte" "$TMP/rep/allocation.gp" && ok ||
+        bad "report --variants: the warning mark read back from warnings.txt is lost"
+    for fmt in png svg pdf; do
+        [ "$TMP/rep/allocation.$fmt" -nt "$TMP/rep/metrics.csv" ] && ok || bad "report --variants: allocation.$fmt not rendered again"
+    done
+    svg_text "$TMP/rep/report.html" | grep -q 'Starkt behovsskyddad besparing (alfa 2)' && ok || bad "report --variants: report.html"
+    "$VARDSIM" report "$TMP/rep" --all-centres --quiet 2>"$TMP/err"
+    check "report --all-centres: exit 0" [ $? -eq 0 ]
+    [ "$(grep -c '^# Panel ' "$TMP/rep/allocation.gp")" -eq 5 ] && ok || bad "report --all-centres: not 5 panels"
+    cp "$TMP/rep/allocation.gp" "$TMP/rep.gp"
+    expect_status 2 "$VARDSIM" report "$TMP/rep" --variants halsoval --quiet
+    expect_in "$TMP/err" "--variants: 'halsoval' is the baseline"
+    cmp -s "$TMP/rep/allocation.gp" "$TMP/rep.gp" && ok || bad "report --variants halsoval: the chart changed"
+fi
+
 # --- warnings marked where the variant is shown ------------------------------
 out="$TMP/run-vasterbotten-deficit-2023"
 if [ -d "$out" ] && grep -q "variant 'cut_per_capita_limited'" "$out/warnings.txt"; then
