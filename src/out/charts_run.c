@@ -1853,6 +1853,36 @@ static void pc_texts(ctx *c, FILE *f, const pc_page *p)
     }
 }
 
+/* `name` without a centre term at its end ("Mariehems hälsocentral") or,
+ * with "en", at its start ("Vårdcentralen Ryd"): the scenario's term or
+ * the usual Swedish ones (an English chart of Swedish names), when
+ * something is left; else the name. */
+static const char *pc_bare_name(const vs_scenario *sc, const char *name,
+                                char *buf, size_t n)
+{
+    const char *terms[] = {vs_scenario_centre_term(sc, 0),
+                           "h\xc3\xa4lsocentral", "v\xc3\xa5rdcentral"};
+    size_t ln = strlen(name);
+    for (size_t k = 0; k < sizeof terms / sizeof *terms; k++) {
+        const char *term = terms[k];
+        size_t lt = strlen(term);
+        char cap[4 * 40 + 8];
+        vs_gp_capital(term, cap, sizeof cap);
+        size_t lc = strlen(cap);
+        if (ln > lt + 1 && name[ln - lt - 1] == ' ' &&
+            strcmp(name + ln - lt, term) == 0) {
+            snprintf(buf, n, "%.*s", (int)(ln - lt - 1), name);
+            return buf;
+        }
+        if (ln > lc + 3 && strncmp(name, cap, lc) == 0 &&
+            strncmp(name + lc, "en ", 3) == 0) {
+            snprintf(buf, n, "%s", name + lc + 3);
+            return buf;
+        }
+    }
+    return name;
+}
+
 /* The centres that stand out in variant v's panel, named: the three
  * furthest from their need-proportional level (relative to it).
  * Returns how many labels (20, 21, ...) were set. */
@@ -1887,11 +1917,19 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
      * The dots are ringed by the plot (pc_panels). */
     double xs = (p->chi - p->clo) / pw_cm, ys = (p->yhi - p->ylo) / p->ph;
     double box[PC_NAMED][4]; /* x0, x1, y0, y1 in cm */
-    static const double dys[] = {0, 0.32, -0.32, 0.64, -0.64, 0.96, -0.96};
+    static const double dys[] = {0, 0.28, -0.28, 0.56, -0.56, 0.84, -0.84};
     for (int q = 0; q < n; q++) {
         size_t i = best[q];
-        char name[4 * 32 + 1];
-        vs_gp_shorten(c->sc->centres[i].name, 32, name, sizeof name);
+        /* As much of the name as fits in 60 % of the panel (32 at most);
+         * in a narrow panel without the centre term ("Mariehems
+         * hälsocentral" -> "Mariehems"), which the key names. */
+        size_t fit = vs_gp_chars_in(0.6 * pw_cm, 6);
+        fit = fit < 10 ? 10 : fit > 32 ? 32 : fit;
+        char name[4 * 32 + 1], bare[256];
+        const char *full = c->sc->centres[i].name;
+        if (1.1 * vs_gp_text_cm(full, 6) > 0.6 * pw_cm)
+            full = pc_bare_name(c->sc, full, bare, sizeof bare);
+        vs_gp_shorten(full, fit, name, sizeof name);
         double x = c->res->point_cni[i];
         double y = (double)cstat(c, v, i)->point / 100.0 /
                    c->res->point_listed[i];
@@ -1901,13 +1939,15 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
         int pref = x > (p->clo + p->chi) / 2; /* 1: the name on the left */
         int side = pref, found = 0;
         double dy = 0;
-        for (int t = 0; t < 2 * 7 && !found; t++) {
-            int sd = t < 7 ? pref : !pref;
-            double d = dys[t % 7];
+        /* First within the panel; failing that, anywhere that prints
+         * over no other name. */
+        for (int t = 0; t < 4 * 7 && !found; t++) {
+            int sd = (t % 14) % 2 ? !pref : pref; /* near first, */
+            double d = dys[(t % 14) / 2];           /* either side */
             double b0 = sd ? px - gap - w : px + gap, b1 = b0 + w;
-            double c0 = py + d - 0.16, c1 = py + d + 0.16;
-            int fits = b0 >= -0.2 && b1 <= pw_cm + 0.2 && c0 >= 0 &&
-                       c1 <= p->ph;
+            double c0 = py + d - 0.13, c1 = py + d + 0.13;
+            int fits = t >= 14 || (b0 >= -0.2 && b1 <= pw_cm + 0.2 &&
+                                   c0 >= 0 && c1 <= p->ph);
             for (int k = 0; k < q && fits; k++)
                 fits = b1 < box[k][0] || b0 > box[k][1] || c1 < box[k][2] ||
                        c0 > box[k][3];
@@ -1925,6 +1965,18 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
         vs_gp_put_num(f, y + dy * ys);
         fprintf(f, " %s font ',6' textcolor rgb vs_ink noenhanced\n",
                 side ? "right" : "left");
+        /* A name moved up or down points at its dot. */
+        if (dy == 0)
+            continue;
+        fprintf(f, "set arrow %d from first ", 20 + q);
+        vs_gp_put_num(f, x + (side ? -gap : gap) * xs * 0.9);
+        fputs(", first ", f);
+        vs_gp_put_num(f, y + dy * ys);
+        fputs(" to first ", f);
+        vs_gp_put_num(f, x + (side ? -1 : 1) * 0.12 * xs);
+        fputs(", first ", f);
+        vs_gp_put_num(f, y);
+        fputs(" nohead lw 0.6 lc rgb vs_grey\n", f);
     }
     return n;
 }
@@ -1943,8 +1995,13 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         double top = H - p->title_h - row * p->cell - p->head_h;
         fprintf(f, "\n# Panel %zu\n", k + 1);
         vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
+        /* The title's last line just above its panel. */
+        char text[1024];
+        pc_panel_title(c, v, text, sizeof text);
+        size_t lines = vs_gp_wrap_lines(text, p->title_chars);
+        lines = lines < p->title_lines ? lines : p->title_lines;
         fprintf(f, "set label 3 t_panel%zu", v);
-        vs_gp_put_at(f, W, H, x0, top + p->head_h - 0.3);
+        vs_gp_put_at(f, W, H, x0, top + 0.3 + 0.35 * (double)(lines - 1));
         fputs(" left font ',7.5' noenhanced\n", f);
         size_t best[PC_NAMED];
         int named = pc_names(c, f, p, v, x1 - x0, best);
@@ -1983,7 +2040,7 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         if (named > 0)
             fputs("e\n", f);
         for (int q = 0; q < named; q++)
-            fprintf(f, "unset label %d\n", 20 + q);
+            fprintf(f, "unset label %d; unset arrow %d\n", 20 + q, 20 + q);
         if (k == 0)
             fputs("unset label 1; unset label 2; unset label 101; "
                   "unset label 102\n", f);

@@ -86,14 +86,17 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     # The scenario's own name (Swedish, with å/ä/ö) is on every chart.
     scen=$(sed -n 's/^ *name = "\(.*\)";.*/\1/p' "$cfg" | head -1)
     lang=$(sed -n 's/^ *lang = "\(.*\)";.*/\1/p' "$cfg" | head -1)
+    # the scenario's centre term (scenario.centre_term, else hälsocentral)
+    term=$(sed -n 's/^ *centre_term = "\([^"]*\)";.*/\1/p' "$cfg" | head -1)
+    term=${term:-hälsocentral}
     for c in $CHARTS; do svg_has "$out/$c.svg" "$scen"; done
     if [ "$lang" = sv ]; then
-        svg_has "$out/allocation.svg" "Förändring per hälsocentral mot jämförelsealternativet"
+        svg_has "$out/allocation.svg" "Förändring per $term mot jämförelsealternativet"
         svg_has "$out/concentration.svg" "Förskjutning (procentenheter)"
         svg_has "$out/metrics.svg" "lägre är bättre"
         svg_has "$out/per_capita.svg" "Kr per listad och år"
         svg_has "$out/per_capita.svg" "Punktens yta: antal listade"
-        svg_has "$out/per_capita.svg" "Namn: de tre hälsocentraler längst från sin behovsproportionella nivå"
+        svg_has "$out/per_capita.svg" "Namn: de tre ${term}er längst från sin behovsproportionella nivå"
         # numbers with a decimal comma and a space between thousands
         svg_has "$out/concentration.svg" "Förändring i koncentrationsindex (pengar per listad efter CNI)"
         if svg_text "$out/per_capita.svg" | grep -q '>[0-9] 000<'; then ok; else
@@ -338,6 +341,13 @@ if [ -d "$out" ]; then
     svg_has "$out/per_capita.svg" "10 000 listade"
     svg_has "$out/per_capita.svg" "Ersboda hälsocentral"
     head -1 "$out/chart_per_capita.csv" | grep -q 'need_level' && bad "listed x CNI: need_level column written" || ok
+fi
+# three columns of narrow panels: names without the centre term, never
+# printed over each other, a name moved off its dot's height points at it
+out="$TMP/run-vasterbotten-deficit-2023"
+if [ -d "$out" ]; then
+    grep -q "^set label 2[0-2] 'Ålidhems' " "$out/per_capita.gp" && ok || bad "per_capita.gp: a narrow panel's name keeps its centre term"
+    grep -q "^set arrow 2[0-2] from first .* nohead" "$out/per_capita.gp" && ok || bad "per_capita.gp: a moved name has no leader"
 fi
 out="$TMP/run-gavleborg-2024"
 if [ -d "$out" ]; then
