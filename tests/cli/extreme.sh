@@ -43,6 +43,25 @@ for cmd in run sweep sensitivity; do
     esac
 done
 
+# --- every number at its documented bound: runs, and writes no inf or nan --
+# (degenerate.cfg and huge_weights.cfg above go past the bounds and are
+# refused at load; this file stays inside them, at the edge of each)
+B="$X/at_bounds.cfg"
+expect_status 0 "$VARDSIM" run "$B" --draws -o "$TMP/b-run" --quiet
+no_inf "$TMP/b-run"
+expect_status 0 "$VARDSIM" sweep "$B" --over "cut.cut.amount=0:1e15:5e14" -n 20 -o "$TMP/b-sweep" --quiet
+no_inf "$TMP/b-sweep"
+expect_status 0 "$VARDSIM" sensitivity "$B" -n 16 --bootstrap 5 -o "$TMP/b-sens" --quiet
+no_inf "$TMP/b-sens"
+# the money still adds up to the öre at the point estimate: base places
+# its pot, top places two, cut takes the whole pot
+[ "$(awk -F, '$2 == "total" { printf "%s=%s ", $1, $3 }' "$TMP/b-run/metrics.csv")" = \
+  "base=1000000000000000.00 cut=0.00 top=2000000000000000.00 " ] && ok ||
+    bad "at_bounds: point totals $(awk -F, '$2 == "total" { printf "%s=%s ", $1, $3 }' "$TMP/b-run/metrics.csv")"
+if command -v gnuplot >/dev/null 2>&1; then
+    expect_status 0 "$VARDSIM" run "$B" -n 20 --render svg -o "$TMP/b-render" --quiet
+fi
+
 # --- nobody listed: need-based values undefined, within every bound ------
 # Every table and chart data file has empty cells instead (none says nan),
 # and the charts render; a sweep's line data breaks at an undefined point
