@@ -565,6 +565,8 @@ static void expect_u64(vs_pcur *c, uint64_t want)
         c->failed = 1;
 }
 
+static int get_region(vs_pcur *c, vs_sim_acc *a);
+
 static int get_acc_body(vs_pcur *c, vs_sim_acc *a)
 {
     size_t S = VS_STAT_COUNT, nv = a->nv, nc = a->nc, ncol = a->ncol;
@@ -648,6 +650,13 @@ static int get_acc_body(vs_pcur *c, vs_sim_acc *a)
             }
         }
     }
+    return c->failed ? VS_EINPUT : get_region(c, a);
+}
+
+/* The region-level part of an accumulator: kept rows or streams. */
+static int get_region(vs_pcur *c, vs_sim_acc *a)
+{
+    size_t S = VS_STAT_COUNT, nv = a->nv;
     if (a->exact_region) {
         size_t cnt = (size_t)a->n * nv * S;
         if (!vs_pcur_has(c, cnt, 8))
