@@ -360,6 +360,24 @@ static void test_top(void **state)
     vs_scenario_free(sc);
 }
 
+/* scenario.lang is the one string --set takes: "sv" or "en", quoted or
+ * not; anything else is refused and leaves the language as it was. */
+static void test_lang(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load();
+    assert_string_equal(sc->lang, "en");
+    set_ok(sc, "scenario.lang=sv");
+    assert_string_equal(sc->lang, "sv");
+    set_ok(sc, "scenario.lang=\"en\"");
+    assert_string_equal(sc->lang, "en");
+    set_bad(sc, "scenario.lang=de", "'scenario.lang': it must be sv or en, got 'de'", NULL);
+    set_bad(sc, "scenario.lang=", "must be sv or en", NULL);
+    set_bad(sc, "scenario.lang=svenska", "must be sv or en", NULL);
+    assert_string_equal(sc->lang, "en");
+    vs_scenario_free(sc);
+}
+
 /* A change to a rule reached through the variant that defines it reaches
  * every variant that extends it.  Point totals in öre, by hand:
  *   a   = pot                                 1e6 -> 2e6 SEK
@@ -441,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_unknown_path),
         cmocka_unit_test(test_added_keys),
         cmocka_unit_test(test_top),
+        cmocka_unit_test(test_lang),
         cmocka_unit_test(test_inherited_rule_reaches_extending),
         cmocka_unit_test(test_other_draws_unchanged),
     };

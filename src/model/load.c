@@ -1004,7 +1004,7 @@ static void parse_scenario(loader *L, const config_setting_t *g)
     const config_setting_t *s = member(&m, "lang", NULL);
     const char *lang = s ? string_of(L, s, "lang") : NULL;
     if (lang) {
-        if (strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0)
+        if (vs_schema_lang_ok(lang))
             memcpy(sc->lang, lang, 3);
         else
             problem(L, s, "'lang' must be \"sv\" or \"en\", got '%s'", lang);

@@ -22,6 +22,9 @@
  *   plan.min_growth, plan.max_growth, plan.tolerance, plan.first_year and,
  *   unless growth is a list of one value per year, plan.years.
  *
+ * One string may be set too: scenario.lang ("sv" or "en"), so that one
+ * scenario renders its charts and tables in either language.
+ *
  * Rules are reached only through the variant that defines them: a variant
  * that extends another inherits its allocation, so one change reaches
  * every extending variant. */
@@ -495,6 +498,27 @@ static int set_path(vs_scenario *sc, const char *path, vs_dist d, vs_err *err)
     return st;
 }
 
+/* --set scenario.lang=sv|en (quotes allowed, as in the file).  A
+ * centre_term the file gives keeps its words (and a plural made from it
+ * its ending): the language changes only vardsim's own words. */
+static int set_lang(vs_scenario *sc, const char *value, vs_err *err)
+{
+    char v[8];
+    size_t n = strlen(value);
+    if (n >= 2 && value[0] == '"' && value[n - 1] == '"')
+        value++, n -= 2;
+    if (n >= sizeof v)
+        n = sizeof v - 1;
+    memcpy(v, value, n);
+    v[n] = '\0';
+    if (!vs_schema_lang_ok(v))
+        return vs_err_set(err, VS_EINPUT, sc->file, 0,
+                          "bad value for 'scenario.lang': it must be sv or "
+                          "en, got '%.20s'", value);
+    memcpy(sc->lang, v, 3);
+    return VS_OK;
+}
+
 int vs_override_apply(vs_scenario *sc, const char *assignment, vs_err *err)
 {
     const char *eq = strchr(assignment, '=');
@@ -507,6 +531,8 @@ int vs_override_apply(vs_scenario *sc, const char *assignment, vs_err *err)
         return vs_err_set(err, VS_EINPUT, NULL, 0, "path too long: '%.60s...'",
                           assignment);
     snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
+    if (strcmp(path, "scenario.lang") == 0)
+        return set_lang(sc, eq + 1, err);
     vs_dist d;
     char msg[256];
     if (vs_dist_parse(eq + 1, &d, msg, sizeof msg) != VS_OK)

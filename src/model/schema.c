@@ -591,3 +591,8 @@ int vs_schema_check(const vs_key *k, const char *name, vs_dist *d, char *msg,
     }
     return VS_OK;
 }
+
+int vs_schema_lang_ok(const char *lang)
+{
+    return lang && (strcmp(lang, "sv") == 0 || strcmp(lang, "en") == 0);
+}

@@ -131,4 +131,8 @@ int vs_schema_check_dist(const vs_key *k, const char *name, vs_dist *d,
 int vs_schema_check(const vs_key *k, const char *name, vs_dist *d, char *msg,
                     size_t n);
 
+/* The languages a scenario may ask for (scenario.lang): 1 for "sv" or
+ * "en", else 0.  The loader and --set scenario.lang both ask here. */
+int vs_schema_lang_ok(const char *lang);
+
 #endif

@@ -149,5 +149,16 @@ head -n 1 "$TMP/sv/centres.csv" | grep -q "variant;centre;name;listed;cni;point"
 tr -d '\n' <"$TMP/sv/centres.csv" | grep -q "$(printf '\r')" && ok || bad "sv: no CRLF"
 grep -q "Ålidhems hälsocentral;11450;1,62;" "$TMP/sv/centres.csv" && ok || bad "sv: decimal comma row"
 
+# --set scenario.lang: the Swedish scenario's tables and charts in English
+expect_status 0 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 20 \
+    --set scenario.lang=en -o "$TMP/en" >"$TMP/out" 2>"$TMP/err"
+expect_in "$TMP/out" "Change against status_2022 per health centre"
+expect_in "$TMP/en/allocation.gp" "Change per health centre against the baseline"
+grep -q 'Förändring' "$TMP/en/allocation.gp" && bad "lang=en: Swedish words in allocation.gp" || ok
+expect_in "$TMP/en/manifest.txt" "scenario.lang=en"
+expect_status 2 "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 20 \
+    --set scenario.lang=fi -o "$TMP/fi" >"$TMP/out" 2>"$TMP/err"
+expect_in "$TMP/err" "'scenario.lang': it must be sv or en, got 'fi'"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
