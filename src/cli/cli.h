@@ -149,6 +149,16 @@ struct vs_cli_job {
 };
 int vs_cli_job_run(vs_cli_job *j);
 
+/* The frame vs_cli_job_run and a shard (cmd_merge.c) share: load j->file
+ * and apply --set, record the invocation with `command_line`, make the
+ * progress line ready, call body, then report a problem or an interrupt
+ * on standard error and free the result and the scenario.  Returns body's
+ * status (or the load's). */
+typedef int (*vs_cli_job_body)(vs_cli_job *j, struct vs_scenario *sc,
+                               void *ctx, vs_err *err);
+int vs_cli_job_frame(vs_cli_job *j, const char *command_line,
+                     vs_cli_job_body body, void *ctx);
+
 /* Blocks [*b0, *b1) of shard K of N over M blocks:
  * floor((K-1) M / N) .. floor(K M / N) - 1 (docs/partial-format.md). */
 void vs_cli_shard_range(long m, long k, long n, long *b0, long *b1);

@@ -99,6 +99,18 @@ static int shard_write(vs_cli_job *j, int argc, char **argv, vs_scenario *sc,
     return st;
 }
 
+/* shard_write through vs_cli_job_frame: the words it records. */
+typedef struct shard_args {
+    int argc;
+    char **argv;
+} shard_args;
+
+static int shard_body(vs_cli_job *j, vs_scenario *sc, void *ctx, vs_err *err)
+{
+    const shard_args *a = ctx;
+    return shard_write(j, a->argc, a->argv, sc, err);
+}
+
 int vs_cli_shard_main(vs_cli_job *j, int argc, char **argv)
 {
     const vs_cli_common *c = j->c;
@@ -108,25 +120,9 @@ int vs_cli_shard_main(vs_cli_job *j, int argc, char **argv)
         return vs_cli_usage_error("--shard K/N and --partial DIR go together%s", "");
     if (c->out_dir)
         return vs_cli_usage_error("-o is for merge: a shard writes into --partial DIR%s", "");
-    vs_err err;
-    vs_err_init(&err);
-    vs_scenario *sc = NULL;
     char *cmdline = vs_cli_join_argv(argc, argv);
-    int st = vs_cli_load(c, j->file, &sc, &err);
-    if (st == VS_OK) {
-        vs_provenance_invocation(&j->invocation, j->file, cmdline, c->sets,
-                                 (size_t)c->n_sets);
-        vs_cli_progress_init(&j->progress, j->file, c->quiet);
-        st = shard_write(j, argc, argv, sc, &err);
-    }
-    if (st == VS_EINTR)
-        fprintf(stderr, "%s: interrupted: no output written\n", j->file);
-    else if (st != VS_OK)
-        vs_cli_print_err(&err);
-    if (j->free)
-        j->free(j);
-    vs_scenario_free(sc);
-    vs_err_free(&err);
+    shard_args a = {argc, argv};
+    int st = vs_cli_job_frame(j, cmdline, shard_body, &a);
     free(cmdline);
     return st == VS_OK ? EXIT_DONE : vs_cli_exit_for(st);
 }

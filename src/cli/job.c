@@ -57,7 +57,8 @@ static int compute_and_write(vs_cli_job *j, vs_scenario *sc, vs_err *err)
     return st;
 }
 
-int vs_cli_job_run(vs_cli_job *j)
+int vs_cli_job_frame(vs_cli_job *j, const char *command_line,
+                     vs_cli_job_body body, void *ctx)
 {
     vs_err err;
     vs_err_init(&err);
@@ -65,13 +66,11 @@ int vs_cli_job_run(vs_cli_job *j)
     int st = vs_cli_load(j->c, j->file, &sc, &err);
     if (st == VS_OK) {
         /* The file is hashed as loaded, before a long run. */
-        vs_provenance_invocation(&j->invocation, j->file, j->command_line,
+        vs_provenance_invocation(&j->invocation, j->file, command_line,
                                  j->c->sets, (size_t)j->c->n_sets);
         vs_cli_progress_init(&j->progress, j->file, j->c->quiet);
-        st = compute_and_write(j, sc, &err);
+        st = body(j, sc, ctx, &err);
     }
-    if (st == VS_OK && !j->c->quiet && j->summary)
-        j->summary(j, sc);
     if (st == VS_EINTR)
         fprintf(stderr, "%s: interrupted: no output written\n", j->file);
     else if (st != VS_OK)
@@ -81,6 +80,21 @@ int vs_cli_job_run(vs_cli_job *j)
     vs_scenario_free(sc);
     vs_err_free(&err);
     return st;
+}
+
+/* A whole run's body: the folder, then the summary on the terminal. */
+static int run_body(vs_cli_job *j, vs_scenario *sc, void *ctx, vs_err *err)
+{
+    (void)ctx;
+    int st = compute_and_write(j, sc, err);
+    if (st == VS_OK && !j->c->quiet && j->summary)
+        j->summary(j, sc);
+    return st;
+}
+
+int vs_cli_job_run(vs_cli_job *j)
+{
+    return vs_cli_job_frame(j, j->command_line, run_body, NULL);
 }
 
 int vs_cli_job_main(vs_cli_job *j, int argc, char **argv, const char *suffix)
