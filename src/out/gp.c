@@ -1039,8 +1039,13 @@ static int render_one(const char *gnuplot, const char *dir,
         snprintf(final_path, sizeof final_path, "%s/%s.%s", dir, chart, fmt) >=
             (int)sizeof final_path)
         return vs_err_set(err, VS_ERUN, dir, 0, "output folder name is too long");
-    const char *tmp = tmp_path + strlen(dir) + 1; /* gnuplot runs inside dir */
-    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='%s'", fmt, tmp);
+    /* gnuplot writes the image through descriptor 3, a file made here
+     * under the temporary name: a signal handler that removes the name
+     * (vs_outset_abandon) leaves gnuplot writing into a file nobody can
+     * see, however late gnuplot gets to its `set output`.  Left to open
+     * the name itself, a gnuplot slow to start made it again after the
+     * handler had removed it, and a killed run left it behind. */
+    snprintf(cmd, sizeof cmd, "vs_format='%s'; vs_output='/dev/fd/3'", fmt);
     {
         char sp[4096];
         snprintf(sp, sizeof sp, "%s/%s", dir, script);
@@ -1049,16 +1054,27 @@ static int render_one(const char *gnuplot, const char *dir,
                               "chart script missing: %s", strerror(errno));
     }
 
-    int pipefd[2];
-    if (pipe(pipefd) != 0)
-        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
+    int out = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (out < 0)
+        return vs_err_set(err, VS_ERUN, tmp_path, 0, "cannot write: %s",
                           strerror(errno));
+    int pipefd[2];
+    if (pipe(pipefd) != 0 || fcntl(pipefd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+        fcntl(pipefd[1], F_SETFD, FD_CLOEXEC) != 0) {
+        int e = errno;
+        close(out);
+        unlink(tmp_path);
+        return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
+                          strerror(e));
+    }
     pid_t parent = getpid(), pid = fork();
     (void)parent;
     if (pid < 0) {
         int e = errno;
         close(pipefd[0]);
         close(pipefd[1]);
+        close(out);
+        unlink(tmp_path);
         return vs_err_set(err, VS_ERUN, NULL, 0, "cannot run gnuplot: %s",
                           strerror(e));
     }
@@ -1069,18 +1085,20 @@ static int render_one(const char *gnuplot, const char *dir,
         if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
             _exit(127);
 #endif
-        int null = open("/dev/null", O_RDWR);
+        /* Every descriptor here closes on exec but for 0, 1, 2 and 3,
+         * so none needs closing (and 3 may be any of them). */
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null < 0 || chdir(dir) != 0 || dup2(null, 0) < 0 ||
             dup2(null, 1) < 0 || dup2(pipefd[1], 2) < 0)
             _exit(127);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        close(null);
+        if (out == 3 ? fcntl(3, F_SETFD, 0) != 0 : dup2(out, 3) < 0)
+            _exit(127);
         char *const argv[] = {"gnuplot", "-d", "-e", cmd, script, NULL};
         execv(gnuplot, argv);
         _exit(127);
     }
     close(pipefd[1]);
+    close(out);
 
     /* Keep the start of gnuplot's stderr; drain the rest so it never
      * blocks on a full pipe. */

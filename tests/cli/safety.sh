@@ -222,6 +222,31 @@ if [ -n "$render" ]; then
     done
 fi
 
+# a gnuplot slow to reach its `set output` (here one that ignores SIGTERM
+# and sleeps a second first) must not make the image's temporary again
+# after a signal removed it: vardsim hands gnuplot the file it made, so the
+# late write goes into a file with no name
+mkdir "$TMP/slowbin"
+cat >"$TMP/slowbin/gnuplot" <<'SLOW'
+#!/bin/sh
+trap '' TERM INT
+out=$(printf '%s' "$3" | sed -n "s/.*vs_output='\([^']*\)'.*/\1/p")
+sleep 1
+echo late >"$out"
+SLOW
+chmod +x "$TMP/slowbin/gnuplot"
+for sig in INT TERM; do
+    rm -rf "$TMP/slow"
+    PATH="$TMP/slowbin:$PATH" "$VARDSIM" run "$CFG" -n 0 -o "$TMP/slow" --render png --quiet 2>"$TMP/err.s" &
+    p=$!
+    wait_for -f "$TMP/slow/metrics.csv" || bad "slow gnuplot: no tables"
+    sleep 0.3 # gnuplot started, asleep before its output
+    if kill -0 $p 2>/dev/null; then stop $sig $p "slow gnuplot" "$TMP/err.s"; else
+        wait $p; bad "slow gnuplot: done before the signal (the test proves nothing)"; fi
+    sleep 1.5 # the orphaned gnuplot writes now
+    has_tmp "$TMP/slow" && bad "slow gnuplot (SIG$sig): temporary image made again after the signal" || ok
+done
+
 # --- hostile and duplicate file names --------------------------------------
 mkdir "$TMP/cwd" "$TMP/a" "$TMP/b"
 for name in "...cfg" "..cfg" ".cfg" ".hidden.cfg"; do
