@@ -881,19 +881,25 @@ void vs_gp_axis_fit(vs_gp_axis *a, double lo, double hi, int target,
     a->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 }
 
+/* The width of axis a's tick labels side by side, in cm at pt points. */
+static double labels_cm(const vs_gp_axis *a, int swedish, double pt)
+{
+    char buf[64];
+    double need = 0;
+    for (long i = 0; i < a->count; i++)
+        need += vs_gp_text_cm(vs_gp_format_number((double)(a->first + i) * a->step,
+                                                  a->decimals, swedish, buf,
+                                                  sizeof buf),
+                              pt) + 0.3;
+    return need;
+}
+
 void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
                          double room_cm, double pt, double min_step)
 {
-    char buf[64];
     for (int target = 8;; target--) {
         vs_gp_axis_fit(a, lo, hi, target, min_step);
-        double need = 0;
-        for (long i = 0; i < a->count; i++)
-            need += vs_gp_text_cm(vs_gp_format_number(
-                                      (double)(a->first + i) * a->step,
-                                      a->decimals, swedish, buf, sizeof buf),
-                                  pt) + 0.3;
-        if (need <= room_cm)
+        if (labels_cm(a, swedish, pt) <= room_cm)
             return;
         if (target <= 2)
             break;
@@ -909,13 +915,7 @@ void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
         if (last - first + 1 < 2)
             return;
         a->step = step, a->first = first, a->count = last - first + 1;
-        double need = 0;
-        for (long i = 0; i < a->count; i++)
-            need += vs_gp_text_cm(vs_gp_format_number(
-                                      (double)(a->first + i) * a->step,
-                                      a->decimals, swedish, buf, sizeof buf),
-                                  pt) + 0.3;
-        if (need <= room_cm)
+        if (labels_cm(a, swedish, pt) <= room_cm)
             return;
     }
 }
