@@ -537,19 +537,11 @@ static void alloc_layout(ctx *c, alloc_page *pg, double label_w)
     }
 }
 
-/* Panel k: its head (name, total, warning), rows, bars, whiskers and
- * value labels. */
-static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
-                              int cni_d)
+/* Panel p's total line: "Summa -2,0 MSEK (-0,2 %); 3 av 37 hälsocentraler
+ * får en annan summa" (or "... 0 kr (oförändrad); ..."), into buf. */
+static void alloc_total_text(ctx *c, const alloc_panel *p, const alloc_text *T,
+                             char *buf, size_t n)
 {
-    const alloc_panel *p = &pg->p[k];
-    const alloc_text *T = pg->T;
-    double W = pg->W, H = pg->H;
-    char buf[512], num[64], pct[64], var[32];
-    fprintf(f, "\n# Panel %zu: variant %zu\n", k + 1, p->v);
-    snprintf(var, sizeof var, "t_panel%zu", k);
-    vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[p->v].name,
-                         (size_t)pg->name_chars, 3);
     /* The variant's total change, in MSEK from a million on. */
     /* Sums in öre (a total of 0 must read as 0, not as a double's
      * rounding); the baseline's total as a double (only for the per cent). */
@@ -563,27 +555,43 @@ static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
     double tot = (double)tot_ore / 100.0;
     double tdiv;
     const char *tunit = vs_gp_money_unit(tot, c->g.sv, &tdiv);
-    char of[160];
+    char of[160], num[64], pct[64];
     size_t changed = 0;
     for (size_t i = 0; i < c->C; i++)
         changed += alloc_change(c, p->v, i) != 0;
     snprintf(of, sizeof of, T->of, changed, c->C,
              vs_scenario_centre_term(c->sc, 1));
     if (tot_ore == 0) {
-        snprintf(buf, sizeof buf, "%s %s; %s", T->total, T->unchanged, of);
+        snprintf(buf, n, "%s %s; %s", T->total, T->unchanged, of);
     } else {
         double x = tot / tdiv; /* öre-sized totals keep their öre */
         alloc_signed(c, x, fabs(x) < 1 ? 2 : fabs(x) < 100 ? 1 : 0, num,
                      sizeof num);
-        int k2 = snprintf(buf, sizeof buf, "%s %s %s", T->total, num, tunit);
+        int k2 = snprintf(buf, n, "%s %s %s", T->total, num, tunit);
         double q = tb != 0 ? 100 * tot / tb : 0;
-        if (round(fabs(q) * 100) > 0 && k2 > 0 && (size_t)k2 < sizeof buf) {
+        if (round(fabs(q) * 100) > 0 && k2 > 0 && (size_t)k2 < n) {
             alloc_signed(c, q, pct_decimals(q), pct, sizeof pct);
-            snprintf(buf + k2, sizeof buf - (size_t)k2, " (%s %%)", pct);
+            snprintf(buf + k2, n - (size_t)k2, " (%s %%)", pct);
         }
         size_t len = strlen(buf);
-        snprintf(buf + len, sizeof buf - len, "; %s", of);
+        snprintf(buf + len, n - len, "; %s", of);
     }
+}
+
+/* Panel k: its head (name, total, warning), rows, bars, whiskers and
+ * value labels. */
+static void alloc_panel_write(ctx *c, FILE *f, const alloc_page *pg, size_t k,
+                              int cni_d)
+{
+    const alloc_panel *p = &pg->p[k];
+    const alloc_text *T = pg->T;
+    double W = pg->W, H = pg->H;
+    char buf[512], var[32];
+    fprintf(f, "\n# Panel %zu: variant %zu\n", k + 1, p->v);
+    snprintf(var, sizeof var, "t_panel%zu", k);
+    vs_gp_assign_wrapped(&c->g, f, var, c->sc->variants[p->v].name,
+                         (size_t)pg->name_chars, 3);
+    alloc_total_text(c, p, T, buf, sizeof buf);
     snprintf(var, sizeof var, "t_total%zu", k);
     vs_gp_assign(&c->g, f, var, buf);
     if (p->mark[0]) {
