@@ -61,6 +61,17 @@ static const vs_sensitivity_cell *cell_at(const vs_sensitivity_result *r,
     return &r->cells[(v * VS_STAT_COUNT + (size_t)m) * r->n_inputs];
 }
 
+/* One number of tornado.dat: an undefined value is '?', the script's
+ * missing-data mark (a space-separated file has no empty cell; gnuplot
+ * leaves the bar out either way, but no table of ours says nan). */
+static void put_dat_num(FILE *f, double v, const char *sep)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g%s", v, sep);
+    else
+        fprintf(f, "?%s", sep);
+}
+
 /* tornado.dat: numbers only (names stay in the script).  One block per
  * variant and statistic, blocks in the order of sensitivity.csv, each
  * with one line per input sorted by |swing| ascending (undefined first),
@@ -94,9 +105,10 @@ static int write_dat(const vs_sensitivity_result *r, FILE *f)
                 fputs("\n\n", f);
             for (size_t k = 0; k < ni; k++) {
                 const vs_sensitivity_cell *c = &x[order[k]];
-                fprintf(f, "%zu %zu %.17g %.17g %.17g\n", k, order[k] + 1,
-                        chart_value(m, c->low), chart_value(m, c->high),
-                        chart_value(m, c->point));
+                fprintf(f, "%zu %zu ", k, order[k] + 1);
+                put_dat_num(f, chart_value(m, c->low), " ");
+                put_dat_num(f, chart_value(m, c->high), " ");
+                put_dat_num(f, chart_value(m, c->point), "\n");
             }
         }
     free(order);
@@ -248,7 +260,7 @@ static void write_gp(vs_gp *g, const vs_scenario *sc,
     char name[4 * 110 + 1];
     vs_gp_shorten(sc->name ? sc->name : "", 110, name, sizeof name);
     /* tornado.dat is separated by spaces (the style reads CSV). */
-    fputs("set datafile separator whitespace\n", f);
+    fputs("set datafile separator whitespace\nset datafile missing '?'\n", f);
     vs_gp_assign(g, f, "t_scenario", name);
     vs_gp_assign(g, f, "t_title", L->title);
     vs_gp_assign(g, f, "t_low", L->low);

@@ -22,9 +22,9 @@ no_crash "$VARDSIM" run "$ROOT/scenarios/vasterbotten-2023.cfg" -n 20 \
 # --- undefined values are empty cells, never inf or nan -------------------
 # (the loader may refuse these numbers as out of range: exit 2 is fine)
 # (chart_*.csv, gnuplot's input, too: an empty cell is a missing point)
-no_inf() { # no_inf DIR: no inf/nan cell in its tables
-    if cat "$1"/*.csv | grep -v '^#' | tr ',;' '\n\n' | grep -qix -e '-\?inf' -e '-\?nan' -e '-\?infinity'; then
-        bad "inf or nan in $1"; grep -il 'inf\|nan' "$1"/*.csv | sed 's/^/    /'
+no_inf() { # no_inf DIR: no inf/nan cell in its tables (and tornado.dat)
+    if cat "$1"/*.csv $(ls "$1"/*.dat 2>/dev/null) | grep -v '^#' | tr ',; ' '\n\n\n' | grep -qix -e '-\?inf' -e '-\?nan' -e '-\?infinity'; then
+        bad "inf or nan in $1"; grep -il 'inf\|nan' "$1"/*.csv "$1"/*.dat 2>/dev/null | sed 's/^/    /'
     else ok; fi
 }
 for cmd in run sweep sensitivity; do
