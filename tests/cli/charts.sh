@@ -127,26 +127,8 @@ if "$VARDSIM" run "$TMP/long.cfg" -n 20 --render svg -o "$TMP/long" --quiet 2>"$
 else bad "long name: run failed"; fi
 
 # --- metrics: each row named, P(better) headed, "no difference" -------------
-cat >"$TMP/same.cfg" <<'EOF'
-scenario = { name = "Samma fördelning"; baseline = "base"; lang = "sv"; seed = 3;
-             iterations = 200; centre_term = "vårdcentral"; };
-centres = (
-  { id = "a"; name = "Ersboda vårdcentral"; listed = 9800; cni = 1.45; },
-  { id = "b"; name = "Mariehem vårdcentral"; listed = 11200; cni = 1.21; },
-  { id = "c"; name = "Boliden vårdcentral"; listed = 3100; cni = 0.92; }
-);
-uncertainty = { cni = { dist = "lognormal"; sigma = 0.05; }; };
-variants = (
-  { id = "base"; name = "Hälsoval";
-    rules = ( { type = "capitation"; pot = 98000000.0; cni_share = 0.05; } ); },
-  { id = "same"; name = "Ett öre till CNI över 1"; extends = "base";
-    rules = ( { type = "cni_threshold"; pot = 0.01; threshold = 1.0; } ); },
-  { id = "topup"; name = "CNI-tillägg 100%"; extends = "base";
-    rules = ( { type = "cni_threshold"; pot = 2000000.0; threshold = 1.1; } ); }
-);
-EOF
 out="$TMP/same"
-if "$VARDSIM" run "$TMP/same.cfg" --render svg -o "$out" --quiet 2>"$TMP/err"; then
+if "$VARDSIM" run "$ROOT/tests/cli/nodiff/same.cfg" --render svg -o "$out" --quiet 2>"$TMP/err"; then
     # one öre moved: P(better) is rounding (metrics.csv says 0.995 for gini),
     # so every panel says "ingen skillnad" on that row, none a share
     n=$(grep -c "^set label 11 'ingen skillnad' " "$out/metrics.gp")
