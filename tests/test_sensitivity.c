@@ -306,7 +306,7 @@ static void test_write(void **state)
     vs_outset_init(&set);
     vs_err err;
     vs_err_init(&err);
-    vs_sensitivity_write_opts wo = {dir, 0};
+    vs_sensitivity_write_opts wo = {.dir = dir};
     assert_int_equal(vs_sensitivity_write(sc, r, &wo, &set, NULL, &err), VS_OK);
     assert_int_equal(vs_outset_commit(&set, &err), VS_OK);
     vs_outset_free(&set);

@@ -475,7 +475,7 @@ static void test_write(void **state)
     vs_err_init(&err);
     vs_outset set;
     vs_outset_init(&set);
-    vs_sweep_write_opts wo = {dir, 0};
+    vs_sweep_write_opts wo = {.dir = dir};
     assert_int_equal(vs_sweep_write(sc, r, &wo, &set, NULL, &err), VS_OK);
     assert_int_equal(vs_outset_commit(&set, &err), VS_OK);
     vs_outset_free(&set);
