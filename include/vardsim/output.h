@@ -49,6 +49,7 @@ typedef struct vs_outset {
     char *lock_path;  /* NULL when not locked */
     int lock_fd;      /* -1 when not locked */
     int made_dir;     /* begin created the folder itself */
+    int busy;         /* begin was refused: another process holds the lock */
     /* Read by vs_outset_abandon in a signal handler: */
     volatile sig_atomic_t n_tmp;     /* temporaries named so far */
     volatile sig_atomic_t committed; /* the renames are done */
@@ -62,8 +63,9 @@ int vs_output_mkdir(const char *dir, vs_err *err);
 /* Create `dir` (and parents) and lock it for this set, then remove stale
  * temporaries of ours in it.  `holder` (the command line, may be NULL) is
  * written into the lock file so a refused run can name this one.  A
- * folder another run holds gives VS_EIO with a message naming that run.
- * A folder begin created is removed again by vs_outset_free if nothing
+ * folder another process holds gives VS_EIO with a message naming that
+ * process, and sets s->busy, so the caller can add what its user can do
+ * about it (the message says nothing of options).  * A folder begin created is removed again by vs_outset_free if nothing
  * was committed into it. */
 int vs_outset_begin(vs_outset *s, const char *dir, const char *holder,
                     vs_err *err);

@@ -217,9 +217,16 @@ void vs_cli_stem(const char *file, char *buf, size_t n);
 int vs_cli_check_stem(const char *file);
 
 /* Lock `dir` for `set` (vs_outset_begin) and make the set the one the
- * signal handler cleans up. */
+ * signal handler cleans up.  When another process holds the folder, the
+ * message ends with "; " and `if_busy`: what the user of this command
+ * can do (a run can take another folder with -o, a report cannot). */
 int vs_cli_begin_output(struct vs_outset *set, const char *dir,
-                        const char *cmdline, vs_err *err);
+                        const char *cmdline, const char *if_busy,
+                        vs_err *err);
+
+/* if_busy of the commands that compute into a folder (run, sweep,
+ * sensitivity, and merge, which takes -o too). */
+#define VS_CLI_BUSY_COMPUTE "wait for it to finish or choose another folder with -o"
 
 /* No set for the handler any more, then vs_outset_free (which also
  * unlocks the folder). */

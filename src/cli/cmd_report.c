@@ -69,7 +69,9 @@ int vs_cli_report_opts(const char *dir, int pdf, int quiet,
     struct stat sb;
     int st = VS_OK;
     if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-        st = vs_cli_begin_output(&lock, dir, cmdline, &err);
+        st = vs_cli_begin_output(&lock, dir, cmdline,
+                                 "wait for it to finish, then run the report "
+                                 "again", &err);
     if (st == VS_OK)
         st = vs_report_html_scenario(dir, &sc, &err);
     if (st == VS_OK && charts)

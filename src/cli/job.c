@@ -34,7 +34,8 @@ static int compute_and_write(vs_cli_job *j, vs_scenario *sc, vs_err *err)
     vs_outset_init(&set);
     vs_gp_list charts;
     vs_gp_list_init(&charts);
-    int st = vs_cli_begin_output(&set, j->dir, j->command_line, err);
+    int st = vs_cli_begin_output(&set, j->dir, j->command_line,
+                                 VS_CLI_BUSY_COMPUTE, err);
     if (st == VS_OK)
         st = j->run(j, sc, err);
     if (st == VS_OK && (st = j->write(j, sc, &set, &charts, err)) == VS_OK) {

@@ -125,10 +125,19 @@ int vs_cli_check_stem(const char *file)
 }
 
 int vs_cli_begin_output(struct vs_outset *set, const char *dir,
-                        const char *cmdline, vs_err *err)
+                        const char *cmdline, const char *if_busy,
+                        vs_err *err)
 {
     vs_cli_active_set = set;
-    return vs_outset_begin(set, dir, cmdline, err);
+    vs_err mine;
+    vs_err_init(&mine);
+    int st = vs_outset_begin(set, dir, cmdline, &mine);
+    if (st != VS_OK && set->busy && if_busy)
+        vs_err_set(err, st, mine.file, mine.line, "%s; %s", mine.msg, if_busy);
+    else
+        vs_err_merge(err, &mine);
+    vs_err_free(&mine);
+    return st;
 }
 
 void vs_cli_end_output(struct vs_outset *set)

@@ -139,10 +139,13 @@ static int take_lock(vs_outset *s, const char *holder, vs_err *err)
                 return vs_err_set(err, VS_EIO, s->lock_path, 0,
                                   "cannot lock the output folder: %s",
                                   strerror(e));
+            /* What to do about it is the caller's to say (vs_outset.busy):
+             * a run can take another folder, a report cannot. */
+            s->busy = 1;
             return vs_err_set(err, VS_EIO, s->dir, 0,
-                              "output folder in use by another vardsim run%s%s%s; "
-                              "wait for it to finish or choose another folder "
-                              "with -o", *who ? " (" : "", who, *who ? ")" : "");
+                              "output folder in use by another vardsim "
+                              "process%s%s%s", *who ? " (" : "", who,
+                              *who ? ")" : "");
         }
         struct stat a, b;
         if (fstat(fd, &a) == 0 && stat(s->lock_path, &b) == 0 &&

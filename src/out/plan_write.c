@@ -261,7 +261,7 @@ char *vs_plan_summary_text(const vs_scenario *sc, const vs_plan_results *pr)
             *q = ',';
     add(&b, sv ? "Plan %ld-%ld: när varje %s når sitt mål (inom %s %%)\n"
                : "Plan %ld-%ld: when each %s reaches its target (within %s %%)\n",
-        pr->first_year, last, sv ? "hälsocentral" : "centre", tol);
+        pr->first_year, last, vs_scenario_centre_term(sc, 0), tol);
     for (size_t i = 0; i < pr->n_centres; i++) {
         char year[64], share[32];
         if (pr->first_at_target[i] == 0)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -12,6 +13,7 @@
 #include "analysis/plan.h"
 #include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
+#include "out/gp.h"
 #include "out/manifest.h"
 #include "out/warnings.h"
 #include "vardsim/metrics.h"
@@ -145,7 +147,7 @@ static void write_committee(book *b, const vs_scenario *sc,
     sheet_name(sc->variants[v].id, v, name);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     const char *cols[9] = {
-        tr(b, "centre", "hälsocentral"), tr(b, "listed", "listade"), "CNI",
+        vs_scenario_centre_term(sc, 0), tr(b, "listed", "listade"), "CNI",
         tr(b, "baseline tkr", "utgångsläge tkr"), tr(b, "variant tkr", "variant tkr"),
         tr(b, "change tkr", "förändring tkr"), tr(b, "change %", "förändring %"),
         tr(b, "kr per listed", "kr per listad"), tr(b, "P(loss)", "P(förlust)")};
@@ -215,10 +217,36 @@ static void write_metrics(book *b, const vs_scenario *sc, const vs_results *res)
                           &res->stats[v * VS_STAT_COUNT + (size_t)m]);
 }
 
+/* The centres sheet's name: the scenario's centre term, plural, with a
+ * capital ("Vårdcentraler"), cut to Excel's 31 characters and with the
+ * characters Excel refuses in a name as '_'.  The language's own word
+ * when that name is taken by another sheet of the book, or refused. */
+static void centres_sheet_name(const book *b, const vs_scenario *sc,
+                               char *out, size_t n)
+{
+    static const char *const taken[] = {
+        "Summary", "Sammanfattning", "Metrics", "Mått", "Explain", "Förklaring",
+        "Warnings", "Varningar", "Manifest", "Plan", "Plan summary",
+        "Plansammanfattning"};
+    char cap[4 * 48 + 8], cut[4 * 32 + 4];
+    vs_gp_capital(vs_scenario_centre_term(sc, 1), cap, sizeof cap);
+    vs_gp_shorten(cap, 31, cut, sizeof cut);
+    for (char *p = cut; *p; p++)
+        if (strchr("[]:*?/\'", *p))
+            *p = '_';
+    int ok = cut[0] != '\0' &&
+             workbook_validate_sheet_name(b->wb, cut) == LXW_NO_ERROR;
+    for (size_t k = 0; ok && k < sizeof taken / sizeof *taken; k++)
+        ok = strcasecmp(cut, taken[k]) != 0;
+    snprintf(out, n, "%s", ok ? cut : tr(b, "Centres", "Hälsocentraler"));
+}
+
 /* centres.csv as a sheet: money in kr, change_pct as a fraction (%). */
 static void write_centres(book *b, const vs_scenario *sc, const vs_results *res)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Centres", "Hälsocentraler"));
+    char name[4 * 32 + 4];
+    centres_sheet_name(b, sc, name, sizeof name);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     static const char *const cols[14] = {
         "variant", "centre", "name", "listed", "cni", "point", "mean", "p05",
         "p95", "per_capita", "fair_share", "change", "change_pct", "p_loss"};

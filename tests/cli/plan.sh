@@ -25,6 +25,10 @@ done
 check "stdout differs between thread counts" cmp -s "$TMP/stdout1" "$TMP/stdout3"
 expect_in "$TMP/stdout1" "Plan 2024-2027: när varje hälsocentral når sitt mål (inom 0,2 %)"
 expect_in "$TMP/stdout1" "Ålidhems hälsocentral"
+# the scenario's centre term, not a fixed word
+sed 's/^\( *lang = "sv";\)/\1 centre_term = "vårdcentral";/' "$cfg" >"$TMP/term.cfg"
+expect_status 0 "$VARDSIM" run "$TMP/term.cfg" -n 0 -o "$TMP/term"
+expect_in "$TMP/out" "Plan 2024-2027: när varje vårdcentral når sitt mål (inom 0,2 %)"
 expect_in "$TMP/stdout1" "av dragningarna"
 expect_in "$TMP/stderr1" "warning: plan: 2024: the floor keeps"
 # one summary line per centre
@@ -99,7 +103,7 @@ if command -v gnuplot >/dev/null 2>&1; then
         -e "s/name = \"Ersboda hälsocentral\"/name = \"Ersboda's \\\\\"\`id\`\\\\\" @x_{y}\"/" \
         "$cfg" >"$TMP/en.cfg"
     expect_status 0 "$VARDSIM" run "$TMP/en.cfg" -n 100 --render svg -o "$TMP/en"
-    expect_in "$TMP/out" "Plan 2024-2027: when each centre reaches its target (within 0.2 %)"
+    expect_in "$TMP/out" "Plan 2024-2027: when each health centre reaches its target (within 0.2 %)"
     expect_in "$TMP/en/plan.svg" "Path to target"
     # a hostile name prints as it is: no backquote run, no markup
     sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g' \

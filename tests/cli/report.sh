@@ -123,7 +123,10 @@ held=$!
 n=0
 while [ ! -s "$TMP/vb/.vardsim.lock" ] && [ $n -lt 6000 ]; do n=$((n + 1)); sleep 0.01; done
 expect_status 1 "$VARDSIM" report "$TMP/vb"
-expect_in "$TMP/err" "output folder in use by another vardsim run (pid $held: run "
+expect_in "$TMP/err" "output folder in use by another vardsim process (pid $held: run "
+# a report writes into the run's folder: it cannot take another with -o
+expect_in "$TMP/err" "wait for it to finish, then run the report again"
+grep -q -e "with -o" -e "another folder" "$TMP/err" && bad "report: the refusal offers -o, which report has not" || ok
 cmp -s "$TMP/vb/report.html" "$TMP/report.before" && ok || bad "a refused report changed report.html"
 kill -TERM $held
 wait $held

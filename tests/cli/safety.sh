@@ -60,13 +60,18 @@ sums "$TMP/prev" >"$TMP/prev.sums"
 a=$!
 wait_for -s "$TMP/prev/.vardsim.lock" || bad "lock file never appeared"
 expect_status 1 "$VARDSIM" run "$CFG" -n 0 --threads 1 -o "$TMP/prev" --quiet
-expect_in "$TMP/err" "output folder in use by another vardsim run (pid $a: run "
+expect_in "$TMP/err" "output folder in use by another vardsim process (pid $a: run "
+expect_in "$TMP/err" "choose another folder with -o"
+# merge writes where its -o says: the same advice suits it
+expect_status 0 "$VARDSIM" run "$CFG" -n 0 --threads 1 --shard 1/1 --partial "$TMP/part" --quiet
+expect_status 1 "$VARDSIM" merge "$TMP/part" -o "$TMP/prev"
+expect_in "$TMP/err" "in use by another vardsim process (pid $a: run "
 expect_in "$TMP/err" "choose another folder with -o"
 for cmd in sweep sensitivity; do
     case $cmd in sweep) extra="--over cni_topup.cni_threshold.threshold=1.0:1.1:0.1" ;; *) extra="" ;; esac
     # shellcheck disable=SC2086
     expect_status 1 "$VARDSIM" $cmd "$CFG" $extra -n 0 -o "$TMP/prev" --quiet
-    expect_in "$TMP/err" "in use by another vardsim run (pid $a"
+    expect_in "$TMP/err" "in use by another vardsim process (pid $a"
 done
 stop TERM $a "locked run" "$TMP/err.bg"
 sums "$TMP/prev" | cmp -s - "$TMP/prev.sums" && ok || bad "the refused and the stopped run changed the earlier result"
@@ -83,7 +88,7 @@ wait $p1; s1=$?
 wait $p2; s2=$?
 for k in 1 2; do
     eval "sk=\$s$k"
-    if [ "$sk" -eq 0 ] || { [ "$sk" -eq 1 ] && grep -q "in use by another vardsim run" "$TMP/err.$k"; }; then ok; else
+    if [ "$sk" -eq 0 ] || { [ "$sk" -eq 1 ] && grep -q "in use by another vardsim process" "$TMP/err.$k"; }; then ok; else
         bad "together: run $k exit $sk"; sed 's/^/    /' "$TMP/err.$k" | head -5; fi
 done
 seed=$(sed -n 's/^seed: //p' "$TMP/both/manifest.txt")

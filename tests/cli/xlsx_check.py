@@ -3,7 +3,10 @@
 Python's standard library) and check every number against the CSV files
 of the same folder: centres.csv and metrics.csv (and explain, warnings,
 plan) of a run, sweep.csv of a sweep, sensitivity.csv of a sensitivity
-analysis.  Usage: xlsx_check.py DIR LANG (sv|en) [run|sweep|sensitivity].
+analysis.  Usage: xlsx_check.py DIR LANG (sv|en) [run|sweep|sensitivity
+[TERM [PLURAL]]], TERM and PLURAL the scenario's centre_term and
+centre_term_plural when it has them (the committee tables' first header
+and the centres sheet's name follow them).
 Prints one line per problem; exit 0 when none."""
 import csv
 import os
@@ -84,8 +87,18 @@ def close(x, want, what, tol=0.0, rel=0.0):
         bad("%s: %r, want %s" % (what, x, want))
 
 
+def centre_terms(lang):
+    """The centre term, singular and plural, as the scenario has them or
+    by default (docs/scenario-format.md)."""
+    sv = lang == "sv"
+    term = sys.argv[4] if len(sys.argv) > 4 else ("hälsocentral" if sv else "health centre")
+    plural = sys.argv[5] if len(sys.argv) > 5 else term + ("er" if sv else "s")
+    return term, plural
+
+
 def check_run(folder, lang):
     names, sheets, frozen, styles = read_book(folder + "/results.xlsx")
+    term, plural = centre_terms(lang)
     centres = list(csv.DictReader(open(folder + "/centres.csv", encoding="utf-8")))
     metrics = list(csv.DictReader(open(folder + "/metrics.csv", encoding="utf-8")))
     variants = []
@@ -95,7 +108,7 @@ def check_run(folder, lang):
     sv = lang == "sv"
     want_sheets = (["Sammanfattning" if sv else "Summary"] +
                    ["%d %s" % (k + 1, v) for k, v in enumerate(variants)] +
-                   ["Mått" if sv else "Metrics", "Hälsocentraler" if sv else "Centres",
+                   ["Mått" if sv else "Metrics", plural[:1].upper() + plural[1:],
                     "Förklaring" if sv else "Explain",
                     "Varningar" if sv else "Warnings", "Manifest"])
     SHEET_METRICS, SHEET_CENTRES, SHEET_EXPLAIN = want_sheets[-5:-2]
@@ -227,7 +240,7 @@ def check_run(folder, lang):
                 bad("committee %s total col %d: %r, want %d öre" % (var, i, x, ore))
         if round(float(tot) * 100) != sum_v:
             bad("committee %s: centres add up to %d öre, metrics total %s" % (var, sum_v, tot))
-        want_head = "hälsocentral" if sv else "centre"
+        want_head = term
         if cell(rows, 0, 0) != want_head:
             bad("committee %s header %r, want %r" % (var, cell(rows, 0, 0), want_head))
 
