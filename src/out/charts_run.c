@@ -48,7 +48,8 @@ typedef struct lang {
     const char *pc_title, *pc_y, *pc_base, *pc_variant, *pc_need, *pc_size,
         *pc_need_as, /* %s: the declared need */
         *pc_listed,  /* %s: a number of listed persons */
-        *pc_named;   /* %s: the centre term, plural */
+        *pc_named,   /* %s: the centre term, plural */
+        *pc_all_level; /* a panel where no centre is beyond rounding */
 } lang;
 
 static const lang lang_sv = {
@@ -75,7 +76,8 @@ static const lang lang_sv = {
     "Punktens yta: antal listade",
     "Behovsproportionell nivå: samma summa fördelad efter %s",
     "%s listade",
-    "Namn: de tre %s längst från sin behovsproportionella nivå (ringade)",
+    "Namn: högst tre %s, de längst från sin behovsproportionella nivå (ringade); en skillnad under 1 kr räknas som avrundning",
+    "alla på sin behovsproportionella nivå",
 };
 
 static const lang lang_en = {
@@ -102,7 +104,8 @@ static const lang lang_en = {
     "Dot area: number of listed persons",
     "Need-proportional level: the same total split by %s",
     "%s listed",
-    "Names: the three %s furthest from their need-proportional level (ringed)",
+    "Names: at most three %s, those furthest from their need-proportional level (ringed); a gap under 1 SEK counts as rounding",
+    "all at their need-proportional level",
 };
 
 /* ------------------------------------------------------------------ */
@@ -1315,7 +1318,8 @@ static void p_label(const ctx *c, double p, char *buf, size_t n)
         snprintf(buf, n, "%.0f%s", 100 * p, pc);
 }
 
-/* chart_metrics.csv: values as shown (shares in per cent).  Returns 0
+/* chart_metrics.csv: values as shown (shares in per cent, rounding as 0:
+ * vs_gp_metric_shown).  Returns 0
  * when the file could not be opened. */
 static int metrics_data(ctx *c)
 {
@@ -1331,11 +1335,11 @@ static int metrics_data(ctx *c)
             fprintf(d, "%s,", vs_metric_name((vs_metric)m));
             vs_gp_put_id(d, c->sc->variants[v].id);
             fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
-            vs_gp_put_cell(d, k * s->point);
+            vs_gp_put_cell(d, k * vs_gp_metric_shown(m, s->point));
             fputc(',', d);
-            vs_gp_put_cell(d, k * s->p05);
+            vs_gp_put_cell(d, k * vs_gp_metric_shown(m, s->p05));
             fputc(',', d);
-            vs_gp_put_cell(d, k * s->p95);
+            vs_gp_put_cell(d, k * vs_gp_metric_shown(m, s->p95));
             fputc(',', d);
             vs_gp_put_cell(d, s->p_better);
             fputc('\n', d);
@@ -1365,7 +1369,9 @@ static int metric_range(const ctx *c, int m, double *lo_out, double *hi_out)
     double lo = INFINITY, hi = -INFINITY, k = metric_scale(m);
     for (size_t v = 0; v < c->V; v++) {
         const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
-        double x[3] = {s->point, s->p05, s->p95};
+        double x[3] = {vs_gp_metric_shown(m, s->point),
+                       vs_gp_metric_shown(m, s->p05),
+                       vs_gp_metric_shown(m, s->p95)};
         for (int q = 0; q < 3; q++)
             if (isfinite(x[q])) {
                 lo = fmin(lo, k * x[q]);
@@ -1653,6 +1659,8 @@ typedef struct pc_page {
     double *level;   /* per variant and centre: the need-proportional SEK
                         per listed person (the declared need's share) */
     int need_line;   /* need = listed x CNI: the level is a line in CNI */
+    unsigned char *at_level; /* per variant: no centre beyond rounding of
+                                its level (pc_off_level) */
     size_t title_chars, title_lines; /* panel titles, never cut */
     double maxl;     /* the most listed persons: a dot of size 1.7 */
     double ylo, yhi; /* the y axis (for placing names in cm) */
@@ -1670,6 +1678,27 @@ typedef struct pc_page {
 static double pc_dot(const pc_page *p, double listed)
 {
     return p->maxl > 0 ? 0.2 + 1.5 * sqrt(listed / p->maxl) : 1;
+}
+
+/* How far centre i is from its need-proportional level in variant v,
+ * relative to the level, or -1 when the distance is rounding: the money
+ * is within PC_ROUNDING_KR of the level's amount, or within 1e-9 of it
+ * for a centre of more than 1 000 MSEK (docs/outputs.md, "Charts").
+ * Each rule rounds a centre's amount to the öre once, so a variant whose
+ * rules pay exactly by the declared need leaves each centre a few öre
+ * off (a relative distance of order 1e-10 for 36 MSEK); 1 kr is far
+ * above that and far below anything the chart can show. */
+#define PC_ROUNDING_KR 1.0
+static double pc_off_level(const ctx *c, const pc_page *p, size_t v,
+                           size_t i)
+{
+    double l = c->res->point_listed[i], lv = p->level[v * c->C + i];
+    if (!(l > 0) || !(lv > 0))
+        return -1;
+    double gap = fabs((double)cstat(c, v, i)->point / 100.0 - lv * l);
+    if (!(gap > fmax(PC_ROUNDING_KR, 1e-9 * lv * l)))
+        return -1;
+    return gap / (lv * l);
 }
 
 /* chart_per_capita.csv (columns: 3 variant number, 4 colour, 5 cni, 6
@@ -1707,7 +1736,8 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
     double lo = INFINITY, hi = -INFINITY;
     double *slope = p->slope = calloc(V, sizeof *slope);
     p->level = calloc(V * C + 1, sizeof *p->level);
-    if (!slope || !p->level) {
+    p->at_level = calloc(V, 1);
+    if (!slope || !p->level || !p->at_level) {
         vs_gp_fail(&c->g, vs_err_set(c->g.err, VS_ENOMEM, NULL, 0, "out of memory"));
         return 0;
     }
@@ -1761,13 +1791,19 @@ static int pc_data(ctx *c, pc_page *p, double *lo_out, double *hi_out)
                 hi = fmax(hi, lv);
             }
         }
+        p->at_level[v] = 1;
+        for (size_t i = 0; i < C; i++)
+            if (pc_off_level(c, p, v, i) >= 0)
+                p->at_level[v] = 0;
     }
     *lo_out = lo, *hi_out = hi;
     return 1;
 }
 
-/* Panel v's title: the variant's name and its warning, if any. */
-static void pc_panel_title(const ctx *c, size_t v, char *buf, size_t n)
+/* Panel v's title: the variant's name, its warning, if any, and, when
+ * every centre is at its level, that (no name would stand out). */
+static void pc_panel_title(const ctx *c, const pc_page *p, size_t v,
+                           char *buf, size_t n)
 {
     char mark[400];
     vs_warn_src w = vs_warn_src_of(c->sc, c->res);
@@ -1777,8 +1813,10 @@ static void pc_panel_title(const ctx *c, size_t v, char *buf, size_t n)
     char *amounts = strstr(mark, " (");
     if (amounts)
         *amounts = '\0';
-    snprintf(buf, n, "%s%s%s", c->sc->variants[v].name, *mark ? "  " : "",
-             mark);
+    snprintf(buf, n, "%s%s%s%s%s%s", c->sc->variants[v].name,
+             *mark ? "  " : "", mark, p->at_level[v] ? " (" : "",
+             p->at_level[v] ? c->L->pc_all_level : "",
+             p->at_level[v] ? ")" : "");
 }
 
 /* The key's texts and how many lines each takes (never cut). */
@@ -1819,7 +1857,7 @@ static void pc_layout(const ctx *c, pc_page *p)
     p->title_lines = 2;
     for (size_t v = 0; v < c->V; v++) {
         char text[1024];
-        pc_panel_title(c, v, text, sizeof text);
+        pc_panel_title(c, p, v, text, sizeof text);
         size_t n = vs_gp_wrap_lines(text, p->title_chars);
         p->title_lines = n > p->title_lines ? n : p->title_lines;
     }
@@ -1854,23 +1892,27 @@ static void pc_texts(ctx *c, FILE *f, const pc_page *p)
     for (size_t v = 0; v < c->V; v++) {
         char var[32];
         char text[1024];
-        pc_panel_title(c, v, text, sizeof text);
+        pc_panel_title(c, p, v, text, sizeof text);
         snprintf(var, sizeof var, "t_panel%zu", v);
         vs_gp_assign_wrapped(&c->g, f, var, text, p->title_chars,
                              (int)p->title_lines);
     }
 }
 
-/* `name` without a centre term at its end ("Mariehems hälsocentral") or,
- * with "en", at its start ("Vårdcentralen Ryd"): the scenario's term or
- * the usual Swedish ones (an English chart of Swedish names), when
- * something is left; else the name. */
+/* `name` without a centre term at its end ("Mariehems hälsocentral"),
+ * before a last part in brackets ("Bolidens hälsocentral (med Jörn)" ->
+ * "Bolidens (med Jörn)") or, with "en", at its start ("Vårdcentralen
+ * Ryd"): the scenario's term or the usual Swedish ones (an English chart
+ * of Swedish names), when something is left; else the name. */
 static const char *pc_bare_name(const vs_scenario *sc, const char *name,
                                 char *buf, size_t n)
 {
     const char *terms[] = {vs_scenario_centre_term(sc, 0),
                            "h\xc3\xa4lsocentral", "v\xc3\xa5rdcentral"};
-    size_t ln = strlen(name);
+    const char *br = strrchr(name, '(');
+    size_t ln = br && br > name + 1 && br[-1] == ' ' && strchr(br, ')')
+                    ? (size_t)(br - name - 1)
+                    : strlen(name); /* the name before its brackets */
     for (size_t k = 0; k < sizeof terms / sizeof *terms; k++) {
         const char *term = terms[k];
         size_t lt = strlen(term);
@@ -1878,8 +1920,8 @@ static const char *pc_bare_name(const vs_scenario *sc, const char *name,
         vs_gp_capital(term, cap, sizeof cap);
         size_t lc = strlen(cap);
         if (ln > lt + 1 && name[ln - lt - 1] == ' ' &&
-            strcmp(name + ln - lt, term) == 0) {
-            snprintf(buf, n, "%.*s", (int)(ln - lt - 1), name);
+            strncmp(name + ln - lt, term, lt) == 0) {
+            snprintf(buf, n, "%.*s%s", (int)(ln - lt - 1), name, name + ln);
             return buf;
         }
         if (ln > lc + 3 && strncmp(name, cap, lc) == 0 &&
@@ -1891,20 +1933,30 @@ static const char *pc_bare_name(const vs_scenario *sc, const char *name,
     return name;
 }
 
-/* The centres that stand out in variant v's panel, named: the three
- * furthest from their need-proportional level (relative to it).
- * Returns how many labels (20, 21, ...) were set. */
+/* `name` without a last part in brackets ("Bolidens (med Jörn)" ->
+ * "Bolidens"), when something is left; else the name. */
+static const char *pc_unbracketed(const char *name, char *buf, size_t n)
+{
+    const char *br = strrchr(name, '(');
+    if (!br || br < name + 2 || br[-1] != ' ' || !strchr(br, ')'))
+        return name;
+    snprintf(buf, n, "%.*s", (int)(br - name - 1), name);
+    return buf;
+}
+
+/* The centres that stand out in variant v's panel: at most the three
+ * furthest from their need-proportional level (relative to it), of
+ * those beyond rounding (pc_off_level), into best; returns how many. */
 #define PC_NAMED 3
-static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
-                    size_t best[PC_NAMED])
+static int pc_outliers(const ctx *c, const pc_page *p, size_t v,
+                       size_t best[PC_NAMED])
 {
     double dev[PC_NAMED];
     int n = 0;
     for (size_t i = 0; i < c->C; i++) {
-        double l = c->res->point_listed[i], lv = p->level[v * c->C + i];
-        if (!(l > 0) || !(lv > 0))
+        double d = pc_off_level(c, p, v, i);
+        if (d < 0)
             continue;
-        double d = fabs((double)cstat(c, v, i)->point / 100.0 / l - lv) / lv;
         int at = n < PC_NAMED ? n++ : PC_NAMED;
         while (at > 0 && dev[at - 1] < d) { /* ties keep file order */
             if (at < PC_NAMED) {
@@ -1918,53 +1970,145 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
             best[at] = i;
         }
     }
-    /* Each name beside its dot, placed in centimetres within the panel
-     * (then in data units): towards the middle of the panel first, else
-     * the other side, a line up or down, at the first place where it
-     * neither leaves the panel nor prints over a name placed before it.
-     * The dots are ringed by the plot (pc_panels). */
-    double xs = (p->chi - p->clo) / pw_cm, ys = (p->yhi - p->ylo) / p->ph;
-    double box[PC_NAMED][4]; /* x0, x1, y0, y1 in cm */
+    return n;
+}
+
+/* Centre i's name as a panel label, form k = 0, 1, ... (shorter each
+ * time; 0 when there is no form k): as much of the name as fits in 60 %
+ * of the panel (32 characters at most), in a narrow panel without the
+ * centre term ("Mariehems hälsocentral" -> "Mariehems"), which the key
+ * names; then without the term; without its last part in brackets; and
+ * that at 2/3 and 1/3 of the characters. */
+static int pc_name_form(const ctx *c, size_t i, double pw_cm, int k,
+                        char *buf, size_t n)
+{
+    if (k > 4)
+        return 0;
+    size_t fit = vs_gp_chars_in(0.6 * pw_cm, 6);
+    fit = fit < 10 ? 10 : fit > 32 ? 32 : fit;
+    char bare[256], plain[256];
+    const char *full = c->sc->centres[i].name;
+    const char *b = pc_bare_name(c->sc, full, bare, sizeof bare);
+    const char *u = pc_unbracketed(b, plain, sizeof plain);
+    const char *forms[] = {1.1 * vs_gp_text_cm(full, 6) > 0.6 * pw_cm ? b
+                                                                      : full,
+                           b, u, u, u};
+    static const size_t thirds[] = {3, 3, 3, 2, 1};
+    size_t chars = fit * thirds[k] / 3;
+    vs_gp_shorten(forms[k], chars < 6 ? 6 : chars, buf, n);
+    return 1;
+}
+
+/* Where the names of a panel go, in cm from its bottom left corner. */
+typedef struct pc_spots {
+    double box[PC_NAMED][4]; /* the names placed: x0, x1, y0, y1 */
+    int n;
+    double *dot;             /* 3 per dot: x, y, radius */
+    size_t dots;
+    double page_lo, page_hi; /* the page, in the panel's cm */
+    double pw, ph;
+} pc_spots;
+
+/* A name of w cm beside the dot at (px, py), `gap` away, at try t (0..13:
+ * the side `pref` first, then the other, on its dot's line, then a line
+ * up or down, ...) into b; whether it is on the page, prints over no name
+ * placed before, and, with `strict`, stays in the panel and off every
+ * dot but its own (`own`). */
+static int pc_try(const pc_spots *s, double px, double py, double gap,
+                  double w, int pref, int t, int strict, size_t own,
+                  double b[4], int *side, double *dy)
+{
     static const double dys[] = {0, 0.28, -0.28, 0.56, -0.56, 0.84, -0.84};
+    int sd = t % 2 ? !pref : pref; /* near first, either side */
+    double d = dys[t / 2];
+    b[0] = sd ? px - gap - w : px + gap, b[1] = b[0] + w;
+    b[2] = py + d - 0.13, b[3] = py + d + 0.13;
+    *side = sd, *dy = d;
+    int fits = b[0] >= s->page_lo && b[1] <= s->page_hi;
+    if (strict)
+        fits = fits && b[0] >= -0.2 && b[1] <= s->pw + 0.2 && b[2] >= 0 &&
+               b[3] <= s->ph;
+    for (int k = 0; k < s->n && fits; k++)
+        fits = b[1] < s->box[k][0] || b[0] > s->box[k][1] ||
+               b[3] < s->box[k][2] || b[2] > s->box[k][3];
+    for (size_t j = 0; j < s->dots && fits && strict > 1; j++) {
+        const double *o = s->dot + 3 * j;
+        if (j % (s->dots / 2) == own)
+            continue;
+        double cx = fmin(fmax(o[0], b[0]), b[1]);
+        double cy = fmin(fmax(o[1], b[2]), b[3]);
+        fits = (cx - o[0]) * (cx - o[0]) + (cy - o[1]) * (cy - o[1]) >
+               o[2] * o[2];
+    }
+    return fits;
+}
+
+/* Name the centres that stand out in variant v's panel (its left edge
+ * x0 cm from the page's, pw_cm wide).  Each name beside its dot, placed
+ * in centimetres (then in data units): towards the middle of the panel
+ * first, else the other side, a line up or down, at the first place
+ * where it stays in the panel and prints over no dot and no name placed
+ * before it; failing every place, a shorter form of the name
+ * (pc_name_form); failing all, the same over dots; then anywhere on the
+ * page that prints over no other name; the page is never left.  The
+ * dots are ringed by the plot (pc_panels).  Returns how many labels
+ * (20, 21, ...) were set. */
+static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double x0,
+                    double pw_cm, size_t best[PC_NAMED])
+{
+    int n = pc_outliers(c, p, v, best);
+    double xs = (p->chi - p->clo) / pw_cm, ys = (p->yhi - p->ylo) / p->ph;
+    pc_spots s = {.page_lo = 0.1 - x0, .page_hi = p->W - 0.1 - x0,
+                  .pw = pw_cm, .ph = p->ph};
+    s.dot = n > 0 ? malloc(6 * c->C * sizeof *s.dot) : NULL;
+    if (s.dot) { /* this variant's dots, then the baseline's rings */
+        s.dots = 2 * c->C;
+        for (size_t j = 0; j < s.dots; j++) {
+            size_t i = j % c->C, u = j < c->C ? v : c->base;
+            double l = c->res->point_listed[i];
+            double y = l > 0 ? (double)cstat(c, u, i)->point / 100.0 / l : NAN;
+            s.dot[3 * j] = (c->res->point_cni[i] - p->clo) / xs;
+            s.dot[3 * j + 1] = isfinite(y) ? (y - p->ylo) / ys : -1e9;
+            s.dot[3 * j + 2] = 0.04 + 0.055 * pc_dot(p, l);
+        }
+    }
     for (int q = 0; q < n; q++) {
         size_t i = best[q];
-        /* As much of the name as fits in 60 % of the panel (32 at most);
-         * in a narrow panel without the centre term ("Mariehems
-         * hälsocentral" -> "Mariehems"), which the key names. */
-        size_t fit = vs_gp_chars_in(0.6 * pw_cm, 6);
-        fit = fit < 10 ? 10 : fit > 32 ? 32 : fit;
-        char name[4 * 32 + 1], bare[256];
-        const char *full = c->sc->centres[i].name;
-        if (1.1 * vs_gp_text_cm(full, 6) > 0.6 * pw_cm)
-            full = pc_bare_name(c->sc, full, bare, sizeof bare);
-        vs_gp_shorten(full, fit, name, sizeof name);
+        char name[4 * 32 + 1], form[4 * 32 + 1];
         double x = c->res->point_cni[i];
         double y = (double)cstat(c, v, i)->point / 100.0 /
                    c->res->point_listed[i];
         double px = (x - p->clo) / xs, py = (y - p->ylo) / ys;
-        double w = 1.1 * vs_gp_text_cm(name, 6);
         double gap = 0.2 + 0.07 * pc_dot(p, c->res->point_listed[i]);
         int pref = x > (p->clo + p->chi) / 2; /* 1: the name on the left */
         int side = pref, found = 0;
-        double dy = 0;
-        /* First within the panel; failing that, anywhere that prints
-         * over no other name. */
-        for (int t = 0; t < 4 * 7 && !found; t++) {
-            int sd = (t % 14) % 2 ? !pref : pref; /* near first, */
-            double d = dys[(t % 14) / 2];           /* either side */
-            double b0 = sd ? px - gap - w : px + gap, b1 = b0 + w;
-            double c0 = py + d - 0.13, c1 = py + d + 0.13;
-            int fits = t >= 14 || (b0 >= -0.2 && b1 <= pw_cm + 0.2 &&
-                                   c0 >= 0 && c1 <= p->ph);
-            for (int k = 0; k < q && fits; k++)
-                fits = b1 < box[k][0] || b0 > box[k][1] || c1 < box[k][2] ||
-                       c0 > box[k][3];
-            if (fits || t == 0) {
-                side = sd, dy = d;
-                box[q][0] = b0, box[q][1] = b1, box[q][2] = c0, box[q][3] = c1;
-                found = fits;
+        double dy = 0, b[4];
+        name[0] = '\0';
+        for (int strict = 2; strict >= 0 && !found; strict--)
+            for (int k = 0; !found && pc_name_form(c, i, pw_cm, k, form,
+                                                   sizeof form); k++) {
+                if (strict == 0 && pc_name_form(c, i, pw_cm, k + 1, name,
+                                                sizeof name))
+                    continue; /* on the page anywhere: the shortest */
+                double w = 1.1 * vs_gp_text_cm(form, 6);
+                for (int t = 0; t < 14 && !found; t++) {
+                    int sd;
+                    double d;
+                    found = pc_try(&s, px, py, gap, w, pref, t, strict, i, b,
+                                   &sd, &d);
+                    if (found || (strict == 0 && t == 0)) {
+                        memcpy(s.box[q], b, sizeof b);
+                        snprintf(name, sizeof name, "%s", form);
+                        side = sd, dy = d;
+                    }
+                }
+                /* Nowhere free: on its dot's line, on the side that
+                 * stays on the page. */
+                if (!found && strict == 0 &&
+                    (side ? s.box[q][0] < s.page_lo : s.box[q][1] > s.page_hi))
+                    side = !side;
             }
-        }
+        s.n = q + 1;
         fprintf(f, "set label %d ", 20 + q);
         vs_gp_put_q(&c->g, f, name);
         fputs(" at first ", f);
@@ -1986,6 +2130,7 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double pw_cm,
         vs_gp_put_num(f, y);
         fputs(" nohead lw 0.6 lc rgb vs_grey\n", f);
     }
+    free(s.dot);
     return n;
 }
 
@@ -2005,14 +2150,14 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
         /* The title's last line just above its panel. */
         char text[1024];
-        pc_panel_title(c, v, text, sizeof text);
+        pc_panel_title(c, p, v, text, sizeof text);
         size_t lines = vs_gp_wrap_lines(text, p->title_chars);
         lines = lines < p->title_lines ? lines : p->title_lines;
         fprintf(f, "set label 3 t_panel%zu", v);
         vs_gp_put_at(f, W, H, x0, top + 0.3 + 0.35 * (double)(lines - 1));
         fputs(" left font ',7.5' noenhanced\n", f);
         size_t best[PC_NAMED];
-        int named = pc_names(c, f, p, v, x1 - x0, best);
+        int named = pc_names(c, f, p, v, x0, x1 - x0, best);
         fputs("plot ", f);
         if (!p->need_line)
             fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
@@ -2185,6 +2330,7 @@ static void write_per_capita(ctx *c)
 done:
     free(p.slope);
     free(p.level);
+    free(p.at_level);
 }
 
 /* ------------------------------------------------------------------ */

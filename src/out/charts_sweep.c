@@ -228,7 +228,8 @@ static size_t *sorted_points(const ctx *c)
 }
 
 /* chart_sweep.csv: one block per (metric, variant), block number
- * m * V + v, rows in ascending swept value: x, point, mean, p05, p95. */
+ * m * V + v, rows in ascending swept value: x, point, mean, p05, p95
+ * (rounding as 0: vs_gp_metric_shown). */
 static void write_line_data(ctx *c, const size_t *order)
 {
     FILE *d = vs_gp_open(&c->g, "chart_sweep.csv");
@@ -246,7 +247,10 @@ static void write_line_data(ctx *c, const size_t *order)
             for (size_t i = 0; i < c->r->n_points; i++) {
                 size_t p = order[i];
                 const vs_stat *s = stat_at(c, p, v, m);
-                double cols[4] = {s->point, s->mean, s->p05, s->p95};
+                double cols[4] = {vs_gp_metric_shown(m, s->point),
+                                  vs_gp_metric_shown(m, s->mean),
+                                  vs_gp_metric_shown(m, s->p05),
+                                  vs_gp_metric_shown(m, s->p95)};
                 /* an undefined value is an empty cell, which gnuplot skips
                  * without breaking the line: the blank line breaks it */
                 int gap = 0;

@@ -203,6 +203,13 @@ const char *vs_gp_better_words(int m, int sv)
     return (sv ? w_sv : w_en)[b];
 }
 
+double vs_gp_metric_shown(int m, double v)
+{
+    if (m == VS_M_LOSERS || !isfinite(v))
+        return v;
+    return fabs(v) < VS_GP_METRIC_ROUNDING ? 0 : v;
+}
+
 /* ------------------------------------------------------------------ */
 /* The shared style: identical to plots/vardsim.gp                     */
 

@@ -119,6 +119,16 @@ const char *vs_gp_better_words(int m, int swedish);
 void vs_gp_path_words(const vs_scenario *sc, const char *path, int swedish,
                       char *buf, size_t n);
 
+/* Metric m's value v as a chart shows it: 0 when |v| is below
+ * VS_GP_METRIC_ROUNDING, which only rounding gives (a variant that pays
+ * exactly by need: one öre per centre of a 980 MSEK region makes a
+ * dissimilarity of 5e-11, a double's sums a Theil of -5e-17, which would
+ * print as "-0,0000" or a tick of 1e-17); `losers` (a count) and NaN as
+ * they are.  Every metric but losers is a share or an index of order
+ * 0.001 to 1 where it means something (docs/outputs.md, "Charts"). */
+#define VS_GP_METRIC_ROUNDING 1e-9
+double vs_gp_metric_shown(int m, double v);
+
 /* The house style (plots/vardsim.gp, byte for byte). */
 const char *vs_gp_style(void);
 
