@@ -134,11 +134,85 @@ static void test_merge_changed_is_the_sort(void **state)
     assert_true(declined > 30);
 }
 
+/* dense_chains with a candidate order (src/engine/metrics.c): it must
+ * accept the candidate exactly when in_order does (the stable sort's
+ * order: keys ascending, ties by position), and then give the sums of
+ * the unchecked loop over the sort's order, to the bit.  Candidates:
+ * the sort's order, it with two neighbours swapped (a tie among them put
+ * the wrong way round, or a step back), and an unrelated permutation. */
+static void test_checked_chains(void **state)
+{
+    (void)state;
+    vs_metric_ws *ws = vs_metric_ws_alloc(MAXN);
+    assert_non_null(ws);
+    static uint32_t want[MAXN], cand[MAXN];
+    unsigned long s = 5;
+    int accepted = 0, refused = 0, tie_refused = 0;
+    for (int rep = 0; rep < 600; rep++) {
+        size_t m = rep % 100 == 99 ? 1150 : 1 + next(&s) % 70;
+        unsigned long spread = rep % 2 ? 6 : 1000000; /* ties or not */
+        ws->m = m;
+        for (size_t j = 0; j < m; j++) {
+            ws->fkey[j] = 0x8000000000000000u + next(&s) % spread;
+            ws->kp[j] = (double)(1 + next(&s) % 9000);
+            ws->f[j] = (double)(ws->fkey[j] & 0xffffff) / 7.0;
+            ws->ad[j] = ws->f[j] * ws->kp[j];
+            ws->ratio[j] = (double)next(&s) / 3.0;
+            ws->cov_term[j] = (double)next(&s) / 5.0 - 1e9;
+            ws->dis_term[j] = (double)next(&s) / 11.0;
+        }
+        sorted_by_sort(ws->fkey, m, want);
+        memcpy(cand, want, m * sizeof *cand);
+        int kind = rep % 3;
+        if (kind == 1 && m > 1) {
+            size_t t = next(&s) % (m - 1);
+            uint32_t x = cand[t];
+            cand[t] = cand[t + 1];
+            cand[t + 1] = x;
+            tie_refused += ws->fkey[cand[t]] == ws->fkey[cand[t + 1]];
+        }
+        for (size_t j = m; kind == 2 && j > 1; j--) {
+            size_t r = next(&s) % j;
+            uint32_t x = cand[j - 1];
+            cand[j - 1] = cand[r];
+            cand[r] = x;
+        }
+        chains got, ref;
+        int ok = dense_chains(ws, cand, 1, 0.5, &got);
+        assert_int_equal(ok, in_order(ws->fkey, cand, m));
+        assert_int_equal(dense_chains(ws, want, 0, 0.5, &ref), 1);
+        if (ok) {
+            assert_memory_equal(&got, &ref, sizeof got);
+            accepted++;
+        } else {
+            refused++;
+        }
+        /* the unchecked loop: the general loop of vs_metrics_compute */
+        double W = 0, S = 0, g = 0, t = 0, cov = 0.5, d = 0;
+        for (size_t k = 0; k < m; k++) {
+            uint32_t j = want[k];
+            g += ws->kp[j] * (ws->f[j] * W - S);
+            W += ws->kp[j];
+            S += ws->ad[j];
+            t += ws->ratio[k];
+            cov += ws->cov_term[k];
+            d += ws->dis_term[k];
+        }
+        chains by_hand = {g, t, cov, d};
+        assert_memory_equal(&ref, &by_hand, sizeof ref);
+    }
+    assert_true(accepted > 200);
+    assert_true(refused > 200);
+    assert_true(tie_refused > 20);
+    vs_metric_ws_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_repair_is_the_sort),
         cmocka_unit_test(test_merge_changed_is_the_sort),
+        cmocka_unit_test(test_checked_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

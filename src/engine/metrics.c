@@ -53,6 +53,7 @@ struct vs_metric_ws {
                               terms s_i ln(s_i N / n_i) */
     double *cov_term, *dis_term; /* [n] dense_pass: a_i dev_i, and
                                     |a_i - A n_i / N| */
+    double *ad;          /* [n] dense_pass: a_i as a double */
     sort_item *items, *tmp;
     uint64_t *fkey;      /* [m] double_key of f, by kept centre */
     uint64_t *base_fkey; /* [m] fkey of the call that set base_order */
@@ -131,6 +132,7 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->ratio = malloc(k * sizeof *ws->ratio);
     ws->cov_term = malloc(k * sizeof *ws->cov_term);
     ws->dis_term = malloc(k * sizeof *ws->dis_term);
+    ws->ad = malloc(k * sizeof *ws->ad);
     ws->items = malloc(k * sizeof *ws->items);
     ws->fkey = malloc(k * sizeof *ws->fkey);
     ws->base_fkey = malloc(k * sizeof *ws->base_fkey);
@@ -139,7 +141,7 @@ vs_metric_ws *vs_metric_ws_alloc(size_t n)
     ws->need_order = malloc(k * sizeof *ws->need_order);
     ws->base_order = malloc(k * sizeof *ws->base_order);
     if (!ws->kept || !ws->kp || !ws->dev || !ws->inv_need_share ||
-        !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->cov_term || !ws->dis_term || !ws->items || !ws->tmp ||
+        !ws->need_share || !ws->f || !ws->share || !ws->ratio || !ws->cov_term || !ws->dis_term || !ws->ad || !ws->items || !ws->tmp ||
         !ws->fkey || !ws->base_fkey || !ws->sorted ||
         !ws->need_order || !ws->base_order) {
         vs_metric_ws_free(ws);
@@ -162,6 +164,7 @@ void vs_metric_ws_free(vs_metric_ws *ws)
     free(ws->ratio);
     free(ws->cov_term);
     free(ws->dis_term);
+    free(ws->ad);
     free(ws->items);
     free(ws->fkey);
     free(ws->base_fkey);
@@ -561,6 +564,27 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
     return 1;
 }
 
+/* Candidate orders of sort_per_capita, as bits of its `tried` argument:
+ * the caller has found that one is not the sorted order. */
+enum { TRIED_BASE = 1, TRIED_NEED = 2 };
+
+/* Whether sort_per_capita would try the baseline's order first. */
+static int base_candidate(const vs_metric_ws *ws, int is_base)
+{
+    return !is_base && ws->base_order_ok;
+}
+
+/* After the baseline's call: its order and keys, for the other variants
+ * (see sort_per_capita). */
+static void keep_base_order(vs_metric_ws *ws, const uint32_t *order)
+{
+    size_t m = ws->m;
+    if (order != ws->base_order)
+        memcpy(ws->base_order, order, m * sizeof *order);
+    memcpy(ws->base_fkey, ws->fkey, m * sizeof *ws->fkey);
+    ws->base_order_ok = 1;
+}
+
 /* The kept centres in ascending order of per-capita funding (keys
  * ws->fkey), as the order of a stable sort by key gives them.
  *
@@ -572,16 +596,19 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
  * used; failing that, the baseline's order with the centres the variant
  * moved sorted and merged in (merge_changed), or the need order repaired
  * (repair_order).  An order is accepted only if it is exactly what the
- * stable sort gives, so the result never depends on which path was taken. */
-static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
+ * stable sort gives, so the result never depends on which path was taken.
+ * `tried` (TRIED_ bits) names candidates the caller already found out of
+ * order (dense_chains checks them as it goes): they are not checked again. */
+static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base, int tried)
 {
     size_t m = ws->m;
     const uint32_t *order = NULL;
-    if (!is_base && ws->base_order_ok && in_order(ws->fkey, ws->base_order, m))
+    if (base_candidate(ws, is_base) && !(tried & TRIED_BASE) &&
+        in_order(ws->fkey, ws->base_order, m))
         order = ws->base_order;
-    else if (in_order(ws->fkey, ws->need_order, m))
+    else if (!(tried & TRIED_NEED) && in_order(ws->fkey, ws->need_order, m))
         order = ws->need_order;
-    if (!order && !is_base && ws->base_order_ok &&
+    if (!order && base_candidate(ws, is_base) &&
         merge_changed(ws->fkey, ws->base_fkey, ws->base_order, m, ws->items,
                       ws->tmp, ws->sorted))
         order = ws->sorted;
@@ -598,13 +625,83 @@ static const uint32_t *sort_per_capita(vs_metric_ws *ws, int is_base)
             ws->sorted[t] = it[t].idx;
         order = ws->sorted;
     }
-    if (is_base) {
-        if (order != ws->base_order)
-            memcpy(ws->base_order, order, m * sizeof *order);
-        memcpy(ws->base_fkey, ws->fkey, m * sizeof *ws->fkey);
-        ws->base_order_ok = 1;
-    }
+    if (is_base)
+        keep_base_order(ws, order);
     return order;
+}
+
+/* Pass 3's sums (see vs_metrics_compute) in the dense case with every
+ * term defined: kept[j] == j, and a_j as a double in ws->ad, the
+ * covariance's, dissimilarity's and Theil's terms in cov_term, dis_term
+ * and ratio.  With `check`, `order` is only a candidate: it is checked
+ * item by item as in_order does (keys ascending, ties by position), and
+ * 0 is returned at the first item out of place (the sums are then
+ * unfinished, and the caller starts again with another order).  So a
+ * candidate that holds costs no pass of its own; the sums are those of
+ * the general loop, the same additions in the same order. */
+typedef struct chains {
+    double g, t, cov, d;
+} chains;
+
+static inline __attribute__((always_inline)) int
+chains_loop(const vs_metric_ws *ws, const uint32_t *order, int check,
+            double cov, chains *out)
+{
+    const size_t m = ws->m;
+    const double *kp = ws->kp, *f = ws->f, *ad = ws->ad, *ra = ws->ratio;
+    const double *ct = ws->cov_term, *dt = ws->dis_term;
+    const uint64_t *key = ws->fkey;
+    double W = 0, S = 0, g = 0, t = 0, d = 0;
+    /* the first item compares with itself, which passes */
+    uint32_t jprev = m ? order[0] : 0;
+    uint64_t kprev = m ? key[jprev] : 0;
+    for (size_t k = 0; k < m; k++) {
+        uint32_t j = order[k];
+        if (check) {
+            uint64_t kj = key[j];
+            if (kj < kprev || (kj == kprev && j < jprev))
+                return 0;
+            kprev = kj;
+            jprev = j;
+        }
+        double pj = kp[j];
+        g += pj * (f[j] * W - S);
+        W += pj;
+        S += ad[j];
+        t += ra[k];
+        cov += ct[k];
+        d += dt[k];
+    }
+    *out = (chains){g, t, cov, d};
+    return 1;
+}
+
+/* One copy of the loop with the check and one without. */
+static int dense_chains(const vs_metric_ws *ws, const uint32_t *order,
+                        int check, double cov, chains *out)
+{
+    return check ? chains_loop(ws, order, 1, cov, out)
+                 : chains_loop(ws, order, 0, cov, out);
+}
+
+/* The dense case's pass 3 with its order: the candidates of
+ * sort_per_capita checked inside the sums (dense_chains), and only when
+ * both fail the rest of sort_per_capita and the sums again. */
+static void dense_sums(vs_metric_ws *ws, int is_base, chains *out)
+{
+    int tried = 0;
+    if (base_candidate(ws, is_base)) {
+        if (dense_chains(ws, ws->base_order, 1, 0, out))
+            return;
+        tried |= TRIED_BASE;
+    }
+    if (dense_chains(ws, ws->need_order, 1, 0, out)) {
+        if (is_base)
+            keep_base_order(ws, ws->need_order);
+        return;
+    }
+    tried |= TRIED_NEED;
+    dense_chains(ws, sort_per_capita(ws, is_base, tried), 0, 0, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -700,6 +797,7 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         memcpy(&kp, ws->kp + i, sizeof kp);
         used4 |= a;
         vs_v4_i2d(&a, &av);
+        memcpy(ws->ad + i, &av, sizeof av);
         A4 += a;
         high4 += (vs_v4i)(c > thr4) & a;
         vs_v4d cv = av * dev;
@@ -743,6 +841,7 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         A += a;
         high += ws->cni[i] > thr ? a : 0;
         double av = (double)a;
+        ws->ad[i] = av;
         ws->cov_term[i] = av * ws->dev[i];
         ws->f[i] = av / ws->kp[i];
         ws->fkey[i] = double_key(ws->f[i]);
@@ -866,8 +965,6 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
             out[VS_M_THEIL] = theil_by_need(ws, alloc);
         return;
     }
-    const uint32_t *sorted = sort_per_capita(ws, base == NULL);
-
     /* Pass 3, the sums that must add their terms in a fixed order, each a
      * chain of additions that waits on the one before:
      *   gini = sum_i sum_j p_i p_j |f_i - f_j| / (2 P^2 mu)
@@ -879,20 +976,29 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      *     n_i / N| / 2A (terms from the passes before, kept[j] == j).
      * One loop runs the chains side by side, so each one's additions wait
      * out the others' latency rather than their own: the same sums in the
-     * same order, bit for bit, in about the time of one. */
-    double W = 0, S = 0, g = 0, t = 0, cov = p.cov;
-    for (size_t k = 0; k < m; k++) {
-        uint32_t j = sorted[k];
-        double pj = ws->kp[j];
-        g += pj * (ws->f[j] * W - S);
-        W += pj;
-        S += (double)alloc[ws->kept[j]];
-        if (with_t)
-            t += ra[k];
-        if (dense) {
-            cov += ws->cov_term[k];
-            if (with_d)
-                d += ws->dis_term[k];
+     * same order, bit for bit, in about the time of one.  The dense case
+     * with every term defined (the usual one) is dense_sums. */
+    double g = 0, t = 0, cov = p.cov;
+    if (dense && with_t && with_d) {
+        chains c;
+        dense_sums(ws, base == NULL, &c);
+        g = c.g, t = c.t, cov = c.cov, d = c.d;
+    } else {
+        const uint32_t *sorted = sort_per_capita(ws, base == NULL, 0);
+        double W = 0, S = 0;
+        for (size_t k = 0; k < m; k++) {
+            uint32_t j = sorted[k];
+            double pj = ws->kp[j];
+            g += pj * (ws->f[j] * W - S);
+            W += pj;
+            S += (double)alloc[ws->kept[j]];
+            if (with_t)
+                t += ra[k];
+            if (dense) {
+                cov += ws->cov_term[k];
+                if (with_d)
+                    d += ws->dis_term[k];
+            }
         }
     }
     if (with_d)
