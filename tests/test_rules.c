@@ -660,6 +660,71 @@ static void test_cut_need_protected(void **state)
     bench_free(&b);
 }
 
+/* The usual cut's weights and bounds in vector lanes (cut.c,
+ * cut_weights4 and take_parts4) against the loop one centre at a time:
+ * the same cut of 43 centres (ten blocks of four and a tail) with an
+ * `except` naming a centre that has nothing (weight and bound 0 either
+ * way, so the results must agree to the öre) takes the loop.  Methods
+ * proportional and need_protected, max_cut_share 1 and 0.3, a cut that
+ * binds no bound and one that binds many; one amount past the vector
+ * range (2^51 öre) sends the lanes to the loop part of the way. */
+static void test_cut_lanes_as_loop(void **state)
+{
+    (void)state;
+    enum { N = 43 };
+    uint64_t s = 11;
+    for (int rep = 0; rep < 16; rep++) {
+        double listed[N], cni[N], sek[N];
+        int who[N - 1];
+        for (size_t i = 0; i < N; i++) {
+            listed[i] = (double)(1000 + vs_test_rnd_u64(&s) % 20000);
+            cni[i] = 0.55 + 0.01 * (double)(vs_test_rnd_u64(&s) % 180);
+        }
+        for (int i = 0; i < N - 1; i++) { /* centre N - 1 gets nothing */
+            who[i] = i;
+            sek[i] = (double)(1000 + vs_test_rnd_u64(&s) % 100000000) / 100.0;
+        }
+        if (rep % 8 == 7)
+            sek[20] = 3e13; /* 3e15 öre > 2^51 */
+        vs_scenario *sc = bench_scenario(N, listed, cni);
+        int by_need = rep % 2, capped = rep % 4 >= 2;
+        double amount = rep % 8 >= 4 ? 4e7 : 1e5;
+        size_t v[2];
+        for (int f = 0; f < 2; f++) {
+            v[f] = bench_variant(sc, f ? "loop" : "lanes", VS_NONE);
+            bench_grant(sc, bench_rule(sc, v[f], VS_RULE_GRANT), N - 1, who, sek);
+            vs_rule *r = bench_rule(sc, v[f], VS_RULE_CUT);
+            r->amount = bench_param(sc, amount);
+            r->method = by_need ? VS_CUT_NEED_PROTECTED : VS_CUT_PROPORTIONAL;
+            if (capped)
+                r->max_cut_share = bench_param(sc, 0.3);
+            if (f) {
+                r->except = malloc(sizeof *r->except);
+                r->except[0] = N - 1;
+                r->n_except = 1;
+            }
+        }
+        bench b;
+        bench_ready(&b, sc);
+        run_ok(&b);
+        expect_row(&b, v[1], bench_row(&b, v[0]));
+        assert_int_equal(b.out->total[v[0]], b.out->total[v[1]]);
+        assert_int_equal(b.out->unalloc[v[0]], b.out->unalloc[v[1]]);
+        /* what was taken: the cut less its shortfall, each centre's part
+         * at most what it had */
+        vs_ore taken = 0;
+        for (size_t i = 0; i < N; i++) {
+            vs_ore had = i < N - 1 ? (vs_ore)llround(sek[i] * 100) : 0;
+            vs_ore now = bench_row(&b, v[0])[i];
+            assert_true(now >= 0 && now <= had);
+            taken += had - now;
+        }
+        const vs_shortfall *sf = &b.out->shortfalls[b.out->rule_base[v[0]] + 1];
+        assert_int_equal(taken + sf->amount, (vs_ore)llround(amount * 100));
+        bench_free(&b);
+    }
+}
+
 /* deficit_share 0.01 of a 350 MSEK deficit = 3.5 MSEK = 3.5e8 öre, taken
  * proportionally from 100 MSEK each: 1.75e8 öre each.  A second cut of
  * 300 MSEK more than what is left (196.5 MSEK) takes everything and
@@ -990,6 +1055,7 @@ int main(void)
         cmocka_unit_test(test_cut_proportional_and_cap),
         cmocka_unit_test(test_cut_per_capita_zero_alloc),
         cmocka_unit_test(test_cut_need_protected),
+        cmocka_unit_test(test_cut_lanes_as_loop),
         cmocka_unit_test(test_cut_deficit_share),
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_limit_loss_zero_weight),

@@ -647,6 +647,16 @@ static size_t caps_setup4(const double *w, const double *hi, size_t n,
         memcpy(rem + i, &H, sizeof H);
         const vs_v4i izero = {0, 0, 0, 0};
         memcpy(out + i, &izero, sizeof izero);
+        if ((has[0] & has[1] & has[2] & has[3]) != 0) {
+            /* the usual block, four free items: the same as the loop below */
+            memset(clamped + i, 0, 4);
+            for (int l = 0; l < 4; l++) {
+                idx[nf + (size_t)l] = i + (size_t)l;
+                WF += wv[l];
+            }
+            nf += 4;
+            continue;
+        }
         for (int l = 0; l < 4; l++) {
             int f = has[l] != 0;
             clamped[i + (size_t)l] = (unsigned char)!f;
@@ -711,7 +721,11 @@ waterfill_solve(vs_ore amount, const double *w, int k, const double *hi,
      * weights' sum in that order: the W the apportionment would add up. */
     while (nfree > 0) {
         size_t m;
-        apportion_core(amount - fixed, w, k, idx, nfree, WF, out, rem, idx, &m);
+        /* Every item free (a cut that binds no cap): idx is 0..n-1, and
+         * the apportionment without a list reads the same items in the
+         * same order, in vector lanes rather than gathered. */
+        const size_t *list = nfree == n ? NULL : idx;
+        apportion_core(amount - fixed, w, k, list, nfree, WF, out, rem, idx, &m);
         /* Every free item has weight > 0, so idx[0..nfree) still lists
          * them (reordered, or untouched when there was nothing to share).
          * The order of this check does not matter: it only moves items to

@@ -11,6 +11,69 @@
 
 #include <assert.h>
 #include <math.h>
+#include <string.h>
+
+#include "engine/vecmath.h"
+
+/* The weights and bounds of the usual cut (no filter; proportional, or
+ * need_protected with alpha 1) four centres at a time, as long as every
+ * amount of the block is in [0, VS_V4_I2D_MAX) öre; returns how many
+ * centres it did, from 0, for the loop in vs_rule_cut to go on from.
+ * The same expressions as that loop: a = (double)alloc[i] (exact,
+ * vs_v4_i2d), w = a or a / cni, hi = mcs < 1 ? mcs a : a; *ok as
+ * vs_rule_weight_ok over the weights. */
+VS_SIMD_CLONES
+static size_t cut_weights4(const vs_ore *alloc, const double *cni, int by_need,
+                           double mcs, size_t n, double *w, double *hi, int *ok)
+{
+    const vs_v4i izero = {0, 0, 0, 0};
+    const vs_v4i top = {VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX};
+    const vs_v4d zero = {0, 0, 0, 0}, wmax = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+    const vs_v4d m4 = {mcs, mcs, mcs, mcs};
+    vs_v4i good = {-1, -1, -1, -1};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4i a;
+        memcpy(&a, alloc + i, sizeof a);
+        vs_v4i in = (a >= izero) & (a < top);
+        if ((in[0] & in[1] & in[2] & in[3]) == 0)
+            break; /* an amount out of the fast range: the loop */
+        vs_v4d av, wv, c;
+        vs_v4_i2d(&a, &av);
+        if (by_need) {
+            memcpy(&c, cni + i, sizeof c);
+            wv = av / c;
+        } else {
+            wv = av;
+        }
+        vs_v4d hv = mcs < 1.0 ? m4 * av : av;
+        good &= (vs_v4i)(wv >= zero) & (vs_v4i)(wv <= wmax);
+        memcpy(w + i, &wv, sizeof wv);
+        memcpy(hi + i, &hv, sizeof hv);
+    }
+    *ok &= (good[0] & good[1] & good[2] & good[3]) != 0;
+    return i;
+}
+
+/* alloc[i] -= part[i] four at a time where no part exceeds its
+ * allocation (the usual case, checked a block at a time); returns how many
+ * it did, from 0, for the loop in vs_rule_cut to go on from. */
+VS_SIMD_CLONES
+static size_t take_parts4(vs_ore *alloc, const vs_ore *part, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4i a, p;
+        memcpy(&a, alloc + i, sizeof a);
+        memcpy(&p, part + i, sizeof p);
+        vs_v4i over = p > a;
+        if ((over[0] | over[1] | over[2] | over[3]) != 0)
+            break;
+        a -= p;
+        memcpy(alloc + i, &a, sizeof a);
+    }
+    return i;
+}
 
 int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 vs_books *books, vs_err *err)
@@ -46,7 +109,12 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     /* Only from the eligible centres: the others are protected. */
     int ok = 1, filtered = vs_rule_filtered(r);
     size_t k = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
-    for (size_t i = 0; i < n; i++) {
+    size_t i0 = 0;
+    if (!filtered && (r->method == VS_CUT_PROPORTIONAL ||
+                      (r->method == VS_CUT_NEED_PROTECTED && alpha == 1.0)))
+        i0 = cut_weights4(alloc, in->cni, r->method == VS_CUT_NEED_PROTECTED,
+                          mcs, n, ws->w, ws->hi, &ok);
+    for (size_t i = i0; i < n; i++) {
         double a = (double)alloc[i];
         switch (r->method) {
         case VS_CUT_PER_CAPITA: ws->w[i] = in->listed[i]; break;
@@ -72,7 +140,7 @@ int vs_rule_cut(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
      * longer hold every öre: a bound, and the water-filling's quotas, may
      * round up by a few öre.  What a centre does not have is not taken
      * (and reported), so nobody goes below zero and the books stay exact. */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = take_parts4(alloc, ws->part, n); i < n; i++) {
         if (ws->part[i] > alloc[i]) {
             taken -= ws->part[i] - alloc[i];
             ws->part[i] = alloc[i];
