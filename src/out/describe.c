@@ -4,6 +4,8 @@
  * what the report says a variant does is what the engine did. */
 #include "out/describe.h"
 
+#include "out/gp.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,44 +17,12 @@ int vs_describe_swedish(const vs_scenario *sc)
     return strcmp(sc->lang, "sv") == 0;
 }
 
-void vs_describe_number(double v, int decimals, int swedish, char *buf,
-                        size_t n)
+/* Trailing zeros of a decimal part dropped: "1,50" -> "1,5", "2,00" -> "2"
+ * (the decimal mark is the language's: English groups thousands with
+ * ',', vs_gp_format_number). */
+static void trim_zeros(char *s, int swedish)
 {
-    char digits[64];
-    if (!isfinite(v)) {
-        snprintf(buf, n, "%s", "");
-        return;
-    }
-    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
-    char *dot = strchr(digits, '.');
-    size_t whole = dot ? (size_t)(dot - digits) : strlen(digits);
-    char out[96];
-    size_t k = 0;
-    /* -0.0 and values that round to zero print without a sign. */
-    int zero = 1;
-    for (const char *p = digits; *p; p++)
-        if (*p >= '1' && *p <= '9')
-            zero = 0;
-    if (v < 0 && !zero)
-        out[k++] = '-';
-    for (size_t i = 0; i < whole; i++) {
-        if (i > 0 && (whole - i) % 3 == 0)
-            out[k++] = ' ';
-        out[k++] = digits[i];
-    }
-    if (dot) {
-        out[k++] = swedish ? ',' : '.';
-        for (const char *p = dot + 1; *p; p++)
-            out[k++] = *p;
-    }
-    out[k] = '\0';
-    snprintf(buf, n, "%s", out);
-}
-
-/* Trailing zeros of a decimal part dropped: "1,50" -> "1,5", "2,00" -> "2". */
-static void trim_zeros(char *s)
-{
-    char *mark = strpbrk(s, ".,");
+    char *mark = strrchr(s, swedish ? ',' : '.');
     if (!mark)
         return;
     char *end = s + strlen(s);
@@ -66,11 +36,11 @@ void vs_describe_sek(double sek, int swedish, char *buf, size_t n)
 {
     char num[64];
     if (fabs(sek) >= 1e6) {
-        vs_describe_number(sek / 1e6, 2, swedish, num, sizeof num);
-        trim_zeros(num);
+        vs_gp_format_number(sek / 1e6, 2, swedish, num, sizeof num);
+        trim_zeros(num, swedish);
         snprintf(buf, n, "%s MSEK", num);
     } else {
-        vs_describe_number(sek, fabs(sek - round(sek)) > 0.004 ? 2 : 0,
+        vs_gp_format_number(sek, fabs(sek - round(sek)) > 0.004 ? 2 : 0,
                            swedish, num, sizeof num);
         snprintf(buf, n, "%s kr", num);
     }
@@ -82,12 +52,12 @@ static void fmt_value(double v, char kind, int sv, char *buf, size_t n)
         vs_describe_sek(v, sv, buf, n);
     } else if (kind == 'p') {
         char num[48];
-        vs_describe_number(100.0 * v, 2, sv, num, sizeof num);
-        trim_zeros(num);
+        vs_gp_format_number(100.0 * v, 2, sv, num, sizeof num);
+        trim_zeros(num, sv);
         snprintf(buf, n, "%s %%", num);
     } else {
-        vs_describe_number(v, 4, sv, buf, n);
-        trim_zeros(buf);
+        vs_gp_format_number(v, 4, sv, buf, n);
+        trim_zeros(buf, sv);
     }
 }
 
@@ -127,8 +97,8 @@ void vs_describe_param(const vs_scenario *sc, int param, char kind,
                  point, dist_word(d->kind, sv), a);
         return;
     case VS_DIST_LOGNORMAL:
-        vs_describe_number(d->p[1], 3, sv, a, sizeof a);
-        trim_zeros(a);
+        vs_gp_format_number(d->p[1], 3, sv, a, sizeof a);
+        trim_zeros(a, sv);
         snprintf(buf, n, sv ? "%s (osäkert: %s, sigma %s)"
                             : "%s (uncertain: %s, sigma %s)",
                  point, dist_word(d->kind, sv), a);
@@ -153,6 +123,7 @@ typedef struct sentence {
     void *ctx;
     const vs_scenario *sc;
     int sv;
+    const char *term, *terms; /* the scenario's centre term (scenario.h) */
 } sentence;
 
 static void say(sentence *s, const char *fmt, ...)
@@ -184,6 +155,8 @@ static const char *attr_word(const vs_scenario *sc, int ref, int sv)
         return sv ? "listade" : "listed persons";
     if (ref == VS_ATTR_CNI)
         return "CNI";
+    if (ref == VS_ATTR_AGE)
+        return sv ? "åldersviktade listade" : "age-weighted listed persons";
     if (ref >= 0 && (size_t)ref < sc->n_attrs)
         return sc->attr_names[ref];
     return "?";
@@ -204,59 +177,72 @@ static const char *split_words(const vs_rule *r, const vs_scenario *sc, int sv)
     return "";
 }
 
+/* "Fasta belopp: ": the rule type's words (gp.h), so the rules, the
+ * explanations of the gains and losses and the charts name it alike. */
+static void say_kind(sentence *s, const vs_rule *r)
+{
+    char cap[128];
+    say(s, "%s: ", vs_gp_capital(vs_gp_rule_words((int)r->type, s->sv), cap,
+                                 sizeof cap));
+}
+
 static void describe_capitation(sentence *s, const vs_rule *r)
 {
     int sv = s->sv;
-    say(s, "%s", sv ? "Kapitering: " : "Capitation: ");
+    say_kind(s, r);
     if (r->pot != VS_NONE) {
         say_param(s, r->pot, 's');
     } else {
         say_param(s, r->per_capita, 's');
         say(s, "%s", sv ? " per listad" : " per listed person");
     }
-    int age = s->sc->n_age_bands > 0;
-    say(s, "%s", sv ? (age ? " fördelas efter åldersviktade listade"
-                           : " fördelas efter listade")
-                    : (age ? " shared by age-weighted listed persons"
-                           : " shared by listed persons"));
+    /* base "auto" is age-weighted listed with age data, else listed */
+    int base = r->base;
+    if (base == VS_ATTR_AUTO)
+        base = s->sc->n_age_bands > 0 ? VS_ATTR_AGE : VS_ATTR_LISTED;
+    say(s, "%s%s", sv ? " fördelas efter " : " shared by ",
+        attr_word(s->sc, base, sv));
     if (r->cni_share != VS_NONE) {
         say(s, "%s", sv ? ", varav en andel " : ", with a share of ");
         say_param(s, r->cni_share, 'p');
         say(s, "%s", sv ? " viktad med CNI" : " weighted by CNI");
     }
-    say(s, ".");
 }
 
 static void describe_cni_threshold(sentence *s, const vs_rule *r)
 {
     int sv = s->sv;
+    say_kind(s, r);
     say_param(s, r->pot, 's');
-    say(s, "%s", sv ? " till enheter med CNI över " : " to centres with CNI above ");
+    say(s, sv ? " till %s med CNI över " : " to %s with CNI above ", s->terms);
     say_param(s, r->threshold, 'n');
     say(s, ", %s", split_words(r, s->sc, sv));
     if (r->cap != VS_NONE) {
         say(s, "%s", sv ? "; högst " : "; at most ");
         say_param(s, r->cap, 's');
-        say(s, "%s", sv ? " per enhet" : " per centre");
+        say(s, " per %s", s->term);
     }
     if (r->floor != VS_NONE) {
         say(s, "%s", sv ? "; minst " : "; at least ");
         say_param(s, r->floor, 's');
-        say(s, "%s", sv ? " per enhet" : " per centre");
+        say(s, " per %s", s->term);
     }
-    say(s, ".");
 }
 
 static void describe_tiered(sentence *s, const vs_rule *r)
 {
     int sv = s->sv;
-    say(s, "%s", sv ? "Belopp efter CNI-nivå: " : "Amounts by CNI band: ");
+    char cap[128];
+    /* the value the tiers compare: CNI unless `on` names another */
+    say(s, "%s (%s): ", vs_gp_capital(vs_gp_rule_words((int)r->type, sv), cap,
+                                      sizeof cap),
+        attr_word(s->sc, r->on, sv));
     for (size_t t = 0; t < r->n_tiers; t++) {
         if (t)
             say(s, "; ");
         say(s, "%s", sv ? "över " : "above ");
         say_param(s, r->tiers[t].above, 'n');
-        say(s, " ");
+        say(s, ": ");
         if (r->tiers[t].amount != VS_NONE) {
             say_param(s, r->tiers[t].amount, 's');
         } else {
@@ -268,13 +254,11 @@ static void describe_tiered(sentence *s, const vs_rule *r)
         say(s, "%s", sv ? "; beloppen skalas till " : "; the amounts are scaled to ");
         say_param(s, r->pot, 's');
     }
-    say(s, ".");
 }
 
 static void describe_grant(sentence *s, const vs_rule *r)
 {
-    int sv = s->sv;
-    say(s, "%s", sv ? "Fasta belopp: " : "Fixed amounts: ");
+    say_kind(s, r);
     for (size_t g = 0; g < r->n_grants; g++) {
         if (g)
             say(s, ", ");
@@ -282,30 +266,61 @@ static void describe_grant(sentence *s, const vs_rule *r)
         say(s, "%s ", s->sc->centres[c].name);
         say_param(s, r->grant_amount[g], 's');
     }
-    say(s, ".");
 }
 
 static void describe_targeted(sentence *s, const vs_rule *r)
 {
     int sv = s->sv;
+    say_kind(s, r);
     say_param(s, r->pot, 's');
     if (r->top >= 0)
-        say(s, sv ? " till de %ld enheter som har högst " : " to the %ld centres with the highest ",
-            r->top);
+        say(s, sv ? " till de %ld %s som har högst " : " to the %ld %s with the highest ",
+            r->top, s->terms);
     else {
         say(s, "%s", sv ? " till den andel " : " to the share ");
         say_param(s, r->top_share, 'p');
-        say(s, "%s", sv ? " av enheterna som har högst " : " of centres with the highest ");
+        say(s, sv ? " av alla %s som har högst " : " of all %s with the highest ",
+            s->terms);
     }
     for (size_t k = 0; k < r->n_score; k++)
         say(s, "%s%s", k ? " × " : "", attr_word(s->sc, r->score[k], sv));
-    say(s, ", %s%s.", sv ? "fördelat " : "shared ", split_words(r, s->sc, sv));
+    say(s, ", %s%s", sv ? "fördelat " : "shared ", split_words(r, s->sc, sv));
+}
+
+/* per_unit: an amount per unit of a value, or weights for a pot. */
+static void describe_per_unit(sentence *s, const vs_rule *r)
+{
+    int sv = s->sv;
+    say_kind(s, r);
+    say_param(s, r->amount, 's');
+    if (r->unit == VS_ATTR_CENTRE)
+        say(s, " per %s", s->term);
+    else if (r->unit == VS_ATTR_LISTED)
+        say(s, "%s", sv ? " per listad" : " per listed person");
+    else if (r->unit == VS_ATTR_AGE)
+        say(s, "%s", sv ? " per åldersviktad listad" : " per age-weighted listed person");
+    else if (r->unit == VS_ATTR_CNI)
+        say(s, "%s", sv ? " per CNI-poäng" : " per CNI point");
+    else
+        say(s, " × %s", attr_word(s->sc, r->unit, sv));
+    if (r->pot != VS_NONE) {
+        say(s, "%s", sv ? "; beloppen blir vikter när " : "; the amounts weigh the sharing of ");
+        say_param(s, r->pot, 's');
+        say(s, "%s", sv ? " fördelas" : "");
+    }
+}
+
+/* Swedish genitive: "hälsocentrals", but "hus" for a word ending in s. */
+static const char *genitive_s(const char *word)
+{
+    size_t n = strlen(word);
+    return n > 0 && strchr("sxz", word[n - 1]) ? "" : "s";
 }
 
 static void describe_cut(sentence *s, const vs_rule *r)
 {
     int sv = s->sv;
-    say(s, "%s", sv ? "Besparing: " : "Cut: ");
+    say_kind(s, r);
     if (r->amount != VS_NONE) {
         say_param(s, r->amount, 's');
     } else {
@@ -319,8 +334,10 @@ static void describe_cut(sentence *s, const vs_rule *r)
     }
     switch (r->method) {
     case VS_CUT_PROPORTIONAL:
-        say(s, "%s", sv ? ", lika stor andel av varje enhets ersättning"
-                        : ", the same share of every centre's allocation");
+        /* Swedish genitive: an s, unless the word ends in one */
+        say(s, sv ? ", lika stor andel av varje %s%s ersättning"
+                  : ", the same share of every %s%s allocation",
+            s->term, !sv ? "'s" : genitive_s(s->term));
         break;
     case VS_CUT_PER_CAPITA:
         say(s, "%s", sv ? ", lika mycket per listad" : ", the same per listed person");
@@ -336,10 +353,9 @@ static void describe_cut(sentence *s, const vs_rule *r)
         break;
     }
     if (r->max_cut_share != VS_NONE) {
-        say(s, "%s", sv ? "; ingen enhet förlorar mer än " : "; no centre loses more than ");
+        say(s, sv ? "; ingen %s förlorar mer än " : "; no %s loses more than ", s->term);
         say_param(s, r->max_cut_share, 'p');
     }
-    say(s, ".");
 }
 
 static void describe_limit(sentence *s, const vs_rule *r)
@@ -359,13 +375,51 @@ static void describe_limit(sentence *s, const vs_rule *r)
         say_param(s, r->max_gain, 'p');
         say(s, "%s", sv ? " ökning" : " gain");
     }
-    say(s, "%s", sv ? " per enhet; summan behålls." : " per centre; the total is kept.");
+    say(s, sv ? " per %s; summan behålls" : " per %s; the total is kept", s->term);
+}
+
+/* Who the rule is for: its `where` conditions and its `except` list
+ * ("; bara hälsocentraler där lage ≥ 2; utom Storvik"). */
+static void describe_eligible(sentence *s, const vs_rule *r)
+{
+    int sv = s->sv;
+    if (r->n_where > 0) {
+        say(s, sv ? "; bara %s där " : "; only %s where ", s->terms);
+        for (size_t k = 0; k < r->n_where; k++) {
+            const vs_cond *c = &r->where[k];
+            const int bound[4] = {c->min, c->max, c->above, c->below};
+            static const char *const sign[4] = {"≥", "≤", ">", "<"};
+            int first = 1;
+            /* min = max, drawn or typed alike, reads as "= v" */
+            int same = c->min != VS_NONE && c->max != VS_NONE &&
+                       s->sc->params[c->min].dist.kind == VS_DIST_FIXED &&
+                       s->sc->params[c->max].dist.kind == VS_DIST_FIXED &&
+                       vs_dist_point(&s->sc->params[c->min].dist) ==
+                           vs_dist_point(&s->sc->params[c->max].dist);
+            say(s, "%s%s", k ? (sv ? " och " : " and ") : "",
+                attr_word(s->sc, c->ref, sv));
+            for (int b = 0; b < 4; b++) {
+                if (bound[b] == VS_NONE || (same && b == 1))
+                    continue;
+                say(s, "%s %s ", first ? "" : (sv ? " och" : " and"),
+                    same ? "=" : sign[b]);
+                say_param(s, bound[b], 'n');
+                first = 0;
+            }
+        }
+    }
+    if (r->n_except > 0) {
+        say(s, "%s", sv ? "; utom " : "; except ");
+        for (size_t k = 0; k < r->n_except; k++)
+            say(s, "%s%s", k ? ", " : "", s->sc->centres[r->except[k]].name);
+    }
 }
 
 void vs_describe_rule(const vs_scenario *sc, size_t v, size_t ri,
                       void (*put)(void *ctx, const char *text), void *ctx)
 {
-    sentence s = {put, ctx, sc, vs_describe_swedish(sc)};
+    sentence s = {put, ctx, sc, vs_describe_swedish(sc),
+                  vs_scenario_centre_term(sc, 0), vs_scenario_centre_term(sc, 1)};
     const vs_rule *r = &sc->variants[v].rules[ri];
     switch (r->type) {
     case VS_RULE_CAPITATION: describe_capitation(&s, r); break;
@@ -373,11 +427,14 @@ void vs_describe_rule(const vs_scenario *sc, size_t v, size_t ri,
     case VS_RULE_TIERED: describe_tiered(&s, r); break;
     case VS_RULE_GRANT: describe_grant(&s, r); break;
     case VS_RULE_TARGETED: describe_targeted(&s, r); break;
+    case VS_RULE_PER_UNIT: describe_per_unit(&s, r); break;
     case VS_RULE_CUT: describe_cut(&s, r); break;
     case VS_RULE_LIMIT: describe_limit(&s, r); break;
     default:
-        say(&s, "%s %s.", s.sv ? "Regel av typen" : "A rule of type",
+        say(&s, "%s %s", s.sv ? "Regel av typen" : "A rule of type",
             vs_rule_type_name(r->type));
         break;
     }
+    describe_eligible(&s, r);
+    say(&s, ".");
 }

@@ -11,15 +11,13 @@
 /* Is the scenario's language Swedish? */
 int vs_describe_swedish(const vs_scenario *sc);
 
-/* A number with a space every three digits and the language's decimal
- * mark, `decimals` after it ("1 234,5" / "1,234.5" is not used: English
- * also groups with a thin space, as Swedish official English does). */
-void vs_describe_number(double v, int decimals, int swedish, char *buf,
-                        size_t n);
-
-/* An amount in SEK in words a committee reads: "2 MSEK", "1,5 MSEK",
- * "250 000 kr" (English "SEK 250,000"-style is not used; kr and MSEK are
- * what Swedish public bodies print in both languages). */
+/* Numbers are written as the charts write them, vs_gp_format_number
+ * (out/gp.h): one format per language for the report, the charts and
+ * the warning marks ("1 234,5" and "1,234.5", a minus sign U+2212).
+ *
+ * An amount in SEK in words a committee reads: "2 MSEK", "1,5 MSEK",
+ * "250 000 kr" (kr and MSEK in both languages: what Swedish public
+ * bodies print, and what warnings.txt says). */
 void vs_describe_sek(double sek, int swedish, char *buf, size_t n);
 
 /* A param's value: the number (formatted by `kind`: 's' SEK, 'p' a share

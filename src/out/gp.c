@@ -63,15 +63,15 @@ static const char *key_words(const char *key, int sv)
     return key;
 }
 
-/* Words for a rule type, by language. */
-static const char *rule_words(int type, int sv)
+const char *vs_gp_rule_words(int type, int sv)
 {
     static const char *const w_sv[VS_RULE_COUNT] = {
-        "kapitering", "CNI-till\xc3\xa4gg", "trappa", "riktat bidrag",
-        "riktad pott", "neddragning", "begr\xc3\xa4nsning", "belopp per enhet"};
+        "kapitering", "CNI-till\xc3\xa4gg", "belopp efter niv\xc3\xa5",
+        "fasta belopp", "riktade medel", "besparing",
+        "f\xc3\xb6r\xc3\xa4ndringstakt", "belopp per enhet"};
     static const char *const w_en[VS_RULE_COUNT] = {
-        "capitation", "CNI top-up", "tiers", "grant", "targeted pot", "cut",
-        "limit", "amount per unit"};
+        "capitation", "CNI top-up", "amounts by band", "fixed amounts",
+        "targeted money", "cut", "pace of change", "amount per unit"};
     return type >= 0 && type < VS_RULE_COUNT ? (sv ? w_sv : w_en)[type] : "";
 }
 
@@ -153,7 +153,7 @@ void vs_gp_path_words(const vs_scenario *sc, const char *path, int sv,
             if (var->rules[k].id && strcmp(var->rules[k].id, mid) == 0)
                 type = (int)var->rules[k].type;
         snprintf(buf, n, "%s%s, %s: %s", key_words(key, sv), idx,
-                 rule_words(type, sv), var->name);
+                 vs_gp_rule_words(type, sv), var->name);
         return;
     }
     snprintf(buf, n, "%s", path);
@@ -190,6 +190,12 @@ void vs_gp_metric_words(const vs_scenario *sc, int m, int sv, char *buf,
                             vs_gp_short_decimals(sc->high_need_cni), sv, arg,
                             sizeof arg);
     vs_gp_fill(buf, n, (sv ? metric_sv : metric_en)[m], arg);
+}
+
+int vs_gp_metric_share(int m)
+{
+    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
+           m == VS_M_MAX_LOSS;
 }
 
 const char *vs_gp_better_words(int m, int sv)

@@ -109,6 +109,15 @@ void vs_gp_metric_words(const vs_scenario *sc, int m, int swedish,
 /* "lower is better" / "lägre är bättre" for vs_metric_better(m). */
 const char *vs_gp_better_words(int m, int swedish);
 
+/* 1 for the metrics that are shares (shown in per cent, "(%)" in their
+ * words): dissimilarity, high_need_share, max_loss. */
+int vs_gp_metric_share(int m);
+
+/* A rule type's name in words, lower case ("fasta belopp", "fixed
+ * amounts"): the one word for it in charts, the report's rules and its
+ * explanations; "" for a type it does not know. */
+const char *vs_gp_rule_words(int type, int swedish);
+
 /* A --set / --over path or a sensitivity input in words: VARIANT.RULE.KEY
  * as "CNI-gräns, CNI-tillägg: <variant name>" (the key, the rule's type,
  * the variant's name; an index as "nr I"), region.KEY as "underskott,

@@ -354,6 +354,24 @@ static const char *T(const rep *r, const char *sv, const char *en)
     return r->sv ? sv : en;
 }
 
+/* tmpl with every %1 as the scenario's centre term and %2 as its plural
+ * (plain text: the caller escapes it).  Cut to fit n. */
+static void term_text(const rep *r, const char *tmpl, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = tmpl; *p && k + 1 < n; p++) {
+        if (p[0] == '%' && (p[1] == '1' || p[1] == '2')) {
+            const char *t = vs_scenario_centre_term(r->sc, p[1] == '2');
+            k += (size_t)snprintf(buf + k, n - k, "%s", t);
+            k = k < n ? k : n - 1;
+            p++;
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    buf[k] = '\0';
+}
+
 /* A metrics.csv value as a number, NAN when empty or absent. */
 static double mval(const rep *r, size_t v, int stat, const char *col)
 {
@@ -384,7 +402,7 @@ static double cnum(const rep *r, size_t v, size_t c, int col)
 static void td_tkr(const rep *r, int64_t ore, int bold)
 {
     char num[64];
-    vs_describe_number((double)ore / 100000.0, 1, r->sv, num, sizeof num);
+    vs_gp_format_number((double)ore / 100000.0, 1, r->sv, num, sizeof num);
     fprintf(r->f, "<td class=\"num\" data-ore=\"%lld\">%s%s%s</td>",
             (long long)ore, bold ? "<strong>" : "", num, bold ? "</strong>" : "");
 }
@@ -392,57 +410,16 @@ static void td_tkr(const rep *r, int64_t ore, int bold)
 static void td_num(const rep *r, double v, int decimals, const char *suffix)
 {
     char num[64];
-    vs_describe_number(v, decimals, r->sv, num, sizeof num);
+    vs_gp_format_number(v, decimals, r->sv, num, sizeof num);
     fprintf(r->f, "<td class=\"num\">%s%s</td>", num,
             isfinite(v) && *num ? suffix : "");
-}
-
-static const char *metric_words(const rep *r, int m)
-{
-    static const char *const sv[] = {
-        "Gini-index för ersättning per listad",
-        "Koncentrationsindex efter CNI",
-        "Horisontell ojämlikhet",
-        "Andel av budgeten som ligger fel mot behovet",
-        "Theil-index för ersättning per behovsenhet",
-        "Andel till enheter med högt CNI",
-        "Största förlust mot jämförelsealternativet",
-        "Antal enheter som förlorar mer än 1 %",
-        "Summa (kr)", "Ej fördelat (kr)"};
-    static const char *const en[] = {
-        "Gini index of funding per listed person",
-        "Concentration index by CNI",
-        "Horizontal inequity",
-        "Share of the budget misplaced against need",
-        "Theil index of funding per need unit",
-        "Share to high-CNI centres",
-        "Largest loss against the baseline",
-        "Centres losing more than 1 %",
-        "Total (kr)", "Unallocated (kr)"};
-    return r->sv ? sv[m] : en[m];
-}
-
-static const char *better_words(const rep *r, int m)
-{
-    if (m == VS_M_CI_NEED || m == VS_M_HIGH_NEED_SHARE)
-        return T(r, "högre är bättre", "higher is better");
-    if (m == VS_M_HI)
-        return T(r, "närmare 0 är bättre", "closer to 0 is better");
-    return T(r, "lägre är bättre", "lower is better");
-}
-
-/* Shares and indices: per cent for shares, plain for indices. */
-static int metric_is_share(int m)
-{
-    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
-           m == VS_M_MAX_LOSS;
 }
 
 static void td_metric(const rep *r, int m, double v)
 {
     if (m == VS_M_LOSERS)
         td_num(r, v, 0, "");
-    else if (metric_is_share(m))
+    else if (vs_gp_metric_share(m))
         td_num(r, 100.0 * v, 2, " %");
     else
         td_num(r, v, 4, "");
@@ -564,13 +541,13 @@ static void put_summary(rep *r)
                db = mval(r, b, VS_M_DISSIMILARITY, "point"),
                p = mval(r, v, VS_M_DISSIMILARITY, "p_better");
         if (isfinite(d) && isfinite(db)) {
-            vs_describe_number(100.0 * d, 2, r->sv, a, sizeof a);
-            vs_describe_number(100.0 * db, 2, r->sv, bt, sizeof bt);
+            vs_gp_format_number(100.0 * d, 2, r->sv, a, sizeof a);
+            vs_gp_format_number(100.0 * db, 2, r->sv, bt, sizeof bt);
             fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet är "
                             "%s %% mot %s %%", "; the share of the budget misplaced "
                             "against need is %s %% against %s %%"), a, bt);
             if (isfinite(p) && !no_difference(r, v)) {
-                vs_describe_number(100.0 * p, 1, r->sv, c, sizeof c);
+                vs_gp_format_number(100.0 * p, 1, r->sv, c, sizeof c);
                 fprintf(f, T(r, " (lägre i %s %% av dragningarna)",
                              " (lower in %s %% of the draws)"), c);
             }
@@ -638,14 +615,18 @@ static void put_metric_table(rep *r, int m)
 {
     const vs_scenario *sc = r->sc;
     FILE *f = r->f;
+    /* The charts' words for the metric and its direction (gp.h), so
+     * the report and the charts name a metric alike. */
+    char words[256];
+    vs_gp_metric_words(sc, m, r->sv, words, sizeof words);
     fputs("<table>\n<caption>", f);
-    esc(f, metric_words(r, m));
-    fprintf(f, " (%s)</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+    esc(f, words);
+    fprintf(f, ", %s</caption>\n<thead><tr><th scope=\"col\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th></tr></thead>\n<tbody>\n",
-            better_words(r, m), T(r, "Alternativ", "Variant"),
+            vs_gp_better_words(m, r->sv), T(r, "Alternativ", "Variant"),
             T(r, "Punktskattning", "Point estimate"),
             T(r, "90 % intervall (p05–p95)", "90 % interval (p05–p95)"),
             T(r, "Skillnad mot jämförelsen (medel)", "Difference from baseline (mean)"),
@@ -657,10 +638,10 @@ static void put_metric_table(rep *r, int m)
         td_metric(r, m, mval(r, v, m, "point"));
         double lo = mval(r, v, m, "p05"), hi = mval(r, v, m, "p95");
         char a[64], b[64];
-        int share = metric_is_share(m);
+        int share = vs_gp_metric_share(m);
         int dec = m == VS_M_LOSERS ? 0 : share ? 2 : 4;
-        vs_describe_number(share ? 100 * lo : lo, dec, r->sv, a, sizeof a);
-        vs_describe_number(share ? 100 * hi : hi, dec, r->sv, b, sizeof b);
+        vs_gp_format_number(share ? 100 * lo : lo, dec, r->sv, a, sizeof a);
+        vs_gp_format_number(share ? 100 * hi : hi, dec, r->sv, b, sizeof b);
         fprintf(f, "<td class=\"num\">%s%s%s%s</td>", a, *a ? " – " : "", b,
                 *b && share ? " %" : "");
         if ((int)v == sc->baseline) {
@@ -766,13 +747,7 @@ static void put_committee(rep *r)
  * the defining variant (-1 when the step names none of the scenario's). */
 static void step_words(const rep *r, const char *step, size_t v, int *defining)
 {
-    static const char *const sv[VS_RULE_COUNT] = {
-        "Kapitering", "CNI-tillägg", "Belopp efter nivå", "Fasta belopp",
-        "Riktade medel", "Besparing", "Förändringstakt", "Belopp per enhet"};
-    static const char *const en[VS_RULE_COUNT] = {
-        "Capitation", "CNI top-up", "Amounts by band", "Fixed amounts",
-        "Targeted money", "Cut", "Pace of change", "Amount per unit"};
-    char vid[256];
+    char vid[256], cap[128];
     const char *dot = strchr(step, '.');
     size_t n = dot ? (size_t)(dot - step) : strlen(step);
     snprintf(vid, sizeof vid, "%.*s", (int)(n < 255 ? n : 255), step);
@@ -782,7 +757,9 @@ static void step_words(const rep *r, const char *step, size_t v, int *defining)
         const vs_rule *rule = &d->rules[k];
         if (strcmp(rule->id, dot + 1) != 0 || (unsigned)rule->type >= VS_RULE_COUNT)
             continue;
-        esc(r->f, r->sv ? sv[rule->type] : en[rule->type]);
+        /* the rule's kind as the rules section and the charts say it */
+        esc(r->f, vs_gp_capital(vs_gp_rule_words((int)rule->type, r->sv), cap,
+                                sizeof cap));
         if ((size_t)*defining != v) {
             fputs(" (", r->f);
             esc(r->f, d->name);
@@ -889,14 +866,19 @@ static void put_movers(rep *r)
         return;
     fprintf(f, "<section aria-labelledby=\"s-mov\">\n<h2 id=\"s-mov\">%s</h2>\n",
             T(r, "Största vinnare och förlorare", "Largest gains and losses"));
-    if (r->have_explain)
-        fprintf(f, "<p class=\"note\">%s</p>\n",
-                T(r, "Varför: vad alternativets egna regler gav eller tog för "
-                     "enheten, och vad jämförelsealternativets regler gav som "
-                     "alternativet saknar (från explain.csv).",
-                  "Why: what the variant's own rules gave or took for the "
-                  "centre, and what the baseline's rules gave that the variant "
-                  "lacks (from explain.csv)."));
+    if (r->have_explain) {
+        char note[1024];
+        term_text(r, T(r, "Varför: vad alternativets egna regler gav eller tog "
+                          "för varje %1, och vad jämförelsealternativets regler "
+                          "gav som alternativet saknar (från explain.csv).",
+                       "Why: what the variant's own rules gave or took for "
+                       "each %1, and what the baseline's rules gave that the "
+                       "variant lacks (from explain.csv)."),
+                  note, sizeof note);
+        fputs("<p class=\"note\">", f);
+        esc(f, note);
+        fputs("</p>\n", f);
+    }
     for (size_t v = 0; v < sc->n_variants; v++) {
         if (v == b)
             continue;
@@ -989,26 +971,27 @@ static void put_svg(rep *r, const char *svg, int k, const char *alt)
 }
 
 typedef struct chart_text {
-    const char *name, *sv, *en;
+    const char *name, *sv, *en; /* %1, %2: the centre term, singular, plural */
 } chart_text;
+
 
 /* Alt text: what the chart shows, in words; the numbers are in the
  * tables above, which a screen reader reads. */
 static const chart_text chart_texts[] = {
     {"allocation",
-     "Stapeldiagram: förändringen för varje enhet mot jämförelsealternativet i "
-     "tkr, en panel per alternativ. Samma siffror står i tabellerna per enhet.",
-     "Bar chart: the change for each centre against the baseline in tkr, one "
-     "panel per variant. The same figures are in the tables per centre."},
+     "Stapeldiagram: förändringen för varje %1 mot jämförelsealternativet i "
+     "tkr, en panel per alternativ. Samma siffror står i tabellerna per %1.",
+     "Bar chart: the change for each %1 against the baseline in tkr, one "
+     "panel per variant. The same figures are in the tables per %1."},
     {"metrics",
      "Diagram över rättvisemåtten per alternativ med 90 % osäkerhetsintervall. "
      "Samma siffror står i tabellerna över rättvisemått.",
      "Chart of the equity metrics per variant with 90 % uncertainty intervals. "
      "The same figures are in the equity metric tables."},
     {"per_capita",
-     "Punktdiagram: ersättning per listad mot CNI för varje enhet, med en linje "
+     "Punktdiagram: ersättning per listad mot CNI för varje %1, med en linje "
      "för vad behovet motiverar.",
-     "Scatter chart: funding per listed person against CNI for each centre, "
+     "Scatter chart: funding per listed person against CNI for each %1, "
      "with a line for what need warrants."},
     {"concentration",
      "Koncentrationskurvor: andel av pengarna mot andel av de listade, ordnade "
@@ -1016,10 +999,10 @@ static const chart_text chart_texts[] = {
      "Concentration curves: share of the money against share of the listed "
      "persons, ordered by CNI from lowest to highest."},
     {"plan",
-     "Linjediagram: planens belopp år för år för de enheter som låg längst från "
+     "Linjediagram: planens belopp år för år för de %2 som låg längst från "
      "sitt mål, med målet streckat och 5–95 % av dragningarna i grått. Samma "
      "siffror står i tabellen över planen och i plan.csv.",
-     "Line chart: the plan's amounts year by year for the centres that started "
+     "Line chart: the plan's amounts year by year for the %2 that started "
      "furthest from their targets, the target dashed and 5–95 % of draws in "
      "grey. The same figures are in the plan table and in plan.csv."},
 };
@@ -1046,11 +1029,13 @@ static void put_plan(rep *r)
     long last = p ? p->first_year - 1 + p->years : 0;
     fprintf(f, "<section aria-labelledby=\"s-plan\">\n<h2 id=\"s-plan\">%s</h2>\n",
             T(r, "Planen: vägen mot målet", "The plan: the path to target"));
-    fprintf(f, "<table>\n<caption>%s %ld</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+    fputs("<table>\n<caption>", f);
+    fprintf(f, T(r, "När varje %s når sitt mål, och hur säkert, fram till",
+                 "When each %s reaches its target, and how sure that is, up to"),
+            r->term);
+    fprintf(f, " %ld</caption>\n<thead><tr><th scope=\"col\">%s</th>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s %ld</th>"
                "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-            T(r, "När varje enhet når sitt mål, och hur säkert, fram till",
-              "When each centre reaches its target, and how sure that is, up to"),
             last, r->Term,
             T(r, "Når målet (punktskattning)", "Reaches it (point estimate)"),
             T(r, "Andel dragningar vid målet", "Share of draws at target in"), last,
@@ -1097,7 +1082,8 @@ static void put_charts(rep *r)
             fprintf(f, "<section aria-labelledby=\"s-fig\">\n<h2 id=\"s-fig\">%s</h2>\n",
                     T(r, "Diagram", "Charts"));
         any = 1;
-        const char *alt = r->sv ? chart_texts[i].sv : chart_texts[i].en;
+        char alt[1024];
+        term_text(r, r->sv ? chart_texts[i].sv : chart_texts[i].en, alt, sizeof alt);
         fputs("<figure>\n", f);
         put_svg(r, svg, ++k, alt);
         fputs("<figcaption>", f);
@@ -1133,15 +1119,17 @@ static void put_method(rep *r)
                                        "iterations", "generator", "centre_quantiles"};
     static const char *const sv[] = {"vardsim, version", "Scenariofil", "Scenariots SHA-256",
                                      "Slumpfrö", "Dragningar", "Slumptalsgenerator",
-                                     "Kvantiler per enhet"};
+                                     "Kvantiler per %s"};
     static const char *const en[] = {"vardsim version", "Scenario file", "Scenario SHA-256",
                                      "Seed", "Draws", "Random generator",
-                                     "Quantiles per centre"};
+                                     "Quantiles per %s"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         const char *v = manifest_get(&r->man, keys[i]);
         if (!v)
             continue;
-        fprintf(f, "<tr><th scope=\"row\">%s</th><td>", r->sv ? sv[i] : en[i]);
+        fputs("<tr><th scope=\"row\">", f);
+        fprintf(f, r->sv ? sv[i] : en[i], r->term);
+        fputs("</th><td>", f);
         esc(f, v);
         fputs("</td></tr>\n", f);
     }

@@ -36,7 +36,7 @@ expect_in "$TMP/vb/report.html" "Fasta belopp: Bolidens hälsocentral (med Jörn
 expect_in "$TMP/vb/report.html" "Inga varningar"
 # Why: the variant's own rule and the baseline's rule it lacks, adding up
 # to the change (Ålidhem: +908 244,99 - 666 666 = +241,6 tkr).
-expect_in "$TMP/vb/report.html" "CNI-tillägg +908 244,99 kr; utan Fasta belopp -666 666 kr"
+expect_in "$TMP/vb/report.html" "CNI-tillägg +908 244,99 kr; utan Fasta belopp −666 666 kr"
 expect_in "$TMP/vb/report.html" '<td class="num" data-ore="24157899">241,6</td>' 
 expect_in "$TMP/vb/report.html" "behov = listade × CNI"
 expect_in "$TMP/vb/report.html" "4d26a86b4fe7b840ac705985172909b65ff9b52e6f912cedabb16c46d74776ac"
@@ -55,7 +55,49 @@ lang=$(sed -n 's/^ *lang = "\(..\)".*/\1/p' scenarios/ostergotland-2021.cfg | he
 expect_in "$TMP/og/report.html" "<html lang=\"$lang\">"
 expect_status 0 "$VARDSIM" run "$VB" -n 100 --quiet -o "$TMP/set" \
     --set cni_topup.cni_threshold.pot=3000000 --report
-expect_in "$TMP/set/report.html" "3 MSEK till enheter med CNI över 1,1"
+expect_in "$TMP/set/report.html" "CNI-tillägg: 3 MSEK till hälsocentraler med CNI över 1,1"
+
+# Every rule in words, as the engine reads it: a capitation's base, a
+# tiered rule's value, per_unit, where and except (gavleborg-2024), the
+# scenario's centre term (ostergotland-2021: "vårdcentral").
+expect_status 0 "$VARDSIM" run scenarios/gavleborg-2024.cfg -n 50 --quiet -o "$TMP/gb" --report
+for want in "Kapitering: 89,33 MSEK fördelas efter acg." \
+    "Kapitering: 112,57 MSEK fördelas efter listade, varav en andel 100 % viktad med CNI." \
+    "Belopp per enhet: 8 717 kr × bvc0." \
+    "Belopp per enhet: 600 000 kr per hälsocentral; bara hälsocentraler där lage ≥ 2." \
+    "Belopp efter nivå (listade): över 0: 1,2 MSEK; över 4 000: 800 000 kr; över 8 000: 400 000 kr; bara hälsocentraler där lage = 1." \
+    "ingen hälsocentral förlorar mer än 4 %; bara hälsocentraler där lage ≤ 1."; do
+    expect_in "$TMP/gb/report.html" "$want"
+done
+grep -q "Regel av typen" "$TMP/gb/report.html" && bad "report: a rule named by its type id" || ok
+expect_in "$TMP/og/report.html" "Riktade medel: 4,75 MSEK till de 8 vårdcentraler som har högst"
+grep -qw -e enhet -e enheter -e enheten -e enheterna "$TMP/og/report.html" && bad "report: 'enheter' where the scenario says vårdcentral" || ok
+
+# One set of words with the charts: each metric's table is captioned with
+# the metrics chart's words for it and its direction (metrics.gp's t_mK
+# and t_betterK, line breaks as spaces); English with --set scenario.lang=en.
+expect_status 0 "$VARDSIM" run "$VB" -n 100 --quiet -o "$TMP/en" --set scenario.lang=en --report
+expect_in "$TMP/en/report.html" "Fixed amounts: Bolidens hälsocentral (med Jörn) 250,000 kr"
+for d in vb en; do
+    python3 - "$TMP/$d" >"$TMP/check" 2>&1 <<'PY' && ok || { bad "report $d: a metric's words differ from the metrics chart's"; sed 's/^/    /' "$TMP/check"; }
+import html, re, sys
+d = sys.argv[1]
+gp = open(d + "/metrics.gp", encoding="utf-8").read()
+page = open(d + "/report.html", encoding="utf-8").read()
+caps = [html.unescape(c) for c in re.findall(r"<caption>([^<]*)</caption>", page)]
+def text(name):
+    m = re.search(r"^%s = (.*)$" % name, gp, re.M)
+    return " ".join(re.findall(r"'([^']*)'", m.group(1))) if m else "?"
+missing = [w for w in ("%s, %s" % (text("t_m%d" % k), text("t_better%d" % k)) for k in range(8))
+           if w not in caps]
+print("\n".join(missing))
+sys.exit(1 if missing else 0)
+PY
+    # every number in a table as the language writes it (the charts' format)
+    if python3 "$ROOT/tests/cli/report_check.py" "$TMP/$d/report.html" "$TMP/$d/centres.csv" \
+        "$(sed -n 's/.*<html lang="\(..\)">.*/\1/p' "$TMP/$d/report.html")" >"$TMP/check" 2>&1
+    then ok; else bad "report_check on $d's HTML:"; sed 's/^/    /' "$TMP/check"; fi
+done
 
 # A scenario that changed since the run is refused, naming the file.
 cp "$VB" "$TMP/s.cfg"
@@ -80,7 +122,7 @@ else
     sd=$(convert "$TMP/shot.png" -colorspace Gray -format '%[fx:standard_deviation]' info: 2>/dev/null)
     if awk -v s="${sd:-0}" 'BEGIN { exit !(s > 0.05) }'; then ok; else
         bad "screenshot looks blank (standard deviation ${sd:-?})"; fi
-    for d in vb og; do
+    for d in vb og en; do
         chrome --dump-dom "file://$TMP/$d/report.html" >"$TMP/$d.dom"
         if python3 "$ROOT/tests/cli/report_check.py" "$TMP/$d.dom" "$TMP/$d/centres.csv" \
             "$(sed -n 's/.*<html lang="\(..\)">.*/\1/p' "$TMP/$d/report.html")" >"$TMP/check" 2>&1

@@ -5,8 +5,25 @@ centres.csv, independently of vardsim's own code.
 usage: report_check.py DOM.html CENTRES.csv LANG
 Prints one line per problem and exits 1 if there is any."""
 import csv
+import re
 import sys
 from html.parser import HTMLParser
+
+# One number format per language (the charts', docs/outputs.md): Swedish
+# "−1 234,5", English "−1,234.5"; thousands grouped from four digits on,
+# a minus sign (U+2212), never a hyphen.
+NUMBER = {"sv": r"[−+]?\d{1,3}(?: \d{3})*(?:,\d+)?",
+          "en": r"[−+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?"}
+WORDS = {"sv": ("ingen skillnad",), "en": ("no difference",)}
+
+
+def number_cell_ok(text, lang):
+    """A numeric table cell: empty, a number (with ' %'), an interval
+    'a – b' (with ' %'), or the words for no difference."""
+    t = " ".join(text.split())
+    n = NUMBER.get(lang, NUMBER["en"])
+    return (t == "" or t in WORDS.get(lang, ()) or
+            re.fullmatch(r"(?:%s)(?: – (?:%s))?(?: %%)?" % (n, n), t) is not None)
 
 
 class Dom(HTMLParser):
@@ -132,6 +149,14 @@ def main():
             problems.append(f"table {t['caption']!r}: centre names differ from centres.csv")
     if baseline_total is not None and baseline_total not in totals.values():
         problems.append(f"baseline total {baseline_total} matches no variant")
+    # Every numeric cell in the language's number format.
+    bad_cells = [(t["caption"], c[2].strip()) for t in dom.tables for row in t["rows"]
+                 for c in row if c[0] == "td" and "num" in (c[1].get("class") or "").split()
+                 and not number_cell_ok(c[2], lang)]
+    for cap, text in bad_cells[:5]:
+        problems.append(f"table {cap!r}: {text!r} is not a number as {lang!r} writes it")
+    if len(bad_cells) > 5:
+        problems.append(f"... and {len(bad_cells) - 5} more cells")
     n_variants = len(totals)
     if committee and len(committee) != n_variants - 1:
         problems.append(f"{len(committee)} committee tables for {n_variants} variants (want one per non-baseline variant)")
