@@ -7,7 +7,8 @@
 # build/bench.txt.  Set BENCH_N to change the national iteration count and
 # BENCH_REPEAT the runs per line (the best rate is kept: on a shared
 # machine the others measure the neighbours too); BENCH_ONLY=check runs
-# only the check lines; BENCH_BIG=0 leaves out the 10^6-iteration line.
+# only the check lines; BENCH_BIG=0 leaves out the 10^6-iteration line
+# and the 100,000-centre lines.
 set -eu
 : "${VARDSIM:?set VARDSIM}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +58,15 @@ if [ "${BENCH_BIG:-1}" != 0 ]; then
     R0=$REPEAT
     REPEAT=1
     measure "national, 1000000 iterations, 2 threads" run "$B/national.cfg" -n 1000000 --threads 2 -o "$B/out"
+    # 100,000 centres at 6 variants (600,000 per-centre histograms): peak
+    # memory (issue 17: at most 1.5 GiB) and time per iteration, the
+    # pilot's second pass included (docs/methods.md); one run of a few
+    # minutes, most of it loading and writing.
+    "$B/gen_national" 100000 >"$B/c100k.cfg"
+    measure "100000 centres, 6 variants, 400 it, 1 thread" run "$B/c100k.cfg" -n 400 --threads 1 -o "$B/out"
+    line=$(awk -v s="$secs" -v n="$iters" -v r="$rss" \
+        'BEGIN { printf "  100000 centres: %.1f ms per iteration, peak %.2f GiB", 1000 * s / n, r / 1048576 }')
+    echo "$line" | tee -a "$REPORT"
     REPEAT=$R0
 fi
 

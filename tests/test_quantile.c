@@ -92,6 +92,24 @@ static void test_hist_error_bound(void **state)
     }
     /* the documented bound is tight enough to matter: 2 x range / 512 */
     assert_true(width < 0.01 * (x[n - 1] - x[0]));
+    /* the calibration from the pilot's extremes alone is vs_hist_init's
+     * (sim.c calibrates so when it keeps only them) */
+    double mn = x[0], mx = x[0];
+    vs_hist_init(h2, x, pilot); /* x is sorted now: a new pilot */
+    for (size_t i = 1; i < pilot; i++)
+        mn = fmin(mn, x[i]), mx = fmax(mx, x[i]);
+    double lo, w, inv;
+    vs_hist_range(mn, mx, &lo, &w, &inv);
+    assert_true(lo == h2->lo && w == h2->width && inv == h2->inv_width);
+    /* 16-bit counts give the same quantiles as the same counts in 32
+     * (h's counts scaled down to fit) */
+    uint16_t *b16 = malloc(VS_HIST_SLOTS * sizeof *b16);
+    for (size_t i = 0; i < VS_HIST_SLOTS; i++)
+        b16[i] = (uint16_t)(h->b[i] = h->b[i] / 2);
+    for (double p = 0; p <= 1.0; p += 0.0625)
+        assert_true(vs_hist_quantile_of16(b16, VS_HIST_BUCKETS, h->lo, h->width, p) ==
+                    vs_hist_quantile(h, p));
+    free(b16);
     free(x), free(h), free(h2);
     gsl_rng_free(r);
 }

@@ -643,8 +643,14 @@ static void test_blocks_joined(void **state)
 {
     (void)state;
     vs_scenario *sc = load(scenario_text);
-    static const long modes[4][2] = {{0, 0}, {10, 0}, {0, 10}, {10, 10}};
-    for (int mode = 0; mode < 4; mode++) {
+    /* exact limit, region limit, work limit: the last two modes take a
+     * work limit of 200 bytes, below the pilot's 16 columns x 250 x 8
+     * bytes (computed twice) and a block's slots (folded 8 iterations at
+     * a time), and must give the bytes of the default run */
+    static const long modes[6][3] = {{0, 0, 0},  {10, 0, 0},  {0, 10, 0},
+                                      {10, 10, 0}, {10, 0, 200}, {10, 10, 200}};
+    vs_results *ref[2] = {NULL, NULL}; /* modes 1 and 3 */
+    for (int mode = 0; mode < 6; mode++) {
         vs_sim_opts o;
         memset(&o, 0, sizeof o);
         o.seed = 11;
@@ -652,12 +658,26 @@ static void test_blocks_joined(void **state)
         o.threads = 2;
         o.exact_limit = modes[mode][0];
         o.region_exact_limit = modes[mode][1];
+        o.work_limit = modes[mode][2];
         vs_err err;
         vs_err_init(&err);
         vs_results *whole = NULL;
         assert_int_equal(vs_sim_run(sc, &o, &whole, &err), VS_OK);
-        assert_int_equal(whole->exact_centre_quantiles, mode % 2 == 0);
-        assert_int_equal(whole->draws != NULL, mode < 2);
+        assert_int_equal(whole->exact_centre_quantiles, modes[mode][0] == 0);
+        assert_int_equal(whole->draws != NULL, modes[mode][1] == 0);
+        if (mode == 1 || mode == 3)
+            ref[mode / 2] = whole;
+        if (mode >= 4) {
+            assert_true(same_summaries(ref[mode - 4], whole));
+            for (int t = 1; t <= 3; t += 2) { /* and on 1 and 3 threads */
+                vs_results *r = NULL;
+                o.threads = t;
+                assert_int_equal(vs_sim_run(sc, &o, &r, &err), VS_OK);
+                assert_true(same_summaries(whole, r));
+                vs_results_free(r);
+            }
+            o.threads = 2;
+        }
         long M = vs_sim_blocks(o.iterations);
         assert_int_equal(M, 6);
         for (long N = 1; N <= 7; N++) {
@@ -691,9 +711,65 @@ static void test_blocks_joined(void **state)
         assert_null(r);
         vs_sim_acc_free(p1);
         vs_sim_acc_free(p2);
-        vs_results_free(whole);
+        if (mode != 1 && mode != 3)
+            vs_results_free(whole);
         vs_err_free(&err);
     }
+    vs_results_free(ref[0]);
+    vs_results_free(ref[1]);
+    vs_scenario_free(sc);
+}
+
+/* Histogram counts are 16 bits while a range has at most 65,535
+ * iterations, else 32 (engine/sim.h): 65,536 iterations, whole (32 bits
+ * from the start) and as two ranges of 16 bits joined (widened by the
+ * join), give the same bytes; and centre c4 (listed 0: an allocation of 0
+ * and a change of 0 in every iteration) has all 65,536 values in one
+ * count, which 16 bits would wrap to 0 (its quantiles NAN). */
+static void test_counts_past_16_bits(void **state)
+{
+    (void)state;
+    vs_scenario *sc = load(scenario_text);
+    vs_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 3;
+    o.iterations = 65536;
+    o.threads = 2;
+    o.exact_limit = 10;
+    vs_err err;
+    vs_err_init(&err);
+    vs_results *whole = NULL, *joined = NULL;
+    assert_int_equal(vs_sim_run(sc, &o, &whole, &err), VS_OK);
+    assert_false(whole->exact_centre_quantiles);
+    long M = vs_sim_blocks(o.iterations);
+    vs_sim_acc *a = NULL, *b = NULL;
+    assert_int_equal(vs_sim_compute(sc, &o, 0, M / 2, &a, &err), VS_OK);
+    assert_int_equal(vs_sim_compute(sc, &o, M / 2, M, &b, &err), VS_OK);
+    assert_false(a->hist.wide);
+    assert_false(b->hist.wide);
+    assert_int_equal(vs_sim_acc_append(a, b, &err), VS_OK);
+    assert_true(a->hist.wide);
+    assert_int_equal(vs_sim_finish(sc, a, 1, &joined, &err), VS_OK);
+    assert_true(same_summaries(whole, joined));
+    size_t nc = sc->n_centres;
+    for (size_t v = 0; v < sc->n_variants; v++) {
+        const vs_centre_stat *c4 = &whole->centres[v * nc + 3];
+        assert_true(c4->point == 0);
+        assert_true(fabs(c4->p05) < 1 && fabs(c4->p95) < 1);
+        if (v != (size_t)sc->baseline)
+            assert_true(fabs(c4->change_p05) < 1 && fabs(c4->change_p95) < 1);
+    }
+    /* one iteration fewer: 16 bits whole */
+    vs_sim_acc_free(b);
+    b = NULL;
+    o.iterations = 65535;
+    assert_int_equal(vs_sim_compute(sc, &o, 0, -1, &b, &err), VS_OK);
+    assert_false(b->hist.wide);
+    vs_sim_acc_free(a);
+    vs_sim_acc_free(b);
+    vs_results_free(whole);
+    vs_results_free(joined);
+    vs_err_free(&err);
     vs_scenario_free(sc);
 }
 
@@ -778,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_region_only),
         cmocka_unit_test(test_no_difference),
         cmocka_unit_test(test_blocks_joined),
+        cmocka_unit_test(test_counts_past_16_bits),
         cmocka_unit_test(test_region_streamed),
         cmocka_unit_test(test_shortfalls_over_draws),
     };

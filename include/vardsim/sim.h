@@ -30,6 +30,13 @@
 #define VS_SIM_EXACT_LIMIT 4000000L
 #define VS_SIM_PILOT 250L
 
+/* Bytes of per-centre working memory the Monte Carlo loop may take beside
+ * the histograms: the pilot's values are kept while they fit (else the
+ * pilot is computed twice: once for each column's range, once to count),
+ * and the histogram slots of at most this much of a block are folded at
+ * once.  Results do not depend on it. */
+#define VS_SIM_WORK_LIMIT (128L << 20)
+
 /* Most Monte Carlo iterations a run may ask for, by -n or by `iterations`
  * in the file (10^8: hours on a national scenario; and iterations x sweep
  * points stays far inside a long). */
@@ -55,6 +62,7 @@ typedef struct vs_sim_opts {
     long region_exact_limit; /* 0: keep region-level values exactly up to
                                 the engine's documented size, then stream
                                 them (docs/methods.md); tests lower it */
+    long work_limit;       /* 0: VS_SIM_WORK_LIMIT (tests lower it) */
     int keep_draws;        /* keep every iteration's region-level values
                               (results.draws, for draws.csv) whatever N:
                               memory then grows with iterations */

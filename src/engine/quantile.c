@@ -92,6 +92,17 @@ double vs_quantile_int64(int64_t *a, size_t n, double p)
     return out;
 }
 
+void vs_hist_range(double vmin, double vmax, double *lo, double *width,
+                   double *inv_width)
+{
+    double spread = vmax - vmin;
+    if (!(spread > 0)) /* a constant pilot: a narrow window around it */
+        spread = fmax(1.0, 1e-6 * fabs(vmin));
+    *lo = vmin - 0.5 * spread;
+    *width = 2.0 * spread / VS_HIST_BUCKETS;
+    *inv_width = 1.0 / *width;
+}
+
 void vs_hist_init(vs_hist *h, const double *v, size_t n)
 {
     memset(h, 0, sizeof *h);
@@ -100,47 +111,46 @@ void vs_hist_init(vs_hist *h, const double *v, size_t n)
         lo = v[i] < lo ? v[i] : lo;
         hi = v[i] > hi ? v[i] : hi;
     }
-    double spread = hi - lo;
-    if (!(spread > 0)) /* a constant pilot: a narrow window around it */
-        spread = fmax(1.0, 1e-6 * fabs(lo));
-    h->lo = lo - 0.5 * spread;
-    h->width = 2.0 * spread / VS_HIST_BUCKETS;
-    h->inv_width = 1.0 / h->width;
+    vs_hist_range(lo, hi, &h->lo, &h->width, &h->inv_width);
 }
 
-/* The r-th smallest value (0-based), spreading a bucket's count evenly. */
-static double order_stat(const uint32_t *b, size_t buckets, double lo,
-                         double width, uint64_t r)
-{
-    if (r < b[0])
-        return lo;
-    uint64_t seen = b[0];
-    for (size_t i = 0; i < buckets; i++) {
-        uint32_t c = b[i + 1];
-        if (r < seen + c)
-            return lo + width * ((double)i + ((double)(r - seen) + 0.5) /
-                                                 (double)c);
-        seen += c;
+/* The r-th smallest value (0-based), spreading a bucket's count evenly;
+ * and the type-7 quantile from it, for counts of type T. */
+#define DEFINE_HIST_QUANTILE(ORDER, QUANTILE, T)                             \
+    static double ORDER(const T *b, size_t buckets, double lo, double width, \
+                        uint64_t r)                                          \
+    {                                                                        \
+        if (r < b[0])                                                        \
+            return lo;                                                       \
+        uint64_t seen = b[0];                                                \
+        for (size_t i = 0; i < buckets; i++) {                               \
+            T c = b[i + 1];                                                  \
+            if (r < seen + c)                                                \
+                return lo + width * ((double)i + ((double)(r - seen) + 0.5) / \
+                                                     (double)c);             \
+            seen += c;                                                       \
+        }                                                                    \
+        return lo + width * (double)buckets;                                 \
+    }                                                                        \
+    double QUANTILE(const T *b, size_t buckets, double lo, double width,     \
+                    double p)                                                \
+    {                                                                        \
+        uint64_t count = 0;                                                  \
+        for (size_t i = 0; i < buckets + 2; i++)                             \
+            count += b[i];                                                   \
+        if (count == 0)                                                      \
+            return NAN;                                                      \
+        double index = p * (double)(count - 1);                              \
+        uint64_t lhs = (uint64_t)index;                                      \
+        double delta = index - (double)lhs;                                  \
+        double x = ORDER(b, buckets, lo, width, lhs);                        \
+        if (delta == 0.0 || lhs + 1 >= count)                                \
+            return x;                                                        \
+        return (1 - delta) * x + delta * ORDER(b, buckets, lo, width, lhs + 1); \
     }
-    return lo + width * (double)buckets;
-}
 
-double vs_hist_quantile_of(const uint32_t *b, size_t buckets, double lo,
-                           double width, double p)
-{
-    uint64_t count = 0;
-    for (size_t i = 0; i < buckets + 2; i++)
-        count += b[i];
-    if (count == 0)
-        return NAN;
-    double index = p * (double)(count - 1);
-    uint64_t lhs = (uint64_t)index;
-    double delta = index - (double)lhs;
-    double x = order_stat(b, buckets, lo, width, lhs);
-    if (delta == 0.0 || lhs + 1 >= count)
-        return x;
-    return (1 - delta) * x + delta * order_stat(b, buckets, lo, width, lhs + 1);
-}
+DEFINE_HIST_QUANTILE(order_stat, vs_hist_quantile_of, uint32_t)
+DEFINE_HIST_QUANTILE(order_stat16, vs_hist_quantile_of16, uint16_t)
 
 double vs_hist_quantile(const vs_hist *h, double p)
 {

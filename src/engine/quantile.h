@@ -46,6 +46,13 @@ typedef struct vs_hist {
 /* Calibrate an empty histogram on pilot values v[0..n) (n >= 1). */
 void vs_hist_init(vs_hist *h, const double *v, size_t n);
 
+/* The calibration of vs_hist_init from the pilot's smallest and largest
+ * values alone (all it uses): lo and width of the buckets, and 1 / width.
+ * vs_hist_init(h, v, n) sets h->lo, h->width, h->inv_width to exactly
+ * these of min(v), max(v). */
+void vs_hist_range(double vmin, double vmax, double *lo, double *width,
+                   double *inv_width);
+
 /* The slot of b that value v counts in, for a histogram with this lo and
  * inv_width.  Split from vs_hist_add so the Monte Carlo loop can find the
  * slots where the values are in cache (a few bytes per value) and count
@@ -73,6 +80,9 @@ double vs_hist_quantile(const vs_hist *h, double p);
  * b[1 + i] bucket i of `buckets`, b[buckets + 1] at or above the top. */
 double vs_hist_quantile_of(const uint32_t *b, size_t buckets, double lo,
                            double width, double p);
+/* The same on 16-bit counts (histograms of at most 65,535 values). */
+double vs_hist_quantile_of16(const uint16_t *b, size_t buckets, double lo,
+                             double width, double p);
 
 /* Exact sum of doubles (a "superaccumulator"): every finite double is a
  * signed integer times a power of two between 2^-1074 and 2^1023, so a

@@ -1,7 +1,9 @@
 /* sim.c: the Monte Carlo loop, its threads and its summaries.
  *
- * Iterations run in blocks of VS_SIM_BLOCK.  In each block the workers
- * first evaluate their share of the iterations (a contiguous run of rows
+ * Iterations run in blocks of VS_SIM_BLOCK, each in parts of at most
+ * sim.rows iterations (the whole block unless the histogram slots of a
+ * block would pass the work limit).  In each part the workers first
+ * evaluate their share of the iterations (a contiguous run of rows
  * each).  Each adds its iterations' allocations to its own per-centre
  * sums and loss counts (integers, merged at the end, so the split does
  * not matter).  While allocations are kept exactly it stores them at their
@@ -49,6 +51,9 @@ typedef struct worker {
     vs_i128 *sums;  /* per column: this worker's iterations only */
     int64_t *psum;  /* per column: the sums of this block so far (see record) */
     int64_t *losses;
+    int64_t *range; /* pilot computed twice (sim.rerun): per column the
+                       smallest and largest allocation and change of this
+                       worker's pilot iterations (RANGE_*), until calibrate */
     long *sf_draws;     /* per rule: this worker's draws with a shortfall */
     unsigned *sf_kinds; /* per rule: the kinds it saw */
     int *nodiff;        /* per variant: no difference so far (see
@@ -56,6 +61,9 @@ typedef struct worker {
     long fail_k; /* lowest failing iteration in the block, or -1 */
     vs_err err;
 } worker;
+
+/* worker.range: column j's four values at 4 j + RANGE_*. */
+enum { RANGE_AMIN, RANGE_AMAX, RANGE_DMIN, RANGE_DMAX, RANGE_N };
 
 typedef struct sim {
     const vs_scenario *sc;
@@ -71,25 +79,32 @@ typedef struct sim {
     /* region-level rows: acc->draws (exact), else the pilot's and the
      * current block's rows, folded into acc->rs (see row_at) */
     double *pilot_rows, *block_rows;
-    int counting;  /* 0 while a shard computes the pilot only to calibrate */
+    int counting;   /* 0 while pilot_only computes the pilot to calibrate */
+    int pilot_pass; /* pilot_only is running: rows go to pilot_rows */
+    int rows_ready; /* pilot_only has left the pilot's rows in pilot_rows:
+                       its iterations are evaluated again for the
+                       per-centre values only */
 
     /* per-centre accumulators, one column per (variant, centre).  The
      * iterations kept_lo .. kept_lo + kept_n - 1 are kept exactly (the
      * range's when they fit, acc->cvals; else the pilot that calibrates
-     * the histograms). */
+     * the histograms, while it takes at most the work limit). */
     int centre_stats; /* 0: region-level statistics only */
     int exact;
+    int rerun;        /* histograms with a pilot too big to keep: pilot_only
+                         finds each column's range (worker.range), then the
+                         pilot's iterations run again to be counted (an
+                         iteration's values depend only on seed and k) */
+    int calibrated;   /* the histograms have their ranges */
     long kept_lo, kept_n;
     int64_t *kept;    /* column j at kept + j * kept_n */
-    vs_hist *hist;    /* streaming: allocation and change, 2 per column */
-    double *scale;    /* lo and inv_width of both histograms of every
-                         column, in four arrays of ncol (SCALE_*), copied
-                         out of them so the evaluating workers read 32
-                         contiguous bytes per column, not a line of each
-                         2 KB histogram */
-    /* The current block's histogram slots, laid out as slot_at says. */
+    vs_chist *hist;   /* acc->hist */
+    /* The histogram slots of `rows` iterations (a part of the block that
+     * the fold takes at once), laid out as slot_at says. */
     uint16_t *block;
-    long block_start, block_len;
+    long rows;
+    long block_start, block_len; /* the block */
+    long part_off, part_len;     /* its part being evaluated and folded */
     pthread_barrier_t go, done;
     pthread_mutex_t gate_lock;
     pthread_cond_t gate_cond;
@@ -116,6 +131,89 @@ static void *big_alloc(size_t bytes)
     memset(p, 0, size);
     return p;
 }
+
+/* ---- per-centre histograms (engine/sim.h) ------------------------------ */
+
+int vs_chist_alloc(vs_chist *h, size_t n, long iterations)
+{
+    memset(h, 0, sizeof *h);
+    h->n = n;
+    h->wide = iterations > VS_CHIST16_MAX;
+    size_t m = n ? n : 1;
+    h->lo = calloc(m, sizeof *h->lo);
+    h->width = calloc(m, sizeof *h->width);
+    h->inv = calloc(m, sizeof *h->inv);
+    if (h->wide)
+        h->c32 = big_alloc(m * VS_HIST_SLOTS * sizeof *h->c32);
+    else
+        h->c16 = big_alloc(m * VS_HIST_SLOTS * sizeof *h->c16);
+    if (!h->lo || !h->width || !h->inv || (!h->c32 && !h->c16)) {
+        vs_chist_free(h);
+        return VS_ENOMEM;
+    }
+    return VS_OK;
+}
+
+void vs_chist_free(vs_chist *h)
+{
+    free(h->lo);
+    free(h->width);
+    free(h->inv);
+    free(h->c16);
+    free(h->c32);
+    memset(h, 0, sizeof *h);
+}
+
+double vs_chist_quantile(const vs_chist *h, size_t k, double p)
+{
+    size_t at = k * VS_HIST_SLOTS;
+    return h->wide
+        ? vs_hist_quantile_of(h->c32 + at, VS_HIST_BUCKETS, h->lo[k], h->width[k], p)
+        : vs_hist_quantile_of16(h->c16 + at, VS_HIST_BUCKETS, h->lo[k], h->width[k], p);
+}
+
+/* Counts of 32 bits from here on (a join past VS_CHIST16_MAX values). */
+static int chist_widen(vs_chist *h)
+{
+    if (h->wide)
+        return VS_OK;
+    uint32_t *c = big_alloc((h->n ? h->n : 1) * VS_HIST_SLOTS * sizeof *c);
+    if (!c)
+        return VS_ENOMEM;
+    for (size_t i = 0; i < h->n * VS_HIST_SLOTS; i++)
+        c[i] = h->c16[i];
+    free(h->c16);
+    h->c16 = NULL;
+    h->c32 = c;
+    h->wide = 1;
+    return VS_OK;
+}
+
+/* Add y's counts to x's (x's ranges taken from y when `take`), x wide
+ * enough for `total` values; VS_ENOMEM. */
+static int chist_add(vs_chist *x, const vs_chist *y, int take, long total)
+{
+    if ((total > VS_CHIST16_MAX || y->wide) && chist_widen(x) != VS_OK)
+        return VS_ENOMEM;
+    if (take) {
+        memcpy(x->lo, y->lo, x->n * sizeof *x->lo);
+        memcpy(x->width, y->width, x->n * sizeof *x->width);
+        memcpy(x->inv, y->inv, x->n * sizeof *x->inv);
+    }
+    size_t m = x->n * VS_HIST_SLOTS;
+    if (x->wide && y->wide)
+        for (size_t i = 0; i < m; i++)
+            x->c32[i] += y->c32[i];
+    else if (x->wide)
+        for (size_t i = 0; i < m; i++)
+            x->c32[i] += y->c16[i];
+    else /* both narrow, and the sums fit (total) */
+        for (size_t i = 0; i < m; i++)
+            x->c16[i] = (uint16_t)(x->c16[i] + y->c16[i]);
+    return VS_OK;
+}
+
+/* ---- one iteration ------------------------------------------------------ */
 
 int vs_sim_eval_row(const vs_scenario *sc, vs_draw *in, vs_ws *ws,
                     vs_outcome *out, vs_metric_ws *mws, double *row,
@@ -146,32 +244,44 @@ void vs_sim_metrics_row(const vs_scenario *sc, const vs_draw *in,
 }
 
 /* Evaluate iteration k into the worker's outcome and `row` (VS_STAT_COUNT
- * per variant). */
+ * per variant).  When pilot_only has already computed the row (rows_ready)
+ * only the evaluation runs, and the row is copied: the same values, since
+ * they depend only on the iteration's inputs. */
 static int eval_iteration(sim *s, worker *w, long k, double *row)
 {
     vs_draw_fill(s->sc, s->opts->seed, (uint64_t)k, w->draw);
-    return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, &w->err);
+    if (!(s->rows_ready && k >= 1 && k <= VS_SIM_PILOT))
+        return vs_sim_eval_row(s->sc, w->draw, w->ws, w->out, w->mws, row, &w->err);
+    int st = vs_eval_run(s->sc, w->draw, w->ws, w->out, &w->err);
+    const double *kept = s->pilot_rows + (size_t)(k - 1) * s->stride;
+    if (st == VS_OK && row != kept)
+        memcpy(row, kept, s->stride * sizeof *row);
+    return st;
 }
 
 /* Histogram slots are stored in tiles of SLOT_TILE columns: a tile's
- * rows follow one another, so the fold reads each tile front to back
- * (one cache line per row) and the worker writing an iteration writes
- * whole lines, one per tile.  Both slots of a column sit together. */
+ * `rows` rows follow one another, so the fold reads each tile front to
+ * back (one cache line per row) and the worker writing an iteration writes
+ * whole lines, one per tile.  Both slots of a column sit together (the
+ * baseline's change slot is unused). */
 enum { SLOT_TILE = 16 };
 
-static size_t slot_at(size_t j, size_t i)
+static size_t slot_at(const sim *s, size_t j, size_t i)
 {
-    return ((j / SLOT_TILE * VS_SIM_BLOCK + i) * SLOT_TILE + j % SLOT_TILE) * 2;
+    return ((j / SLOT_TILE * (size_t)s->rows + i) * SLOT_TILE + j % SLOT_TILE) * 2;
 }
 
-static size_t block_slots(size_t ncol)
+static size_t block_slots(const sim *s)
 {
-    return slot_at(ncol - 1, VS_SIM_BLOCK - 1) + 2;
+    return slot_at(s, s->ncol - 1, (size_t)s->rows - 1) + 2;
 }
 
-/* The four arrays of sim.scale: lo and 1 / width of the allocation's
- * histogram, then of the change's. */
-enum { SCALE_LO, SCALE_INV, SCALE_DLO, SCALE_DINV };
+/* Where variant v's change histograms' lo (or inv) are, indexed by column:
+ * from ncol on, the baseline's columns left out (vs_sim_change_hist). */
+static size_t change_off(const sim *s, size_t v)
+{
+    return s->ncol - (v > (size_t)s->baseline ? s->nc : 0);
+}
 
 /* Allocations below this take the fast path of record: a block's sums
  * fit int64 (250 x 2^51 < 2^63) and the vector lanes convert them to
@@ -219,13 +329,13 @@ static inline __attribute__((always_inline)) void slots4(const v4d *v, const dou
 VS_SIMD_CLONES
 static void record_fast(const sim *s, worker *w, size_t i)
 {
-    size_t nc = s->nc, ncol = s->ncol;
+    size_t nc = s->nc;
     const int64_t *alloc = w->out->alloc;
     const int64_t *base = alloc + (size_t)s->baseline * nc;
-    const double *lo = s->scale + SCALE_LO * ncol, *inv = s->scale + SCALE_INV * ncol;
-    const double *dlo = s->scale + SCALE_DLO * ncol, *dinv = s->scale + SCALE_DINV * ncol;
+    const double *lo = s->hist->lo, *inv = s->hist->inv;
     for (size_t v = 0; v < s->nv; v++) {
         int is_base = (int)v == s->baseline;
+        const double *dlo = lo + change_off(s, v), *dinv = inv + change_off(s, v);
         size_t c = 0, j = v * nc;
         for (; c + 4 <= nc; c += 4, j += 4) {
             v4i a, b, t;
@@ -252,10 +362,10 @@ static void record_fast(const sim *s, worker *w, size_t i)
                 v4h h0 = __builtin_convertvector(s0, v4h);
                 v4h h1 = __builtin_convertvector(s1, v4h);
                 v8h pairs = __builtin_shufflevector(h0, h1, 0, 4, 1, 5, 2, 6, 3, 7);
-                memcpy(s->block + slot_at(j, i), &pairs, sizeof pairs);
+                memcpy(s->block + slot_at(s, j, i), &pairs, sizeof pairs);
             } else {
                 for (int l = 0; l < 4; l++) {
-                    uint16_t *slot = s->block + slot_at(j + (size_t)l, i);
+                    uint16_t *slot = s->block + slot_at(s, j + (size_t)l, i);
                     slot[0] = (uint16_t)s0[l];
                     slot[1] = (uint16_t)s1[l];
                 }
@@ -265,7 +375,7 @@ static void record_fast(const sim *s, worker *w, size_t i)
             int64_t a = alloc[j];
             w->psum[j] += a;
             w->losses[j] += a < base[c];
-            uint16_t *slot = s->block + slot_at(j, i);
+            uint16_t *slot = s->block + slot_at(s, j, i);
             slot[0] = (uint16_t)vs_hist_slot(lo[j], inv[j], (double)a);
             slot[1] = is_base ? 0 : (uint16_t)vs_hist_slot(dlo[j], dinv[j], (double)(a - base[c]));
         }
@@ -291,12 +401,28 @@ static void flush_psum(sim *s, worker *w)
     }
 }
 
+/* A pilot iteration computed twice (sim.rerun), first time: widen each
+ * column's range of allocations and changes in the worker's w->range. */
+static void record_range(const sim *s, worker *w)
+{
+    const int64_t *alloc = w->out->alloc;
+    const int64_t *base = alloc + (size_t)s->baseline * s->nc;
+    for (size_t v = 0; v < s->nv; v++)
+        for (size_t c = 0, j = v * s->nc; c < s->nc; c++, j++) {
+            int64_t a = alloc[j], d = a - base[c], *r = w->range + RANGE_N * j;
+            r[RANGE_AMIN] = a < r[RANGE_AMIN] ? a : r[RANGE_AMIN];
+            r[RANGE_AMAX] = a > r[RANGE_AMAX] ? a : r[RANGE_AMAX];
+            r[RANGE_DMIN] = d < r[RANGE_DMIN] ? d : r[RANGE_DMIN];
+            r[RANGE_DMAX] = d > r[RANGE_DMAX] ? d : r[RANGE_DMAX];
+        }
+}
+
 /* Add iteration k's allocations to the worker's sums and loss counts, and
- * keep them exactly or write their slots into row i of the block. */
+ * keep them exactly (or their range) until the histograms are calibrated,
+ * else write their slots into row i of the block's part. */
 static void record(sim *s, worker *w, long i, long k)
 {
-    int kept = k >= s->kept_lo && k < s->kept_lo + s->kept_n;
-    if (!kept && allocations_small(s, w->out)) {
+    if (s->calibrated && allocations_small(s, w->out)) {
         record_fast(s, w, (size_t)i);
         return;
     }
@@ -308,7 +434,11 @@ static void record(sim *s, worker *w, long i, long k)
             w->sums[j] += alloc[j];
             w->losses[j] += alloc[j] < base[c];
         }
-    if (kept) {
+    if (!s->calibrated && s->rerun) {
+        record_range(s, w);
+        return;
+    }
+    if (!s->calibrated) {
         /* A scattered write per column, but only for the pilot or a run
          * small enough to keep every value. */
         size_t cap = (size_t)s->kept_n;
@@ -316,18 +446,17 @@ static void record(sim *s, worker *w, long i, long k)
             s->kept[j * cap + (size_t)(k - s->kept_lo)] = alloc[j];
         return;
     }
-    size_t ncol = s->ncol;
+    const double *lo = s->hist->lo, *inv = s->hist->inv;
     for (size_t v = 0; v < s->nv; v++) {
         int is_base = (int)v == s->baseline;
+        const double *dlo = lo + change_off(s, v), *dinv = inv + change_off(s, v);
         for (size_t c = 0; c < nc; c++) {
             size_t j = v * nc + c;
             int64_t a = alloc[j];
-            uint16_t *slot = s->block + slot_at(j, (size_t)i);
-            slot[0] = (uint16_t)vs_hist_slot(s->scale[SCALE_LO * ncol + j],
-                                             s->scale[SCALE_INV * ncol + j], (double)a);
+            uint16_t *slot = s->block + slot_at(s, j, (size_t)i);
+            slot[0] = (uint16_t)vs_hist_slot(lo[j], inv[j], (double)a);
             slot[1] = is_base ? 0
-                : (uint16_t)vs_hist_slot(s->scale[SCALE_DLO * ncol + j],
-                                         s->scale[SCALE_DINV * ncol + j], (double)(a - base[c]));
+                : (uint16_t)vs_hist_slot(dlo[j], dinv[j], (double)(a - base[c]));
         }
     }
 }
@@ -357,19 +486,19 @@ static void note_differences(const vs_outcome *out, size_t nv, size_t nc,
  * rows (which calibrate the histograms) or the current block's. */
 static double *row_at(const sim *s, long k)
 {
-    if (k <= VS_SIM_PILOT && (!s->acc->exact_region || k < s->k0))
+    if (k <= VS_SIM_PILOT && (s->pilot_pass || !s->acc->exact_region || k < s->k0))
         return s->pilot_rows + (size_t)(k - 1) * s->stride;
     if (s->acc->exact_region)
         return s->acc->draws + (size_t)(k - s->k0) * s->stride;
     return s->block_rows + (size_t)(k - s->block_start) * s->stride;
 }
 
-/* Phase 1: this worker's iterations of the block. */
+/* Phase 1: this worker's iterations of the block's part. */
 static void block_eval(sim *s, worker *w)
 {
     w->fail_k = -1;
-    long i0 = s->block_len * w->id / s->threads;
-    long i1 = s->block_len * (w->id + 1) / s->threads;
+    long i0 = s->part_off + s->part_len * w->id / s->threads;
+    long i1 = s->part_off + s->part_len * (w->id + 1) / s->threads;
     for (long i = i0; i < i1; i++) {
         long k = s->block_start + i;
         if (eval_iteration(s, w, k, row_at(s, k)) != VS_OK) {
@@ -384,76 +513,149 @@ static void block_eval(sim *s, worker *w)
         note_differences(w->out, s->nv, s->nc, s->baseline, w->nodiff);
         /* a pilot computed only to calibrate keeps no exact values */
         if (s->centre_stats && (s->counting || !s->exact))
-            record(s, w, i, k);
+            record(s, w, i - s->part_off, k);
     }
     if (s->centre_stats)
         flush_psum(s, w); /* at most a block's sums: no int64 overflow */
 }
 
-/* Phase 2: count the block's slots into this worker's range of columns'
- * histograms, tile by tile (see slot_at).  A block is all exact or all
- * slots: the pilot is a whole number of blocks. */
+/* Count one tile's slots (columns jt..jend of the part's n rows) into the
+ * histograms' counts of type T: column by column, so one column's two
+ * histograms are hot at a time (a row of a tile is one cache line, and
+ * the tile's rows stay in cache while its columns are counted). */
+#define DEFINE_FOLD_TILE(NAME, T)                                            \
+    static void NAME(const sim *s, T *counts, size_t jt, size_t jend,       \
+                     size_t n)                                               \
+    {                                                                        \
+        size_t b = (size_t)s->baseline, nc = s->nc;                          \
+        const uint16_t *tile = s->block + slot_at(s, jt, 0);                 \
+        for (size_t j = jt; j < jend; j++) {                                 \
+            const uint16_t *slot = tile + 2 * (j - jt);                      \
+            T *a = counts + j * VS_HIST_SLOTS;                               \
+            if (j / nc == b) {                                               \
+                for (size_t i = 0; i < n; i++)                               \
+                    a[slot[2 * SLOT_TILE * i]]++;                            \
+                continue;                                                    \
+            }                                                                \
+            T *d = counts + (s->ncol + vs_sim_change_hist(j, nc, b)) * VS_HIST_SLOTS; \
+            for (size_t i = 0; i < n; i++) {                                 \
+                a[slot[2 * SLOT_TILE * i]]++;                                \
+                d[slot[2 * SLOT_TILE * i + 1]]++;                            \
+            }                                                                \
+        }                                                                    \
+    }
+
+DEFINE_FOLD_TILE(fold_tile16, uint16_t)
+DEFINE_FOLD_TILE(fold_tile32, uint32_t)
+
+/* Phase 2: count the part's slots into this worker's range of columns'
+ * histograms, tile by tile (see slot_at).  Nothing to count before the
+ * histograms are calibrated (the pilot's values are kept or ranged). */
 static void block_fold(sim *s, worker *w)
 {
-    if (!s->centre_stats || s->exact || s->block_start <= VS_SIM_PILOT)
+    if (!s->centre_stats || s->exact || !s->calibrated)
         return;
     size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
     size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
-    size_t n = (size_t)s->block_len;
-    const uint16_t *slots = s->block;
-    size_t bj0 = (size_t)s->baseline * s->nc, bj1 = bj0 + s->nc;
+    size_t n = (size_t)s->part_len;
     for (size_t jt = j0; jt < j1; jt = (jt / SLOT_TILE + 1) * SLOT_TILE) {
         size_t jend = (jt / SLOT_TILE + 1) * SLOT_TILE;
         jend = jend < j1 ? jend : j1;
-        for (size_t i = 0; i < n; i++) {
-            const uint16_t *row = slots + slot_at(jt, i);
-            for (size_t j = jt; j < jend; j++, row += 2) {
-                s->hist[2 * j].b[row[0]]++;
-                if (j < bj0 || j >= bj1)
-                    s->hist[2 * j + 1].b[row[1]]++;
-            }
-        }
+        if (s->hist->wide)
+            fold_tile32(s, s->hist->c32, jt, jend, n);
+        else
+            fold_tile16(s, s->hist->c16, jt, jend, n);
     }
 }
 
-/* After the pilot: calibrate each column's histograms on the pilot's
- * values, feed them in (unless the pilot is not the range's) and free the
- * pilot.  Depends only on the first VS_SIM_PILOT iterations, never on the
- * thread count or the shard. */
-static int calibrate(sim *s)
+/* Set histogram k's range from the pilot's smallest and largest values. */
+static void hist_range(vs_chist *h, size_t k, double vmin, double vmax)
 {
-    size_t P = (size_t)s->kept_n;
-    double *tmp = malloc(P * sizeof *tmp);
-    if (!tmp)
-        return VS_ENOMEM;
+    vs_hist_range(vmin, vmax, &h->lo[k], &h->width[k], &h->inv[k]);
+}
+
+static void hist_add(vs_chist *h, size_t k, double v)
+{
+    size_t at = k * VS_HIST_SLOTS + vs_hist_slot(h->lo[k], h->inv[k], v);
+    if (h->wide)
+        h->c32[at]++;
+    else
+        h->c16[at]++;
+}
+
+/* Calibrate from the workers' ranges of the pilot (sim.rerun). */
+static void calibrate_ranges(sim *s)
+{
     size_t b = (size_t)s->baseline;
+    for (size_t j = 0; j < s->ncol; j++) {
+        int64_t r[RANGE_N];
+        memcpy(r, s->w[0].range + RANGE_N * j, sizeof r);
+        for (int t = 1; t < s->n_workers; t++) {
+            const int64_t *x = s->w[t].range + RANGE_N * j;
+            r[RANGE_AMIN] = x[RANGE_AMIN] < r[RANGE_AMIN] ? x[RANGE_AMIN] : r[RANGE_AMIN];
+            r[RANGE_AMAX] = x[RANGE_AMAX] > r[RANGE_AMAX] ? x[RANGE_AMAX] : r[RANGE_AMAX];
+            r[RANGE_DMIN] = x[RANGE_DMIN] < r[RANGE_DMIN] ? x[RANGE_DMIN] : r[RANGE_DMIN];
+            r[RANGE_DMAX] = x[RANGE_DMAX] > r[RANGE_DMAX] ? x[RANGE_DMAX] : r[RANGE_DMAX];
+        }
+        /* (double) is monotonic: the extremes of the converted values are
+         * the converted extremes, as vs_hist_init would find them */
+        hist_range(s->hist, j, (double)r[RANGE_AMIN], (double)r[RANGE_AMAX]);
+        if (j / s->nc != b)
+            hist_range(s->hist, s->ncol + vs_sim_change_hist(j, s->nc, b),
+                       (double)r[RANGE_DMIN], (double)r[RANGE_DMAX]);
+    }
+    for (int t = 0; t < s->n_workers; t++) {
+        free(s->w[t].range);
+        s->w[t].range = NULL;
+    }
+}
+
+/* Calibrate from the kept pilot, and count it unless the pilot is not the
+ * range's; then free it. */
+static void calibrate_kept(sim *s)
+{
+    size_t P = (size_t)s->kept_n, b = (size_t)s->baseline;
     for (size_t j = 0; j < s->ncol; j++) {
         size_t v = j / s->nc, c = j % s->nc;
         const int64_t *a = s->kept + j * P, *base = s->kept + (b * s->nc + c) * P;
-        for (size_t k = 0; k < P; k++)
-            tmp[k] = (double)a[k];
-        vs_hist_init(&s->hist[2 * j], tmp, P);
+        double lo = (double)a[0], hi = lo;
+        for (size_t k = 1; k < P; k++) {
+            lo = (double)a[k] < lo ? (double)a[k] : lo;
+            hi = (double)a[k] > hi ? (double)a[k] : hi;
+        }
+        hist_range(s->hist, j, lo, hi);
         for (size_t k = 0; k < P && s->counting; k++)
-            vs_hist_add(&s->hist[2 * j], tmp[k]);
-        s->scale[SCALE_LO * s->ncol + j] = s->hist[2 * j].lo;
-        s->scale[SCALE_INV * s->ncol + j] = s->hist[2 * j].inv_width;
+            hist_add(s->hist, j, (double)a[k]);
         if (v == b)
             continue;
-        for (size_t k = 0; k < P; k++)
-            tmp[k] = (double)(a[k] - base[k]);
-        vs_hist_init(&s->hist[2 * j + 1], tmp, P);
+        size_t h = s->ncol + vs_sim_change_hist(j, s->nc, b);
+        lo = hi = (double)(a[0] - base[0]);
+        for (size_t k = 1; k < P; k++) {
+            double d = (double)(a[k] - base[k]);
+            lo = d < lo ? d : lo;
+            hi = d > hi ? d : hi;
+        }
+        hist_range(s->hist, h, lo, hi);
         for (size_t k = 0; k < P && s->counting; k++)
-            vs_hist_add(&s->hist[2 * j + 1], tmp[k]);
-        s->scale[SCALE_DLO * s->ncol + j] = s->hist[2 * j + 1].lo;
-        s->scale[SCALE_DINV * s->ncol + j] = s->hist[2 * j + 1].inv_width;
+            hist_add(s->hist, h, (double)(a[k] - base[k]));
     }
-    free(tmp);
     /* The pilot has done its job: every later value goes to the
      * histograms, and the summaries read them. */
     free(s->kept);
     s->kept = NULL;
     s->kept_n = 0;
-    return VS_OK;
+}
+
+/* After the pilot: calibrate each column's histograms on the pilot's
+ * values.  Depends only on the first VS_SIM_PILOT iterations, never on the
+ * thread count or the shard. */
+static void calibrate(sim *s)
+{
+    if (s->rerun)
+        calibrate_ranges(s);
+    else
+        calibrate_kept(s);
+    s->calibrated = 1;
 }
 
 static void *worker_main(void *arg)
@@ -511,6 +713,7 @@ static void worker_free(worker *w)
     free(w->sums);
     free(w->psum);
     free(w->losses);
+    free(w->range);
     free(w->sf_draws);
     free(w->sf_kinds);
     free(w->nodiff);
@@ -536,8 +739,15 @@ static int worker_init(sim *s, worker *w, int id)
     if (w->nodiff)
         for (size_t v = 0; v < s->nv; v++)
             w->nodiff[v] = 1;
+    if (s->rerun && (w->range = malloc(RANGE_N * s->ncol * sizeof *w->range)))
+        for (size_t j = 0; j < s->ncol; j++) {
+            int64_t *r = w->range + RANGE_N * j;
+            r[RANGE_AMIN] = r[RANGE_DMIN] = INT64_MAX;
+            r[RANGE_AMAX] = r[RANGE_DMAX] = INT64_MIN;
+        }
     return w->draw && w->ws && w->out && w->mws && w->sums && w->psum &&
-                   w->losses && w->sf_draws && w->sf_kinds && w->nodiff
+                   w->losses && w->sf_draws && w->sf_kinds && w->nodiff &&
+                   (w->range || !s->rerun)
                ? VS_OK : VS_ENOMEM;
 }
 
@@ -879,11 +1089,12 @@ static int summarise_centres(sum_ctx *x, size_t lo, size_t hi)
                 cs->change_p05 = q[0], cs->change_p95 = q[1];
             }
         } else {
-            cs->p05 = vs_hist_quantile(&a->hist[2 * j], 0.05);
-            cs->p95 = vs_hist_quantile(&a->hist[2 * j], 0.95);
+            cs->p05 = vs_chist_quantile(&a->hist, j, 0.05);
+            cs->p95 = vs_chist_quantile(&a->hist, j, 0.95);
             if (v != b) {
-                cs->change_p05 = vs_hist_quantile(&a->hist[2 * j + 1], 0.05);
-                cs->change_p95 = vs_hist_quantile(&a->hist[2 * j + 1], 0.95);
+                size_t h = a->ncol + vs_sim_change_hist(j, nc, b);
+                cs->change_p05 = vs_chist_quantile(&a->hist, h, 0.05);
+                cs->change_p95 = vs_chist_quantile(&a->hist, h, 0.95);
             }
         }
     }
@@ -996,7 +1207,7 @@ void vs_sim_acc_free(vs_sim_acc *a)
     free(a->sums);
     free(a->losses);
     free(a->cvals);
-    free(a->hist);
+    vs_chist_free(&a->hist);
     free(a->draws);
     free(a->rs);
     free(a);
@@ -1004,7 +1215,7 @@ void vs_sim_acc_free(vs_sim_acc *a)
 
 /* The point-estimate and accumulator arrays of an accumulator whose
  * sizes and modes are set (everything zeroed; the caller fills). */
-static int acc_alloc(vs_sim_acc *a)
+static int acc_alloc(vs_sim_acc *a, long range)
 {
     size_t nv = a->nv ? a->nv : 1, nc = a->nc ? a->nc : 1, ncol = a->ncol ? a->ncol : 1;
     a->prow = calloc(nv * VS_STAT_COUNT, sizeof *a->prow);
@@ -1022,7 +1233,7 @@ static int acc_alloc(vs_sim_acc *a)
     if (!a->exact_region && !(a->rs = calloc(nv * VS_STAT_COUNT, sizeof *a->rs)))
         return VS_ENOMEM;
     if (a->centre_stats && !a->exact_centres && a->ncol > 0 &&
-        !(a->hist = big_alloc(2 * a->ncol * sizeof *a->hist)))
+        vs_chist_alloc(&a->hist, a->ncol + (a->nv - 1) * a->nc, range) != VS_OK)
         return VS_ENOMEM;
     return VS_OK;
 }
@@ -1042,7 +1253,6 @@ static void sim_free(sim *s)
         free(s->kept); /* the pilot (exact: acc->cvals) */
     free(s->pilot_rows);
     free(s->block_rows);
-    free(s->scale);
     free(s->block);
 }
 
@@ -1110,53 +1320,62 @@ static void stop_workers(sim *s)
     s->started = 0;
 }
 
-/* Run the block of iterations start .. start + len - 1 on every worker;
- * VS_ERUN (with err) when an iteration failed. */
+/* Run the block of iterations start .. start + len - 1 on every worker,
+ * in parts of at most `rows` iterations (each evaluated, then folded);
+ * VS_ERUN (with err) when an iteration failed: the lowest, since the
+ * parts run in order and each worker's share of a part is contiguous. */
 static int sim_block(sim *s, long start, long len, vs_err *err)
 {
     s->block_start = start;
     s->block_len = len;
-    if (s->threads > 1)
-        run_block(s);
-    else {
-        block_eval(s, &s->w[0]);
-        if (!any_failed(s))
-            block_fold(s, &s->w[0]);
-    }
     long fail_k = -1;
     int fail_t = -1;
-    for (int t = 0; t < s->threads; t++)
-        if (s->w[t].fail_k >= 0 && (fail_k < 0 || s->w[t].fail_k < fail_k)) {
-            fail_k = s->w[t].fail_k;
-            fail_t = t;
+    for (long off = 0; off < len && fail_k < 0; off += s->rows) {
+        s->part_off = off;
+        s->part_len = len - off < s->rows ? len - off : s->rows;
+        if (s->threads > 1)
+            run_block(s);
+        else {
+            block_eval(s, &s->w[0]);
+            if (!any_failed(s))
+                block_fold(s, &s->w[0]);
         }
+        for (int t = 0; t < s->threads; t++)
+            if (s->w[t].fail_k >= 0 && (fail_k < 0 || s->w[t].fail_k < fail_k)) {
+                fail_k = s->w[t].fail_k;
+                fail_t = t;
+            }
+    }
     if (fail_k < 0)
         return VS_OK;
     vs_err_merge(err, &s->w[fail_t].err);
     return vs_err_set(err, VS_ERUN, NULL, 0, "in Monte Carlo iteration %ld", fail_k);
 }
 
-/* After the pilot block: calibrate the streaming histograms. */
-static int after_pilot(sim *s)
+/* After the pilot block: calibrate the streaming histograms (once: a
+ * pilot computed twice calibrates in pilot_only). */
+static void after_pilot(sim *s)
 {
-    if (s->centre_stats && !s->exact && calibrate(s) != VS_OK)
-        return VS_ENOMEM;
+    if (s->centre_stats && !s->exact && !s->calibrated)
+        calibrate(s);
     if (!s->acc->exact_region) {
         region_calibrate(s);
         if (s->counting)
             region_fold(s, s->pilot_rows, VS_SIM_PILOT);
     }
-    return VS_OK;
 }
 
-/* A shard that does not own the pilot computes it anyway, to calibrate
- * its histograms as the whole run does, then forgets its counts. */
+/* Compute the pilot only to calibrate: for a shard that does not own it
+ * (to calibrate its histograms as the whole run does), and for a pilot
+ * too big to keep (sim.rerun: the range's blocks then evaluate its
+ * iterations again, to count them).  Then forget its counts. */
 static int pilot_only(sim *s, vs_err *err)
 {
     s->counting = 0;
+    s->pilot_pass = 1;
     int st = sim_block(s, 1, VS_SIM_PILOT, err);
     if (st == VS_OK)
-        st = after_pilot(s);
+        after_pilot(s);
     for (int t = 0; t < s->n_workers; t++) {
         worker *w = &s->w[t];
         memset(w->sums, 0, s->ncol * sizeof *w->sums);
@@ -1166,6 +1385,8 @@ static int pilot_only(sim *s, vs_err *err)
          * shard brings the same bits, so they may stay. */
     }
     s->counting = 1;
+    s->pilot_pass = 0;
+    s->rows_ready = st == VS_OK;
     return st;
 }
 
@@ -1187,9 +1408,8 @@ static int sim_blocks(sim *s, long range, vs_err *err)
         a->n = done;
         if (!a->exact_region && start > VS_SIM_PILOT)
             region_fold(s, s->block_rows, len);
-        if (start == 1 && ((s->centre_stats && !s->exact) || !a->exact_region) &&
-            after_pilot(s) != VS_OK)
-            return VS_ENOMEM;
+        if (start == 1 && ((s->centre_stats && !s->exact) || !a->exact_region))
+            after_pilot(s);
         if (opts->progress)
             opts->progress(opts->progress_ctx, done, range);
         if (opts->stop && *opts->stop)
@@ -1218,6 +1438,7 @@ static void acc_shape(vs_sim_acc *a, const vs_scenario *sc,
     a->nv = sc->n_variants;
     a->nc = sc->n_centres;
     a->ncol = a->nv * a->nc;
+    a->baseline = (size_t)sc->baseline;
     a->n_total = N;
     a->b0 = b0;
     a->b1 = b1;
@@ -1250,6 +1471,22 @@ static int sim_init(sim *s, const vs_scenario *sc, const vs_sim_opts *opts,
     s->threads = opts->threads > 0 ? opts->threads : 1;
     if (s->threads > 1 && range < s->threads)
         s->threads = range > 0 ? (int)range : 1;
+    s->centre_stats = a->centre_stats;
+    s->exact = a->exact_centres;
+    s->hist = &a->hist;
+    long N = a->n_total;
+    int hist = N > 0 && range > 0 && s->ncol > 0 && s->centre_stats && !s->exact;
+    /* The pilot's values (8 bytes a column and iteration) are kept while
+     * they fit the work limit, and so are the histogram slots of a whole
+     * block (4 bytes a column and iteration): else parts of it, of 8
+     * iterations at least. */
+    double limit = (double)(opts->work_limit > 0 ? opts->work_limit : VS_SIM_WORK_LIMIT);
+    s->rerun = hist && (double)s->ncol * VS_SIM_PILOT * 8 > limit;
+    s->rows = VS_SIM_BLOCK;
+    if (hist && (double)s->ncol * VS_SIM_BLOCK * 4 > limit) {
+        s->rows = (long)(limit / ((double)s->ncol * 4));
+        s->rows = s->rows < 8 ? 8 : s->rows;
+    }
     s->w = calloc((size_t)s->threads, sizeof *s->w);
     if (!s->w)
         return VS_ENOMEM;
@@ -1257,16 +1494,12 @@ static int sim_init(sim *s, const vs_scenario *sc, const vs_sim_opts *opts,
     for (int t = 0; t < s->threads; t++)
         if (worker_init(s, &s->w[t], t) != VS_OK)
             return VS_ENOMEM;
-    s->centre_stats = a->centre_stats;
-    s->exact = a->exact_centres;
-    s->hist = a->hist;
-    long N = a->n_total;
     int pilot = range > 0 && ((s->centre_stats && !s->exact) || !a->exact_region);
     if (pilot && (!(s->pilot_rows = malloc((size_t)VS_SIM_PILOT * s->stride * sizeof(double))) ||
                   (!a->exact_region &&
                    !(s->block_rows = malloc((size_t)VS_SIM_BLOCK * s->stride * sizeof(double))))))
         return VS_ENOMEM;
-    if (N > 0 && range > 0 && s->ncol > 0 && s->centre_stats) {
+    if (N > 0 && range > 0 && s->ncol > 0 && s->centre_stats && !s->rerun) {
         s->kept_lo = s->exact ? s->k0 : 1;
         s->kept_n = s->exact ? range : VS_SIM_PILOT;
         if (!(s->kept = malloc((size_t)s->kept_n * s->ncol * sizeof *s->kept)))
@@ -1274,10 +1507,10 @@ static int sim_init(sim *s, const vs_scenario *sc, const vs_sim_opts *opts,
         if (s->exact) {
             a->cvals = s->kept;
             a->cvals_cap = s->kept_n;
-        } else if (!(s->scale = calloc(4 * s->ncol, sizeof *s->scale)) ||
-                   !(s->block = big_alloc(block_slots(s->ncol) * sizeof *s->block)))
-            return VS_ENOMEM;
+        }
     }
+    if (hist && !(s->block = big_alloc(block_slots(s) * sizeof *s->block)))
+        return VS_ENOMEM;
     return VS_OK;
 }
 
@@ -1330,7 +1563,7 @@ int vs_sim_compute(const vs_scenario *sc, const vs_sim_opts *opts, long b0,
     memset(&s, 0, sizeof s);
     pthread_mutex_init(&s.gate_lock, NULL);
     pthread_cond_init(&s.gate_cond, NULL);
-    int st = acc_alloc(a);
+    int st = acc_alloc(a, range);
     if (st == VS_OK)
         st = sim_init(&s, sc, opts, a, range);
     if (st == VS_OK)
@@ -1339,7 +1572,7 @@ int vs_sim_compute(const vs_scenario *sc, const vs_sim_opts *opts, long b0,
         start_workers(&s);
         a->threads = s.threads;
         int pilot = (s.centre_stats && !s.exact) || !a->exact_region;
-        if (range > 0 && pilot && b0 > 0)
+        if (range > 0 && pilot && (b0 > 0 || s.rerun))
             st = pilot_only(&s, err);
         if (st == VS_OK)
             st = sim_blocks(&s, range, err);
@@ -1441,14 +1674,9 @@ int vs_sim_acc_append(vs_sim_acc *a, const vs_sim_acc *b, vs_err *err)
             a->sums[j] += b->sums[j];
             a->losses[j] += b->losses[j];
         }
-        if (!a->exact_centres)
-            for (size_t h = 0; h < 2 * a->ncol; h++) {
-                if (a->n == 0)
-                    a->hist[h] = b->hist[h];
-                else
-                    for (size_t i = 0; i < VS_HIST_SLOTS; i++)
-                        a->hist[h].b[i] += b->hist[h].b[i];
-            }
+        /* a shard of no block takes the calibration */
+        if (!a->exact_centres && chist_add(&a->hist, &b->hist, a->n == 0, a->n + b->n) != VS_OK)
+            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
     }
     for (size_t r = 0; r < a->n_rules; r++) {
         a->shortfalls[r].draws += b->shortfalls[r].draws;

@@ -42,6 +42,48 @@ typedef struct vs_rstat {
     uint32_t b[VS_RHIST_BUCKETS + 2];
 } vs_rstat;
 
+/* The per-centre histograms of an accumulator in histogram mode (see
+ * quantile.h for one histogram): histogram j is column j's allocation,
+ * histogram ncol + vs_sim_change_hist(...) its change against the baseline,
+ * for the columns of the other variants only (the baseline's change is
+ * always 0: its change quantiles are undefined).  Histogram h spans
+ * lo[h] + i width[h] (inv[h] = 1 / width[h]) and has its VS_HIST_SLOTS
+ * counts at h x VS_HIST_SLOTS of c16 while at most VS_CHIST16_MAX values
+ * can have been counted into it (a range of that many iterations), else of
+ * c32: half the memory, and the same counts.  Partial files hold them as
+ * u32 whatever the width (docs/partial-format.md). */
+#define VS_CHIST16_MAX 65535L
+
+typedef struct vs_chist {
+    size_t n;                 /* histograms */
+    int wide;                 /* counts in c32, else c16 */
+    double *lo, *width, *inv; /* n each */
+    uint16_t *c16;
+    uint32_t *c32;
+} vs_chist;
+
+/* Room for n histograms with counts for `iterations` values at most
+ * (zeroed); VS_ENOMEM. */
+int vs_chist_alloc(vs_chist *h, size_t n, long iterations);
+void vs_chist_free(vs_chist *h);
+/* Count i of histogram k. */
+static inline uint32_t vs_chist_count(const vs_chist *h, size_t k, size_t i)
+{
+    size_t at = k * VS_HIST_SLOTS + i;
+    return h->wide ? h->c32[at] : h->c16[at];
+}
+/* Set count i of histogram k (c fits: at most the iterations allocated). */
+static inline void vs_chist_set(vs_chist *h, size_t k, size_t i, uint32_t c)
+{
+    size_t at = k * VS_HIST_SLOTS + i;
+    if (h->wide)
+        h->c32[at] = c;
+    else
+        h->c16[at] = (uint16_t)c;
+}
+/* The type-7 estimate of quantile p of histogram k (vs_hist_quantile). */
+double vs_chist_quantile(const vs_chist *h, size_t k, double p);
+
 /* Per-centre sums reach iterations x 1e17 öre: wider than int64. */
 __extension__ typedef __int128 vs_i128;
 
@@ -51,6 +93,7 @@ __extension__ typedef __int128 vs_i128;
  * summarises a whole run.  src/out/partial.c writes and reads it. */
 typedef struct vs_sim_acc {
     size_t nv, nc, ncol, n_rules;
+    size_t baseline;     /* the scenario's baseline variant */
     long n_total;        /* N asked: fixes the modes below */
     long b0, b1;         /* blocks [b0, b1) of vs_sim_blocks(n_total) */
     long n;              /* iterations done in the range (from b0's first) */
@@ -73,7 +116,8 @@ typedef struct vs_sim_acc {
     int64_t *losses;     /* ncol */
     int64_t *cvals;      /* exact: column j at cvals + j x cvals_cap */
     long cvals_cap;
-    vs_hist *hist;       /* streaming: 2 per column (allocation, change) */
+    vs_chist hist;       /* streaming: allocation per column, change per
+                            column off the baseline (vs_sim_change_hist) */
     /* region level */
     double *draws;       /* exact: n rows of nv x VS_STAT_COUNT */
     long draws_cap;      /* rows allocated */
@@ -81,6 +125,14 @@ typedef struct vs_sim_acc {
     vs_provenance prov;
     double t0;
 } vs_sim_acc;
+
+/* Histogram of column j's change (j of a variant other than the
+ * baseline, whose columns are nc from baseline x nc on), counted from
+ * ncol in vs_chist. */
+static inline size_t vs_sim_change_hist(size_t j, size_t nc, size_t baseline)
+{
+    return j < baseline * nc ? j : j - nc;
+}
 
 /* Blocks of a run of n iterations: ceil(n / VS_SIM_BLOCK). */
 long vs_sim_blocks(long n);

@@ -498,12 +498,19 @@ void vs_partial_put_acc(vs_pbuf *b, const vs_sim_acc *a)
                 for (long k = 0; k < a->n; k++)
                     vs_pbuf_i64(b, a->cvals[j * (size_t)a->cvals_cap + (size_t)k]);
         } else {
+            /* Two histograms per column, the baseline's change as an
+             * empty one (all zero), counts as u32 whatever their width in
+             * memory: the format of docs/partial-format.md. */
             for (size_t h = 0; h < 2 * ncol; h++) {
-                vs_pbuf_f64(b, a->hist[h].lo);
-                vs_pbuf_f64(b, a->hist[h].width);
-                vs_pbuf_f64(b, a->hist[h].inv_width);
+                size_t j = h / 2, k = j;
+                int none = h % 2 && j / nc == a->baseline;
+                if (h % 2)
+                    k = ncol + vs_sim_change_hist(j, nc, a->baseline);
+                vs_pbuf_f64(b, none ? 0.0 : a->hist.lo[k]);
+                vs_pbuf_f64(b, none ? 0.0 : a->hist.width[k]);
+                vs_pbuf_f64(b, none ? 0.0 : a->hist.inv[k]);
                 for (size_t i = 0; i < VS_HIST_SLOTS; i++)
-                    vs_pbuf_u32(b, a->hist[h].b[i]);
+                    vs_pbuf_u32(b, none ? 0 : vs_chist_count(&a->hist, k, i));
             }
         }
     }
@@ -566,6 +573,37 @@ static void expect_u64(vs_pcur *c, uint64_t want)
 }
 
 static int get_region(vs_pcur *c, vs_sim_acc *a);
+
+/* The per-centre histograms (as vs_partial_put_acc writes them): none
+ * holds more values than the range's iterations, and the baseline's
+ * change histograms are empty. */
+static void get_hists(vs_pcur *c, vs_sim_acc *a)
+{
+    size_t nc = a->nc, ncol = a->ncol;
+    for (size_t h = 0; h < 2 * ncol; h++) {
+        size_t j = h / 2, k = j;
+        int none = h % 2 && j / nc == a->baseline;
+        if (h % 2 && !none)
+            k = ncol + vs_sim_change_hist(j, nc, a->baseline);
+        double lo = vs_pcur_f64(c), width = vs_pcur_f64(c), inv = vs_pcur_f64(c);
+        if (!isfinite(lo) || !isfinite(width) || !isfinite(inv))
+            c->failed = 1;
+        if (!none) {
+            a->hist.lo[k] = lo;
+            a->hist.width[k] = width;
+            a->hist.inv[k] = inv;
+        }
+        uint64_t total = 0;
+        for (size_t i = 0; i < VS_HIST_SLOTS; i++) {
+            uint32_t n = vs_pcur_u32(c);
+            total += n;
+            if (!none && n <= (uint64_t)a->n)
+                vs_chist_set(&a->hist, k, i, n);
+        }
+        if (total > (uint64_t)a->n || (none && total != 0))
+            c->failed = 1;
+    }
+}
 
 static int get_acc_body(vs_pcur *c, vs_sim_acc *a)
 {
@@ -633,21 +671,9 @@ static int get_acc_body(vs_pcur *c, vs_sim_acc *a)
         } else {
             if (!vs_pcur_has(c, 2 * ncol, HIST_BYTES))
                 return VS_EINPUT;
-            a->hist = calloc(ncol > 0 ? 2 * ncol : 1, sizeof *a->hist);
-            if (!a->hist)
+            if (vs_chist_alloc(&a->hist, ncol + (nv - 1) * nc, a->n) != VS_OK)
                 return VS_ENOMEM;
-            for (size_t h = 0; h < 2 * ncol; h++) {
-                vs_hist *x = &a->hist[h];
-                x->lo = vs_pcur_f64(c);
-                x->width = vs_pcur_f64(c);
-                x->inv_width = vs_pcur_f64(c);
-                uint64_t total = 0;
-                for (size_t i = 0; i < VS_HIST_SLOTS; i++)
-                    total += x->b[i] = vs_pcur_u32(c);
-                if (!isfinite(x->lo) || !isfinite(x->width) || !isfinite(x->inv_width) ||
-                    total > (uint64_t)a->n)
-                    c->failed = 1;
-            }
+            get_hists(c, a);
         }
     }
     return c->failed ? VS_EINPUT : get_region(c, a);
@@ -708,6 +734,7 @@ int vs_partial_get_acc(vs_pcur *c, const vs_scenario *sc, long iterations,
     a->nv = sc->n_variants;
     a->nc = sc->n_centres;
     a->ncol = a->nv * a->nc;
+    a->baseline = (size_t)sc->baseline;
     a->n_rules = count_rules(sc);
     expect_u64(c, a->nv);
     expect_u64(c, a->nc);
