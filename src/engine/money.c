@@ -201,8 +201,43 @@ static inline size_t bin_of(double r)
     return b < BINS ? (size_t)b : BINS - 1;
 }
 
+/* give_top's usual pass when idx is 0..m-1 (every item has weight, no
+ * list), four items at a time: out[i] += 1 above the boundary bin b and
+ * the boundary bin's items listed in few[*c], in item order, as the loop
+ * in give_top does them.  bin_of(r) > b is r >= (b + 1) / BINS (r BINS
+ * is exact, BINS a power of two, and the conversion truncates r BINS >= 0;
+ * never for b = BINS - 1, the clamp), and bin_of(r) == b is b / BINS <= r
+ * and not above.  Returns how many items it did; few holds at most
+ * GIVE_FEW + 1 (the caller counted the bin). */
+VS_SIMD_CLONES
+static size_t give_top4(const double *rem, size_t m, size_t b, vs_ore *out,
+                        size_t *few, size_t *c_io)
+{
+    double hi = b < BINS - 1 ? (double)(b + 1) / BINS : INFINITY;
+    double lo = (double)b / BINS;
+    const vs_v4d hi4 = {hi, hi, hi, hi}, lo4 = {lo, lo, lo, lo};
+    size_t c = *c_io, j = 0;
+    for (; j + 4 <= m; j += 4) {
+        vs_v4d r;
+        vs_v4i o;
+        memcpy(&r, rem + j, sizeof r);
+        memcpy(&o, out + j, sizeof o);
+        vs_v4i above = (vs_v4i)(r >= hi4), at = (vs_v4i)(r >= lo4) & ~above;
+        o -= above; /* true is -1 */
+        memcpy(out + j, &o, sizeof o);
+        if ((at[0] | at[1] | at[2] | at[3]) != 0)
+            for (int l = 0; l < 4; l++) {
+                few[c] = j + (size_t)l;
+                c += at[l] != 0;
+            }
+    }
+    *c_io = c;
+    return j;
+}
+
+/* contiguous: idx[j] == j for j < m (see give_top4). */
 static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
-                     const size_t *count, vs_ore *out)
+                     const size_t *count, vs_ore *out, int contiguous)
 {
     if (k == 0)
         return;
@@ -220,8 +255,10 @@ static void give_top(const double *rem, size_t *idx, size_t m, size_t k,
          * list is overwritten next time) and only the count moves, so no
          * store waits on a load as in the swap below, and idx is left as
          * it was. */
-        size_t few[GIVE_FEW + 1], c = 0;
-        for (size_t j = 0; j < m; j++) {
+        size_t few[GIVE_FEW + 1], c = 0, j0 = 0;
+        if (contiguous)
+            j0 = give_top4(rem, m, b, out, few, &c);
+        for (size_t j = j0; j < m; j++) {
             size_t i = idx[j], bi = bin_of(rem[i]);
             out[i] += bi > b;
             few[c] = i;
@@ -442,7 +479,7 @@ apportion_body(vs_ore amount, const double *w, int k, const size_t *list,
                 out[idx[j]] += per;
             left -= per * (vs_ore)m;
         }
-        give_top(rem, idx, m, (size_t)left, bins, out);
+        give_top(rem, idx, m, (size_t)left, bins, out, !list && m == count);
     }
     /* Floors beyond the amount by more than one round (only adversarial
      * weights at the largest amounts come near): whole rounds back first,
@@ -671,6 +708,67 @@ static size_t caps_setup4(const double *w, const double *hi, size_t n,
     return i;
 }
 
+/* Whether some item i < n (every item free, idx the identity) is out of
+ * [x_i, rem_i] at level t: step 1's test (v < x or v > rem, v = t w_i)
+ * four items at a time.  When none is, step 1's sums VL and VU are both
+ * 0 and it stops; otherwise the scalar round runs as before. */
+VS_SIMD_CLONES
+static int level_violated4(double t, const double *w, const double *x,
+                           const double *rem, size_t n)
+{
+    const vs_v4d t4 = {t, t, t, t};
+    vs_v4i bad = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d wv, xv, rv;
+        memcpy(&wv, w + i, sizeof wv);
+        memcpy(&xv, x + i, sizeof xv);
+        memcpy(&rv, rem + i, sizeof rv);
+        vs_v4d v = t4 * wv;
+        bad |= (vs_v4i)(v < xv) | (vs_v4i)(v > rv);
+    }
+    int any = (bad[0] | bad[1] | bad[2] | bad[3]) != 0;
+    for (; i < n; i++) {
+        double v = t * w[i];
+        any |= (v < x[i]) | (v > rem[i]);
+    }
+    return any;
+}
+
+/* Whether some item i < n (every item free) is placed outside its bounds
+ * after the apportionment: step 2's test (o < x, or above hi, o = out_i)
+ * four at a time, for parts in [0, VS_V4_I2D_MAX) (converted exactly);
+ * 1 (the scalar check runs) for any other part.  An item not above hi
+ * needs no rounding of the bound (o <= hi), as in step 2. */
+VS_SIMD_CLONES
+static int placed_outside4(const vs_ore *out, const double *x, const double *hi,
+                           size_t n)
+{
+    const vs_v4i izero = {0, 0, 0, 0};
+    const vs_v4i top = {VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX};
+    vs_v4i bad = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4i o;
+        vs_v4d ov, xv, hv;
+        memcpy(&o, out + i, sizeof o);
+        bad |= ~((o >= izero) & (o < top));
+        vs_v4_i2d(&o, &ov);
+        memcpy(&xv, x + i, sizeof xv);
+        bad |= (vs_v4i)(ov < xv);
+        if (hi) {
+            memcpy(&hv, hi + i, sizeof hv);
+            bad |= ~(vs_v4i)(ov <= hv);
+        }
+    }
+    int any = (bad[0] | bad[1] | bad[2] | bad[3]) != 0;
+    for (; i < n; i++) {
+        double o = (double)out[i];
+        any |= (o < x[i]) | (hi && !(o <= hi[i]));
+    }
+    return any;
+}
+
 /* Steps 1 and 2 of vs_money_waterfill (see there) once the items are set
  * up: nf free ones listed in idx with weight sum WF, `fixed` placed.  w[i]
  * is read as w[i] x 2^-k; inlined with k == 0, the usual case, and with a
@@ -683,6 +781,9 @@ waterfill_solve(vs_ore amount, const double *w, int k, const double *hi,
     /* Step 1: fix the items whose bounds bind at the real water level. */
     while (nf > 0) {
         double t = (double)(amount - fixed) / WF;
+        /* every item free and none out of bounds: VL = VU = 0 below */
+        if (k == 0 && nf == n && !level_violated4(t, w, x, rem, n))
+            break;
         double VL = 0, VU = 0;
         for (size_t j = 0; j < nf; j++) {
             size_t i = idx[j];
@@ -731,6 +832,8 @@ waterfill_solve(vs_ore amount, const double *w, int k, const double *hi,
          * The order of this check does not matter: it only moves items to
          * their bounds and adds whole öre. */
         assert(m == nfree || m == 0);
+        if (nfree == n && !placed_outside4(out, x, hi, n))
+            return amount; /* every item within its bounds: nothing moves */
         size_t moved = 0;
         for (size_t j = 0; j < nfree; j++) {
             size_t i = idx[j];
