@@ -53,19 +53,24 @@ static void put_csv_row(FILE *f, double year, const double *v, int n)
 }
 
 typedef struct words {
-    const char *title, *axis_year, *alloc, *target, *band, *note;
+    const char *title; /* %zu: how many; %s: the centre term, plural */
+    const char *axis_year, *alloc, *target, *band, *note, *floor;
 } words;
 
+/* Each text on one line of the 16 cm page at its size, with a margin
+ * (svg_fit.py in tests/cli checks it as a PNG draws it). */
 static const words words_sv = {
-    "Vägen mot målet: de %zu hälsocentraler som låg längst från sitt mål",
+    "Vägen mot målet: de %zu %s längst från sitt mål",
     "År", "Heldragen linje: tilldelning (punktskattning)", "streckad: mål",
     "grått band: 5–95 % av dragningarna",
-    "Mål = årets budget × målmodellens andel.  Golv: minst förra årets belopp × (1 + min_growth)."};
+    "Mål = årets budget × målmodellens andel.",
+    "Golv: minst förra årets belopp × (1 + lägsta tillväxt)."};
 static const words words_en = {
-    "Path to target: the %zu centres that started furthest from theirs",
+    "Path to target: the %zu %s furthest from theirs",
     "Year", "Solid line: allocation (point estimate)", "dashed: target",
     "grey band: 5–95 % of draws",
-    "Target = the year's budget × the target model's share.  Floor: at least last year's amount × (1 + min_growth)."};
+    "Target = the year's budget × the target model's share.",
+    "Floor: at least last year's amount × (1 + minimum growth)."};
 
 /* A tic step near a quarter of the range: 1, 2, 2.5 or 5 times a power
  * of ten, so a panel shows four or five labels. */
@@ -137,7 +142,7 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
         return err->code != VS_OK ? err->code : VS_EIO;
     if (list && list->n < VS_GP_MAX_CHARTS) /* vs_gp_render draws it */
         snprintf(list->names[list->n++], sizeof list->names[0], "plan");
-    double w = 16, rows = (double)((k + 1) / 2), top = 2.3, bottom = 1.9;
+    double w = 16, rows = (double)((k + 1) / 2), top = 2.3, bottom = 2.4;
     double gap = 1.9, h = top + bottom + 4.5 * rows + gap * (rows - 1);
     fputs("# plan.gp: the plan's trajectories towards target.\n"
           "# Written by vardsim; reads style.gp and plan_chart.csv in this folder.\n"
@@ -154,8 +159,8 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
         fputs("set decimalsign ','\n", f);
     fputs("\n# Text from the scenario and labels: single-quoted strings, "
           "which gnuplot\n# prints as they are.\n", f);
-    char title[200];
-    snprintf(title, sizeof title, W->title, k);
+    char title[400];
+    snprintf(title, sizeof title, W->title, k, vs_scenario_centre_term(sc, 1));
     int st = put_assign(f, "t_title", title, err);
     if (st == VS_OK)
         st = put_assign(f, "t_scenario", sc->name ? sc->name : "", err);
@@ -171,6 +176,8 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
         st = put_assign(f, "t_year", W->axis_year, err);
     if (st == VS_OK)
         st = put_assign(f, "t_note", W->note, err);
+    if (st == VS_OK)
+        st = put_assign(f, "t_floor", W->floor, err);
     for (size_t j = 0; st == VS_OK && j < k; j++) {
         char var[24];
         snprintf(var, sizeof var, "t_c%zu", j);
@@ -182,9 +189,12 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     /* the legend in words (it reads in black and white, and a key would
      * not fit a half-width panel) */
     fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
-    vs_gp_put_at(f, w, h, w / 2, 0.8);
+    vs_gp_put_at(f, w, h, w / 2, 1.2);
     fputs(" center font ',7' noenhanced\n", f);
     fputs("set label 103 t_note", f);
+    vs_gp_put_at(f, w, h, w / 2, 0.75);
+    fputs(" center font ',7' noenhanced\n", f);
+    fputs("set label 105 t_floor", f);
     vs_gp_put_at(f, w, h, w / 2, 0.3);
     fputs(" center font ',7' noenhanced\n", f);
     fprintf(f, "set xtics 1 format '%%.0f'\n"
@@ -218,7 +228,7 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
                 j, j, j);
         if (j == 0)
             fputs("unset label 101\nunset label 102\nunset label 103\n"
-                  "unset label 104\n", f);
+                  "unset label 104\nunset label 105\n", f);
     }
     fputs("unset multiplot\n", f);
     return VS_OK;

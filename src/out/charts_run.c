@@ -2239,8 +2239,10 @@ static void pc_key(ctx *c, FILE *f, const pc_page *p)
         y -= PC_KEY_LINE + PC_KEY_GAP;
     }
     if (p->need_line) {
+        /* 0.9 cm: long enough to read as a dashed line (0.55 cm showed
+         * one dash and a dot) */
         fprintf(f, "set arrow %d from screen ", id);
-        vs_gp_put_num(f, (x - 0.4) / W);
+        vs_gp_put_num(f, (x - 0.75) / W);
         fputs(", screen ", f);
         vs_gp_put_num(f, y / H);
         fputs(" to screen ", f);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "out/gp.h"
+#include "out/warnings.h"
 #include "vardsim/metrics.h"
 
 /* ------------------------------------------------------------------ */
@@ -38,6 +39,8 @@ typedef struct lang {
     const char *heat_hidden; /* %s: how many variants */
     const char *swept_x;  /* after a swept variant's name; %s: the key */
     const char *swept_xy;
+    const char *warn_at;  /* "NAME: REASONS" then " at VALUES" */
+    const char *warn_of;  /* " in N of M points" */
 } lang;
 
 static const lang lang_sv = {
@@ -47,7 +50,7 @@ static const lang lang_sv = {
     "Linje: medelvärde av %s simuleringar per punkt.",
     "Linje: punktskattning (inga simuleringar).",
     "Band: 90 % osäkerhetsintervall (5:e till 95:e percentilen).",
-    "Streckad linje: alternativ som svepet inte påverkar.",
+    "Streckad eller prickad linje: alternativ som svepet inte påverkar.",
     "Samma slumptal i varje punkt: skillnader längs en linje beror på det svepta värdet.",
     "i scenariot: %s",
     "bäst: %s",
@@ -55,8 +58,10 @@ static const lang lang_sv = {
     "Färg och tal: medelvärde av %s simuleringar per punkt, samma slumptal i varje punkt.",
     "Färg och tal: punktskattning (inga simuleringar).",
     "Alternativ som svepet inte påverkar visas inte (%s st.).",
-    " \xe2\x80\x93 men %s enligt x-axeln",
+    " (%s på x-axeln)",
     " \xe2\x80\x93 med v\xc3\xa4rdena p\xc3\xa5 axlarna",
+    " vid",
+    " i %zu av %zu punkter",
 };
 
 static const lang lang_en = {
@@ -66,7 +71,7 @@ static const lang lang_en = {
     "Line: mean of %s simulations per point.",
     "Line: point estimate (no simulations).",
     "Band: 90 % uncertainty interval (5th to 95th percentile).",
-    "Dashed line: a variant the sweep does not change.",
+    "Dashed or dotted line: a variant the sweep does not change.",
     "Same random numbers at every point: differences along a line come from the swept value.",
     "in the scenario: %s",
     "best: %s",
@@ -74,8 +79,10 @@ static const lang lang_en = {
     "Colour and numbers: mean of %s simulations per point, the same random numbers at every point.",
     "Colour and numbers: point estimate (no simulations).",
     "Variants the sweep does not change are not shown (%s).",
-    " \xe2\x80\x93 but %s as on the x axis",
+    " (%s on the x axis)",
     " \xe2\x80\x93 with the values on the axes",
+    " at",
+    " at %zu of %zu points",
 };
 
 /* Metrics shown in percent. */
@@ -119,6 +126,9 @@ typedef struct ctx {
     int *slot;          /* linetype per variant (as the run's charts) */
     unsigned char *affected; /* per variant: does any statistic move? */
     char size_what[64]; /* "N variants", for a refusal */
+    const size_t *order; /* a one-way sweep's points by value */
+    unsigned char *warned; /* per variant: a warning at some point */
+    size_t n_warned;
 } ctx;
 
 static const vs_stat *stat_at(const ctx *c, size_t p, size_t v, int m)
@@ -145,46 +155,6 @@ static int swept_variant(const ctx *c, size_t v)
     return 0;
 }
 
-/* Open the script `chart`.gp for a w x h cm page (NULL when it is not
- * drawn) and write its opening: the style copied in (a sweep folder has
- * no style.gp), the scenario's name and the variants' names. */
-static FILE *script_begin(ctx *c, const char *chart, const char *what,
-                          const char *data, double w_cm, double h_cm)
-{
-    FILE *f = vs_gp_open_script(&c->g, chart, w_cm, h_cm, c->size_what);
-    if (!f)
-        return NULL;
-    vs_gp_script s = {chart, what, data, " sweep", w_cm, h_cm, 1};
-    vs_gp_script_begin(&c->g, f, &s);
-    char name[4 * 110 + 1];
-    vs_gp_shorten(c->sc->name ? c->sc->name : "", 110, name, sizeof name);
-    vs_gp_assign(&c->g, f, "t_scenario", name);
-    vs_gp_assign_variants(&c->g, f, c->sc, c->L->baseline_suffix, 80);
-    /* A swept variant's name may state the value being swept ("CNI över
-     * 1,1"): its legend says that the value is the axis's. */
-    for (size_t v = 0; v < c->V; v++) {
-        if (!swept_variant(c, v))
-            continue;
-        char var[32], text[4 * 80 + 1024], cut[4 * 80 + 1];
-        vs_gp_shorten(c->sc->variants[v].name, 80, cut, sizeof cut);
-        char words[512], tail[600];
-        vs_gp_path_words(c->sc, c->r->axes[0].path, c->g.sv, words,
-                         sizeof words);
-        char *comma = strchr(words, ',');
-        if (comma)
-            *comma = '\0'; /* the key's words: "CNI-gräns" */
-        if (c->r->n_axes == 1)
-            vs_gp_fill(tail, sizeof tail, c->L->swept_x, words);
-        else
-            snprintf(tail, sizeof tail, "%s", c->L->swept_xy);
-        snprintf(text, sizeof text, "%s%s%s", cut,
-                 v == c->base ? c->L->baseline_suffix : "", tail);
-        snprintf(var, sizeof var, "t_v%zu", v);
-        vs_gp_assign(&c->g, f, var, text);
-    }
-    return f;
-}
-
 /* The axis text for swept path a: the path in words, and the money
  * unit. */
 static void axis_text(const ctx *c, size_t a, double *div, char *buf,
@@ -203,6 +173,128 @@ static void axis_text(const ctx *c, size_t a, double *div, char *buf,
     } else {
         snprintf(buf, n, "%s", words);
     }
+}
+
+/* Variant v's warning over the sweep, for a note under the key: "⚠
+ * NAME: REASONS at KEY 1,45 and 1,5" (a one-way sweep, at most five
+ * values) or "... in N of M points", the reasons those of
+ * vs_warnings_mark at the first point where there are any (without the
+ * amounts, which differ from point to point: warnings.txt has them).
+ * Returns 0, buf "", when no point has a warning for v. */
+static int sweep_warning(const ctx *c, size_t v, char *buf, size_t n)
+{
+    const vs_sweep_result *r = c->r;
+    size_t per_point = r->n_variants * VS_STAT_COUNT, warned = 0;
+    char mark[400] = "", at[400] = "";
+    size_t k = 0;
+    double div = 1;
+    char words[512] = "";
+    if (r->n_axes == 1) {
+        axis_text(c, 0, &div, words, sizeof words);
+        char *comma = strchr(words, ',');
+        if (comma)
+            *comma = '\0'; /* the key's words: "CNI-gräns" */
+    }
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->n_points; i++) {
+        size_t p = r->n_axes == 1 && c->order ? c->order[i] : i;
+        vs_warn_src w = {c->sc, r->shortfalls + p * r->n_rules,
+                         r->stats + p * per_point, r->iterations, 0};
+        char m[400];
+        if (!vs_warnings_mark(&w, v, c->g.sv, m, sizeof m)[0])
+            continue;
+        if (!warned++)
+            snprintf(mark, sizeof mark, "%s", m);
+        if (r->n_axes == 1 && warned <= 5) {
+            char num[64];
+            double x = r->x[p] / div;
+            vs_gp_format_number(x, vs_gp_short_decimals(x), c->g.sv, num,
+                                sizeof num);
+            k += (size_t)snprintf(at + k, k < sizeof at ? sizeof at - k : 0,
+                                  "%s%s", warned > 1 ? ", " : " ", num);
+            if (k >= sizeof at)
+                k = sizeof at - 1;
+        }
+    }
+    if (!warned)
+        return 0;
+    char *amounts = strstr(mark, " ("), *why = strstr(mark, ": ");
+    if (amounts)
+        *amounts = '\0';
+    why = why ? why + 2 : mark;
+    char tail[600];
+    if (r->n_axes == 1 && warned <= 5)
+        snprintf(tail, sizeof tail, "%s %s%s", c->L->warn_at, words, at);
+    else
+        snprintf(tail, sizeof tail, c->L->warn_of, warned, r->n_points);
+    snprintf(buf, n, "\xe2\x9a\xa0 %s: %s%s", c->sc->variants[v].name, why,
+             tail);
+    return 1;
+}
+
+/* Open the script `chart`.gp for a w x h cm page (NULL when it is not
+ * drawn) and write its opening: the style copied in (a sweep folder has
+ * no style.gp), the scenario's name and the variants' names. */
+static FILE *script_begin(ctx *c, const char *chart, const char *what,
+                          const char *data, double w_cm, double h_cm)
+{
+    FILE *f = vs_gp_open_script(&c->g, chart, w_cm, h_cm, c->size_what);
+    if (!f)
+        return NULL;
+    vs_gp_script s = {chart, what, data, " sweep", w_cm, h_cm, 1};
+    vs_gp_script_begin(&c->g, f, &s);
+    char name[4 * 110 + 1];
+    vs_gp_shorten(c->sc->name ? c->sc->name : "", 110, name, sizeof name);
+    vs_gp_assign(&c->g, f, "t_scenario", name);
+    /* The key's entries on one line each: the page less the samples
+     * (samplen 5, wider in a PNG, whose characters are 4/3 of svg's). */
+    size_t key_chars = vs_gp_chars_in(16 - 2.6, 7.5);
+    vs_gp_assign_variants(&c->g, f, c->sc, c->L->baseline_suffix, key_chars);
+    /* A swept variant's name may state the value being swept ("CNI över
+     * 1,1"): its legend says that the value is the axis's.  A variant
+     * with a warning at some point is marked (the note under the key
+     * says why: sweep_warning). */
+    for (size_t v = 0; v < c->V; v++) {
+        int swept = swept_variant(c, v);
+        if (!swept && !c->warned[v])
+            continue;
+        char var[32], text[4 * 80 + 1024], cut[4 * 80 + 1];
+        char words[512], tail[600] = "";
+        if (swept) {
+            vs_gp_path_words(c->sc, c->r->axes[0].path, c->g.sv, words,
+                             sizeof words);
+            char *comma = strchr(words, ',');
+            if (comma)
+                *comma = '\0'; /* the key's words: "CNI-gräns" */
+            if (c->r->n_axes == 1)
+                vs_gp_fill(tail, sizeof tail, c->L->swept_x, words);
+            else
+                snprintf(tail, sizeof tail, "%s", c->L->swept_xy);
+        }
+        /* the name shortened so that the tail and the mark fit */
+        const char *suffix = v == c->base ? c->L->baseline_suffix : "";
+        size_t rest = vs_gp_chars(tail) + vs_gp_chars(suffix) +
+                      (c->warned[v] ? 2 : 0);
+        size_t room = key_chars > rest + 20 ? key_chars - rest : 20;
+        vs_gp_shorten(c->sc->variants[v].name, room < 80 ? room : 80, cut,
+                      sizeof cut);
+        snprintf(text, sizeof text, "%s%s%s%s",
+                 c->warned[v] ? "\xe2\x9a\xa0 " : "", cut, suffix, tail);
+        snprintf(var, sizeof var, "t_v%zu", v);
+        vs_gp_assign(&c->g, f, var, text);
+    }
+    /* The warnings, one note each (t_warn0, t_warn1, ...). */
+    size_t k = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        char text[2048], var[32];
+        if (!c->warned[v] || !sweep_warning(c, v, text, sizeof text))
+            continue;
+        char cut[4 * 110 + 1];
+        vs_gp_shorten(text, 110, cut, sizeof cut);
+        snprintf(var, sizeof var, "t_warn%zu", k++);
+        vs_gp_assign(&c->g, f, var, cut);
+    }
+    return f;
 }
 
 /* Point indices of a one-way sweep in ascending order of the value (a
@@ -347,7 +439,7 @@ static void line_layout(const ctx *c, line_chart *lc)
 {
     const double W = 16, top_h = 1.55, zoom_h = 5.2, gap = 0.75,
                  band_h = lc->bands ? 3.6 : 0, axis_h = 1.7, key_row = 0.45;
-    lc->n_notes = lc->bands ? 4 : 3;
+    lc->n_notes = (lc->bands ? 4 : 3) + c->n_warned;
     lc->key_h = key_row * (double)c->V + 0.15;
     lc->notes_h = 0.38 * (double)lc->n_notes + 0.15;
     lc->W = W;
@@ -506,8 +598,13 @@ static void line_ranges(const ctx *c, line_chart *lc)
 static void line_notes(const ctx *c, FILE *f, const line_chart *lc)
 {
     double W = lc->W, H = lc->H;
-    size_t n = lc->n_notes;
+    size_t n = lc->n_notes - c->n_warned; /* the warnings above the rest */
     vs_gp_put_titles(f, W, H);
+    for (size_t k = 0; k < c->n_warned; k++) {
+        fprintf(f, "set label %zu t_warn%zu", 110 + k, k);
+        vs_gp_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(lc->n_notes - 1 - k));
+        fputs(" left font ',7' noenhanced\n", f);
+    }
     fputs("set label 103 t_note1", f);
     vs_gp_put_at(f, W, H, 0.5, 0.2 + 0.38 * (double)(n - 1));
     fputs(" left font ',7' noenhanced\nset label 104 t_note2", f);
@@ -523,7 +620,8 @@ static void line_notes(const ctx *c, FILE *f, const line_chart *lc)
     fputs("set key", f);
     vs_gp_put_at(f, W, H, 0.5, 0.2 + lc->notes_h + lc->key_h);
     fprintf(f, " left top Left reverse vertical maxrows %zu font ',7.5' "
-               "noenhanced\n", c->V);
+               "samplen 5 noenhanced\n", c->V); /* long enough to show
+                                                    each dash pattern */
 }
 
 /* A dashed line at the scenario's own value of the swept path. */
@@ -540,9 +638,169 @@ static int line_put_marker(FILE *f, const line_chart *lc, int arrow)
     return 1;
 }
 
+/* The enlarged panel in cm, for placing its labels off the lines: the
+ * panel's box, each variant's line as drawn, and the boxes placed. */
+typedef struct zoom_room {
+    double x0, x1, y0, y1;   /* the panel */
+    double *pt;              /* per variant, per point (sorted): x, y */
+    size_t np, nv;
+    double marker;           /* the dashed line's x, or NAN */
+    double box[40][4];       /* labels placed: x0, x1, y0, y1 */
+    int n_box;
+} zoom_room;
+
+static double zoom_x(const line_chart *lc, const zoom_room *z, double x)
+{
+    return lc->xhi > lc->xlo
+               ? z->x0 + (x - lc->xlo) / (lc->xhi - lc->xlo) * (z->x1 - z->x0)
+               : (z->x0 + z->x1) / 2;
+}
+
+static double zoom_y(const line_chart *lc, const zoom_room *z, double y)
+{
+    return z->y0 + (y - lc->zlo) / (lc->zhi - lc->zlo) * (z->y1 - z->y0);
+}
+
+/* The lines of the enlarged panel in cm (NULL pt when memory ran out:
+ * labels are then placed without looking). */
+static void zoom_room_init(const ctx *c, const line_chart *lc, zoom_room *z)
+{
+    memset(z, 0, sizeof *z);
+    z->x0 = lc->left, z->x1 = lc->right;
+    z->y0 = lc->zoom_bottom, z->y1 = lc->zoom_top - 0.35;
+    double fx = lc->file_value / lc->div;
+    z->marker = lc->marker && fx >= lc->xlo && fx <= lc->xhi
+                    ? zoom_x(lc, z, fx) : NAN;
+    z->np = c->r->n_points, z->nv = c->V;
+    z->pt = malloc(2 * z->np * z->nv * sizeof *z->pt);
+    for (size_t v = 0; v < z->nv && z->pt; v++)
+        for (size_t i = 0; i < z->np; i++) {
+            size_t p = lc->order[i];
+            double *q = z->pt + 2 * (v * z->np + i);
+            q[0] = zoom_x(lc, z, c->r->x[p] / lc->div);
+            q[1] = zoom_y(lc, z, stat_at(c, p, v, lc->m)->mean * lc->ys);
+        }
+}
+
+/* The box b (x0, x1, y0, y1 in cm) is inside the panel, clear of every
+ * line (each segment looked at every 0.04 cm), of the dashed marker and
+ * of the boxes placed. */
+static int zoom_free(const zoom_room *z, const double b[4])
+{
+    if (b[0] < z->x0 + 0.05 || b[1] > z->x1 - 0.05 || b[2] < z->y0 + 0.05 ||
+        b[3] > z->y1 - 0.05)
+        return 0;
+    if (isfinite(z->marker) && z->marker > b[0] - 0.05 &&
+        z->marker < b[1] + 0.05)
+        return 0;
+    for (int k = 0; k < z->n_box; k++)
+        if (!(b[1] < z->box[k][0] || b[0] > z->box[k][1] ||
+              b[3] < z->box[k][2] || b[2] > z->box[k][3]))
+            return 0;
+    for (size_t v = 0; v < z->nv && z->pt; v++)
+        for (size_t i = 0; i + 1 < z->np; i++) {
+            const double *a = z->pt + 2 * (v * z->np + i), *e = a + 2;
+            if (!isfinite(a[1]) || !isfinite(e[1]))
+                continue;
+            double len = hypot(e[0] - a[0], e[1] - a[1]);
+            int steps = 1 + (int)(len / 0.04);
+            for (int t = 0; t <= steps; t++) {
+                double x = a[0] + (e[0] - a[0]) * t / steps;
+                double y = a[1] + (e[1] - a[1]) * t / steps;
+                if (x > b[0] - 0.04 && x < b[1] + 0.04 && y > b[2] - 0.04 &&
+                    y < b[3] + 0.04)
+                    return 0;
+            }
+        }
+    return 1;
+}
+
+/* A free place for a text of w x h cm near (px, py): `up` first (above,
+ * then beside above, beside, below...), each a little further out when
+ * nothing near is free; else the first inside the panel.  The box into b,
+ * recorded; returns its centre in (cx, cy). */
+static void zoom_place(zoom_room *z, double px, double py, double w, double h,
+                       int up, double reach, double *cx, double *cy)
+{
+    static const double dirs[][2] = {{0, 1},  {1, 1},  {-1, 1}, {1, 0},
+                                     {-1, 0}, {0, -1}, {1, -1}, {-1, -1}};
+    double fall[4] = {0, 0, 0, 0};
+    int have_fall = 0;
+    for (int ring = 0; ring < 4; ring++) {
+        double g = reach + 0.35 * ring;
+        for (int d = 0; d < 8; d++) {
+            double dx = dirs[d][0], dy = dirs[d][1] * (up ? 1 : -1);
+            double mx = px + dx * (g + (dx ? w / 2 : 0));
+            double my = py + dy * (g + h / 2);
+            if (!dy)
+                my = py;
+            double b[4] = {mx - w / 2, mx + w / 2, my - h / 2, my + h / 2};
+            if (zoom_free(z, b)) {
+                memcpy(z->box[z->n_box < 40 ? z->n_box++ : 39], b, sizeof b);
+                *cx = mx, *cy = my;
+                return;
+            }
+            if (!have_fall && b[0] >= z->x0 && b[1] <= z->x1 &&
+                b[2] >= z->y0 && b[3] <= z->y1)
+                memcpy(fall, b, sizeof b), have_fall = 1;
+        }
+    }
+    if (!have_fall) { /* on the point, pulled into the panel */
+        double mx = fmin(fmax(px, z->x0 + w / 2), z->x1 - w / 2);
+        double my = fmin(fmax(py, z->y0 + h / 2), z->y1 - h / 2);
+        double b[4] = {mx - w / 2, mx + w / 2, my - h / 2, my + h / 2};
+        memcpy(fall, b, sizeof b);
+    }
+    memcpy(z->box[z->n_box < 40 ? z->n_box++ : 39], fall, sizeof fall);
+    *cx = (fall[0] + fall[1]) / 2, *cy = (fall[2] + fall[3]) / 2;
+}
+
+/* A label centred at (cx, cy) cm of the page. */
+static void zoom_put_at(FILE *f, const line_chart *lc, double cx, double cy)
+{
+    vs_gp_put_at(f, lc->W, lc->H, cx, cy);
+}
+
+/* The scenario's own value beside its dashed line, off the lines: at the
+ * top for a metric where lower is better (its best points are low), at
+ * the bottom where higher is. */
+static void line_file_label(ctx *c, FILE *f, const line_chart *lc,
+                            zoom_room *z, const char *text)
+{
+    double w = vs_gp_text_cm(text, 7) + 0.25, h = 0.4, cx, cy;
+    int top = lc->dir != VS_BETTER_HIGHER;
+    double y = top ? z->y1 - 0.1 - h / 2 : z->y0 + 0.1 + h / 2;
+    (void)c;
+    /* right of the line, left of it, then the other end */
+    double tries[4][2] = {{z->marker + 0.15 + w / 2, y},
+                          {z->marker - 0.15 - w / 2, y},
+                          {z->marker + 0.15 + w / 2,
+                           top ? z->y0 + 0.1 + h / 2 : z->y1 - 0.1 - h / 2},
+                          {z->marker - 0.15 - w / 2,
+                           top ? z->y0 + 0.1 + h / 2 : z->y1 - 0.1 - h / 2}};
+    cx = tries[0][0], cy = tries[0][1];
+    double marker = z->marker;
+    z->marker = NAN; /* the label is beside its own line, never on it */
+    for (int k = 0; k < 4; k++) {
+        double b[4] = {tries[k][0] - w / 2, tries[k][0] + w / 2,
+                       tries[k][1] - h / 2, tries[k][1] + h / 2};
+        if (zoom_free(z, b)) {
+            cx = tries[k][0], cy = tries[k][1];
+            break;
+        }
+    }
+    z->marker = marker;
+    double b[4] = {cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2};
+    memcpy(z->box[z->n_box++], b, sizeof b);
+    fputs("set label 1 t_in_file", f);
+    zoom_put_at(f, lc, cx, cy);
+    fputs(" center font ',7' textcolor rgb vs_grey boxed noenhanced\n", f);
+}
+
 /* The best mean of each variant the sweep moves, when it is not the same
- * at every point; the label on the side with room. */
-static void line_best_labels(ctx *c, FILE *f, const line_chart *lc)
+ * at every point: ringed, and its label where it prints over no line. */
+static void line_best_labels(ctx *c, FILE *f, const line_chart *lc,
+                             zoom_room *z)
 {
     const vs_sweep_result *r = c->r;
     char buf[512], num[64];
@@ -564,22 +822,43 @@ static void line_best_labels(ctx *c, FILE *f, const line_chart *lc)
         if (!(spread > fmax(line_noise(c, v, lc->m), 1e-9 * fabs(y))))
             continue;
         double xb = r->x[bp] / lc->div;
-        int right_half = lc->xhi > lc->xlo && xb > (lc->xlo + lc->xhi) / 2;
-        int upper_half = y * lc->ys > (lc->zlo + lc->zhi) / 2; /* label below */
         vs_gp_format_number(xb, vs_gp_short_decimals(xb), c->g.sv, num,
                             sizeof num);
         vs_gp_fill(buf, sizeof buf, c->L->best, num);
-        fprintf(f, "set label %d ", lab++);
-        vs_gp_put_q(&c->g, f, buf);
-        fputs(" at first ", f);
+        /* the ring */
+        fprintf(f, "set label %d '' at first ", lab++);
         vs_gp_put_num(f, xb);
         fputs(", first ", f);
         vs_gp_put_num(f, y * lc->ys);
-        fprintf(f, " point lt %d pt 6 ps 2.2 offset %s, %s %s font ',7' "
-                   "textcolor lt %d boxed noenhanced\n", c->slot[v],
-                right_half ? "-0.9" : "0.9", upper_half ? "-1.1" : "1.1",
-                right_half ? "right" : "left", c->slot[v]);
+        fprintf(f, " point lt %d pt 6 ps 2.2\n", c->slot[v]);
+        /* the text: away from the line, on the side the best is on (a
+         * maximum has free room above it, a minimum below) */
+        double px = zoom_x(lc, z, xb), py = zoom_y(lc, z, y * lc->ys), cx, cy;
+        int up = py > (z->y0 + z->y1) / 2 ? lc->dir != VS_BETTER_LOWER
+                                          : lc->dir == VS_BETTER_HIGHER;
+        zoom_place(z, px, py, vs_gp_text_cm(buf, 7) + 0.25, 0.4, up, 0.35,
+                   &cx, &cy);
+        fprintf(f, "set label %d ", lab++);
+        vs_gp_put_q(&c->g, f, buf);
+        zoom_put_at(f, lc, cx, cy);
+        fprintf(f, " center font ',7' textcolor lt %d boxed noenhanced\n",
+                c->slot[v]);
     }
+}
+
+/* The line style of a variant the sweep does not change: dashed, each
+ * such variant its own pattern (dashes, dots, dash-dot, dash-dot-dot,
+ * in file order), so that in grey print they stay apart by pattern, not
+ * only by colour; "" for a swept line (solid). */
+static const char *fixed_dash(const ctx *c, size_t v, char *buf, size_t n)
+{
+    if (c->affected[v])
+        return "";
+    size_t k = 0;
+    for (size_t u = 0; u < v; u++)
+        k += !c->affected[u];
+    snprintf(buf, n, " dt %zu lw %s", 2 + k % 4, k % 4 == 1 ? "1.6" : "1.2");
+    return buf;
 }
 
 /* Panel 1: the means, enlarged. */
@@ -604,23 +883,26 @@ static void line_zoom_panel(ctx *c, FILE *f, const line_chart *lc)
           "font ',7.5' noenhanced\n"
           "set style textbox opaque fc rgb '#ffffff' noborder margins 1, 1\n",
           f);
+    zoom_room z;
+    zoom_room_init(c, lc, &z);
     if (line_put_marker(f, lc, 1)) {
-        fputs("set label 1 t_in_file at first ", f);
-        vs_gp_put_num(f, lc->file_value / lc->div);
-        /* away from the best points: those of "higher is better" are at
-         * the top */
-        fputs(lc->dir == VS_BETTER_HIGHER ? ", graph 0 offset 0.4, 0.7"
-                                          : ", graph 1 offset 0.4, -0.7", f);
-        fputs(" left font ',7' textcolor rgb vs_grey boxed noenhanced\n", f);
+        char text[256], num[64];
+        double xv = lc->file_value / lc->div;
+        vs_gp_format_number(xv, vs_gp_short_decimals(xv), c->g.sv, num,
+                            sizeof num);
+        vs_gp_fill(text, sizeof text, c->L->in_file, num);
+        line_file_label(c, f, lc, &z, text);
     }
-    line_best_labels(c, f, lc);
+    line_best_labels(c, f, lc, &z);
+    free(z.pt);
     const char *with = c->r->n_points > 30 ? "lines" : "linespoints";
+    char dt[32];
     fputs("plot \\\n", f);
     for (size_t v = 0; v < nv; v++)
         fprintf(f, "  'chart_sweep.csv' index M * V + %zu using ($1 / XU):"
                    "($3 * YS) with %s lt %d%s title t_v%zu%s\n",
                 v, c->affected[v] ? with : "lines", c->slot[v],
-                c->affected[v] ? "" : " dt 2 lw 1", v,
+                fixed_dash(c, v, dt, sizeof dt), v,
                 v + 1 < nv ? ", \\" : "");
 }
 
@@ -628,6 +910,7 @@ static void line_zoom_panel(ctx *c, FILE *f, const line_chart *lc)
 static void line_band_panel(ctx *c, FILE *f, const line_chart *lc)
 {
     size_t nv = c->V;
+    char dt[32];
     fputs("\nunset label; unset arrow\nset key off\n", f);
     vs_gp_put_margins(f, lc->W, lc->H, lc->left, lc->right, lc->band_bottom,
                       lc->band_top - 0.35);
@@ -652,7 +935,7 @@ static void line_band_panel(ctx *c, FILE *f, const line_chart *lc)
     for (size_t v = 0; v < nv; v++)
         fprintf(f, "  'chart_sweep.csv' index M * V + %zu using ($1 / XU):"
                    "($3 * YS) with lines lt %d%s notitle%s\n",
-                v, c->slot[v], c->affected[v] ? "" : " dt 2 lw 1",
+                v, c->slot[v], fixed_dash(c, v, dt, sizeof dt),
                 v + 1 < nv ? ", \\" : "");
 }
 
@@ -827,7 +1110,7 @@ static void heat_layout(const ctx *c, heat_chart *hc)
     hc->show = any ? c->affected : NULL;
     hc->cols = hc->shown <= 1 ? 1 : 2;
     hc->rows = (hc->shown + hc->cols - 1) / hc->cols;
-    double notes_h = hc->hidden ? 1.0 : 0.65;
+    double notes_h = (hc->hidden ? 1.0 : 0.65) + 0.35 * (double)c->n_warned;
     hc->W = 16, hc->top_h = 1.6, hc->cbar_w = 3.0;
     hc->panel_w = (hc->W - hc->cbar_w - 0.3) / (double)hc->cols;
     hc->panel_h = hc->cols == 1 ? 9.0 : 6.4;
@@ -965,6 +1248,12 @@ static void heat_panels(ctx *c, FILE *f, const heat_chart *hc)
         vs_gp_put_at(f, W, H, 0.5, 0.3);
         fputs(" left font ',7' noenhanced\n", f);
     }
+    for (size_t k = 0; k < c->n_warned; k++) { /* above the notes */
+        fprintf(f, "set label %zu t_warn%zu", 110 + k, k);
+        vs_gp_put_at(f, W, H, 0.5, (hc->hidden ? 1.0 : 0.65) +
+                                       0.35 * (double)(c->n_warned - 1 - k));
+        fputs(" left font ',7' noenhanced\n", f);
+    }
     fputs("set multiplot\n", f);
     const char *cmp = hc->dark_low ? "<" : ">";
     size_t slot = 0;
@@ -989,9 +1278,12 @@ static void heat_panels(ctx *c, FILE *f, const heat_chart *hc)
                        "labels font ',6' textcolor rgb '#000000' notitle",
                     v, cmp, hc->dec, v, cmp, hc->dec);
         fputc('\n', f);
-        if (slot == 0)
+        if (slot == 0) {
             fputs("unset label 101; unset label 102; unset label 103; "
                   "unset label 104; unset colorbox\n", f);
+            for (size_t k = 0; k < c->n_warned; k++)
+                fprintf(f, "unset label %zu\n", 110 + k);
+        }
         slot++;
     }
     fputs("unset multiplot\n", f);
@@ -1056,9 +1348,11 @@ int vs_sweep_charts_write(const vs_scenario *sc, const vs_sweep_result *r,
     snprintf(c.size_what, sizeof c.size_what, "%zu variants", c.V);
     c.slot = malloc(c.V * sizeof *c.slot);
     c.affected = calloc(c.V, 1);
+    c.warned = calloc(c.V, 1);
     size_t *order = r->n_axes == 1 ? sorted_points(&c) : NULL;
+    c.order = order;
     int st;
-    if (!c.slot || !c.affected || (r->n_axes == 1 && !order)) {
+    if (!c.slot || !c.affected || !c.warned || (r->n_axes == 1 && !order)) {
         st = vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -1067,6 +1361,11 @@ int vs_sweep_charts_write(const vs_scenario *sc, const vs_sweep_result *r,
     for (size_t v = 0, j = 0; v < c.V; v++)
         c.slot[v] = v == c.base ? 1 : 2 + (int)(j++ % 7);
     find_affected(&c);
+    for (size_t v = 0; v < c.V; v++) {
+        char note[2048];
+        c.warned[v] = (unsigned char)sweep_warning(&c, v, note, sizeof note);
+        c.n_warned += c.warned[v];
+    }
     if (r->n_axes == 1) {
         write_line_data(&c, order);
         for (int m = 0; m < VS_M_COUNT; m++)
@@ -1081,5 +1380,6 @@ done:
     free(order);
     free(c.slot);
     free(c.affected);
+    free(c.warned);
     return st;
 }

@@ -504,6 +504,14 @@ double vs_gp_nice_step(double span, int target, int *decimals)
  * 0.6 for most letters and digits, 0.7-1.0 for capitals and wide signs;
  * cairo draws the font about 1.25 times its nominal size (measured on
  * pngcairo and pdfcairo alike). */
+size_t vs_gp_chars(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 double vs_gp_text_cm(const char *text, double pt)
 {
     double em = 0;
@@ -894,31 +902,64 @@ void vs_gp_axis_fit(vs_gp_axis *a, double lo, double hi, int target,
     a->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 }
 
-/* The width of axis a's tick labels side by side, in cm at pt points. */
-static double labels_cm(const vs_gp_axis *a, int swedish, double pt)
+/* Axis a's tick labels at pt points, centred on their ticks over
+ * room_cm, keep 0.2 cm apart and reach at most 0.8 cm past either end
+ * (The sum of their widths, which this replaced, left a narrow panel two
+ * ticks where three fitted: "−4 000" and "0" over 3 cm.) */
+static int labels_fit(const vs_gp_axis *a, int swedish, double pt,
+                      double room_cm)
 {
     char buf[64];
-    double need = 0;
-    for (long i = 0; i < a->count; i++)
-        need += vs_gp_text_cm(vs_gp_format_number((double)(a->first + i) * a->step,
-                                                  a->decimals, swedish, buf,
-                                                  sizeof buf),
-                              pt) + 0.3;
-    return need;
+    double prev_x = 0, prev_half = 0, span = a->hi - a->lo;
+    for (long i = 0; i < a->count; i++) {
+        double v = (double)(a->first + i) * a->step;
+        double x = span > 0 ? (v - a->lo) / span * room_cm : room_cm / 2;
+        double half = vs_gp_text_cm(vs_gp_format_number(v, a->decimals,
+                                                        swedish, buf,
+                                                        sizeof buf),
+                                    pt) / 2;
+        if (x - half < -0.8 || x + half > room_cm + 0.8)
+            return 0;
+        if (i > 0 && x - half - (prev_x + prev_half) < 0.2)
+            return 0;
+        prev_x = x, prev_half = half;
+    }
+    return 1;
 }
 
 void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
                          double room_cm, double pt, double min_step)
 {
-    for (int target = 8;; target--) {
+    for (int target = 8; target >= 3; target--) {
         vs_gp_axis_fit(a, lo, hi, target, min_step);
-        if (labels_cm(a, swedish, pt) <= room_cm)
+        if (a->count >= 3 && labels_fit(a, swedish, pt, room_cm))
             return;
-        if (target <= 2)
-            break;
     }
-    /* Still too wide (a narrow panel, long labels): every second tick,
-     * then every fifth, keeping the range. */
+    /* Fewer than three ticks fit (a narrow panel: "−1 000" and "0"):
+     * widen the range to whole steps, which gives a third tick
+     * ("−2 000", "−1 000", "0") at the cost of some of the room. */
+    for (int target = 3; target >= 1 && hi > lo; target--) {
+        vs_gp_axis w;
+        int d;
+        w.step = fmax(vs_gp_nice_step(hi - lo, target, &d), min_step);
+        w.decimals = w.step >= 1 ? 0 : (int)ceil(-log10(w.step) - 1e-9);
+        w.first = (long)floor(lo / w.step + 1e-9);
+        long last = (long)ceil(hi / w.step - 1e-9);
+        w.count = last - w.first + 1;
+        w.lo = (double)w.first * w.step;
+        w.hi = (double)last * w.step;
+        if (w.count >= 3 && labels_fit(&w, swedish, pt, room_cm)) {
+            *a = w;
+            return;
+        }
+    }
+    /* Then two ticks, or fewer, if they fit; else every second tick,
+     * then every fifth, keeping the range (long labels). */
+    for (int target = 3; target >= 2; target--) {
+        vs_gp_axis_fit(a, lo, hi, target, min_step);
+        if (labels_fit(a, swedish, pt, room_cm))
+            return;
+    }
     vs_gp_axis base = *a;
     static const int thin[] = {2, 5, 10};
     for (int k = 0; k < 3; k++) {
@@ -928,7 +969,7 @@ void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
         if (last - first + 1 < 2)
             return;
         a->step = step, a->first = first, a->count = last - first + 1;
-        if (labels_cm(a, swedish, pt) <= room_cm)
+        if (labels_fit(a, swedish, pt, room_cm))
             return;
     }
 }

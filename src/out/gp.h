@@ -91,6 +91,9 @@ void vs_gp_fill(char *buf, size_t n, const char *tmpl, const char *arg);
  * power of ten), and the decimals its labels need. */
 double vs_gp_nice_step(double span, int target, int *decimals);
 
+/* The number of characters of UTF-8 `text`. */
+size_t vs_gp_chars(const char *text);
+
 /* Width of `text` in cm at `pt` points, estimated on the generous side
  * for DejaVu Sans as cairo draws it; and how many characters of ordinary
  * text fit in `cm`. */
@@ -268,7 +271,8 @@ typedef struct vs_gp_axis {
 void vs_gp_axis_fit(vs_gp_axis *a, double lo, double hi, int target,
                     double min_step);
 /* The axis with the most ticks (up to 8) whose labels, at `pt` points,
- * fit side by side in room_cm. */
+ * centred on their ticks over room_cm, keep 0.2 cm apart and reach at
+ * most 0.8 cm past its ends (into the margin an axis has). */
 void vs_gp_axis_fit_room(int swedish, vs_gp_axis *a, double lo, double hi,
                          double room_cm, double pt, double min_step);
 /* set <ax>range [lo:hi] and set <ax>tics ('label' value, ...) */

@@ -114,13 +114,49 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
     done
 done
 
-# --- metrics and per_capita: every text inside its image ------------------
+# --- every chart (the plan's too): every text inside its image, in both
+# languages ------------------------------------------------------------------
 for cfg in "$ROOT"/scenarios/*.cfg; do
-    out="$TMP/run-$(basename "$cfg" .cfg)"
+    name=$(basename "$cfg" .cfg)
+    out="$TMP/run-$name"
     [ -d "$out" ] || continue
-    python3 "$ROOT/tests/cli/svg_fit.py" "$out/metrics.svg" "$out/per_capita.svg" \
+    python3 "$ROOT/tests/cli/svg_fit.py" "$out"/*.svg \
         >"$TMP/fit" 2>&1 && ok || { bad "$out: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+    other=$(sed -n 's/^ *lang = "\(.*\)";.*/\1/p' "$cfg" | head -1)
+    other=$([ "$other" = sv ] && echo en || echo sv)
+    if "$VARDSIM" run "$cfg" -n 50 --set scenario.lang=$other --render svg -o "$TMP/lang-$name" --quiet 2>"$TMP/err"; then
+        python3 "$ROOT/tests/cli/svg_fit.py" "$TMP/lang-$name"/*.svg >"$TMP/fit" 2>&1 && ok ||
+            { bad "$name ($other): a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+    else bad "$name: run --set scenario.lang=$other failed"; fi
 done
+# the plan chart's title in the scenario's centre term, no raw key
+out="$TMP/run-vasterbotten-plan"
+if [ -s "$out/plan.gp" ]; then
+    grep -q "^t_title = 'Vägen mot målet: de 6 hälsocentraler längst från sitt mål'" "$out/plan.gp" && ok ||
+        bad "plan.gp: title: $(grep '^t_title' "$out/plan.gp")"
+    grep -q "^t_[a-z]* = '.*min_growth" "$out/plan.gp" && bad "plan.gp: a raw key in a note" || ok
+fi
+
+# --- sweep charts: a variant with warnings marked, fixed lines apart ----------
+sw="$TMP/sweep"
+if "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over cni_topup.cni_threshold.threshold=1.0:1.5:0.05 \
+    -n 200 --render svg -o "$sw" --quiet 2>"$TMP/err"; then
+    # cni_topup has nobody eligible in some draws at 1,45 and 1,5 (warnings.txt)
+    grep -q "^cni_topup.cni_threshold.threshold=1.45: warning: variant 'cni_topup'" "$sw/warnings.txt" && ok ||
+        bad "sweep: the expected warning is not in warnings.txt"
+    for gp in "$sw"/sweep_*.gp; do
+        grep -q "^t_v2 = '⚠ Förslag: 2 MSEK" "$gp" && ok || bad "$(basename "$gp"): the warned variant is not marked in the key"
+        grep -q "^t_v[0134] = '⚠" "$gp" && bad "$(basename "$gp"): a variant without warnings marked" || ok
+        grep -q "^t_warn0 = '⚠ Förslag: 2 MSEK i kapiteringen, CNI över 1,1: ingen behörig vid CNI-gräns 1,45" "$gp" &&
+            grep -q '^set label 110 t_warn0 ' "$gp" && ok || bad "$(basename "$gp"): no note says why and where"
+        # the four lines the sweep does not change: four dash patterns
+        k=$(grep -o "with lines lt [0-9]* dt [0-9]*" "$gp" | sort -u | awk '{ print $6 }' | sort -u | wc -l)
+        [ "$k" -eq 4 ] && ok || bad "$(basename "$gp"): $k dash patterns for 4 unchanged variants"
+    done
+    svg_has "$sw/sweep_ci_need.svg" "⚠ Förslag: 2 MSEK i kapiteringen, CNI över 1,1: ingen behörig vid CNI-gräns 1,45"
+    python3 "$ROOT/tests/cli/svg_fit.py" "$sw"/*.svg >"$TMP/fit" 2>&1 && ok ||
+        { bad "sweep: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+else bad "sweep --render failed"; sed 's/^/    /' "$TMP/err" | head; fi
 # a long variant name wraps in the key instead of running off the page
 sed 's/name = "Arbetsutskottet: fasta belopp till sex hälsocentraler"/name = "Arbetsutskottet: fasta belopp till sex hälsocentraler enligt beslut i regionstyrelsens arbetsutskott den 12 december med tillägg"/' \
     "$ROOT/scenarios/vasterbotten-2023.cfg" >"$TMP/long.cfg"
@@ -201,6 +237,9 @@ alloc_rules() {
     k=$(paste -d' ' "$TMP/pu" "$TMP/pr" | awk 'NR == FNR { m[$1] = $2; next }
             ((FNR - 1) in m) { if (m[FNR - 1] / $1 < 0.1 * ($3 - $2)) print FNR }' "$TMP/pmax" - | wc -l)
     [ "$k" -eq 0 ] && ok || bad "$d: $k allocation panels whose bars are under a tenth of their axis"
+    # every panel's axis has at least three ticks (a narrow panel had two)
+    k=$(grep '^set xtics (' "$d/allocation.gp" | awk -F"'" '(NF - 1) / 2 < 3' | wc -l)
+    [ "$k" -eq 0 ] && ok || bad "$d: $k allocation panels with fewer than 3 ticks"
     python3 "$ROOT/tests/cli/svg_fit.py" "$d/allocation.svg" "$d/concentration.svg" >"$TMP/bounds" 2>&1
     [ $? -eq 0 ] && ok || { bad "$d: text outside the image"; sed 's/^/    /' "$TMP/bounds" | head -5; }
 }
