@@ -3,15 +3,15 @@
  * Iterations run in blocks of VS_SIM_BLOCK, each in parts of at most
  * sim.rows iterations (the whole block unless the histogram slots of a
  * block would pass the work limit).  In each part the workers first
- * evaluate their share of the iterations (a contiguous run of rows
- * each).  Each adds its iterations' allocations to its own per-centre
- * sums and loss counts (integers, merged at the end, so the split does
- * not matter).  While allocations are kept exactly it stores them at their
- * iteration's place; after that it writes one row of the block per
- * iteration: the histogram slot of each allocation and change, found
- * while the allocations are in cache.  After a barrier the workers fold
- * the block's slots into the histograms, each owning a range of (variant,
- * centre) columns.  Region-level values are kept per iteration and
+ * evaluate its iterations, taking the next one as they come free.  Each
+ * adds its iterations' allocations to its own per-centre sums and loss
+ * counts (integers, merged at the end, so the split does not matter).
+ * While allocations are kept exactly it stores them at their iteration's
+ * place; after that it writes one row of the part per iteration: the
+ * histogram slot of each allocation and change, found while the
+ * allocations are in cache.  After a barrier the workers fold the part's
+ * slots into the histograms, taking tiles of (variant, centre) columns as
+ * they come free.  Region-level values are kept per iteration and
  * summarised at the end in iteration order, so nothing depends on which
  * thread did what. */
 /* madvise(MADV_HUGEPAGE) is outside POSIX (see big_alloc). */
@@ -21,6 +21,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,14 @@ typedef struct sim {
     long rows;
     long block_start, block_len; /* the block */
     long part_off, part_len;     /* its part being evaluated and folded */
+    /* The next iteration of the part to evaluate and the next tile of
+     * columns to fold: workers take them as they come free, so a worker
+     * the machine slows does not hold the others at the barrier.  On
+     * cache lines of their own: the fields above are read in every
+     * iteration. */
+    _Alignas(64) atomic_long next_iter;
+    _Alignas(64) atomic_size_t next_tile;
+    char next_pad[64 - sizeof(atomic_size_t)];
     pthread_barrier_t go, done;
     pthread_mutex_t gate_lock;
     pthread_cond_t gate_cond;
@@ -493,13 +502,20 @@ static double *row_at(const sim *s, long k)
     return s->block_rows + (size_t)(k - s->block_start) * s->stride;
 }
 
-/* Phase 1: this worker's iterations of the block's part. */
+/* Phase 1: iterations of the block's part, taken one at a time (where an
+ * iteration's values go depends only on it; the worker's sums and counts
+ * are integers merged at the end).  A worker stops at its first failing
+ * iteration; it takes them in increasing order, so the lowest of the
+ * workers' failures is the lowest failing iteration, and every one below
+ * it was evaluated. */
 static void block_eval(sim *s, worker *w)
 {
     w->fail_k = -1;
-    long i0 = s->part_off + s->part_len * w->id / s->threads;
-    long i1 = s->part_off + s->part_len * (w->id + 1) / s->threads;
-    for (long i = i0; i < i1; i++) {
+    long end = s->part_off + s->part_len;
+    for (;;) {
+        long i = atomic_fetch_add_explicit(&s->next_iter, 1, memory_order_relaxed);
+        if (i >= end)
+            break;
         long k = s->block_start + i;
         if (eval_iteration(s, w, k, row_at(s, k)) != VS_OK) {
             w->fail_k = k;
@@ -548,23 +564,32 @@ static void block_eval(sim *s, worker *w)
 DEFINE_FOLD_TILE(fold_tile16, uint16_t)
 DEFINE_FOLD_TILE(fold_tile32, uint32_t)
 
-/* Phase 2: count the part's slots into this worker's range of columns'
- * histograms, tile by tile (see slot_at).  Nothing to count before the
- * histograms are calibrated (the pilot's values are kept or ranged). */
+/* Tiles a worker takes at once in the fold (64 columns). */
+enum { FOLD_TILES = 4 };
+
+/* Phase 2: count the part's slots into the histograms, FOLD_TILES tiles
+ * (see slot_at) at a time as the workers come free: each column's
+ * histograms are counted by one worker, and counts are integers, so who
+ * counts which does not matter.  Nothing to count before the histograms
+ * are calibrated (the pilot's values are kept or ranged). */
 static void block_fold(sim *s, worker *w)
 {
+    (void)w;
     if (!s->centre_stats || s->exact || !s->calibrated)
         return;
-    size_t j0 = s->ncol * (size_t)w->id / (size_t)s->threads;
-    size_t j1 = s->ncol * (size_t)(w->id + 1) / (size_t)s->threads;
-    size_t n = (size_t)s->part_len;
-    for (size_t jt = j0; jt < j1; jt = (jt / SLOT_TILE + 1) * SLOT_TILE) {
-        size_t jend = (jt / SLOT_TILE + 1) * SLOT_TILE;
-        jend = jend < j1 ? jend : j1;
-        if (s->hist->wide)
-            fold_tile32(s, s->hist->c32, jt, jend, n);
-        else
-            fold_tile16(s, s->hist->c16, jt, jend, n);
+    size_t n = (size_t)s->part_len, tiles = (s->ncol + SLOT_TILE - 1) / SLOT_TILE;
+    for (;;) {
+        size_t t0 = atomic_fetch_add_explicit(&s->next_tile, FOLD_TILES, memory_order_relaxed);
+        if (t0 >= tiles)
+            break;
+        size_t t1 = t0 + FOLD_TILES < tiles ? t0 + FOLD_TILES : tiles;
+        for (size_t t = t0; t < t1; t++) {
+            size_t jt = t * SLOT_TILE, jend = jt + SLOT_TILE < s->ncol ? jt + SLOT_TILE : s->ncol;
+            if (s->hist->wide)
+                fold_tile32(s, s->hist->c32, jt, jend, n);
+            else
+                fold_tile16(s, s->hist->c16, jt, jend, n);
+        }
     }
 }
 
@@ -1333,6 +1358,9 @@ static int sim_block(sim *s, long start, long len, vs_err *err)
     for (long off = 0; off < len && fail_k < 0; off += s->rows) {
         s->part_off = off;
         s->part_len = len - off < s->rows ? len - off : s->rows;
+        /* set before the workers pass the barrier that starts the part */
+        atomic_store(&s->next_iter, off);
+        atomic_store(&s->next_tile, 0);
         if (s->threads > 1)
             run_block(s);
         else {
@@ -1561,6 +1589,8 @@ int vs_sim_compute(const vs_scenario *sc, const vs_sim_opts *opts, long b0,
         range = 0;
     sim s;
     memset(&s, 0, sizeof s);
+    atomic_init(&s.next_iter, 0);
+    atomic_init(&s.next_tile, 0);
     pthread_mutex_init(&s.gate_lock, NULL);
     pthread_cond_init(&s.gate_cond, NULL);
     int st = acc_alloc(a, range);
