@@ -207,12 +207,92 @@ static void test_checked_chains(void **state)
     vs_metric_ws_free(ws);
 }
 
+/* vs_metrics_prepare against its definition written out here (the loop
+ * over groups of equal CNI for every centre, kept[] looked up for every
+ * centre): every array and total it sets, to the bit.  Centres all kept
+ * (the dense version of prepare_ranks) and some with nobody listed;
+ * CNIs all different, and many equal. */
+static void test_prepare_as_defined(void **state)
+{
+    (void)state;
+    vs_metric_ws *ws = vs_metric_ws_alloc(MAXN);
+    assert_non_null(ws);
+    static double p[MAXN], c[MAXN], need[MAXN], dev[MAXN];
+    static uint32_t kept[MAXN];
+    static sort_item it[MAXN], tmp[MAXN];
+    unsigned long s = 31;
+    for (int rep = 0; rep < 400; rep++) {
+        size_t n = rep % 50 == 49 ? 1150 : 1 + next(&s) % 80;
+        int some_empty = rep % 3 == 1, ties = rep % 2;
+        for (size_t i = 0; i < n; i++) {
+            p[i] = some_empty && next(&s) % 5 == 0 ? 0 : (double)(1 + next(&s) % 20000);
+            c[i] = ties ? 0.5 + 0.25 * (double)(next(&s) % 5)
+                        : 0.5 + (double)(next(&s) % 1000000) / 1e6;
+            need[i] = p[i] * c[i];
+        }
+        const double *nd = rep % 4 == 3 ? NULL : need;
+        vs_metrics_prepare(ws, n, p, c, nd, 1.1);
+        /* the definition */
+        size_t m = 0;
+        double P = 0, N = 0, Npc = 0;
+        for (size_t i = 0; i < n; i++) {
+            N += nd ? nd[i] : p[i] * c[i];
+            Npc += p[i] * c[i];
+            if (p[i] > 0) {
+                kept[m++] = (uint32_t)i;
+                P += p[i];
+            }
+        }
+        assert_int_equal(ws->m, m);
+        assert_memory_equal(ws->kept, kept, m * sizeof *kept);
+        assert_memory_equal(&ws->P, &P, sizeof P);
+        assert_memory_equal(&ws->N, &N, sizeof N);
+        for (size_t i = 0; i < n; i++) {
+            double want = (nd ? nd[i] : p[i] * c[i]) * (N > 0 ? 1 / N : 0);
+            assert_memory_equal(&ws->need_share[i], &want, sizeof want);
+        }
+        for (size_t j = 0; j < m; j++) {
+            double nj = nd ? nd[kept[j]] : p[kept[j]] * c[kept[j]];
+            double want = nj > 0 ? N / nj : 0;
+            assert_memory_equal(&ws->inv_need_share[j], &want, sizeof want);
+        }
+        for (size_t j = 0; j < m; j++)
+            it[j] = (sort_item){double_key(c[kept[j]]), (uint32_t)j, 0};
+        sort_items(it, tmp, m);
+        double below = 0;
+        for (size_t j = 0; j < m;) {
+            size_t g = j;
+            double group = 0;
+            while (g < m && it[g].key == it[j].key)
+                group += p[kept[it[g++].idx]];
+            for (size_t t = j; t < g; t++)
+                dev[it[t].idx] = (below + group / 2) / P;
+            below += group;
+            j = g;
+        }
+        double rbar = 0, cov = 0;
+        for (size_t j = 0; j < m; j++)
+            rbar += p[kept[j]] * dev[j];
+        rbar = m ? rbar / P : 0;
+        for (size_t j = 0; j < m; j++) {
+            dev[j] -= rbar;
+            cov += p[kept[j]] * c[kept[j]] * dev[j];
+            assert_int_equal(ws->need_order[j], it[j].idx);
+        }
+        assert_memory_equal(ws->dev, dev, m * sizeof *dev);
+        double ci = Npc > 0 ? 2 * cov / Npc : NAN;
+        assert_memory_equal(&ws->ci_cni, &ci, sizeof ci);
+    }
+    vs_metric_ws_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_repair_is_the_sort),
         cmocka_unit_test(test_merge_changed_is_the_sort),
         cmocka_unit_test(test_checked_chains),
+        cmocka_unit_test(test_prepare_as_defined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -353,6 +353,85 @@ static void sort_items(sort_item *a, sort_item *tmp, size_t n)
 /* ------------------------------------------------------------------ */
 /* Per iteration                                                        */
 
+/* The part of vs_metrics_prepare after the totals: need shares, the need
+ * ranks and their deviations.  Inlined twice: with every centre kept
+ * (dense, kept[j] == j, the usual case), where the loops read the
+ * centres' arrays directly, and in general; the same operations in the
+ * same order either way. */
+static inline __attribute__((always_inline)) void
+prepare_ranks(vs_metric_ws *ws, const double *listed, const double *cni,
+              const double *need, double Npc, int dense)
+{
+    const size_t n = ws->n, m = ws->m;
+    const double N = ws->N, P = ws->P;
+    const uint32_t *kept = ws->kept;
+    const double *kp = ws->kp;
+    double *dev = ws->dev;
+#define KEPT(j) (dense ? (j) : kept[j])
+    double inv_n = N > 0 ? 1 / N : 0;
+    double *ns = ws->need_share, *ins = ws->inv_need_share;
+    for (size_t i = 0; i < n; i++)
+        ns[i] = (need ? need[i] : listed[i] * cni[i]) * inv_n;
+    for (size_t j = 0; j < m; j++) {
+        double nj = need ? need[KEPT(j)] : kp[j] * cni[KEPT(j)];
+        ins[j] = nj > 0 ? N / nj : 0;
+    }
+
+    /* Need ranks: R_i = (persons in centres of lower CNI + half the
+     * persons of centres with this CNI) / P.  For a group of equal CNI
+     * this is the population-weighted mean of the ranks the group would
+     * get in any order, so ties share one rank and the order in the file
+     * does not matter. */
+    sort_item *it = ws->items;
+    for (size_t j = 0; j < m; j++) {
+        it[j].key = double_key(cni[KEPT(j)]);
+        it[j].idx = (uint32_t)j;
+    }
+    sort_items(it, ws->tmp, m);
+    uint32_t *need_order = ws->need_order;
+    for (size_t j = 0; j < m; j++)
+        need_order[j] = it[j].idx;
+    ws->base_order_ok = 0;
+    double below = 0;
+    for (size_t j = 0; j < m;) {
+        if (j + 1 == m || it[j + 1].key != it[j].key) {
+            /* a CNI of its own (the usual case): the group's sum is
+             * 0 + p = p exactly, as the loop below would add it */
+            double group = kp[it[j].idx];
+            dev[it[j].idx] = (below + group / 2) / P;
+            below += group;
+            j++;
+            continue;
+        }
+        size_t g = j;
+        double group = 0;
+        while (g < m && it[g].key == it[j].key)
+            group += kp[it[g++].idx];
+        double r = (below + group / 2) / P;
+        for (size_t t = j; t < g; t++)
+            dev[it[t].idx] = r;
+        below += group;
+        j = g;
+    }
+    /* Mean rank (1/2 in exact arithmetic), then deviations from it: with
+     * them a concentration index is 2 sum w_i dev_i / sum w_i for any
+     * weight w_i = p_i x_i, since sum p_i dev_i = 0. */
+    double rbar = 0;
+    for (size_t j = 0; j < m; j++)
+        rbar += kp[j] * dev[j];
+    rbar = m ? rbar / P : 0;
+    double cov = 0;
+    for (size_t j = 0; j < m; j++) {
+        dev[j] -= rbar;
+        cov += kp[j] * cni[KEPT(j)] * dev[j];
+    }
+#undef KEPT
+    /* The concentration index of c itself, weighted by persons whatever
+     * the need measure (Npc: the sum over every centre, which adds the
+     * same as the kept ones do). */
+    ws->ci_cni = Npc > 0 ? 2 * cov / Npc : NAN;
+}
+
 void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
                         const double *cni, const double *need,
                         double high_need_cni)
@@ -366,73 +445,29 @@ void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
 
     size_t m = 0;
     double P = 0, N = 0, Npc = 0;
-    ws->need_apart = 0;
+    int apart = 0;
+    uint32_t *kept = ws->kept;
+    double *kp = ws->kp;
     for (size_t i = 0; i < n; i++) {
         double p = listed[i], pc = p * cni[i];
         double ni = need ? need[i] : pc;
         N += ni;
         Npc += pc;
-        ws->need_apart |= need && (p > 0) != (ni > 0);
-        if (p > 0) {
-            ws->kept[m] = (uint32_t)i;
-            ws->kp[m] = p;
-            P += p;
-            m++;
-        }
+        apart |= need && (p > 0) != (ni > 0);
+        /* appended always, counted when kept: no branch on p */
+        kept[m] = (uint32_t)i;
+        kp[m] = p;
+        P += p > 0 ? p : 0.0; /* adding 0 leaves P (never -0) as it was */
+        m += p > 0;
     }
+    ws->need_apart = apart;
     ws->m = m;
     ws->P = P;
     ws->N = N;
-    double inv_n = N > 0 ? 1 / N : 0;
-    for (size_t i = 0; i < n; i++)
-        ws->need_share[i] = (need ? need[i] : listed[i] * cni[i]) * inv_n;
-    for (size_t j = 0; j < m; j++) {
-        double nj = need ? need[ws->kept[j]] : ws->kp[j] * cni[ws->kept[j]];
-        ws->inv_need_share[j] = nj > 0 ? N / nj : 0;
-    }
-
-    /* Need ranks: R_i = (persons in centres of lower CNI + half the
-     * persons of centres with this CNI) / P.  For a group of equal CNI
-     * this is the population-weighted mean of the ranks the group would
-     * get in any order, so ties share one rank and the order in the file
-     * does not matter. */
-    sort_item *it = ws->items;
-    for (size_t j = 0; j < m; j++) {
-        it[j].key = double_key(cni[ws->kept[j]]);
-        it[j].idx = (uint32_t)j;
-    }
-    sort_items(it, ws->tmp, m);
-    for (size_t j = 0; j < m; j++)
-        ws->need_order[j] = it[j].idx;
-    ws->base_order_ok = 0;
-    double below = 0;
-    for (size_t j = 0; j < m;) {
-        size_t g = j;
-        double group = 0;
-        while (g < m && it[g].key == it[j].key)
-            group += ws->kp[it[g++].idx];
-        double r = (below + group / 2) / P;
-        for (size_t t = j; t < g; t++)
-            ws->dev[it[t].idx] = r;
-        below += group;
-        j = g;
-    }
-    /* Mean rank (1/2 in exact arithmetic), then deviations from it: with
-     * them a concentration index is 2 sum w_i dev_i / sum w_i for any
-     * weight w_i = p_i x_i, since sum p_i dev_i = 0. */
-    double rbar = 0;
-    for (size_t j = 0; j < m; j++)
-        rbar += ws->kp[j] * ws->dev[j];
-    rbar = m ? rbar / P : 0;
-    double cov = 0;
-    for (size_t j = 0; j < m; j++) {
-        ws->dev[j] -= rbar;
-        cov += ws->kp[j] * cni[ws->kept[j]] * ws->dev[j];
-    }
-    /* The concentration index of c itself, weighted by persons whatever
-     * the need measure (Npc: the sum over every centre, which adds the
-     * same as the kept ones do). */
-    ws->ci_cni = Npc > 0 ? 2 * cov / Npc : NAN;
+    if (m == n)
+        prepare_ranks(ws, listed, cni, need, Npc, 1);
+    else
+        prepare_ranks(ws, listed, cni, need, Npc, 0);
 }
 
 /* Theil T of money per need unit over the centres with need (n_i > 0),
@@ -782,6 +817,11 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
 {
     const size_t n = ws->n;
     const double thr = ws->high_need_cni;
+    /* the arrays in locals: the vector stores (memcpy) may alias any
+     * object, so ws->x would be loaded again after every store */
+    const double *cni = ws->cni, *devs = ws->dev, *kps = ws->kp;
+    double *ad = ws->ad, *ct = ws->cov_term, *fs = ws->f;
+    uint64_t *fkey = ws->fkey;
     const vs_v4d zero = {0, 0, 0, 0}, thr4 = {thr, thr, thr, thr};
     const vs_v4d h100 = {100, 100, 100, 100}, n99 = {99, 99, 99, 99};
     const vs_v4i izero = {0, 0, 0, 0};
@@ -792,22 +832,22 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         vs_v4i a, fb;
         vs_v4d av, c, dev, kp, f;
         memcpy(&a, alloc + i, sizeof a);
-        memcpy(&c, ws->cni + i, sizeof c);
-        memcpy(&dev, ws->dev + i, sizeof dev);
-        memcpy(&kp, ws->kp + i, sizeof kp);
+        memcpy(&c, cni + i, sizeof c);
+        memcpy(&dev, devs + i, sizeof dev);
+        memcpy(&kp, kps + i, sizeof kp);
         used4 |= a;
         vs_v4_i2d(&a, &av);
-        memcpy(ws->ad + i, &av, sizeof av);
+        memcpy(ad + i, &av, sizeof av);
         A4 += a;
         high4 += (vs_v4i)(c > thr4) & a;
         vs_v4d cv = av * dev;
-        memcpy(ws->cov_term + i, &cv, sizeof cv);
+        memcpy(ct + i, &cv, sizeof cv);
         f = av / kp;
-        memcpy(ws->f + i, &f, sizeof f);
+        memcpy(fs + i, &f, sizeof f);
         /* double_key of f >= 0: its bits with the sign bit set */
         memcpy(&fb, &f, sizeof fb);
         fb |= INT64_MIN;
-        memcpy(ws->fkey + i, &fb, sizeof fb);
+        memcpy(fkey + i, &fb, sizeof fb);
         if (base) {
             vs_v4i b, lose, loss_bits, max_bits;
             vs_v4d bv, loss;
@@ -839,12 +879,12 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         vs_ore a = alloc[i];
         used |= (uint64_t)a;
         A += a;
-        high += ws->cni[i] > thr ? a : 0;
+        high += cni[i] > thr ? a : 0;
         double av = (double)a;
-        ws->ad[i] = av;
-        ws->cov_term[i] = av * ws->dev[i];
-        ws->f[i] = av / ws->kp[i];
-        ws->fkey[i] = double_key(ws->f[i]);
+        ad[i] = av;
+        ct[i] = av * devs[i];
+        fs[i] = av / kps[i];
+        fkey[i] = double_key(fs[i]);
         if (base && base[i] > 0) {
             vs_ore b = base[i];
             used |= (uint64_t)b;
@@ -867,6 +907,9 @@ static void dense_terms(vs_metric_ws *ws, const vs_ore *alloc, double A,
                         double inv_ak, int with_t, int with_d)
 {
     const size_t n = ws->n;
+    /* the arrays in locals (see dense_pass) */
+    const double *ins_a = ws->inv_need_share, *ns_a = ws->need_share;
+    double *share = ws->share, *ratio = ws->ratio, *dis = ws->dis_term;
     const vs_v4d A4 = {A, A, A, A}, inv4 = {inv_ak, inv_ak, inv_ak, inv_ak};
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -876,30 +919,30 @@ static void dense_terms(vs_metric_ws *ws, const vs_ore *alloc, double A,
         vs_v4_i2d(&a, &av);
         if (with_t) {
             vs_v4d ins, sh;
-            memcpy(&ins, ws->inv_need_share + i, sizeof ins);
+            memcpy(&ins, ins_a + i, sizeof ins);
             sh = av * inv4;
-            memcpy(ws->share + i, &sh, sizeof sh);
+            memcpy(share + i, &sh, sizeof sh);
             sh = sh * ins;
-            memcpy(ws->ratio + i, &sh, sizeof sh);
+            memcpy(ratio + i, &sh, sizeof sh);
         }
         if (with_d) {
             vs_v4d ns, dv;
             vs_v4i db;
-            memcpy(&ns, ws->need_share + i, sizeof ns);
+            memcpy(&ns, ns_a + i, sizeof ns);
             dv = av - A4 * ns;
             memcpy(&db, &dv, sizeof db);
             db &= INT64_MAX; /* fabs */
-            memcpy(ws->dis_term + i, &db, sizeof db);
+            memcpy(dis + i, &db, sizeof db);
         }
     }
     for (; i < n; i++) {
         double av = (double)alloc[i];
         if (with_t) {
-            ws->share[i] = av * inv_ak;
-            ws->ratio[i] = ws->share[i] * ws->inv_need_share[i];
+            share[i] = av * inv_ak;
+            ratio[i] = share[i] * ins_a[i];
         }
         if (with_d)
-            ws->dis_term[i] = fabs(av - A * ws->need_share[i]);
+            dis[i] = fabs(av - A * ns_a[i]);
     }
 }
 
