@@ -2442,64 +2442,6 @@ static int cell_ore(const vs_csv_table *t, size_t r, int col, vs_ore *out)
     return 0;
 }
 
-/* warnings.txt back into shortfall records, as far as the chart's mark
- * needs them: the kinds (from the reason's words, which warnings.c
- * writes), the amount at the point estimate in whole kr, the share of
- * draws in tenths of a per cent (iterations taken as 1000). */
-static void read_warnings(const vs_scenario *sc, const char *text,
-                          vs_shortfall_sum *sf, const size_t *rule_base)
-{
-    static const struct { const char *words; unsigned kind; } why[] = {
-        {"nobody eligible", VS_SHORT_NOBODY}, {"pot not placed", VS_SHORT_POT},
-        {"cut not taken", VS_SHORT_CUT}, {"the limit cannot restore", VS_SHORT_LIMIT},
-        {"top asks for", VS_SHORT_TOP}, {"a tie at the cut-off", VS_SHORT_TIE}};
-    for (const char *p = text; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char line[2048];
-        snprintf(line, sizeof line, "%.*s", (int)len, p);
-        p += len + (e != NULL);
-        char vid[256], rid[256];
-        int n = 0;
-        if (sscanf(line, "warning: variant '%255[^']': rule '%255[^']': %n", vid,
-                   rid, &n) != 2 || n == 0)
-            continue;
-        int v = vs_scenario_find_variant(sc, vid);
-        if (v < 0)
-            continue;
-        const vs_variant *var = &sc->variants[v];
-        size_t k = 0;
-        while (k < var->n_rules &&
-               strcmp(var->rules[k].id ? var->rules[k].id
-                                       : vs_rule_type_name(var->rules[k].type),
-                      rid) != 0)
-            k++;
-        if (k == var->n_rules)
-            continue;
-        vs_shortfall_sum *s = &sf[rule_base[v] + k];
-        for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
-            if (strstr(line + n, why[w].words))
-                s->kinds |= why[w].kind;
-        const char *at = strstr(line + n, " kr at the point estimate");
-        if (at) {
-            const char *b = at;
-            while (b > line + n && (isdigit((unsigned char)b[-1]) ||
-                                    b[-1] == ' ' || b[-1] == '-'))
-                b--;
-            long long kr = 0;
-            for (const char *d = b; d < at; d++)
-                if (isdigit((unsigned char)*d))
-                    kr = kr * 10 + (*d - '0');
-            s->point = (vs_ore)kr * 100;
-            s->point_kinds = kr > 0 ? s->kinds : 0;
-        }
-        const char *in = strstr(line + n, ", in ");
-        double share;
-        if (in && sscanf(in, ", in %lf %% of draws", &share) == 1)
-            s->draws = (long)llround(share * 10);
-    }
-}
-
 int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
                                  const vs_charts_opts *opts, vs_outset *set,
                                  vs_err *err)
@@ -2574,7 +2516,7 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
     }
     snprintf(path, sizeof path, "%s/warnings.txt", dir);
     if (vs_file_read(path, 1 << 22, &warn, &wlen) == 0)
-        read_warnings(sc, warn, r.shortfalls, r.rule_base);
+        vs_warnings_read(sc, warn, r.shortfalls);
     st = charts_write(sc, &r, opts, dir, set, NULL, 1, err);
 done:
     free(warn);

@@ -19,6 +19,7 @@
 #include "out/charts.h"
 #include "out/charts_plan.h"
 #include "out/gp.h"
+#include "out/warnings.h"
 #include "model/need.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
@@ -181,6 +182,8 @@ typedef struct rep {
     vs_csv_table metrics, centres, explain;
     int have_explain;
     char *warnings;    /* warnings.txt, or NULL */
+    vs_shortfall_sum *sf; /* warnings.txt read back (vs_warnings_read) */
+    vs_warn_src warn;  /* for vs_warnings_mark: the marks the charts show */
     size_t *crow;      /* centres.csv row of (variant, centre) */
     size_t *mrow;      /* metrics.csv row of (variant, stat), 0 if absent */
     int64_t *point;    /* point allocation in öre, per (variant, centre) */
@@ -246,6 +249,15 @@ static int read_tables(rep *r, vs_err *err)
         return st;
     snprintf(path, sizeof path, "%s/warnings.txt", r->dir);
     r->warnings = read_text(path);
+    size_t nr = 0;
+    for (size_t v = 0; v < r->sc->n_variants; v++)
+        nr += r->sc->variants[v].n_rules;
+    if (!(r->sf = calloc(nr + 1, sizeof *r->sf)))
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    if (r->warnings)
+        vs_warnings_read(r->sc, r->warnings, r->sf);
+    /* the share of draws comes back in tenths of a per cent */
+    r->warn = (vs_warn_src){r->sc, r->sf, NULL, 1000, 0};
 
     snprintf(path, sizeof path, "%s/centres.csv", r->dir);
     if ((st = need_column(&r->centres, path, "listed", &r->c_listed, err)) ||
@@ -441,6 +453,18 @@ static double total_listed(const rep *r)
     return p;
 }
 
+/* Variant v's warning mark, the charts' words (warnings.h), escaped and
+ * after `before`; nothing when its rules did all they say. */
+static void put_mark(const rep *r, size_t v, const char *before)
+{
+    char mark[512];
+    if (!vs_warnings_mark(&r->warn, v, r->sv, mark, sizeof mark)[0])
+        return;
+    fprintf(r->f, "%s<strong class=\"warnmark\">", before);
+    esc(r->f, mark);
+    fputs("</strong>", r->f);
+}
+
 /* ---- sections -------------------------------------------------------- */
 
 /* Print styles: A4, dark text on white (contrast above 12:1 throughout),
@@ -462,6 +486,8 @@ static const char css[] =
     "tr.total td{border-top:2px solid #111;font-weight:bold}"
     ".warn{border-left:6px solid #9b1c1c;background:#fdf1f1;padding:0.4em 0.8em}"
     ".warn li{font-family:'DejaVu Sans Mono',monospace;font-size:8.5pt}"
+    ".warn ul.words li{font-family:inherit;font-size:inherit}"
+    ".warnmark{color:#9b1c1c}"
     "figure{margin:1em 0;break-inside:avoid}figure svg{width:100%;height:auto}"
     "figcaption{font-size:9pt}.note{font-size:9pt;color:#333}";
 
@@ -502,8 +528,9 @@ static void put_summary(rep *r)
                            "and is the split fairer if the region chooses "
                            "another variant than"));
     esc(f, sc->variants[b].name);
-    fprintf(f, " (%s %s %zu %s)?</p>\n<ul>\n", bt,
-            T(r, "till", "to"), nc, r->terms);
+    fprintf(f, " (%s %s %zu %s)?", bt, T(r, "till", "to"), nc, r->terms);
+    put_mark(r, b, " ");
+    fputs("</p>\n<ul>\n", f);
     for (size_t v = 0; v < sc->n_variants; v++) {
         if (v == b)
             continue;
@@ -552,7 +579,9 @@ static void put_summary(rep *r)
                              " (lower in %s %% of the draws)"), c);
             }
         }
-        fputs(".</li>\n", f);
+        fputs(".", f);
+        put_mark(r, v, " ");
+        fputs("</li>\n", f);
     }
     fputs("</ul>\n</section>\n", f);
 }
@@ -569,9 +598,29 @@ static void put_warnings(rep *r)
                   "No warnings: every variant does what its rules say."));
         return;
     }
-    fprintf(f, "<div class=\"warn\" role=\"note\">\n<p><strong>%s</strong></p>\n<ul>\n",
-            T(r, "Minst ett alternativ gör inte allt som dess regler säger:",
-              "At least one variant does not do all that its rules say:"));
+    fputs("<div class=\"warn\" role=\"note\">\n", f);
+    /* In words first: each variant whose own rules fell short, by name,
+     * with the mark its charts and tables carry. */
+    int words = 0;
+    for (size_t v = 0; v < r->sc->n_variants; v++) {
+        if (vs_warnings_of_variant(&r->warn, v) == 0)
+            continue;
+        if (!words++)
+            fprintf(f, "<p><strong>%s</strong></p>\n<ul class=\"words\">\n",
+                    T(r, "Minst ett alternativ gör inte allt som dess regler säger:",
+                      "At least one variant does not do all that its rules say:"));
+        fputs("<li><strong>", f);
+        esc(f, r->sc->variants[v].name);
+        fputs("</strong>:", f);
+        put_mark(r, v, " ");
+        fputs("</li>\n", f);
+    }
+    if (words)
+        fputs("</ul>\n", f);
+    /* Then every line as warnings.txt has it (the plan's too), exact. */
+    fprintf(f, "<p>%s</p>\n<ul>\n",
+            T(r, "Raderna i warnings.txt (på engelska, med id):",
+              "The lines of warnings.txt:"));
     char *copy = strdup(r->warnings);
     for (char *line = copy ? strtok(copy, "\n") : NULL; line; line = strtok(NULL, "\n")) {
         fputs("<li>", f);
@@ -688,6 +737,7 @@ static void put_committee_table(rep *r, size_t v)
     FILE *f = r->f;
     fputs("<table>\n<caption>", f);
     esc(f, sc->variants[v].name);
+    put_mark(r, v, " ");
     fprintf(f, "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
                "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">CNI</th>"
                "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
@@ -1158,6 +1208,7 @@ static void rep_free(rep *r)
     vs_csv_table_free(&r->centres);
     vs_csv_table_free(&r->explain);
     free(r->warnings);
+    free(r->sf);
     free(r->crow);
     free(r->mrow);
     free(r->point);

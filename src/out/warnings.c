@@ -1,7 +1,9 @@
 /* warnings.c: the warning lines of a run (see warnings.h). */
 #include "out/warnings.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -87,6 +89,64 @@ static void reason(const vs_rule *r, const vs_shortfall_sum *s, char *buf,
         }
         k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s%s",
                               k ? " and " : "", one);
+    }
+}
+
+/* The reason's words are the ones reason() writes. */
+void vs_warnings_read(const vs_scenario *sc, const char *text,
+                      vs_shortfall_sum *sf)
+{
+    static const struct { const char *words; unsigned kind; } why[] = {
+        {"nobody eligible", VS_SHORT_NOBODY}, {"pot not placed", VS_SHORT_POT},
+        {"cut not taken", VS_SHORT_CUT}, {"the limit cannot restore", VS_SHORT_LIMIT},
+        {"top asks for", VS_SHORT_TOP}, {"a tie at the cut-off", VS_SHORT_TIE}};
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        p += len + (e != NULL);
+        char vid[256], rid[256];
+        int n = 0;
+        if (sscanf(line, "warning: variant '%255[^']': rule '%255[^']': %n", vid,
+                   rid, &n) != 2 || n == 0)
+            continue;
+        int v = vs_scenario_find_variant(sc, vid);
+        if (v < 0)
+            continue;
+        const vs_variant *var = &sc->variants[v];
+        size_t k = 0;
+        while (k < var->n_rules &&
+               strcmp(var->rules[k].id ? var->rules[k].id
+                                       : vs_rule_type_name(var->rules[k].type),
+                      rid) != 0)
+            k++;
+        if (k == var->n_rules)
+            continue;
+        size_t base = 0;
+        for (int u = 0; u < v; u++)
+            base += sc->variants[u].n_rules;
+        vs_shortfall_sum *s = &sf[base + k];
+        for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
+            if (strstr(line + n, why[w].words))
+                s->kinds |= why[w].kind;
+        const char *at = strstr(line + n, " kr at the point estimate");
+        if (at) {
+            const char *b = at;
+            while (b > line + n && (isdigit((unsigned char)b[-1]) ||
+                                    b[-1] == ' ' || b[-1] == '-'))
+                b--;
+            long long kr = 0;
+            for (const char *d = b; d < at; d++)
+                if (isdigit((unsigned char)*d))
+                    kr = kr * 10 + (*d - '0');
+            s->point = (vs_ore)kr * 100;
+            s->point_kinds = kr > 0 ? s->kinds : 0;
+        }
+        const char *in = strstr(line + n, ", in ");
+        double share;
+        if (in && sscanf(in, ", in %lf %% of draws", &share) == 1)
+            s->draws = (long)llround(share * 10);
     }
 }
 

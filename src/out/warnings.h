@@ -57,6 +57,16 @@ size_t vs_warnings_of_variant(const vs_warn_src *w, size_t v);
 char *vs_warnings_mark(const vs_warn_src *w, size_t v, int swedish,
                        char *buf, size_t n);
 
+/* warnings.txt's lines back into shortfall records, as far as a mark
+ * needs them (for a folder's report and charts, which have no results in
+ * memory): into sf (sc's rules in file order, zeroed by the caller) the
+ * kinds (from the reason's words), the amount at the point estimate in
+ * whole kr, and the share of draws in tenths of a per cent, so a
+ * vs_warn_src with draws = 1000 gives the run's marks.  Lines that name
+ * no rule of sc (plan, --precision, a sweep's) are skipped. */
+void vs_warnings_read(const vs_scenario *sc, const char *text,
+                      vs_shortfall_sum *sf);
+
 /* Write each warning as one line to `f` (NULL: only count them), each
  * line beginning with `prefix` (NULL or "" for none; a sweep gives
  * "PATH=VALUE: ").  Returns the number of warnings. */

@@ -99,6 +99,35 @@ PY
     then ok; else bad "report_check on $d's HTML:"; sed 's/^/    /' "$TMP/check"; fi
 done
 
+# No silent shortfall: a variant whose rules fall short carries the
+# charts' warning mark where its results are (its summary line, its
+# committee table's caption), and the warnings section names it in words
+# before the lines of warnings.txt (trial.cfg: every kind, English).
+expect_status 0 "$VARDSIM" run "$ROOT/tests/cli/warn/trial.cfg" -n 100 --threads 1 -o "$TMP/trial" --report --quiet
+python3 - "$TMP/trial" "$ROOT/tests/cli/warn/trial.cfg" >"$TMP/check" 2>&1 <<'PY' && ok || { bad "report: a warned variant without its mark"; sed 's/^/    /' "$TMP/check"; }
+import html, re, sys
+d, cfg = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+page = open(d + "/report.html", encoding="utf-8").read()
+names = dict(re.findall(r'id = "([^"]+)"; name = "([^"]+)"', cfg))
+ids = re.findall(r"^warning: variant '([^']+)'", open(d + "/warnings.txt", encoding="utf-8").read(), re.M)
+text = lambda x: html.unescape(re.sub(r"<[^>]+>", "", x))
+caps = [text(c) for c in re.findall(r"<caption>(.*?)</caption>", page, re.S)]
+items = [text(c) for c in re.findall(r"<li>(.*?)</li>", page, re.S)]
+problems = []
+for i in ids:
+    n = names[i]
+    if not any(c.startswith(n + " ⚠ Warning: ") for c in caps):
+        problems.append("no marked caption for " + n)
+    if not any(l.startswith(n + ": ") and "⚠ Warning: " in l for l in items):
+        problems.append("no marked summary line for " + n)
+    if not any(l.startswith(n + ": ⚠ Warning: ") for l in items):
+        problems.append("not named in the warnings section: " + n)
+print("\n".join(problems) or "%d warned variants marked" % len(ids))
+sys.exit(1 if problems or not ids else 0)
+PY
+expect_status 0 "$VARDSIM" run scenarios/vasterbotten-deficit-2023.cfg -n 200 --threads 1 -o "$TMP/def" --report --quiet
+expect_in "$TMP/def/report.html" '<caption>Lika belopp per listad, högst 8 % förlust <strong class="warnmark">⚠ Varning: gränsen kan inte återställa totalen (i 1,5 % av dragningarna)</strong></caption>'
+
 # A scenario that changed since the run is refused, naming the file.
 cp "$VB" "$TMP/s.cfg"
 expect_status 0 "$VARDSIM" run "$TMP/s.cfg" -n 50 --quiet -o "$TMP/chg"
