@@ -26,7 +26,7 @@
 typedef struct book {
     lxw_workbook *wb;
     int sv;
-    lxw_format *head, *kr, *tkr, *pct, *prob, *num, *bold_tkr, *bold;
+    lxw_format *head, *kr, *tkr, *pct, *prob, *num, *bold_tkr, *bold, *warn;
 } book;
 
 /* Swedish or English: headers follow the scenario's lang. */
@@ -65,20 +65,35 @@ static void sheet_name(const char *id, size_t v, char out[32])
 }
 
 /* The summary's metric columns from column c0 on: every section-4
- * metric's mean, p05, p95 and P(better), four columns each. */
-static void summary_header(book *b, lxw_worksheet *ws, int c0)
+ * metric's mean, p05, p95 and P(better), four columns each, headed by
+ * the metric in the charts' words (gp.h: "Gini för finansiering per
+ * listad, medel"), wrapped in a header row tall enough for them. */
+static void summary_header(book *b, const vs_scenario *sc, lxw_worksheet *ws,
+                           int c0)
 {
     static const char *const sub_en[] = {"mean", "p05", "p95", "P(better)"};
     static const char *const sub_sv[] = {"medel", "p05", "p95", "P(bättre)"};
     for (int m = 0; m < VS_M_COUNT; m++)
         for (int k = 0; k < 4; k++) {
-            char h[64];
-            snprintf(h, sizeof h, "%s %s", vs_metric_name((vs_metric)m),
-                     b->sv ? sub_sv[k] : sub_en[k]);
+            char words[256], h[300];
+            vs_gp_metric_words(sc, m, b->sv, words, sizeof words);
+            snprintf(h, sizeof h, "%s, %s", words, b->sv ? sub_sv[k] : sub_en[k]);
             lxw_col_t c = (lxw_col_t)(c0 + 4 * m + k);
             worksheet_write_string(ws, 0, c, h, b->head);
-            worksheet_set_column(ws, c, c, 13 + (k == 3) * 2, NULL);
+            worksheet_set_column(ws, c, c, 16, NULL);
         }
+    worksheet_set_row(ws, 0, 75, NULL);
+}
+
+/* Column c of the header row: variant v's warning mark (warnings.h, the
+ * charts' words), in the frozen row so it stays in sight; the widths
+ * make room.  Nothing when its rules did all they say. */
+static void mark_cell(book *b, lxw_worksheet *ws, int row, int c,
+                      const vs_warn_src *w, size_t v)
+{
+    char mark[512];
+    if (vs_warnings_mark(w, v, b->sv, mark, sizeof mark)[0])
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, mark, b->warn);
 }
 
 /* One variant's summary cells (stats: its VS_STAT_COUNT statistics). */
@@ -115,13 +130,19 @@ static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
     variant_header(b, ws, 0);
-    summary_header(b, ws, 2);
+    summary_header(b, sc, ws, 2);
+    /* the last column: each variant's warning, where its numbers are */
+    int cw = 2 + 4 * VS_M_COUNT;
+    worksheet_write_string(ws, 0, (lxw_col_t)cw, tr(b, "warning", "varning"), b->head);
+    worksheet_set_column(ws, (lxw_col_t)cw, (lxw_col_t)cw, 70, NULL);
     worksheet_freeze_panes(ws, 1, 2);
+    vs_warn_src w = vs_warn_src_of(sc, res);
     for (size_t v = 0; v < sc->n_variants; v++) {
         int r = (int)v + 1;
         variant_cells(ws, r, 0, &sc->variants[v]);
         summary_cells(b, ws, r, 2, &res->stats[v * VS_STAT_COUNT],
                       (int)v == sc->baseline);
+        mark_cell(b, ws, r, cw, &w, v);
     }
 }
 
@@ -153,6 +174,9 @@ static void write_committee(book *b, const vs_scenario *sc,
         tr(b, "kr per listed", "kr per listad"), tr(b, "P(loss)", "P(förlust)")};
     static const double w[9] = {34, 10, 8, 16, 16, 15, 13, 14, 11};
     header_row(b, ws, cols, 9, w);
+    vs_warn_src warn = vs_warn_src_of(sc, res);
+    worksheet_set_column(ws, 9, 9, 70, NULL);
+    mark_cell(b, ws, 0, 9, &warn, v);
     size_t nc = sc->n_centres, base = (size_t)sc->baseline;
     vs_ore tb = 0, tv = 0;
     double tl = 0;
@@ -534,6 +558,8 @@ static int book_open(book *b, const vs_scenario *sc, const char *dir,
     b->tkr = fmt(b, "#,##0.0", 0);
     b->bold_tkr = fmt(b, "#,##0.0", 1);
     b->bold = fmt(b, NULL, 1);
+    b->warn = fmt(b, NULL, 1);
+    format_set_font_color(b->warn, 0x9B1C1C); /* dark red, 7.9:1 on white */
     b->pct = fmt(b, "0.00%", 0);
     b->prob = fmt(b, "0.0000", 0);
     b->num = fmt(b, "0.000000", 0);
@@ -630,7 +656,7 @@ static void write_sweep_summary(book *b, const vs_scenario *sc,
     int c0 = (int)r->n_axes;
     axes_header(b, ws, r);
     variant_header(b, ws, c0);
-    summary_header(b, ws, c0 + 2);
+    summary_header(b, sc, ws, c0 + 2);
     worksheet_freeze_panes(ws, 1, (lxw_col_t)(c0 + 2));
     int row = 1;
     for (size_t p = 0; p < r->n_points; p++)

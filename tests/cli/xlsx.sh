@@ -18,6 +18,13 @@ for cfg in "$ROOT"/scenarios/*.cfg; do
         bad "$name: results.xlsx disagrees with the CSV"; sed 's/^/    /' "$TMP/check" | head -20; fi
 done
 
+# warnings where the numbers are: trial.cfg's variants that fall short
+# (every kind) carry the mark in the summary and their committee sheet
+expect_status 0 "$VARDSIM" run "$ROOT/tests/cli/warn/trial.cfg" -n 100 --threads 1 --xlsx -o "$TMP/trial" --quiet
+grep -q "^warning: variant" "$TMP/trial/warnings.txt" && ok || bad "trial.cfg gave no warnings"
+if python3 "$CHECK" "$TMP/trial" en >"$TMP/check" 2>&1; then ok; else
+    bad "trial: results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
+
 cfg="$ROOT/scenarios/vasterbotten-2023.cfg"
 # English headers for lang = "en"
 sed 's/lang *= *"sv"/lang = "en"/' "$cfg" >"$TMP/english.cfg"

@@ -198,6 +198,38 @@ def check_run(folder, lang):
                 close(cell(rows, r, 2 + 4 * j + q), m[key],
                       "summary %s %s %s" % (var, met, key), tol=1e-15, rel=1e-9)
 
+    # The summary's headers in the metrics chart's words (metrics.gp's
+    # t_mK, line breaks as spaces), not ids
+    if os.path.exists(folder + "/metrics.gp"):
+        gp = open(folder + "/metrics.gp", encoding="utf-8").read()
+        for j in range(len(METRICS)):
+            m = re.search(r"^t_m%d = (.*)$" % j, gp, re.M)
+            words = " ".join(re.findall(r"'([^']*)'", m.group(1))) if m else "?"
+            for q, sub in enumerate(("medel", "p05", "p95", "P(bättre)") if sv else
+                                    ("mean", "p05", "p95", "P(better)")):
+                want = "%s, %s" % (words, sub)
+                if cell(rows, 0, 2 + 4 * j + q) != want:
+                    bad("summary header %d: %r, want %r" % (2 + 4 * j + q,
+                        cell(rows, 0, 2 + 4 * j + q), want))
+    # Every variant warnings.txt names carries the warning mark in the
+    # summary's last column and in its committee table's header row
+    warned = re.findall(r"^warning: variant '([^']+)'",
+                        open(folder + "/warnings.txt", encoding="utf-8").read(), re.M)
+    mark = "⚠ Varning: " if sv else "⚠ Warning: "
+    wcol = 2 + 4 * len(METRICS)
+    if cell(rows, 0, wcol) != ("varning" if sv else "warning"):
+        bad("summary: no warning column (%r)" % cell(rows, 0, wcol))
+    for v, var in enumerate(variants):
+        got = cell(rows, v + 1, wcol)
+        head = cell(sheets[base_sheets[1 + v]], 0, 9)
+        if var in warned:
+            if not (isinstance(got, str) and got.startswith(mark)):
+                bad("summary %s: warning %r, want the mark" % (var, got))
+            if not (isinstance(head, str) and head.startswith(mark)):
+                bad("committee %s: header %r, want the mark" % (var, head))
+        elif var == variants[0] and (got is not None or head is not None):
+            bad("baseline %s marked: %r %r" % (var, got, head))
+
     # Committee tables: tkr and kr against centres.csv, totals to the öre
     base = [c for c in centres if c["variant"] == variants[0]]
     base_var = [c["variant"] for c in centres if c["change"] == ""][0]
