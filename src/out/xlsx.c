@@ -630,12 +630,19 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
 
 /* ---- sweep ---------------------------------------------------------- */
 
-/* Columns 0 .. n_axes - 1: the swept paths, headed by the path. */
-static void axes_header(book *b, lxw_worksheet *ws, const vs_sweep_result *r)
+/* Columns 0 .. n_axes - 1: the swept paths, headed by the path (the
+ * sweep.csv sheet) or, with sc, in the charts' words (gp.h: "CNI-gräns,
+ * CNI-tillägg: Förslag"; the summary). */
+static void axes_header(book *b, const vs_scenario *sc, lxw_worksheet *ws,
+                        const vs_sweep_result *r)
 {
     for (size_t a = 0; a < r->n_axes; a++) {
-        worksheet_write_string(ws, 0, (lxw_col_t)a, r->axes[a].path, b->head);
-        worksheet_set_column(ws, (lxw_col_t)a, (lxw_col_t)a, 22, NULL);
+        char words[512];
+        if (sc)
+            vs_gp_path_words(sc, r->axes[a].path, b->sv, words, sizeof words);
+        worksheet_write_string(ws, 0, (lxw_col_t)a, sc ? words : r->axes[a].path,
+                               b->head);
+        worksheet_set_column(ws, (lxw_col_t)a, (lxw_col_t)a, sc ? 30 : 22, NULL);
     }
 }
 
@@ -654,7 +661,7 @@ static void write_sweep_summary(book *b, const vs_scenario *sc,
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
     int c0 = (int)r->n_axes;
-    axes_header(b, ws, r);
+    axes_header(b, sc, ws, r);
     variant_header(b, ws, c0);
     summary_header(b, sc, ws, c0 + 2);
     worksheet_freeze_panes(ws, 1, (lxw_col_t)(c0 + 2));
@@ -676,7 +683,7 @@ static void write_sweep_table(book *b, const vs_scenario *sc,
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Sweep", "Svep"));
     int c0 = (int)r->n_axes;
     metrics_header(b, ws, c0);
-    axes_header(b, ws, r);
+    axes_header(b, NULL, ws, r);
     int row = 1;
     for (size_t p = 0; p < r->n_points; p++)
         for (size_t v = 0; v < r->n_variants; v++)
@@ -739,19 +746,24 @@ static void write_sens_summary(book *b, const vs_scenario *sc,
     static const char *const sub_sv[] = {"utslag", "S1", "ST"};
     for (int m = 0; m < VS_M_COUNT; m++)
         for (int k = 0; k < 3; k++) {
-            char h[64];
-            snprintf(h, sizeof h, "%s %s", vs_metric_name((vs_metric)m),
-                     b->sv ? sub_sv[k] : sub_en[k]);
+            char words[256], h[300];
+            vs_gp_metric_words(sc, m, b->sv, words, sizeof words);
+            snprintf(h, sizeof h, "%s, %s", words, b->sv ? sub_sv[k] : sub_en[k]);
             lxw_col_t c = (lxw_col_t)(3 + 3 * m + k);
             worksheet_write_string(ws, 0, c, h, b->head);
-            worksheet_set_column(ws, c, c, 13, NULL);
+            worksheet_set_column(ws, c, c, 16, NULL);
         }
+    worksheet_set_row(ws, 0, 75, NULL);
     worksheet_freeze_panes(ws, 1, 3);
     int row = 1;
     for (size_t v = 0; v < r->n_variants; v++)
         for (size_t i = 0; i < r->n_inputs; i++, row++) {
             variant_cells(ws, row, 0, &sc->variants[v]);
-            worksheet_write_string(ws, (lxw_row_t)row, 2, r->inputs[i].name, NULL);
+            /* the input as the tornado names it (the sheet after this
+             * one has its path, as sensitivity.csv) */
+            char words[512];
+            vs_gp_path_words(sc, r->inputs[i].name, b->sv, words, sizeof words);
+            worksheet_write_string(ws, (lxw_row_t)row, 2, words, NULL);
             for (int m = 0; m < VS_M_COUNT; m++) {
                 const vs_sensitivity_cell *x = sens_cell(r, v, m, i);
                 num(ws, row, 3 + 3 * m, x->swing, b->num);

@@ -396,6 +396,17 @@ def check_sweep(folder, lang):
     head0 = cell(rows, 0, len(axes) + 1)
     if head0 != ("namn" if sv else "name"):
         bad("summary header %r" % head0)
+    # the swept paths in the words of the sweep charts' x axis (t_x of a
+    # one-way sweep's chart scripts), not the raw path
+    gps = [f for f in sorted(os.listdir(folder)) if f.startswith("sweep_") and f.endswith(".gp")]
+    if len(axes) == 1 and gps:
+        m = re.search(r"^t_x = (.*)$", open(folder + "/" + gps[0], encoding="utf-8").read(), re.M)
+        words = " ".join(re.findall(r"'([^']*)'", m.group(1))) if m else "?"
+        if cell(rows, 0, 0) != words:
+            bad("summary axis header %r, want the charts' %r" % (cell(rows, 0, 0), words))
+    for i, a in enumerate(axes):
+        if cell(rows, 0, i) == a:
+            bad("summary axis header is the raw path %r" % a)
     check_tail(folder, sheets, want[2])
 
 
@@ -433,10 +444,23 @@ def check_sensitivity(folder, lang):
     rows = sheets[want[0]]
     if len(rows) != len(order) + 1:
         bad("sensitivity summary: %d rows, want %d" % (len(rows), len(order) + 1))
+    # the inputs in the tornado's words (tornado.gp's input_name[K], K in
+    # input order), not their paths
+    inputs = []
+    for vi in order:
+        if vi[1] not in inputs:
+            inputs.append(vi[1])
+    names = {}
+    if os.path.exists(folder + "/tornado.gp"):
+        gp = open(folder + "/tornado.gp", encoding="utf-8").read()
+        for k, text in re.findall(r"^input_name\[(\d+)\] = (.*)$", gp, re.M):
+            names[inputs[int(k) - 1]] = " ".join(re.findall(r"'([^']*)'", text))
     for k, vi in enumerate(order):
         r = k + 1
-        if (cell(rows, r, 0), cell(rows, r, 2)) != vi:
-            bad("summary row %d: %r %r, want %r" % (r, cell(rows, r, 0), cell(rows, r, 2), vi))
+        want_in = names.get(vi[1], "(not the path %s)" % vi[1])
+        if cell(rows, r, 0) != vi[0] or cell(rows, r, 2) != want_in:
+            bad("summary row %d: %r %r, want %r %r" % (r, cell(rows, r, 0), cell(rows, r, 2),
+                                                      vi[0], want_in))
         for j, met in enumerate(METRICS):
             for q, col in enumerate(("swing", "s1", "st")):
                 close(cell(rows, r, 3 + 3 * j + q), by[vi][met][col],
