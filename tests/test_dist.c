@@ -14,6 +14,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "engine/dist.h"
+#include "engine/draw.h"
+#include "vardsim/scenario.h"
 #include "vardsim/error.h"
 
 static vs_dist mk(vs_dist_kind k, double a, double b, double c)
@@ -605,12 +607,68 @@ static void test_stream_no_collisions(void **state)
     assert_int_equal(dup, 0);
 }
 
+/* Params on one shared stream with the same distribution take one value
+ * (draw.c, same_draw): the quantile of the stream's uniform, as each
+ * would compute it; one with another distribution on that stream takes
+ * its own quantile of the same uniform, and one without a stream its own
+ * stream's. */
+static void test_shared_stream_params(void **state)
+{
+    (void)state;
+#define CUT(id, mode, max, stream)                                              \
+    "  { id = \"" id "\"; name = \"" id "\"; extends = \"a\"; rules = ( { type = \"cut\";"  \
+    " method = \"proportional\"; deficit_share = { dist = \"pert\"; min = 0.1;"       \
+    " mode = " mode "; max = " max ";" stream " }; } ); },\n"
+    vs_scenario *sc = vs_test_load(
+        "scenario = { name = \"s\"; };\n"
+        "region = { deficit = 1000000.0; };\n"
+        "centres = ( { id = \"c1\"; name = \"C1\"; listed = 100; cni = 1.0; },\n"
+        "            { id = \"c2\"; name = \"C2\"; listed = 200; cni = 1.2; } );\n"
+        "variants = (\n"
+        "  { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\"; pot = 1000000.0; } ); },\n"
+        CUT("b", "0.15", "0.25", " stream = \"share\";")
+        CUT("c", "0.15", "0.25", " stream = \"share\";")
+        CUT("d", "0.2", "0.3", " stream = \"share\";")
+        CUT("e", "0.15", "0.25", "")
+        "  { id = \"f\"; name = \"f\"; extends = \"a\"; rules = ( { type = \"cut\";"
+        " method = \"proportional\"; deficit_share = 0.15; } ); }\n"
+        ");\n", "s.cfg");
+#undef CUT
+    int pb = vs_scenario_find_param(sc, "b.cut.deficit_share");
+    int pc = vs_scenario_find_param(sc, "c.cut.deficit_share");
+    int pd = vs_scenario_find_param(sc, "d.cut.deficit_share");
+    int pe = vs_scenario_find_param(sc, "e.cut.deficit_share");
+    assert_true(pb >= 0 && pc >= 0 && pd >= 0 && pe >= 0);
+    vs_draw *in = vs_draw_alloc(sc);
+    assert_non_null(in);
+    gsl_rng *r = gsl_rng_alloc(vs_stream_type());
+    for (uint64_t k = 1; k < 30; k++) {
+        vs_draw_fill(sc, 7, k, in);
+        vs_stream_seed(r, 7, k, "share");
+        double u = gsl_rng_uniform_pos(r);
+        vs_stream_seed(r, 7, k, "e.cut.deficit_share");
+        double ue = gsl_rng_uniform_pos(r);
+        double want_b = vs_dist_quantile(&sc->params[pb].dist, u);
+        double want_d = vs_dist_quantile(&sc->params[pd].dist, u);
+        double want_e = vs_dist_quantile(&sc->params[pe].dist, ue);
+        assert_memory_equal(&in->vals[pb], &want_b, sizeof want_b);
+        assert_memory_equal(&in->vals[pc], &want_b, sizeof want_b);
+        assert_memory_equal(&in->vals[pd], &want_d, sizeof want_d);
+        assert_memory_equal(&in->vals[pe], &want_e, sizeof want_e);
+        assert_true(want_d != want_b);
+    }
+    gsl_rng_free(r);
+    vs_draw_free(in);
+    vs_scenario_free(sc);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_point),
+        cmocka_unit_test(test_shared_stream_params),
         cmocka_unit_test(test_moments),
         cmocka_unit_test(test_sample_normal),
         cmocka_unit_test(test_sample_truncated),

@@ -543,6 +543,52 @@ static void test_targeted_ties(void **state)
     bench_free(&b);
 }
 
+/* A targeted pot split by listed among the top 3 by listed x cni (c2,
+ * c4, c0), for test_targeted_split_reused: pot in SEK, listed of c2. */
+static vs_scenario *split_scenario(double pot, double listed2, size_t *v)
+{
+    vs_scenario *sc = bench_scenario(5, (double[]){100, 200, listed2, 50, 400},
+                                     (double[]){2.0, 1.0, 1.5, 1.0, 0.75});
+    *v = bench_variant(sc, "top", VS_NONE);
+    vs_rule *r = bench_rule(sc, *v, VS_RULE_TARGETED);
+    r->pot = bench_param(sc, pot);
+    r->n_score = 2;
+    r->score = malloc(2 * sizeof *r->score);
+    r->score[0] = VS_ATTR_LISTED;
+    r->score[1] = VS_ATTR_CNI;
+    r->top = 3;
+    r->split = VS_SPLIT_LISTED;
+    return sc;
+}
+
+/* targeted reuses its last apportionment when the pot and the weights
+ * are the same to the bit (targeted.c, split): one workspace through a
+ * sequence of pots and listed (same, pot changed, weights changed, back)
+ * gives what a fresh workspace gives each time. */
+static void test_targeted_split_reused(void **state)
+{
+    (void)state;
+    static const double pots[] = {10.01, 10.01, 12.34, 12.34, 10.01};
+    static const double l2[] = {300, 300, 300, 350, 300};
+    size_t v;
+    bench b;
+    bench_ready(&b, split_scenario(pots[0], l2[0], &v));
+    int pot_param = b.sc->variants[v].rules[0].pot;
+    for (size_t s = 0; s < 5; s++) {
+        b.in.vals[pot_param] = pots[s];
+        b.in.listed[2] = l2[s];
+        run_ok(&b);
+        size_t vf;
+        bench fresh;
+        bench_ready(&fresh, split_scenario(pots[s], l2[s], &vf));
+        run_ok(&fresh);
+        expect_row(&b, v, bench_row(&fresh, vf));
+        assert_int_equal(b.out->total[v], fresh.out->total[vf]);
+        bench_free(&fresh);
+    }
+    bench_free(&b);
+}
+
 /* top_share 0.28 of 25 centres: 0.28 x 25 is 7.000000000000001 in double;
  * ceil(x - 1e-9) = 7, not 8.  Scores by attribute "burden" = 25 - i (c0
  * highest), split by attribute "kids" (1, 2, ..., 7 on the top seven):
@@ -658,6 +704,48 @@ static void test_cut_need_protected(void **state)
     expect_row(&b, v2, ROW(667, 833));
     expect_books(&b, v2, 2000, 500, 1500, 0);
     bench_free(&b);
+}
+
+/* A capitation by listed without a filter takes its weights four centres
+ * at a time (capitation.c, listed_weights4); with an `except` naming a
+ * centre nobody is listed at (weight 0 either way) the loop one by one
+ * runs: the rows must agree to the öre.  43 centres (ten blocks and a
+ * tail), cni_share 0, 0.37 and 1. */
+static void test_capitation_lanes_as_loop(void **state)
+{
+    (void)state;
+    enum { N = 43 };
+    uint64_t s = 5;
+    static const double shares[] = {0.0, 0.37, 1.0};
+    for (int rep = 0; rep < 12; rep++) {
+        double listed[N], cni[N];
+        for (size_t i = 0; i < N; i++) {
+            listed[i] = i == 17 ? 0 : (double)(1000 + vs_test_rnd_u64(&s) % 20000);
+            cni[i] = 0.55 + 0.001 * (double)(vs_test_rnd_u64(&s) % 1800);
+        }
+        bench b[2];
+        for (int f = 0; f < 2; f++) {
+            vs_scenario *sc = bench_scenario(N, listed, cni);
+            size_t v = bench_variant(sc, "v", VS_NONE);
+            vs_rule *r = bench_rule(sc, v, VS_RULE_CAPITATION);
+            /* 5e14 öre: quotas of about 1e13, where a weight or a sum
+             * off in the last bits moves öre */
+            r->pot = bench_param(sc, 5e12 + 12345.67 * rep);
+            r->cni_share = bench_param(sc, shares[rep % 3]);
+            if (f) {
+                r->except = malloc(sizeof *r->except);
+                r->except[0] = 17;
+                r->n_except = 1;
+            }
+            bench_ready(&b[f], sc);
+            run_ok(&b[f]);
+        }
+        /* the weights, to the bit, and the parts */
+        assert_memory_equal(b[0].ws->w, b[1].ws->w, N * sizeof *b[0].ws->w);
+        expect_row(&b[1], 0, bench_row(&b[0], 0));
+        bench_free(&b[0]);
+        bench_free(&b[1]);
+    }
 }
 
 /* The usual cut's weights and bounds in vector lanes (cut.c,
@@ -1051,11 +1139,13 @@ int main(void)
         cmocka_unit_test(test_cut_at_the_limit),
         cmocka_unit_test(test_negative_pot),
         cmocka_unit_test(test_targeted_ties),
+        cmocka_unit_test(test_targeted_split_reused),
         cmocka_unit_test(test_targeted_top_share_rounding),
         cmocka_unit_test(test_cut_proportional_and_cap),
         cmocka_unit_test(test_cut_per_capita_zero_alloc),
         cmocka_unit_test(test_cut_need_protected),
         cmocka_unit_test(test_cut_lanes_as_loop),
+        cmocka_unit_test(test_capitation_lanes_as_loop),
         cmocka_unit_test(test_cut_deficit_share),
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_limit_loss_zero_weight),

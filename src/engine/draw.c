@@ -171,12 +171,38 @@ static void finish_centres(const vs_scenario *sc, vs_draw *d)
     fill_need(sc, d);
 }
 
+/* An earlier param of the same shared stream and the same distribution
+ * to the bit (two cuts' deficit_share on stream "share", say), whose
+ * value this iteration param p takes as it is: the same quantile of the
+ * same uniform.  -1 when there is none.  Looked up every iteration, not
+ * once, since a sweep changes params between points; only params with a
+ * stream are compared, a handful. */
+static long same_draw(const vs_scenario *sc, size_t p)
+{
+    const vs_param *par = &sc->params[p];
+    if (!par->stream)
+        return -1;
+    for (size_t q = 0; q < p; q++) {
+        const vs_param *o = &sc->params[q];
+        if (o->stream && o->dist.kind == par->dist.kind &&
+            memcmp(o->dist.p, par->dist.p, sizeof o->dist.p) == 0 &&
+            memcmp(&o->dist.lo, &par->dist.lo, sizeof o->dist.lo) == 0 &&
+            memcmp(&o->dist.hi, &par->dist.hi, sizeof o->dist.hi) == 0 &&
+            strcmp(o->stream, par->stream) == 0)
+            return (long)q;
+    }
+    return -1;
+}
+
 void vs_draw_fill(const vs_scenario *sc, uint64_t seed, uint64_t k, vs_draw *d)
 {
     for (size_t p = 0; p < sc->n_params; p++) {
         const vs_param *par = &sc->params[p];
+        long q;
         if (k == 0 || par->dist.kind == VS_DIST_FIXED) {
             d->vals[p] = vs_dist_point(&par->dist);
+        } else if ((q = same_draw(sc, p)) >= 0) {
+            d->vals[p] = d->vals[q]; /* drawn above, not fixed (same kind) */
         } else {
             /* By inversion, so params that name one shared stream get the
              * same uniform and move together (common random numbers across

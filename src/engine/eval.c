@@ -33,7 +33,9 @@ vs_ws *vs_ws_alloc(size_t n)
     ws->rank_score = malloc(m * sizeof *ws->rank_score);
     ws->rank_idx = malloc(m * sizeof *ws->rank_idx);
     ws->rank_m = SIZE_MAX;
-    if (!ws->rank_score || !ws->rank_idx || !ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
+    ws->split_w = malloc(m * sizeof *ws->split_w);
+    ws->split_part = malloc(m * sizeof *ws->split_part);
+    if (!ws->split_w || !ws->split_part || !ws->rank_score || !ws->rank_idx || !ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
         !ws->idx || !ws->idx2 || !ws->clamped || !ws->flag || !ws->part) {
         vs_ws_free(ws);
         return NULL;
@@ -58,6 +60,8 @@ void vs_ws_free(vs_ws *ws)
     free(ws->part);
     free(ws->rank_score);
     free(ws->rank_idx);
+    free(ws->split_w);
+    free(ws->split_part);
     free(ws);
 }
 

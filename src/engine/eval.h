@@ -25,6 +25,11 @@ typedef struct vs_ws {
      * ranked and took, and the order it left; rank_m == SIZE_MAX: none. */
     double *rank_score;
     size_t *rank_idx, rank_m, rank_k;
+    /* The last split targeted apportioned (see there): its weights, pot,
+     * parts and the amount placed; split_ok == 0: none. */
+    double *split_w;
+    vs_ore *split_part, split_pot, split_placed;
+    int split_ok;
 } vs_ws;
 
 vs_ws *vs_ws_alloc(size_t n);

@@ -11,6 +11,39 @@
 #include "common.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "engine/vecmath.h"
+
+/* The weights of a capitation by listed without a filter, four centres
+ * at a time: w = listed x ((1 - s) + s x cni), the loop's expression lane
+ * by lane; their sum W in index order (a chain, as in the loop) and *ok as
+ * vs_rule_weight_ok over them.  Returns how many it did. */
+VS_SIMD_CLONES
+static size_t listed_weights4(const double *listed, const double *cni, double s,
+                              size_t n, double *w, double *W_io, int *ok)
+{
+    const vs_v4d one = {1, 1, 1, 1}, s4 = {s, s, s, s};
+    const vs_v4d zero = {0, 0, 0, 0}, wmax = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+    vs_v4i good = {-1, -1, -1, -1};
+    double W = *W_io;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d p, c;
+        memcpy(&p, listed + i, sizeof p);
+        memcpy(&c, cni + i, sizeof c);
+        vs_v4d wv = p * ((one - s4) + s4 * c);
+        good &= (vs_v4i)(wv >= zero) & (vs_v4i)(wv <= wmax);
+        memcpy(w + i, &wv, sizeof wv);
+        W += wv[0];
+        W += wv[1];
+        W += wv[2];
+        W += wv[3];
+    }
+    *ok &= (good[0] & good[1] & good[2] & good[3]) != 0;
+    *W_io = W;
+    return i;
+}
 
 int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                        vs_books *books, vs_err *err)
@@ -56,7 +89,10 @@ int vs_rule_capitation(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     double W = 0; /* in index order, for vs_money_apportion_summed */
     int base = r->base == VS_ATTR_AUTO ? (nb > 0 ? VS_ATTR_AGE : VS_ATTR_LISTED)
                                        : r->base;
-    for (size_t i = 0; i < n; i++) {
+    size_t i0 = 0;
+    if (!filtered && base == VS_ATTR_LISTED)
+        i0 = listed_weights4(in->listed, in->cni, s, n, ws->w, &W, &ok);
+    for (size_t i = i0; i < n; i++) {
         double people = base == VS_ATTR_LISTED ? in->listed[i]
                         : base == VS_ATTR_AGE  ? vs_draw_age(sc, in, i)
                                                : vs_draw_value(sc, in, i, base);

@@ -73,6 +73,28 @@ static void rank(vs_ws *ws, size_t n, size_t m, size_t k)
     ws->rank_k = k;
 }
 
+/* vs_money_apportion of the pot by ws->w into ws->part, or the parts it
+ * gave last time when the pot and every weight are the same to the bit:
+ * the apportionment is a function of exactly those.  With a score and a
+ * split from attributes without noise and a fixed pot (a targeted pot for
+ * children x care burden, say), the parts are the same every iteration,
+ * and the apportionment is then one comparison of n weights. */
+static vs_ore split(vs_ws *ws, size_t n, vs_ore pot)
+{
+    if (ws->split_ok && ws->split_pot == pot &&
+        memcmp(ws->split_w, ws->w, n * sizeof *ws->w) == 0) {
+        memcpy(ws->part, ws->split_part, n * sizeof *ws->part);
+        return ws->split_placed;
+    }
+    vs_ore placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    memcpy(ws->split_w, ws->w, n * sizeof *ws->w);
+    memcpy(ws->split_part, ws->part, n * sizeof *ws->part);
+    ws->split_pot = pot;
+    ws->split_placed = placed;
+    ws->split_ok = 1;
+    return placed;
+}
+
 int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                      vs_books *books, vs_err *err)
 {
@@ -140,7 +162,7 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     }
     if (!ok)
         return vs_rule_check_weights(ctx, r, ws->w, err);
-    vs_ore placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    vs_ore placed = split(ws, n, pot);
     report(ctx, pot, placed, asked, k, m);
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }
