@@ -567,16 +567,21 @@ DEFINE_FOLD_TILE(fold_tile32, uint32_t)
 /* Tiles a worker takes at once in the fold (64 columns). */
 enum { FOLD_TILES = 4 };
 
+static void calibrate_column(sim *s, size_t j);
+
 /* Phase 2: count the part's slots into the histograms, FOLD_TILES tiles
  * (see slot_at) at a time as the workers come free: each column's
  * histograms are counted by one worker, and counts are integers, so who
- * counts which does not matter.  Nothing to count before the histograms
- * are calibrated (the pilot's values are kept or ranged). */
+ * counts which does not matter.  In the pilot's block, when its values are
+ * kept (a block of one part, see sim_init), the workers calibrate the
+ * columns instead; a pilot computed twice is not counted the first time. */
 static void block_fold(sim *s, worker *w)
 {
     (void)w;
-    if (!s->centre_stats || s->exact || !s->calibrated)
+    if (!s->centre_stats || s->exact || (!s->calibrated && s->rerun))
         return;
+    if (!s->calibrated && s->block_start + s->part_off + s->part_len <= VS_SIM_PILOT)
+        return; /* not the part that completes the pilot */
     size_t n = (size_t)s->part_len, tiles = (s->ncol + SLOT_TILE - 1) / SLOT_TILE;
     for (;;) {
         size_t t0 = atomic_fetch_add_explicit(&s->next_tile, FOLD_TILES, memory_order_relaxed);
@@ -585,7 +590,10 @@ static void block_fold(sim *s, worker *w)
         size_t t1 = t0 + FOLD_TILES < tiles ? t0 + FOLD_TILES : tiles;
         for (size_t t = t0; t < t1; t++) {
             size_t jt = t * SLOT_TILE, jend = jt + SLOT_TILE < s->ncol ? jt + SLOT_TILE : s->ncol;
-            if (s->hist->wide)
+            if (!s->calibrated)
+                for (size_t j = jt; j < jend; j++)
+                    calibrate_column(s, j);
+            else if (s->hist->wide)
                 fold_tile32(s, s->hist->c32, jt, jend, n);
             else
                 fold_tile16(s, s->hist->c16, jt, jend, n);
@@ -635,40 +643,34 @@ static void calibrate_ranges(sim *s)
     }
 }
 
-/* Calibrate from the kept pilot, and count it unless the pilot is not the
- * range's; then free it. */
-static void calibrate_kept(sim *s)
+/* Calibrate column j's histograms from the kept pilot, and count it
+ * unless the pilot is not the range's (block_fold runs it on the
+ * workers). */
+static void calibrate_column(sim *s, size_t j)
 {
     size_t P = (size_t)s->kept_n, b = (size_t)s->baseline;
-    for (size_t j = 0; j < s->ncol; j++) {
-        size_t v = j / s->nc, c = j % s->nc;
-        const int64_t *a = s->kept + j * P, *base = s->kept + (b * s->nc + c) * P;
-        double lo = (double)a[0], hi = lo;
-        for (size_t k = 1; k < P; k++) {
-            lo = (double)a[k] < lo ? (double)a[k] : lo;
-            hi = (double)a[k] > hi ? (double)a[k] : hi;
-        }
-        hist_range(s->hist, j, lo, hi);
-        for (size_t k = 0; k < P && s->counting; k++)
-            hist_add(s->hist, j, (double)a[k]);
-        if (v == b)
-            continue;
-        size_t h = s->ncol + vs_sim_change_hist(j, s->nc, b);
-        lo = hi = (double)(a[0] - base[0]);
-        for (size_t k = 1; k < P; k++) {
-            double d = (double)(a[k] - base[k]);
-            lo = d < lo ? d : lo;
-            hi = d > hi ? d : hi;
-        }
-        hist_range(s->hist, h, lo, hi);
-        for (size_t k = 0; k < P && s->counting; k++)
-            hist_add(s->hist, h, (double)(a[k] - base[k]));
+    size_t v = j / s->nc, c = j % s->nc;
+    const int64_t *a = s->kept + j * P, *base = s->kept + (b * s->nc + c) * P;
+    double lo = (double)a[0], hi = lo;
+    for (size_t k = 1; k < P; k++) {
+        lo = (double)a[k] < lo ? (double)a[k] : lo;
+        hi = (double)a[k] > hi ? (double)a[k] : hi;
     }
-    /* The pilot has done its job: every later value goes to the
-     * histograms, and the summaries read them. */
-    free(s->kept);
-    s->kept = NULL;
-    s->kept_n = 0;
+    hist_range(s->hist, j, lo, hi);
+    for (size_t k = 0; k < P && s->counting; k++)
+        hist_add(s->hist, j, (double)a[k]);
+    if (v == b)
+        return;
+    size_t h = s->ncol + vs_sim_change_hist(j, s->nc, b);
+    lo = hi = (double)(a[0] - base[0]);
+    for (size_t k = 1; k < P; k++) {
+        double d = (double)(a[k] - base[k]);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    hist_range(s->hist, h, lo, hi);
+    for (size_t k = 0; k < P && s->counting; k++)
+        hist_add(s->hist, h, (double)(a[k] - base[k]));
 }
 
 /* After the pilot: calibrate each column's histograms on the pilot's
@@ -678,8 +680,12 @@ static void calibrate(sim *s)
 {
     if (s->rerun)
         calibrate_ranges(s);
-    else
-        calibrate_kept(s);
+    /* The kept pilot has done its job (block_fold calibrated from it):
+     * every later value goes to the histograms, and the summaries read
+     * them. */
+    free(s->kept);
+    s->kept = NULL;
+    s->kept_n = 0;
     s->calibrated = 1;
 }
 
