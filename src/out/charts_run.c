@@ -49,7 +49,10 @@ typedef struct lang {
         *pc_need_as, /* %s: the declared need */
         *pc_listed,  /* %s: a number of listed persons */
         *pc_named,   /* %s: the centre term, plural */
-        *pc_all_level; /* a panel where no centre is beyond rounding */
+        *pc_all_level, /* a panel where no centre is beyond rounding */
+        /* with a declared need: x is the need-proportional level */
+        *pc_title_level, *pc_x_level,
+        *pc_diag; /* %s: the declared need */
 } lang;
 
 static const lang lang_sv = {
@@ -77,7 +80,10 @@ static const lang lang_sv = {
     "Behovsproportionell nivå: samma summa fördelad efter %s",
     "%s listade",
     "Namn: högst tre %s, de längst från sin behovsproportionella nivå (ringade); en skillnad under 1 kr räknas som avrundning",
-    "alla på sin behovsproportionella nivå",
+    "alla på behovsnivån",
+    "Finansiering per listad och år mot behovet",
+    "Behovsproportionell nivå (kr per listad och år)",
+    "Diagonalen: finansiering lika med behovsproportionell nivå, samma summa fördelad efter behov (ovanför: mer än behovet); %s",
 };
 
 static const lang lang_en = {
@@ -105,7 +111,10 @@ static const lang lang_en = {
     "Need-proportional level: the same total split by %s",
     "%s listed",
     "Names: at most three %s, those furthest from their need-proportional level (ringed); a gap under 1 SEK counts as rounding",
-    "all at their need-proportional level",
+    "all on the need level",
+    "Funding per listed person and year against need",
+    "Need-proportional level (SEK per listed person and year)",
+    "Diagonal: funding equal to the need-proportional level, the same total split by need (above it: more than need); %s",
 };
 
 /* ------------------------------------------------------------------ */
@@ -1672,6 +1681,7 @@ typedef struct pc_page {
 } pc_page;
 
 #define PC_KEY_LINE 0.42 /* cm per line of the key */
+#define PC_RIGHT 0.7     /* cm from a panel's right edge to its cell's */
 #define PC_KEY_GAP 0.12  /* cm between its entries */
 
 /* The size of a dot for `listed` persons (column 8 of the data). */
@@ -1699,6 +1709,14 @@ static double pc_off_level(const ctx *c, const pc_page *p, size_t v,
     if (!(gap > fmax(PC_ROUNDING_KR, 1e-9 * lv * l)))
         return -1;
     return gap / (lv * l);
+}
+
+/* The x of centre i's dot in variant v's panel: its CNI, or with a
+ * declared need its need-proportional level (the need line is then the
+ * diagonal, whatever the need's mix of age and CNI). */
+static double pc_x(const ctx *c, const pc_page *p, size_t v, size_t i)
+{
+    return p->need_line ? c->res->point_cni[i] : p->level[v * c->C + i];
 }
 
 /* chart_per_capita.csv (columns: 3 variant number, 4 colour, 5 cni, 6
@@ -1830,7 +1848,7 @@ static void pc_key_texts(const ctx *c, pc_page *p)
     } else { /* the declared need, in words */
         char need[160];
         vs_need_describe(c->sc, c->g.sv ? "sv" : "en", need, sizeof need);
-        vs_gp_fill(p->need_text, sizeof p->need_text, c->L->pc_need_as, need);
+        vs_gp_fill(p->need_text, sizeof p->need_text, c->L->pc_diag, need);
     }
     vs_gp_fill(p->named_text, sizeof p->named_text, c->L->pc_named,
                vs_scenario_centre_term(c->sc, 1));
@@ -1878,9 +1896,10 @@ static void pc_layout(const ctx *c, pc_page *p)
  * they need. */
 static void pc_texts(ctx *c, FILE *f, const pc_page *p)
 {
-    vs_gp_assign(&c->g, f, "t_title", c->L->pc_title);
+    vs_gp_assign(&c->g, f, "t_title",
+                 p->need_line ? c->L->pc_title : c->L->pc_title_level);
     vs_gp_assign(&c->g, f, "t_y", c->L->pc_y);
-    vs_gp_assign(&c->g, f, "t_x", c->L->cni);
+    vs_gp_assign(&c->g, f, "t_x", p->need_line ? c->L->cni : c->L->pc_x_level);
     vs_gp_assign_wrapped(&c->g, f, "t_base_is", p->base_text, p->key_chars,
                          (int)p->key_lines[0]);
     vs_gp_assign(&c->g, f, "t_variant", c->L->pc_variant);
@@ -2067,7 +2086,7 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double x0,
             size_t i = j % c->C, u = j < c->C ? v : c->base;
             double l = c->res->point_listed[i];
             double y = l > 0 ? (double)cstat(c, u, i)->point / 100.0 / l : NAN;
-            s.dot[3 * j] = (c->res->point_cni[i] - p->clo) / xs;
+            s.dot[3 * j] = (pc_x(c, p, u, i) - p->clo) / xs;
             s.dot[3 * j + 1] = isfinite(y) ? (y - p->ylo) / ys : -1e9;
             s.dot[3 * j + 2] = 0.04 + 0.055 * pc_dot(p, l);
         }
@@ -2075,7 +2094,7 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double x0,
     for (int q = 0; q < n; q++) {
         size_t i = best[q];
         char name[4 * 32 + 1], form[4 * 32 + 1];
-        double x = c->res->point_cni[i];
+        double x = pc_x(c, p, v, i);
         double y = (double)cstat(c, v, i)->point / 100.0 /
                    c->res->point_listed[i];
         double px = (x - p->clo) / xs, py = (y - p->ylo) / ys;
@@ -2134,7 +2153,9 @@ static int pc_names(ctx *c, FILE *f, const pc_page *p, size_t v, double x0,
     return n;
 }
 
-/* One panel per variant: its need line, its dots, the baseline's rings. */
+/* One panel per variant: its need line, its dots, the baseline's rings.
+ * A panel ends PC_RIGHT cm before its cell (room for its last tick
+ * label, which at the page's edge left the image). */
 static void pc_panels(ctx *c, FILE *f, const pc_page *p)
 {
     double W = p->W, H = p->H;
@@ -2144,7 +2165,7 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
             continue;
         double col = (double)(k % p->cols), row = (double)(k / p->cols);
         double x0 = p->left + col * p->cw + 1.0;
-        double x1 = p->left + (col + 1) * p->cw - 0.45;
+        double x1 = p->left + (col + 1) * p->cw - PC_RIGHT;
         double top = H - p->title_h - row * p->cell - p->head_h;
         fprintf(f, "\n# Panel %zu\n", k + 1);
         vs_gp_put_margins(f, W, H, x0, x1, top - p->ph, top);
@@ -2159,22 +2180,23 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         size_t best[PC_NAMED];
         int named = pc_names(c, f, p, v, x0, x1 - x0, best);
         fputs("plot ", f);
+        /* x: CNI (need = listed x CNI, the line A / N x CNI), or the
+         * need-proportional level (column 9; the line is the diagonal) */
+        int xc = p->need_line ? 5 : 9;
         if (!p->need_line)
-            fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
-                       "NaN):9 with points pt 2 ps 0.7 lw 1 lc rgb vs_ink "
-                       "notitle, \\\n  ", v);
+            fputs("x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ", f);
         else if (isfinite(p->slope[v])) {
             vs_gp_put_num(f, p->slope[v]);
             fputs(" * x with lines dt 2 lw 1.2 lc rgb vs_ink notitle, \\\n  ",
                   f);
         }
         if (v != c->base)
-            fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
+            fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $%d : "
                        "NaN):7:8 with points pt 7 ps variable lt %d notitle, "
-                       "\\\n  ", v, c->slot[v]);
-        fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $5 : "
+                       "\\\n  ", v, xc, c->slot[v]);
+        fprintf(f, "'chart_per_capita.csv' skip 1 using ($3 == %zu ? $%d : "
                    "NaN):7:8 with points pt 6 ps variable lw 0.8 lc rgb "
-                   "vs_grey notitle", c->base);
+                   "vs_grey notitle", c->base, xc);
         /* The named centres ringed: numbers inline, after the command. */
         if (named > 0)
             fputs(", \\\n  '-' using 1:2:3 with points pt 6 ps variable lw 1 "
@@ -2182,7 +2204,7 @@ static void pc_panels(ctx *c, FILE *f, const pc_page *p)
         fputc('\n', f);
         for (int q = 0; q < named; q++) {
             size_t i = best[q];
-            vs_gp_put_num(f, c->res->point_cni[i]); /* ',': style.gp */
+            vs_gp_put_num(f, pc_x(c, p, v, i)); /* ',': style.gp */
             fputc(',', f);
             vs_gp_put_num(f, (double)cstat(c, v, i)->point / 100.0 /
                                  c->res->point_listed[i]);
@@ -2238,9 +2260,9 @@ static void pc_key(ctx *c, FILE *f, const pc_page *p)
               "noenhanced\n", f);
         y -= PC_KEY_LINE + PC_KEY_GAP;
     }
-    if (p->need_line) {
-        /* 0.9 cm: long enough to read as a dashed line (0.55 cm showed
-         * one dash and a dot) */
+    {   /* the need line (with a declared need the diagonal); 0.9 cm:
+         * long enough to read as a dashed line (0.55 cm showed one dash
+         * and a dot) */
         fprintf(f, "set arrow %d from screen ", id);
         vs_gp_put_num(f, (x - 0.75) / W);
         fputs(", screen ", f);
@@ -2253,11 +2275,6 @@ static void pc_key(ctx *c, FILE *f, const pc_page *p)
         fprintf(f, "set label %d t_need", id++);
         vs_gp_put_at(f, W, H, x, y);
         fputs(" left offset 1.3, 0 noenhanced\n", f);
-    } else {
-        fprintf(f, "set label %d t_need", id++);
-        vs_gp_put_at(f, W, H, x, y);
-        fputs(" left point pt 2 ps 0.9 lw 1 lc rgb vs_ink offset 1.3, 0 "
-              "noenhanced\n", f);
     }
     y -= (double)p->key_lines[2] * PC_KEY_LINE + PC_KEY_GAP;
     /* Dot sizes: the text, then two rings with their numbers. */
@@ -2302,11 +2319,22 @@ static void write_per_capita(ctx *c)
     pad(&lo, &hi, 0.03);
     vs_gp_axis ay, ax;
     vs_gp_axis_fit(&ay, lo, hi, 5, 0);
-    vs_gp_axis_fit_room(c->g.sv, &ax, p.clo, p.chi, p.cw - 1.45, 7, 0);
+    /* x: CNI, or with a declared need the need-proportional level on the
+     * y axis's scale (the need line is the diagonal) */
+    if (p.need_line)
+        vs_gp_axis_fit_room(c->g.sv, &ax, p.clo, p.chi, p.cw - 1.0 - PC_RIGHT,
+                            7, 0);
+    else
+        vs_gp_axis_fit_room(c->g.sv, &ax, lo, hi, p.cw - 1.0 - PC_RIGHT, 7, 0);
+    p.clo = ax.lo, p.chi = ax.hi; /* as drawn: names are placed in it */
     p.ylo = ay.lo, p.yhi = ay.hi;
 
     FILE *f = script_begin(c, "per_capita",
-                 "funding per listed person against CNI, one panel per variant",
+                 p.need_line ? "funding per listed person against CNI, one "
+                               "panel per variant"
+                             : "funding per listed person against its "
+                               "need-proportional level, one panel per "
+                               "variant",
                  "chart_per_capita.csv", W, H);
     if (!f)
         goto done;

@@ -363,7 +363,14 @@ if [ -d "$out" ]; then
     grep -q "^  '-' using 1:2:3 with points pt 6 ps variable" "$out/per_capita.gp" && ok || bad "per_capita.gp rings no named centre"
     svg_has "$out/per_capita.svg" "10 000 listade"
     svg_has "$out/per_capita.svg" "Ersboda hälsocentral"
+fi
+# the default need (listed x CNI, ostergotland-2021 declares none): x is CNI
+# and the need line A / N x CNI
+out="$TMP/run-ostergotland-2021"
+if [ -d "$out" ]; then
     head -1 "$out/chart_per_capita.csv" | grep -q 'need_level' && bad "listed x CNI: need_level column written" || ok
+    grep -q '^plot [0-9.e+-]* \* x with lines dt 2 ' "$out/per_capita.gp" && grep -q "^t_x = 'CNI'$" "$out/per_capita.gp" && ok ||
+        bad "ostergotland: per_capita.gp is not against CNI with the need line"
 fi
 # need declared as the payment formula (age-weighted, 3 % CNI, as the
 # baseline's capitation): the capitation-only variant is at its level
@@ -371,14 +378,16 @@ fi
 # its panel names nobody and says so; the others still name centres; a
 # metric that is rounding shows as 0; no name runs off the page (the
 # committee's 'Bolidens hälsocentral (med Jörn)' right of its dot, cut)
-sed 's/^  high_need_cni = 1.1;$/  high_need_cni = 1.1;\n  need = { base = "age"; cni_share = 0.03; };/' \
-    "$ROOT/scenarios/vasterbotten-2023.cfg" >"$TMP/need.cfg"
+cp "$ROOT/scenarios/vasterbotten-2023.cfg" "$TMP/need.cfg"
 sed 's/^  baseline = "status_2022";$/  baseline = "halsoval";/' "$TMP/need.cfg" >"$TMP/need-base.cfg"
 for l in sv en; do
     out="$TMP/need-$l"
     if "$VARDSIM" run "$TMP/need.cfg" -n 50 --set scenario.lang=$l --render svg -o "$out" --quiet 2>"$TMP/err"; then
-        at=$([ $l = sv ] && echo "(alla på sin behovsproportionella nivå)" || echo "(all at their need-proportional level)")
-        grep -q 'need = { base = "age"' "$TMP/need.cfg" && ok || bad "need.cfg: the need was not declared"
+        at=$([ $l = sv ] && echo "(alla på behovsnivån)" || echo "(all on the need level)")
+        grep -q '^  need = { base = "age"; cni_share = 0.03; };' "$TMP/need.cfg" && ok || bad "vasterbotten-2023.cfg does not declare its need"
+        # x is the need-proportional level: the need line is the diagonal
+        grep -q "^plot x with lines dt 2 " "$out/per_capita.gp" && grep -q 'using (\$3 == [0-9]* ? \$9 : NaN):7:8' "$out/per_capita.gp" &&
+            ok || bad "need $l: per_capita.gp does not plot against the need-proportional level"
         k=$(join "$out/per_capita.gp" | grep -c "^t_panel[0-9]* = '.* $at'$")
         [ "$k" -eq 1 ] && ok || bad "need $l: $k panel titles say '$at', want 1"
         svg_has "$out/per_capita.svg" "$(echo "$at" | cut -c1-6)"
@@ -412,10 +421,10 @@ out="$TMP/run-gavleborg-2024"
 if [ -d "$out" ]; then
     head -1 "$out/chart_per_capita.csv" | grep -q ',size,need_level$' && ok ||
         bad "gavleborg: chart_per_capita.csv lacks the need_level column"
-    grep -q '^t_need = .*samma summa fördelad efter behov' "$out/per_capita.gp" && ok ||
+    join "$out/per_capita.gp" | grep -q '^t_need = .*samma summa fördelad efter behov .*; behov = åldersviktade listade × (0,8 + 0,2 × CNI)' && ok ||
         bad "gavleborg: per_capita.gp does not name the declared need"
-    grep -q 'using (\$3 == [0-9]* ? \$5 : NaN):9 with points pt 2' "$out/per_capita.gp" && ok ||
-        bad "gavleborg: per_capita.gp does not draw each centre's need level"
+    grep -q '^plot x with lines dt 2 ' "$out/per_capita.gp" && grep -q 'using (\$3 == [0-9]* ? \$9 : NaN):7:8' "$out/per_capita.gp" && ok ||
+        bad "gavleborg: per_capita.gp does not plot against each centre's need level (the diagonal)"
 fi
 
 # --- a folder renders on its own -------------------------------------------

@@ -42,6 +42,13 @@ for v in cni_topup au_grant; do
     awk -F, -v v="$v" '$1 == v && $2 == "ci_need" { exit !($11 < 0.01) }' "$m" && ok || bad "README: $v ci_need p_better is not below 1 %"
 done
 grep -q 'better than the baseline in about 73 % of draws' "$R" && ok || bad "README: the 73 % sentence changed"
+# against the declared need both proposals misplace less than the baseline
+for v in cni_topup au_grant; do
+    awk -F, -v v="$v" '$1 == v && $2 == "dissimilarity" { exit !($11 > 0.99 && $3 < 0.00175) }' "$m" && ok ||
+        bad "README: $v dissimilarity is not 0.17 % and better in more than 99 % of draws"
+done
+awk -F, '$1 == "status_2022" && $2 == "dissimilarity" { exit !($3 > 0.00175 && $3 < 0.00185) }' "$m" && ok ||
+    bad "README: the baseline's dissimilarity is not 0.18 %"
 awk -F, '$1 == "cni_excess" && $2 == "ci_need" { exit !(int($11 * 100 + 0.5) == 73) }' "$m" && ok || bad "README: cni_excess ci_need p_better is not about 73 %"
 
 # From your own centre list: the commands as shown, the excerpt of the
