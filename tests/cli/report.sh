@@ -129,6 +129,16 @@ PY
 expect_status 0 "$VARDSIM" run scenarios/vasterbotten-deficit-2023.cfg -n 200 --threads 1 -o "$TMP/def" --report --quiet
 expect_in "$TMP/def/report.html" '<caption>Lika belopp per listad, högst 8 % förlust <strong class="warnmark">⚠ Varning: gränsen kan inte återställa totalen (i 1,5 % av dragningarna)</strong></caption>'
 
+# Warnings that name no variant, in words where their results are: the
+# plan's (the warnings section and the plan section), --precision's (the
+# warnings section and the metrics).
+expect_status 0 "$VARDSIM" run scenarios/vasterbotten-plan.cfg -n 100 --threads 1 -o "$TMP/plan" --report --quiet
+n=$(grep -o "⚠ Varning: planens golv eller tak binder vissa år" "$TMP/plan/report.html" | wc -l)
+[ "$n" -eq 2 ] && ok || bad "report: the plan's warning in words $n times, want 2"
+expect_status 0 "$VARDSIM" run "$VB" -n 2000 --precision 0.000000001 --threads 1 -o "$TMP/prec" --report --quiet
+n=$(grep -o "⚠ Varning: den begärda precisionen nåddes inte" "$TMP/prec/report.html" | wc -l)
+[ "$n" -eq 2 ] && ok || bad "report: --precision's warning in words $n times, want 2"
+
 # A scenario that changed since the run is refused, naming the file.
 cp "$VB" "$TMP/s.cfg"
 expect_status 0 "$VARDSIM" run "$TMP/s.cfg" -n 50 --quiet -o "$TMP/chg"
