@@ -465,36 +465,17 @@ static void put_mark(const rep *r, size_t v, const char *before)
     fputs("</strong>", r->f);
 }
 
-/* Does warnings.txt have a line that begins with `start`? */
-static int has_line(const rep *r, const char *start)
+/* The mark of the plan's ('p') or --precision's ('r') warnings as a
+ * paragraph, where their results are; nothing without such a warning. */
+static void put_other_mark(const rep *r, char kind, const char *after)
 {
-    size_t n = strlen(start);
-    for (const char *p = r->warnings; p && *p;) {
-        if (strncmp(p, start, n) == 0)
-            return 1;
-        const char *e = strchr(p, '\n');
-        p = e ? e + 1 : NULL;
-    }
-    return 0;
-}
-
-/* What the plan's warnings say, in words: "⚠ Varning: ..." (the lines
- * give the years, the centres and how often). */
-static const char *plan_mark(const rep *r)
-{
-    return T(r, "⚠ Varning: planens golv eller tak binder vissa år, så några "
-                "%2 följer inte planens regel (se Varningar)",
-             "⚠ Warning: the plan's floors or caps bind in some years, so some "
-             "%2 do not follow the plan's rule (see Warnings)");
-}
-
-/* What --precision's warning says, in words. */
-static const char *precision_mark(const rep *r)
-{
-    return T(r, "⚠ Varning: den begärda precisionen nåddes inte inom "
-                "dragningarna; intervallen är osäkrare än begärt",
-             "⚠ Warning: the precision asked for was not reached within "
-             "the draws; the intervals are less sure than asked");
+    char mark[512];
+    if (!vs_warnings_other_mark(r->sc, r->warnings, kind, r->sv, mark,
+                                sizeof mark)[0])
+        return;
+    fputs("<p><strong class=\"warnmark\">", r->f);
+    esc(r->f, mark);
+    fprintf(r->f, "%s</strong></p>\n", after);
 }
 
 /* ---- sections -------------------------------------------------------- */
@@ -650,15 +631,8 @@ static void put_warnings(rep *r)
     if (words)
         fputs("</ul>\n", f);
     /* The lines that name no variant, in words too. */
-    if (has_line(r, "warning: plan:")) {
-        char text[512];
-        term_text(r, plan_mark(r), text, sizeof text);
-        fputs("<p><strong class=\"warnmark\">", f);
-        esc(f, text);
-        fputs("</strong></p>\n", f);
-    }
-    if (has_line(r, "warning: --precision"))
-        fprintf(f, "<p><strong class=\"warnmark\">%s</strong></p>\n", precision_mark(r));
+    put_other_mark(r, 'p', "");
+    put_other_mark(r, 'r', "");
     /* Then every line as warnings.txt has it (the plan's too), exact. */
     fprintf(f, "<p>%s</p>\n<ul>\n",
             T(r, "Raderna i warnings.txt (på engelska, med id):",
@@ -765,8 +739,7 @@ static void put_metrics(rep *r)
               "Point estimate: with the values typed in the scenario. Intervals "
               "and the share of draws in which the variant beats the baseline: "
               "from the Monte Carlo draws of the uncertain inputs."));
-    if (has_line(r, "warning: --precision"))
-        fprintf(r->f, "<p><strong class=\"warnmark\">%s</strong></p>\n", precision_mark(r));
+    put_other_mark(r, 'r', "");
     for (int m = 0; m < VS_M_COUNT; m++)
         put_metric_table(r, m);
     fputs("</section>\n", r->f);
@@ -1123,13 +1096,7 @@ static void put_plan(rep *r)
     long last = p ? p->first_year - 1 + p->years : 0;
     fprintf(f, "<section aria-labelledby=\"s-plan\">\n<h2 id=\"s-plan\">%s</h2>\n",
             T(r, "Planen: vägen mot målet", "The plan: the path to target"));
-    if (has_line(r, "warning: plan:")) {
-        char text[512];
-        term_text(r, plan_mark(r), text, sizeof text);
-        fputs("<p><strong class=\"warnmark\">", f);
-        esc(f, text);
-        fputs("</strong></p>\n", f);
-    }
+    put_other_mark(r, 'p', T(r, " (se Varningar)", " (see Warnings)"));
     fputs("<table>\n<caption>", f);
     fprintf(f, T(r, "När varje %s når sitt mål, och hur säkert, fram till",
                  "When each %s reaches its target, and how sure that is, up to"),

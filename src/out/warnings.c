@@ -307,3 +307,35 @@ void vs_warnings_precision(FILE *f, const char *prefix, double precision,
     fprintf(f, "%swarning: --precision %g not reached within %ld iterations\n",
             prefix ? prefix : "", precision, iterations);
 }
+
+char *vs_warnings_other_mark(const vs_scenario *sc, const char *text, char kind,
+                             int swedish, char *buf, size_t n)
+{
+    const char *start = kind == 'p' ? "warning: plan:" : "warning: --precision";
+    size_t len = strlen(start);
+    int found = 0;
+    for (const char *p = text; p && *p && !found;) {
+        found = strncmp(p, start, len) == 0;
+        const char *e = strchr(p, '\n');
+        p = e ? e + 1 : NULL;
+    }
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!found)
+        return buf;
+    if (kind == 'p')
+        snprintf(buf, n, swedish ? "⚠ Varning: planens golv eller tak binder vissa år, "
+                                   "så några %s följer inte planens regel"
+                                 : "⚠ Warning: the plan's floors or caps bind in some "
+                                   "years, so some %s do not follow the plan's rule",
+                 vs_scenario_centre_term(sc, 1));
+    else
+        snprintf(buf, n, "%s", swedish ? "⚠ Varning: den begärda precisionen nåddes inte "
+                                         "inom dragningarna; intervallen är osäkrare "
+                                         "än begärt"
+                                       : "⚠ Warning: the precision asked for was not "
+                                         "reached within the draws; the intervals are "
+                                         "less sure than asked");
+    return buf;
+}

@@ -67,6 +67,14 @@ char *vs_warnings_mark(const vs_warn_src *w, size_t v, int swedish,
 void vs_warnings_read(const vs_scenario *sc, const char *text,
                       vs_shortfall_sum *sf);
 
+/* The mark of the warnings that name no variant, for where their
+ * results are shown (the report, the workbook): kind 'p' the plan's
+ * (floors or caps bind), 'r' --precision's (not reached), in the
+ * language's words.  Returns buf: "" when `text` (warnings.txt's lines,
+ * may be NULL) has no such line.  512 bytes always suffice. */
+char *vs_warnings_other_mark(const vs_scenario *sc, const char *text, char kind,
+                             int swedish, char *buf, size_t n);
+
 /* Write each warning as one line to `f` (NULL: only count them), each
  * line beginning with `prefix` (NULL or "" for none; a sweep gives
  * "PATH=VALUE: ").  Returns the number of warnings. */

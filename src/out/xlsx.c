@@ -126,7 +126,8 @@ static void variant_cells(lxw_worksheet *ws, int r, int c0, const vs_variant *v)
     worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)(c0 + 1), v->name, NULL);
 }
 
-static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
+static void write_summary(book *b, const vs_scenario *sc, const vs_results *res,
+                          const char *warn)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, tr(b, "Summary", "Sammanfattning"));
     variant_header(b, ws, 0);
@@ -144,6 +145,10 @@ static void write_summary(book *b, const vs_scenario *sc, const vs_results *res)
                       (int)v == sc->baseline);
         mark_cell(b, ws, r, cw, &w, v);
     }
+    /* --precision not reached: under the table, in its words */
+    char mark[512];
+    if (vs_warnings_other_mark(sc, warn, 'r', b->sv, mark, sizeof mark)[0])
+        worksheet_write_string(ws, (lxw_row_t)(sc->n_variants + 2), 0, mark, b->warn);
 }
 
 /* Columns 3-7 of a committee row: baseline, variant and change in tkr
@@ -492,13 +497,19 @@ static lxw_format *fmt(book *b, const char *numfmt, int bold)
 
 /* The plan's tables (plan_write.c has them as CSV): per year and centre,
  * then per centre. */
-static void write_plan(book *b, const vs_scenario *sc, const vs_plan_results *p)
+static void write_plan(book *b, const vs_scenario *sc, const vs_plan_results *p,
+                       const char *mark)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Plan");
     static const char *const cols[9] = {"year", "centre", "name", "point", "mean",
                                         "p05", "p95", "target", "distance"};
     static const double w[9] = {7, 18, 34, 17, 17, 17, 17, 17, 10};
     header_row(b, ws, cols, 9, w);
+    /* floors or caps bound: in the frozen header row, where the years are */
+    if (mark[0]) {
+        worksheet_write_string(ws, 0, 9, mark, b->warn);
+        worksheet_set_column(ws, 9, 9, 70, NULL);
+    }
     size_t nc = p->n_centres;
     int r = 1;
     for (size_t t = 0; t <= p->years; t++)
@@ -611,20 +622,23 @@ int vs_xlsx_write_run(const vs_scenario *sc, const vs_results *res,
     int st = book_open(&b, sc, ro->dir, set, &path, err);
     if (st != VS_OK)
         return st;
-    write_summary(&b, sc, res);
+    run_src w = {sc, res, ro};
+    char *warn = capture(print_run_warnings, &w);
+    write_summary(&b, sc, res, warn);
     for (size_t v = 0; v < sc->n_variants; v++)
         write_committee(&b, sc, res, v);
     write_metrics(&b, sc, res);
     write_centres(&b, sc, res);
     st = write_explain(&b, sc, res, err);
     manifest_src m = {"run", sc, &res->prov, ro->swedish_csv, NULL, NULL};
-    run_src w = {sc, res, ro};
-    int st2 = book_warnings_manifest(&b, capture(print_run_warnings, &w),
-                                     stable_manifest(&m), err);
+    /* the plan's sheets come last; their mark needs the text freed below */
+    char plan_mark[512] = "";
+    vs_warnings_other_mark(sc, warn, 'p', b.sv, plan_mark, sizeof plan_mark);
+    int st2 = book_warnings_manifest(&b, warn, stable_manifest(&m), err);
     if (st == VS_OK)
         st = st2;
     if (plan)
-        write_plan(&b, sc, plan);
+        write_plan(&b, sc, plan, plan_mark);
     return book_close(&b, path, ro->dir, st, err);
 }
 

@@ -26,6 +26,13 @@ if python3 "$CHECK" "$TMP/trial" en >"$TMP/check" 2>&1; then ok; else
     bad "trial: results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
 
 cfg="$ROOT/scenarios/vasterbotten-2023.cfg"
+# --precision not reached: its warning under the summary (vasterbotten-plan's
+# floors, above, have theirs in the Plan sheet)
+expect_status 0 "$VARDSIM" run "$cfg" -n 2000 --precision 0.000000001 --threads 1 --xlsx -o "$TMP/prec" --quiet
+grep -q "^warning: --precision" "$TMP/prec/warnings.txt" && ok || bad "no --precision warning"
+if python3 "$CHECK" "$TMP/prec" sv >"$TMP/check" 2>&1; then ok; else
+    bad "precision: results.xlsx"; sed 's/^/    /' "$TMP/check" | head -20; fi
+grep -q "^warning: plan:" "$TMP/vasterbotten-plan/warnings.txt" && ok || bad "vasterbotten-plan gave no plan warning"
 # English headers for lang = "en"
 sed 's/lang *= *"sv"/lang = "en"/' "$cfg" >"$TMP/english.cfg"
 grep -q 'lang = "en"' "$TMP/english.cfg" && ok || bad "could not make an English scenario"

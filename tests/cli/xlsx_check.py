@@ -229,6 +229,17 @@ def check_run(folder, lang):
                 bad("committee %s: header %r, want the mark" % (var, head))
         elif var == variants[0] and (got is not None or head is not None):
             bad("baseline %s marked: %r %r" % (var, got, head))
+    # the warnings that name no variant, where their numbers are: the
+    # plan's in the Plan sheet's header row, --precision's under the summary
+    lines = open(folder + "/warnings.txt", encoding="utf-8").read().split("\n")
+    if any(l.startswith("warning: plan:") for l in lines):
+        head = cell(sheets.get("Plan", []), 0, 9)
+        if not (isinstance(head, str) and head.startswith(mark + ("planens" if sv else "the plan's"))):
+            bad("plan sheet: header %r, want the plan's warning mark" % head)
+    if any(l.startswith("warning: --precision") for l in lines):
+        below = [cell(rows, r, 0) for r in range(len(variants) + 1, len(rows))]
+        if not any(isinstance(x, str) and x.startswith(mark) for x in below):
+            bad("summary: no --precision warning under the table (%r)" % below)
 
     # Committee tables: tkr and kr against centres.csv, totals to the öre
     base = [c for c in centres if c["variant"] == variants[0]]
