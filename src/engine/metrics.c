@@ -574,16 +574,15 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
                          const uint32_t *prev, size_t m, sort_item *items,
                          sort_item *tmp, uint32_t *out)
 {
+    /* the changed ones listed and counted in one pass (a variant that
+     * moves more than half, which then goes elsewhere, is rare) */
     size_t c = 0;
-    for (size_t j = 0; j < m; j++)
-        c += key[j] != prev_key[j];
-    if (c > m / 2)
-        return 0;
-    c = 0;
     for (size_t j = 0; j < m; j++) {
         items[c] = (sort_item){key[j], (uint32_t)j, 0};
         c += key[j] != prev_key[j];
     }
+    if (c > m / 2)
+        return 0;
     sort_items(items, tmp, c); /* stable: ties by position */
     size_t u = 0, k = 0;
     for (size_t t = 0; t < m; t++) {
