@@ -54,11 +54,16 @@ static void cell(FILE *f, const char *text, size_t chars)
         fputc(' ', f);
 }
 
-/* A number printed with '.' in the scenario's decimal mark. */
+/* A number printed with '.' in the scenario's decimal mark.  A value that
+ * prints as zero prints without a sign: "-0,0000" (a Theil of -5e-17, or a
+ * tiny negative rounded away) would read as a loss that is not there. */
 static void number(FILE *f, const char *fmt, double x, int sv)
 {
     char buf[64];
     snprintf(buf, sizeof buf, fmt, COLW, x);
+    char *minus = strchr(buf, '-');
+    if (minus && strspn(minus + 1, "0.") == strlen(minus + 1))
+        *minus = ' ';
     for (char *p = buf; sv && *p; p++)
         if (*p == '.')
             *p = ',';
@@ -109,7 +114,8 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
             else if (!isfinite(x))
                 fprintf(f, " %*s", COLW, "");
             else
-                number(f, m == VS_M_LOSERS ? " %*.0f" : " %*.4f", x, sv);
+                number(f, m == VS_M_LOSERS ? " %*.0f" : " %*.4f",
+                       vs_gp_metric_shown(m, x), sv);
         }
         fputc('\n', f);
     }
