@@ -581,12 +581,24 @@ static void put_summary(rep *r)
                db = mval(r, b, VS_M_DISSIMILARITY, "point"),
                p = mval(r, v, VS_M_DISSIMILARITY, "p_better");
         if (isfinite(d) && isfinite(db)) {
-            vs_gp_format_number(100.0 * d, 2, r->sv, a, sizeof a);
-            vs_gp_format_number(100.0 * db, 2, r->sv, bt, sizeof bt);
-            fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet är "
-                            "%s %% mot %s %%", "; the share of the budget misplaced "
-                            "against need is %s %% against %s %%"), a, bt);
-            if (isfinite(p) && !no_difference(r, v)) {
+            int m = VS_M_DISSIMILARITY;
+            vs_gp_format_number(100.0 * vs_gp_metric_shown(m, d), 2, r->sv, a,
+                                sizeof a);
+            vs_gp_format_number(100.0 * vs_gp_metric_shown(m, db), 2, r->sv, bt,
+                                sizeof bt);
+            /* both at their need to rounding: no comparison to make (the
+             * share of draws on either side is rounding too) */
+            int same = fabs(d - db) < VS_GP_METRIC_ROUNDING;
+            if (same)
+                fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet "
+                                "är %s %%, som i jämförelsen",
+                             "; the share of the budget misplaced against need "
+                             "is %s %%, as in the baseline"), a);
+            else
+                fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet är "
+                                "%s %% mot %s %%", "; the share of the budget misplaced "
+                                "against need is %s %% against %s %%"), a, bt);
+            if (isfinite(p) && !same && !no_difference(r, v)) {
                 vs_gp_format_number(100.0 * p, 1, r->sv, c, sizeof c);
                 fprintf(f, T(r, " (lägre i %s %% av dragningarna)",
                              " (lower in %s %% of the draws)"), c);
@@ -715,8 +727,14 @@ static void put_metric_table(rep *r, int m)
         }
         double d = mval(r, v, m, "diff_mean"), p = mval(r, v, m, "p_better");
         /* A difference that only öre rounding makes is no difference. */
-        if (no_difference(r, v) ||
-            (isfinite(d) && fabs(d) < 1e-9 && (!isfinite(p) || p == 0))) {
+        /* A mean difference under VS_GP_METRIC_ROUNDING is rounding
+         * whatever share of draws it falls on one side in (a proportional
+         * cut's Gini read "0,0000, bättre i 50,0 %"); a count (losers) only
+         * when it never differs. */
+        int rounding = m == VS_M_LOSERS
+                           ? d == 0 && (!isfinite(p) || p == 0)
+                           : fabs(d) < VS_GP_METRIC_ROUNDING;
+        if (no_difference(r, v) || (isfinite(d) && rounding)) {
             fprintf(f, "<td class=\"num\" colspan=\"2\">%s</td></tr>\n",
                     T(r, "ingen skillnad", "no difference"));
             continue;

@@ -128,6 +128,15 @@ sys.exit(1 if problems or not ids else 0)
 PY
 expect_status 0 "$VARDSIM" run scenarios/vasterbotten-deficit-2023.cfg -n 200 --threads 1 -o "$TMP/def" --report --quiet
 expect_in "$TMP/def/report.html" '<caption>Lika belopp per listad, högst 8 % förlust <strong class="warnmark">⚠ Varning: gränsen kan inte återställa totalen (i 1,5 % av dragningarna)</strong></caption>'
+# A proportional cut keeps every share: against the region's need it is, like
+# the baseline, at need to rounding (dissimilarity 5e-11 against 5e-11), so
+# the summary makes no comparison (it read "0,00 % mot 0,00 % (lägre i 0,7 %
+# av dragningarna)") and its share metrics read "ingen skillnad" (a Gini
+# difference of rounding read as a share of draws)
+expect_in "$TMP/def/report.html" "fel mot behovet är 0,00 %, som i jämförelsen."
+grep -q '0,00 % mot 0,00 %' "$TMP/def/report.html" && bad "report: a rounding difference compared" || ok
+n=$(grep -o 'ingen skillnad' "$TMP/def/report.html" | wc -l)
+[ "$n" -ge 6 ] && ok || bad "report: a proportional cut's unchanged shares: 'ingen skillnad' $n times, want 6"
 
 # Warnings that name no variant, in words where their results are: the
 # plan's (the warnings section and the plan section), --precision's (the
