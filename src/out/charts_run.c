@@ -1307,10 +1307,7 @@ static void write_concentration(ctx *c)
 /* Metrics that are shares are shown in per cent. */
 static double metric_scale(int m)
 {
-    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
-                   m == VS_M_MAX_LOSS
-               ? 100
-               : 1;
+    return vs_gp_metric_share(m) ? 100 : 1;
 }
 
 /* P(better than baseline) as a short label: "97 %", ">99 %", "<1 %". */

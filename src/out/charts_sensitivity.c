@@ -49,8 +49,7 @@ static double chart_value(int m, double x)
 {
     if (m >= VS_M_COUNT)
         return x / 100.0;
-    if (m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
-        m == VS_M_MAX_LOSS)
+    if (vs_gp_metric_share(m))
         return 100 * x;
     return x;
 }

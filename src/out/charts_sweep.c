@@ -85,13 +85,6 @@ static const lang lang_en = {
     " at %zu of %zu points",
 };
 
-/* Metrics shown in percent. */
-static int is_percent(int m)
-{
-    return m == VS_M_DISSIMILARITY || m == VS_M_HIGH_NEED_SHARE ||
-           m == VS_M_MAX_LOSS;
-}
-
 /* ------------------------------------------------------------------ */
 /* Charts: which scripts a result gets                                 */
 
@@ -954,7 +947,7 @@ static void write_line_chart(ctx *c, int m, const size_t *order,
     lc.order = order;
     lc.file_value = file_value;
     lc.bands = c->r->iterations > 0;
-    lc.ys = is_percent(m) ? 100 : 1;
+    lc.ys = vs_gp_metric_share(m) ? 100 : 1;
     lc.dir = vs_metric_better((vs_metric)m);
     lc.moves = calloc(c->V, 1);
     if (!lc.moves) {
@@ -1151,7 +1144,7 @@ static void heat_scale(const ctx *c, FILE *f, heat_chart *hc)
 {
     const vs_sweep_result *r = c->r;
     double lo = INFINITY, hi = -INFINITY, W = hc->W, H = hc->H;
-    hc->zs = is_percent(hc->m) ? 100 : 1;
+    hc->zs = vs_gp_metric_share(hc->m) ? 100 : 1;
     for (size_t p = 0; p < r->n_points; p++)
         for (size_t v = 0; v < c->V; v++) {
             double y = stat_at(c, p, v, hc->m)->mean * hc->zs;
