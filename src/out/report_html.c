@@ -588,7 +588,7 @@ static void put_summary(rep *r)
                                 sizeof bt);
             /* both at their need to rounding: no comparison to make (the
              * share of draws on either side is rounding too) */
-            int same = fabs(d - db) < VS_GP_METRIC_ROUNDING;
+            int same = vs_gp_metric_shown(m, d - db) == 0;
             if (same)
                 fprintf(f, T(r, "; andelen av budgeten som ligger fel mot behovet "
                                 "är %s %%, som i jämförelsen",
@@ -727,13 +727,12 @@ static void put_metric_table(rep *r, int m)
         }
         double d = mval(r, v, m, "diff_mean"), p = mval(r, v, m, "p_better");
         /* A difference that only öre rounding makes is no difference. */
-        /* A mean difference under VS_GP_METRIC_ROUNDING is rounding
-         * whatever share of draws it falls on one side in (a proportional
-         * cut's Gini read "0,0000, bättre i 50,0 %"); a count (losers) only
-         * when it never differs. */
-        int rounding = m == VS_M_LOSERS
-                           ? d == 0 && (!isfinite(p) || p == 0)
-                           : fabs(d) < VS_GP_METRIC_ROUNDING;
+        /* A mean difference the charts show as 0 (vs_gp_metric_shown) is
+         * rounding whatever share of draws it falls on one side in (a
+         * proportional cut's Gini read "0,0000, bättre i 50,0 %"); a count
+         * (losers) only when it never differs. */
+        int rounding = vs_gp_metric_shown(m, d) == 0 &&
+                       (m != VS_M_LOSERS || !isfinite(p) || p == 0);
         if (no_difference(r, v) || (isfinite(d) && rounding)) {
             fprintf(f, "<td class=\"num\" colspan=\"2\">%s</td></tr>\n",
                     T(r, "ingen skillnad", "no difference"));
