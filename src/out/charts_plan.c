@@ -55,6 +55,10 @@ static void put_csv_row(FILE *f, double year, const double *v, int n)
 typedef struct words {
     const char *title; /* %zu: how many; %s: the centre term, plural */
     const char *axis_year, *alloc, *target, *band, *note, *floor;
+    /* a panel's warning line: a floor or a cap binds at the point
+     * estimate in these years; the footnote's: the floors or caps were
+     * scaled to fit the budget */
+    const char *at_floor, *at_cap, *floors_scaled, *caps_scaled;
 } words;
 
 /* Each text on one line of the 16 cm page at its size, with a margin
@@ -64,13 +68,19 @@ static const words words_sv = {
     "År", "Heldragen linje: tilldelning (punktskattning)", "streckad: mål",
     "grått band: 5–95 % av dragningarna",
     "Mål = årets budget × målmodellens andel.",
-    "Golv: minst förra årets belopp × (1 + lägsta tillväxt)."};
+    "Golv: minst förra årets belopp × (1 + lägsta tillväxt).",
+    "⚠ golvet binder", "⚠ taket binder",
+    "⚠ Golven ryms inte i budgeten och skalas ned:",
+    "⚠ Taken räcker inte till budgeten och skalas upp:"};
 static const words words_en = {
     "Path to target: the %zu %s furthest from theirs",
     "Year", "Solid line: allocation (point estimate)", "dashed: target",
     "grey band: 5–95 % of draws",
     "Target = the year's budget × the target model's share.",
-    "Floor: at least last year's amount × (1 + minimum growth)."};
+    "Floor: at least last year's amount × (1 + minimum growth).",
+    "⚠ floor binds", "⚠ cap binds",
+    "⚠ The floors exceed the budget and are scaled down:",
+    "⚠ The caps fall short of the budget and are scaled up:"};
 
 /* A tic step near a quarter of the range: 1, 2, 2.5 or 5 times a power
  * of ten, so a panel shows four or five labels. */
@@ -100,12 +110,51 @@ static int write_data(const vs_plan_results *pr, const size_t *order,
     return VS_OK;
 }
 
-static int put_assign(FILE *f, const char *name, const char *text, vs_err *err)
+/* `what` followed by the years (first_year + t - 1) in which
+ * has(t) holds, as runs: "⚠ ... 2024–2026, 2028"; "" when there is none. */
+static void years_text(const vs_plan_results *pr, const char *what,
+                       int (*has)(const vs_plan_results *, size_t, size_t),
+                       size_t i, char *buf, size_t n)
 {
-    fprintf(f, "%s = ", name);
-    int st = vs_gp_put_quoted(f, text, err);
-    fputc('\n', f);
-    return st;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t t = 1; t <= pr->years; t++) {
+        if (!has(pr, t, i) || (t > 1 && has(pr, t - 1, i)))
+            continue; /* not the start of a run */
+        size_t e = t;
+        while (e < pr->years && has(pr, e + 1, i))
+            e++;
+        long y0 = pr->first_year - 1 + (long)t, y1 = pr->first_year - 1 + (long)e;
+        int k = len == 0 ? snprintf(buf, n, "%s %ld", what, y0)
+                         : snprintf(buf + len, n - len, ", %ld", y0);
+        if (k > 0 && (size_t)k < n - len)
+            len += (size_t)k;
+        if (e > t && len < n) {
+            k = snprintf(buf + len, n - len, "–%ld", y1);
+            if (k > 0 && (size_t)k < n - len)
+                len += (size_t)k;
+        }
+        t = e;
+    }
+}
+
+static int at_floor(const vs_plan_results *pr, size_t t, size_t i)
+{
+    return (pr->point_bind[t * pr->n_centres + i] & VS_PLAN_AT_FLOOR) != 0;
+}
+static int at_cap(const vs_plan_results *pr, size_t t, size_t i)
+{
+    return (pr->point_bind[t * pr->n_centres + i] & VS_PLAN_AT_CAP) != 0;
+}
+static int floors_scaled(const vs_plan_results *pr, size_t t, size_t i)
+{
+    (void)i;
+    return (pr->point_flags[t] & VS_PLAN_FLOORS_SCALED) != 0;
+}
+static int caps_scaled(const vs_plan_results *pr, size_t t, size_t i)
+{
+    (void)i;
+    return (pr->point_flags[t] & VS_PLAN_CAPS_SCALED) != 0;
 }
 
 int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
@@ -137,13 +186,44 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     fputs("): one block per panel of plan.gp\n", d);
     write_data(pr, order, k, div, d);
 
+    /* Each panel's title: the centre's name and the unit, wrapped to the
+     * panel's width (two lines at most), then a line per bound that
+     * binds at the point estimate, so that a centre the plan cannot move
+     * to its target says so where its line is drawn. */
+    char (*warn)[2][160] = calloc(k ? k : 1, sizeof *warn);
+    if (!warn)
+        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    size_t title_chars = vs_gp_chars_in(6.0, 8), most_lines = 1;
+    for (size_t j = 0; j < k; j++) {
+        years_text(pr, W->at_floor, at_floor, order[j], warn[j][0], sizeof warn[j][0]);
+        years_text(pr, W->at_cap, at_cap, order[j], warn[j][1], sizeof warn[j][1]);
+        char head[400];
+        snprintf(head, sizeof head, "%s (%s)", sc->centres[order[j]].name, unit);
+        size_t lines = vs_gp_wrap_lines(head, title_chars);
+        lines = lines > 2 ? 2 : lines;
+        for (int q = 0; q < 2; q++)
+            if (warn[j][q][0]) {
+                size_t more = vs_gp_wrap_lines(warn[j][q], title_chars);
+                lines += more > 2 ? 2 : more;
+            }
+        most_lines = lines > most_lines ? lines : most_lines;
+    }
+    char scaled[2][160];
+    years_text(pr, W->floors_scaled, floors_scaled, 0, scaled[0], sizeof scaled[0]);
+    years_text(pr, W->caps_scaled, caps_scaled, 0, scaled[1], sizeof scaled[1]);
+    double extra = 0.4 * (double)(most_lines - 1); /* cm of title lines */
+    double notes = 0.45 * ((scaled[0][0] != 0) + (scaled[1][0] != 0));
+
     FILE *f = vs_outset_open(set, dir, "plan.gp", err);
-    if (!f)
+    if (!f) {
+        free(warn);
         return err->code != VS_OK ? err->code : VS_EIO;
+    }
     if (list && list->n < VS_GP_MAX_CHARTS) /* vs_gp_render draws it */
         snprintf(list->names[list->n++], sizeof list->names[0], "plan");
-    double w = 16, rows = (double)((k + 1) / 2), top = 2.3, bottom = 2.4;
-    double gap = 1.9, h = top + bottom + 4.5 * rows + gap * (rows - 1);
+    double w = 16, rows = (double)((k + 1) / 2), top = 2.3 + extra;
+    double bottom = 2.4 + notes, gap = 1.9 + extra;
+    double h = top + bottom + 4.5 * rows + gap * (rows - 1);
     fputs("# plan.gp: the plan's trajectories towards target.\n"
           "# Written by vardsim; reads style.gp and plan_chart.csv in this folder.\n"
           "# Render inside this folder:  gnuplot plan.gp      (writes plan.png)\n"
@@ -159,44 +239,54 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
         fputs("set decimalsign ','\n", f);
     fputs("\n# Text from the scenario and labels: single-quoted strings, "
           "which gnuplot\n# prints as they are.\n", f);
+    vs_gp g;
+    vs_gp_init(&g, dir, set, sv, NULL, err);
     char title[400];
     snprintf(title, sizeof title, W->title, k, vs_scenario_centre_term(sc, 1));
-    int st = put_assign(f, "t_title", title, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_scenario", sc->name ? sc->name : "", err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_alloc", W->alloc, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_target", W->target, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_band", W->band, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_unit", unit, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_year", W->axis_year, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_note", W->note, err);
-    if (st == VS_OK)
-        st = put_assign(f, "t_floor", W->floor, err);
-    for (size_t j = 0; st == VS_OK && j < k; j++) {
-        char var[24];
+    vs_gp_assign(&g, f, "t_title", title);
+    vs_gp_assign(&g, f, "t_scenario", sc->name ? sc->name : "");
+    vs_gp_assign(&g, f, "t_alloc", W->alloc);
+    vs_gp_assign(&g, f, "t_target", W->target);
+    vs_gp_assign(&g, f, "t_band", W->band);
+    vs_gp_assign(&g, f, "t_year", W->axis_year);
+    vs_gp_assign(&g, f, "t_note", W->note);
+    vs_gp_assign(&g, f, "t_floor", W->floor);
+    for (int q = 0; q < 2; q++)
+        if (scaled[q][0])
+            vs_gp_assign(&g, f, q == 0 ? "t_scaled0" : "t_scaled1", scaled[q]);
+    for (size_t j = 0; j < k; j++) {
+        char var[24], head[400];
         snprintf(var, sizeof var, "t_c%zu", j);
-        st = put_assign(f, var, sc->centres[order[j]].name, err);
+        snprintf(head, sizeof head, "%s (%s)", sc->centres[order[j]].name, unit);
+        vs_gp_assign_wrapped(&g, f, var, head, title_chars, 2);
+        for (int q = 0; q < 2; q++)
+            if (warn[j][q][0]) {
+                snprintf(var, sizeof var, "t_w%zu_%d", j, q);
+                vs_gp_assign_wrapped(&g, f, var, warn[j][q], title_chars, 2);
+            }
     }
-    if (st != VS_OK)
-        return st;
+    if (g.st != VS_OK) {
+        free(warn);
+        return g.st;
+    }
     vs_gp_put_titles(f, w, h);
     /* the legend in words (it reads in black and white, and a key would
      * not fit a half-width panel) */
     fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
-    vs_gp_put_at(f, w, h, w / 2, 1.2);
+    vs_gp_put_at(f, w, h, w / 2, 1.2 + notes);
     fputs(" center font ',7' noenhanced\n", f);
     fputs("set label 103 t_note", f);
-    vs_gp_put_at(f, w, h, w / 2, 0.75);
+    vs_gp_put_at(f, w, h, w / 2, 0.75 + notes);
     fputs(" center font ',7' noenhanced\n", f);
     fputs("set label 105 t_floor", f);
-    vs_gp_put_at(f, w, h, w / 2, 0.3);
+    vs_gp_put_at(f, w, h, w / 2, 0.3 + notes);
     fputs(" center font ',7' noenhanced\n", f);
+    for (int q = 0, line = 0; q < 2; q++)
+        if (scaled[q][0]) {
+            fprintf(f, "set label %d t_scaled%d", 106 + q, q);
+            vs_gp_put_at(f, w, h, w / 2, 0.3 + notes - 0.45 * ++line);
+            fputs(" center font ',7' noenhanced\n", f);
+        }
     fprintf(f, "set xtics 1 format '%%.0f'\n"
                "set xrange [%ld - 0.3:%ld + 0.3]\n"
                "set multiplot layout %d,2 margins 0.1,0.97,",
@@ -217,7 +307,11 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
                 hi = fmax(hi, v[q] / 100 / div);
             }
         }
-        fprintf(f, "set title t_c%zu . ' (' . t_unit . ')'\nset ytics ", j);
+        fprintf(f, "set title t_c%zu", j);
+        for (int q = 0; q < 2; q++)
+            if (warn[j][q][0])
+                fprintf(f, " . \"\\n\" . t_w%zu_%d", j, q);
+        fputs("\nset ytics ", f);
         vs_gp_put_num(f, tic_step(hi - lo));
         fputc('\n', f);
         fprintf(f, "plot 'plan_chart.csv' index %zu using 1:4:5 with filledcurves "
@@ -228,8 +322,10 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
                 j, j, j);
         if (j == 0)
             fputs("unset label 101\nunset label 102\nunset label 103\n"
-                  "unset label 104\nunset label 105\n", f);
+                  "unset label 104\nunset label 105\nunset label 106\n"
+                  "unset label 107\n", f);
     }
     fputs("unset multiplot\n", f);
+    free(warn);
     return VS_OK;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end injection tests of EVERY chart script vardsim writes: the run's
-# four charts, a one-way and a two-way sweep's charts, and the sensitivity
-# tornado, on one scenario whose names are a hostile corpus (both quotes,
+# four charts, a one-way and a two-way sweep's charts, the sensitivity
+# tornado and the plan's chart, on one scenario whose names are a hostile corpus (both quotes,
 # backquotes, %, @, \, system(...), a leading '-' and '=').  Each script is
 # rendered by the real gnuplot (by vardsim --render and by hand); nothing
 # may run, and every name must show as typed.  Also: % in tic labels,
@@ -181,6 +181,29 @@ by_hand "$out" tornado
 no_markers "tornado by hand"
 [ -s "$out/hand-tornado.svg" ] && ok || bad "tornado.gp by hand wrote no SVG"
 while IFS= read -r n; do svg_has "$out/hand-tornado.svg" "$n"; done <"$TMP/variants"
+
+# --- plan: the path-to-target chart ---------------------------------------------
+# the hostile scenario with a multi-year plan from the baseline to '-v2'
+# (a variant with an id that starts with '-'): every centre's name is a
+# line label, and the plan's own footnotes name the variants
+out="$TMP/plan"
+{ cat "$cfg"
+  echo 'plan = { first_year = 2024; years = 3; from = "base"; target = "v4"; max_growth = 0.05; };'
+} >"$TMP/plan.cfg"
+(cd "$TMP/work" && "$VARDSIM" run "$TMP/plan.cfg" -n 20 --render svg -o "$out" --quiet) >"$TMP/out" 2>"$TMP/err"
+st=$?
+check "run with a plan --render: exit 0 (got $st)" [ $st -eq 0 ]
+[ $st -eq 0 ] || sed 's/^/    /' "$TMP/err" | head
+no_markers "plan --render"
+[ -s "$out/plan.svg" ] && ok || bad "plan.svg missing"
+svg_has "$out/plan.svg" "$SCEN"
+# a panel title wraps at a space: read the text lines of the SVG as one
+svg_text "$out/plan.svg" | sed 's/<[^>]*>/ /g' | tr -s ' \t\n' '   ' >"$TMP/plan.txt"
+while IFS= read -r n; do
+    grep -qF -- "$n" "$TMP/plan.txt" && ok || bad "plan.svg lacks the name: $n"
+done <"$TMP/centres"
+by_hand "$out" plan
+no_markers "plan chart by hand"
 
 # --- manifest.txt: one "key: value" per line, the same provenance keys ----------
 for d in run sweep1 sens; do

@@ -108,6 +108,20 @@ if command -v gnuplot >/dev/null 2>&1; then
     # a hostile name prints as it is: no backquote run, no markup
     sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g' \
         "$TMP/en/plan.svg" | grep -qF "Ersboda's \"\`id\`\" @x_{y}" && ok || bad "hostile name not verbatim in plan.svg"
+    # a bound that binds at the point estimate is marked in its panel, and
+    # caps scaled to the budget in the footnote (never a silent shortfall)
+    sed 's/max_growth = 0.06;/max_growth = 0.001;/' "$cfg" >"$TMP/capped.cfg"
+    expect_status 0 "$VARDSIM" run "$TMP/capped.cfg" -n 50 --render svg -o "$TMP/capped" --quiet
+    expect_in "$TMP/capped/plan.svg" "Ålidhems hälsocentral (MSEK)"
+    expect_in "$TMP/capped/plan.svg" "⚠ taket binder 2025–2027"
+    expect_in "$TMP/capped/plan.svg" "⚠ golvet binder 2024"
+    expect_in "$TMP/capped/plan.svg" "⚠ Taken räcker inte till budgeten och skalas upp: 2025–2027"
+    python3 "$ROOT/tests/cli/svg_fit.py" "$TMP/capped/plan.svg" >"$TMP/fit" 2>&1 && ok ||
+        { bad "capped plan.svg: a text leaves the chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
+    # as shipped: the floor holds Sävar and two more above target until
+    # 2026 (no cuts), while Ålidhems, first panel, is held by no bound
+    expect_in "$TMP/chart/plan.svg" "⚠ golvet binder 2024–2026"
+    grep -qx "set title t_c0" "$TMP/chart/plan.gp" && ok || bad "plan.gp: a warning on a panel no bound holds"
 else
     echo "plan: gnuplot not found, chart checks skipped"
 fi
