@@ -201,23 +201,9 @@ static void sens_free(vs_cli_job *j)
     s->res = NULL;
 }
 
-int vs_cmd_sensitivity(int argc, char **argv)
-{
-    sens_opts o;
-    int rc = parse_sensitivity(argc, argv, &o);
-    if (rc != EXIT_DONE) {
-        vs_cli_common_free(&o.c);
-        return rc;
-    }
-    sens_job s = {&o, NULL};
-    vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &s, 0, sens_compute,
-                    sens_write, sens_after, sens_summary, sens_free, sens_shard};
-    rc = vs_cli_job_main(&j, argc, argv, "-sensitivity");
-    vs_cli_common_free(&o.c);
-    return rc;
-}
-
-int vs_cmd_sensitivity_merged(int argc, char **argv, const vs_cli_partials *p)
+/* A sensitivity analysis, run (p NULL) or merged from the partials p: the
+ * same job, but a merged one has no shard step. */
+static int run_sensitivity(int argc, char **argv, const vs_cli_partials *p)
 {
     sens_opts o;
     int rc = parse_sensitivity(argc, argv, &o);
@@ -228,8 +214,19 @@ int vs_cmd_sensitivity_merged(int argc, char **argv, const vs_cli_partials *p)
     o.merge = p;
     sens_job s = {&o, NULL};
     vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &s, 0, sens_compute,
-                    sens_write, sens_after, sens_summary, sens_free, NULL};
+                    sens_write, sens_after, sens_summary, sens_free,
+                    p ? NULL : sens_shard};
     rc = vs_cli_job_main(&j, argc, argv, "-sensitivity");
     vs_cli_common_free(&o.c);
     return rc;
+}
+
+int vs_cmd_sensitivity(int argc, char **argv)
+{
+    return run_sensitivity(argc, argv, NULL);
+}
+
+int vs_cmd_sensitivity_merged(int argc, char **argv, const vs_cli_partials *p)
+{
+    return run_sensitivity(argc, argv, p);
 }

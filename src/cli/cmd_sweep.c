@@ -209,23 +209,9 @@ static void sweep_free(vs_cli_job *j)
     w->res = NULL;
 }
 
-int vs_cmd_sweep(int argc, char **argv)
-{
-    sweep_opts o;
-    int rc = parse_sweep(argc, argv, &o);
-    if (rc != EXIT_DONE) {
-        free_opts(&o);
-        return rc;
-    }
-    sweep_job w = {&o, NULL};
-    vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
-                    sweep_write, sweep_after, sweep_summary, sweep_free, sweep_shard};
-    rc = vs_cli_job_main(&j, argc, argv, "-sweep");
-    free_opts(&o);
-    return rc;
-}
-
-int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p)
+/* A sweep, run (p NULL) or merged from the partials p: the same job, but
+ * a merged one has no shard step. */
+static int run_sweep(int argc, char **argv, const vs_cli_partials *p)
 {
     sweep_opts o;
     int rc = parse_sweep(argc, argv, &o);
@@ -236,8 +222,19 @@ int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p)
     o.merge = p;
     sweep_job w = {&o, NULL};
     vs_cli_job j = {&o.c, o.file, NULL, NULL, {0}, {0}, &w, 0, sweep_compute,
-                    sweep_write, sweep_after, sweep_summary, sweep_free, NULL};
+                    sweep_write, sweep_after, sweep_summary, sweep_free,
+                    p ? NULL : sweep_shard};
     rc = vs_cli_job_main(&j, argc, argv, "-sweep");
     free_opts(&o);
     return rc;
+}
+
+int vs_cmd_sweep(int argc, char **argv)
+{
+    return run_sweep(argc, argv, NULL);
+}
+
+int vs_cmd_sweep_merged(int argc, char **argv, const vs_cli_partials *p)
+{
+    return run_sweep(argc, argv, p);
 }
