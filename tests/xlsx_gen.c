@@ -10,8 +10,14 @@
  *   nolisted  no listed column
  *   emptycell an empty cni cell in row 3
  *   dupheader both 'listed' and 'listade'
- *   lowheader the header on row 4 (rows 1-3 empty), no cni column */
+ *   lowheader the header on row 4 (rows 1-3 empty), no cni column
+ *   fromcsv   xlsx_gen fromcsv OUT.xlsx IN.csv: a Swedish-dialect CSV
+ *             (';', decimal comma, space as thousands separator, BOM)
+ *             as a sheet "Vårdcentraler", a number cell where a field is
+ *             a number, a string otherwise: how docs/examples/
+ *             vardcentraler.xlsx is made from vardcentraler.csv */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xlsxwriter.h>
@@ -49,10 +55,54 @@ static void centres(lxw_worksheet *ws, int rows)
     }
 }
 
+/* A field as a number, Swedish style ("11 450", "1,62"); 0 if it is not. */
+static int swedish_number(const char *field, double *v)
+{
+    char buf[64];
+    size_t n = 0;
+    for (const char *p = field; *p && n + 1 < sizeof buf; p++)
+        if (*p != ' ')
+            buf[n++] = *p == ',' ? '.' : *p;
+    buf[n] = '\0';
+    char *end;
+    *v = strtod(buf, &end);
+    return n > 0 && *end == '\0';
+}
+
+static int from_csv(lxw_worksheet *ws, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    char line[4096];
+    for (lxw_row_t r = 0; fgets(line, sizeof line, f); r++) {
+        char *p = line;
+        if (r == 0 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3; /* the BOM */
+        p[strcspn(p, "\r\n")] = '\0';
+        for (lxw_col_t c = 0;; c++) {
+            char *end = strchr(p, ';');
+            if (end)
+                *end = '\0';
+            double v;
+            if (r > 0 && swedish_number(p, &v))
+                worksheet_write_number(ws, r, c, v, NULL);
+            else if (*p)
+                worksheet_write_string(ws, r, c, p, NULL);
+            if (!end)
+                break;
+            p = end + 1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: xlsx_gen KIND OUT.xlsx\n");
+    int csv = argc == 4 && strcmp(argv[1], "fromcsv") == 0;
+    if (argc != 3 && !csv) {
+        fprintf(stderr, "usage: xlsx_gen KIND OUT.xlsx  |  xlsx_gen fromcsv OUT.xlsx IN.csv\n");
         return 2;
     }
     const char *kind = argv[1];
@@ -62,7 +112,13 @@ int main(int argc, char **argv)
     if (!wb)
         return 1;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Vårdcentraler");
-    if (strcmp(kind, "good") == 0 || strcmp(kind, "inline") == 0) {
+    if (csv) {
+        if (from_csv(ws, argv[3]) != 0) {
+            fprintf(stderr, "xlsx_gen: cannot read %s\n", argv[3]);
+            workbook_close(wb);
+            return 1;
+        }
+    } else if (strcmp(kind, "good") == 0 || strcmp(kind, "inline") == 0) {
         centres(ws, 3);
         lxw_worksheet *ws2 = workbook_add_worksheet(wb, "Other");
         static const char *const h[] = {"id", "name", "listed", "cni"};

@@ -53,15 +53,32 @@ awk -F, '$1 == "cni_excess" && $2 == "ci_need" { exit !(int($11 * 100 + 0.5) == 
 
 # From your own centre list: the commands as shown, the excerpt of the
 # imported scenario, the note, and the report.
-for c in "./build/vardsim import docs/examples/vardcentraler.csv --pot 980000000 -o region.cfg" \
+for c in "./build/vardsim import docs/examples/vardcentraler.xlsx --pot 980000000 -o region.cfg" \
          "./build/vardsim run region.cfg --xlsx --report" \
          "./build/vardsim report out/region --pdf"; do
     grep -qxF "$c" "$R" && ok || bad "README: the command changed: $c"
 done
 mkdir "$TMP/own"
 cp -r "$ROOT/docs" "$TMP/own/docs"
-(cd "$TMP/own" && "$VARDSIM" import docs/examples/vardcentraler.csv --pot 980000000 -o region.cfg) 2>"$TMP/err" && ok || bad "README: import failed: $(cat "$TMP/err")"
+(cd "$TMP/own" && "$VARDSIM" import docs/examples/vardcentraler.xlsx --pot 980000000 -o region.cfg) 2>"$TMP/err" && ok || bad "README: import failed: $(cat "$TMP/err")"
 grep -qF "note: column 'Kommentar' is not numeric (row 2: 'Umeå'): skipped" "$TMP/err" && ok || bad "README: the import's note changed: $(cat "$TMP/err")"
+# the shipped workbook holds the shipped CSV: the same scenario from
+# either (but for the comment naming the file), and from a workbook made
+# anew from the CSV by libxlsxwriter (tests/xlsx_gen.c fromcsv)
+(cd "$TMP/own" && "$VARDSIM" import docs/examples/vardcentraler.csv --pot 980000000 -o fromcsv.cfg) 2>/dev/null && ok || bad "README: import of the CSV failed"
+sed 1d "$TMP/own/fromcsv.cfg" >"$TMP/own/fromcsv.cfg.body"
+GEN="$ROOT/${BUILD:-build}/tests/xlsx_gen"
+if [ -x "$GEN" ]; then
+    mkdir "$TMP/own/anew"
+    "$GEN" fromcsv "$TMP/own/anew/vardcentraler.xlsx" "$ROOT/docs/examples/vardcentraler.csv" && ok || bad "xlsx_gen fromcsv"
+    (cd "$TMP/own" && "$VARDSIM" import anew/vardcentraler.xlsx --pot 980000000 -o anew.cfg) 2>/dev/null && ok || bad "README: import of a new workbook failed"
+    sed 1d "$TMP/own/anew.cfg" | cmp -s - "$TMP/own/fromcsv.cfg.body" && ok ||
+        bad "docs/examples: a workbook made from vardcentraler.csv imports differently from the CSV"
+else
+    bad "readme: $GEN missing (make $BUILD/tests/xlsx_gen)"
+fi
+sed 1d "$TMP/own/region.cfg" | cmp -s - "$TMP/own/fromcsv.cfg.body" && ok ||
+    bad "docs/examples/vardcentraler.xlsx does not hold vardcentraler.csv (remake it: xlsx_gen fromcsv)"
 awk '/^## From your own centre list/ { f = 1 } f && /^```/ { n++; if (n == 3) { b = 1; next } if (n == 4) exit } b { print }' "$R" >"$TMP/own.excerpt"
 [ -s "$TMP/own.excerpt" ] && ok || bad "README: no region.cfg excerpt"
 while IFS= read -r line; do
