@@ -820,6 +820,16 @@ static void put_committee(rep *r)
 {
     fprintf(r->f, "<section aria-labelledby=\"s-tab\">\n<h2 id=\"s-tab\">"
             "Per %s %s</h2>\n", r->term, T(r, "och alternativ", "and variant"));
+    if (r->sc->n_variants == 1) {
+        /* a starter scenario (vardsim import) has only its baseline: show
+         * what it gives, rather than an empty section */
+        fprintf(r->f, "<p>%s</p>\n",
+                T(r, "Scenariot har bara jämförelsealternativet. Tabellen visar "
+                     "dess fördelning; lägg till alternativ att jämföra med.",
+                  "The scenario has only its baseline. The table shows its "
+                  "allocation; add variants to compare with it."));
+        put_committee_table(r, (size_t)r->sc->baseline);
+    }
     for (size_t v = 0; v < r->sc->n_variants; v++)
         if ((int)v != r->sc->baseline)
             put_committee_table(r, v);
@@ -950,6 +960,13 @@ static void put_movers(rep *r)
         return;
     fprintf(f, "<section aria-labelledby=\"s-mov\">\n<h2 id=\"s-mov\">%s</h2>\n",
             T(r, "Största vinnare och förlorare", "Largest gains and losses"));
+    if (sc->n_variants == 1) {
+        fprintf(f, "<p>%s</p>\n</section>\n",
+                T(r, "Inga: scenariot har bara jämförelsealternativet.",
+                  "None: the scenario has only its baseline."));
+        free(rk);
+        return;
+    }
     if (r->have_explain) {
         char note[1024];
         term_text(r, T(r, "Varför: vad alternativets egna regler gav eller tog "

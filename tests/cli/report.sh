@@ -225,5 +225,15 @@ cmp -s "$TMP/vb/report.html" "$TMP/report.before" && ok || bad "the stopped run 
 expect_status 0 "$VARDSIM" report "$TMP/vb"
 [ ! -e "$TMP/vb/.vardsim.lock" ] && ok || bad "report left its lock file"
 
+# a scenario with only its baseline (what `vardsim import` writes): the
+# report shows the baseline's allocation and says why there is nothing to
+# compare, instead of empty sections
+expect_status 0 "$VARDSIM" import "$ROOT/docs/examples/vardcentraler.csv" --pot 980000000 -o "$TMP/only.cfg"
+expect_status 0 "$VARDSIM" run "$TMP/only.cfg" -n 20 --report -o "$TMP/only" --quiet
+expect_in "$TMP/only/report.html" "Scenariot har bara jämförelsealternativet. Tabellen visar dess fördelning"
+expect_in "$TMP/only/report.html" "<th scope=\"row\">Ålidhems hälsocentral</th>"
+expect_in "$TMP/only/report.html" "Inga: scenariot har bara jämförelsealternativet."
+grep -q 'data-ore="98000000000"' "$TMP/only/report.html" && ok || bad "baseline-only report: no total of 980 MSEK to the öre"
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
