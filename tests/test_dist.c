@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 
 #include "engine/dist.h"
 #include "engine/draw.h"
@@ -491,6 +492,170 @@ static void first_outputs(uint64_t seed, uint64_t k, const char *path,
     gsl_rng_free(r);
 }
 
+/* vs_taus2_next is gsl_rng_get of taus2 from any valid state: states
+ * from gsl_rng_set, from vs_stream_seed, and written word by word. */
+static void test_taus2_as_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    assert_non_null(r);
+    unsigned long *st = gsl_rng_state(r);
+    uint64_t x = 88172645463325252ULL;
+    for (int seed = 0; seed < 300; seed++) {
+        if (seed % 3 == 0) {
+            gsl_rng_set(r, (unsigned long)seed * 2654435761UL);
+        } else if (seed % 3 == 1) {
+            vs_stream_seed(r, (uint64_t)seed, 7, "centres.cni");
+        } else { /* any words with a bit above the discarded ones */
+            for (int w = 0; w < 3; w++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                st[w] = (unsigned long)(x & 0xffffffffu) | 16u;
+            }
+        }
+        uint32_t s[3] = {(uint32_t)st[0], (uint32_t)st[1], (uint32_t)st[2]};
+        for (int i = 0; i < 2000; i++) {
+            unsigned long want = gsl_rng_get(r);
+            assert_true(vs_taus2_next(s) == want);
+        }
+        assert_true(s[0] == st[0] && s[1] == st[1] && s[2] == st[2]);
+    }
+    gsl_rng_free(r);
+}
+
+/* A taus2 state whose next output is u.  One step is linear over GF(2)
+ * in the 96 state bits, so solve the 32 equations (Gauss-Jordan; free
+ * bits 0); returns 0 if u is out of reach (never: the rank is 32). */
+static int taus2_state_for(uint32_t u, unsigned long out[3])
+{
+    uint32_t row[32][3], rhs = u; /* row r: the state bits output bit r reads */
+    memset(row, 0, sizeof row);
+    for (int b = 0; b < 96; b++) {
+        uint32_t s[3] = {0, 0, 0};
+        s[b / 32] = UINT32_C(1) << (b % 32);
+        uint32_t y = vs_taus2_next(s);
+        for (int r = 0; r < 32; r++)
+            if (y >> r & 1)
+                row[r][b / 32] |= UINT32_C(1) << (b % 32);
+    }
+    int pivot[32], rank = 0;
+    uint32_t bits = rhs, rb[32];
+    for (int r = 0; r < 32; r++)
+        rb[r] = bits >> r & 1;
+    for (int b = 0; b < 96 && rank < 32; b++) {
+        int p = -1;
+        for (int r = rank; r < 32 && p < 0; r++)
+            if (row[r][b / 32] >> (b % 32) & 1)
+                p = r;
+        if (p < 0)
+            continue;
+        uint32_t t[3];
+        memcpy(t, row[p], sizeof t);
+        memcpy(row[p], row[rank], sizeof t);
+        memcpy(row[rank], t, sizeof t);
+        uint32_t tb = rb[p];
+        rb[p] = rb[rank];
+        rb[rank] = tb;
+        for (int r = 0; r < 32; r++)
+            if (r != rank && (row[r][b / 32] >> (b % 32) & 1)) {
+                for (int w = 0; w < 3; w++)
+                    row[r][w] ^= row[rank][w];
+                rb[r] ^= rb[rank];
+            }
+        pivot[rank++] = b;
+    }
+    if (rank < 32)
+        return 0;
+    uint32_t s[3] = {0, 0, 0};
+    for (int r = 0; r < 32; r++)
+        if (rb[r])
+            s[pivot[r] / 32] |= UINT32_C(1) << (pivot[r] % 32);
+    for (int w = 0; w < 3; w++)
+        out[w] = s[w];
+    uint32_t c[3] = {s[0], s[1], s[2]};
+    return vs_taus2_next(c) == u;
+}
+
+/* At every strip's bound, where the fast path hands over to GSL: the
+ * last j it takes (k - 1) and the first it leaves to GSL (k), with either
+ * sign, each from a state made to give that output. */
+static void test_normals_at_bounds(void **state)
+{
+    (void)state;
+    vs_normals g;
+    vs_normals_init(&g);
+    assert_true(g.fast);
+    gsl_rng *a = gsl_rng_alloc(vs_stream_type()), *b = gsl_rng_alloc(vs_stream_type());
+    assert_non_null(a);
+    assert_non_null(b);
+    int fast_strips = 0;
+    for (uint32_t i = 0; i < 128; i++) {
+        fast_strips += g.k[i] > 1;
+        for (uint32_t d = 0; d < 2; d++)
+            for (uint32_t sign = 0; sign < 2; sign++) {
+                uint32_t j = g.k[i] - 1 + d;
+                if (g.k[i] == 0 || j >= (UINT32_C(1) << 24))
+                    continue;
+                uint32_t u = j << 8 | sign << 7 | i;
+                unsigned long st[3];
+                assert_true(taus2_state_for(u, st));
+                memcpy(gsl_rng_state(a), st, sizeof st);
+                memcpy(gsl_rng_state(b), st, sizeof st);
+                double want = gsl_ran_gaussian_ziggurat(a, 1.0), got;
+                vs_normals_fill(&g, b, &got, 1);
+                assert_memory_equal(&want, &got, sizeof want);
+                assert_memory_equal(gsl_rng_state(a), gsl_rng_state(b), sizeof st);
+            }
+    }
+    /* GSL 2.7's strip 0 takes no j at once (k = 0: all of it goes to
+     * GSL); the others all have a fast part */
+    assert_true(fast_strips >= 100);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+/* vs_normals_fill gives gsl_ran_gaussian_ziggurat's normals to the bit,
+ * and leaves the stream where GSL does, over a few million draws (tens of
+ * thousands of them off the fast path: strip bounds, the tail strip),
+ * in runs of any length; with `fast` off it is GSL's loop. */
+static void test_normals_as_gsl(void **state)
+{
+    (void)state;
+    vs_normals g;
+    vs_normals_init(&g);
+    assert_true(g.fast); /* the installed GSL's ziggurat was read */
+    gsl_rng *a = gsl_rng_alloc(vs_stream_type()), *b = gsl_rng_alloc(vs_stream_type());
+    assert_non_null(a);
+    assert_non_null(b);
+    enum { N = 1500 };
+    double want[N], got[N];
+    size_t slow = 0;
+    for (int off = 0; off < 2; off++) {
+        vs_normals h = g;
+        h.fast = off == 0;
+        for (uint64_t k = 0; k < (off ? 50 : 2000); k++) {
+            vs_stream_seed(a, 20231203, k, "noise.cni");
+            vs_stream_seed(b, 20231203, k, "noise.cni");
+            size_t n = 1 + (size_t)(k * 37 % N);
+            for (size_t i = 0; i < n; i++) {
+                want[i] = gsl_ran_gaussian_ziggurat(a, 1.0);
+                /* what the fast path would not take */
+                uint32_t u = (uint32_t)gsl_rng_get(b);
+                slow += (u >> 8) >= g.k[u & 0x7f];
+                (void)u;
+            }
+            vs_stream_seed(b, 20231203, k, "noise.cni");
+            /* in two calls: the state is carried between them */
+            vs_normals_fill(&h, b, got, n / 3);
+            vs_normals_fill(&h, b, got + n / 3, n - n / 3);
+            assert_memory_equal(want, got, n * sizeof *want);
+            assert_memory_equal(gsl_rng_state(a), gsl_rng_state(b), 3 * sizeof(unsigned long));
+        }
+    }
+    assert_true(slow > 10000);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 static void test_stream_identity(void **state)
 {
     (void)state;
@@ -681,6 +846,9 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_stream_identity),
+        cmocka_unit_test(test_taus2_as_gsl),
+        cmocka_unit_test(test_normals_as_gsl),
+        cmocka_unit_test(test_normals_at_bounds),
         cmocka_unit_test(test_stream_independence),
         cmocka_unit_test(test_stream_no_collisions),
     };

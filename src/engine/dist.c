@@ -853,7 +853,167 @@ void vs_stream_seed(gsl_rng *r, uint64_t seed, uint64_t k, const char *path)
     st[0] = s1;
     st[1] = s2;
     st[2] = s3;
-    /* warm up as taus2_set does (six steps) */
+    /* warm up as taus2_set does (six steps), the steps inline */
+    uint32_t w[3] = {(uint32_t)s1, (uint32_t)s2, (uint32_t)s3};
     for (int i = 0; i < 6; i++)
-        (void)gsl_rng_get(r);
+        (void)vs_taus2_next(w);
+    st[0] = w[0];
+    st[1] = w[1];
+    st[2] = w[2];
+}
+
+/* ------------------------------------------------------------------ */
+/* Standard normals (dist.h)                                           */
+
+/* The probe: a generator type with taus2's range whose first output is
+ * `first` and every later one 0 (0.0 as a double), counting the calls.
+ * GSL's ziggurat then returns at once when it accepts `first` (one call),
+ * and otherwise ends soon after: u = 0 is strip 0 with j = 0. */
+typedef struct probe {
+    unsigned long first;
+    long calls;
+} probe;
+
+static void probe_set(void *st, unsigned long seed)
+{
+    (void)seed;
+    memset(st, 0, sizeof(probe));
+}
+
+static unsigned long probe_get(void *st)
+{
+    probe *p = st;
+    return p->calls++ == 0 ? p->first : 0;
+}
+
+static double probe_get_double(void *st)
+{
+    probe *p = st;
+    p->calls++;
+    return 0.0;
+}
+
+/* GSL's normal for the first output u; *one: it took only u. */
+static double probe_draw(const gsl_rng_type *type, uint32_t u, int *one)
+{
+    probe st = {u, 0};
+    gsl_rng r = {type, &st};
+    double x = gsl_ran_gaussian_ziggurat(&r, 1.0);
+    *one = st.calls == 1;
+    return x;
+}
+
+/* Strip i's w and k from GSL's answers: u = (j << 8) | 0x80 | i is strip
+ * i with a plus sign; j = 1 accepted gives w[i] = 1 x w[i]; k[i] is the
+ * least j it does not accept at once, found by bisection (acceptance is
+ * j < k[i]).  A strip that does not accept j = 1 gets k = 0: every draw
+ * in it goes to GSL. */
+static void probe_strip(const gsl_rng_type *type, uint32_t i, double *w,
+                        uint32_t *k)
+{
+    int one;
+    double x = probe_draw(type, (UINT32_C(1) << 8) | 0x80 | i, &one);
+    if (!one) {
+        *w = 0;
+        *k = 0;
+        return;
+    }
+    uint32_t lo = 1, hi = UINT32_C(1) << 24; /* lo accepted; hi = no j left */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        (void)probe_draw(type, (mid << 8) | 0x80 | i, &one);
+        if (one)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *w = x;
+    *k = hi;
+}
+
+/* The common case of one draw from state s, as dist.h describes;
+ * 0 when the draw must go to GSL (s then already advanced: the caller
+ * keeps the state before). */
+static inline int normal_fast(const vs_normals *g, uint32_t s[3], double *z)
+{
+    uint32_t u = vs_taus2_next(s);
+    uint32_t i = u & 0x7f, j = u >> 8;
+    if (j >= g->k[i])
+        return 0;
+    double x = (double)j * g->w[i];
+    *z = (u & 0x80) ? x : -x;
+    return 1;
+}
+
+static void fill_from(const vs_normals *g, unsigned long *st, gsl_rng *r,
+                      double *z, size_t n)
+{
+    uint32_t s[3] = {(uint32_t)st[0], (uint32_t)st[1], (uint32_t)st[2]};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t t[3] = {s[0], s[1], s[2]};
+        if (normal_fast(g, t, &z[i])) {
+            memcpy(s, t, sizeof s);
+            continue;
+        }
+        /* GSL from the state before this draw, and on from where it ends */
+        st[0] = s[0];
+        st[1] = s[1];
+        st[2] = s[2];
+        z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        s[0] = (uint32_t)st[0];
+        s[1] = (uint32_t)st[1];
+        s[2] = (uint32_t)st[2];
+    }
+    st[0] = s[0];
+    st[1] = s[1];
+    st[2] = s[2];
+}
+
+/* Whether r is a taus2 generator whose state is the three words. */
+static unsigned long *taus2_state(gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2 || gsl_rng_size(r) != 3 * sizeof(unsigned long))
+        return NULL;
+    return (unsigned long *)gsl_rng_state(r);
+}
+
+/* Draws the check compares with GSL's, on one stream: with about one in a
+ * hundred going to GSL, some hundred of those too. */
+#define NORMALS_CHECK 8192
+
+void vs_normals_init(vs_normals *g)
+{
+    memset(g, 0, sizeof *g);
+    const gsl_rng_type *taus = gsl_rng_taus2;
+    gsl_rng_type type = {"vardsim-probe", taus->max, taus->min, sizeof(probe),
+                         probe_set, probe_get, probe_get_double};
+    for (uint32_t i = 0; i < 128; i++)
+        probe_strip(&type, i, &g->w[i], &g->k[i]);
+    /* The check: the same stream drawn both ways (generators on the
+     * stack: taus2's state is the three words). */
+    unsigned long sa[3], sb[3];
+    gsl_rng a = {taus, sa}, b = {taus, sb};
+    int same = taus->size == sizeof sa;
+    if (same) {
+        vs_stream_seed(&a, 1, 2, "vs_normals_init");
+        vs_stream_seed(&b, 1, 2, "vs_normals_init");
+        g->fast = 1;
+        for (int c = 0; c < NORMALS_CHECK && same; c++) {
+            double x = gsl_ran_gaussian_ziggurat(&a, 1.0), y;
+            fill_from(g, sb, &b, &y, 1);
+            same = memcmp(&x, &y, sizeof x) == 0 && memcmp(sa, sb, sizeof sa) == 0;
+        }
+    }
+    g->fast = same;
+}
+
+void vs_normals_fill(const vs_normals *g, gsl_rng *r, double *z, size_t n)
+{
+    unsigned long *st = g->fast ? taus2_state(r) : NULL;
+    if (st) {
+        fill_from(g, st, r, z, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
 }

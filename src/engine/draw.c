@@ -36,6 +36,7 @@ vs_draw *vs_draw_alloc(const vs_scenario *sc)
         vs_draw_free(d);
         return NULL;
     }
+    vs_normals_init(&d->normals);
     for (size_t i = 0; i < nc; i++) {
         const vs_centre *c = &sc->centres[i];
         d->typed_listed[i] = c->listed;
@@ -100,8 +101,7 @@ static void apply_noise(const vs_scenario *sc, const vs_noise *g, vs_draw *d)
         v = d->attrs + g->target;
         stride = sc->n_attrs;
     }
-    for (size_t i = 0; i < n; i++)
-        z[i] = gsl_ran_gaussian_ziggurat(d->rng, 1.0);
+    vs_normals_fill(&d->normals, d->rng, z, n); /* gsl_ran_gaussian_ziggurat's */
     if (g->kind == VS_NOISE_LOGNORMAL) {
         for (size_t i = 0; i < n; i++)
             z[i] *= g->scale;

@@ -25,6 +25,7 @@ typedef struct vs_draw {
     double *need;          /* n_centres: the scenario's need measure,
                               base x ((1 - s) + s x cni), >= 0 */
     gsl_rng *rng;          /* scratch generator, reseeded per stream */
+    vs_normals normals;    /* draws GSL's ziggurat normals from rng */
     /* The typed centre values in the layout above, copied from the
      * scenario once, so each iteration starts from three flat copies. */
     double *typed_listed, *typed_cni, *typed_attrs;
