@@ -941,7 +941,12 @@ static inline int normal_fast(const vs_normals *g, uint32_t s[3], double *z)
     if (j >= g->k[i])
         return 0;
     double x = (double)j * g->w[i];
-    *z = (u & 0x80) ? x : -x;
+    /* -x where bit 7 is clear, by its sign bit: a branch here would be a
+     * coin toss for the predictor */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    bits ^= (uint64_t)(~u & 0x80) << 56;
+    memcpy(z, &bits, sizeof bits);
     return 1;
 }
 
