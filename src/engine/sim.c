@@ -52,6 +52,9 @@ typedef struct worker {
     vs_i128 *sums;  /* per column: this worker's iterations only */
     int64_t *psum;  /* per column: the sums of this block so far (see record) */
     int64_t *losses;
+    uint8_t *ploss; /* per column: losses of the part so far (record_fast;
+                       a part has fewer than 256 iterations), added to
+                       losses by flush_psum */
     int64_t *range; /* pilot computed twice (sim.rerun): per column the
                        smallest and largest allocation and change of this
                        worker's pilot iterations (RANGE_*), until calibrate */
@@ -71,6 +74,7 @@ typedef struct sim {
     const vs_sim_opts *opts;
     vs_sim_acc *acc;  /* what the run leaves (engine/sim.h) */
     size_t nv, nc, ncol, stride;
+    size_t tpv;    /* slot tiles per variant (see slot_at) */
     int baseline;
     int threads;   /* workers taking part in blocks */
     int n_workers; /* workers allocated */
@@ -268,8 +272,10 @@ static int eval_iteration(sim *s, worker *w, long k, double *row)
     return st;
 }
 
-/* Histogram slots are stored in tiles of SLOT_TILE columns: a tile's
- * `rows` rows follow one another, so the fold reads each tile front to
+/* Histogram slots are stored in tiles of SLOT_TILE columns of one
+ * variant (tpv = ceil(nc / SLOT_TILE) tiles a variant, the last one
+ * partly used, so that four columns from a multiple of four never straddle
+ * two tiles): a tile's `rows` rows follow one another, so the fold reads each tile front to
  * back (one cache line per row) and the worker writing an iteration writes
  * whole lines, one per tile.  Both slots of a column sit together (the
  * baseline's change slot is unused). */
@@ -277,13 +283,17 @@ enum { SLOT_TILE = 16 };
 
 static size_t slot_at(const sim *s, size_t j, size_t i)
 {
-    return ((j / SLOT_TILE * (size_t)s->rows + i) * SLOT_TILE + j % SLOT_TILE) * 2;
+    size_t v = j / s->nc, c = j % s->nc;
+    return (((v * s->tpv + c / SLOT_TILE) * (size_t)s->rows + i) * SLOT_TILE + c % SLOT_TILE) * 2;
 }
 
 static size_t block_slots(const sim *s)
 {
-    return slot_at(s, s->ncol - 1, (size_t)s->rows - 1) + 2;
+    size_t n = s->nv * s->tpv * (size_t)s->rows * SLOT_TILE * 2;
+    return n ? n : 1;
 }
+
+_Static_assert(VS_SIM_BLOCK < 256, "a part's losses fit worker.ploss");
 
 /* Where variant v's change histograms' lo (or inv) are, indexed by column:
  * from ncol on, the baseline's columns left out (vs_sim_change_hist). */
@@ -302,6 +312,7 @@ typedef vs_v4i v4i;
 typedef int32_t v4s __attribute__((vector_size(16)));
 typedef uint16_t v4h __attribute__((vector_size(8)));
 typedef uint16_t v8h __attribute__((vector_size(16)));
+typedef uint8_t v4b __attribute__((vector_size(4)));
 
 static inline __attribute__((always_inline)) void v4i_load(v4i *v, const int64_t *p)
 {
@@ -338,53 +349,52 @@ static inline __attribute__((always_inline)) void slots4(const v4d *v, const dou
 VS_SIMD_CLONES
 static void record_fast(const sim *s, worker *w, size_t i)
 {
-    size_t nc = s->nc;
+    /* Everything in locals: the stores below (through memcpy) could alias
+     * the structs, and the pointers would be loaded again after each. */
+    size_t nc = s->nc, nv = s->nv, b = (size_t)s->baseline;
+    size_t tile_step = (size_t)s->rows * SLOT_TILE * 2; /* one tile to the next */
     const int64_t *alloc = w->out->alloc;
-    const int64_t *base = alloc + (size_t)s->baseline * nc;
+    const int64_t *base = alloc + b * nc;
+    int64_t *psum = w->psum;
+    uint8_t *ploss = w->ploss;
     const double *lo = s->hist->lo, *inv = s->hist->inv;
-    for (size_t v = 0; v < s->nv; v++) {
-        int is_base = (int)v == s->baseline;
+    uint16_t *rowv = s->block + i * SLOT_TILE * 2; /* row i of variant 0's first tile */
+    for (size_t v = 0; v < nv; v++, rowv += s->tpv * tile_step) {
+        int is_base = v == b;
         const double *dlo = lo + change_off(s, v), *dinv = inv + change_off(s, v);
         size_t c = 0, j = v * nc;
         for (; c + 4 <= nc; c += 4, j += 4) {
-            v4i a, b, t;
+            v4i a, bv, t;
             v4i_load(&a, alloc + j);
-            v4i_load(&b, base + c);
-            v4i_load(&t, w->psum + j);
+            v4i_load(&bv, base + c);
+            v4i_load(&t, psum + j);
             t += a;
-            memcpy(w->psum + j, &t, sizeof t);
-            v4i_load(&t, w->losses + j);
-            t -= (v4i)(a < b); /* true is -1 */
-            memcpy(w->losses + j, &t, sizeof t);
+            memcpy(psum + j, &t, sizeof t);
+            v4b l;
+            memcpy(&l, ploss + j, sizeof l);
+            l -= __builtin_convertvector(a < bv, v4b); /* true is -1: 255 */
+            memcpy(ploss + j, &l, sizeof l);
             v4d av, dv;
             v4s s0, s1 = {0, 0, 0, 0};
             vs_v4_i2d(&a, &av);
             slots4(&av, lo + j, inv + j, &s0);
             if (!is_base) {
-                v4i d = a - b;
+                v4i d = a - bv;
                 vs_v4_i2d(&d, &dv);
                 slots4(&dv, dlo + j, dinv + j, &s1);
             }
-            if (j % SLOT_TILE <= SLOT_TILE - 4) {
-                /* the four columns' slot pairs lie side by side in one
-                 * tile row: interleave and store them at once */
-                v4h h0 = __builtin_convertvector(s0, v4h);
-                v4h h1 = __builtin_convertvector(s1, v4h);
-                v8h pairs = __builtin_shufflevector(h0, h1, 0, 4, 1, 5, 2, 6, 3, 7);
-                memcpy(s->block + slot_at(s, j, i), &pairs, sizeof pairs);
-            } else {
-                for (int l = 0; l < 4; l++) {
-                    uint16_t *slot = s->block + slot_at(s, j + (size_t)l, i);
-                    slot[0] = (uint16_t)s0[l];
-                    slot[1] = (uint16_t)s1[l];
-                }
-            }
+            /* the four columns' slot pairs lie side by side in one tile
+             * row (c is a multiple of 4): interleave, store at once */
+            v4h h0 = __builtin_convertvector(s0, v4h);
+            v4h h1 = __builtin_convertvector(s1, v4h);
+            v8h pairs = __builtin_shufflevector(h0, h1, 0, 4, 1, 5, 2, 6, 3, 7);
+            memcpy(rowv + c / SLOT_TILE * tile_step + c % SLOT_TILE * 2, &pairs, sizeof pairs);
         }
         for (; c < nc; c++, j++) {
             int64_t a = alloc[j];
-            w->psum[j] += a;
-            w->losses[j] += a < base[c];
-            uint16_t *slot = s->block + slot_at(s, j, i);
+            psum[j] += a;
+            ploss[j] += a < base[c];
+            uint16_t *slot = rowv + c / SLOT_TILE * tile_step + c % SLOT_TILE * 2;
             slot[0] = (uint16_t)vs_hist_slot(lo[j], inv[j], (double)a);
             slot[1] = is_base ? 0 : (uint16_t)vs_hist_slot(dlo[j], dinv[j], (double)(a - base[c]));
         }
@@ -401,12 +411,17 @@ static int allocations_small(const sim *s, const vs_outcome *out)
     return 1;
 }
 
-/* Move the worker's block sums into its 128-bit sums. */
+/* Move the worker's block sums into its 128-bit sums, and the part's
+ * loss counts into its counts. */
 static void flush_psum(sim *s, worker *w)
 {
     for (size_t j = 0; j < s->ncol; j++) {
         w->sums[j] += w->psum[j];
         w->psum[j] = 0;
+    }
+    for (size_t j = 0; j < s->ncol; j++) {
+        w->losses[j] += w->ploss[j];
+        w->ploss[j] = 0;
     }
 }
 
@@ -535,16 +550,16 @@ static void block_eval(sim *s, worker *w)
         flush_psum(s, w); /* at most a block's sums: no int64 overflow */
 }
 
-/* Count one tile's slots (columns jt..jend of the part's n rows) into the
- * histograms' counts of type T: column by column, so one column's two
+/* Count tile t's slots (its columns jt..jend of the part's n rows) into
+ * the histograms' counts of type T: column by column, so one column's two
  * histograms are hot at a time (a row of a tile is one cache line, and
  * the tile's rows stay in cache while its columns are counted). */
 #define DEFINE_FOLD_TILE(NAME, T)                                            \
-    static void NAME(const sim *s, T *counts, size_t jt, size_t jend,       \
-                     size_t n)                                               \
+    static void NAME(const sim *s, T *counts, size_t t, size_t jt,          \
+                     size_t jend, size_t n)                                  \
     {                                                                        \
         size_t b = (size_t)s->baseline, nc = s->nc;                          \
-        const uint16_t *tile = s->block + slot_at(s, jt, 0);                 \
+        const uint16_t *tile = s->block + t * (size_t)s->rows * SLOT_TILE * 2; \
         for (size_t j = jt; j < jend; j++) {                                 \
             const uint16_t *slot = tile + 2 * (j - jt);                      \
             T *a = counts + j * VS_HIST_SLOTS;                               \
@@ -582,21 +597,22 @@ static void block_fold(sim *s, worker *w)
         return;
     if (!s->calibrated && s->block_start + s->part_off + s->part_len <= VS_SIM_PILOT)
         return; /* not the part that completes the pilot */
-    size_t n = (size_t)s->part_len, tiles = (s->ncol + SLOT_TILE - 1) / SLOT_TILE;
+    size_t n = (size_t)s->part_len, tiles = s->nv * s->tpv;
     for (;;) {
         size_t t0 = atomic_fetch_add_explicit(&s->next_tile, FOLD_TILES, memory_order_relaxed);
         if (t0 >= tiles)
             break;
         size_t t1 = t0 + FOLD_TILES < tiles ? t0 + FOLD_TILES : tiles;
         for (size_t t = t0; t < t1; t++) {
-            size_t jt = t * SLOT_TILE, jend = jt + SLOT_TILE < s->ncol ? jt + SLOT_TILE : s->ncol;
+            size_t c0 = t % s->tpv * SLOT_TILE, jt = t / s->tpv * s->nc + c0;
+            size_t jend = jt + (c0 + SLOT_TILE < s->nc ? SLOT_TILE : s->nc - c0);
             if (!s->calibrated)
                 for (size_t j = jt; j < jend; j++)
                     calibrate_column(s, j);
             else if (s->hist->wide)
-                fold_tile32(s, s->hist->c32, jt, jend, n);
+                fold_tile32(s, s->hist->c32, t, jt, jend, n);
             else
-                fold_tile16(s, s->hist->c16, jt, jend, n);
+                fold_tile16(s, s->hist->c16, t, jt, jend, n);
         }
     }
 }
@@ -744,6 +760,7 @@ static void worker_free(worker *w)
     free(w->sums);
     free(w->psum);
     free(w->losses);
+    free(w->ploss);
     free(w->range);
     free(w->sf_draws);
     free(w->sf_kinds);
@@ -763,6 +780,7 @@ static int worker_init(sim *s, worker *w, int id)
     w->sums = calloc(s->ncol ? s->ncol : 1, sizeof *w->sums);
     w->psum = calloc(s->ncol ? s->ncol : 1, sizeof *w->psum);
     w->losses = calloc(s->ncol ? s->ncol : 1, sizeof *w->losses);
+    w->ploss = calloc(s->ncol ? s->ncol : 1, sizeof *w->ploss);
     size_t nr = w->out && w->out->n_rules ? w->out->n_rules : 1;
     w->sf_draws = calloc(nr, sizeof *w->sf_draws);
     w->sf_kinds = calloc(nr, sizeof *w->sf_kinds);
@@ -777,7 +795,7 @@ static int worker_init(sim *s, worker *w, int id)
             r[RANGE_AMAX] = r[RANGE_DMAX] = INT64_MIN;
         }
     return w->draw && w->ws && w->out && w->mws && w->sums && w->psum &&
-                   w->losses && w->sf_draws && w->sf_kinds && w->nodiff &&
+                   w->losses && w->ploss && w->sf_draws && w->sf_kinds && w->nodiff &&
                    (w->range || !s->rerun)
                ? VS_OK : VS_ENOMEM;
 }
@@ -1498,6 +1516,7 @@ static int sim_init(sim *s, const vs_scenario *sc, const vs_sim_opts *opts,
     s->nv = a->nv;
     s->nc = a->nc;
     s->ncol = a->ncol;
+    s->tpv = (s->nc + SLOT_TILE - 1) / SLOT_TILE;
     s->stride = s->nv * VS_STAT_COUNT;
     s->baseline = sc->baseline;
     s->k0 = a->b0 * VS_SIM_BLOCK + 1;
