@@ -777,6 +777,72 @@ static void test_stream_no_collisions(void **state)
  * would compute it; one with another distribution on that stream takes
  * its own quantile of the same uniform, and one without a stream its own
  * stream's. */
+/* The usual scenario's finish (listed rounded four centres at a time,
+ * the total from four lane sums) gives what the general loop gives: the
+ * same inputs drawn with attr_noise forced on take the general path
+ * (attributes reset and clamped, unchanged here).  Listed noise of 30 %
+ * sends some centres below 0 and CNI noise some below 1e-6; the second
+ * draws' lists (set past the scenario's bounds; the lanes take those
+ * below 2^51) pass 2^53 in total, where lane sums round differently
+ * from index order. */
+static void test_finish_fast_as_general(void **state)
+{
+    (void)state;
+    enum { NC = 11 };
+    const char *lists[2][NC] = {
+        {"1001", "2", "0", "333", "4444", "55", "6666", "77", "8", "909", "10"},
+        {"1500000000000001", "1300000000000003", "1700000000000005", "1100000000000007",
+         "1600000000000009", "1200000000000011", "1400000000000013", "1000000000000015",
+         "3.1e15", "3", "1500000000000017"}};
+    for (int sc_i = 0; sc_i < 2; sc_i++) {
+        char text[4096];
+        int len = snprintf(text, sizeof text,
+                           "scenario = { name = \"f\"; need = { base = \"listed\";"
+                           " cni_share = { dist = \"uniform\"; min = 0.2; max = 0.7; }; }; };\n"
+                           "centres = (\n");
+        for (int c = 0; c < NC; c++)
+            len += snprintf(text + len, sizeof text - (size_t)len,
+                            "  { id = \"c%d\"; name = \"C%d\"; listed = %s; cni = %s;"
+                            " attrs = { a = 2.5; }; }%s\n",
+                            c, c, lists[0][c], c == 3 ? "0.000001" : "1.1",
+                            c < NC - 1 ? "," : "");
+        snprintf(text + len, sizeof text - (size_t)len,
+                 ");\nuncertainty = {\n"
+                 "  cni = { dist = \"lognormal\"; sigma = 3.0; };\n"
+                 "  listed = { dist = \"normal\"; sd = 0.3; relative = true; };\n};\n"
+                 "variants = ( { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\";"
+                 " pot = 1000000.0; } ); } );\n");
+        vs_scenario *sc = vs_test_load(text, "f.cfg");
+        assert_non_null(sc);
+        vs_draw *fast = vs_draw_alloc(sc), *gen = vs_draw_alloc(sc);
+        assert_non_null(fast);
+        assert_non_null(gen);
+        assert_false(fast->attr_noise);
+        gen->attr_noise = 1;
+        size_t n = sc->n_centres;
+        /* lists past the scenario's bounds, set after loading */
+        for (size_t i = 0; i < n; i++)
+            fast->typed_listed[i] = gen->typed_listed[i] = strtod(lists[sc_i][i], NULL);
+        int zeros = 0, floors = 0;
+        for (uint64_t k = 0; k < 400; k++) {
+            vs_draw_fill(sc, 11, k, fast);
+            vs_draw_fill(sc, 11, k, gen);
+            assert_memory_equal(fast->listed, gen->listed, n * sizeof *fast->listed);
+            assert_memory_equal(fast->cni, gen->cni, n * sizeof *fast->cni);
+            assert_memory_equal(fast->need, gen->need, n * sizeof *fast->need);
+            assert_memory_equal(&fast->total_listed, &gen->total_listed, sizeof(double));
+            for (size_t i = 0; i < n; i++) {
+                zeros += fast->listed[i] == 0;
+                floors += fast->cni[i] == 1e-6;
+            }
+        }
+        assert_true(zeros > 0 && floors > 0);
+        vs_draw_free(fast);
+        vs_draw_free(gen);
+        vs_scenario_free(sc);
+    }
+}
+
 static void test_shared_stream_params(void **state)
 {
     (void)state;
@@ -834,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_point),
         cmocka_unit_test(test_shared_stream_params),
+        cmocka_unit_test(test_finish_fast_as_general),
         cmocka_unit_test(test_moments),
         cmocka_unit_test(test_sample_normal),
         cmocka_unit_test(test_sample_truncated),

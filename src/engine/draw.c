@@ -140,10 +140,86 @@ static void fill_need(const vs_scenario *sc, vs_draw *d)
     }
 }
 
+/* finish_centres for the usual scenario (no attribute noise, no age
+ * split, need based on listed), four centres at a time while every listed
+ * of the block is below 2^51: each rounded as whole_persons does, CNI kept
+ * at 1e-6 or above, and the need as fill_need computes it, lane by lane.
+ * The truncation t of 0 < x < 2^51 is its floor: x + (2^52 + 2^51) - (2^52
+ * + 2^51) rounds x to a whole number r exactly, and t = r - 1 where r > x;
+ * x - t is then exact, as in whole_persons.  The total: every rounded
+ * listed is a whole number >= 0, so while the sum stays below 2^52 every
+ * partial sum, in any order, is a whole number a double holds exactly,
+ * and four lane sums give the sum in index order to the bit; from 2^52 on
+ * (never for people) it is added again in index order.  Returns the total
+ * of the first *done centres (a multiple of four). */
+VS_SIMD_CLONES
+static double finish4(double *listed, double *cni, double *need, double s,
+                      size_t n, size_t *done)
+{
+    const vs_v4d big = {6755399441055744.0, 6755399441055744.0,
+                        6755399441055744.0, 6755399441055744.0}; /* 2^52 + 2^51 */
+    const vs_v4d lim = {0x1p51, 0x1p51, 0x1p51, 0x1p51};
+    const vs_v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1}, half = {0.5, 0.5, 0.5, 0.5};
+    const vs_v4d cmin = {1e-6, 1e-6, 1e-6, 1e-6};
+    const double oms = 1.0 - s;
+    const vs_v4d s4 = {s, s, s, s}, oms4 = {oms, oms, oms, oms};
+    vs_v4d acc = zero;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d x, c;
+        memcpy(&x, listed + i, sizeof x);
+        vs_v4i small = (vs_v4i)(x < lim);
+        if ((small[0] & small[1] & small[2] & small[3]) == 0)
+            break; /* a listed of 2^51 or more (or NaN): the loop */
+        vs_v4d r = (x + big) - big;
+        vs_v4d t = r - (vs_v4d)((vs_v4i)(r > x) & (vs_v4i)one);
+        vs_v4d w = t + (vs_v4d)((vs_v4i)(x - t >= half) & (vs_v4i)one);
+        w = (vs_v4d)((vs_v4i)(x > zero) & (vs_v4i)w); /* 0, below and NaN: 0 */
+        memcpy(&c, cni + i, sizeof c);
+        vs_v4i low = (vs_v4i)(c < cmin);
+        c = (vs_v4d)((low & (vs_v4i)cmin) | (~low & (vs_v4i)c));
+        vs_v4d b = (vs_v4d)((vs_v4i)(w > zero) & (vs_v4i)w);
+        vs_v4d nd = b * (oms4 + s4 * c);
+        memcpy(listed + i, &w, sizeof w);
+        memcpy(cni + i, &c, sizeof c);
+        memcpy(need + i, &nd, sizeof nd);
+        acc += w;
+    }
+    *done = i;
+    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+}
+
+/* finish_centres's work for that scenario; returns the total listed. */
+static double finish_listed(double *listed, double *cni, double *need,
+                            double s, size_t n)
+{
+    size_t i;
+    double total = finish4(listed, cni, need, s, n, &i);
+    for (; i < n; i++) {
+        double r = whole_persons(listed[i]);
+        if (cni[i] < 1e-6)
+            cni[i] = 1e-6;
+        listed[i] = r;
+        need[i] = (r > 0 ? r : 0.0) * ((1.0 - s) + s * cni[i]);
+        total += r;
+    }
+    if (!(total < 0x1p52)) { /* the order could matter: index order */
+        total = 0;
+        for (size_t k = 0; k < n; k++)
+            total += listed[k];
+    }
+    return total;
+}
+
 /* Round listed to whole persons, keep CNI positive, total the lists and
  * scale the age split: the same after any noise; then the need. */
 static void finish_centres(const vs_scenario *sc, vs_draw *d)
 {
+    if (!d->attr_noise && sc->n_age_bands == 0 && sc->need.base == VS_ATTR_LISTED) {
+        double s = sc->need.cni_share >= 0 ? d->vals[sc->need.cni_share] : 1.0;
+        d->total_listed = finish_listed(d->listed, d->cni, d->need, s, sc->n_centres);
+        return;
+    }
     double total = 0; /* in a register: d->listed might alias it */
     for (size_t i = 0; i < sc->n_centres; i++) {
         const vs_centre *c = &sc->centres[i];
