@@ -748,6 +748,53 @@ static void test_capitation_lanes_as_loop(void **state)
     }
 }
 
+/* The unfiltered cni_threshold's weights in vector lanes
+ * (threshold_weights4) against the loop one centre at a time: the same
+ * rule over 43 centres (ten blocks of four and a tail), whose CNI straddle
+ * the threshold, with an `except` naming a centre below it (weight 0
+ * either way), takes the loop.  Every split, with and without a cap; the
+ * weights to the bit and the parts to the öre. */
+static void test_threshold_lanes_as_loop(void **state)
+{
+    (void)state;
+    enum { N = 43 };
+    uint64_t s = 23;
+    static const vs_split splits[] = {VS_SPLIT_EQUAL, VS_SPLIT_LISTED,
+                                      VS_SPLIT_LISTED_CNI, VS_SPLIT_LISTED_EXCESS};
+    for (int rep = 0; rep < 16; rep++) {
+        double listed[N], cni[N];
+        for (size_t i = 0; i < N; i++) {
+            listed[i] = i == 9 ? 0 : (double)(1000 + vs_test_rnd_u64(&s) % 20000);
+            cni[i] = 0.55 + 0.001 * (double)(vs_test_rnd_u64(&s) % 1100);
+        }
+        cni[30] = 0.6; /* below the threshold: the excepted centre */
+        cni[5] = 1.1;  /* at it: not above */
+        bench b[2];
+        for (int f = 0; f < 2; f++) {
+            vs_scenario *sc = bench_scenario(N, listed, cni);
+            size_t v = bench_variant(sc, "v", VS_NONE);
+            vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+            r->pot = bench_param(sc, 3e9 + 777.77 * rep);
+            r->threshold = bench_param(sc, 1.1);
+            r->split = splits[rep % 4];
+            if (rep >= 8)
+                r->cap = bench_param(sc, 2e6);
+            if (f) {
+                r->except = malloc(sizeof *r->except);
+                r->except[0] = 30;
+                r->n_except = 1;
+            }
+            bench_ready(&b[f], sc);
+            run_ok(&b[f]);
+        }
+        assert_memory_equal(b[0].ws->w, b[1].ws->w, N * sizeof *b[0].ws->w);
+        expect_row(&b[1], 0, bench_row(&b[0], 0));
+        assert_int_equal(b[0].out->shortfalls[0].kinds, b[1].out->shortfalls[0].kinds);
+        bench_free(&b[0]);
+        bench_free(&b[1]);
+    }
+}
+
 /* The usual cut's weights and bounds in vector lanes (cut.c,
  * cut_weights4 and take_parts4) against the loop one centre at a time:
  * the same cut of 43 centres (ten blocks of four and a tail) with an
@@ -1146,6 +1193,7 @@ int main(void)
         cmocka_unit_test(test_cut_need_protected),
         cmocka_unit_test(test_cut_lanes_as_loop),
         cmocka_unit_test(test_capitation_lanes_as_loop),
+        cmocka_unit_test(test_threshold_lanes_as_loop),
         cmocka_unit_test(test_cut_deficit_share),
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_limit_loss_zero_weight),

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/vecmath.h"
+
 vs_ws *vs_ws_alloc(size_t n)
 {
     vs_ws *ws = calloc(1, sizeof *ws);
@@ -117,6 +119,31 @@ int vs_outcome_keep_steps(vs_outcome *o)
     return o->steps ? VS_OK : VS_ENOMEM;
 }
 
+/* The OR and the wrapping sum of row[0..n) as uint64, four lanes at a
+ * time: both are the same in any order (the sum modulo 2^64), so the
+ * lanes give close_books's loop exactly. */
+VS_SIMD_CLONES
+static void or_sum4(const vs_ore *row, size_t n, uint64_t *used_out, uint64_t *sum_out)
+{
+    typedef uint64_t v4u __attribute__((vector_size(32)));
+    v4u u4 = {0, 0, 0, 0}, s4 = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v4u x;
+        memcpy(&x, row + i, sizeof x);
+        u4 |= x;
+        s4 += x;
+    }
+    uint64_t used = u4[0] | u4[1] | u4[2] | u4[3];
+    uint64_t sum = s4[0] + s4[1] + s4[2] + s4[3];
+    for (; i < n; i++) {
+        used |= (uint64_t)row[i];
+        sum += (uint64_t)row[i];
+    }
+    *used_out = used;
+    *sum_out = sum;
+}
+
 /* Close one variant's books.  Only a scenario near the int64 limit can
  * overflow here, and then the run stops with the variant named. */
 static int close_books(const vs_scenario *sc, size_t v, const vs_ore *row,
@@ -130,11 +157,8 @@ static int close_books(const vs_scenario *sc, size_t v, const vs_ore *row,
     int shift = 63;
     for (size_t m = n; m; m >>= 1)
         shift--;
-    uint64_t used = 0, sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        used |= (uint64_t)row[i];
-        sum += (uint64_t)row[i];
-    }
+    uint64_t used, sum;
+    or_sum4(row, n, &used, &sum);
     if (shift > 0 && used >> shift == 0) {
         total = (vs_ore)sum;
     } else {
