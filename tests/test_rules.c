@@ -589,6 +589,58 @@ static void test_targeted_split_reused(void **state)
     bench_free(&b);
 }
 
+/* The unfiltered scores of one or two references (targeted.c,
+ * scores_plain) against the loop one centre at a time: the same rule
+ * with its references padded to three by an attribute that is 1 at every
+ * centre (s x 1 = s exactly, NaN included) takes the loop.  Scores
+ * listed, attribute x CNI, attribute x attribute (some missing: NaN, not
+ * ranked); every score to the bit, the ranked list, and the parts. */
+static void test_targeted_scores_as_loop(void **state)
+{
+    (void)state;
+    enum { N = 23 };
+    uint64_t s = 31;
+    for (int rep = 0; rep < 9; rep++) {
+        double listed[N], cni[N], a[N], b2[N], one[N];
+        for (size_t i = 0; i < N; i++) {
+            listed[i] = (double)(1000 + vs_test_rnd_u64(&s) % 20000);
+            cni[i] = 0.55 + 0.001 * (double)(vs_test_rnd_u64(&s) % 1100);
+            a[i] = i % 7 == 3 ? NAN : 0.5 + 0.01 * (double)(vs_test_rnd_u64(&s) % 100);
+            b2[i] = i % 5 == 1 ? NAN : (double)(vs_test_rnd_u64(&s) % 3000);
+            one[i] = 1;
+        }
+        bench b[2];
+        size_t m[2];
+        for (int f = 0; f < 2; f++) {
+            vs_scenario *sc = bench_scenario(N, listed, cni);
+            int ia = bench_attr(sc, "a", a), ib = bench_attr(sc, "b", b2);
+            int i1 = bench_attr(sc, "one", one);
+            size_t v = bench_variant(sc, "v", VS_NONE);
+            vs_rule *r = bench_rule(sc, v, VS_RULE_TARGETED);
+            r->pot = bench_param(sc, 1e6 + 33.3 * rep);
+            r->top_share = bench_param(sc, 0.4);
+            r->split = VS_SPLIT_SCORE;
+            static const size_t counts[3] = {1, 2, 2};
+            int refs[3][3] = {{VS_ATTR_LISTED, i1, i1}, {ia, VS_ATTR_CNI, i1}, {ib, ia, i1}};
+            r->n_score = f ? 3 : counts[rep % 3];
+            r->score = malloc(3 * sizeof *r->score);
+            memcpy(r->score, refs[rep % 3], 3 * sizeof *r->score);
+            bench_ready(&b[f], sc);
+            run_ok(&b[f]);
+            m[f] = 0;
+            for (size_t i = 0; i < N; i++)
+                m[f] += !isnan(b[f].ws->score[i]);
+        }
+        assert_true(m[0] == m[1]);
+        assert_true(rep % 3 == 0 || m[0] < N - 2); /* some unranked */
+        assert_memory_equal(b[0].ws->score, b[1].ws->score, N * sizeof(double));
+        assert_memory_equal(b[0].ws->idx2, b[1].ws->idx2, m[0] * sizeof(size_t));
+        expect_row(&b[1], 0, bench_row(&b[0], 0));
+        bench_free(&b[0]);
+        bench_free(&b[1]);
+    }
+}
+
 /* top_share 0.28 of 25 centres: 0.28 x 25 is 7.000000000000001 in double;
  * ceil(x - 1e-9) = 7, not 8.  Scores by attribute "burden" = 25 - i (c0
  * highest), split by attribute "kids" (1, 2, ..., 7 on the top seven):
@@ -1187,6 +1239,7 @@ int main(void)
         cmocka_unit_test(test_negative_pot),
         cmocka_unit_test(test_targeted_ties),
         cmocka_unit_test(test_targeted_split_reused),
+        cmocka_unit_test(test_targeted_scores_as_loop),
         cmocka_unit_test(test_targeted_top_share_rounding),
         cmocka_unit_test(test_cut_proportional_and_cap),
         cmocka_unit_test(test_cut_per_capita_zero_alloc),

@@ -95,6 +95,48 @@ static vs_ore split(vs_ws *ws, size_t n, vs_ore pot)
     return placed;
 }
 
+/* Column j of the score, for the loop's vs_draw_attr: its values at
+ * col[i x step].  0 for a reference vs_draw_attr does not read so. */
+static int score_column(const vs_scenario *sc, const vs_draw *in, int ref,
+                        const double **col, size_t *step)
+{
+    if (ref == VS_ATTR_LISTED)
+        *col = in->listed, *step = 1;
+    else if (ref == VS_ATTR_CNI)
+        *col = in->cni, *step = 1;
+    else if (ref >= 0)
+        *col = in->attrs + ref, *step = sc->n_attrs;
+    else
+        return 0;
+    return 1;
+}
+
+/* The scores of an unfiltered rule of one or two references, as the loop
+ * in vs_rule_targeted computes them (s = 1, times each value in order),
+ * with the references resolved once rather than per centre, and the
+ * scored centres listed without a branch; returns m, or SIZE_MAX when the
+ * rule is not of that kind (the loop then runs). */
+static size_t scores_plain(const vs_scenario *sc, const vs_draw *in,
+                           const vs_rule *r, double *score, size_t *idx2)
+{
+    size_t n = sc->n_centres, m = 0, s0 = 0, s1 = 0;
+    const double *c0 = NULL, *c1 = NULL;
+    if (r->n_score < 1 || r->n_score > 2 ||
+        !score_column(sc, in, r->score[0], &c0, &s0) ||
+        (r->n_score == 2 && !score_column(sc, in, r->score[1], &c1, &s1)))
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        double s = 1;
+        s *= c0[i * s0];
+        if (r->n_score == 2)
+            s *= c1[i * s1];
+        score[i] = s;
+        idx2[m] = i;
+        m += (size_t)!isnan(s);
+    }
+    return m;
+}
+
 int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                      vs_books *books, vs_err *err)
 {
@@ -112,18 +154,22 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
      * them. */
     int filtered = vs_rule_filtered(r);
     size_t ne = filtered ? vs_rule_eligible(ctx, r, ws->flag) : n;
-    size_t m = 0; /* centres with a score, listed in ws->idx2 */
-    for (size_t i = 0; i < n; i++) {
-        if (filtered && !ws->flag[i]) {
-            ws->score[i] = NAN;
-            continue;
+    /* centres with a score, listed in ws->idx2 */
+    size_t m = filtered ? SIZE_MAX : scores_plain(ctx->sc, in, r, ws->score, ws->idx2);
+    if (m == SIZE_MAX) {
+        m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (filtered && !ws->flag[i]) {
+                ws->score[i] = NAN;
+                continue;
+            }
+            double s = 1;
+            for (size_t j = 0; j < r->n_score; j++)
+                s *= vs_draw_attr(ctx->sc, in, i, r->score[j]);
+            ws->score[i] = s;
+            if (!isnan(s))
+                ws->idx2[m++] = i;
         }
-        double s = 1;
-        for (size_t j = 0; j < r->n_score; j++)
-            s *= vs_draw_attr(ctx->sc, in, i, r->score[j]);
-        ws->score[i] = s;
-        if (!isnan(s))
-            ws->idx2[m++] = i;
     }
 
     size_t k, asked;
