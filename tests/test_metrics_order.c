@@ -286,6 +286,108 @@ static void test_prepare_as_defined(void **state)
     vs_metric_ws_free(ws);
 }
 
+/* max_loss divides only where a centre can raise the maximum (dense_pass
+ * in vector lanes, general_pass one by one): x = b - a against fl(m b),
+ * m the maximum so far.  The edge case is a loss whose x equals fl(m b)
+ * while fl(x / b) > m: a test with > instead of >= would skip it.  Such a
+ * centre is searched for (amounts near 2^45, where fl(m b) is an integer
+ * about one time in a hundred and fifty), put in lane 0 four centres after the one
+ * that sets m, and both paths must give the loss of dividing at every
+ * centre, to the bit. */
+static void test_max_loss_edge(void **state)
+{
+    (void)state;
+    enum { N = 8 };
+    double p[N + 1], c[N + 1];
+    vs_ore a[N + 1], b[N + 1];
+    vs_metric_ws *ws = vs_metric_ws_alloc(N + 1);
+    assert_non_null(ws);
+    unsigned long s = 5;
+    int found = 0;
+    for (int rep = 0; rep < 20000 && found < 8; rep++) {
+        /* m near 1 and b just above 2^45: m b falls in the binade of
+         * 2^45, whose spacing is twice m's times b, so a quotient can
+         * land above m with x = fl(m b) */
+        vs_ore y0 = (INT64_C(1) << 45) + (vs_ore)next(&s);
+        vs_ore x0 = y0 - y0 / 100 - (vs_ore)(next(&s) % 1000);
+        double m = (double)x0 / (double)y0;
+        vs_ore y = (INT64_C(1) << 45) + (vs_ore)(next(&s) << 9) + (vs_ore)next(&s);
+        double xm = m * (double)y;
+        vs_ore x = (vs_ore)xm;
+        if ((double)x != xm || !((double)x / (double)y > m))
+            continue; /* not the edge */
+        found++;
+        for (size_t i = 0; i < N; i++) {
+            p[i] = 1000.0 + (double)i;
+            c[i] = 1.0 + 0.01 * (double)i;
+            b[i] = (INT64_C(1) << 40) + (vs_ore)i;
+            a[i] = b[i] - (vs_ore)(i % 4); /* small losses in the other lanes */
+        }
+        b[0] = y0, a[0] = y0 - x0;
+        b[4] = y, a[4] = y - x;
+        p[N] = 0, c[N] = 1.0, a[N] = 0, b[N] = 0;
+        double want = 0;
+        for (size_t i = 0; i < N; i++) {
+            double loss = (double)(b[i] - a[i]) / (double)b[i];
+            want = loss > want ? loss : want;
+        }
+        assert_true(want > m);
+        for (size_t n = N; n <= N + 1; n++) { /* dense, then general */
+            double out[VS_M_COUNT];
+            vs_metrics_prepare(ws, n, p, c, NULL, 1.1);
+            vs_metrics_compute(ws, a, b, out);
+            if (memcmp(&out[VS_M_MAX_LOSS], &want, sizeof want) != 0)
+                fail_msg("n %zu: max_loss %.17g, dividing everywhere %.17g", n,
+                         out[VS_M_MAX_LOSS], want);
+        }
+    }
+    assert_true(found >= 8);
+    vs_metric_ws_free(ws);
+}
+
+/* sort_items on more than LSD_MANY keys (three digits) and on fewer (two)
+ * against qsort by (key, position), the one order a stable sort gives:
+ * doubles crowded around 1 as the CNIs of 100,000 centres are (the case
+ * three digits are for), the same with many exact ties, and unrelated
+ * 64-bit keys. */
+static int by_key_then_idx(const void *x, const void *y)
+{
+    const sort_item *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void test_sort_items_many(void **state)
+{
+    (void)state;
+    enum { BIG = 3 * LSD_MANY };
+    static sort_item it[BIG], tmp[BIG], want[BIG];
+    unsigned long s = 23;
+    for (int rep = 0; rep < 9; rep++) {
+        size_t n = rep % 3 == 2 ? LSD_MANY : BIG - (size_t)rep;
+        for (size_t j = 0; j < n; j++) {
+            uint64_t key;
+            if (rep / 3 == 0) { /* about 1, a few spread far */
+                double c = 1.0 + (double)(next(&s) % 100000) * 1e-9 +
+                           (next(&s) % 50 == 0 ? (double)(next(&s) % 1000) : 0);
+                key = double_key(c);
+            } else if (rep / 3 == 1) { /* a few hundred values, each many times */
+                key = double_key(0.5 + (double)(next(&s) % 300) * 1e-7);
+            } else {
+                key = ((uint64_t)next(&s) << 33) ^ next(&s);
+            }
+            it[j] = want[j] = (sort_item){key, (uint32_t)j, 0};
+        }
+        qsort(want, n, sizeof *want, by_key_then_idx);
+        sort_items(it, tmp, n);
+        for (size_t j = 0; j < n; j++)
+            if (it[j].idx != want[j].idx)
+                fail_msg("rep %d, n %zu: position %zu holds %u, the stable sort %u",
+                         rep, n, j, it[j].idx, want[j].idx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +395,8 @@ int main(void)
         cmocka_unit_test(test_merge_changed_is_the_sort),
         cmocka_unit_test(test_checked_chains),
         cmocka_unit_test(test_prepare_as_defined),
+        cmocka_unit_test(test_max_loss_edge),
+        cmocka_unit_test(test_sort_items_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,49 +271,54 @@ static void sort_msd(sort_item *a, sort_item *tmp, size_t n)
     }
 }
 
-/* Least-significant-digit passes: LSD_PASSES digits of LSD_BITS bits.
- * Two bytes measured fastest for ~1,150 keys: wider digits (2 x 10 or
- * 11 bits) or a third pass cost more in histograms and moves than they
- * save in the few runs left for step 2 below. */
-enum { LSD_BITS = 8, LSD_PASSES = 2, LSD_BUCKETS = 1 << LSD_BITS };
+/* Least-significant-digit passes: LSD_PASSES digits of LSD_BITS bits,
+ * or LSD_PASSES_MANY for more than LSD_MANY keys.  Two bytes measured
+ * fastest for ~1,150 keys: wider digits (2 x 10 or 11 bits) or a third
+ * pass cost more in histograms and moves than they save in the few runs
+ * left for step 2 below.  With 100,000 keys two bytes leave runs of equal
+ * digits everywhere (the CNIs crowd around 1), and step 2 then sorts
+ * thousands of them; a third byte leaves a few, for one more pass. */
+enum {
+    LSD_BITS = 8, LSD_PASSES = 2, LSD_BUCKETS = 1 << LSD_BITS,
+    LSD_PASSES_MANY = 3, LSD_MANY = 16384
+};
 
-/* Sort n items by key (stably), with tmp[n] as scratch.
+/* Sort n items by key (stably), with tmp[n] as scratch, in `passes`
+ * digits (see sort_items).
  *
  * This is the cost of the metrics (one sort per variant and iteration, on
  * about a thousand keys), so it is a radix sort rather than qsort with a
  * comparator callback.  Two steps:
- *  1. Each item gets `digits`, the top LSD_PASSES * LSD_BITS bits of
+ *  1. Each item gets `digits`, the top passes * LSD_BITS bits of
  *     key - min(key): a coarse key that never orders two items against
  *     their keys (it is a monotone function of the key, whatever the
  *     doubles are).  A stable LSD radix sort on it costs a fixed few
  *     passes with predictable branches (the recursive MSD sort spent most
  *     of its time in insertion sorts of its buckets).
  *  2. Items are now in key order except inside runs of equal digits (keys
- *     within 1/2^16 of the spread of each other), which still hold their
- *     input order; each such run that is out of order is sorted by the
+ *     within 1/2^16, or 1/2^24, of the spread of each other), which
+ *     still hold their input order; each such run that is out of order is sorted by the
  *     full key.  For a thousand values spread over a range the runs are
  *     few and short; data that crowd into one run (equal to the öre, one
  *     outlier) go to sort_msd all the same, so no input is quadratic.
  * Stable sorts on the same key give the same order, so the result is that
  * of any stable sort by key: ties keep their input order. */
-static void sort_items(sort_item *a, sort_item *tmp, size_t n)
+static inline __attribute__((always_inline)) void
+sort_lsd(sort_item *a, sort_item *tmp, size_t n, uint64_t lo, int width,
+         int passes)
 {
-    uint64_t lo;
-    int width;
-    if (!sort_start(a, n, &lo, &width))
-        return;
-    int shift = width > LSD_BITS * LSD_PASSES ? width - LSD_BITS * LSD_PASSES : 0;
+    int shift = width > LSD_BITS * passes ? width - LSD_BITS * passes : 0;
 
-    uint32_t count[LSD_PASSES][LSD_BUCKETS];
-    memset(count, 0, sizeof count);
+    uint32_t count[LSD_PASSES_MANY][LSD_BUCKETS];
+    memset(count, 0, (size_t)passes * sizeof count[0]);
     for (size_t i = 0; i < n; i++) {
         uint32_t d = (uint32_t)((a[i].key - lo) >> shift);
         a[i].digits = d;
-        for (int p = 0; p < LSD_PASSES; p++)
+        for (int p = 0; p < passes; p++)
             count[p][(d >> (p * LSD_BITS)) & (LSD_BUCKETS - 1)]++;
     }
     sort_item *src = a, *dst = tmp;
-    for (int p = 0; p < LSD_PASSES; p++) {
+    for (int p = 0; p < passes; p++) {
         uint32_t *c = count[p];
         uint32_t sum = 0;
         for (int d = 0; d < LSD_BUCKETS; d++) { /* counts to start offsets */
@@ -348,6 +353,21 @@ static void sort_items(sort_item *a, sort_item *tmp, size_t n)
         sort_msd(a + lo_run, tmp + lo_run, hi_run - lo_run);
         i = hi_run; /* a[hi_run] has larger digits, so larger key */
     }
+}
+
+/* Sort n items by key (stably), with tmp[n] as scratch: sort_lsd in two
+ * digits, or three for more than LSD_MANY keys.  The result is the one
+ * order a stable sort by key gives, whichever way it is found. */
+static void sort_items(sort_item *a, sort_item *tmp, size_t n)
+{
+    uint64_t lo;
+    int width;
+    if (!sort_start(a, n, &lo, &width))
+        return;
+    if (n > LSD_MANY)
+        sort_lsd(a, tmp, n, lo, width, LSD_PASSES_MANY);
+    else
+        sort_lsd(a, tmp, n, lo, width, LSD_PASSES);
 }
 
 /* ------------------------------------------------------------------ */
@@ -576,13 +596,13 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
 {
     /* the changed ones listed and counted in one pass (a variant that
      * moves more than half, which then goes elsewhere, is rare) */
-    size_t c = 0;
+    size_t c = 0, half = m / 2;
     for (size_t j = 0; j < m; j++) {
         items[c] = (sort_item){key[j], (uint32_t)j, 0};
         c += key[j] != prev_key[j];
+        if (c > half) /* a cut moves every centre: no need to go on */
+            return 0;
     }
-    if (c > m / 2)
-        return 0;
     sort_items(items, tmp, c); /* stable: ties by position */
     size_t u = 0, k = 0;
     for (size_t t = 0; t < m; t++) {
