@@ -843,6 +843,56 @@ static void test_finish_fast_as_general(void **state)
     }
 }
 
+/* A noise group on a contiguous target takes its update four centres at
+ * a time (draw.c, noise4), on a strided one the loop: the same attribute
+ * noise with one attribute (stride 1) and with a second, untouched one
+ * (stride 2) gives the attribute the same values to the bit, for each
+ * kind (lognormal, relative and absolute normal), over 9 centres (two
+ * blocks of four and one more). */
+static void test_noise_lanes_as_loop(void **state)
+{
+    (void)state;
+    static const char *noise[3] = {
+        "{ dist = \"lognormal\"; sigma = 0.4; }",
+        "{ dist = \"normal\"; sd = 0.2; relative = true; }",
+        "{ dist = \"normal\"; sd = 7.5; }"};
+    for (int kind = 0; kind < 3; kind++) {
+        vs_draw *d[2];
+        vs_scenario *sc[2];
+        for (int two = 0; two < 2; two++) {
+            char text[4096];
+            int len = snprintf(text, sizeof text, "scenario = { name = \"n\"; };\ncentres = (\n");
+            for (int c = 0; c < 9; c++)
+                len += snprintf(text + len, sizeof text - (size_t)len,
+                                "  { id = \"c%d\"; name = \"C%d\"; listed = %d; cni = 1.0;"
+                                " attrs = { x = %d.25;%s }; }%s\n",
+                                c, c, 100 + c, 10 + 3 * c, two ? " y = 1.0;" : "",
+                                c < 8 ? "," : "");
+            snprintf(text + len, sizeof text - (size_t)len,
+                     ");\nuncertainty = { x = %s; };\n"
+                     "variants = ( { id = \"a\"; name = \"A\"; rules = ( { type = \"capitation\";"
+                     " pot = 1000000.0; } ); } );\n", noise[kind]);
+            sc[two] = vs_test_load(text, "n.cfg");
+            d[two] = vs_draw_alloc(sc[two]);
+            assert_non_null(d[two]);
+        }
+        assert_int_equal(sc[0]->n_attrs, 1);
+        assert_int_equal(sc[1]->n_attrs, 2);
+        for (uint64_t k = 1; k < 60; k++) {
+            vs_draw_fill(sc[0], 5, k, d[0]);
+            vs_draw_fill(sc[1], 5, k, d[1]);
+            for (size_t i = 0; i < 9; i++) {
+                assert_memory_equal(&d[0]->attrs[i], &d[1]->attrs[2 * i], sizeof(double));
+                assert_true(d[0]->attrs[i] != sc[0]->centres[i].attrs[0]);
+            }
+        }
+        for (int two = 0; two < 2; two++) {
+            vs_draw_free(d[two]);
+            vs_scenario_free(sc[two]);
+        }
+    }
+}
+
 static void test_shared_stream_params(void **state)
 {
     (void)state;
@@ -900,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_point),
         cmocka_unit_test(test_shared_stream_params),
+        cmocka_unit_test(test_noise_lanes_as_loop),
         cmocka_unit_test(test_finish_fast_as_general),
         cmocka_unit_test(test_moments),
         cmocka_unit_test(test_sample_normal),

@@ -85,6 +85,25 @@ static double whole_persons(double x)
     return t + (double)(x - t >= 0.5); /* no branch: a coin toss per centre */
 }
 
+/* A noise group's update of a contiguous target (stride 1: listed or
+ * CNI), four centres at a time: the loops of apply_noise lane by lane
+ * (kind 0: v x z, 1: v + scale v z, 2: v + scale z); returns how many it
+ * did. */
+VS_SIMD_CLONES
+static size_t noise4(double *v, const double *z, double scale, int kind, size_t n)
+{
+    const vs_v4d k4 = {scale, scale, scale, scale};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d x, y;
+        memcpy(&x, v + i, sizeof x);
+        memcpy(&y, z + i, sizeof y);
+        x = kind == 0 ? x * y : kind == 1 ? x + k4 * x * y : x + k4 * y;
+        memcpy(v + i, &x, sizeof x);
+    }
+    return i;
+}
+
 /* Apply one noise group with `d->rng` already seeded: centres drawn in
  * file order, so adding a group never shifts another group's draws.  The
  * normals are drawn first; a lognormal group then takes its factors
@@ -102,18 +121,16 @@ static void apply_noise(const vs_scenario *sc, const vs_noise *g, vs_draw *d)
         stride = sc->n_attrs;
     }
     vs_normals_fill(&d->normals, d->rng, z, n); /* gsl_ran_gaussian_ziggurat's */
-    if (g->kind == VS_NOISE_LOGNORMAL) {
+    int kind = g->kind == VS_NOISE_LOGNORMAL ? 0 : g->relative ? 1 : 2;
+    if (kind == 0) {
         for (size_t i = 0; i < n; i++)
             z[i] *= g->scale;
         vs_vecmath_exp(z, z, n);
-        for (size_t i = 0; i < n; i++)
-            v[i * stride] *= z[i];
-    } else if (g->relative) {
-        for (size_t i = 0; i < n; i++)
-            v[i * stride] += g->scale * v[i * stride] * z[i];
-    } else {
-        for (size_t i = 0; i < n; i++)
-            v[i * stride] += g->scale * z[i];
+    }
+    size_t i0 = stride == 1 ? noise4(v, z, g->scale, kind, n) : 0;
+    for (size_t i = i0; i < n; i++) {
+        double *x = &v[i * stride];
+        *x = kind == 0 ? *x * z[i] : kind == 1 ? *x + g->scale * *x * z[i] : *x + g->scale * z[i];
     }
 }
 
