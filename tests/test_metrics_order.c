@@ -388,6 +388,50 @@ static void test_sort_items_many(void **state)
     }
 }
 
+/* More than CANDIDATES_MAX centres: dense_sums then takes the order from
+ * sort_per_capita without checking the candidates first.  Every metric
+ * must be the general path's (one more centre, with nobody listed, so
+ * that the candidates are checked as usual), to the bit, for a baseline
+ * funding nearly in need order, a cut of it (nearly the baseline's
+ * order), a pot moving a fifth of the centres (the merge) and amounts
+ * without relation to either (the full sort). */
+static void test_many_centres_as_general(void **state)
+{
+    (void)state;
+    enum { N = CANDIDATES_MAX + 1000, NV = 4 };
+    static double p[N + 1], c[N + 1];
+    static vs_ore a[NV][N + 1];
+    unsigned long s = 41;
+    for (size_t i = 0; i < N; i++) {
+        p[i] = (double)(2000 + next(&s) % 20000);
+        c[i] = 0.6 + (double)(next(&s) % 140000) * 1e-5;
+        a[0][i] = (vs_ore)(p[i] * c[i] * 4000.0) + (vs_ore)(next(&s) % 3);
+        a[1][i] = a[0][i] - a[0][i] / 7 + (vs_ore)(next(&s) % 2);
+        a[2][i] = a[0][i] + (next(&s) % 5 == 0 ? (vs_ore)(next(&s) % 900000) : 0);
+        a[3][i] = (vs_ore)(next(&s) % 100000000);
+    }
+    p[N] = 0, c[N] = 1.0;
+    for (int v = 0; v < NV; v++)
+        a[v][N] = 0;
+    vs_metric_ws *dense = vs_metric_ws_alloc(N + 1), *general = vs_metric_ws_alloc(N + 1);
+    assert_non_null(dense);
+    assert_non_null(general);
+    vs_metrics_prepare(dense, N, p, c, NULL, 1.1);
+    vs_metrics_prepare(general, N + 1, p, c, NULL, 1.1);
+    for (int v = 0; v < NV; v++) {
+        double want[VS_M_COUNT], got[VS_M_COUNT];
+        const vs_ore *base = v ? a[0] : NULL;
+        vs_metrics_compute(general, a[v], base, want);
+        vs_metrics_compute(dense, a[v], base, got);
+        for (int k = 0; k < VS_M_COUNT; k++)
+            if (memcmp(&want[k], &got[k], sizeof want[k]) != 0)
+                fail_msg("variant %d, %s: %.17g, the general path %.17g", v,
+                         vs_metric_name((vs_metric)k), got[k], want[k]);
+    }
+    vs_metric_ws_free(dense);
+    vs_metric_ws_free(general);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_prepare_as_defined),
         cmocka_unit_test(test_max_loss_edge),
         cmocka_unit_test(test_sort_items_many),
+        cmocka_unit_test(test_many_centres_as_general),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
