@@ -150,12 +150,120 @@ static void test_give_top_lanes(void **state)
     assert_true(some_few && some_above);
 }
 
+/* caps_outside4, both tests, against their one-by-one definitions: at
+ * the level, t w_i below 0 or above rem_i; placed, out_i below 0, not
+ * below 2^51, or above hi_i (bounds put on the parts and either side). */
+static void test_caps_outside(void **state)
+{
+    (void)state;
+    double w[MAXN], rem[MAXN], hi[MAXN];
+    vs_ore out[MAXN];
+    int seen[2][2] = {{0, 0}, {0, 0}};
+    for (int rep = 0; rep < 40000; rep++) {
+        size_t n = rnd(MAXN);
+        int placed = rep % 2;
+        double t = (double)(1 + rnd(1000)) / 64.0;
+        for (size_t i = 0; i < n; i++) {
+            w[i] = (double)(1 + rnd(4000));
+            double v = t * w[i];
+            rem[i] = v + (rnd(2) ? 0.0 : (double)rnd(3));
+            out[i] = (vs_ore)rnd(1000000);
+            hi[i] = (double)out[i] + (rnd(2) ? 0.5 * (double)rnd(3) : 0.0);
+        }
+        if (n && rep % 4 >= 2) { /* one item just outside */
+            size_t i = rnd(n);
+            switch (rnd(4)) {
+            case 0: rem[i] = nextafter(t * w[i], -INFINITY); break;
+            case 1: hi[i] = nextafter((double)out[i], -INFINITY); break;
+            case 2: out[i] = -1; break;
+            default: out[i] = VS_V4_I2D_MAX + (vs_ore)rnd(3); break;
+            }
+        }
+        int want = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (placed)
+                want |= out[i] < 0 || out[i] >= VS_V4_I2D_MAX ||
+                        !((double)out[i] <= hi[i]);
+            else
+                want |= t * w[i] < 0 || t * w[i] > rem[i];
+        }
+        int got = caps_outside4(placed, t, w, rem, out, hi, n);
+        assert_int_equal(got, want);
+        seen[placed][got]++;
+    }
+    assert_true(seen[0][0] > 1000 && seen[0][1] > 1000 &&
+                seen[1][0] > 1000 && seen[1][1] > 1000);
+}
+
+/* caps_all_free, the water-filling with upper bounds only when every
+ * item stays free: where it says it placed the amount, the general path
+ * (the same call with lower bounds of -inf, which sets up every item
+ * one by one and runs both steps) gives the same parts; and
+ * vs_money_waterfill with and without it agree in every case.  Cases:
+ * caps that never bind, caps near the water level t w_i (at its floor or
+ * ceiling, so that one binds at the level or the öre step), a weight of
+ * 0, a bound out of the lanes' range (negative, past 2^51, infinite), and
+ * tails of 0-3 items. */
+static void test_caps_all_free(void **state)
+{
+    (void)state;
+    double w[MAXN], hi[MAXN], lo[MAXN], x[MAXN], rem[MAXN];
+    vs_ore got[MAXN], want[MAXN];
+    size_t idx[MAXN];
+    unsigned char clamped[MAXN];
+    int fast = 0, declined = 0, near = 0;
+    for (int rep = 0; rep < 20000; rep++) {
+        size_t n = rnd(MAXN);
+        vs_ore amount = (vs_ore)rnd(rep % 3 ? 100000000 : 1000);
+        double W = 0;
+        for (size_t i = 0; i < n; i++) {
+            w[i] = (double)(1 + rnd(4000)) * (rnd(2) ? 1.0 : 0.37);
+            W += w[i];
+            lo[i] = -INFINITY;
+        }
+        double t = (double)amount / W;
+        for (size_t i = 0; i < n; i++) {
+            double v = t * w[i];
+            switch (rep % 4 == 0 ? rnd(8) : 7) {
+            case 0: hi[i] = floor(v); break;
+            case 1: hi[i] = ceil(v); break;
+            case 2: hi[i] = floor(v) + 0.5; break;
+            default: hi[i] = v * 2 + 10; break;
+            }
+        }
+        if (n && rep % 9 == 1)
+            w[rnd(n)] = 0;
+        if (n && rep % 11 == 2) {
+            static const double odd[] = {-1.0, 0x1p51, INFINITY, 0x1p60};
+            hi[rnd(n)] = odd[rnd(4)];
+        }
+        vs_ore placed = caps_all_free(amount, w, hi, n, got, rem, idx) ? amount : -1;
+        vs_ore general = vs_money_waterfill(amount, w, lo, hi, n, want, x, rem,
+                                            idx, clamped);
+        if (placed >= 0) {
+            assert_int_equal(general, amount);
+            assert_memory_equal(got, want, n * sizeof *got);
+            fast++;
+            near += rep % 4 == 0;
+        } else {
+            declined++;
+        }
+        vs_ore via = vs_money_waterfill(amount, w, NULL, hi, n, got, x, rem,
+                                        idx, clamped);
+        assert_int_equal(via, general);
+        assert_memory_equal(got, want, n * sizeof *got);
+    }
+    assert_true(fast > 5000 && declined > 2000 && near > 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_level_violated),
         cmocka_unit_test(test_placed_outside),
         cmocka_unit_test(test_give_top_lanes),
+        cmocka_unit_test(test_caps_outside),
+        cmocka_unit_test(test_caps_all_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -769,6 +769,127 @@ static int placed_outside4(const vs_ore *out, const double *x, const double *hi,
     return any;
 }
 
+/* The first pass of caps_all_free, four items at a time: while every
+ * item of a block has a weight in (0, DBL_MAX] and a bound in
+ * [0, VS_V4_I2D_MAX), rem[i] = H = floor(hi[i]) as caps_setup4 computes
+ * it and the weights added to *WF_io one by one in item order; returns
+ * how many items it did (fewer than n - 3: a block failed). */
+VS_SIMD_CLONES
+static size_t caps_free4(const double *w, const double *hi, size_t n,
+                         double *rem, double *WF_io)
+{
+    const vs_v4d big = {6755399441055744.0, 6755399441055744.0,
+                        6755399441055744.0, 6755399441055744.0}; /* 2^52 + 2^51 */
+    const vs_v4d zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
+    const vs_v4d top = {(double)VS_V4_I2D_MAX, (double)VS_V4_I2D_MAX,
+                        (double)VS_V4_I2D_MAX, (double)VS_V4_I2D_MAX};
+    const vs_v4d wmax = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+    double WF = *WF_io;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        vs_v4d h, wv;
+        memcpy(&h, hi + i, sizeof h);
+        memcpy(&wv, w + i, sizeof wv);
+        vs_v4i in = (vs_v4i)(h >= zero) & (vs_v4i)(h < top) &
+                    (vs_v4i)(wv > zero) & (vs_v4i)(wv <= wmax);
+        if ((in[0] & in[1] & in[2] & in[3]) == 0)
+            break;
+        vs_v4d r = (h + big) - big;
+        vs_v4d H = r - (vs_v4d)((vs_v4i)(r > h) & (vs_v4i)one);
+        memcpy(rem + i, &H, sizeof H);
+        WF += wv[0];
+        WF += wv[1];
+        WF += wv[2];
+        WF += wv[3];
+    }
+    *WF_io = WF;
+    return i;
+}
+
+/* Whether some item i < n is out of [0, rem_i] at level t (t w_i < 0 or
+ * above), or placed outside [0, hi_i] (out_i < 0, not below
+ * VS_V4_I2D_MAX, or above hi_i): level_violated4 and placed_outside4 with
+ * every lower bound 0, for caps_all_free; `placed` chooses the test. */
+VS_SIMD_CLONES
+static int caps_outside4(int placed, double t, const double *w,
+                         const double *rem, const vs_ore *out,
+                         const double *hi, size_t n)
+{
+    const vs_v4d t4 = {t, t, t, t}, zero = {0, 0, 0, 0};
+    const vs_v4i izero = {0, 0, 0, 0};
+    const vs_v4i top = {VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX, VS_V4_I2D_MAX};
+    vs_v4i bad = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        if (placed) {
+            vs_v4i o;
+            vs_v4d ov, hv;
+            memcpy(&o, out + i, sizeof o);
+            bad |= ~((o >= izero) & (o < top));
+            vs_v4_i2d(&o, &ov);
+            memcpy(&hv, hi + i, sizeof hv);
+            bad |= ~(vs_v4i)(ov <= hv);
+        } else {
+            vs_v4d wv, rv;
+            memcpy(&wv, w + i, sizeof wv);
+            memcpy(&rv, rem + i, sizeof rv);
+            vs_v4d v = t4 * wv;
+            bad |= (vs_v4i)(v < zero) | (vs_v4i)(v > rv);
+        }
+    }
+    int any = (bad[0] | bad[1] | bad[2] | bad[3]) != 0;
+    for (; i < n; i++) {
+        if (placed) {
+            any |= !(out[i] >= 0 && out[i] < VS_V4_I2D_MAX) ||
+                   !((double)out[i] <= hi[i]);
+        } else {
+            double v = t * w[i];
+            any |= (v < 0) | (v > rem[i]);
+        }
+    }
+    return any;
+}
+
+/* vs_money_waterfill with upper bounds only when every item is free from
+ * the start to the end (the usual cut, and a pot whose cap binds nobody):
+ * every weight positive and every bound in [0, VS_V4_I2D_MAX) öre, no
+ * item past its bound at the real water level, none placed outside its
+ * bound in öre.  Then the general path (set-up, step 1, step 2) does
+ * exactly this: with every item free, idx is the identity, x is 0, fixed
+ * is 0 and WF the weights' sum in item order; step 1's test finds nothing
+ * and step 2 is one apportionment without a list, whose check finds
+ * nothing; so the parts are these, to the bit.  What this skips is the
+ * set-up of the scratch arrays (x, out, idx, clamped) that only a bound
+ * that binds would read.  Returns 1 with out[] placed (all of amount),
+ * or 0 when any of it fails: the caller then runs the general path,
+ * which writes every output again (it depends on the inputs alone). */
+static int caps_all_free(vs_ore amount, const double *w, const double *hi,
+                         size_t n, vs_ore *out, double *rem, size_t *idx)
+{
+    if (n == 0)
+        return 0;
+    double WF = 0;
+    size_t i = caps_free4(w, hi, n, rem, &WF);
+    if (i + 4 <= n)
+        return 0;
+    for (; i < n; i++) {
+        if (!(w[i] > 0 && w[i] <= DBL_MAX && hi[i] >= 0 &&
+              hi[i] < (double)VS_V4_I2D_MAX))
+            return 0;
+        rem[i] = upper_ore(hi, i);
+        WF += w[i];
+    }
+    if (weights_unsafe(WF))
+        return 0;
+    double t = (double)amount / WF;
+    if (caps_outside4(0, t, w, rem, out, hi, n))
+        return 0;
+    size_t m;
+    apportion_core(amount, w, 0, NULL, n, WF, out, rem, idx, &m);
+    assert(m == n || m == 0);
+    return !caps_outside4(1, t, w, rem, out, hi, n);
+}
+
 /* Steps 1 and 2 of vs_money_waterfill (see there) once the items are set
  * up: nf free ones listed in idx with weight sum WF, `fixed` placed.  w[i]
  * is read as w[i] x 2^-k; inlined with k == 0, the usual case, and with a
@@ -908,6 +1029,8 @@ vs_ore vs_money_waterfill(vs_ore amount, const double *w, const double *lo,
      * weight WF, and rem caching their upper bounds (idx and rem are free
      * until step 2), so the rounds below only touch the items still free
      * and round no bound twice. */
+    if (!lo && caps_all_free(amount, w, hi, n, out, rem, idx))
+        return amount;
     vs_ore fixed = 0;
     size_t nf = 0;
     double WF = 0;
