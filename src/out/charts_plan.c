@@ -157,72 +157,174 @@ static int caps_scaled(const vs_plan_results *pr, size_t t, size_t i)
     return (pr->point_flags[t] & VS_PLAN_CAPS_SCALED) != 0;
 }
 
+/* What the script says, worked out before it is written. */
+typedef struct chart {
+    const vs_scenario *sc;
+    const vs_plan_results *pr;
+    const words *W;
+    size_t order[VS_PLAN_CHART_MAX], k; /* the centres shown, by panel */
+    const char *unit;                   /* kr, tkr or MSEK, every panel */
+    double div;                         /* SEK per unit */
+    /* per panel: the years its floor / its cap binds at the point
+     * estimate ("" when never); for the chart: the years the floors /
+     * caps were scaled to fit the budget */
+    char warn[VS_PLAN_CHART_MAX][2][160], scaled[2][160];
+    size_t title_chars; /* a panel title's width */
+    double extra, notes; /* cm added for title lines and footnote lines */
+} chart;
+
+/* Each panel's title: the centre's name and the unit, wrapped to the
+ * panel's width (two lines at most), then a line per bound that binds at
+ * the point estimate, so that a centre the plan cannot move to its target
+ * says so where its line is drawn. */
+static void chart_texts(chart *c)
+{
+    const vs_plan_results *pr = c->pr;
+    size_t most_lines = 1;
+    c->title_chars = vs_gp_chars_in(6.0, 8);
+    for (size_t j = 0; j < c->k; j++) {
+        years_text(pr, c->W->at_floor, at_floor, c->order[j], c->warn[j][0],
+                   sizeof c->warn[j][0]);
+        years_text(pr, c->W->at_cap, at_cap, c->order[j], c->warn[j][1],
+                   sizeof c->warn[j][1]);
+        char head[400];
+        snprintf(head, sizeof head, "%s (%s)", c->sc->centres[c->order[j]].name, c->unit);
+        size_t lines = vs_gp_wrap_lines(head, c->title_chars);
+        lines = lines > 2 ? 2 : lines;
+        for (int q = 0; q < 2; q++)
+            if (c->warn[j][q][0]) {
+                size_t more = vs_gp_wrap_lines(c->warn[j][q], c->title_chars);
+                lines += more > 2 ? 2 : more;
+            }
+        most_lines = lines > most_lines ? lines : most_lines;
+    }
+    years_text(pr, c->W->floors_scaled, floors_scaled, 0, c->scaled[0], sizeof c->scaled[0]);
+    years_text(pr, c->W->caps_scaled, caps_scaled, 0, c->scaled[1], sizeof c->scaled[1]);
+    c->extra = 0.4 * (double)(most_lines - 1);
+    c->notes = 0.45 * ((c->scaled[0][0] != 0) + (c->scaled[1][0] != 0));
+}
+
+/* The script's texts, as gnuplot variables. */
+static int put_texts(const chart *c, vs_gp *g, FILE *f)
+{
+    char title[400];
+    snprintf(title, sizeof title, c->W->title, c->k, vs_scenario_centre_term(c->sc, 1));
+    vs_gp_assign(g, f, "t_title", title);
+    vs_gp_assign(g, f, "t_scenario", c->sc->name ? c->sc->name : "");
+    vs_gp_assign(g, f, "t_alloc", c->W->alloc);
+    vs_gp_assign(g, f, "t_target", c->W->target);
+    vs_gp_assign(g, f, "t_band", c->W->band);
+    vs_gp_assign(g, f, "t_year", c->W->axis_year);
+    vs_gp_assign(g, f, "t_note", c->W->note);
+    vs_gp_assign(g, f, "t_floor", c->W->floor);
+    for (int q = 0; q < 2; q++)
+        if (c->scaled[q][0])
+            vs_gp_assign(g, f, q == 0 ? "t_scaled0" : "t_scaled1", c->scaled[q]);
+    for (size_t j = 0; j < c->k; j++) {
+        char var[24], head[400];
+        snprintf(var, sizeof var, "t_c%zu", j);
+        snprintf(head, sizeof head, "%s (%s)", c->sc->centres[c->order[j]].name, c->unit);
+        vs_gp_assign_wrapped(g, f, var, head, c->title_chars, 2);
+        for (int q = 0; q < 2; q++)
+            if (c->warn[j][q][0]) {
+                snprintf(var, sizeof var, "t_w%zu_%d", j, q);
+                vs_gp_assign_wrapped(g, f, var, c->warn[j][q], c->title_chars, 2);
+            }
+    }
+    return g->st;
+}
+
+/* The legend in words under the panels (it reads in black and white, and
+ * a key would not fit a half-width panel), then the scaled bounds. */
+static void put_footnotes(const chart *c, FILE *f, double w, double h)
+{
+    fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
+    vs_gp_put_at(f, w, h, w / 2, 1.2 + c->notes);
+    fputs(" center font ',7' noenhanced\n", f);
+    fputs("set label 103 t_note", f);
+    vs_gp_put_at(f, w, h, w / 2, 0.75 + c->notes);
+    fputs(" center font ',7' noenhanced\n", f);
+    fputs("set label 105 t_floor", f);
+    vs_gp_put_at(f, w, h, w / 2, 0.3 + c->notes);
+    fputs(" center font ',7' noenhanced\n", f);
+    for (int q = 0, line = 0; q < 2; q++)
+        if (c->scaled[q][0]) {
+            fprintf(f, "set label %d t_scaled%d", 106 + q, q);
+            vs_gp_put_at(f, w, h, w / 2, 0.3 + c->notes - 0.45 * ++line);
+            fputs(" center font ',7' noenhanced\n", f);
+        }
+}
+
+/* One panel per centre: band, target and allocation. */
+static void put_panels(const chart *c, FILE *f)
+{
+    const vs_plan_results *pr = c->pr;
+    for (size_t j = 0; j < c->k; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t t = 0; t <= pr->years; t++) {
+            size_t i = t * pr->n_centres + c->order[j];
+            double v[4] = {(double)pr->point[i], pr->target[i], pr->p05[i], pr->p95[i]};
+            for (int q = 0; q < 4; q++) {
+                lo = fmin(lo, v[q] / 100 / c->div);
+                hi = fmax(hi, v[q] / 100 / c->div);
+            }
+        }
+        fprintf(f, "set title t_c%zu", j);
+        for (int q = 0; q < 2; q++)
+            if (c->warn[j][q][0])
+                fprintf(f, " . \"\\n\" . t_w%zu_%d", j, q);
+        fputs("\nset ytics ", f);
+        vs_gp_put_num(f, tic_step(hi - lo));
+        fputc('\n', f);
+        fprintf(f, "plot 'plan_chart.csv' index %zu using 1:4:5 with filledcurves "
+                   "fc rgb vs_light title t_band, \\\n"
+                   "     '' index %zu using 1:3 with lines dt 2 lw 1.5 lc rgb vs_ink "
+                   "title t_target, \\\n"
+                   "     '' index %zu using 1:2 with linespoints lt 1 title t_alloc\n",
+                j, j, j);
+        if (j == 0)
+            fputs("unset label 101\nunset label 102\nunset label 103\n"
+                  "unset label 104\nunset label 105\nunset label 106\n"
+                  "unset label 107\n", f);
+    }
+    fputs("unset multiplot\n", f);
+}
+
 int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
                         const char *dir, vs_outset *set, vs_gp_list *list,
                         vs_err *err)
 {
     int sv = strcmp(sc->lang, "sv") == 0;
-    const words *W = sv ? &words_sv : &words_en;
-    size_t order[VS_PLAN_CHART_MAX], k;
-    if (vs_plan_chart_pick(pr, order, &k) != VS_OK)
+    chart c = {.sc = sc, .pr = pr, .W = sv ? &words_sv : &words_en};
+    if (vs_plan_chart_pick(pr, c.order, &c.k) != VS_OK)
         return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    if (k == 0)
+    if (c.k == 0)
         return VS_OK;
     /* one unit for every panel, from the largest amount shown */
     double max_sek = 0;
-    for (size_t j = 0; j < k; j++)
+    for (size_t j = 0; j < c.k; j++)
         for (size_t t = 0; t <= pr->years; t++) {
-            size_t c = t * pr->n_centres + order[j];
-            max_sek = fmax(max_sek, fmax((double)pr->point[c], pr->p95[c]) / 100);
+            size_t i = t * pr->n_centres + c.order[j];
+            max_sek = fmax(max_sek, fmax((double)pr->point[i], pr->p95[i]) / 100);
         }
-    double div;
-    const char *unit = vs_gp_money_unit(max_sek, sv, &div);
+    c.unit = vs_gp_money_unit(max_sek, sv, &c.div);
+    chart_texts(&c);
 
     FILE *d = vs_outset_open(set, dir, "plan_chart.csv", err);
     if (!d)
         return err->code != VS_OK ? err->code : VS_EIO;
     fputs("# year,allocation,target,p05,p95 (", d);
-    fputs(unit, d);
+    fputs(c.unit, d);
     fputs("): one block per panel of plan.gp\n", d);
-    write_data(pr, order, k, div, d);
-
-    /* Each panel's title: the centre's name and the unit, wrapped to the
-     * panel's width (two lines at most), then a line per bound that
-     * binds at the point estimate, so that a centre the plan cannot move
-     * to its target says so where its line is drawn. */
-    char (*warn)[2][160] = calloc(k ? k : 1, sizeof *warn);
-    if (!warn)
-        return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
-    size_t title_chars = vs_gp_chars_in(6.0, 8), most_lines = 1;
-    for (size_t j = 0; j < k; j++) {
-        years_text(pr, W->at_floor, at_floor, order[j], warn[j][0], sizeof warn[j][0]);
-        years_text(pr, W->at_cap, at_cap, order[j], warn[j][1], sizeof warn[j][1]);
-        char head[400];
-        snprintf(head, sizeof head, "%s (%s)", sc->centres[order[j]].name, unit);
-        size_t lines = vs_gp_wrap_lines(head, title_chars);
-        lines = lines > 2 ? 2 : lines;
-        for (int q = 0; q < 2; q++)
-            if (warn[j][q][0]) {
-                size_t more = vs_gp_wrap_lines(warn[j][q], title_chars);
-                lines += more > 2 ? 2 : more;
-            }
-        most_lines = lines > most_lines ? lines : most_lines;
-    }
-    char scaled[2][160];
-    years_text(pr, W->floors_scaled, floors_scaled, 0, scaled[0], sizeof scaled[0]);
-    years_text(pr, W->caps_scaled, caps_scaled, 0, scaled[1], sizeof scaled[1]);
-    double extra = 0.4 * (double)(most_lines - 1); /* cm of title lines */
-    double notes = 0.45 * ((scaled[0][0] != 0) + (scaled[1][0] != 0));
+    write_data(pr, c.order, c.k, c.div, d);
 
     FILE *f = vs_outset_open(set, dir, "plan.gp", err);
-    if (!f) {
-        free(warn);
+    if (!f)
         return err->code != VS_OK ? err->code : VS_EIO;
-    }
     if (list && list->n < VS_GP_MAX_CHARTS) /* vs_gp_render draws it */
         snprintf(list->names[list->n++], sizeof list->names[0], "plan");
-    double w = 16, rows = (double)((k + 1) / 2), top = 2.3 + extra;
-    double bottom = 2.4 + notes, gap = 1.9 + extra;
+    double w = 16, rows = (double)((c.k + 1) / 2), top = 2.3 + c.extra;
+    double bottom = 2.4 + c.notes, gap = 1.9 + c.extra;
     double h = top + bottom + 4.5 * rows + gap * (rows - 1);
     fputs("# plan.gp: the plan's trajectories towards target.\n"
           "# Written by vardsim; reads style.gp and plan_chart.csv in this folder.\n"
@@ -241,52 +343,11 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
           "which gnuplot\n# prints as they are.\n", f);
     vs_gp g;
     vs_gp_init(&g, dir, set, sv, NULL, err);
-    char title[400];
-    snprintf(title, sizeof title, W->title, k, vs_scenario_centre_term(sc, 1));
-    vs_gp_assign(&g, f, "t_title", title);
-    vs_gp_assign(&g, f, "t_scenario", sc->name ? sc->name : "");
-    vs_gp_assign(&g, f, "t_alloc", W->alloc);
-    vs_gp_assign(&g, f, "t_target", W->target);
-    vs_gp_assign(&g, f, "t_band", W->band);
-    vs_gp_assign(&g, f, "t_year", W->axis_year);
-    vs_gp_assign(&g, f, "t_note", W->note);
-    vs_gp_assign(&g, f, "t_floor", W->floor);
-    for (int q = 0; q < 2; q++)
-        if (scaled[q][0])
-            vs_gp_assign(&g, f, q == 0 ? "t_scaled0" : "t_scaled1", scaled[q]);
-    for (size_t j = 0; j < k; j++) {
-        char var[24], head[400];
-        snprintf(var, sizeof var, "t_c%zu", j);
-        snprintf(head, sizeof head, "%s (%s)", sc->centres[order[j]].name, unit);
-        vs_gp_assign_wrapped(&g, f, var, head, title_chars, 2);
-        for (int q = 0; q < 2; q++)
-            if (warn[j][q][0]) {
-                snprintf(var, sizeof var, "t_w%zu_%d", j, q);
-                vs_gp_assign_wrapped(&g, f, var, warn[j][q], title_chars, 2);
-            }
-    }
-    if (g.st != VS_OK) {
-        free(warn);
-        return g.st;
-    }
+    int st = put_texts(&c, &g, f);
+    if (st != VS_OK)
+        return st;
     vs_gp_put_titles(f, w, h);
-    /* the legend in words (it reads in black and white, and a key would
-     * not fit a half-width panel) */
-    fputs("unset key\nset label 104 t_alloc . ', ' . t_target . ', ' . t_band", f);
-    vs_gp_put_at(f, w, h, w / 2, 1.2 + notes);
-    fputs(" center font ',7' noenhanced\n", f);
-    fputs("set label 103 t_note", f);
-    vs_gp_put_at(f, w, h, w / 2, 0.75 + notes);
-    fputs(" center font ',7' noenhanced\n", f);
-    fputs("set label 105 t_floor", f);
-    vs_gp_put_at(f, w, h, w / 2, 0.3 + notes);
-    fputs(" center font ',7' noenhanced\n", f);
-    for (int q = 0, line = 0; q < 2; q++)
-        if (scaled[q][0]) {
-            fprintf(f, "set label %d t_scaled%d", 106 + q, q);
-            vs_gp_put_at(f, w, h, w / 2, 0.3 + notes - 0.45 * ++line);
-            fputs(" center font ',7' noenhanced\n", f);
-        }
+    put_footnotes(&c, f, w, h);
     fprintf(f, "set xtics 1 format '%%.0f'\n"
                "set xrange [%ld - 0.3:%ld + 0.3]\n"
                "set multiplot layout %d,2 margins 0.1,0.97,",
@@ -297,35 +358,6 @@ int vs_plan_chart_write(const vs_scenario *sc, const vs_plan_results *pr,
     fputs(" spacing 0.1,", f);
     vs_gp_put_num(f, gap / h);
     fputc('\n', f);
-    for (size_t j = 0; j < k; j++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t t = 0; t <= pr->years; t++) {
-            size_t c = t * pr->n_centres + order[j];
-            double v[4] = {(double)pr->point[c], pr->target[c], pr->p05[c], pr->p95[c]};
-            for (int q = 0; q < 4; q++) {
-                lo = fmin(lo, v[q] / 100 / div);
-                hi = fmax(hi, v[q] / 100 / div);
-            }
-        }
-        fprintf(f, "set title t_c%zu", j);
-        for (int q = 0; q < 2; q++)
-            if (warn[j][q][0])
-                fprintf(f, " . \"\\n\" . t_w%zu_%d", j, q);
-        fputs("\nset ytics ", f);
-        vs_gp_put_num(f, tic_step(hi - lo));
-        fputc('\n', f);
-        fprintf(f, "plot 'plan_chart.csv' index %zu using 1:4:5 with filledcurves "
-                   "fc rgb vs_light title t_band, \\\n"
-                   "     '' index %zu using 1:3 with lines dt 2 lw 1.5 lc rgb vs_ink "
-                   "title t_target, \\\n"
-                   "     '' index %zu using 1:2 with linespoints lt 1 title t_alloc\n",
-                j, j, j);
-        if (j == 0)
-            fputs("unset label 101\nunset label 102\nunset label 103\n"
-                  "unset label 104\nunset label 105\nunset label 106\n"
-                  "unset label 107\n", f);
-    }
-    fputs("unset multiplot\n", f);
-    free(warn);
+    put_panels(&c, f);
     return VS_OK;
 }
