@@ -269,14 +269,11 @@ static void point_progress(void *ctx, long done, long total)
     p->o->progress(p->o->progress_ctx, p->offset + done, p->total);
 }
 
-int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
-                 const vs_sweep_opts *opts, vs_sweep_result **out,
-                 vs_err *err)
+/* The sweep's own limits, before anything is allocated: the number of
+ * paths, no path twice, the iterations, the grid's size (into *np). */
+static int check_sweep(const vs_sweep_axis *axes, size_t n_axes,
+                       const vs_sweep_opts *opts, size_t *np, vs_err *err)
 {
-    vs_provenance prov;
-    double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
-                                    opts->iterations, opts->threads);
-    *out = NULL;
     if (n_axes == 0 || n_axes > 16)
         return vs_err_set(err, VS_EINPUT, NULL, 0,
                           "a sweep needs 1 to 16 paths, got %zu", n_axes);
@@ -289,13 +286,28 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
         return vs_err_set(err, VS_EINPUT, NULL, 0,
                           "%ld iterations asked for; at most %ld", opts->iterations,
                           VS_SIM_MAX_ITERATIONS);
-    size_t np = vs_sweep_points(axes, n_axes);
-    if (np == 0)
+    *np = vs_sweep_points(axes, n_axes);
+    if (*np == 0)
         return vs_err_set(err, VS_EINPUT, NULL, 0, "the sweep has no values");
-    if (np > (size_t)VS_SWEEP_MAX_POINTS)
+    if (*np > (size_t)VS_SWEEP_MAX_POINTS)
         return vs_err_set(err, VS_EINPUT, NULL, 0,
                           "the grid has more than %ld points",
                           VS_SWEEP_MAX_POINTS);
+    return VS_OK;
+}
+
+int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
+                 const vs_sweep_opts *opts, vs_sweep_result **out,
+                 vs_err *err)
+{
+    vs_provenance prov;
+    double t0 = vs_provenance_begin(&prov, sc->file, opts->seed,
+                                    opts->iterations, opts->threads);
+    *out = NULL;
+    size_t np = 0;
+    int st = check_sweep(axes, n_axes, opts, &np, err);
+    if (st != VS_OK)
+        return st;
     size_t nv = sc->n_variants, per_point = nv * VS_STAT_COUNT;
 
     vs_sweep_result *r = calloc(1, sizeof *r);
@@ -313,7 +325,7 @@ int vs_sweep_run(vs_scenario *sc, const vs_sweep_axis *axes, size_t n_axes,
     for (size_t v = 0; v < nv; v++)
         r->n_rules += sc->variants[v].n_rules;
     r->shortfalls = calloc(np * r->n_rules + 1, sizeof *r->shortfalls);
-    int st = VS_ENOMEM;
+    st = VS_ENOMEM;
     if (!r->axes || !r->before || !r->money || !r->x || !r->stats || !r->shortfalls)
         goto fail;
     /* What the scenario holds before the sweep changes it (this also
