@@ -168,6 +168,17 @@ static void axis_text(const ctx *c, size_t a, double *div, char *buf,
     }
 }
 
+/* Variant v's warning mark at point p (vs_warnings_mark): "" when the
+ * variant did all it says there. */
+static const char *point_mark(const ctx *c, size_t p, size_t v, char *m, size_t n)
+{
+    const vs_sweep_result *r = c->r;
+    size_t per_point = r->n_variants * VS_STAT_COUNT;
+    vs_warn_src w = {c->sc, r->shortfalls + p * r->n_rules,
+                     r->stats + p * per_point, r->iterations, 0};
+    return vs_warnings_mark(&w, v, c->g.sv, m, n);
+}
+
 /* Variant v's warning over the sweep, for a note under the key: "⚠
  * NAME: REASONS at KEY 1,45 and 1,5" (a one-way sweep, at most five
  * values) or "... in N of M points", the reasons those of
@@ -177,7 +188,7 @@ static void axis_text(const ctx *c, size_t a, double *div, char *buf,
 static int sweep_warning(const ctx *c, size_t v, char *buf, size_t n)
 {
     const vs_sweep_result *r = c->r;
-    size_t per_point = r->n_variants * VS_STAT_COUNT, warned = 0;
+    size_t warned = 0;
     char mark[400] = "", at[400] = "";
     size_t k = 0;
     double div = 1;
@@ -191,10 +202,8 @@ static int sweep_warning(const ctx *c, size_t v, char *buf, size_t n)
     buf[0] = '\0';
     for (size_t i = 0; i < r->n_points; i++) {
         size_t p = r->n_axes == 1 && c->order ? c->order[i] : i;
-        vs_warn_src w = {c->sc, r->shortfalls + p * r->n_rules,
-                         r->stats + p * per_point, r->iterations, 0};
         char m[400];
-        if (!vs_warnings_mark(&w, v, c->g.sv, m, sizeof m)[0])
+        if (!point_mark(c, p, v, m, sizeof m)[0])
             continue;
         if (!warned++)
             snprintf(mark, sizeof mark, "%s", m);
@@ -818,6 +827,11 @@ static void line_best_labels(ctx *c, FILE *f, const line_chart *lc,
         vs_gp_format_number(xb, vs_gp_short_decimals(xb), c->g.sv, num,
                             sizeof num);
         vs_gp_fill(buf, sizeof buf, c->L->best, num);
+        /* a best where the variant could not do all it says is no best
+         * to pick without reading its note: mark it as the key does */
+        char m[400];
+        if (point_mark(c, (size_t)bp, v, m, sizeof m)[0])
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " \xe2\x9a\xa0");
         /* the ring */
         fprintf(f, "set label %d '' at first ", lab++);
         vs_gp_put_num(f, xb);

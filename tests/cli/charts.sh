@@ -140,7 +140,7 @@ fi
 # --- sweep charts: a variant with warnings marked, fixed lines apart ----------
 sw="$TMP/sweep"
 if "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over cni_topup.cni_threshold.threshold=1.0:1.5:0.05 \
-    -n 200 --render svg -o "$sw" --quiet 2>"$TMP/err"; then
+    -n 1000 --render svg -o "$sw" --quiet 2>"$TMP/err"; then
     # cni_topup has nobody eligible in some draws at 1,45 and 1,5 (warnings.txt)
     grep -q "^cni_topup.cni_threshold.threshold=1.45: warning: variant 'cni_topup'" "$sw/warnings.txt" && ok ||
         bad "sweep: the expected warning is not in warnings.txt"
@@ -154,6 +154,25 @@ if "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over cni_topup.cni
         [ "$k" -eq 4 ] && ok || bad "$(basename "$gp"): $k dash patterns for 4 unchanged variants"
     done
     svg_has "$sw/sweep_ci_need.svg" "⚠ Förslag: 2 MSEK i kapiteringen, CNI över 1,1: ingen behörig vid CNI-gräns 1,45"
+    # a best at a point where the variant has a warning carries the mark,
+    # a best elsewhere none (the points warned are those of warnings.txt)
+    warned=$(sed -n "s/^cni_topup.cni_threshold.threshold=\([0-9.]*\): warning: variant 'cni_topup'.*/\1/p" \
+        "$sw/warnings.txt" | sort -u | tr '.' ',' | tr '\n' ' ')
+    nbest=0 nwarned=0
+    for gp in "$sw"/sweep_*.gp; do
+        sed -n "s/^set label [0-9]* 'bäst: \([0-9,]*\)\( ⚠\)\{0,1\}' .*textcolor lt 3 .*/\1\2/p" "$gp" >"$TMP/best"
+        while read -r x mark; do
+            nbest=$((nbest + 1))
+            case " $warned " in
+            *" $x "*) nwarned=$((nwarned + 1))
+                [ "$mark" = "⚠" ] && ok || bad "$(basename "$gp"): best at $x (warned) has no ⚠" ;;
+            *) [ -z "$mark" ] && ok || bad "$(basename "$gp"): best at $x (no warning) has a ⚠" ;;
+            esac
+        done <"$TMP/best"
+    done
+    # at 1,000 draws the need concentration and Theil are best at 1,45
+    [ "$nbest" -gt 0 ] && [ "$nwarned" -gt 0 ] && ok ||
+        bad "sweep: $nbest bests marked, $nwarned of them at a warned point (want some of each)"
     python3 "$ROOT/tests/cli/svg_fit.py" "$sw"/*.svg >"$TMP/fit" 2>&1 && ok ||
         { bad "sweep: a text leaves its chart"; sed 's/^/    /' "$TMP/fit" | head -5; }
 else bad "sweep --render failed"; sed 's/^/    /' "$TMP/err" | head; fi
