@@ -106,7 +106,20 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
                            : m == VS_STAT_UNALLOC
                                ? (sv ? "ej f\xc3\xb6rdelat" : "unallocated")
                                : metric_words(m, sv);
-        cell(f, name, 18);
+        /* a tiny metric in units of a power of ten, as the charts and
+         * the report show it ("Theil T (× 10⁻⁵)"), not a row of 0,0000 */
+        double most = 0;
+        for (size_t v = 0; m < VS_M_COUNT && v < nv; v++) {
+            double y = fabs(vs_gp_metric_shown(m, res->stats[v * VS_STAT_COUNT + (size_t)m].point));
+            if (isfinite(y))
+                most = fmax(most, y);
+        }
+        int power = m < VS_M_COUNT ? vs_gp_metric_power(m, most) : 0;
+        double k = power ? pow(10, -power) : 1;
+        char label[64];
+        snprintf(label, sizeof label, "%s", name);
+        vs_gp_power_words(power, label + strlen(label), sizeof label - strlen(label));
+        cell(f, label, 18);
         for (size_t v = 0; v < nv; v++) {
             double x = res->stats[v * VS_STAT_COUNT + (size_t)m].point;
             if (m >= VS_M_COUNT)
@@ -115,7 +128,7 @@ void vs_cli_print_summary(FILE *f, const vs_scenario *sc, const vs_results *res)
                 fprintf(f, " %*s", COLW, "");
             else
                 number(f, m == VS_M_LOSERS ? " %*.0f" : " %*.4f",
-                       vs_gp_metric_shown(m, x), sv);
+                       k * vs_gp_metric_shown(m, x), sv);
         }
         fputc('\n', f);
     }

@@ -1304,10 +1304,29 @@ static void write_concentration(ctx *c)
 /* ------------------------------------------------------------------ */
 /* 3. metrics: each equity metric per variant, point and interval      */
 
-/* Metrics that are shares are shown in per cent. */
-static double metric_scale(int m)
+/* Metrics that are shares are shown in per cent, one whose values are
+ * all tiny in units of a power of ten (vs_gp_metric_power: its title
+ * says so); *power gets the power (0 for none) when power is not NULL. */
+static double metric_scale(const ctx *c, int m, int *power)
 {
-    return vs_gp_metric_share(m) ? 100 : 1;
+    if (power)
+        *power = 0;
+    if (vs_gp_metric_share(m))
+        return 100;
+    double most = 0;
+    for (size_t v = 0; v < c->V; v++) {
+        const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
+        double x[3] = {s->point, s->p05, s->p95};
+        for (int q = 0; q < 3; q++) {
+            double y = fabs(vs_gp_metric_shown(m, x[q]));
+            if (isfinite(y))
+                most = fmax(most, y);
+        }
+    }
+    int e = vs_gp_metric_power(m, most);
+    if (power)
+        *power = e;
+    return e ? pow(10, -e) : 1;
 }
 
 /* P(better than baseline) as a short label: "97 %", ">99 %", "<1 %". */
@@ -1337,7 +1356,7 @@ static int metrics_data(ctx *c)
     for (int m = 0; m < VS_M_COUNT; m++)
         for (size_t v = 0; v < V; v++) {
             const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
-            double k = metric_scale(m);
+            double k = metric_scale(c, m, NULL);
             fprintf(d, "%s,", vs_metric_name((vs_metric)m));
             vs_gp_put_id(d, c->sc->variants[v].id);
             fprintf(d, ",%d,%zu,%d,%zu,", m, v, c->slot[v], V - v);
@@ -1372,7 +1391,7 @@ typedef struct metrics_page {
  * is defined. */
 static int metric_range(const ctx *c, int m, double *lo_out, double *hi_out)
 {
-    double lo = INFINITY, hi = -INFINITY, k = metric_scale(m);
+    double lo = INFINITY, hi = -INFINITY, k = metric_scale(c, m, NULL);
     for (size_t v = 0; v < c->V; v++) {
         const vs_stat *s = &c->res->stats[v * VS_STAT_COUNT + (size_t)m];
         double x[3] = {vs_gp_metric_shown(m, s->point),
@@ -1407,7 +1426,7 @@ static int metrics_same(const ctx *c, size_t v)
 static void metrics_panel(ctx *c, FILE *f, const metrics_page *p, int m)
 {
     size_t V = c->V;
-    double W = p->W, H = p->H, k = metric_scale(m), lo, hi;
+    double W = p->W, H = p->H, k = metric_scale(c, m, NULL), lo, hi;
     char buf[128];
     int defined = metric_range(c, m, &lo, &hi);
     double col = (double)(m % 2), row = (double)(m / 2);
@@ -1524,6 +1543,10 @@ static void metrics_texts(ctx *c, FILE *f, metrics_page *p,
         char var[24];
         snprintf(var, sizeof var, "t_m%d", m);
         vs_gp_metric_words(sc, m, c->g.sv, buf, sizeof buf);
+        int power;
+        (void)metric_scale(c, m, &power);
+        if (power != 0)
+            vs_gp_power_words(power, buf + strlen(buf), sizeof buf - strlen(buf));
         p->two_lines[m] = vs_gp_wrap_lines(buf, p->title_chars) > 1;
         vs_gp_assign_wrapped(&c->g, f, var, buf, p->title_chars, 2);
         snprintf(var, sizeof var, "t_better%d", m);

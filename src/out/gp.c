@@ -216,6 +216,30 @@ double vs_gp_metric_shown(int m, double v)
     return fabs(v) < VS_GP_METRIC_ROUNDING ? 0 : v;
 }
 
+int vs_gp_metric_power(int m, double most)
+{
+    if (vs_gp_metric_share(m) || m == VS_M_LOSERS || !(most > 0 && most < 1e-3))
+        return 0;
+    return (int)floor(log10(most));
+}
+
+void vs_gp_power_words(int power, char *buf, size_t n)
+{
+    static const char *const sup[10] = {"\u2070", "\u00b9", "\u00b2", "\u00b3",
+                                        "\u2074", "\u2075", "\u2076", "\u2077",
+                                        "\u2078", "\u2079"};
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    if (power == 0)
+        return;
+    char dec[16], digits[64] = "";
+    snprintf(dec, sizeof dec, "%d", power < 0 ? -power : power);
+    for (const char *q = dec; *q; q++)
+        strcat(digits, sup[*q - '0']);
+    snprintf(buf, n, " (\u00d7 10%s%s)", power < 0 ? "\u207b" : "", digits);
+}
+
 /* ------------------------------------------------------------------ */
 /* The shared style: identical to plots/vardsim.gp                     */
 

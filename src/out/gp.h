@@ -141,6 +141,17 @@ void vs_gp_path_words(const vs_scenario *sc, const char *path, int swedish,
 #define VS_GP_METRIC_ROUNDING 1e-9
 double vs_gp_metric_shown(int m, double v);
 
+/* The power of ten metric m is shown in when `most` is the largest
+ * magnitude it takes (shown values): a metric that is no share and all of
+ * whose values are below 0.001 (a Theil index near the declared need is
+ * 1e-5) is shown in units of 10^power, so that an axis reads 0, 1, 2 and a
+ * table 1,5615 rather than 0,00002 and 0,0000; 0 for none.  The charts
+ * and the report ask the same (docs/outputs.md, "Charts"). */
+int vs_gp_metric_power(int m, double most);
+
+/* " (× 10⁻⁵)" for power -5, in superscript digits; "" for 0. */
+void vs_gp_power_words(int power, char *buf, size_t n);
+
 /* The house style (plots/vardsim.gp, byte for byte). */
 const char *vs_gp_style(void);
 

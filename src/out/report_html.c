@@ -696,6 +696,18 @@ static void put_metric_table(rep *r, int m)
      * the report and the charts name a metric alike. */
     char words[256];
     vs_gp_metric_words(sc, m, r->sv, words, sizeof words);
+    /* a tiny metric in units of a power of ten, as the chart has it */
+    double most = 0;
+    static const char *const cols[3] = {"point", "p05", "p95"};
+    for (size_t v = 0; v < sc->n_variants; v++)
+        for (int q = 0; q < 3; q++) {
+            double y = fabs(vs_gp_metric_shown(m, mval(r, v, m, cols[q])));
+            if (isfinite(y))
+                most = fmax(most, y);
+        }
+    int power = vs_gp_metric_power(m, most);
+    double k = power ? pow(10, -power) : 1;
+    vs_gp_power_words(power, words + strlen(words), sizeof words - strlen(words));
     fputs("<table>\n<caption>", f);
     esc(f, words);
     fprintf(f, ", %s</caption>\n<thead><tr><th scope=\"col\">%s</th>"
@@ -712,8 +724,8 @@ static void put_metric_table(rep *r, int m)
         fputs("<tr><th scope=\"row\">", f);
         esc(f, sc->variants[v].name);
         fputs("</th>", f);
-        td_metric(r, m, mval(r, v, m, "point"));
-        double lo = mval(r, v, m, "p05"), hi = mval(r, v, m, "p95");
+        td_metric(r, m, k * mval(r, v, m, "point"));
+        double lo = k * mval(r, v, m, "p05"), hi = k * mval(r, v, m, "p95");
         char a[64], b[64];
         int share = vs_gp_metric_share(m);
         int dec = m == VS_M_LOSERS ? 0 : share ? 2 : 4;
@@ -738,7 +750,7 @@ static void put_metric_table(rep *r, int m)
                     T(r, "ingen skillnad", "no difference"));
             continue;
         }
-        td_metric(r, m, d);
+        td_metric(r, m, k * d);
         td_num(r, 100.0 * p, 1, " %");
         fputs("</tr>\n", f);
     }

@@ -137,6 +137,17 @@ if [ -s "$out/plan.gp" ]; then
     grep -q "^t_[a-z]* = '.*min_growth" "$out/plan.gp" && bad "plan.gp: a raw key in a note" || ok
 fi
 
+# --- a tiny metric in units of a power of ten ---------------------------------
+# Västerbotten's Theil against its declared need is about 1.5e-5: the
+# metrics panel says "× 10⁻⁵" and its axis reads whole numbers
+out="$TMP/run-vasterbotten-2023"
+if [ -s "$out/metrics.gp" ]; then
+    grep "^t_m4 = " "$out/metrics.gp" | grep -qF "(× 10⁻⁵)" && ok || bad "metrics.gp: Theil not in units of 10^-5: $(grep '^t_m4' "$out/metrics.gp")"
+    grep "^t_m0 = " "$out/metrics.gp" | grep -qF "× 10" && bad "metrics.gp: Gini scaled" || ok
+    awk -F, '$1 == "theil" && $2 == "status_2022" { exit !($7 > 1 && $7 < 2) }' "$out/chart_metrics.csv" && ok ||
+        bad "chart_metrics.csv: Theil of status_2022 not in units of 10^-5"
+fi
+
 # --- sweep charts: a variant with warnings marked, fixed lines apart ----------
 sw="$TMP/sweep"
 if "$VARDSIM" sweep "$ROOT/scenarios/vasterbotten-2023.cfg" --over cni_topup.cni_threshold.threshold=1.0:1.5:0.05 \
