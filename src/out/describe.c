@@ -346,8 +346,17 @@ static void describe_cut(sentence *s, const vs_rule *r)
         say(s, "%s", sv ? ", mindre där CNI är högt (ersättning / CNI"
                         : ", less where CNI is high (allocation / CNI");
         if (r->alpha != VS_NONE) {
-            say(s, "^");
-            say_param(s, r->alpha, 'n');
+            /* CNI for 1, CNI² for 2 as a reader writes them ("CNI^1"
+             * read as code); any other exponent, or an uncertain one, as
+             * "CNI^1,5" */
+            char a[256];
+            vs_describe_param(s->sc, r->alpha, 'n', a, sizeof a);
+            if (strcmp(a, "2") == 0)
+                say(s, "\u00b2");
+            else if (strcmp(a, "3") == 0)
+                say(s, "\u00b3");
+            else if (strcmp(a, "1") != 0)
+                say(s, "^%s", a);
         }
         say(s, ")");
         break;

@@ -127,6 +127,10 @@ print("\n".join(problems) or "%d warned variants marked" % len(ids))
 sys.exit(1 if problems or not ids else 0)
 PY
 expect_status 0 "$VARDSIM" run scenarios/vasterbotten-deficit-2023.cfg -n 200 --threads 1 -o "$TMP/def" --report --quiet
+# the need-protected cuts' exponent as a reader writes it, not as code
+expect_in "$TMP/def/report.html" "mindre där CNI är högt (ersättning / CNI)."
+expect_in "$TMP/def/report.html" "mindre där CNI är högt (ersättning / CNI²)."
+grep -q 'CNI^' "$TMP/def/report.html" && bad "report: an exponent written as CNI^" || ok
 expect_in "$TMP/def/report.html" '<caption>Lika belopp per listad, högst 8 % förlust <strong class="warnmark">⚠ Varning: gränsen kan inte återställa totalen (i 1,5 % av dragningarna)</strong></caption>'
 # A proportional cut keeps every share: against the region's need it is, like
 # the baseline, at need to rounding (dissimilarity 5e-11 against 5e-11), so
