@@ -205,6 +205,9 @@ def check_run(folder, lang):
         for j in range(len(METRICS)):
             m = re.search(r"^t_m%d = (.*)$" % j, gp, re.M)
             words = " ".join(re.findall(r"'([^']*)'", m.group(1))) if m else "?"
+            # the chart may show a tiny metric in units of a power of ten
+            # ("(× 10⁻⁵)"); the workbook keeps the computed values
+            words = re.sub(r" \(× 10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+\)$", "", words)
             for q, sub in enumerate(("medel", "p05", "p95", "P(bättre)") if sv else
                                     ("mean", "p05", "p95", "P(better)")):
                 want = "%s, %s" % (words, sub)
