@@ -594,6 +594,49 @@ static void test_order_candidates(void **state)
     vs_metric_ws_free(fresh);
 }
 
+/* vs_metrics_compute_total: the same bits as vs_metrics_compute when told
+ * the right total (dense_pass then writes the terms dense_terms would),
+ * and when told a wrong one (found out: dense_terms runs), and with an
+ * unknown one (-1); for baselines and variants, on the dense path (every
+ * centre listed) and the general one (some not). */
+static void test_compute_total(void **state)
+{
+    (void)state;
+    enum { MAXN = 1200 };
+    static double p[MAXN], c[MAXN];
+    static vs_ore a[MAXN], b[MAXN];
+    vs_metric_ws *ws = vs_metric_ws_alloc(MAXN);
+    assert_non_null(ws);
+    unsigned long s = 5;
+    for (int rep = 0; rep < 200; rep++) {
+        size_t n = rep % 20 == 19 ? 1150 : 1 + rnd(&s, 50);
+        vs_ore total = 0;
+        for (size_t i = 0; i < n; i++) {
+            p[i] = rep % 3 == 2 && rnd(&s, 6) == 0 ? 0 : (double)(1 + rnd(&s, 20000));
+            c[i] = 0.5 + 0.01 * (double)rnd(&s, 150);
+            a[i] = rnd(&s, 9) == 0 ? 0 : (vs_ore)rnd(&s, 3000000000UL);
+            b[i] = (vs_ore)rnd(&s, 3000000000UL);
+            total += a[i];
+        }
+        vs_metrics_prepare(ws, n, p, c, NULL, 1.1);
+        const vs_ore told[3] = {total, total + 1 + (vs_ore)rnd(&s, 1000), -1};
+        for (int with_base = 0; with_base < 2; with_base++) {
+            double want[VS_M_COUNT], got[VS_M_COUNT];
+            vs_metrics_compute(ws, a, with_base ? b : NULL, want);
+            for (int t = 0; t < 3; t++) {
+                vs_metrics_compute_total(ws, a, with_base ? b : NULL, told[t], got);
+                for (int k = 0; k < VS_M_COUNT; k++)
+                    if (!(isnan(want[k]) && isnan(got[k])) &&
+                        memcmp(&want[k], &got[k], sizeof want[k]) != 0)
+                        fail_msg("n %zu, total %lld (sum %lld), %s: %.17g, without the total %.17g",
+                                 n, (long long)told[t], (long long)total,
+                                 vs_metric_name((vs_metric)k), got[k], want[k]);
+            }
+        }
+    }
+    vs_metric_ws_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_dense_and_general_paths),
         cmocka_unit_test(test_reuse),
         cmocka_unit_test(test_order_candidates),
+        cmocka_unit_test(test_compute_total),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,4 +52,11 @@ void vs_metrics_prepare(vs_metric_ws *ws, size_t n, const double *listed,
 void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
                         const vs_ore *base, double *out);
 
+/* vs_metrics_compute when the caller knows `total`, the sum of alloc
+ * (vs_outcome's total, say): one pass over the centres fewer.  A total
+ * that is not the sum costs that pass again; a negative one means
+ * unknown.  The values are the same bits either way. */
+void vs_metrics_compute_total(vs_metric_ws *ws, const vs_ore *alloc,
+                              const vs_ore *base, vs_ore total, double *out);
+
 #endif

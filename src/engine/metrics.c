@@ -843,10 +843,15 @@ static void general_pass(vs_metric_ws *ws, const vs_ore *alloc,
  * reaches 2^53; max_loss is a maximum (order-free) and losers a count;
  * the covariance's terms a_i dev_i go to cov_term, for pass 3 to add in
  * centre order.  The funding per capita and its key are the same
- * expressions, lane by lane. */
+ * expressions, lane by lane.
+ *
+ * With `total` >= 0 (the caller's sum of alloc) the pass also writes
+ * dense_terms' terms for that total, as dense_terms would (the same
+ * expressions), and sets *terms when the total is the sum it finds: the
+ * second pass over the amounts is then not needed. */
 VS_SIMD_CLONES
 static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
-                      const vs_ore *base, pass1 *r)
+                      const vs_ore *base, vs_ore total, pass1 *r, int *terms)
 {
     const size_t n = ws->n;
     const double thr = ws->high_need_cni;
@@ -855,6 +860,11 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
     const double *cni = ws->cni, *devs = ws->dev, *kps = ws->kp;
     double *ad = ws->ad, *ct = ws->cov_term, *fs = ws->f;
     uint64_t *fkey = ws->fkey;
+    const double *ins_a = ws->inv_need_share, *ns_a = ws->need_share;
+    double *share = ws->share, *ratio = ws->ratio, *dis = ws->dis_term;
+    const int with_terms = total >= 0;
+    const double At = (double)total, inv_t = total > 0 ? 1 / At : 0;
+    const vs_v4d At4 = {At, At, At, At}, inv4 = {inv_t, inv_t, inv_t, inv_t};
     const vs_v4d zero = {0, 0, 0, 0}, thr4 = {thr, thr, thr, thr};
     const vs_v4d h100 = {100, 100, 100, 100}, n99 = {99, 99, 99, 99};
     const vs_v4i izero = {0, 0, 0, 0};
@@ -881,6 +891,20 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         memcpy(&fb, &f, sizeof fb);
         fb |= INT64_MIN;
         memcpy(fkey + i, &fb, sizeof fb);
+        if (with_terms) { /* dense_terms' expressions */
+            vs_v4d ins, ns, sh, dv;
+            vs_v4i db;
+            memcpy(&ins, ins_a + i, sizeof ins);
+            sh = av * inv4;
+            memcpy(share + i, &sh, sizeof sh);
+            sh = sh * ins;
+            memcpy(ratio + i, &sh, sizeof sh);
+            memcpy(&ns, ns_a + i, sizeof ns);
+            dv = av - At4 * ns;
+            memcpy(&db, &dv, sizeof db);
+            db &= INT64_MAX; /* fabs */
+            memcpy(dis + i, &db, sizeof db);
+        }
         if (base) {
             vs_v4i b, lose, loss_bits, max_bits;
             vs_v4d bv, loss;
@@ -918,6 +942,11 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
         ct[i] = av * devs[i];
         fs[i] = av / kps[i];
         fkey[i] = double_key(fs[i]);
+        if (with_terms) {
+            share[i] = av * inv_t;
+            ratio[i] = share[i] * ins_a[i];
+            dis[i] = fabs(av - At * ns_a[i]);
+        }
         if (base && base[i] > 0) {
             vs_ore b = base[i];
             used |= (uint64_t)b;
@@ -929,6 +958,7 @@ static int dense_pass(vs_metric_ws *ws, const vs_ore *alloc,
     if (used >> 46 != 0 || A >= INT64_C(1) << 53)
         return 0;
     *r = (pass1){(double)A, (double)high, (double)A, 0, max_loss, (int)losers, 0};
+    *terms = with_terms && A == total;
     return 1;
 }
 
@@ -982,6 +1012,12 @@ static void dense_terms(vs_metric_ws *ws, const vs_ore *alloc, double A,
 void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
                         const vs_ore *base, double *out)
 {
+    vs_metrics_compute_total(ws, alloc, base, -1, out);
+}
+
+void vs_metrics_compute_total(vs_metric_ws *ws, const vs_ore *alloc,
+                              const vs_ore *base, vs_ore total, double *out)
+{
     const size_t n = ws->n, m = ws->m;
     for (int k = 0; k < VS_M_COUNT; k++)
         out[k] = NAN;
@@ -989,7 +1025,8 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
     /* A few passes over the centres rather than one per metric.  Each sum
      * adds its terms in centre order, whichever path computed them. */
     pass1 p;
-    int dense = m == n && dense_pass(ws, alloc, base, &p);
+    int terms = 0;
+    int dense = m == n && dense_pass(ws, alloc, base, total, &p, &terms);
     if (!dense)
         general_pass(ws, alloc, base, &p);
     out[VS_M_MAX_LOSS] = p.max_loss;
@@ -1015,7 +1052,11 @@ void vs_metrics_compute(vs_metric_ws *ws, const vs_ore *alloc,
      * own sum over every centre. */
     double *sh = ws->share, *ra = ws->ratio, d = 0;
     if (dense) {
-        dense_terms(ws, alloc, A, with_t ? 1 / Ak : 0, with_t, with_d);
+        /* dense_pass wrote the terms when told the right total: its A,
+         * and 1 / A for 1 / Ak (dense: Ak == A); terms a metric leaves
+         * undefined are written and never read */
+        if (!terms)
+            dense_terms(ws, alloc, A, with_t ? 1 / Ak : 0, with_t, with_d);
     } else {
         if (with_t) {
             double inv = 1 / Ak;

@@ -249,8 +249,9 @@ void vs_sim_metrics_row(const vs_scenario *sc, const vs_draw *in,
     for (size_t o = 0; o < sc->n_variants; o++) {
         size_t v = o == 0 ? (size_t)sc->baseline : o <= (size_t)sc->baseline ? o - 1 : o;
         double *r = row + v * VS_STAT_COUNT;
-        vs_metrics_compute(mws, out->alloc + v * nc,
-                           (int)v == sc->baseline ? NULL : base, r);
+        vs_metrics_compute_total(mws, out->alloc + v * nc,
+                                 (int)v == sc->baseline ? NULL : base,
+                                 out->total[v], r);
         r[VS_STAT_TOTAL] = (double)out->total[v];
         r[VS_STAT_UNALLOC] = (double)out->unalloc[v];
     }
