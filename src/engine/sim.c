@@ -22,6 +22,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,23 +126,28 @@ typedef struct sim {
     int block_failed; /* set between the phases: skip the fold */
 } sim;
 
-/* The histograms (28 MB for the national bench) and the block (7 MB) are
+/* The histograms (14 MB for the national bench) and the block (7 MB) are
  * read and written all over in every block; in 4 KB pages that is
  * thousands of pages and a TLB miss on most accesses.  Ask Linux for 2 MB
- * pages (transparent huge pages, where set to "madvise"); elsewhere, or if
- * refused, they are plain memory.  Zeroed, like calloc. */
+ * pages (transparent huge pages, where set to "madvise") over the 2 MB
+ * pages the block spans; elsewhere, or if refused, they are plain memory.
+ * Zeroed by calloc: a block this large is fresh pages from the kernel,
+ * zero already, so no memset runs on the main thread before the workers
+ * start (it was most of the serial work of a run with threads); each page
+ * is zeroed when first touched, by the worker that touches it. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static void *big_alloc(size_t bytes)
 {
     size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *p = NULL;
-    if (size == 0 || posix_memalign(&p, HUGE_PAGE, size) != 0)
+    char *p = size ? calloc(1, size) : NULL;
+    if (!p)
         return NULL;
 #ifdef MADV_HUGEPAGE
-    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only */
+    uintptr_t at = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (at < (uintptr_t)p + size)
+        (void)madvise((void *)at, (uintptr_t)p + size - at, MADV_HUGEPAGE); /* advice only */
 #endif
-    memset(p, 0, size);
     return p;
 }
 
