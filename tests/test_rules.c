@@ -211,6 +211,58 @@ static void test_threshold_cap(void **state)
     bench_free(&b);
 }
 
+/* A cap without a floor where only some centres are above the
+ * threshold: cni_threshold water-fills the centres taking part packed
+ * (cni_threshold.c), which must give, to the öre, what the water-filling
+ * of all n centres gives (weight 0 and bounds [0, 0] for the others):
+ * 41 centres (two vector blocks of the packed ones and a tail), listed and
+ * CNI in an irregular pattern, pots and caps from binding none to binding
+ * all (then part of the pot is not placed), and a pot of odd öre. */
+static void test_threshold_cap_packed(void **state)
+{
+    (void)state;
+    enum { N = 41 };
+    double listed[N], cni[N];
+    for (int i = 0; i < N; i++) {
+        listed[i] = 1000 + (i * 7919) % 5003;
+        cni[i] = 0.8 + ((i * 37) % 17) * 0.05; /* 0.8 .. 1.6 */
+    }
+    static const double pots[] = {1e6, 1e6, 123456.78, 5e7, 10.01};
+    static const double caps[] = {1e9, 60000, 9000, 1e6, 0.5};
+    for (size_t t = 0; t < sizeof pots / sizeof *pots; t++) {
+        vs_scenario *sc = bench_scenario(N, listed, cni);
+        size_t v = bench_variant(sc, "top", VS_NONE);
+        vs_rule *r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+        r->pot = bench_param(sc, pots[t]);
+        r->threshold = bench_param(sc, 1.1);
+        r->split = VS_SPLIT_LISTED_CNI;
+        r->cap = bench_param(sc, caps[t]);
+        bench b;
+        bench_ready(&b, sc);
+        run_ok(&b);
+        /* the same water-filling over all N */
+        double w[N], hi[N], x[N], rem[N];
+        vs_ore part[N], pot, cap;
+        size_t idx[N];
+        unsigned char clamped[N];
+        assert_int_equal(vs_money_from_sek(pots[t], &pot), VS_OK);
+        assert_int_equal(vs_money_from_sek(caps[t], &cap), VS_OK);
+        size_t taking = 0;
+        for (int i = 0; i < N; i++) {
+            w[i] = cni[i] > 1.1 ? listed[i] * cni[i] : 0.0;
+            hi[i] = w[i] > 0 ? (double)cap : 0.0;
+            taking += w[i] > 0;
+        }
+        assert_true(taking > 8 && taking < N - 8);
+        vs_ore placed = vs_money_waterfill(pot, w, NULL, hi, N, part, x, rem,
+                                           idx, clamped);
+        expect_row(&b, v, part);
+        expect_books(&b, v, pot, 0, placed, pot - placed);
+        expect_short(&b, v, 0, placed != pot ? VS_SHORT_POT : 0, pot - placed);
+        bench_free(&b);
+    }
+}
+
 /* Floor 100 SEK: listed 100, 900, 1000 give 50, 450, 500 SEK; c0 is
  * raised to 100 SEK and the others share 900 SEK = 90 000 öre by 900:1000:
  * 42631.58 and 47368.42, the odd öre to c1. */
@@ -445,6 +497,39 @@ static void test_large_amounts_exact(void **state)
     bench_free(&b);
 }
 
+/* close_books sums a row in vector lanes (eight centres a step, then
+ * the rest one by one): amounts near the int64 limit at two centres of
+ * the first half of a step, of the second half, of the tail (13 centres)
+ * and across, 47 + 40 grants of 1e15 SEK, sum to the öre (8.7e18; past
+ * 2^63 / 13 each, so the total comes from the checked sum, and it must
+ * match the lanes'). */
+static void test_books_lanes(void **state)
+{
+    (void)state;
+    static const int pairs[][2] = {{1, 2}, {5, 6}, {11, 12}, {3, 4}, {7, 12}};
+    double one[13];
+    for (int i = 0; i < 13; i++)
+        one[i] = 1;
+    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
+        for (int small = 0; small < 2; small++) {
+            /* small: 87 grants of 1 SEK, summed by the lanes alone */
+            vs_scenario *sc = bench_scenario(13, one, one);
+            size_t v = bench_variant(sc, "big", VS_NONE);
+            int to[87];
+            double amt[87];
+            for (int g = 0; g < 87; g++)
+                to[g] = pairs[p][g >= 47], amt[g] = small ? 1 : 1e15;
+            bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 87, to, amt);
+            bench b;
+            bench_ready(&b, sc);
+            run_ok(&b);
+            vs_ore want = small ? 8700 : INT64_C(8700000000000000000);
+            expect_books(&b, v, want, 0, want, 0);
+            bench_free(&b);
+        }
+    }
+}
+
 /* A cut at the limit of one amount (1e15 SEK = 1e17 öre, past 2^53 öre
  * where a double no longer holds every whole öre): the allocations it
  * takes from are not exact as doubles, and a bound rounded up would take
@@ -639,6 +724,97 @@ static void test_targeted_scores_as_loop(void **state)
         bench_free(&b[0]);
         bench_free(&b[1]);
     }
+}
+
+/* Scores listed x burden (burden the second attribute, so the score
+ * loop's columns have a stride), a split by score or equal, top k, for
+ * test_targeted_result_reused.  Scores with burden3 = 5: 20, 20, 20, 25,
+ * 10, 10: a three-way tie at the cut-off for top 2 and top 3.  With
+ * `both`, a second variant "eq" with the same scores, pot and top split
+ * equally. */
+static vs_scenario *result_scenario_split(double pot, double burden3, int top,
+                                          int both, vs_split second, size_t *v)
+{
+    double listed[] = {10, 20, 10, 5, 40, 10};
+    vs_scenario *sc = bench_scenario(6, listed, (double[]){1, 1, 1, 1, 1, 1});
+    bench_attr(sc, "other", (double[]){9, 9, 9, 9, 9, 9});
+    int burden = bench_attr(sc, "burden", (double[]){2, 1, 2, burden3, 0.25, 1});
+    size_t vv[2];
+    for (int j = 0; j < 1 + both; j++) {
+        vv[j] = bench_variant(sc, j ? "eq" : "top", VS_NONE);
+        vs_rule *r = bench_rule(sc, vv[j], VS_RULE_TARGETED);
+        r->pot = bench_param(sc, pot);
+        r->n_score = 2;
+        r->score = malloc(2 * sizeof *r->score);
+        r->score[0] = VS_ATTR_LISTED;
+        r->score[1] = burden;
+        r->top = top;
+        r->split = j ? second : VS_SPLIT_SCORE;
+    }
+    *v = vv[0];
+    return sc;
+}
+
+static vs_scenario *result_scenario(double pot, double burden3, int top,
+                                    int both, size_t *v)
+{
+    return result_scenario_split(pot, burden3, top, both, VS_SPLIT_EQUAL, v);
+}
+
+/* targeted returns its last result whole when the scores, k, the pot and
+ * the kind of split are the same to the bit (targeted.c): one workspace
+ * through a sequence (the same, the pot changed, the same, a score of a
+ * centre not first changed, top changed, the same, back to the start)
+ * gives what a fresh workspace gives each time, rows and shortfalls (a tie
+ * at the cut-off in every step).  Then two variants alike but for the
+ * split, one after the other: the second is not the first's result, and
+ * a split by listed between evaluations by score leaves no stale result. */
+static void test_targeted_result_reused(void **state)
+{
+    (void)state;
+    static const double pots[] = {10.01, 10.01, 12.34, 12.34, 12.34, 12.34, 12.34, 10.01};
+    static const double b3[] = {5, 5, 5, 5, 7, 7, 7, 5};
+    static const int tops[] = {2, 2, 2, 2, 2, 3, 3, 2};
+    size_t v;
+    bench b;
+    bench_ready(&b, result_scenario(pots[0], b3[0], tops[0], 0, &v));
+    vs_rule *r = &b.sc->variants[v].rules[0];
+    size_t na = b.sc->n_attrs;
+    for (size_t s = 0; s < sizeof pots / sizeof *pots; s++) {
+        b.in.vals[r->pot] = pots[s];
+        b.in.attrs[3 * na + (size_t)r->score[1]] = b3[s];
+        r->top = tops[s];
+        run_ok(&b);
+        size_t vf;
+        bench fresh;
+        bench_ready(&fresh, result_scenario(pots[s], b3[s], tops[s], 0, &vf));
+        run_ok(&fresh);
+        expect_row(&b, v, bench_row(&fresh, vf));
+        const vs_shortfall *sf = &fresh.out->shortfalls[fresh.out->rule_base[vf]];
+        assert_int_equal(sf->kinds, VS_SHORT_TIE);
+        expect_short(&b, v, 0, sf->kinds, sf->amount);
+        bench_free(&fresh);
+    }
+    bench_free(&b);
+
+    bench_ready(&b, result_scenario(10.01, 5, 2, 1, &v));
+    for (int it = 0; it < 2; it++) {
+        run_ok(&b);
+        /* c3 25, c0 20: by score 1001 x 25/45 = 556.1 and 444.9 */
+        expect_row(&b, v, ROW(445, 0, 0, 556, 0, 0));
+        expect_row(&b, v + 1, ROW(501, 0, 0, 500, 0, 0)); /* 500.5 each, the odd öre to c0 */
+    }
+    bench_free(&b);
+
+    /* a split by listed between two by score: not the by-listed parts */
+    bench_ready(&b, result_scenario_split(10.01, 5, 2, 1, VS_SPLIT_LISTED, &v));
+    for (int it = 0; it < 2; it++) {
+        run_ok(&b);
+        expect_row(&b, v, ROW(445, 0, 0, 556, 0, 0));
+        /* listed 10 and 5: 667.33 and 333.67 */
+        expect_row(&b, v + 1, ROW(667, 0, 0, 334, 0, 0));
+    }
+    bench_free(&b);
 }
 
 /* top_share 0.28 of 25 centres: 0.28 x 25 is 7.000000000000001 in double;
@@ -1226,6 +1402,7 @@ int main(void)
         cmocka_unit_test(test_threshold_strict),
         cmocka_unit_test(test_threshold_splits),
         cmocka_unit_test(test_threshold_cap),
+        cmocka_unit_test(test_threshold_cap_packed),
         cmocka_unit_test(test_threshold_floor),
         cmocka_unit_test(test_threshold_floors_exceed_pot),
         cmocka_unit_test(test_threshold_floors_exceed_by_two_ore),
@@ -1235,10 +1412,12 @@ int main(void)
         cmocka_unit_test(test_grant),
         cmocka_unit_test(test_grant_overflow),
         cmocka_unit_test(test_large_amounts_exact),
+        cmocka_unit_test(test_books_lanes),
         cmocka_unit_test(test_cut_at_the_limit),
         cmocka_unit_test(test_negative_pot),
         cmocka_unit_test(test_targeted_ties),
         cmocka_unit_test(test_targeted_split_reused),
+        cmocka_unit_test(test_targeted_result_reused),
         cmocka_unit_test(test_targeted_scores_as_loop),
         cmocka_unit_test(test_targeted_top_share_rounding),
         cmocka_unit_test(test_cut_proportional_and_cap),

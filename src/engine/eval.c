@@ -32,13 +32,18 @@ vs_ws *vs_ws_alloc(size_t n)
     ws->clamped = malloc(m);
     ws->flag = malloc(m);
     ws->part = malloc(m * sizeof *ws->part);
+    ws->pack_w = malloc(m * sizeof *ws->pack_w);
+    ws->pack_hi = malloc(m * sizeof *ws->pack_hi);
+    ws->pack_part = malloc(m * sizeof *ws->pack_part);
+    ws->pack_idx = malloc(m * sizeof *ws->pack_idx);
     ws->rank_score = malloc(m * sizeof *ws->rank_score);
     ws->rank_idx = malloc(m * sizeof *ws->rank_idx);
     ws->rank_m = SIZE_MAX;
     ws->split_w = malloc(m * sizeof *ws->split_w);
     ws->split_part = malloc(m * sizeof *ws->split_part);
     if (!ws->split_w || !ws->split_part || !ws->rank_score || !ws->rank_idx || !ws->w || !ws->lo || !ws->hi || !ws->x || !ws->rem || !ws->score ||
-        !ws->idx || !ws->idx2 || !ws->clamped || !ws->flag || !ws->part) {
+        !ws->idx || !ws->idx2 || !ws->clamped || !ws->flag || !ws->part ||
+        !ws->pack_w || !ws->pack_hi || !ws->pack_part || !ws->pack_idx) {
         vs_ws_free(ws);
         return NULL;
     }
@@ -60,6 +65,10 @@ void vs_ws_free(vs_ws *ws)
     free(ws->clamped);
     free(ws->flag);
     free(ws->part);
+    free(ws->pack_w);
+    free(ws->pack_hi);
+    free(ws->pack_part);
+    free(ws->pack_idx);
     free(ws->rank_score);
     free(ws->rank_idx);
     free(ws->split_w);

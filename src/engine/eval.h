@@ -21,6 +21,11 @@ typedef struct vs_ws {
     size_t *idx, *idx2;
     unsigned char *clamped, *flag;
     vs_ore *part;
+    /* A rule's items with weight, packed in index order (cni_threshold):
+     * their weights, upper bounds, parts, and centre numbers. */
+    double *pack_w, *pack_hi;
+    vs_ore *pack_part;
+    size_t *pack_idx;
     /* The last ranking targeted made (see there): its scores, how many it
      * ranked and took, and the order it left; rank_m == SIZE_MAX: none. */
     double *rank_score;
@@ -30,6 +35,15 @@ typedef struct vs_ws {
     double *split_w;
     vs_ore *split_part, split_pot, split_placed;
     int split_ok;
+    /* The whole result of the last targeted evaluation whose split came
+     * from its scores (see there): the pot, the centres asked for, the
+     * split, and the shortfall it reported; the ranking and the parts are
+     * those cached above.  tgt_ok == 0: none. */
+    vs_ore tgt_pot, tgt_sf_amount;
+    size_t tgt_asked;
+    long tgt_sf_eligible;
+    unsigned tgt_sf_kinds;
+    int tgt_split, tgt_ok;
 } vs_ws;
 
 vs_ws *vs_ws_alloc(size_t n);

@@ -115,6 +115,30 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         for (size_t i = 0; i < n; i++)
             ws->w[i] = ws->w[i] > 0 ? (double)floor_ : 0.0;
         placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
+    } else if (cap >= 0 && floor_ <= 0 && k < n) {
+        /* A cap and no floor, some centres not taking part: the
+         * water-filling of the k centres with weight alone, packed in
+         * index order.  In the call below over all n, a centre of weight
+         * 0 has bounds [0, 0]: it sits at 0, fixed from the start, adds
+         * nothing to what is fixed, and no sum, list or ranking of the
+         * free ones (all in index order, ties to the lower index) sees
+         * it; so the packed call does the same operations on the same
+         * values in the same order, and its parts are theirs.  It reads
+         * a third of the items, in vector lanes where all are free. */
+        double top = (double)cap;
+        size_t c = 0;
+        for (size_t i = 0; i < n; i++) {
+            ws->pack_w[c] = ws->w[i];
+            ws->pack_hi[c] = top;
+            ws->pack_idx[c] = i;
+            c += ws->w[i] > 0;
+        }
+        placed = vs_money_waterfill(pot, ws->pack_w, NULL, ws->pack_hi, c,
+                                    ws->pack_part, ws->x, ws->rem, ws->idx,
+                                    ws->clamped);
+        memset(ws->part, 0, n * sizeof *ws->part);
+        for (size_t j = 0; j < c; j++)
+            ws->part[ws->pack_idx[j]] = ws->pack_part[j];
     } else if (cap >= 0 || floor_ > 0) {
         /* Bounds only for the centres taking part; the rest have weight 0
          * and bounds [0, 0], so they stay at 0.  Without a floor the lower

@@ -59,10 +59,11 @@ static void report(const vs_rule_ctx *ctx, vs_ore pot, vs_ore placed,
  * noise (children x care burden, say) stay the same every iteration, and
  * the selection, a tenth of an iteration's evaluation, is then one
  * comparison of n scores. */
-static void rank(vs_ws *ws, size_t n, size_t m, size_t k)
+/* same_scores: ws->score[0..n) equals ws->rank_score to the bit and
+ * ws->rank_m == m (see same_as_ranked). */
+static void rank(vs_ws *ws, size_t n, size_t m, size_t k, int same_scores)
 {
-    if (ws->rank_m == m && ws->rank_k == k &&
-        memcmp(ws->rank_score, ws->score, n * sizeof *ws->score) == 0) {
+    if (same_scores && ws->rank_k == k) {
         memcpy(ws->idx2, ws->rank_idx, m * sizeof *ws->idx2);
         return;
     }
@@ -71,6 +72,14 @@ static void rank(vs_ws *ws, size_t n, size_t m, size_t k)
     memcpy(ws->rank_idx, ws->idx2, m * sizeof *ws->idx2);
     ws->rank_m = m;
     ws->rank_k = k;
+}
+
+/* Whether the m scores just computed are those of the last ranking, to
+ * the bit (rank_score is not read before a ranking was made). */
+static int same_as_ranked(const vs_ws *ws, size_t n, size_t m)
+{
+    return ws->rank_m == m &&
+           memcmp(ws->rank_score, ws->score, n * sizeof *ws->score) == 0;
 }
 
 /* vs_money_apportion of the pot by ws->w into ws->part, or the parts it
@@ -189,7 +198,25 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     asked = r->top >= 0 || k <= m ? k : m;
     if (k > m)
         k = m;
-    rank(ws, n, m, k);
+    /* A split by score or equal is a function of the scores, m, k and
+     * the pot alone, and so is what report() finds: when they are the
+     * same to the bit as last time, so are the parts and the shortfall,
+     * and the rule is the add (in place of the ranking's copy, the
+     * weights, the split's compare and copy, and the tie scan). */
+    int same = same_as_ranked(ws, n, m);
+    int by_score = r->split != VS_SPLIT_ATTR && r->split != VS_SPLIT_LISTED &&
+                   r->split != VS_SPLIT_LISTED_CNI;
+    if (ws->tgt_ok && by_score && same && ws->rank_k == k &&
+        ws->tgt_pot == pot && ws->tgt_asked == asked &&
+        ws->tgt_split == (int)r->split) {
+        /* the shortfall record is zero before a rule runs (eval.h) */
+        ctx->sf->amount = ws->tgt_sf_amount;
+        ctx->sf->kinds = ws->tgt_sf_kinds;
+        ctx->sf->eligible = ws->tgt_sf_eligible;
+        return vs_rule_add(ctx, r, alloc, ws->split_part, err);
+    }
+    ws->tgt_ok = 0; /* the caches below change */
+    rank(ws, n, m, k, same);
 
     for (size_t i = 0; i < n; i++)
         ws->w[i] = 0;
@@ -210,5 +237,14 @@ int vs_rule_targeted(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
         return vs_rule_check_weights(ctx, r, ws->w, err);
     vs_ore placed = split(ws, n, pot);
     report(ctx, pot, placed, asked, k, m);
+    if (by_score) { /* what the test above reuses */
+        ws->tgt_pot = pot;
+        ws->tgt_asked = asked;
+        ws->tgt_split = (int)r->split;
+        ws->tgt_sf_amount = ctx->sf->amount;
+        ws->tgt_sf_kinds = ctx->sf->kinds;
+        ws->tgt_sf_eligible = ctx->sf->eligible;
+        ws->tgt_ok = 1;
+    }
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }
