@@ -260,6 +260,25 @@ static void test_threshold_cap_packed(void **state)
         expect_books(&b, v, pot, 0, placed, pot - placed);
         expect_short(&b, v, 0, placed != pot ? VS_SHORT_POT : 0, pot - placed);
         bench_free(&b);
+        /* the same after a grant past 2^62 öre to a centre taking part
+         * (47 x 1e15 SEK to c3), which the add checks centre by centre */
+        sc = bench_scenario(N, listed, cni);
+        v = bench_variant(sc, "big", VS_NONE);
+        int to[47];
+        double amt[47];
+        for (int g = 0; g < 47; g++)
+            to[g] = 3, amt[g] = 1e15;
+        bench_grant(sc, bench_rule(sc, v, VS_RULE_GRANT), 47, to, amt);
+        r = bench_rule(sc, v, VS_RULE_CNI_THRESHOLD);
+        r->pot = bench_param(sc, pots[t]);
+        r->threshold = bench_param(sc, 1.1);
+        r->split = VS_SPLIT_LISTED_CNI;
+        r->cap = bench_param(sc, caps[t]);
+        bench_ready(&b, sc);
+        run_ok(&b);
+        part[3] += INT64_C(4700000000000000000);
+        expect_row(&b, v, part);
+        bench_free(&b);
     }
 }
 

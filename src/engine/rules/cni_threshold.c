@@ -56,6 +56,16 @@ static size_t threshold_weights4(const double *listed, const double *cni,
     return i;
 }
 
+/* The rule's shortfall: nobody taking part (k == 0), or part of the pot
+ * not placed (every centre taking part is capped). */
+static void report(const vs_rule_ctx *ctx, vs_ore pot, vs_ore placed, size_t k)
+{
+    if (k == 0)
+        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
+    else if (placed != pot)
+        vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
+}
+
 int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
                           vs_ore *alloc, vs_books *books, vs_err *err)
 {
@@ -136,9 +146,9 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
         placed = vs_money_waterfill(pot, ws->pack_w, NULL, ws->pack_hi, c,
                                     ws->pack_part, ws->x, ws->rem, ws->idx,
                                     ws->clamped);
-        memset(ws->part, 0, n * sizeof *ws->part);
-        for (size_t j = 0; j < c; j++)
-            ws->part[ws->pack_idx[j]] = ws->pack_part[j];
+        report(ctx, pot, placed, k);
+        return vs_rule_add_packed(ctx, r, alloc, ws->pack_part, ws->pack_idx,
+                                  c, err);
     } else if (cap >= 0 || floor_ > 0) {
         /* Bounds only for the centres taking part; the rest have weight 0
          * and bounds [0, 0], so they stay at 0.  Without a floor the lower
@@ -155,9 +165,6 @@ int vs_rule_cni_threshold(const vs_rule_ctx *ctx, const vs_rule *r,
     } else {
         placed = vs_money_apportion(pot, ws->w, n, ws->part, ws->rem, ws->idx);
     }
-    if (k == 0)
-        vs_rule_shortfall(ctx, VS_SHORT_NOBODY, pot);
-    else if (placed != pot) /* every centre taking part is capped */
-        vs_rule_shortfall(ctx, VS_SHORT_POT, pot - placed);
+    report(ctx, pot, placed, k);
     return vs_rule_add(ctx, r, alloc, ws->part, err);
 }

@@ -124,6 +124,29 @@ int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
     return VS_OK;
 }
 
+int vs_rule_add_packed(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                       const vs_ore *part, const size_t *idx, size_t c,
+                       vs_err *err)
+{
+    /* As vs_rule_add: unchecked while every value is below 2^62, else
+     * undone and done again with a test each. */
+    uint64_t used = 0;
+    for (size_t j = 0; j < c; j++) {
+        uint64_t a = (uint64_t)alloc[idx[j]], p = (uint64_t)part[j];
+        used |= a | p;
+        alloc[idx[j]] = (vs_ore)(a + p);
+    }
+    if (used >> 62 == 0)
+        return VS_OK;
+    for (size_t j = 0; j < c; j++)
+        alloc[idx[j]] = (vs_ore)((uint64_t)alloc[idx[j]] - (uint64_t)part[j]);
+    for (size_t j = 0; j < c; j++)
+        if (vs_money_add(alloc[idx[j]], part[j], &alloc[idx[j]]) != VS_OK)
+            return vs_rule_fail(ctx, r, err, "the allocation of centre %s overflows",
+                                ctx->sc->centres[idx[j]].id);
+    return VS_OK;
+}
+
 int vs_rule_check_weights(const vs_rule_ctx *ctx, const vs_rule *r,
                           const double *w, vs_err *err)
 {

@@ -43,6 +43,13 @@ int vs_rule_book(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *field,
 int vs_rule_add(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
                 const vs_ore *part, vs_err *err);
 
+/* alloc[idx[j]] += part[j] for j < c, idx increasing: vs_rule_add of
+ * a part that is 0 at every other centre (adding 0 changes nothing and
+ * cannot overflow), overflow-checked in the same centre order. */
+int vs_rule_add_packed(const vs_rule_ctx *ctx, const vs_rule *r, vs_ore *alloc,
+                       const vs_ore *part, const size_t *idx, size_t c,
+                       vs_err *err);
+
 /* Whether one weight is usable (finite, >= 0; NaN is not).  Rules test
  * each weight as they compute it, and call vs_rule_check_weights for the
  * message only when one fails: a separate pass cost more than the test. */
