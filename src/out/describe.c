@@ -42,7 +42,7 @@ void vs_describe_sek(double sek, int swedish, char *buf, size_t n)
     } else {
         vs_gp_format_number(sek, fabs(sek - round(sek)) > 0.004 ? 2 : 0,
                            swedish, num, sizeof num);
-        snprintf(buf, n, "%s kr", num);
+        snprintf(buf, n, swedish ? "%s kr" : "%s SEK", num);
     }
 }
 

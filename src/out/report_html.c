@@ -791,9 +791,9 @@ static void put_committee_table(rep *r, size_t v)
                "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" class=\"num\">%s</th>"
                "</tr></thead>\n<tbody>\n",
             r->Term, T(r, "Listade", "Listed"),
-            T(r, "Jämförelse (tkr)", "Baseline (tkr)"), T(r, "Alternativ (tkr)", "Variant (tkr)"),
-            T(r, "Förändring (tkr)", "Change (tkr)"), T(r, "Förändring (%)", "Change (%)"),
-            T(r, "Kr per listad", "Kr per listed"), T(r, "P(förlust)", "P(loss)"));
+            T(r, "Jämförelse (tkr)", "Baseline (kSEK)"), T(r, "Alternativ (tkr)", "Variant (kSEK)"),
+            T(r, "Förändring (tkr)", "Change (kSEK)"), T(r, "Förändring (%)", "Change (%)"),
+            T(r, "Kr per listad", "SEK per listed"), T(r, "P(förlust)", "P(loss)"));
     int64_t tb = 0, tv = 0;
     for (size_t c = 0; c < nc; c++) {
         int64_t pb = r->point[b * nc + c], pv = r->point[v * nc + c];
@@ -1008,7 +1008,7 @@ static void put_movers(rep *r)
         fprintf(f, "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
                    "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
                    "</tr></thead>\n<tbody>\n",
-                r->Term, T(r, "Förändring (tkr)", "Change (tkr)"),
+                r->Term, T(r, "Förändring (tkr)", "Change (kSEK)"),
                 T(r, "Varför", "Why"));
         put_movers_rows(r, v, rk, ng);
         /* Losses largest first. */
@@ -1094,7 +1094,7 @@ static const chart_text chart_texts[] = {
     {"allocation",
      "Stapeldiagram: förändringen för varje %1 mot jämförelsealternativet i "
      "tkr, en panel per alternativ. Samma siffror står i tabellerna per %1.",
-     "Bar chart: the change for each %1 against the baseline in tkr, one "
+     "Bar chart: the change for each %1 against the baseline in kSEK, one "
      "panel per variant. The same figures are in the tables per %1."},
     {"metrics",
      "Diagram över rättvisemåtten per alternativ med 90 % osäkerhetsintervall. "
@@ -1260,7 +1260,7 @@ static void put_method(rep *r)
                  "dragningar. Belopp är exakta i öre; tabellerna visar tkr.",
               "Every variant is computed on the same draws of the uncertain inputs, "
               "so a difference between two variants is never noise from different "
-              "draws. Amounts are exact to the öre; the tables show tkr."));
+              "draws. Amounts are exact to the öre; the tables show kSEK."));
 }
 
 /* ---- the whole file -------------------------------------------------- */

@@ -174,9 +174,9 @@ static void write_committee(book *b, const vs_scenario *sc,
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     const char *cols[9] = {
         vs_scenario_centre_term(sc, 0), tr(b, "listed", "listade"), "CNI",
-        tr(b, "baseline tkr", "utgångsläge tkr"), tr(b, "variant tkr", "variant tkr"),
-        tr(b, "change tkr", "förändring tkr"), tr(b, "change %", "förändring %"),
-        tr(b, "kr per listed", "kr per listad"), tr(b, "P(loss)", "P(förlust)")};
+        tr(b, "baseline kSEK", "utgångsläge tkr"), tr(b, "variant kSEK", "variant tkr"),
+        tr(b, "change kSEK", "förändring tkr"), tr(b, "change %", "förändring %"),
+        tr(b, "SEK per listed", "kr per listad"), tr(b, "P(loss)", "P(förlust)")};
     static const double w[9] = {34, 10, 8, 16, 16, 15, 13, 14, 11};
     header_row(b, ws, cols, 9, w);
     vs_warn_src warn = vs_warn_src_of(sc, res);

@@ -78,7 +78,9 @@ grep -qw -e enhet -e enheter -e enheten -e enheterna "$TMP/og/report.html" && ba
 # the metrics chart's words for it and its direction (metrics.gp's t_mK
 # and t_betterK, line breaks as spaces); English with --set scenario.lang=en.
 expect_status 0 "$VARDSIM" run "$VB" -n 100 --quiet -o "$TMP/en" --set scenario.lang=en --report
-expect_in "$TMP/en/report.html" "Fixed amounts: Bolidens hälsocentral (med Jörn) 250,000 kr"
+expect_in "$TMP/en/report.html" "Fixed amounts: Bolidens hälsocentral (med Jörn) 250,000 SEK"
+# English money in the charts' units: SEK and kSEK, never kr or tkr
+grep -q "(tkr)\| kr[ ,.;)]\|Kr per" "$TMP/en/report.html" && bad "English report: kr or tkr: $(grep -o ".\{30\}\(tkr\| kr[ ,.;)]\).\{10\}" "$TMP/en/report.html" | head -3)" || ok
 for d in vb en; do
     python3 - "$TMP/$d" >"$TMP/check" 2>&1 <<'PY' && ok || { bad "report $d: a metric's words differ from the metrics chart's"; sed 's/^/    /' "$TMP/check"; }
 import html, re, sys

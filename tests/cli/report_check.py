@@ -118,7 +118,7 @@ def main():
         names.setdefault(r["variant"], []).append(r["name"])
 
     committee = [t for t in dom.tables
-                 if t["rows"] and any("tkr" in c[2] for c in t["rows"][0])
+                 if t["rows"] and any("tkr" in c[2] or "kSEK" in c[2] for c in t["rows"][0])
                  and len(t["rows"][0]) == 9]
     if not committee:
         problems.append("no committee table")
