@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "model/centre_index.h"
 
 static const char *const rule_names[VS_RULE_COUNT] = {
     "capitation", "cni_threshold", "tiered", "grant", "targeted", "cut", "limit",
@@ -65,6 +66,14 @@ int vs_scenario_find_centre(const vs_scenario *sc, const char *id)
         if (strcmp(sc->centres[i].id, id) == 0)
             return (int)i;
     return -1;
+}
+
+int vs_centre_index_build(const vs_scenario *sc, vs_idmap *m, vs_err *err)
+{
+    for (size_t i = 0; i < sc->n_centres; i++)
+        if (vs_idmap_put(m, sc->centres[i].id, (int)i) == -2)
+            return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
+    return VS_OK;
 }
 
 int vs_scenario_find_variant(const vs_scenario *sc, const char *id)

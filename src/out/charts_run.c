@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "engine/eval.h"
+#include "model/centre_index.h"
 #include "model/need.h"
 #include "out/gp.h"
 #include "out/warnings.h"
@@ -2514,6 +2515,8 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
     memset(&r, 0, sizeof r);
     char *warn = NULL;
     size_t wlen;
+    vs_idmap ix;
+    vs_idmap_init(&ix);
     for (size_t v = 0; v < V; v++)
         nr += sc->variants[v].n_rules;
     r.n_variants = V, r.n_centres = C, r.iterations = 1000, r.n_rules = nr;
@@ -2538,9 +2541,11 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
     int cv = vs_csv_column(&ct, "variant"), cc = vs_csv_column(&ct, "centre"),
         cl = vs_csv_column(&ct, "listed"), cn = vs_csv_column(&ct, "cni"),
         cp = vs_csv_column(&ct, "point");
+    if ((st = vs_centre_index_build(sc, &ix, err)) != VS_OK)
+        goto done;
     for (size_t row = 1; row < ct.n_rows; row++) {
         int v = vs_scenario_find_variant(sc, vs_csv_cell(&ct, row, cv));
-        int i = vs_scenario_find_centre(sc, vs_csv_cell(&ct, row, cc));
+        int i = vs_idmap_get(&ix, vs_csv_cell(&ct, row, cc));
         vs_ore pt;
         if (v < 0 || i < 0 || cl < 0 || cn < 0 || cell_ore(&ct, row, cp, &pt) ||
             vs_csv_read_number(&ct, vs_csv_cell(&ct, row, cl), &r.point_listed[i]) ||
@@ -2564,7 +2569,7 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
     }
     for (size_t row = 1; row < at.n_rows; row++) {
         int v = vs_scenario_find_variant(sc, vs_csv_cell(&at, row, av));
-        int i = vs_scenario_find_centre(sc, vs_csv_cell(&at, row, ac));
+        int i = vs_idmap_get(&ix, vs_csv_cell(&at, row, ac));
         double a, b;
         if (v < 0 || i < 0)
             continue;
@@ -2578,6 +2583,7 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
         vs_warnings_read(sc, warn, r.shortfalls);
     st = charts_write(sc, &r, opts, dir, set, NULL, 1, err);
 done:
+    vs_idmap_free(&ix);
     free(warn);
     vs_csv_table_free(&ct);
     vs_csv_table_free(&at);

@@ -698,6 +698,22 @@ FILE *vs_gp_open_script(vs_gp *g, const char *chart, double w, double h,
     return NULL;
 }
 
+int vs_gp_script_refused(const char *path, char *why, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[400];
+    int refused = fgets(line, sizeof line, f) && strncmp(line, "# ", 2) == 0 &&
+                  strstr(line, ".gp not drawn: ") != NULL;
+    fclose(f);
+    if (refused && n > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(why, n, "%s", line + 2);
+    }
+    return refused;
+}
+
 void vs_gp_put_q(vs_gp *g, FILE *f, const char *text)
 {
     if (g->st == VS_OK)

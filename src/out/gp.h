@@ -231,6 +231,11 @@ FILE *vs_gp_open(vs_gp *g, const char *name);
 FILE *vs_gp_open_script(vs_gp *g, const char *chart, double w, double h,
                         const char *what);
 
+/* Whether the script at `path` is one vs_gp_open_script wrote in place of
+ * a refused chart: 1 and its reason in why (n bytes), else 0 (also when
+ * it cannot be read). */
+int vs_gp_script_refused(const char *path, char *why, size_t n);
+
 /* Scenario text: quoted, assigned, and wrapped. */
 void vs_gp_put_q(vs_gp *g, FILE *f, const char *text);
 /* name = 'text' */

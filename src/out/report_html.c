@@ -20,6 +20,7 @@
 #include "out/charts_plan.h"
 #include "out/gp.h"
 #include "out/warnings.h"
+#include "model/centre_index.h"
 #include "model/need.h"
 #include "vardsim/load.h"
 #include "vardsim/metrics.h"
@@ -283,18 +284,26 @@ static int index_tables(rep *r, vs_err *err)
         return vs_err_set(err, VS_ENOMEM, NULL, 0, "out of memory");
     char path[4096];
     snprintf(path, sizeof path, "%s/centres.csv", r->dir);
-    for (size_t row = 1; row < r->centres.n_rows; row++) {
+    vs_idmap ix;
+    vs_idmap_init(&ix);
+    int st = vs_centre_index_build(sc, &ix, err);
+    for (size_t row = 1; st == VS_OK && row < r->centres.n_rows; row++) {
         int v = vs_scenario_find_variant(sc, vs_csv_cell(&r->centres, row, 0));
-        int c = vs_scenario_find_centre(sc, vs_csv_cell(&r->centres, row, 1));
-        if (v < 0 || c < 0)
-            return vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
-                              "variant or centre not in the scenario");
+        int c = vs_idmap_get(&ix, vs_csv_cell(&r->centres, row, 1));
+        if (v < 0 || c < 0) {
+            st = vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
+                            "variant or centre not in the scenario");
+            break;
+        }
         size_t k = (size_t)v * nc + (size_t)c;
         r->crow[k] = row;
         if (parse_ore(vs_csv_cell(&r->centres, row, r->c_point), &r->point[k]))
-            return vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
-                              "'point' is not an amount in kronor");
+            st = vs_err_set(err, VS_EINPUT, path, r->centres.rows[row].line,
+                            "'point' is not an amount in kronor");
     }
+    vs_idmap_free(&ix);
+    if (st != VS_OK)
+        return st;
     for (size_t k = 0; k < nv * nc; k++)
         if (r->crow[k] == 0)
             return vs_err_set(err, VS_EINPUT, path, 0,
@@ -320,7 +329,7 @@ static void esc(FILE *f, const char *s)
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        default: putc_unlocked(*s, f);
         }
     }
 }
@@ -1078,7 +1087,7 @@ static void put_svg(rep *r, const char *svg, int k, const char *alt)
             }
         }
         if (!done)
-            fputc(*p++, f);
+            putc_unlocked(*p++, f); /* megabytes of SVG, one writer */
     }
     fputc('\n', f);
 }
@@ -1188,14 +1197,34 @@ static void put_charts(rep *r)
     int any = 0, k = 0;
     for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
         char path[4096];
+        char why[400];
+        snprintf(path, sizeof path, "%s/%s.gp", r->dir, chart_texts[i].name);
+        int refused = vs_gp_script_refused(path, why, sizeof why);
         snprintf(path, sizeof path, "%s/%s.svg", r->dir, chart_texts[i].name);
-        char *svg = read_text(path);
-        if (!svg)
+        char *svg = refused ? NULL : read_text(path);
+        if (!svg && !refused)
             continue;
         if (!any)
             fprintf(f, "<section aria-labelledby=\"s-fig\">\n<h2 id=\"s-fig\">%s</h2>\n",
                     T(r, "Diagram", "Charts"));
         any = 1;
+        if (refused) {
+            /* The kind of chart is its caption's first words ("Stapeldiagram");
+             * the page height is in the script's reason (vs_gp_open_script). */
+            const char *cap = r->sv ? chart_texts[i].sv : chart_texts[i].en;
+            const char *at = strstr(why, "a page ");
+            double cm = at ? atof(at + 7) : 0;
+            fputs("<p class=\"warn\" role=\"note\">\u26a0 ", f);
+            fwrite(cap, 1, strcspn(cap, ":"), f);
+            fprintf(f, " (%s.gp) ", chart_texts[i].name);
+            fprintf(f, r->sv ? "ritades inte: det hade krävt en sida %.0f cm hög, och "
+                               "diagram ritas upp till %.0f cm. Tabellerna har alla siffror."
+                             : "was not drawn: it would need a page %.0f cm tall, and "
+                               "charts are drawn up to %.0f cm. The tables hold every number.",
+                    cm, VS_GP_MAX_PAGE_CM);
+            fputs("</p>\n", f);
+            continue;
+        }
         char alt[1024];
         term_text(r, r->sv ? chart_texts[i].sv : chart_texts[i].en, alt, sizeof alt);
         fputs("<figure>\n", f);
@@ -1278,27 +1307,25 @@ static void rep_free(rep *r)
     free(r->point);
 }
 
-/* Chart scripts but no SVG: render the SVG the report inlines. */
+/* Chart scripts but no SVG: render the SVG the report inlines.  A chart
+ * refused for its size (its script only stops with the reason) is left
+ * out here and named in the report (put_charts): a national scenario's
+ * allocation chart would otherwise stop the whole report. */
 static int ensure_svg(const char *dir, vs_err *err)
 {
-    char gp[4096], svg[4096];
-    int run_done = 0, st = VS_OK;
-    for (size_t i = 0; st == VS_OK && i < sizeof chart_texts / sizeof *chart_texts; i++) {
+    char gp[4096], svg[4096], why[400];
+    vs_gp_list list;
+    vs_gp_list_init(&list);
+    for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
         snprintf(gp, sizeof gp, "%s/%s.gp", dir, chart_texts[i].name);
         snprintf(svg, sizeof svg, "%s/%s.svg", dir, chart_texts[i].name);
-        if (access(gp, R_OK) != 0 || access(svg, R_OK) == 0)
+        if (access(gp, R_OK) != 0 || access(svg, R_OK) == 0 ||
+            vs_gp_script_refused(gp, why, sizeof why))
             continue;
-        /* the plan's chart is rendered on its own; the run's all at once */
-        if (strcmp(chart_texts[i].name, "plan") == 0) {
-            vs_gp_list list;
-            vs_gp_list_init(&list);
-            snprintf(list.names[list.n++], sizeof list.names[0], "plan");
-            st = vs_gp_render(dir, &list, "svg", err);
-        }
-        else if (!run_done++)
-            st = vs_charts_render_folder(dir, "svg", err);
+        snprintf(list.names[list.n++], sizeof list.names[0], "%s",
+                 chart_texts[i].name);
     }
-    return st;
+    return list.n ? vs_gp_render(dir, &list, "svg", err) : VS_OK;
 }
 
 int vs_report_html_write(const char *dir, const vs_scenario *sc, vs_err *err)
