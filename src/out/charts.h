@@ -53,10 +53,4 @@ int vs_charts_rewrite_allocation(const vs_scenario *sc, const char *dir,
                                  const vs_charts_opts *opts, vs_outset *set,
                                  vs_err *err);
 
-/* Render the run charts of a folder written earlier (`vardsim report`
- * inlines them) to each format of `formats`, as vs_gp_render does.  A
- * chart that was not drawn stops with its reason, quoted in err. */
-int vs_charts_render_folder(const char *dir, const char *formats,
-                            vs_err *err);
-
 #endif

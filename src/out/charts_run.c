@@ -2595,12 +2595,3 @@ done:
     return st;
 }
 
-int vs_charts_render_folder(const char *dir, const char *formats, vs_err *err)
-{
-    vs_gp_list list;
-    vs_gp_list_init(&list);
-    for (size_t k = 0; k < N_CHARTS; k++)
-        snprintf(list.names[list.n++], sizeof list.names[0], "%s",
-                 chart_names[k]);
-    return vs_gp_render(dir, &list, formats, err);
-}

@@ -1253,8 +1253,6 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
     int st = parse_formats(formats, &mask, err);
     if (st != VS_OK)
         return st;
-    if (list->n_refused > 0)
-        return vs_err_set(err, VS_ERUN, NULL, 0, "%s", list->refused);
     char gnuplot[4096];
     /* an absolute path only: gnuplot runs inside the output folder */
     if (!vs_file_find_program("gnuplot", gnuplot, sizeof gnuplot))
@@ -1269,6 +1267,11 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
                 if (st != VS_OK)
                     return st;
             }
+    /* The charts that fit are drawn first: a national run asked for
+     * images gets all but the refused one, then fails naming it. */
+    if (list->n_refused > 0)
+        return vs_err_set(err, VS_ERUN, NULL, 0, "%s%s", list->refused,
+                          list->n_refused > 1 ? " (and more charts: see their .gp)" : "");
     return VS_OK;
 }
 

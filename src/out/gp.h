@@ -302,9 +302,10 @@ int vs_gp_check_formats(const char *formats, vs_err *err);
 /* Render every script of `list` in `dir` to each format of `formats` with
  * the gnuplot found on PATH (absolute entries only).  Images appear
  * atomically (temporary name, then rename).  Returns VS_OK; VS_EINPUT for
- * a bad format list; VS_ERUN before anything runs when the list holds a
- * refused chart (its reason) or gnuplot is missing, or naming the script
- * and quoting gnuplot's first error when it fails. */
+ * a bad format list; VS_ERUN before anything runs when gnuplot is
+ * missing, naming the script and quoting gnuplot's first error when it
+ * fails, or, after the others are drawn, when the list holds a refused
+ * chart (its reason). */
 int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
                  vs_err *err);
 

@@ -259,6 +259,13 @@ expect_in "$TMP/nat/report.html" "⚠ Bar chart (allocation.gp) was not drawn: i
 rm -f "$TMP/nat"/*.svg "$TMP/nat/report.html"
 expect_status 0 "$VARDSIM" report "$TMP/nat"
 expect_in "$TMP/nat/report.html" "(allocation.gp) was not drawn"
+# --render draws the charts that fit, then fails naming the one refused
+# (it used to fail before drawing any)
+expect_status 1 "$VARDSIM" run "$TMP/nat.cfg" -n 300 --render png -o "$TMP/nat-png" --quiet
+expect_in "$TMP/err" "allocation.gp not drawn: 6 variants and 1150 centres would need a page 1033 cm tall"
+[ -s "$TMP/nat-png/metrics.png" ] && [ -s "$TMP/nat-png/per_capita.png" ] &&
+    [ -s "$TMP/nat-png/concentration.png" ] && ok || bad "national --render: the charts that fit were not drawn"
+[ ! -e "$TMP/nat-png/allocation.png" ] && ok || bad "national --render: an allocation.png"
 # in Swedish
 sed 's/lang = "en";/lang = "sv";/' "$TMP/nat.cfg" >"$TMP/nat-sv.cfg"
 if grep -q 'lang = "sv";' "$TMP/nat-sv.cfg"; then
