@@ -463,11 +463,27 @@ static void tall_page_is_refused(void **state)
     assert_non_null(fgets(line, sizeof line, t));
     assert_true(strncmp(line, "exit error \"tall.gp not drawn", 29) == 0);
     fclose(t);
-    /* Rendering refuses before it looks for gnuplot or runs anything. */
+    /* The report tells a refused script from a chart by its first line. */
+    char why[400] = "";
+    assert_int_equal(vs_gp_script_refused(p, why, sizeof why), 1);
+    assert_string_equal(why, list.refused);
+    char fits[128];
+    snprintf(fits, sizeof fits, "%s/fits.gp", dir);
+    assert_int_equal(vs_gp_script_refused(fits, why, sizeof why), 0);
+    assert_int_equal(vs_gp_script_refused("/nonexistent/x.gp", why, sizeof why), 0);
+    /* Rendering draws the charts that fit (none here), then fails with
+     * the reason; with nothing to draw it needs no gnuplot. */
+    vs_gp_list only_refused = list;
+    only_refused.n = 0;
     char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", "/nonexistent", 1);
-    assert_int_equal(vs_gp_render(dir, &list, "png", &err), VS_ERUN);
+    assert_int_equal(vs_gp_render(dir, &only_refused, "png", &err), VS_ERUN);
     assert_string_equal(err.msg, list.refused);
+    /* with a chart to draw, a missing gnuplot is said first */
+    vs_err_free(&err);
+    vs_err_init(&err);
+    assert_int_equal(vs_gp_render(dir, &list, "png", &err), VS_ERUN);
+    assert_non_null(strstr(err.msg, "gnuplot not found"));
     if (old) {
         setenv("PATH", old, 1);
         free(old);

@@ -1255,7 +1255,7 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
         return st;
     char gnuplot[4096];
     /* an absolute path only: gnuplot runs inside the output folder */
-    if (!vs_file_find_program("gnuplot", gnuplot, sizeof gnuplot))
+    if (list->n > 0 && !vs_file_find_program("gnuplot", gnuplot, sizeof gnuplot))
         return vs_err_set(err, VS_ERUN, NULL, 0,
                           "gnuplot not found on PATH: install gnuplot-nox, "
                           "or run without --render");
