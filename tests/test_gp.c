@@ -465,12 +465,14 @@ static void tall_page_is_refused(void **state)
     fclose(t);
     /* The report tells a refused script from a chart by its first line. */
     char why[400] = "";
-    assert_int_equal(vs_gp_script_refused(p, why, sizeof why), 1);
+    double cm = 0;
+    assert_int_equal(vs_gp_script_refused(p, why, sizeof why, &cm), 1);
     assert_string_equal(why, list.refused);
+    assert_true(cm == 2093.0);
     char fits[128];
     snprintf(fits, sizeof fits, "%s/fits.gp", dir);
-    assert_int_equal(vs_gp_script_refused(fits, why, sizeof why), 0);
-    assert_int_equal(vs_gp_script_refused("/nonexistent/x.gp", why, sizeof why), 0);
+    assert_int_equal(vs_gp_script_refused(fits, why, sizeof why, &cm), 0);
+    assert_int_equal(vs_gp_script_refused("/nonexistent/x.gp", NULL, 0, NULL), 0);
     /* Rendering draws the charts that fit (none here), then fails with
      * the reason; with nothing to draw it needs no gnuplot. */
     vs_gp_list only_refused = list;

@@ -698,7 +698,7 @@ FILE *vs_gp_open_script(vs_gp *g, const char *chart, double w, double h,
     return NULL;
 }
 
-int vs_gp_script_refused(const char *path, char *why, size_t n)
+int vs_gp_script_refused(const char *path, char *why, size_t n, double *page_cm)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -707,9 +707,13 @@ int vs_gp_script_refused(const char *path, char *why, size_t n)
     int refused = fgets(line, sizeof line, f) && strncmp(line, "# ", 2) == 0 &&
                   strstr(line, ".gp not drawn: ") != NULL;
     fclose(f);
-    if (refused && n > 0) {
+    if (refused && why && n > 0) {
         line[strcspn(line, "\n")] = '\0';
         snprintf(why, n, "%s", line + 2);
+    }
+    if (refused && page_cm) {
+        const char *at = strstr(line, "would need a page ");
+        *page_cm = at ? atof(at + strlen("would need a page ")) : 0;
     }
     return refused;
 }

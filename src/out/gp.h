@@ -232,9 +232,10 @@ FILE *vs_gp_open_script(vs_gp *g, const char *chart, double w, double h,
                         const char *what);
 
 /* Whether the script at `path` is one vs_gp_open_script wrote in place of
- * a refused chart: 1 and its reason in why (n bytes), else 0 (also when
- * it cannot be read). */
-int vs_gp_script_refused(const char *path, char *why, size_t n);
+ * a refused chart: 1, its reason in why (n bytes) and the page height it
+ * would have needed in *page_cm (either may be NULL), else 0 (also when it
+ * cannot be read).  The one reader of the format vs_gp_open_script writes. */
+int vs_gp_script_refused(const char *path, char *why, size_t n, double *page_cm);
 
 /* Scenario text: quoted, assigned, and wrapped. */
 void vs_gp_put_q(vs_gp *g, FILE *f, const char *text);

@@ -1197,9 +1197,9 @@ static void put_charts(rep *r)
     int any = 0, k = 0;
     for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
         char path[4096];
-        char why[400];
+        double cm = 0;
         snprintf(path, sizeof path, "%s/%s.gp", r->dir, chart_texts[i].name);
-        int refused = vs_gp_script_refused(path, why, sizeof why);
+        int refused = vs_gp_script_refused(path, NULL, 0, &cm);
         snprintf(path, sizeof path, "%s/%s.svg", r->dir, chart_texts[i].name);
         char *svg = refused ? NULL : read_text(path);
         if (!svg && !refused)
@@ -1209,11 +1209,8 @@ static void put_charts(rep *r)
                     T(r, "Diagram", "Charts"));
         any = 1;
         if (refused) {
-            /* The kind of chart is its caption's first words ("Stapeldiagram");
-             * the page height is in the script's reason (vs_gp_open_script). */
+            /* The kind of chart is its caption's first words ("Stapeldiagram"). */
             const char *cap = r->sv ? chart_texts[i].sv : chart_texts[i].en;
-            const char *at = strstr(why, "a page ");
-            double cm = at ? atof(at + 7) : 0;
             fputs("<p class=\"warn\" role=\"note\">\u26a0 ", f);
             fwrite(cap, 1, strcspn(cap, ":"), f);
             fprintf(f, " (%s.gp) ", chart_texts[i].name);
@@ -1313,14 +1310,14 @@ static void rep_free(rep *r)
  * allocation chart would otherwise stop the whole report. */
 static int ensure_svg(const char *dir, vs_err *err)
 {
-    char gp[4096], svg[4096], why[400];
+    char gp[4096], svg[4096];
     vs_gp_list list;
     vs_gp_list_init(&list);
     for (size_t i = 0; i < sizeof chart_texts / sizeof *chart_texts; i++) {
         snprintf(gp, sizeof gp, "%s/%s.gp", dir, chart_texts[i].name);
         snprintf(svg, sizeof svg, "%s/%s.svg", dir, chart_texts[i].name);
         if (access(gp, R_OK) != 0 || access(svg, R_OK) == 0 ||
-            vs_gp_script_refused(gp, why, sizeof why))
+            vs_gp_script_refused(gp, NULL, 0, NULL))
             continue;
         snprintf(list.names[list.n++], sizeof list.names[0], "%s",
                  chart_texts[i].name);
