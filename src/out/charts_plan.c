@@ -221,7 +221,7 @@ static int put_texts(const chart *c, vs_gp *g, FILE *f)
         if (c->scaled[q][0])
             vs_gp_assign(g, f, q == 0 ? "t_scaled0" : "t_scaled1", c->scaled[q]);
     for (size_t j = 0; j < c->k; j++) {
-        char var[24], head[400];
+        char var[32], head[400];
         snprintf(var, sizeof var, "t_c%zu", j);
         snprintf(head, sizeof head, "%s (%s)", c->sc->centres[c->order[j]].name, c->unit);
         vs_gp_assign_wrapped(g, f, var, head, c->title_chars, 2);
