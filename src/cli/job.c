@@ -51,7 +51,7 @@ static int compute_and_write(vs_cli_job *j, vs_scenario *sc, vs_err *err)
         st = vs_gp_render(j->dir, &charts, j->c->render, err);
     else if (st == VS_OK && charts.n_refused)
         fprintf(stderr, "%s: warning: %s%s\n", j->file, charts.refused,
-                charts.n_refused > 1 ? " (and more charts: see their .gp)" : "");
+                vs_gp_list_more(&charts));
     if (st == VS_OK && j->after)
         st = j->after(j, sc, err);
     vs_cli_end_output(&set);

@@ -613,6 +613,11 @@ void vs_gp_list_init(vs_gp_list *l)
     memset(l, 0, sizeof *l);
 }
 
+const char *vs_gp_list_more(const vs_gp_list *l)
+{
+    return l->n_refused > 1 ? " (and more charts: see their .gp)" : "";
+}
+
 void vs_gp_init(vs_gp *g, const char *dir, vs_outset *set, int swedish,
                 vs_gp_list *list, vs_err *err)
 {
@@ -1275,7 +1280,7 @@ int vs_gp_render(const char *dir, const vs_gp_list *list, const char *formats,
      * images gets all but the refused one, then fails naming it. */
     if (list->n_refused > 0)
         return vs_err_set(err, VS_ERUN, NULL, 0, "%s%s", list->refused,
-                          list->n_refused > 1 ? " (and more charts: see their .gp)" : "");
+                          vs_gp_list_more(list));
     return VS_OK;
 }
 

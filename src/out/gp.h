@@ -195,6 +195,10 @@ typedef struct vs_gp_list {
 } vs_gp_list;
 
 void vs_gp_list_init(vs_gp_list *l);
+/* What follows l->refused where it is shown (a run's warning, the render
+ * error): "" for one refused chart, a pointer to the others' scripts for
+ * more. */
+const char *vs_gp_list_more(const vs_gp_list *l);
 
 /* ---- the writer: one output set, one language, the first failure ------- */
 
