@@ -22,6 +22,9 @@ REPEAT=${BENCH_REPEAT:-3}
 REPORT="$ROOT/build/bench.txt"
 : >"$REPORT"
 
+# rate: iterations per second of the last run, from its manifest
+rate() { sed -n 's/^iterations_per_second: //p' "$B/out/manifest.txt"; }
+
 # measure LABEL ARGS...: wall time, it/s and peak RSS from /usr/bin/time -v,
 # of the fastest of REPEAT runs
 measure() {
@@ -31,7 +34,7 @@ measure() {
     while [ "$r" -lt "$REPEAT" ]; do
         r=$((r + 1))
         /usr/bin/time -v "$VARDSIM" "$@" --quiet >"$B/stdout" 2>"$B/time.txt"
-        this=$(sed -n 's/^iterations_per_second: //p' "$B/out/manifest.txt")
+        this=$(rate)
         [ "$this" -gt "$rate" ] || continue
         rate=$this
         iters=$(sed -n 's/^iterations: //p' "$B/out/manifest.txt")
@@ -61,8 +64,7 @@ while [ "$r" -lt "$rounds" ]; do
     if [ $((r % 2)) -eq 1 ]; then order="1 2"; else order="2 1"; fi
     for t in $order; do
         "$VARDSIM" run "$B/national.cfg" -n "$N" --threads "$t" -o "$B/out" --quiet >/dev/null 2>&1
-        rt=$(sed -n 's/^iterations_per_second: //p' "$B/out/manifest.txt")
-        if [ "$t" = 1 ]; then rate1=$rt; else rate2=$rt; fi
+        if [ "$t" = 1 ]; then rate1=$(rate); else rate2=$(rate); fi
     done
     echo "$rate2 $rate1" >>"$B/scaling"
 done
