@@ -345,10 +345,10 @@ static void test_max_loss_edge(void **state)
     vs_metric_ws_free(ws);
 }
 
-/* sort_items on more than LSD_MANY keys (three digits) and on fewer (two)
+/* sort_items on more than LSD_MANY keys (digits of 11 bits) and on fewer (bytes)
  * against qsort by (key, position), the one order a stable sort gives:
  * doubles crowded around 1 as the CNIs of 100,000 centres are (the case
- * three digits are for), the same with many exact ties, and unrelated
+ * the wider digits are for), the same with many exact ties, and unrelated
  * 64-bit keys. */
 static int by_key_then_idx(const void *x, const void *y)
 {
