@@ -573,10 +573,24 @@ enum { REPAIR_MOVES = 2 };
 static int repair_order(const uint64_t *key, const uint32_t *start, size_t m,
                         uint32_t *out)
 {
+    if (m == 0)
+        return 1;
     size_t budget = REPAIR_MOVES * m + SORT_SMALL;
-    for (size_t t = 0; t < m; t++) {
+    /* The last item placed and its key, in registers: an item moved back
+     * leaves the last one last, and an item that goes after it (nearly
+     * every one) is placed on one comparison, without loading the keys
+     * of out at random. */
+    uint32_t last = start[0];
+    uint64_t klast = key[last];
+    out[0] = last;
+    for (size_t t = 1; t < m; t++) {
         uint32_t x = start[t];
         uint64_t kx = key[x];
+        if (klast < kx || (klast == kx && last < x)) {
+            out[t] = last = x;
+            klast = kx;
+            continue;
+        }
         size_t u = t;
         while (u > 0 && (key[out[u - 1]] > kx ||
                          (key[out[u - 1]] == kx && out[u - 1] > x))) {
@@ -611,17 +625,26 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
             return 0;
     }
     sort_items(items, tmp, c); /* stable: ties by position */
-    size_t u = 0, k = 0;
-    for (size_t t = 0; t < m; t++) {
+    /* The next unchanged centre of prev and its key are held while the
+     * changed ones before it go out, so each centre's keys are loaded
+     * once (they are at random, a miss in the cache for many centres);
+     * the changed ones carry theirs. */
+    size_t u = 0, k = 0, t = 0;
+    uint32_t a = 0;
+    uint64_t ka = 0;
+    for (;; u++) {
         while (u < m && key[prev[u]] != prev_key[prev[u]])
             u++;
-        int take_old = u < m;
-        if (take_old && k < c) {
-            uint32_t a = prev[u], b = items[k].idx;
-            take_old = key[a] < key[b] || (key[a] == key[b] && a < b);
-        }
-        out[t] = take_old ? prev[u++] : items[k++].idx;
+        if (u == m)
+            break;
+        a = prev[u];
+        ka = key[a];
+        while (k < c && (items[k].key < ka || (items[k].key == ka && items[k].idx < a)))
+            out[t++] = items[k++].idx;
+        out[t++] = a;
     }
+    while (k < c)
+        out[t++] = items[k++].idx;
     return 1;
 }
 
