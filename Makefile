@@ -177,6 +177,13 @@ bench: $(BIN) $(BUILD)/bench/stages
 	@VARDSIM=$(abspath $(BIN)) VARDSIM_MPI=$(abspath $(MPI_BIN)) STAGES=$(abspath $(BUILD)/bench/stages) sh bench/run.sh
 	@if [ -n "$(BASE)" ]; then VARDSIM=$(abspath $(BIN)) BASE=$(abspath $(BASE)) sh bench/paired.sh; fi
 
+# REV=git-revision: the working tree's src/engine/metrics.c against that
+# revision's, in one process (bench/metrics-ab.sh; CENTRES, ITERATIONS,
+# ROUNDS), for changes too small to see in end-to-end runs.
+.PHONY: bench-metrics
+bench-metrics: $(LIB)
+	@REV=$(REV) sh bench/metrics-ab.sh
+
 # libFuzzer targets (tests/fuzz/*.c) with clang, AddressSanitizer and
 # UBSan, over the library built again in build-fuzz/ (baseline vector
 # code: clang takes the same C).  `make fuzz` runs each target for
