@@ -398,7 +398,8 @@ static void test_sort_items_many(void **state)
 static void test_many_centres_as_general(void **state)
 {
     (void)state;
-    enum { N = CANDIDATES_MAX + 1000, NV = 4 };
+    /* not a multiple of four or of DENSE_BLOCK: a last block with a tail */
+    enum { N = CANDIDATES_MAX + 1003, NV = 4 };
     static double p[N + 1], c[N + 1];
     static vs_ore a[NV][N + 1];
     unsigned long s = 41;
@@ -418,15 +419,24 @@ static void test_many_centres_as_general(void **state)
     assert_non_null(general);
     vs_metrics_prepare(dense, N, p, c, NULL, 1.1);
     vs_metrics_prepare(general, N + 1, p, c, NULL, 1.1);
+    /* Each variant three ways: without a total, with its total (the
+     * terms added a block at a time, dense_blocks) and with a wrong one
+     * (dense_blocks declines, the passes run as usual). */
     for (int v = 0; v < NV; v++) {
-        double want[VS_M_COUNT], got[VS_M_COUNT];
+        double want[VS_M_COUNT], got[3][VS_M_COUNT];
         const vs_ore *base = v ? a[0] : NULL;
+        vs_ore sum = 0;
+        for (size_t i = 0; i < N; i++)
+            sum += a[v][i];
         vs_metrics_compute(general, a[v], base, want);
-        vs_metrics_compute(dense, a[v], base, got);
-        for (int k = 0; k < VS_M_COUNT; k++)
-            if (memcmp(&want[k], &got[k], sizeof want[k]) != 0)
-                fail_msg("variant %d, %s: %.17g, the general path %.17g", v,
-                         vs_metric_name((vs_metric)k), got[k], want[k]);
+        vs_metrics_compute(dense, a[v], base, got[0]);
+        vs_metrics_compute_total(dense, a[v], base, sum, got[1]);
+        vs_metrics_compute_total(dense, a[v], base, sum + 1, got[2]);
+        for (int w = 0; w < 3; w++)
+            for (int k = 0; k < VS_M_COUNT; k++)
+                if (memcmp(&want[k], &got[w][k], sizeof want[k]) != 0)
+                    fail_msg("variant %d (way %d), %s: %.17g, the general path %.17g", v,
+                             w, vs_metric_name((vs_metric)k), got[w][k], want[k]);
     }
     vs_metric_ws_free(dense);
     vs_metric_ws_free(general);
