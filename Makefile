@@ -182,7 +182,7 @@ bench: $(BIN) $(BUILD)/bench/stages
 # ROUNDS), for changes too small to see in end-to-end runs.
 .PHONY: bench-metrics
 bench-metrics: $(LIB)
-	@REV=$(REV) sh bench/metrics-ab.sh
+	@REV=$(REV) AB_CFLAGS='$(ALL_CFLAGS)' AB_LIBS='$(DEPS_LIBS)' sh bench/metrics-ab.sh
 
 # libFuzzer targets (tests/fuzz/*.c) with clang, AddressSanitizer and
 # UBSan, over the library built again in build-fuzz/ (baseline vector
