@@ -638,15 +638,13 @@ static int merge_changed(const uint64_t *key, const uint64_t *prev_key,
      * once (they are at random, a miss in the cache for many centres);
      * the changed ones carry theirs. */
     size_t u = 0, k = 0, t = 0;
-    uint32_t a = 0;
-    uint64_t ka = 0;
     for (;; u++) {
         while (u < m && key[prev[u]] != prev_key[prev[u]])
             u++;
         if (u == m)
             break;
-        a = prev[u];
-        ka = key[a];
+        uint32_t a = prev[u];
+        uint64_t ka = key[a];
         while (k < c && (items[k].key < ka || (items[k].key == ka && items[k].idx < a)))
             out[t++] = items[k++].idx;
         out[t++] = a;
